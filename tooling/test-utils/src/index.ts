@@ -1,0 +1,2 @@
+export { sharedDataDir, sharedSkipReason } from "./shared.js";
+export { withTempDir } from "./temp.js";
