@@ -1,0 +1,10 @@
+export { type AtomicOptions, writeFileAtomic } from "./atomic.js";
+export { CorpusError, type CorpusErrorCode, type CorpusWarning } from "./errors.js";
+export { idsPath, readIds, writeIds } from "./ids.js";
+export { isLang, LANGUAGE_CODES, LANGUAGES, type Lang } from "./languages.js";
+export { fromHalfBits, toHalfBits } from "./npy/half.js";
+export { encodeNpyHeader, type NpyDtype } from "./npy/header.js";
+export { type NpyReader, openNpy, readNpy } from "./npy/reader.js";
+export { createNpyWriter, type NpyWriter, type NpyWriterOptions, writeNpy } from "./npy/writer.js";
+export { type SinkOptions, writeTextAtomic } from "./text-sink.js";
+export type { GeneratedQueries, Passage, QrelsRow, Query, RunRow } from "./types.js";

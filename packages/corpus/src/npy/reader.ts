@@ -1,0 +1,136 @@
+import { type FileHandle, open } from "node:fs/promises";
+import { CorpusError } from "../errors.js";
+import { decodeRows } from "./bytes.js";
+import {
+  NPY_DTYPES,
+  NPY_PREAMBLE_BYTES,
+  type NpyDtype,
+  NpyFormatError,
+  npyHeaderLength,
+  parseNpyHeader,
+} from "./header.js";
+
+/** Random access to the rows of a `.npy` file; only the rows asked for are read. */
+export interface NpyReader {
+  readonly path: string;
+  readonly rows: number;
+  readonly dim: number;
+  readonly dtype: NpyDtype;
+  /** `count` rows from row `start`, as float32 (float16 files are converted). */
+  read(start: number, count: number): Promise<Float32Array>;
+  /** All rows in order, `blockRows` at a time (the last block may be shorter). */
+  blocks(blockRows: number): AsyncIterable<{ start: number; rows: Float32Array }>;
+  close(): Promise<void>;
+}
+
+async function readExactly(handle: FileHandle, length: number, position: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(bytes, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? bytes : bytes.subarray(0, done);
+}
+
+export async function openNpy(path: string): Promise<NpyReader> {
+  const handle = await open(path, "r");
+  try {
+    const fail = (reason: string, cause?: unknown): never => {
+      throw new CorpusError(reason, { file: path, code: "npy-format" }, { cause });
+    };
+    const preamble = await readExactly(handle, NPY_PREAMBLE_BYTES, 0);
+    let header: ReturnType<typeof parseNpyHeader>;
+    try {
+      const { length } = npyHeaderLength(preamble);
+      header = parseNpyHeader(await readExactly(handle, length, 0));
+    } catch (error) {
+      if (error instanceof NpyFormatError) return fail(error.message, error);
+      throw error;
+    }
+    const itemSize = NPY_DTYPES[header.dtype].bytes;
+    const expected = header.dataOffset + header.rows * header.dim * itemSize;
+    const { size } = await handle.stat();
+    if (size !== expected) {
+      fail(
+        `file has ${size} bytes but shape (${header.rows}, ${header.dim}) ${header.dtype} needs ${expected}` +
+          (size < expected ? " (truncated)" : ""),
+      );
+    }
+    return new FileNpyReader(
+      path,
+      handle,
+      header.rows,
+      header.dim,
+      header.dtype,
+      header.littleEndian,
+      header.dataOffset,
+    );
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+class FileNpyReader implements NpyReader {
+  readonly #rowBytes: number;
+
+  constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    readonly rows: number,
+    readonly dim: number,
+    readonly dtype: NpyDtype,
+    private readonly littleEndian: boolean,
+    private readonly dataOffset: number,
+  ) {
+    this.#rowBytes = dim * NPY_DTYPES[dtype].bytes;
+  }
+
+  async read(start: number, count: number): Promise<Float32Array> {
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(count) || start < 0 || count < 0) {
+      throw new RangeError(`read(${start}, ${count}): start and count must be non-negative integers`);
+    }
+    if (start + count > this.rows) {
+      throw new RangeError(
+        `read(${start}, ${count}) is past the last row of ${this.path} (${this.rows} rows)`,
+      );
+    }
+    const bytes = await readExactly(
+      this.handle,
+      count * this.#rowBytes,
+      this.dataOffset + start * this.#rowBytes,
+    );
+    if (bytes.length !== count * this.#rowBytes) {
+      throw new CorpusError("file shrank while reading", { file: this.path, code: "npy-format" });
+    }
+    return decodeRows(bytes, this.dtype, this.littleEndian);
+  }
+
+  async *blocks(blockRows: number): AsyncIterable<{ start: number; rows: Float32Array }> {
+    if (!Number.isSafeInteger(blockRows) || blockRows <= 0) {
+      throw new RangeError(`blocks(${blockRows}): blockRows must be a positive integer`);
+    }
+    for (let start = 0; start < this.rows; start += blockRows) {
+      yield { start, rows: await this.read(start, Math.min(blockRows, this.rows - start)) };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+/** Reads a whole `.npy` file into one Float32Array (row-major [rows, dim]). */
+export async function readNpy(
+  path: string,
+): Promise<{ data: Float32Array; rows: number; dim: number; dtype: NpyDtype }> {
+  const reader = await openNpy(path);
+  try {
+    const data = await reader.read(0, reader.rows);
+    return { data, rows: reader.rows, dim: reader.dim, dtype: reader.dtype };
+  } finally {
+    await reader.close();
+  }
+}

@@ -1,0 +1,179 @@
+import type { FileHandle } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
+import { dirname } from "node:path";
+import { type AtomicOptions, commitTemp, discardTemp, tempPathFor } from "../atomic.js";
+import { CorpusError } from "../errors.js";
+import { encodeRows } from "./bytes.js";
+import { encodeNpyHeader, NPY_DTYPES, type NpyDtype } from "./header.js";
+
+export interface NpyWriterOptions extends AtomicOptions {
+  dim: number;
+  /** Storage type on disk. Rows are always passed in as float32. Default "float32". */
+  dtype?: NpyDtype;
+}
+
+/** Appends rows to a `.npy` file as they come; the file appears at `path` only on `close()`. */
+export interface NpyWriter {
+  readonly path: string;
+  readonly dim: number;
+  readonly dtype: NpyDtype;
+  /** Rows appended so far. */
+  readonly rows: number;
+  /** Appends one or more rows (`rows.length` must be a multiple of `dim`). */
+  append(rows: Float32Array): Promise<void>;
+  /** Writes the final shape into the header and renames the temp file to `path`. */
+  close(): Promise<{ rows: number }>;
+  /** Drops everything written; `path` is left untouched. */
+  abort(): Promise<void>;
+}
+
+export function checkDim(dim: number, file: string): void {
+  if (!Number.isSafeInteger(dim) || dim <= 0) {
+    throw new CorpusError(`dim must be a positive integer, got ${dim}`, {
+      file,
+      code: "npy-shape",
+      field: "dim",
+    });
+  }
+}
+
+export function checkDtype(dtype: string, file: string): asserts dtype is NpyDtype {
+  if (!Object.hasOwn(NPY_DTYPES, dtype)) {
+    const allowed = Object.keys(NPY_DTYPES).join(", ");
+    throw new CorpusError(`dtype "${dtype}" is not one of ${allowed}`, {
+      file,
+      code: "bad-value",
+      field: "dtype",
+    });
+  }
+}
+
+export async function createNpyWriter(path: string, options: NpyWriterOptions): Promise<NpyWriter> {
+  const { dim, dtype = "float32" } = options;
+  checkDim(dim, path);
+  checkDtype(dtype, path);
+  await mkdir(dirname(path), { recursive: true });
+  const temp = tempPathFor(path);
+  const handle = await open(temp, "w");
+  const header = encodeNpyHeader(0, dim, dtype);
+  try {
+    await handle.write(header, 0, header.length, 0);
+  } catch (error) {
+    await handle.close();
+    await discardTemp(temp);
+    throw error;
+  }
+  return new StreamingNpyWriter(path, temp, handle, header.length, dim, dtype, options);
+}
+
+class StreamingNpyWriter implements NpyWriter {
+  #rows = 0;
+  #position: number;
+  #state: "open" | "closed" | "aborted" = "open";
+  // Appends run one after another even when the caller does not await them.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly path: string,
+    private readonly temp: string,
+    private readonly handle: FileHandle,
+    private readonly headerLength: number,
+    readonly dim: number,
+    readonly dtype: NpyDtype,
+    private readonly atomic: AtomicOptions,
+  ) {
+    this.#position = headerLength;
+  }
+
+  get rows(): number {
+    return this.#rows;
+  }
+
+  append(rows: Float32Array): Promise<void> {
+    if (!(rows instanceof Float32Array)) {
+      return Promise.reject(new TypeError("NpyWriter.append expects a Float32Array"));
+    }
+    if (rows.length % this.dim !== 0) {
+      const reason = `append got ${rows.length} values, not a multiple of dim ${this.dim}`;
+      return Promise.reject(new CorpusError(reason, { file: this.path, code: "npy-shape" }));
+    }
+    return this.#enqueue(async () => {
+      this.#assertOpen();
+      const bytes = encodeRows(rows, this.dtype);
+      try {
+        let written = 0;
+        while (written < bytes.length) {
+          const { bytesWritten } = await this.handle.write(
+            bytes,
+            written,
+            bytes.length - written,
+            this.#position,
+          );
+          written += bytesWritten;
+          this.#position += bytesWritten;
+        }
+      } catch (error) {
+        // A partial row would shift every later row: give the file up rather than write a wrong one.
+        this.#state = "aborted";
+        await this.handle.close().catch(() => {});
+        await discardTemp(this.temp);
+        throw error;
+      }
+      this.#rows += rows.length / this.dim;
+    });
+  }
+
+  close(): Promise<{ rows: number }> {
+    return this.#enqueue(async () => {
+      this.#assertOpen();
+      this.#state = "closed";
+      try {
+        const header = encodeNpyHeader(this.#rows, this.dim, this.dtype);
+        if (header.length !== this.headerLength) throw new Error("npy header length changed");
+        await this.handle.write(header, 0, header.length, 0);
+        await this.handle.close();
+        await commitTemp(this.temp, this.path, this.atomic);
+      } catch (error) {
+        await this.handle.close().catch(() => {});
+        await discardTemp(this.temp);
+        throw error;
+      }
+      return { rows: this.#rows };
+    });
+  }
+
+  abort(): Promise<void> {
+    return this.#enqueue(async () => {
+      if (this.#state !== "open") return;
+      this.#state = "aborted";
+      await this.handle.close().catch(() => {});
+      await discardTemp(this.temp);
+    });
+  }
+
+  #assertOpen(): void {
+    if (this.#state !== "open") throw new Error(`NpyWriter for ${this.path} is already ${this.#state}`);
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+}
+
+/** Writes a whole [rows, dim] matrix to `path` atomically. */
+export async function writeNpy(
+  path: string,
+  data: Float32Array,
+  options: NpyWriterOptions,
+): Promise<{ rows: number }> {
+  const writer = await createNpyWriter(path, options);
+  try {
+    await writer.append(data);
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return writer.close();
+}

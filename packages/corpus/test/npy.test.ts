@@ -1,0 +1,304 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
+import { describe, expect, it } from "vitest";
+import {
+  CorpusError,
+  createNpyWriter,
+  encodeNpyHeader,
+  fromHalfBits,
+  idsPath,
+  openNpy,
+  readIds,
+  readNpy,
+  toHalfBits,
+  writeIds,
+  writeNpy,
+} from "../src/index.js";
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((b) => Number.parseInt(b, 16)));
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+// Hand-assembled from the .npy spec (numpy/lib/format.py, v1.0): magic, version 1.0, uint16 LE header
+// length 118 = 0x76, the dict, spaces (21 − len("3") growth digits + alignment) and "\n", so that the data
+// starts at byte 128, a multiple of 64. `np.save` writes exactly these bytes (checked with numpy 2.4).
+const HEADER_3x4_F4 = concat(
+  Uint8Array.of(0x93),
+  ascii("NUMPY"),
+  Uint8Array.of(1, 0, 0x76, 0),
+  ascii(`{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }${" ".repeat(58)}\n`),
+);
+// Data bytes of np.array([[1,-2,0.5,3],[0,0,0,0],[1e-45,3.4028235e38,-1,0.25]], '<f4'), from np.save.
+const DATA_3x4_F4 = hex(
+  "0000803f000000c00000003f00004040000000000000000000000000000000000100000" + "0ffff7f7f000080bf0000803e",
+);
+const ROWS_3x4 = Float32Array.of(1, -2, 0.5, 3, 0, 0, 0, 0, 1e-45, 3.4028235e38, -1, 0.25);
+
+describe(".npy header", () => {
+  it("matches the spec bytes for shape (3, 4) float32", () => {
+    expect(HEADER_3x4_F4.length).toBe(128);
+    expect(encodeNpyHeader(3, 4, "float32")).toEqual(HEADER_3x4_F4);
+  });
+
+  it("keeps the same length for any row count (room for 21 digits), aligned to 64", () => {
+    for (const rows of [0, 7, 123456789, 10 ** 15]) {
+      const header = encodeNpyHeader(rows, 768, "float16");
+      expect(header.length).toBe(128);
+      expect(new TextDecoder().decode(header.subarray(10))).toMatch(
+        new RegExp(`^\\{'descr': '<f2', 'fortran_order': False, 'shape': \\(${rows}, 768\\), \\} +\\n$`),
+      );
+    }
+  });
+});
+
+describe("writeNpy / readNpy", () => {
+  it("writes exactly the bytes np.save writes, and reads them back", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "e.npy");
+      expect(await writeNpy(path, ROWS_3x4, { dim: 4 })).toEqual({ rows: 3 });
+      expect(new Uint8Array(await readFile(path))).toEqual(concat(HEADER_3x4_F4, DATA_3x4_F4));
+      const back = await readNpy(path);
+      expect(back).toEqual({ data: ROWS_3x4, rows: 3, dim: 4, dtype: "float32" });
+      expect(await readdir(dir)).toEqual(["e.npy"]);
+    });
+  });
+
+  it("writes float16 as numpy does (round to nearest even) and converts back to float32", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "h.npy");
+      await writeNpy(path, Float32Array.of(1, -2, 0.5, 65504, 1e-7, -0), { dim: 3, dtype: "float16" });
+      const bytes = new Uint8Array(await readFile(path));
+      expect(bytes.subarray(0, 128)).toEqual(
+        concat(
+          Uint8Array.of(0x93),
+          ascii("NUMPY"),
+          Uint8Array.of(1, 0, 0x76, 0),
+          ascii(`{'descr': '<f2', 'fortran_order': False, 'shape': (2, 3), }${" ".repeat(58)}\n`),
+        ),
+      );
+      // From np.save(np.array([[1,-2,0.5],[65504,1e-7,-0.0]], '<f2')).
+      expect(bytes.subarray(128)).toEqual(hex("003c00c00038ff7b02000080"));
+      const back = await readNpy(path);
+      expect(back.dtype).toBe("float16");
+      expect(Array.from(back.data)).toEqual([1, -2, 0.5, 65504, 2 * 2 ** -24, -0]);
+      expect(Object.is(back.data[5], -0)).toBe(true);
+    });
+  });
+
+  it("reads v2 headers (uint32 length) and big-endian data", async () => {
+    await withTempDir(async (dir) => {
+      const dict = `{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), }`;
+      const padded = `${dict}${" ".repeat(64 - ((12 + dict.length + 1) % 64))}\n`;
+      const header = concat(
+        Uint8Array.of(0x93),
+        ascii("NUMPY"),
+        Uint8Array.of(2, 0),
+        new Uint8Array(4),
+        ascii(padded),
+      );
+      new DataView(header.buffer).setUint32(8, padded.length, true);
+      expect(header.length % 64).toBe(0);
+      const data = hex("3f800000c0000000" + "3e80000042c80000"); // 1, -2, 0.25, 100 big-endian
+      const path = join(dir, "v2.npy");
+      await writeFile(path, concat(header, data));
+      const back = await readNpy(path);
+      expect(back.rows).toBe(2);
+      expect(Array.from(back.data)).toEqual([1, -2, 0.25, 100]);
+    });
+  });
+
+  it("accepts headers written without growth padding (numpy < 1.23) and Python 2 long ints", async () => {
+    await withTempDir(async (dir) => {
+      const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (1L, 2L), }`;
+      const padded = `${dict}${" ".repeat(64 - ((10 + dict.length + 1) % 64))}\n`;
+      const header = concat(
+        Uint8Array.of(0x93),
+        ascii("NUMPY"),
+        Uint8Array.of(1, 0, padded.length, 0),
+        ascii(padded),
+      );
+      const path = join(dir, "old.npy");
+      await writeFile(path, concat(header, hex("0000803f00000040")));
+      expect(Array.from((await readNpy(path)).data)).toEqual([1, 2]);
+    });
+  });
+
+  it("rejects bad files with a CorpusError naming the file", async () => {
+    await withTempDir(async (dir) => {
+      const bad = async (name: string, bytes: Uint8Array, message: RegExp) => {
+        const path = join(dir, name);
+        await writeFile(path, bytes);
+        const error = await readNpy(path).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CorpusError);
+        expect((error as CorpusError).code).toBe("npy-format");
+        expect((error as CorpusError).message).toMatch(message);
+        expect((error as CorpusError).message.startsWith(`${path}: `)).toBe(true);
+      };
+      const good = concat(HEADER_3x4_F4, DATA_3x4_F4);
+      await bad("magic.npy", ascii("not numpy at all"), /bad magic/);
+      await bad("short.npy", good.subarray(0, good.length - 3), /needs 176 \(truncated\)/);
+      await bad("long.npy", concat(good, Uint8Array.of(0)), /file has 177 bytes/);
+      const swap = (from: string, to: string) => {
+        const text = new TextDecoder("latin1").decode(good).replace(from, to);
+        return Uint8Array.from(text, (c) => c.charCodeAt(0));
+      };
+      await bad("f8.npy", swap("'<f4'", "'<f8'"), /dtype '<f8' is not supported/);
+      await bad("fortran.npy", swap("False", "True "), /fortran_order=True/);
+      await bad("shape.npy", swap("(3, 4)", "(12, )"), /not 2-D/);
+    });
+  });
+});
+
+describe("createNpyWriter", () => {
+  it("streams rows in and fixes the header on close; nothing is visible before", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "s.npy");
+      const writer = await createNpyWriter(path, { dim: 4 });
+      await writer.append(ROWS_3x4.subarray(0, 4));
+      await writer.append(new Float32Array(0));
+      await writer.append(ROWS_3x4.subarray(4));
+      expect(writer.rows).toBe(3);
+      expect((await readdir(dir)).filter((f) => f === "s.npy")).toEqual([]);
+      expect(await writer.close()).toEqual({ rows: 3 });
+      expect(new Uint8Array(await readFile(path))).toEqual(concat(HEADER_3x4_F4, DATA_3x4_F4));
+      expect(await readdir(dir)).toEqual(["s.npy"]);
+    });
+  });
+
+  it("writes an empty (0, dim) array", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "empty.npy");
+      const writer = await createNpyWriter(path, { dim: 5, dtype: "float16" });
+      await writer.close();
+      expect(await readNpy(path)).toEqual({ data: new Float32Array(0), rows: 0, dim: 5, dtype: "float16" });
+    });
+  });
+
+  it("serialises appends that were not awaited", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "q.npy");
+      const writer = await createNpyWriter(path, { dim: 2 });
+      const pending = Array.from({ length: 50 }, (_, i) => writer.append(Float32Array.of(i, -i)));
+      await Promise.all(pending);
+      await writer.close();
+      const { data } = await readNpy(path);
+      expect(Array.from(data)).toEqual(Array.from({ length: 50 }, (_, i) => [i, -i]).flat());
+    });
+  });
+
+  it("abort leaves nothing behind; bad row lengths and dtypes are refused", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "a.npy");
+      const writer = await createNpyWriter(path, { dim: 3 });
+      await expect(writer.append(new Float32Array(4))).rejects.toThrow(
+        `${path}: append got 4 values, not a multiple of dim 3`,
+      );
+      await writer.append(new Float32Array(3));
+      await writer.abort();
+      expect(await readdir(dir)).toEqual([]);
+      await expect(writer.append(new Float32Array(3))).rejects.toThrow(/already aborted/);
+      await expect(createNpyWriter(path, { dim: 0 })).rejects.toThrow(/dim must be a positive integer/);
+      await expect(createNpyWriter(path, { dim: 2, dtype: "int8" as "float16" })).rejects.toThrow(
+        'dtype "int8" is not one of float32, float16',
+      );
+      expect(await readdir(dir)).toEqual([]);
+    });
+  });
+});
+
+describe("openNpy", () => {
+  it("reads any row range and blocks without loading the file", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "r.npy");
+      const dim = 3;
+      const all = Float32Array.from({ length: 10 * dim }, (_, i) => i / 4);
+      for (const dtype of ["float32", "float16"] as const) {
+        await writeNpy(path, all, { dim, dtype });
+        const reader = await openNpy(path);
+        expect([reader.rows, reader.dim, reader.dtype]).toEqual([10, 3, dtype]);
+        expect(Array.from(await reader.read(4, 2))).toEqual(Array.from(all.subarray(12, 18)));
+        expect(await reader.read(10, 0)).toEqual(new Float32Array(0));
+        await expect(reader.read(9, 2)).rejects.toThrow(RangeError);
+        const blocks = [];
+        for await (const block of reader.blocks(4)) blocks.push([block.start, block.rows.length / dim]);
+        expect(blocks).toEqual([
+          [0, 4],
+          [4, 4],
+          [8, 2],
+        ]);
+        await reader.close();
+      }
+    });
+  });
+});
+
+describe("float16 conversion", () => {
+  it("matches numpy's astype(float16) bit for bit, subnormals, overflow, ties and NaN included", () => {
+    // Expected bits from: np.array([...], np.float32).astype(np.float16).view(np.uint16)
+    const cases: Array<[number, number]> = [
+      [1, 0x3c00],
+      [65504, 0x7bff],
+      [65519, 0x7bff],
+      [65520, 0x7c00], // halfway to 65536 → even → overflow to inf
+      [2 ** -24, 0x0001], // smallest subnormal
+      [2 ** -25, 0x0000], // tie with 0 → even
+      [Math.fround(2 ** -25 * 1.0000001), 0x0001],
+      [3 * 2 ** -25, 0x0002], // tie between 1 and 2 units → even
+      [2 ** -14, 0x0400], // smallest normal
+      [1 + 2 ** -11, 0x3c00], // tie → even mantissa
+      [1 + 3 * 2 ** -11, 0x3c02],
+      [-0, 0x8000],
+      [Number.POSITIVE_INFINITY, 0x7c00],
+      [Number.NEGATIVE_INFINITY, 0xfc00],
+      [Number.NaN, 0x7e00],
+      [0.1, 0x2e66],
+      [1 / 3, 0x3555],
+      [1e-8, 0x0000],
+      [-2.5, 0xc100],
+    ];
+    expect(cases.map(([v]) => toHalfBits(v))).toEqual(cases.map(([, h]) => h));
+  });
+
+  it("decodes every half exactly and round-trips all finite halves", () => {
+    expect(fromHalfBits(0x0001)).toBe(2 ** -24);
+    expect(fromHalfBits(0x03ff)).toBe(1023 * 2 ** -24);
+    expect(fromHalfBits(0x7bff)).toBe(65504);
+    expect(fromHalfBits(0xfc00)).toBe(Number.NEGATIVE_INFINITY);
+    expect(Number.isNaN(fromHalfBits(0x7e00))).toBe(true);
+    for (let h = 0; h < 0x10000; h++) {
+      if ((h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0) continue;
+      if (toHalfBits(fromHalfBits(h)) !== h) throw new Error(`half 0x${h.toString(16)} does not round-trip`);
+    }
+  });
+});
+
+describe("ids sidecar", () => {
+  it("pairs X.npy with X.ids and keeps the order", async () => {
+    expect(idsPath("/d/emb.npy")).toBe("/d/emb.ids");
+    expect(idsPath("/d/emb.bin")).toBe("/d/emb.bin.ids");
+    await withTempDir(async (dir) => {
+      const path = idsPath(join(dir, "e.npy"));
+      async function* ids() {
+        yield* ["doc 1", "ünï", "3"];
+      }
+      expect(await writeIds(path, ids())).toEqual({ ids: 3 });
+      expect(await readFile(path, "utf8")).toBe("doc 1\nünï\n3\n");
+      expect(await readIds(path)).toEqual(["doc 1", "ünï", "3"]);
+      await writeFile(path, "\ufeffa\r\nb");
+      expect(await readIds(path)).toEqual(["a", "b"]);
+      await expect(writeIds(join(dir, "bad.ids"), ["a", "b\nc"])).rejects.toThrow(
+        `${join(dir, "bad.ids")}:2: id "b\\nc" must be a non-empty string without line breaks`,
+      );
+      expect((await readdir(dir)).sort()).toEqual(["e.ids"]);
+    });
+  });
+});
