@@ -1,0 +1,165 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { ModelError } from "./errors.js";
+
+/** ONNX Runtime graph optimisation levels, by the names ORT uses. */
+export const GRAPH_OPTIMIZATION_LEVELS = {
+  disabled: "disabled",
+  basic: "basic",
+  extended: "extended",
+  all: "all",
+} as const;
+export type GraphOptimizationLevel = keyof typeof GRAPH_OPTIMIZATION_LEVELS;
+
+/** Execution providers xqg can ask for; `cpu` is always present, `cuda` only with ORT's CUDA libraries. */
+export const EXECUTION_PROVIDERS = {
+  cpu: "CPU (bundled with onnxruntime-node)",
+  cuda: "CUDA 12 with cuDNN 9 (needs onnxruntime-node's CUDA provider libraries)",
+} as const;
+export type ExecutionProvider = keyof typeof EXECUTION_PROVIDERS;
+
+export interface SessionOptions {
+  /** Threads inside one operator; 0 lets ORT choose (one per physical core). */
+  intraOpThreads?: number;
+  /** Threads across independent operators (only used by ORT's parallel execution mode); 0 lets ORT choose. */
+  interOpThreads?: number;
+  graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Tried in order; ORT falls back along the list. */
+  executionProviders?: ExecutionProvider[];
+  /** GPU ordinal for CUDA. */
+  deviceId?: number;
+}
+
+/** Session defaults: ORT's own thread choice, every graph optimisation, CPU only. */
+export const SESSION_DEFAULTS = {
+  intraOpThreads: 0,
+  interOpThreads: 0,
+  graphOptimizationLevel: "all",
+  executionProviders: ["cpu"],
+  deviceId: 0,
+} as const satisfies Required<SessionOptions>;
+
+export type InferenceSession = ort.InferenceSession;
+
+/**
+ * Whether onnxruntime-node can use CUDA here: its CUDA provider library must sit beside the native binding
+ * (onnxruntime-node's install script downloads it; `ONNXRUNTIME_NODE_INSTALL=skip` leaves it out).
+ */
+export function isCudaAvailable(): boolean {
+  const binding = nativeBindingDir();
+  return binding !== undefined && existsSync(join(binding, "libonnxruntime_providers_cuda.so"));
+}
+
+function nativeBindingDir(): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  const require = createRequire(import.meta.url);
+  let entry: string;
+  try {
+    entry = require.resolve("onnxruntime-node");
+  } catch {
+    return undefined;
+  }
+  // dist/index.js → package root → bin/napi-v6/linux/<arch>
+  return join(dirname(entry), "..", "bin", "napi-v6", "linux", process.arch);
+}
+
+/** Opens an ONNX graph with the given threads, optimisation level and execution providers (CPU by default). */
+export async function createSession(file: string, opts: SessionOptions = {}): Promise<InferenceSession> {
+  const settings = { ...SESSION_DEFAULTS, ...definedOnly(opts) };
+  checkThreads("intraOpThreads", settings.intraOpThreads);
+  checkThreads("interOpThreads", settings.interOpThreads);
+  if (!(settings.graphOptimizationLevel in GRAPH_OPTIMIZATION_LEVELS)) {
+    throw new ModelError(
+      `graphOptimizationLevel must be one of ${Object.keys(GRAPH_OPTIMIZATION_LEVELS).join(", ")}, ` +
+        `got ${JSON.stringify(settings.graphOptimizationLevel)}`,
+      "bad-option",
+    );
+  }
+  const providers = settings.executionProviders.map((name) => providerFor(name, settings.deviceId));
+  if (!existsSync(file)) throw new ModelError(`${file}: ONNX graph not found`, "missing-file", file);
+  try {
+    return await ort.InferenceSession.create(file, {
+      intraOpNumThreads: settings.intraOpThreads,
+      interOpNumThreads: settings.interOpThreads,
+      graphOptimizationLevel: settings.graphOptimizationLevel,
+      executionProviders: providers,
+    });
+  } catch (error) {
+    throw new ModelError(
+      `${file}: ONNX Runtime could not load the graph: ${(error as Error).message}`,
+      "session-failed",
+      file,
+    );
+  }
+}
+
+function providerFor(
+  name: ExecutionProvider,
+  deviceId: number,
+): ort.InferenceSession.ExecutionProviderConfig {
+  if (name === "cpu") return "cpu";
+  if (name === "cuda") {
+    if (!isCudaAvailable()) {
+      throw new ModelError(
+        "executionProviders asks for cuda, but onnxruntime-node's CUDA provider is not installed here " +
+          "(needs Linux x64, CUDA 12 + cuDNN 9, and onnxruntime-node installed with its install script " +
+          "allowed, i.e. without ONNXRUNTIME_NODE_INSTALL=skip); use executionProviders: ['cpu'] otherwise",
+        "provider-unavailable",
+      );
+    }
+    return { name: "cuda", deviceId };
+  }
+  throw new ModelError(
+    `unknown execution provider ${JSON.stringify(name)}; expected one of ${Object.keys(EXECUTION_PROVIDERS).join(", ")}`,
+    "bad-option",
+  );
+}
+
+function checkThreads(field: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ModelError(
+      `${field} must be a non-negative integer (0 = ORT chooses), got ${value}`,
+      "bad-option",
+    );
+  }
+}
+
+function definedOnly<T extends object>(opts: T): Partial<T> {
+  return Object.fromEntries(Object.entries(opts).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Expected graph names; a RegExp matches every name of a family such as /^past_key_values\./. */
+export interface ExpectedNames {
+  inputs?: Array<string | RegExp>;
+  outputs?: Array<string | RegExp>;
+}
+
+/**
+ * Throws a ModelError naming the first expected input or output the session lacks, with the names it does
+ * have, so a graph exported with other names fails before the first run rather than inside it.
+ */
+export function checkSessionNames(session: InferenceSession, expected: ExpectedNames, label = "model"): void {
+  checkNames(label, "input", session.inputNames, expected.inputs ?? []);
+  checkNames(label, "output", session.outputNames, expected.outputs ?? []);
+}
+
+function checkNames(
+  label: string,
+  kind: "input" | "output",
+  actual: readonly string[],
+  expected: Array<string | RegExp>,
+): void {
+  for (const want of expected) {
+    const found = typeof want === "string" ? actual.includes(want) : actual.some((name) => want.test(name));
+    if (!found) {
+      throw new ModelError(
+        `${label}: expected an ${kind} named ${typeof want === "string" ? `"${want}"` : String(want)}, ` +
+          `but the graph's ${kind}s are ${actual.map((name) => `"${name}"`).join(", ")}`,
+        "io-mismatch",
+        label,
+      );
+    }
+  }
+}

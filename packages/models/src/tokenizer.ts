@@ -1,0 +1,130 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ModelError } from "./errors.js";
+import { readJsonFile } from "./json.js";
+import { parseTemplate, type SpecialTemplate } from "./template.js";
+import { createTokenizerBackend, type TokenizerBackend } from "./tokenizer-backend.js";
+
+export interface EncodeOptions {
+  /** Add the template's special tokens ([CLS] … [SEP], … </s>); default true. */
+  addSpecialTokens?: boolean;
+  /** Truncate so the result, special tokens included, has at most this many tokens. */
+  maxLength?: number;
+}
+
+export interface Encoding {
+  ids: number[];
+  typeIds: number[];
+  attentionMask: number[];
+}
+
+export interface DecodeOptions {
+  skipSpecialTokens?: boolean;
+}
+
+/** A Hugging Face `tokenizer.json` tokenizer. */
+export interface Tokenizer {
+  encode(text: string, opts?: EncodeOptions): Encoding;
+  encodeBatch(texts: string[], opts?: EncodeOptions): Encoding[];
+  decode(ids: number[], opts?: DecodeOptions): string;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  readonly padId: number;
+  readonly eosId: number | undefined;
+  readonly vocabSize: number;
+  /** Number of special tokens the template adds to one sequence. */
+  readonly specialTokenCount: number;
+}
+
+/** Loads `tokenizer.json` from a model directory, or a tokenizer.json path. */
+export async function loadTokenizer(dirOrFile: string): Promise<Tokenizer> {
+  const isDir = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory();
+  const file = isDir ? join(dirOrFile, "tokenizer.json") : dirOrFile;
+  const json = await readJsonFile(file);
+  if (json === null || typeof json !== "object" || !("model" in json)) {
+    throw new ModelError(`${file}: not a tokenizer.json (no "model" field)`, "bad-json", file);
+  }
+  const spec = json as Record<string, unknown>;
+  return new TemplateTokenizer(
+    createTokenizerBackend(spec, file),
+    parseTemplate(spec["post_processor"], file),
+    spec,
+    file,
+  );
+}
+
+const PAD_TOKENS = ["[PAD]", "<pad>", "<PAD>"];
+const EOS_TOKENS = ["</s>", "<eos>", "<|endoftext|>"];
+
+class TemplateTokenizer implements Tokenizer {
+  readonly padId: number;
+  readonly eosId: number | undefined;
+  readonly vocabSize: number;
+  readonly specialTokenCount: number;
+
+  constructor(
+    private readonly backend: TokenizerBackend,
+    private readonly template: SpecialTemplate,
+    spec: Record<string, unknown>,
+    private readonly file: string,
+  ) {
+    const padding = spec["padding"] as { pad_id?: number } | null | undefined;
+    this.padId = padding?.pad_id ?? firstKnown(backend, PAD_TOKENS) ?? 0;
+    this.eosId = firstKnown(backend, EOS_TOKENS);
+    this.vocabSize = backend.vocabSize;
+    this.specialTokenCount = template.prefix.length + template.suffix.length;
+  }
+
+  encode(text: string, opts: EncodeOptions = {}): Encoding {
+    if (typeof text !== "string") {
+      throw new ModelError(
+        `${this.file}: encode expects a string, got ${typeof text}`,
+        "bad-option",
+        this.file,
+      );
+    }
+    const addSpecial = opts.addSpecialTokens ?? true;
+    let content = this.backend.contentIds(text);
+    const extra = addSpecial ? this.specialTokenCount : 0;
+    if (opts.maxLength !== undefined) {
+      if (!Number.isInteger(opts.maxLength) || opts.maxLength < extra + 1) {
+        throw new ModelError(
+          `maxLength must be an integer of at least ${extra + 1} (the template adds ${extra} special tokens), ` +
+            `got ${opts.maxLength}`,
+          "bad-option",
+        );
+      }
+      if (content.length + extra > opts.maxLength) content = content.slice(0, opts.maxLength - extra);
+    }
+    const { prefix, suffix, prefixTypes, suffixTypes, contentType } = this.template;
+    const ids = addSpecial ? [...prefix, ...content, ...suffix] : content;
+    const typeIds = addSpecial
+      ? [...prefixTypes, ...new Array<number>(content.length).fill(contentType), ...suffixTypes]
+      : new Array<number>(content.length).fill(contentType);
+    return { ids, typeIds, attentionMask: new Array<number>(ids.length).fill(1) };
+  }
+
+  encodeBatch(texts: string[], opts: EncodeOptions = {}): Encoding[] {
+    return texts.map((text) => this.encode(text, opts));
+  }
+
+  decode(ids: number[], opts: DecodeOptions = {}): string {
+    return this.backend.decode(ids, opts.skipSpecialTokens ?? true);
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.backend.tokenToId(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.backend.idToToken(id);
+  }
+}
+
+function firstKnown(backend: TokenizerBackend, tokens: string[]): number | undefined {
+  for (const token of tokens) {
+    const id = backend.tokenToId(token);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
