@@ -1,0 +1,21 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { sharedDataDir, sharedSkipReason } from "@xqg/test-utils";
+
+export const nltkSkip = sharedSkipReason("nltk");
+if (nltkSkip) console.warn(nltkSkip);
+
+export function nltkDir(): string {
+  return join(sharedDataDir()!, "nltk");
+}
+
+export function punktDir(): string {
+  return join(nltkDir(), "punkt_tab", "english");
+}
+
+export function readJsonl<T>(file: string): T[] {
+  return readFileSync(join(nltkDir(), file), "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as T);
+}
