@@ -1,0 +1,64 @@
+export function checkDimensions(dimensions: unknown): number {
+  if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions <= 0) {
+    throw new Error(`dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`);
+  }
+  return dimensions;
+}
+
+export function checkK(k: unknown): number {
+  if (typeof k !== "number" || !Number.isInteger(k) || k <= 0)
+    throw new Error(`k must be a positive integer, got ${JSON.stringify(k)}`);
+  return k;
+}
+
+export function checkThreads(threads: unknown): number {
+  if (threads === undefined) return 0;
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 0) {
+    throw new Error(`threads must be a non-negative integer (0 = automatic), got ${JSON.stringify(threads)}`);
+  }
+  return threads;
+}
+
+export function checkOptionalCount(name: string, value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new Error(
+      `${name} must be a non-negative integer (0 = usearch's default), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Checks that `data` is a Float32Array holding whole rows of `dimensions`; returns the row count. */
+export function rowsOf(what: string, data: unknown, dimensions: number): number {
+  if (!(data instanceof Float32Array))
+    throw new Error(`${what} must be a Float32Array (rows × ${dimensions}, row-major)`);
+  if (data.length % dimensions !== 0) {
+    throw new Error(
+      `dimension mismatch: ${what} has ${data.length} floats, not a multiple of the index's ${dimensions} dimensions`,
+    );
+  }
+  return data.length / dimensions;
+}
+
+/** A single query vector must have exactly `dimensions` floats. */
+export function checkVector(vector: unknown, dimensions: number): Float32Array {
+  if (!(vector instanceof Float32Array))
+    throw new Error(`query must be a Float32Array of ${dimensions} floats`);
+  if (vector.length !== dimensions) {
+    throw new Error(
+      `dimension mismatch: query has ${vector.length} floats, the index has ${dimensions} dimensions (use searchBatch for several queries)`,
+    );
+  }
+  return vector;
+}
+
+/** Ids are stored one per line in the sidecar, so they must be non-empty single-line strings. */
+export function checkIdText(id: unknown, position: number): string {
+  if (typeof id !== "string" || id.length === 0 || /[\r\n]/.test(id)) {
+    throw new Error(
+      `id at position ${position} must be a non-empty string without line breaks, got ${JSON.stringify(id)}`,
+    );
+  }
+  return id;
+}

@@ -1,0 +1,180 @@
+import { type BatchMatches, type Matches, exactSearch as usearchExactSearch } from "usearch";
+import { checkDimensions, checkK, checkThreads, checkVector, rowsOf } from "./checks.js";
+import { IdMap } from "./id-map.js";
+import { checkMetric, METRICS, type Metric } from "./metric.js";
+import type { SearchResult } from "./result.js";
+
+export interface ExactSearchOptions {
+  dimensions: number;
+  /** Defaults to "ip", the paper's faiss IndexFlatIP. */
+  metric?: Metric;
+  /** 0 (default) = every core. */
+  threads?: number;
+}
+
+/** Extra candidates fetched beyond k so that exact re-scoring can fix float32 near-ties at the cut-off. */
+const MARGIN = 16;
+
+/**
+ * Exact (brute-force) search: the k best rows of `matrix` ([ids.length × dimensions]) for each query row.
+ * Candidates come from usearch's SIMD exact search (faster than a JS blocked matrix product, see
+ * BENCHMARKS.md); scores are then recomputed in float64 and rounded to float32, and ties are broken by
+ * row order, so results are deterministic whatever the thread count.
+ */
+export function exactSearch(
+  matrix: Float32Array,
+  ids: readonly string[],
+  queries: Float32Array,
+  k: number,
+  options: ExactSearchOptions,
+): SearchResult[] {
+  const dimensions = checkDimensions(options?.dimensions);
+  const metric = checkMetric(options.metric ?? "ip");
+  const threads = checkThreads(options.threads);
+  const n = rowsOf("matrix", matrix, dimensions);
+  if (ids.length !== n)
+    throw new Error(
+      `exactSearch: ${ids.length} ids but the matrix has ${n} rows of ${dimensions} dimensions`,
+    );
+  const nq = rowsOf("queries", queries, dimensions);
+  checkK(k);
+  const kk = Math.min(k, n);
+  if (nq === 0) return [];
+  if (kk === 0) return Array.from({ length: nq }, () => ({ ids: [], scores: new Float32Array(0) }));
+  const score = SCORERS[metric];
+  const candidates = Math.min(n, kk + MARGIN);
+  const rowsPerQuery = candidateRows(matrix, queries, dimensions, candidates, metric, threads);
+  return rowsPerQuery.map((rows, q) => {
+    const query = queries.subarray(q * dimensions, (q + 1) * dimensions);
+    let ranked = rank(rows, matrix, query, dimensions, score);
+    let fetched = candidates;
+    // Every fetched candidate ties with the k-th: rows beyond the fetched ones may tie too, so fetch more.
+    while (fetched < n && ranked[ranked.length - 1]!.score >= ranked[kk - 1]!.score) {
+      fetched = Math.min(n, fetched * 2);
+      ranked = rank(
+        candidateRows(matrix, query, dimensions, fetched, metric, threads)[0]!,
+        matrix,
+        query,
+        dimensions,
+        score,
+      );
+    }
+    const top = ranked.slice(0, kk);
+    return { ids: top.map((r) => ids[r.row]!), scores: Float32Array.from(top, (r) => r.score) };
+  });
+}
+
+function candidateRows(
+  matrix: Float32Array,
+  queries: Float32Array,
+  dimensions: number,
+  count: number,
+  metric: Metric,
+  threads: number,
+): number[][] {
+  const nq = queries.length / dimensions;
+  const result = usearchExactSearch(
+    matrix,
+    queries,
+    dimensions,
+    count,
+    METRICS[metric].usearch as never,
+    threads,
+  ) as Matches | BatchMatches;
+  if (nq === 1) return [Array.from(result.keys, Number)];
+  const batch = result as BatchMatches;
+  return Array.from({ length: nq }, (_, q) =>
+    Array.from(batch.keys.subarray(q * count, q * count + Number(batch.counts[q])), Number),
+  );
+}
+
+type Scorer = (matrix: Float32Array, offset: number, query: Float32Array, dimensions: number) => number;
+
+function rank(rows: number[], matrix: Float32Array, query: Float32Array, dimensions: number, score: Scorer) {
+  return rows
+    .map((row) => ({ row, score: Math.fround(score(matrix, row * dimensions, query, dimensions)) }))
+    .sort((a, b) => b.score - a.score || a.row - b.row);
+}
+
+const SCORERS: Record<Metric, Scorer> = {
+  ip(m, o, q, d) {
+    let dot = 0;
+    for (let i = 0; i < d; i++) dot += m[o + i]! * q[i]!;
+    return dot;
+  },
+  cos(m, o, q, d) {
+    let dot = 0;
+    let mm = 0;
+    let qq = 0;
+    for (let i = 0; i < d; i++) {
+      dot += m[o + i]! * q[i]!;
+      mm += m[o + i]! * m[o + i]!;
+      qq += q[i]! * q[i]!;
+    }
+    return mm === 0 || qq === 0 ? 0 : dot / Math.sqrt(mm * qq);
+  },
+  l2(m, o, q, d) {
+    let sum = 0;
+    for (let i = 0; i < d; i++) {
+      const diff = m[o + i]! - q[i]!;
+      sum += diff * diff;
+    }
+    return -sum;
+  },
+};
+
+/** Brute-force index with the same interface as `Index`: the ground truth, and the paper's faiss flat IP. */
+export class FlatIndex {
+  readonly dimensions: number;
+  readonly metric: Metric;
+  #matrix: Float32Array;
+  readonly #ids = new IdMap();
+
+  private constructor(dimensions: number, metric: Metric) {
+    this.dimensions = dimensions;
+    this.metric = metric;
+    this.#matrix = new Float32Array(0);
+  }
+
+  static create(options: { dimensions: number; metric?: Metric }): FlatIndex {
+    return new FlatIndex(checkDimensions(options.dimensions), checkMetric(options.metric ?? "ip"));
+  }
+
+  get size(): number {
+    return this.#ids.size;
+  }
+
+  ids(): readonly string[] {
+    return this.#ids.ids();
+  }
+
+  /** Copies the rows in; ids must be new and distinct. */
+  add(ids: readonly string[], vectors: Float32Array): void {
+    const n = rowsOf("vectors", vectors, this.dimensions);
+    if (n !== ids.length)
+      throw new Error(`add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`);
+    this.#ids.check(ids);
+    const used = this.size * this.dimensions;
+    if (used + vectors.length > this.#matrix.length) {
+      const grown = new Float32Array(Math.max(used + vectors.length, this.#matrix.length * 2));
+      grown.set(this.#matrix.subarray(0, used));
+      this.#matrix = grown;
+    }
+    this.#matrix.set(vectors, used);
+    this.#ids.append(ids);
+  }
+
+  search(vector: Float32Array, k: number): SearchResult {
+    checkVector(vector, this.dimensions);
+    return this.searchBatch(vector, k)[0]!;
+  }
+
+  searchBatch(queries: Float32Array, k: number, options: { threads?: number } = {}): SearchResult[] {
+    const matrix = this.#matrix.subarray(0, this.size * this.dimensions);
+    return exactSearch(matrix, this.#ids.ids(), queries, k, {
+      dimensions: this.dimensions,
+      metric: this.metric,
+      threads: options.threads ?? 0,
+    });
+  }
+}

@@ -1,0 +1,12 @@
+export { DTYPES, type Dtype } from "./dtype.js";
+export { type ExactSearchOptions, exactSearch, FlatIndex } from "./exact.js";
+export {
+  INDEX_DEFAULTS,
+  Index,
+  type IndexOptions,
+  type OpenOptions,
+  ReadonlyIndex,
+  type ThreadOptions,
+} from "./hnsw-index.js";
+export { METRICS, type Metric } from "./metric.js";
+export type { SearchResult } from "./result.js";
