@@ -1,7 +1,11 @@
+export { formatOfficial, runEvalXor } from "./cli/eval-xor.js";
+export { InputError } from "./input-error.js";
+export { exactMean } from "./stats/exact-mean.js";
 export { PunktSentenceTokenizer } from "./tokenize/punkt.js";
 export {
   findPunktDir,
   loadPunktParameters,
+  PunktDataError,
   type PunktLoadOptions,
   type PunktParameters,
   readPunktDir,
@@ -9,3 +13,20 @@ export {
 } from "./tokenize/punkt-params.js";
 export { treebankWordTokenize } from "./tokenize/treebank.js";
 export { createWordTokenizer, type WordTokenizer, wordTokenize } from "./tokenize/word-tokenize.js";
+export {
+  evaluateXor,
+  rktMeasureName,
+  XorAccumulator,
+  type XorAnswers,
+  type XorEvaluation,
+  type XorOptions,
+  type XorQueryResult,
+} from "./xor/evaluate.js";
+export { rktHits, spanAnswers, tokenBudget } from "./xor/rkt.js";
+export {
+  evaluateXorSubmission,
+  readXorAnswers,
+  readXorPredictions,
+  type XorPrediction,
+} from "./xor/submission.js";
+export { TokenCache, type TokenizedPassage, tokenizePassage } from "./xor/token-cache.js";

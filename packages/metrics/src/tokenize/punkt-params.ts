@@ -24,6 +24,11 @@ export interface PunktLoadOptions {
   language?: string;
 }
 
+/** The Punkt parameter files are missing or malformed (a user's environment problem, not a bug). */
+export class PunktDataError extends Error {
+  override readonly name = "PunktDataError";
+}
+
 export const PUNKT_FILES = [
   "abbrev_types.txt",
   "collocations.tab",
@@ -34,7 +39,7 @@ export const PUNKT_FILES = [
 /** NLTK's default nltk_data search path (`nltk.data.path`) on POSIX systems. */
 export function standardNltkDataDirs(): string[] {
   const prefix = process.env["PYTHONHOME"] ?? "/usr";
-  return [
+  const dirs = [
     join(homedir(), "nltk_data"),
     join(prefix, "nltk_data"),
     join(prefix, "share", "nltk_data"),
@@ -44,6 +49,7 @@ export function standardNltkDataDirs(): string[] {
     "/usr/lib/nltk_data",
     "/usr/local/lib/nltk_data",
   ];
+  return [...new Set(dirs)];
 }
 
 function hasAllFiles(dir: string): boolean {
@@ -60,7 +66,7 @@ export function findPunktDir(opts: PunktLoadOptions = {}): string {
   if (opts.path !== undefined) {
     const found = candidatesUnder(resolve(opts.path), language).find(hasAllFiles);
     if (found) return found;
-    throw new Error(
+    throw new PunktDataError(
       `Punkt parameters not found in ${resolve(opts.path)} (need ${PUNKT_FILES.join(", ")} in it, in ./${language} or in ./tokenizers/punkt_tab/${language}); get them with: python -m nltk.downloader punkt_tab`,
     );
   }
@@ -70,7 +76,7 @@ export function findPunktDir(opts: PunktLoadOptions = {}): string {
     const dir = join(root, "tokenizers", "punkt_tab", language);
     if (hasAllFiles(dir)) return dir;
   }
-  throw new Error(
+  throw new PunktDataError(
     `NLTK Punkt parameters (tokenizers/punkt_tab/${language}) not found in $NLTK_DATA or ${standardNltkDataDirs().join(", ")}; run \`python -m nltk.downloader punkt_tab\` (or \`-d <dir>\` with NLTK_DATA=<dir>), or pass the folder explicitly`,
   );
 }
@@ -82,7 +88,7 @@ function lines(dir: string, file: string): string[] {
 }
 
 function fail(dir: string, file: string, line: number, why: string): never {
-  throw new Error(`${join(dir, file)}:${line}: ${why}`);
+  throw new PunktDataError(`${join(dir, file)}:${line}: ${why}`);
 }
 
 /** Reads NLTK's `punkt_tab` parameters (the text form of the Punkt model) from a folder. */

@@ -1,0 +1,102 @@
+import { InputError } from "../input-error.js";
+import { PunktDataError } from "../tokenize/punkt-params.js";
+import { createWordTokenizer } from "../tokenize/word-tokenize.js";
+import type { XorEvaluation } from "../xor/evaluate.js";
+import { evaluateXorSubmission, readXorAnswers, readXorPredictions } from "../xor/submission.js";
+import { TokenCache } from "../xor/token-cache.js";
+import { pyFloat } from "./py-float.js";
+
+const USAGE = `usage: xqg-eval-xor --data_file ANSWERS.jsonl --pred_file SUBMISSION.json [--json] [--ks 2,5] [--nltk_data DIR]
+
+XOR-Retrieve R@kt (same numbers as the official eval_xor_retrieve.py).
+  --data_file  XOR-TyDi JSON lines with "id" and "answers"
+  --pred_file  JSON array of {"id", "lang", "ctxs": [passage text, ...]}
+  --json       print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...}
+  --ks         comma-separated k values in thousands of tokens (default 2,5)
+  --nltk_data  folder with NLTK's punkt_tab English files (default: $NLTK_DATA, ~/nltk_data, ...)`;
+
+export interface EvalXorIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Map<string, string> {
+  const flags = new Set(["--json", "-h", "--help"]);
+  const valued = new Set(["--data_file", "--pred_file", "--ks", "--nltk_data", "--max_token_num"]);
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (flags.has(name)) out.set(name, "");
+    else if (valued.has(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      out.set(name, value);
+    } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+  }
+  return out;
+}
+
+function parseKs(text: string): number[] {
+  const ks = text.split(",").map((s) => Number(s.trim()));
+  if (ks.length === 0 || ks.some((k) => !Number.isFinite(k) || k < 0 || String(k) === "")) {
+    throw new UsageError(`--ks expects comma-separated non-negative numbers, got ${JSON.stringify(text)}`);
+  }
+  return ks;
+}
+
+/** The official script's printout, one line per print() call. */
+export function formatOfficial(result: XorEvaluation): string[] {
+  const lines: string[] = [];
+  for (const m of result.measures) {
+    lines.push(`Evaluating ${m}`);
+    for (const lang of result.languages) {
+      lines.push(`performance on ${lang} (${result.counts[lang]} examples)`);
+      lines.push(pyFloat(result.scores[m]![lang]!));
+    }
+    lines.push("Final macro averaged score: ");
+    lines.push(pyFloat(result.scores[m]!["avg"]!));
+  }
+  return lines;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 input problem, 2 usage). */
+export function runEvalXor(argv: readonly string[], io: EvalXorIo): number {
+  try {
+    const args = parseArgs(argv);
+    if (args.has("-h") || args.has("--help")) {
+      io.out(USAGE);
+      return 0;
+    }
+    const dataFile = args.get("--data_file");
+    const predFile = args.get("--pred_file");
+    if (!dataFile || !predFile) throw new UsageError("--data_file and --pred_file are required");
+    const ks = parseKs(args.get("--ks") ?? "2,5");
+    const nltkData = args.get("--nltk_data");
+    const tokenize = createWordTokenizer(nltkData === undefined ? {} : { path: nltkData });
+    const json = args.has("--json");
+    if (!json) io.out(`loading examples from ${dataFile}`);
+    const answers = readXorAnswers(dataFile);
+    const predictions = readXorPredictions(predFile);
+    const result = evaluateXorSubmission(answers, predictions, ks, { cache: new TokenCache(tokenize) });
+    if (result.languages.length === 0) {
+      throw new InputError(`no prediction has an id with span answers in ${dataFile}`, predFile);
+    }
+    if (json) io.out(JSON.stringify(result.scores, null, 2));
+    else for (const line of formatOfficial(result)) io.out(line);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`xqg-eval-xor: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof InputError || e instanceof PunktDataError) {
+      io.err(`xqg-eval-xor: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,107 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
+import { describe, expect, it } from "vitest";
+import { runEvalXor } from "../src/index.js";
+import { nltkSkip, punktDir } from "./helpers.js";
+
+function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runEvalXor(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+const DATA = [
+  { id: "a1", lang: "ar", answers: ["dog"] },
+  { id: "a2", lang: "ar", answers: ["Peter's"] },
+  { id: "a3", lang: "ar", answers: ["barked"] },
+  { id: "b1", lang: "bn", answers: ["yes"] },
+  { id: "b2", lang: "bn", answers: ["cat"] },
+];
+const PRED = [
+  { id: "x0", lang: "te", ctxs: ["not in the data file"] },
+  { id: "b1", lang: "bn", ctxs: [] },
+  { id: "b2", lang: "bn", ctxs: ["The cat sat."] },
+  { id: "a1", lang: "ar", ctxs: ["Peter's dog barked.", "The cat sat."] },
+  { id: "a2", lang: "ar", ctxs: ["Peter's dog barked."] },
+  { id: "a3", lang: "ar", ctxs: [] },
+];
+
+async function withFiles<T>(fn: (data: string, pred: string, dir: string) => T): Promise<T> {
+  return withTempDir(async (dir) => {
+    const data = join(dir, "answers.jsonl");
+    const pred = join(dir, "submission.json");
+    writeFileSync(data, DATA.map((d) => JSON.stringify(d)).join("\n") + "\n");
+    writeFileSync(pred, JSON.stringify(PRED));
+    return fn(data, pred, dir);
+  });
+}
+
+describe.skipIf(nltkSkip)("xqg-eval-xor", () => {
+  const nltk = ["--nltk_data", punktDir()];
+
+  it("prints what the official script prints", async () => {
+    await withFiles((data, pred) => {
+      const r = run(["--data_file", data, "--pred_file", pred, ...nltk]);
+      expect(r.code).toBe(0);
+      expect(r.out).toEqual([
+        `loading examples from ${data}`,
+        "Evaluating R@2kt",
+        "performance on bn (1 examples)",
+        "100.0",
+        "performance on ar (3 examples)",
+        "33.33333333333333",
+        "Final macro averaged score: ",
+        "66.66666666666666",
+        "Evaluating R@5kt",
+        "performance on bn (1 examples)",
+        "100.0",
+        "performance on ar (3 examples)",
+        "33.33333333333333",
+        "Final macro averaged score: ",
+        "66.66666666666666",
+      ]);
+    });
+  });
+
+  it("prints JSON with --json and other k with --ks", async () => {
+    await withFiles((data, pred) => {
+      const r = run([`--data_file=${data}`, `--pred_file=${pred}`, "--json", "--ks", "0.003", ...nltk]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out.join("\n"))).toEqual({
+        "R@0.003kt": { bn: 100, ar: 33.33333333333333, avg: 66.66666666666666 },
+      });
+    });
+  });
+
+  it("reports bad input with file, line and field, without a stack trace", async () => {
+    await withFiles((data, pred, dir) => {
+      const bad = join(dir, "bad.jsonl");
+      writeFileSync(bad, '{"id": "a1", "answers": ["x"]}\n{"id": "a2", "answers": "x"}\n');
+      expect(run(["--data_file", bad, "--pred_file", pred, ...nltk])).toEqual({
+        code: 1,
+        out: [`loading examples from ${bad}`],
+        err: [`xqg-eval-xor: ${bad}:2: answers: expected an array of strings`],
+      });
+      writeFileSync(bad, '{"id": "a1", "answers": ["x"]}\n{"id": \n');
+      expect(run(["--data_file", bad, "--pred_file", pred, ...nltk]).err[0]).toMatch(
+        `${bad}:2: invalid JSON`,
+      );
+      const badPred = join(dir, "bad.json");
+      writeFileSync(badPred, JSON.stringify([{ id: "a1", lang: "ar", ctxs: [{ text: "x" }] }]));
+      expect(run(["--data_file", data, "--pred_file", badPred, ...nltk]).err).toEqual([
+        `xqg-eval-xor: ${badPred}: [0].ctxs: expected an array of passage texts`,
+      ]);
+      expect(run(["--data_file", join(dir, "nope.jsonl"), "--pred_file", pred, ...nltk]).err).toEqual([
+        `xqg-eval-xor: ${join(dir, "nope.jsonl")}: file not found`,
+      ]);
+      expect(run(["--data_file", data, "--pred_file", pred, "--nltk_data", dir]).err[0]).toMatch(
+        /python -m nltk\.downloader punkt_tab/,
+      );
+      const usage = run(["--data_file", data]);
+      expect(usage.code).toBe(2);
+      expect(usage.err[0]).toMatch(/^xqg-eval-xor: --data_file and --pred_file are required\nusage: /);
+    });
+  });
+});

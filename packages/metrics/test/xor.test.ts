@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { createWordTokenizer, evaluateXor, TokenCache, tokenBudget } from "../src/index.js";
+import { nltkSkip, punktDir } from "./helpers.js";
+
+describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
+  const tokenize = nltkSkip ? (t: string) => [t] : createWordTokenizer({ path: punktDir() });
+  // d1 → "Peter 's dog barked ." (5 tokens); d2 → "The cat sat ." (4 tokens)
+  const texts = new Map([
+    ["d1", "Peter's dog barked."],
+    ["d2", "The cat sat."],
+  ]);
+  const ks = [0.002, 0.006]; // budgets of 2 and 6 tokens
+  const ranking = new Map<string, string[]>([
+    ["q1", ["d1", "d2"]],
+    ["q2", ["d1", "d2"]],
+    ["q3", ["d1"]],
+    ["q4", ["d1", "d2"]],
+    ["q6", ["d2", "d2"]],
+    ["q7", []],
+  ]);
+  const answers = [
+    { id: "q1", lang: "ar", answers: ["dog"] }, // "Peter 's" | "Peter 's dog barked . The" → 0, 1
+    { id: "q2", lang: "ar", answers: ["Peter's"] }, // tokenization splits it → 0, 0
+    { id: "q3", lang: "bn", answers: ["yes", "no"] }, // not counted
+    { id: "q4", lang: "bn", answers: ["no", ". The"] }, // spans d1|d2 → 0, 1
+    { id: "q5", lang: "bn", answers: ["cat"] }, // missing from the ranking → 0, 0
+    { id: "q6", lang: "fi", answers: ["sat . The"] }, // duplicate docid, text repeats → 0, 1
+    { id: "q7", lang: "fi", answers: [""] }, // empty answer hits even with no passages → 1, 1
+  ];
+
+  it("scores per language and macro-averages", () => {
+    expect(ks.map(tokenBudget)).toEqual([2, 6]);
+    const r = evaluateXor(answers, ranking, (d) => texts.get(d), ks, { tokenize });
+    expect(r.measures).toEqual(["R@0.002kt", "R@0.006kt"]);
+    expect(r.languages).toEqual(["ar", "bn", "fi"]);
+    expect(r.counts).toEqual({ ar: 2, bn: 2, fi: 2 });
+    expect(r.scores).toEqual({
+      "R@0.002kt": { ar: 0, bn: 0, fi: 50, avg: 16.666666666666668 },
+      "R@0.006kt": { ar: 50, bn: 50, fi: 100, avg: 66.66666666666667 },
+    });
+    expect(r.perQuery.map((q) => [q.id, q.hits["R@0.002kt"], q.hits["R@0.006kt"]])).toEqual([
+      ["q1", 0, 1],
+      ["q2", 0, 0],
+      ["q4", 0, 1],
+      ["q5", 0, 0],
+      ["q6", 0, 1],
+      ["q7", 1, 1],
+    ]);
+  });
+
+  it("takes the whole ranking when k·1000 is larger than its tokens", () => {
+    const r = evaluateXor([answers[0]!], ranking, (d) => texts.get(d), [100], { tokenize });
+    expect(r.scores["R@100kt"]).toEqual({ ar: 100, avg: 100 });
+  });
+
+  it("tokenizes each passage once across queries", () => {
+    let calls = 0;
+    const cache = new TokenCache((t) => {
+      calls++;
+      return tokenize(t);
+    });
+    evaluateXor(answers, ranking, (d) => texts.get(d), ks, { cache });
+    evaluateXor(answers, ranking, (d) => texts.get(d), [5], { cache });
+    expect(calls).toBe(2);
+    expect(cache.size).toBe(2);
+  });
+
+  it("rejects unknown languages when a language list is given, and passages without text", () => {
+    expect(() =>
+      evaluateXor(answers, ranking, (d) => texts.get(d), ks, { tokenize, languages: ["ar", "bn"] }),
+    ).toThrow('query "q6" has language "fi", not one of ar, bn');
+    expect(() =>
+      evaluateXor(answers, new Map([["q1", ["d9"]]]), (d) => texts.get(d), ks, { tokenize }),
+    ).toThrow('no text for passage "d9"');
+    expect(() => evaluateXor(answers, ranking, (d) => texts.get(d), [-1], { tokenize })).toThrow(RangeError);
+  });
+
+  it("keeps the given language order and omits languages without counted queries", () => {
+    const r = evaluateXor(answers, ranking, (d) => texts.get(d), ks, {
+      tokenize,
+      languages: ["te", "fi", "bn", "ar"],
+    });
+    expect(r.languages).toEqual(["fi", "bn", "ar"]);
+  });
+
+  it("an empty run scores 0 everywhere", () => {
+    const r = evaluateXor(answers, new Map(), (d) => texts.get(d), ks, { tokenize });
+    expect(r.scores["R@0.006kt"]).toEqual({ ar: 0, bn: 0, fi: 50, avg: 16.666666666666668 });
+  });
+});
