@@ -3,6 +3,8 @@ export type CorpusErrorCode =
   | "missing-field"
   | "wrong-type"
   | "invalid-json"
+  | "truncated"
+  | "encoding"
   | "unknown-language"
   | "bad-columns"
   | "bad-header"

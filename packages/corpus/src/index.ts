@@ -1,10 +1,41 @@
 export { type AtomicOptions, writeFileAtomic } from "./atomic.js";
 export { CorpusError, type CorpusErrorCode, type CorpusWarning } from "./errors.js";
+export { readGeneratedQueries, writeGeneratedQueries } from "./formats/generated.js";
+export {
+  PASSAGE_FORMATS,
+  type PassageFormat,
+  type PassageReadOptions,
+  type PassageWriteOptions,
+  readPassages,
+  writePassages,
+} from "./formats/passages.js";
+export { readQrels, writeQrels } from "./formats/qrels.js";
+export {
+  QUERY_FORMATS,
+  type QueryFormat,
+  type QueryReadOptions,
+  type QueryWriteOptions,
+  readQueries,
+  writeQueries,
+} from "./formats/queries.js";
+export {
+  RUN_FORMATS,
+  type RunFormat,
+  type RunReadOptions,
+  type RunWriteOptions,
+  readRun,
+  readXorSubmission,
+  writeRun,
+  type XorSubmissionEntry,
+} from "./formats/runs.js";
 export { idsPath, readIds, writeIds } from "./ids.js";
 export { isLang, LANGUAGE_CODES, LANGUAGES, type Lang } from "./languages.js";
 export { fromHalfBits, toHalfBits } from "./npy/half.js";
 export { encodeNpyHeader, type NpyDtype } from "./npy/header.js";
 export { type NpyReader, openNpy, readNpy } from "./npy/reader.js";
 export { createNpyWriter, type NpyWriter, type NpyWriterOptions, writeNpy } from "./npy/writer.js";
+export type { ReadOptions, ReadStats, RecordReader } from "./read/reader.js";
+export { type ShardSpec, shard, shardRange } from "./shard.js";
 export { type SinkOptions, writeTextAtomic } from "./text-sink.js";
 export type { GeneratedQueries, Passage, QrelsRow, Query, RunRow } from "./types.js";
+export type { WriteOptions } from "./write.js";

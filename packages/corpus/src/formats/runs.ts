@@ -1,0 +1,264 @@
+import { CorpusError } from "../errors.js";
+import type { Lang } from "../languages.js";
+import { Fields } from "../read/fields.js";
+import { jsonArrayUnits } from "../read/json-array.js";
+import {
+  createLineReader,
+  createUnitReader,
+  type LineParser,
+  type ParseContext,
+  type ReadOptions,
+  type RecordReader,
+} from "../read/reader.js";
+import { writeTextAtomic } from "../text-sink.js";
+import type { RunRow } from "../types.js";
+import { OutputCheck, type WriteOptions, writeLines } from "../write.js";
+import { resolveFormat } from "./resolve.js";
+
+/** Run formats. */
+export const RUN_FORMATS = {
+  trec: "TREC run: qid Q0 docid rank score tag (whitespace-separated)",
+  tevatron: "Tevatron TSV: qid<TAB>docid<TAB>score (or rank, see `column`)",
+  xor: "XOR-TyDi submission JSON [{id, lang, ctxs: [passage text, ...]}] (what eval_xor_retrieve.py reads)",
+} as const;
+export type RunFormat = keyof typeof RUN_FORMATS;
+const FORMATS = Object.keys(RUN_FORMATS) as RunFormat[];
+const BY_EXTENSION: Record<string, RunFormat> = {
+  trec: "trec",
+  run: "trec",
+  txt: "trec",
+  tsv: "tevatron",
+  json: "xor",
+};
+
+export interface RunReadOptions extends ReadOptions {
+  /** Default from the extension: .trec/.run/.txt → trec, .tsv → tevatron, .json → xor. */
+  format?: RunFormat;
+  /**
+   * Tevatron only: what the third column holds. "score" (default, what Tevatron's search writes): rank is
+   * the position within each query's block of lines. "rank" (MS MARCO style): score is −rank.
+   */
+  column?: "score" | "rank";
+}
+
+/** One query's entry of an XOR-TyDi submission. */
+export interface XorSubmissionEntry {
+  id: string;
+  lang: Lang;
+  /** Passage texts, best first. */
+  ctxs: string[];
+}
+
+const TREC_COLUMNS = ["qid", "Q0", "docid", "rank", "score", "tag"] as const;
+
+const trecParser =
+  (context: ParseContext): LineParser<RunRow> =>
+  (text, line) => {
+    const fields = new Fields(context.file, line);
+    const parts = text.trim().split(/\s+/);
+    fields.columns(parts, TREC_COLUMNS, "whitespace");
+    return {
+      qid: parts[0]!,
+      docid: parts[2]!,
+      rank: fields.integer(parts[3]!, "rank"),
+      score: fields.number(parts[4]!, "score"),
+    };
+  };
+
+const tevatronParser = (context: ParseContext, column: "score" | "rank"): LineParser<RunRow> => {
+  let qid = "";
+  let position = 0;
+  return (text, line) => {
+    const fields = new Fields(context.file, line);
+    const parts = text.split("\t");
+    fields.columns(parts, ["qid", "docid", column], "tab");
+    const row = { qid: parts[0]!, docid: parts[1]! };
+    if (column === "rank") {
+      const rank = fields.integer(parts[2]!, "rank");
+      return { ...row, rank, score: -rank };
+    }
+    position = row.qid === qid ? position + 1 : 1;
+    qid = row.qid;
+    return { ...row, rank: position, score: fields.number(parts[2]!, "score") };
+  };
+};
+
+function parseXorEntry(context: ParseContext, text: string, line: number): XorSubmissionEntry {
+  const fields = new Fields(context.file, line);
+  const record = fields.json(text, false);
+  return {
+    id: fields.string(record, "id", { nonEmpty: true }),
+    lang: fields.lang(record["lang"], "lang", context),
+    ctxs: fields.stringArray(fields.required(record, "ctxs"), "ctxs"),
+  };
+}
+
+/** Streams an XOR-TyDi submission file entry by entry (the file is never loaded whole). */
+export function readXorSubmission(path: string, options: ReadOptions = {}): RecordReader<XorSubmissionEntry> {
+  return createUnitReader(
+    path,
+    "xor",
+    options,
+    (context) => (text, line) => parseXorEntry(context, text, line),
+    jsonArrayUnits,
+  );
+}
+
+/**
+ * Streams the rows of a run file. For XOR submissions, which hold passage texts rather than ids, `docid`
+ * is the passage text, rank its position and score −rank.
+ */
+export function readRun(path: string, options: RunReadOptions = {}): RecordReader<RunRow> {
+  const format = resolveFormat(path, options.format, BY_EXTENSION, FORMATS);
+  if (format === "trec") return createLineReader(path, format, options, trecParser);
+  if (format === "tevatron") {
+    const column = options.column ?? "score";
+    return createLineReader(path, format, options, (context) => tevatronParser(context, column));
+  }
+  const entries = readXorSubmission(path, options);
+  return {
+    path,
+    format,
+    // Counts are per submission entry (query), not per row.
+    get stats() {
+      return entries.stats;
+    },
+    async *[Symbol.asyncIterator]() {
+      for await (const entry of entries) {
+        for (let i = 0; i < entry.ctxs.length; i++) {
+          yield { qid: entry.id, docid: entry.ctxs[i]!, rank: i + 1, score: -(i + 1) };
+        }
+      }
+    },
+  };
+}
+
+export interface RunWriteOptions extends WriteOptions {
+  /** Default from the extension, as for reading. */
+  format?: RunFormat;
+  /** TREC run tag (last column). Default "xqg". */
+  tag?: string;
+  /** Tevatron only: write the score (default) or the rank as the third column. */
+  column?: "score" | "rank";
+  /** XOR only: the language of each query (required). */
+  queryLang?: (qid: string) => Lang | undefined;
+  /** XOR only: the text of each passage, which the official evaluation reads (required). */
+  passageText?: (docid: string) => string | undefined;
+}
+
+function checkRow(row: RunRow, check: OutputCheck, separator: "space" | "tab"): void {
+  const noSpace = separator === "space";
+  check.string(row, "qid", { nonEmpty: true, noSpace, noBreaks: true });
+  check.string(row, "docid", { nonEmpty: true, noSpace, noBreaks: true });
+  if (!noSpace && (row.qid.includes("\t") || row.docid.includes("\t")))
+    throw check.error("a tab inside a TSV field", "docid");
+  check.number(row, "rank", { integer: true });
+  check.number(row, "score");
+}
+
+/** Writes a run atomically: TREC, Tevatron TSV or XOR-TyDi submission JSON. */
+export function writeRun(
+  path: string,
+  rows: AsyncIterable<RunRow> | Iterable<RunRow>,
+  options: RunWriteOptions = {},
+): Promise<{ records: number }> {
+  const format = resolveFormat(path, options.format, BY_EXTENSION, FORMATS);
+  if (format === "trec") {
+    const tag = options.tag ?? "xqg";
+    if (!/^\S+$/.test(tag))
+      throw new CorpusError(`tag ${JSON.stringify(tag)} must be one word`, {
+        file: path,
+        field: "tag",
+        code: "bad-value",
+      });
+    return writeLines(
+      path,
+      rows,
+      (row, line) => {
+        checkRow(row, new OutputCheck(path, line), "space");
+        return `${row.qid} Q0 ${row.docid} ${row.rank} ${row.score} ${tag}`;
+      },
+      options,
+    );
+  }
+  if (format === "tevatron") {
+    const rankColumn = options.column === "rank";
+    return writeLines(
+      path,
+      rows,
+      (row, line) => {
+        checkRow(row, new OutputCheck(path, line), "tab");
+        return `${row.qid}\t${row.docid}\t${rankColumn ? row.rank : row.score}`;
+      },
+      options,
+    );
+  }
+  return writeXorSubmission(path, rows, options);
+}
+
+async function writeXorSubmission(
+  path: string,
+  rows: AsyncIterable<RunRow> | Iterable<RunRow>,
+  options: RunWriteOptions,
+): Promise<{ records: number }> {
+  const { queryLang, passageText } = options;
+  if (!queryLang || !passageText) {
+    const reason =
+      "the XOR format needs queryLang and passageText (the submission holds languages and passage texts)";
+    throw new CorpusError(reason, {
+      file: path,
+      field: queryLang ? "passageText" : "queryLang",
+      code: "missing-field",
+    });
+  }
+  let count = 0;
+  async function* pieces(): AsyncGenerator<string> {
+    const done = new Set<string>();
+    let current: RunRow[] = [];
+    let entries = 0;
+    const flush = (): string => {
+      const first = current[0]!;
+      const qid = first.qid;
+      if (done.has(qid))
+        throw new CorpusError(`rows of query "${qid}" are not contiguous`, {
+          file: path,
+          field: "qid",
+          code: "bad-value",
+        });
+      done.add(qid);
+      const lang = queryLang!(qid);
+      if (lang === undefined)
+        throw new CorpusError(`no language for query "${qid}"`, {
+          file: path,
+          field: "lang",
+          code: "missing-field",
+        });
+      const ctxs = [...current]
+        .sort((a, b) => a.rank - b.rank)
+        .map((row) => {
+          const text = passageText!(row.docid);
+          if (text === undefined)
+            throw new CorpusError(`no text for passage "${row.docid}"`, {
+              file: path,
+              field: "ctxs",
+              code: "missing-field",
+            });
+          return text;
+        });
+      return `${entries++ === 0 ? "[\n" : ",\n"}${JSON.stringify({ id: qid, lang, ctxs })}`;
+    };
+    for await (const row of rows) {
+      checkRow(row, new OutputCheck(path, count + 1), "tab");
+      count++;
+      if (current.length > 0 && current[0]!.qid !== row.qid) {
+        yield flush();
+        current = [];
+      }
+      current.push(row);
+    }
+    if (current.length > 0) yield flush();
+    yield entries === 0 ? "[]\n" : "\n]\n";
+  }
+  await writeTextAtomic(path, pieces(), options);
+  return { records: count };
+}

@@ -1,0 +1,103 @@
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { CorpusError } from "../errors.js";
+
+// Bigger reads than the 64 KiB default: fewer chunks to split, still a small fixed amount of memory.
+const READ_CHUNK = 1 << 20;
+
+/** Lines of one read chunk; `first` is the 1-based number of `lines[0]`. */
+export interface LineBatch {
+  lines: string[];
+  first: number;
+  /** True for the batch holding a last line that has no final "\n". */
+  unterminated: boolean;
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const magic = new Uint8Array(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Turns an I/O failure into a CorpusError naming the file (a missing file is a user mistake, not a bug). */
+export function ioError(path: string, error: unknown, linesRead: number): unknown {
+  if (error instanceof CorpusError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = (error as Error | undefined)?.message ?? String(error);
+  if (code === "ENOENT")
+    return new CorpusError("file not found", { file: path, code: "io" }, { cause: error });
+  if (code === "EISDIR")
+    return new CorpusError("is a directory", { file: path, code: "io" }, { cause: error });
+  if (code === "EACCES")
+    return new CorpusError("permission denied", { file: path, code: "io" }, { cause: error });
+  if (code?.startsWith("Z_") || (error as { errno?: number } | undefined)?.errno === -5) {
+    const reason = `gzip data is corrupt (${message}) after line ${linesRead}`;
+    return new CorpusError(reason, { file: path, code: "gzip" }, { cause: error });
+  }
+  if (code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
+    const reason = `invalid UTF-8 after line ${linesRead}`;
+    return new CorpusError(reason, { file: path, code: "encoding" }, { cause: error });
+  }
+  return error;
+}
+
+/**
+ * The decoded text of a file in chunks, gunzipped when the file starts with the gzip magic bytes
+ * (whatever its name). A leading BOM is dropped; invalid UTF-8 is an error, never silently replaced.
+ * Reading is pulled by the consumer, so a slow consumer pauses the file stream (backpressure).
+ */
+export async function* textChunks(path: string, progress: () => number): AsyncGenerator<string> {
+  let gzip: boolean;
+  try {
+    gzip = await isGzip(path);
+  } catch (error) {
+    throw ioError(path, error, 0);
+  }
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const bytes = gzip ? pipeline(file, createGunzip({ chunkSize: READ_CHUNK }), () => {}) : file;
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  try {
+    for await (const chunk of bytes as AsyncIterable<Uint8Array>) {
+      yield decoder.decode(chunk, { stream: true });
+    }
+    const tail = decoder.decode();
+    if (tail.length > 0) yield tail;
+  } catch (error) {
+    throw ioError(path, error, progress());
+  } finally {
+    bytes.destroy();
+  }
+}
+
+/** The lines of a file in batches (one per read chunk), "\r\n" and "\n" both accepted. */
+export async function* lineBatches(path: string): AsyncGenerator<LineBatch> {
+  let next = 1;
+  let rest = "";
+  for await (const text of textChunks(path, () => next - 1)) {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop()!;
+    if (lines.length === 0) continue;
+    stripCarriageReturns(lines);
+    yield { lines, first: next, unterminated: false };
+    next += lines.length;
+  }
+  if (rest.length > 0) {
+    const lines = [rest];
+    stripCarriageReturns(lines);
+    yield { lines, first: next, unterminated: true };
+  }
+}
+
+function stripCarriageReturns(lines: string[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
+  }
+}
