@@ -1,0 +1,153 @@
+import {
+  checkSessionNames,
+  createSession,
+  type Encoding,
+  type InferenceSession,
+  loadConfig,
+  loadTokenizer,
+  type ModelConfig,
+  ModelError,
+  resolveModel,
+  type SessionOptions,
+  Tensor,
+  type Tokenizer,
+} from "@xqg/models";
+import { planBatches } from "./batching.js";
+import { l2NormalizeRows, POOLERS, type Pooling } from "./pooling.js";
+
+export interface LoadOptions {
+  session?: SessionOptions;
+  quantized?: boolean;
+  variant?: string;
+  /** Graph output holding per-token states; default `last_hidden_state`. */
+  output?: string;
+}
+
+export interface EmbedOptions {
+  pooling: Pooling;
+  normalize: boolean;
+  batchSize: number;
+}
+
+type IdTensorType = "int64" | "int32";
+
+/** One exported encoder (a directory): its tokenizer, config and ONNX session, and how to feed it. */
+export class EncoderSide {
+  private constructor(
+    readonly dir: string,
+    readonly tokenizer: Tokenizer,
+    readonly config: ModelConfig,
+    readonly session: InferenceSession,
+    readonly dim: number,
+    private readonly output: string,
+    private readonly feedsTypeIds: boolean,
+    private readonly idType: IdTensorType,
+  ) {}
+
+  static async load(dir: string, opts: LoadOptions = {}): Promise<EncoderSide> {
+    const files = resolveModel(dir, { task: "encoder", quantized: opts.quantized, variant: opts.variant });
+    const [config, tokenizer] = await Promise.all([loadConfig(files.dir), loadTokenizer(files.tokenizer)]);
+    const session = await createSession(files.model!, opts.session);
+    const output = opts.output ?? "last_hidden_state";
+    checkSessionNames(session, { inputs: ["input_ids", "attention_mask"], outputs: [output] }, files.model);
+    const dim = outputWidth(session, output) ?? config.hidden_size ?? config.d_model;
+    if (dim === undefined) {
+      throw new ModelError(
+        `${files.config}: no hidden_size or d_model, and ${output} has no fixed width`,
+        "bad-json",
+      );
+    }
+    const idType = inputType(session, "input_ids", files.model!);
+    return new EncoderSide(
+      files.dir,
+      tokenizer,
+      config,
+      session,
+      dim,
+      output,
+      session.inputNames.includes("token_type_ids"),
+      idType,
+    );
+  }
+
+  /** Embeds pre-tokenised texts: sorts by length, pads per batch, runs, pools, and restores input order. */
+  async embed(encodings: readonly Encoding[], opts: EmbedOptions): Promise<Float32Array> {
+    const out = new Float32Array(encodings.length * this.dim);
+    const pool = POOLERS[opts.pooling];
+    for (const batch of planBatches(
+      encodings.map((encoding) => encoding.ids.length),
+      opts.batchSize,
+    )) {
+      const rows = batch.map((index) => encodings[index]!);
+      const { feeds, mask, seq } = this.feeds(rows);
+      const result = await this.session.run(feeds);
+      const hidden = result[this.output]!;
+      if (hidden.type !== "float32") {
+        throw new ModelError(
+          `${this.dir}: output ${this.output} is ${hidden.type}; only float32 outputs are supported`,
+          "io-mismatch",
+        );
+      }
+      const input = { hidden: hidden.data as Float32Array, mask, batch: rows.length, seq, dim: this.dim };
+      batch.forEach((index, row) => {
+        pool(input, row, out, index * this.dim);
+      });
+    }
+    if (opts.normalize) l2NormalizeRows(out, this.dim);
+    return out;
+  }
+
+  /** Padded input tensors for one batch (pad id, zero mask and zero type ids past each text's end). */
+  feeds(rows: readonly Encoding[]): { feeds: Record<string, Tensor>; mask: Int32Array; seq: number } {
+    let seq = 1;
+    for (const row of rows) seq = Math.max(seq, row.ids.length);
+    const size = rows.length * seq;
+    const ids = new Int32Array(size).fill(this.tokenizer.padId);
+    const types = new Int32Array(size);
+    const mask = new Int32Array(size);
+    rows.forEach((row, r) => {
+      const base = r * seq;
+      ids.set(row.ids, base);
+      types.set(row.typeIds, base);
+      mask.fill(1, base, base + row.ids.length);
+    });
+    const shape = [rows.length, seq];
+    const feeds: Record<string, Tensor> = {
+      input_ids: this.tensor(ids, shape),
+      attention_mask: this.tensor(mask, shape),
+    };
+    if (this.feedsTypeIds) feeds["token_type_ids"] = this.tensor(types, shape);
+    return { feeds, mask, seq };
+  }
+
+  private tensor(values: Int32Array, shape: number[]): Tensor {
+    if (this.idType === "int32") return new Tensor("int32", values, shape);
+    const wide = new BigInt64Array(values.length);
+    for (let i = 0; i < values.length; i++) wide[i] = BigInt(values[i]!);
+    return new Tensor("int64", wide, shape);
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function outputWidth(session: InferenceSession, name: string): number | undefined {
+  const meta = session.outputMetadata.find((entry) => entry.name === name);
+  if (!meta?.isTensor) return undefined;
+  const last = meta.shape[meta.shape.length - 1];
+  return typeof last === "number" && last > 0 ? last : undefined;
+}
+
+function inputType(session: InferenceSession, name: string, file: string): IdTensorType {
+  const meta = session.inputMetadata.find((entry) => entry.name === name);
+  const type = meta?.isTensor ? meta.type : "int64";
+  if (type !== "int64" && type !== "int32") {
+    throw new ModelError(
+      `${file}: input ${name} has type ${type}; expected int64 or int32`,
+      "io-mismatch",
+      file,
+    );
+  }
+  return type;
+}
