@@ -1,0 +1,131 @@
+import { parseArgs } from "node:util";
+import { UserError } from "../errors.js";
+import { defaultsOf, type Field, type Fields, flagName, schemaOf } from "../settings/fields.js";
+import { parseShard, type ShardSpec, WHOLE } from "../shard.js";
+
+export interface PathFlag {
+  readonly help: string;
+  readonly required?: boolean;
+  readonly multiple?: boolean;
+}
+
+/** A command's flags: explicit paths, the settings of its stage, and the common ones. */
+export interface FlagSpec {
+  readonly paths: Readonly<Record<string, PathFlag>>;
+  readonly fields: Fields;
+  readonly shard: boolean;
+}
+
+export interface ParsedFlags {
+  readonly paths: Readonly<Record<string, string[]>>;
+  readonly settings: Record<string, unknown>;
+  readonly shard: ShardSpec;
+  readonly threads: number;
+  readonly quiet: boolean;
+  readonly force: boolean;
+  readonly help: boolean;
+  readonly positionals: string[];
+}
+
+export function parseFlags(command: string, argv: string[], spec: FlagSpec): ParsedFlags {
+  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+    quiet: { type: "boolean", short: "q" },
+    force: { type: "boolean" },
+    threads: { type: "string" },
+  };
+  if (spec.shard) options["shard"] = { type: "string" };
+  for (const [name, flag] of Object.entries(spec.paths))
+    options[flagName(name)] = { type: "string", multiple: flag.multiple ?? false };
+  for (const [key, f] of Object.entries(spec.fields))
+    options[flagName(key)] = { type: f.boolean ? "boolean" : "string" };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new UserError(`${command}: ${message} (see xqg ${command} --help)`);
+  }
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const help = values["help"] === true;
+  const paths: Record<string, string[]> = {};
+  for (const [name, flag] of Object.entries(spec.paths)) {
+    const raw = values[flagName(name)];
+    const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
+    if (!help && flag.required && list.length === 0) {
+      throw new UserError(
+        `${command}: --${flagName(name)} is required: ${flag.help} (see xqg ${command} --help)`,
+      );
+    }
+    paths[name] = list;
+  }
+  const settings = help ? defaultsOf(spec.fields) : parseSettings(command, values, spec.fields);
+  const threadsRaw = values["threads"];
+  const threads = threadsRaw === undefined ? 0 : Number(threadsRaw);
+  if (!Number.isInteger(threads) || threads < 0) {
+    throw new UserError(
+      `${command}: --threads: expected an integer ≥ 0 (0: all cores), got ${JSON.stringify(threadsRaw)}`,
+    );
+  }
+  const shardRaw = values["shard"];
+  return {
+    paths,
+    settings,
+    shard: typeof shardRaw === "string" ? parseShard(shardRaw) : WHOLE,
+    threads,
+    quiet: values["quiet"] === true,
+    force: values["force"] === true,
+    help,
+    positionals: parsed.positionals,
+  };
+}
+
+function parseSettings(
+  command: string,
+  values: Record<string, unknown>,
+  fields: Fields,
+): Record<string, unknown> {
+  const given: Record<string, unknown> = {};
+  for (const [key, f] of Object.entries(fields)) {
+    const raw = values[flagName(key)];
+    if (raw === undefined) continue;
+    given[key] = f.boolean ? raw : f.fromFlag(String(raw));
+  }
+  const result = schemaOf(fields).safeParse(given);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0]);
+    const f = fields[key] as Field<unknown>;
+    throw new UserError(
+      `${command}: --${flagName(key)}: expected ${f.expected}, got ${JSON.stringify(values[flagName(key)])}`,
+    );
+  }
+  return { ...defaultsOf(fields), ...result.data };
+}
+
+/** `--help` text: usage, the path flags, then every setting with its default. */
+export function helpText(command: string, summary: string, usage: string, spec: FlagSpec): string {
+  const lines = [`xqg ${command}: ${summary}`, "", `Usage: xqg ${command} ${usage}`, ""];
+  const rows: Array<[string, string]> = [];
+  for (const [name, flag] of Object.entries(spec.paths)) {
+    rows.push([
+      `--${flagName(name)} PATH${flag.multiple ? " ..." : ""}`,
+      `${flag.help}${flag.required ? " (required)" : ""}`,
+    ]);
+  }
+  for (const [key, f] of Object.entries(spec.fields)) {
+    const shown =
+      f.default === undefined
+        ? ""
+        : ` (default: ${Array.isArray(f.default) ? f.default.join(",") : String(f.default)})`;
+    rows.push([`--${flagName(key)}${f.boolean ? "" : " VALUE"}`, `${f.help}; ${f.expected}${shown}`]);
+  }
+  if (spec.shard) rows.push(["--shard i/N", "process shard i of N (0-based, contiguous in corpus order)"]);
+  rows.push(["--threads N", "threads for ONNX Runtime and the index (default: 0, all cores)"]);
+  rows.push(["--force", "run even when the output's manifest says it is up to date"]);
+  rows.push(["--quiet, -q", "no progress or log lines"]);
+  rows.push(["--help, -h", "this text"]);
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  for (const [flag, text] of rows) lines.push(`  ${flag.padEnd(width)}  ${text}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,328 @@
+import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { loadConfig } from "../config.js";
+import { UserError } from "../errors.js";
+import { Hasher } from "../hash.js";
+import { layout, runPipeline, systemName } from "../pipeline.js";
+import type { Logger } from "../progress.js";
+import { field } from "../settings/fields.js";
+import { STAGE_FIELDS, type StageSettings } from "../settings/stages.js";
+import { WHOLE } from "../shard.js";
+import type { StageEnv } from "../stages/common.js";
+import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "../stages/encode.js";
+import { evaluateStage } from "../stages/evaluate.js";
+import { fuseStage } from "../stages/fuse.js";
+import { generateStage } from "../stages/generate.js";
+import { indexStage } from "../stages/index-stage.js";
+import { reportStage } from "../stages/report.js";
+import { searchStage } from "../stages/search.js";
+import type { FlagSpec, ParsedFlags, PathFlag } from "./args.js";
+
+export interface CommandContext {
+  readonly log: Logger;
+  readonly stdout: NodeJS.WritableStream;
+}
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: FlagSpec;
+  run(flags: ParsedFlags, ctx: CommandContext): Promise<void>;
+}
+
+const ENCODER: Record<string, PathFlag> = {
+  encoder: { help: "encoder model directory (tied query/passage encoder)" },
+  queryEncoder: { help: "query encoder directory (untied encoders; with --passage-encoder)" },
+  passageEncoder: { help: "passage encoder directory (untied encoders; with --query-encoder)" },
+};
+
+async function envOf(flags: ParsedFlags, ctx: CommandContext): Promise<StageEnv> {
+  return { hasher: await Hasher.open(), log: ctx.log, force: flags.force, threads: flags.threads };
+}
+
+const one = (flags: ParsedFlags, name: string): string => flags.paths[name]![0]!;
+const maybe = (flags: ParsedFlags, name: string): string | undefined => flags.paths[name]![0];
+const manifestOf = (output: string): string => `${output}.manifest.json`;
+
+function encoderDirs(flags: ParsedFlags): { query: string; passage: string } {
+  const tied = maybe(flags, "encoder");
+  const query = maybe(flags, "queryEncoder");
+  const passage = maybe(flags, "passageEncoder");
+  if (tied && !query && !passage) return { query: tied, passage: tied };
+  if (!tied && query && passage) return { query, passage };
+  throw new UserError("encode: give --encoder DIR, or both --query-encoder DIR and --passage-encoder DIR");
+}
+
+/** `0.01=eval.json` → [0.01, "eval.json"]. */
+function keyed(raw: string, flag: string, parse: (key: string) => number | undefined): [number, string] {
+  const at = raw.indexOf("=");
+  const key = at > 0 ? parse(raw.slice(0, at)) : undefined;
+  if (key === undefined || at === raw.length - 1) {
+    throw new UserError(
+      `report: ${flag}: expected VALUE=FILE (e.g. ${flag} 0.01=eval/alpha-0.01.json), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return [key, raw.slice(at + 1)];
+}
+
+const numberIn01 = (s: string): number | undefined => {
+  const n = Number(s);
+  return s.trim() !== "" && n > 0 && n <= 1 ? n : undefined;
+};
+const positiveInt = (s: string): number | undefined => (/^[1-9]\d*$/.test(s) ? Number(s) : undefined);
+
+export const COMMANDS: Record<string, Command> = {
+  generate: {
+    summary: "generate queries in other languages for every passage (one shard of the corpus)",
+    usage: "--corpus FILE --generator DIR --out FILE.jsonl [settings]",
+    flags: {
+      paths: {
+        corpus: { help: "corpus (JSONL {docid,title,text} or DPR TSV, optionally .gz)", required: true },
+        generator: { help: "seq2seq model directory (Optimum ONNX export)", required: true },
+        out: { help: "generated queries, JSONL {docid, queries: {lang: [...]}}", required: true },
+      },
+      fields: STAGE_FIELDS.generate,
+      shard: true,
+    },
+    async run(flags, ctx) {
+      const out = one(flags, "out");
+      const io = {
+        corpus: one(flags, "corpus"),
+        generator: one(flags, "generator"),
+        out,
+        manifest: manifestOf(out),
+      };
+      await generateStage(await envOf(flags, ctx), io, flags.settings as never, flags.shard);
+    },
+  },
+  encode: {
+    summary: "encode passages (P), generated queries (Σq per passage) or queries into .npy + .ids",
+    usage: "(--corpus FILE | --generated FILE | --queries FILE) --encoder DIR --out FILE.npy [settings]",
+    flags: {
+      paths: {
+        corpus: { help: "passages to encode into P (title + ' ' + text)" },
+        generated: {
+          help: "generated queries to encode and sum per passage into Σq (never stored one by one)",
+        },
+        queries: { help: "queries to encode (XOR-TyDi JSONL or TSV qid\\ttext)" },
+        ...ENCODER,
+        out: { help: "embeddings .npy (its ids go to the .ids sidecar)", required: true },
+        counts: { help: "with --generated: per-passage query counts .npy (default: OUT with .counts.npy)" },
+      },
+      fields: STAGE_FIELDS.encode,
+      shard: true,
+    },
+    async run(flags, ctx) {
+      const env = await envOf(flags, ctx);
+      const out = one(flags, "out");
+      const sources = (["corpus", "generated", "queries"] as const).filter(
+        (s) => maybe(flags, s) !== undefined,
+      );
+      if (sources.length !== 1)
+        throw new UserError("encode: give exactly one of --corpus, --generated or --queries");
+      const encoder = encoderDirs(flags);
+      const settings = flags.settings as never;
+      const source = sources[0]!;
+      if (source !== "corpus" && flags.shard.count > 1)
+        throw new UserError("encode: --shard applies to --corpus only");
+      if (source === "corpus") {
+        await encodePassagesStage(
+          env,
+          { corpus: one(flags, "corpus"), encoder, out, manifest: manifestOf(out) },
+          settings,
+          flags.shard,
+        );
+      } else if (source === "generated") {
+        const counts = maybe(flags, "counts") ?? out.replace(/(\.npy)?$/, ".counts.npy");
+        await encodeGeneratedStage(
+          env,
+          { generated: one(flags, "generated"), encoder, out, counts, manifest: manifestOf(out) },
+          settings,
+        );
+      } else {
+        await encodeQueriesStage(
+          env,
+          { queries: one(flags, "queries"), encoder, out, manifest: manifestOf(out) },
+          settings,
+        );
+      }
+    },
+  },
+  fuse: {
+    summary: "augment passage embeddings: p' = (1 − α)·p + α·Σq for every α, in one pass",
+    usage: "--passages P.npy --sums S.npy --out DIR [--alphas 0.01,0.02] [settings]",
+    flags: {
+      paths: {
+        passages: { help: "passage embeddings P (.npy with .ids)", required: true },
+        sums: { help: "Σq per passage (.npy with .ids, from xqg encode --generated)", required: true },
+        counts: { help: "per-passage query counts (needed by --reduce mean)" },
+        out: { help: "directory for alpha-<α>.npy (+ .ids)", required: true },
+      },
+      fields: STAGE_FIELDS.fuse,
+      shard: false,
+    },
+    async run(flags, ctx) {
+      const dir = one(flags, "out");
+      const { alphas, ...settings } = flags.settings as StageSettings<"fuse">;
+      const outputs = new Map(alphas.map((a) => [a, join(dir, `${systemName(a)}.npy`)]));
+      await fuseStage(
+        await envOf(flags, ctx),
+        {
+          passages: one(flags, "passages"),
+          sums: one(flags, "sums"),
+          counts: maybe(flags, "counts"),
+          outputs,
+          manifest: join(dir, "fuse.manifest.json"),
+        },
+        settings,
+      );
+    },
+  },
+  index: {
+    summary: "build an HNSW index over an embedding matrix (exact search needs none)",
+    usage: "--embeddings FILE.npy --out FILE.usearch [settings]",
+    flags: {
+      paths: {
+        embeddings: { help: "embedding matrix (.npy with .ids)", required: true },
+        out: { help: "index file (writes FILE, FILE.ids and FILE.json)", required: true },
+      },
+      fields: { ...STAGE_FIELDS.index, type: field.choice(["hnsw"], "hnsw", "index type") },
+      shard: false,
+    },
+    async run(flags, ctx) {
+      const out = one(flags, "out");
+      await indexStage(
+        await envOf(flags, ctx),
+        { embeddings: one(flags, "embeddings"), out, manifest: manifestOf(out) },
+        flags.settings as never,
+      );
+    },
+  },
+  search: {
+    summary: "rank passages for every query embedding; writes a TREC run",
+    usage: "(--index FILE.usearch | --embeddings FILE.npy) --queries Q.npy --out RUN.trec [settings]",
+    flags: {
+      paths: {
+        index: { help: "HNSW index from xqg index" },
+        embeddings: { help: "embedding matrix for exact search (.npy with .ids)" },
+        queries: { help: "query embeddings (.npy with .ids, from xqg encode --queries)", required: true },
+        out: { help: "TREC run", required: true },
+        tag: { help: "run tag in the TREC file (default: the output's name)" },
+      },
+      fields: { ...STAGE_FIELDS.search, metric: STAGE_FIELDS.index.metric },
+      shard: false,
+    },
+    async run(flags, ctx) {
+      const out = one(flags, "out");
+      const index = maybe(flags, "index");
+      const embeddings = maybe(flags, "embeddings");
+      if ((index === undefined) === (embeddings === undefined))
+        throw new UserError("search: give exactly one of --index or --embeddings");
+      const settings = flags.settings as { depth: number; batchSize: number; metric: "ip" | "cos" | "l2" };
+      const target = index
+        ? { kind: "index" as const, index }
+        : { kind: "exact" as const, embeddings: embeddings!, metric: settings.metric };
+      const tag = maybe(flags, "tag") ?? basename(out).replace(/\.[^.]*$/, "");
+      await searchStage(
+        await envOf(flags, ctx),
+        { target, queries: one(flags, "queries"), out, tag, manifest: manifestOf(out) },
+        settings,
+      );
+    },
+  },
+  evaluate: {
+    summary: "score a run: R@kt per language and macro average, with per-query values for significance tests",
+    usage: "--run RUN.trec --queries FILE.jsonl --corpus FILE --out EVAL.json [settings]",
+    flags: {
+      paths: {
+        run: { help: "TREC run", required: true },
+        queries: { help: "queries with answers (XOR-TyDi JSONL)", required: true },
+        corpus: { help: "the corpus the run ranks (R@kt reads the passages' text)", required: true },
+        out: { help: "evaluation JSON", required: true },
+      },
+      fields: STAGE_FIELDS.evaluate,
+      shard: false,
+    },
+    async run(flags, ctx) {
+      const out = one(flags, "out");
+      await evaluateStage(
+        await envOf(flags, ctx),
+        {
+          run: one(flags, "run"),
+          queries: one(flags, "queries"),
+          corpus: one(flags, "corpus"),
+          out,
+          manifest: manifestOf(out),
+        },
+        flags.settings as never,
+      );
+    },
+  },
+  report: {
+    summary: "tables (Markdown, JSON) with significance markers against the baseline, and SVG plots",
+    usage:
+      "--baseline EVAL.json --alpha 0.01=EVAL.json ... [--ablation N=EVAL.json ... --ablation-alpha A] --out DIR",
+    flags: {
+      paths: {
+        baseline: { help: "evaluation of the baseline (α = 0)", required: true },
+        alpha: { help: "α=FILE: evaluation of xQG at α (repeat for each α)", multiple: true },
+        ablation: {
+          help: "N=FILE: evaluation with N generated queries per language (repeat)",
+          multiple: true,
+        },
+        ablationAlpha: { help: "the α of the --ablation evaluations" },
+        out: { help: "directory for report.md, report.json and the plots", required: true },
+      },
+      fields: STAGE_FIELDS.report,
+      shard: false,
+    },
+    async run(flags, ctx) {
+      const out = one(flags, "out");
+      const systems: Array<{ alpha: number; queriesPerLanguage: number | undefined; evaluation: string }> = [
+        { alpha: 0, queriesPerLanguage: undefined, evaluation: one(flags, "baseline") },
+      ];
+      for (const raw of flags.paths["alpha"]!) {
+        const [alpha, file] = keyed(raw, "--alpha", numberIn01);
+        systems.push({ alpha, queriesPerLanguage: undefined, evaluation: file });
+      }
+      const ablationAlpha = maybe(flags, "ablationAlpha");
+      if (flags.paths["ablation"]!.length > 0) {
+        const alpha = ablationAlpha === undefined ? undefined : numberIn01(ablationAlpha);
+        if (alpha === undefined)
+          throw new UserError("report: --ablation needs --ablation-alpha, a number in (0, 1]");
+        for (const raw of flags.paths["ablation"]!) {
+          const [n, file] = keyed(raw, "--ablation", positiveInt);
+          systems.push({ alpha, queriesPerLanguage: n, evaluation: file });
+        }
+      }
+      await reportStage(
+        await envOf(flags, ctx),
+        { systems, out, manifest: join(out, "report.manifest.json") },
+        flags.settings as never,
+      );
+      ctx.stdout.write(await readFile(join(out, "report.md"), "utf8"));
+    },
+  },
+  run: {
+    summary:
+      "the whole experiment from one config: generate → encode → fuse → index → search → evaluate → report",
+    usage: "CONFIG.yaml|json [--shard i/N] [--force] [--quiet]",
+    flags: { paths: {}, fields: {}, shard: true },
+    async run(flags, ctx) {
+      const [file, ...rest] = flags.positionals;
+      if (!file || rest.length > 0)
+        throw new UserError("run: expected exactly one CONFIG file (see xqg run --help)");
+      const config = await loadConfig(file);
+      const status = await runPipeline(config, {
+        log: ctx.log,
+        force: flags.force,
+        ...(flags.shard !== WHOLE ? { shard: flags.shard } : {}),
+      });
+      if (status === "shard-done") {
+        ctx.log.info(`shard done; run \`xqg run ${file}\` once every shard is done to merge and finish`);
+        return;
+      }
+      ctx.stdout.write(await readFile(join(layout(config.output).report, "report.md"), "utf8"));
+    },
+  },
+};

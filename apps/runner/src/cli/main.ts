@@ -1,0 +1,62 @@
+import { isUserFacing } from "../errors.js";
+import { createLogger } from "../progress.js";
+import { helpText, parseFlags } from "./args.js";
+import { COMMANDS } from "./commands.js";
+
+export interface MainIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = [
+    "xqg: the xQG experiment (cross-lingual dense retrieval with generated queries)",
+    "",
+    "Commands:",
+  ];
+  for (const [name, command] of Object.entries(COMMANDS))
+    lines.push(`  ${name.padEnd(width)}  ${command.summary}`);
+  lines.push("", "Run `xqg <command> --help` for its flags.");
+  return `${lines.join("\n")}\n`;
+}
+
+/** The `xqg` command line; returns the exit code. A user mistake prints one line, never a stack trace. */
+export async function main(
+  argv: string[],
+  io: MainIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(overview());
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(
+      `xqg: unknown command ${JSON.stringify(name)} (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`,
+    );
+    return 2;
+  }
+  try {
+    const flags = parseFlags(name, rest, command.flags);
+    if (flags.help) {
+      io.stdout.write(helpText(name, command.summary, command.usage, command.flags));
+      return 0;
+    }
+    const log = createLogger({
+      quiet: flags.quiet,
+      stream: io.stderr,
+      tty: io.stderr === process.stderr ? undefined : false,
+    });
+    await command.run(flags, { log, stdout: io.stdout });
+    return 0;
+  } catch (error) {
+    if (isUserFacing(error) || (error instanceof Error && !process.env["XQG_DEBUG"])) {
+      const hint = isUserFacing(error) ? "" : " (set XQG_DEBUG=1 for the stack trace)";
+      io.stderr.write(`xqg: ${error.message}${hint}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

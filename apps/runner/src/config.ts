@@ -1,0 +1,222 @@
+import { readFile } from "node:fs/promises";
+import { dirname, extname, resolve } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { UserError } from "./errors.js";
+import { defaultsOf, type Field, type Fields, schemaOf } from "./settings/fields.js";
+import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
+import { parseShard, type ShardSpec } from "./shard.js";
+
+/** The whole experiment, validated, with every path absolute and every default filled in. */
+export interface RunConfig {
+  readonly file: string;
+  readonly output: string;
+  readonly corpus: string;
+  readonly queries: string;
+  readonly qrels: string | undefined;
+  /** Generated queries made elsewhere; when set, the generate stage is skipped. */
+  readonly generated: string | undefined;
+  readonly encoder: { readonly query: string; readonly passage: string };
+  readonly generator: string | undefined;
+  /** `count` shards; `only` set when this process is one worker that runs a single shard. */
+  readonly shards: { readonly count: number; readonly only: number | undefined };
+  readonly threads: number;
+  readonly ablation: { readonly queriesPerLanguage: readonly number[]; readonly alpha: number } | undefined;
+  readonly stages: { readonly [S in StageName]: StageSettings<S> };
+}
+
+const path = z.string().min(1);
+const TOP_LEVEL = {
+  output: { schema: path, expected: "a directory path" },
+  corpus: { schema: path, expected: "a corpus file (JSONL {docid,title,text} or DPR TSV, optionally .gz)" },
+  queries: { schema: path, expected: "a queries file (XOR-TyDi JSONL {id,question,answers,lang})" },
+  qrels: { schema: path, expected: "a TREC qrels file" },
+  generated: { schema: path, expected: "a generated-queries JSONL file" },
+  encoder: {
+    schema: z.union([path, z.strictObject({ query: path, passage: path })]),
+    expected: "a model directory, or { query: DIR, passage: DIR } for untied encoders",
+  },
+  generator: { schema: path, expected: "a seq2seq model directory" },
+  shards: {
+    schema: z.union([z.number().int().min(1), z.string().regex(/^\d+\/\d+$/)]),
+    expected: 'a shard count N ≥ 1, or "i/N" to run one shard as a worker',
+  },
+  threads: { schema: z.number().int().min(0), expected: "an integer ≥ 0 (0: all cores)" },
+  ablation: {
+    schema: z.strictObject({
+      queriesPerLanguage: z.array(z.number().int().min(1)).min(1),
+      alpha: z.number().min(0).max(1).optional(),
+    }),
+    expected: "{ queriesPerLanguage: [1, 2, ...], alpha?: number }",
+  },
+} as const;
+const REQUIRED = ["corpus", "queries", "encoder"] as const;
+
+const shape: Record<string, z.ZodType> = {};
+for (const [key, spec] of Object.entries(TOP_LEVEL)) shape[key] = spec.schema.optional();
+for (const [stage, fields] of Object.entries(STAGE_FIELDS))
+  shape[stage] = schemaOf(fields as Fields).optional();
+const CONFIG_SCHEMA = z.strictObject(shape);
+
+/** Reads and validates a YAML or JSON config; every error names the file, line, key and the expected value. */
+export async function loadConfig(file: string): Promise<RunConfig> {
+  const abs = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(abs, "utf8");
+  } catch {
+    throw new UserError(`${file}: cannot read the config file`);
+  }
+  return parseConfig(text, file, abs);
+}
+
+export function parseConfig(text: string, file: string, abs = resolve(file)): RunConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const at = syntax.linePos?.[0];
+    const kind = extname(file) === ".json" ? "JSON" : "YAML";
+    throw new UserError(
+      `${file}${at ? `:${at.line}:${at.col}` : ""}: ${kind} syntax error: ${firstLine(syntax.message)}`,
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new UserError(
+      `${file}: expected a mapping of keys (corpus, queries, encoder, ...) at the top level`,
+    );
+  }
+  const lineOf = (keyPath: ReadonlyArray<PropertyKey>): string => {
+    const node = doc.getIn(keyPath as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const parentNode = keyPath.length > 0 ? doc.getIn(keyPath.slice(0, -1) as unknown[], true) : undefined;
+    const offset = node?.range?.[0] ?? (parentNode as { range?: [number] } | undefined)?.range?.[0];
+    return offset === undefined ? "" : `:${lines.linePos(offset).line}`;
+  };
+
+  const result = CONFIG_SCHEMA.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new UserError(describeIssue(issue, raw as Record<string, unknown>, file, lineOf));
+  }
+  const data = result.data as Record<string, unknown>;
+  for (const key of REQUIRED) {
+    if (data[key] === undefined)
+      throw new UserError(`${file}: ${key}: expected ${TOP_LEVEL[key].expected}, got nothing`);
+  }
+  if (data["generator"] === undefined && data["generated"] === undefined) {
+    throw new UserError(
+      `${file}: generator: expected ${TOP_LEVEL.generator.expected} (or "generated": a file of generated queries), got nothing`,
+    );
+  }
+  const base = dirname(abs);
+  const at = (p: unknown): string => resolve(base, p as string);
+  const maybe = (p: unknown): string | undefined => (p === undefined ? undefined : at(p));
+  const encoder = data["encoder"] as string | { query: string; passage: string };
+  const shards = parseShards(data["shards"], file, lineOf(["shards"]));
+  const stages = {} as Record<StageName, unknown>;
+  for (const [stage, fields] of Object.entries(STAGE_FIELDS)) {
+    stages[stage as StageName] = { ...defaultsOf(fields as Fields), ...(data[stage] as object | undefined) };
+  }
+  const ablation = data["ablation"] as { queriesPerLanguage: number[]; alpha?: number } | undefined;
+  const fuseAlphas = (stages.fuse as StageSettings<"fuse">).alphas;
+  return {
+    file: abs,
+    output: at(data["output"] ?? "out"),
+    corpus: at(data["corpus"]),
+    queries: at(data["queries"]),
+    qrels: maybe(data["qrels"]),
+    generated: maybe(data["generated"]),
+    encoder:
+      typeof encoder === "string"
+        ? { query: at(encoder), passage: at(encoder) }
+        : { query: at(encoder.query), passage: at(encoder.passage) },
+    generator: maybe(data["generator"]),
+    shards,
+    threads: (data["threads"] as number | undefined) ?? 0,
+    ablation: ablation && {
+      queriesPerLanguage: [...new Set(ablation.queriesPerLanguage)].sort((a, b) => a - b),
+      alpha: ablation.alpha ?? fuseAlphas.find((a) => a > 0) ?? 0.01,
+    },
+    stages: stages as RunConfig["stages"],
+  };
+}
+
+function parseShards(value: unknown, file: string, line: string): RunConfig["shards"] {
+  if (value === undefined) return { count: 1, only: undefined };
+  if (typeof value === "number") return { count: value, only: undefined };
+  let spec: ShardSpec;
+  try {
+    spec = parseShard(String(value), `${file}${line}: shards`);
+  } catch (error) {
+    throw new UserError((error as Error).message.replace("--shard: expected i/N", "expected i/N"));
+  }
+  return { count: spec.count, only: spec.index };
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  raw: Record<string, unknown>,
+  file: string,
+  lineOf: (p: ReadonlyArray<PropertyKey>) => string,
+): string {
+  const keyPath = issue.path;
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    const known = knownKeys(keyPath);
+    return `${file}${lineOf([...keyPath, key])}: ${render([...keyPath, key])}: unknown key (expected one of: ${known.join(", ")})`;
+  }
+  const expected = expectedAt(keyPath);
+  const value = valueAt(raw, keyPath);
+  return `${file}${lineOf(keyPath)}: ${render(keyPath)}: expected ${expected}, got ${show(value)}`;
+}
+
+function knownKeys(keyPath: ReadonlyArray<PropertyKey>): string[] {
+  if (keyPath.length === 0) return [...Object.keys(TOP_LEVEL), ...Object.keys(STAGE_FIELDS)];
+  const head = String(keyPath[0]);
+  if (head in STAGE_FIELDS) return Object.keys(STAGE_FIELDS[head as StageName]);
+  if (head === "encoder") return ["query", "passage"];
+  if (head === "ablation") return ["queriesPerLanguage", "alpha"];
+  return [];
+}
+
+function expectedAt(keyPath: ReadonlyArray<PropertyKey>): string {
+  const [head, second] = keyPath.map(String);
+  if (head === undefined) return "a mapping";
+  if (head in STAGE_FIELDS) {
+    const fields = STAGE_FIELDS[head as StageName] as Fields;
+    if (second === undefined) return `a mapping of ${head} settings (${Object.keys(fields).join(", ")})`;
+    const f: Field<unknown> | undefined = fields[second];
+    if (f) return f.expected;
+  }
+  if (head === "ablation" && second === "queriesPerLanguage") return "a non-empty list of integers ≥ 1";
+  if (head === "ablation" && second === "alpha") return "a number in [0, 1]";
+  if (head === "encoder" && second !== undefined) return "a model directory";
+  return (TOP_LEVEL as Record<string, { expected: string }>)[head]?.expected ?? "a valid value";
+}
+
+function valueAt(raw: unknown, keyPath: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = raw;
+  for (const key of keyPath) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+function render(keyPath: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const key of keyPath)
+    out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
+  return out;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}

@@ -1,0 +1,88 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { UserError } from "./errors.js";
+
+interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  sha256: string;
+}
+
+/**
+ * SHA-256 of files and directories, remembering each file's digest by (size, mtime, inode) so that a re-run
+ * does not re-read gigabytes of unchanged embeddings. The cache is a convenience, never an output.
+ */
+export class Hasher {
+  private constructor(
+    private readonly cacheFile: string | undefined,
+    private readonly cache: Map<string, CacheEntry>,
+  ) {}
+
+  static async open(cacheFile?: string): Promise<Hasher> {
+    const cache = new Map<string, CacheEntry>();
+    if (cacheFile) {
+      try {
+        const entries = JSON.parse(await readFile(cacheFile, "utf8")) as Record<string, CacheEntry>;
+        for (const [path, entry] of Object.entries(entries)) cache.set(path, entry);
+      } catch {
+        // no cache yet, or a torn one from a killed run: start empty
+      }
+    }
+    return new Hasher(cacheFile, cache);
+  }
+
+  /** Digest of a file, or of a directory's files (names and contents, sorted). */
+  async hash(path: string): Promise<string> {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new UserError(`${path}: no such file or directory`);
+    }
+    if (!info.isDirectory()) return this.hashFile(path, info);
+    const digest = createHash("sha256");
+    for (const file of await listFiles(path)) {
+      digest.update(`${relative(path, file)}\0${await this.hashFile(file, await stat(file))}\n`);
+    }
+    return digest.digest("hex");
+  }
+
+  async save(): Promise<void> {
+    if (!this.cacheFile) return;
+    await mkdir(dirname(this.cacheFile), { recursive: true });
+    const temp = `${this.cacheFile}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(Object.fromEntries(this.cache)));
+    await rename(temp, this.cacheFile);
+  }
+
+  private async hashFile(
+    path: string,
+    info: { size: number; mtimeMs: number; ino: number },
+  ): Promise<string> {
+    const known = this.cache.get(path);
+    if (known && known.size === info.size && known.mtimeMs === info.mtimeMs && known.ino === info.ino) {
+      return known.sha256;
+    }
+    const digest = createHash("sha256");
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 }))
+      digest.update(chunk as Buffer);
+    const sha256 = digest.digest("hex");
+    this.cache.set(path, { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, sha256 });
+    return sha256;
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  )) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(full)));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}

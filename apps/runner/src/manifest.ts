@@ -1,0 +1,136 @@
+import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { basename, dirname, join, relative } from "node:path";
+import type { Hasher } from "./hash.js";
+import type { Logger } from "./progress.js";
+
+/** What a stage reads, how it is set, and what it writes. Its manifest records all of it. */
+export interface StageSpec {
+  /** Stage name as the CLI spells it (`generate`, `encode`, ...). */
+  readonly stage: string;
+  /** Where the manifest lives; one manifest per unit of work (a shard, an α). */
+  readonly manifest: string;
+  /** Role → absolute path of each input file or model directory. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Everything that changes the outputs (never threads or batch sizes that do not). */
+  readonly params: unknown;
+  /** Packages whose code produces the outputs; their versions go into the manifest. */
+  readonly packages: readonly string[];
+  /** Absolute paths of every file the stage writes. */
+  readonly outputs: readonly string[];
+}
+
+export interface StageContext {
+  readonly hasher: Hasher;
+  readonly log: Logger;
+  /** Run even when the manifest matches. */
+  readonly force: boolean;
+}
+
+interface Manifest {
+  stage: string;
+  inputs: Record<string, { path: string; sha256: string }>;
+  params: unknown;
+  packages: Record<string, string>;
+  outputs: Record<string, { sha256: string }>;
+}
+
+/**
+ * Runs `body` unless the manifest already describes these inputs, parameters and package versions and every
+ * output still has its recorded digest. `body` writes each output at `staged(finalPath)`, a private staging
+ * directory beside the output; only when it returns are the files renamed into place and, last of all, the
+ * manifest written. A run killed at any moment therefore leaves either no manifest (the stage runs again from
+ * scratch, overwriting what it wrote) or a complete, consistent stage.
+ */
+export async function runStage(
+  ctx: StageContext,
+  spec: StageSpec,
+  body: (staged: (finalPath: string) => string) => Promise<void>,
+): Promise<"ran" | "skipped"> {
+  const base = dirname(spec.manifest);
+  const expected = await describe(ctx.hasher, spec, base);
+  if (!ctx.force && (await matches(ctx.hasher, spec, expected, base))) {
+    ctx.log.info(`${spec.stage}: up to date (${relative(process.cwd(), spec.manifest) || spec.manifest})`);
+    return "skipped";
+  }
+  const stagingDirs = new Map<string, string>();
+  const key = basename(spec.manifest, ".json");
+  for (const output of spec.outputs) {
+    const staging = join(dirname(output), ".xqg-staging", key);
+    if (!stagingDirs.has(staging)) {
+      await rm(staging, { recursive: true, force: true });
+      await mkdir(staging, { recursive: true });
+      stagingDirs.set(staging, staging);
+    }
+  }
+  await rm(spec.manifest, { force: true });
+  const staged = (finalPath: string): string => {
+    if (!spec.outputs.includes(finalPath))
+      throw new Error(`bug: ${finalPath} is not a declared output of ${spec.stage}`);
+    return join(dirname(finalPath), ".xqg-staging", key, basename(finalPath));
+  };
+  await body(staged);
+  for (const output of spec.outputs) {
+    try {
+      await stat(staged(output));
+    } catch {
+      throw new Error(`bug: ${spec.stage} did not write ${output}`);
+    }
+  }
+  for (const output of spec.outputs) await rename(staged(output), output);
+  for (const staging of stagingDirs.keys()) {
+    await rm(staging, { recursive: true, force: true });
+    await rmdir(dirname(staging)).catch(() => undefined);
+  }
+  const outputs: Manifest["outputs"] = {};
+  for (const output of spec.outputs)
+    outputs[relative(base, output)] = { sha256: await ctx.hasher.hash(output) };
+  await mkdir(base, { recursive: true });
+  const temp = `${spec.manifest}.tmp`;
+  await writeFile(temp, `${JSON.stringify({ ...expected, outputs }, null, 2)}\n`);
+  await rename(temp, spec.manifest);
+  await ctx.hasher.save();
+  return "ran";
+}
+
+async function describe(hasher: Hasher, spec: StageSpec, base: string): Promise<Omit<Manifest, "outputs">> {
+  const inputs: Manifest["inputs"] = {};
+  for (const role of Object.keys(spec.inputs).sort()) {
+    const path = spec.inputs[role]!;
+    inputs[role] = { path: relative(base, path), sha256: await hasher.hash(path) };
+  }
+  return { stage: spec.stage, inputs, params: spec.params, packages: packageVersions(spec.packages) };
+}
+
+async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest, "outputs">, base: string) {
+  let recorded: Manifest;
+  try {
+    recorded = JSON.parse(await readFile(spec.manifest, "utf8")) as Manifest;
+  } catch {
+    return false;
+  }
+  const { outputs, ...rest } = recorded;
+  if (JSON.stringify(rest) !== JSON.stringify(JSON.parse(JSON.stringify(expected)))) return false;
+  for (const output of spec.outputs) {
+    const want = outputs[relative(base, output)];
+    if (!want) return false;
+    try {
+      if ((await hasher.hash(output)) !== want.sha256) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+const require = createRequire(import.meta.url);
+
+/** `{ name: version }` of the given packages as installed, plus the runner itself. */
+export function packageVersions(names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [...names, "xqg"].sort()) {
+    const file = name === "xqg" ? "../package.json" : `${name}/package.json`;
+    out[name] = (require(file) as { version: string }).version;
+  }
+  return out;
+}

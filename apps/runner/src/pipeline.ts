@@ -1,0 +1,232 @@
+import { join } from "node:path";
+import type { RunConfig } from "./config.js";
+import { Hasher } from "./hash.js";
+import type { Logger } from "./progress.js";
+import { type ShardSpec, shardSuffix } from "./shard.js";
+import { formatAlpha, type StageEnv } from "./stages/common.js";
+import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
+import { evaluateStage } from "./stages/evaluate.js";
+import { fuseStage } from "./stages/fuse.js";
+import { generateStage } from "./stages/generate.js";
+import { indexStage } from "./stages/index-stage.js";
+import { mergeGeneratedStage, mergeMatrixStage } from "./stages/merge.js";
+import { type ReportInput, reportStage } from "./stages/report.js";
+import { type SearchTarget, searchStage } from "./stages/search.js";
+
+/** One retrieval system of the experiment: the baseline, xQG at one α, or an ablation point. */
+export interface System {
+  readonly name: string;
+  readonly alpha: number;
+  /** Generated queries per language in Σq (undefined: all of them). */
+  readonly queriesPerLanguage: number | undefined;
+  readonly embeddings: string;
+}
+
+/** Where `xqg run` puts everything, relative to the output directory. */
+export function layout(out: string) {
+  return {
+    generated: (shard: ShardSpec) => join(out, "generated", `queries${shardSuffix(shard)}.jsonl`),
+    passages: (shard: ShardSpec) => join(out, "embeddings", `passages${shardSuffix(shard)}.npy`),
+    sums: (limit?: number) => join(out, "embeddings", limit ? `sums.first-${limit}.npy` : "sums.npy"),
+    counts: (limit?: number) =>
+      join(out, "embeddings", limit ? `sums.first-${limit}.counts.npy` : "sums.counts.npy"),
+    queries: join(out, "embeddings", "queries.npy"),
+    fused: (name: string) => join(out, "fused", `${name}.npy`),
+    index: (name: string) => join(out, "index", `${name}.usearch`),
+    run: (name: string) => join(out, "runs", `${name}.trec`),
+    evaluation: (name: string) => join(out, "eval", `${name}.json`),
+    report: join(out, "report"),
+    manifest: (key: string) => join(out, "manifests", `${key}.json`),
+    hashCache: join(out, ".xqg-cache", "hashes.json"),
+  };
+}
+
+export function systemName(alpha: number, queriesPerLanguage?: number): string {
+  if (alpha === 0) return "baseline";
+  return `${queriesPerLanguage ? `first-${queriesPerLanguage}-` : ""}alpha-${formatAlpha(alpha)}`;
+}
+
+export interface RunOptions {
+  readonly log: Logger;
+  readonly force: boolean;
+  /** Overrides the config's `shards: "i/N"`: run only this shard of generate and encode, then stop. */
+  readonly shard?: ShardSpec;
+}
+
+/**
+ * The whole experiment. Every stage is skipped when its manifest matches, so a re-run (after a crash, a kill
+ * or a config change) redoes only what changed. With `shards` the corpus is processed in contiguous parts
+ * whose outputs are merged in corpus order; a worker given one shard stops after that shard's encode.
+ */
+export async function runPipeline(config: RunConfig, options: RunOptions): Promise<"done" | "shard-done"> {
+  const paths = layout(config.output);
+  const env: StageEnv = {
+    hasher: await Hasher.open(paths.hashCache),
+    log: options.log,
+    force: options.force,
+    threads: config.threads,
+  };
+  const st = config.stages;
+  const count = options.shard?.count ?? config.shards.count;
+  const only = options.shard?.index ?? config.shards.only;
+  const shards: ShardSpec[] = Array.from({ length: count }, (_, index) => ({ index, count }));
+  const mine = only === undefined ? shards : [shards[only]!];
+
+  for (const shard of mine) {
+    const key = (stage: string) => `${stage}${shardSuffix(shard)}`;
+    if (!config.generated) {
+      await generateStage(
+        env,
+        {
+          corpus: config.corpus,
+          generator: config.generator!,
+          out: paths.generated(shard),
+          manifest: paths.manifest(key("generate")),
+        },
+        st.generate,
+        shard,
+      );
+    }
+    await encodePassagesStage(
+      env,
+      {
+        corpus: config.corpus,
+        encoder: config.encoder,
+        out: paths.passages(shard),
+        manifest: paths.manifest(key("encode-passages")),
+      },
+      st.encode,
+      shard,
+    );
+  }
+  if (only !== undefined && count > 1) return "shard-done";
+
+  const whole: ShardSpec = { index: 0, count: 1 };
+  if (count > 1) {
+    if (!config.generated) {
+      await mergeGeneratedStage(env, {
+        parts: shards.map(paths.generated),
+        out: paths.generated(whole),
+        manifest: paths.manifest("merge-generated"),
+      });
+    }
+    await mergeMatrixStage(env, {
+      parts: shards.map(paths.passages),
+      out: paths.passages(whole),
+      manifest: paths.manifest("merge-passages"),
+    });
+  }
+  const generated = config.generated ?? paths.generated(whole);
+  const passages = paths.passages(whole);
+  const limits = [undefined, ...(config.ablation?.queriesPerLanguage ?? [])];
+  for (const limit of limits) {
+    await encodeGeneratedStage(
+      env,
+      {
+        generated,
+        encoder: config.encoder,
+        out: paths.sums(limit),
+        counts: paths.counts(limit),
+        manifest: paths.manifest(limit ? `encode-generated.first-${limit}` : "encode-generated"),
+      },
+      { ...st.encode, limit: limit ?? 0 },
+    );
+  }
+  await encodeQueriesStage(
+    env,
+    {
+      queries: config.queries,
+      encoder: config.encoder,
+      out: paths.queries,
+      manifest: paths.manifest("encode-queries"),
+    },
+    st.encode,
+  );
+
+  const systems: System[] = [];
+  const alphas = [...new Set([0, ...st.fuse.alphas])].sort((a, b) => a - b);
+  const fused = new Map<number, string>();
+  for (const alpha of alphas) {
+    const name = systemName(alpha);
+    const embeddings = alpha === 0 ? passages : paths.fused(name);
+    if (alpha !== 0) fused.set(alpha, embeddings);
+    systems.push({ name, alpha, queriesPerLanguage: undefined, embeddings });
+  }
+  const fuseSettings = { reduce: st.fuse.reduce, renormalize: st.fuse.renormalize };
+  const countsFor = (limit?: number) => (st.fuse.reduce === "mean" ? paths.counts(limit) : undefined);
+  if (fused.size > 0) {
+    await fuseStage(
+      env,
+      { passages, sums: paths.sums(), counts: countsFor(), outputs: fused, manifest: paths.manifest("fuse") },
+      fuseSettings,
+    );
+  }
+  for (const limit of config.ablation?.queriesPerLanguage ?? []) {
+    const alpha = config.ablation!.alpha;
+    const name = systemName(alpha, limit);
+    await fuseStage(
+      env,
+      {
+        passages,
+        sums: paths.sums(limit),
+        counts: countsFor(limit),
+        outputs: new Map([[alpha, paths.fused(name)]]),
+        manifest: paths.manifest(`fuse.${name}`),
+      },
+      fuseSettings,
+    );
+    systems.push({ name, alpha, queriesPerLanguage: limit, embeddings: paths.fused(name) });
+  }
+
+  const evaluations: Array<ReportInput["systems"][number]> = [];
+  for (const system of systems) {
+    let target: SearchTarget;
+    if (st.index.type === "hnsw") {
+      await indexStage(
+        env,
+        {
+          embeddings: system.embeddings,
+          out: paths.index(system.name),
+          manifest: paths.manifest(`index.${system.name}`),
+        },
+        st.index,
+      );
+      target = { kind: "index", index: paths.index(system.name) };
+    } else {
+      target = { kind: "exact", embeddings: system.embeddings, metric: st.index.metric };
+    }
+    await searchStage(
+      env,
+      {
+        target,
+        queries: paths.queries,
+        out: paths.run(system.name),
+        tag: `xqg-${system.name}`,
+        manifest: paths.manifest(`search.${system.name}`),
+      },
+      st.search,
+    );
+    await evaluateStage(
+      env,
+      {
+        run: paths.run(system.name),
+        queries: config.queries,
+        corpus: config.corpus,
+        out: paths.evaluation(system.name),
+        manifest: paths.manifest(`evaluate.${system.name}`),
+      },
+      st.evaluate,
+    );
+    evaluations.push({
+      alpha: system.alpha,
+      queriesPerLanguage: system.queriesPerLanguage,
+      evaluation: paths.evaluation(system.name),
+    });
+  }
+  await reportStage(
+    env,
+    { systems: evaluations, out: paths.report, manifest: paths.manifest("report") },
+    st.report,
+  );
+  return "done";
+}

@@ -1,0 +1,93 @@
+/** Line logs and progress for the stages; everything goes to stderr so stdout stays for results. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  progress(label: string, total: number | undefined, unit: string): Progress;
+}
+
+export interface Progress {
+  tick(count?: number): void;
+  done(): void;
+}
+
+export interface LoggerOptions {
+  quiet?: boolean;
+  /** Draw bars (default: stderr is a terminal). */
+  tty?: boolean;
+  stream?: NodeJS.WritableStream;
+  /** Milliseconds between plain progress lines when not on a terminal. */
+  interval?: number;
+  now?: () => number;
+}
+
+const SILENT_PROGRESS: Progress = { tick() {}, done() {} };
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const stream = options.stream ?? process.stderr;
+  const tty = options.tty ?? (process.stderr.isTTY === true && stream === process.stderr);
+  const now = options.now ?? Date.now;
+  const interval = options.interval ?? 5000;
+  const write = (line: string): void => {
+    stream.write(`${line}\n`);
+  };
+  return {
+    info(message) {
+      if (!options.quiet) write(`xqg: ${message}`);
+    },
+    warn(message) {
+      write(`xqg: warning: ${message}`);
+    },
+    progress(label, total, unit) {
+      if (options.quiet) return SILENT_PROGRESS;
+      const start = now();
+      let count = 0;
+      let last = start;
+      const line = (): string => {
+        const seconds = (now() - start) / 1000;
+        const rate = seconds > 0 ? count / seconds : 0;
+        const of = total === undefined ? "" : `/${total}`;
+        const eta = total !== undefined && rate > 0 ? `, ETA ${formatDuration((total - count) / rate)}` : "";
+        return `${count}${of} ${unit} (${formatRate(rate)} ${unit}/s${eta})`;
+      };
+      const bar = (): string => {
+        if (total === undefined || total === 0) return "";
+        const width = 24;
+        const filled = Math.min(width, Math.round((count / total) * width));
+        return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] `;
+      };
+      return {
+        tick(n = 1) {
+          count += n;
+          const t = now();
+          if (tty) {
+            if (t - last >= 100 || count === total) {
+              last = t;
+              stream.write(`\r\x1b[2K${label} ${bar()}${line()}`);
+            }
+          } else if (t - last >= interval) {
+            last = t;
+            write(`xqg: ${label}: ${line()}`);
+          }
+        },
+        done() {
+          const seconds = (now() - start) / 1000;
+          const summary = `${label}: ${count} ${unit} in ${formatDuration(seconds)}`;
+          if (tty) stream.write(`\r\x1b[2K${summary}\n`);
+          else write(`xqg: ${summary}`);
+        },
+      };
+    },
+  };
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
+}
+
+function formatRate(rate: number): string {
+  return rate >= 100 ? rate.toFixed(0) : rate.toFixed(1);
+}

@@ -1,0 +1,82 @@
+import { type LineChart, lineChartSvg } from "../svg/line-chart.js";
+import type { ReportData, ReportRow } from "./build.js";
+
+const MARK = "†";
+
+function rowLabel(row: ReportRow): string {
+  if (row.pValues === null) return "baseline (α = 0)";
+  return `${row.system} α = ${row.alpha}`;
+}
+
+function cell(row: ReportRow, measure: string, column: string, maxP: number): string {
+  const score = row.scores[measure]?.[column];
+  if (score === undefined) return "–";
+  const p = row.pValues?.[measure]?.[column];
+  return `${score.toFixed(1)}${p !== undefined && p < maxP ? MARK : ""}`;
+}
+
+function table(rows: readonly ReportRow[], measure: string, data: ReportData): string[] {
+  const columns = [...data.languages, "avg"];
+  const lines = [
+    `| ${measure} | ${columns.join(" | ")} |`,
+    `| --- | ${columns.map(() => "---:").join(" | ")} |`,
+  ];
+  for (const row of rows) {
+    lines.push(
+      `| ${rowLabel(row)} | ${columns.map((c) => cell(row, measure, c, data.test.maxP)).join(" | ")} |`,
+    );
+  }
+  return lines;
+}
+
+/** The report as Markdown: one table per measure (rows: baseline and xQG per α), then the ablation if any. */
+export function reportMarkdown(data: ReportData): string {
+  const test = data.test.name === "t" ? "paired two-sided t-test" : "paired permutation test";
+  const correction = data.test.correction === "holm" ? ", Holm-corrected across the α rows" : "";
+  const out = ["# xQG report", ""];
+  for (const measure of data.measures) out.push(...table(data.rows, measure, data), "");
+  out.push(
+    `${MARK} p < ${data.test.maxP} against the baseline (${test}${correction}; per language over its queries, avg over all queries).`,
+    `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
+  );
+  if (data.ablation) {
+    out.push("", `## Generated queries per language (α = ${data.ablation.alpha})`, "");
+    for (const measure of data.measures) out.push(...table(data.ablation.rows, measure, data), "");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** SVG plots: each measure vs α, and vs generated queries per language when the ablation ran. */
+export function reportPlots(data: ReportData): Map<string, string> {
+  const plots = new Map<string, string>();
+  const series = (rows: readonly ReportRow[], measure: string): LineChart["series"] => [
+    ...data.languages.map((lang) => ({ name: lang, values: rows.map((r) => r.scores[measure]![lang]!) })),
+    { name: "avg", values: rows.map((r) => r.scores[measure]!["avg"]!), emphasis: true },
+  ];
+  for (const measure of data.measures) {
+    const slug = measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase();
+    plots.set(
+      `${slug}-vs-alpha.svg`,
+      lineChartSvg({
+        title: `${measure} vs α`,
+        xLabel: "α",
+        yLabel: measure,
+        x: data.rows.map((r) => String(r.alpha)),
+        series: series(data.rows, measure),
+      }),
+    );
+    if (data.ablation) {
+      plots.set(
+        `${slug}-vs-queries-per-language.svg`,
+        lineChartSvg({
+          title: `${measure} vs generated queries per language (α = ${data.ablation.alpha})`,
+          xLabel: "generated queries per language",
+          yLabel: measure,
+          x: data.ablation.rows.map((r) => String(r.queriesPerLanguage)),
+          series: series(data.ablation.rows, measure),
+        }),
+      );
+    }
+  }
+  return plots;
+}

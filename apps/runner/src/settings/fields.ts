@@ -1,0 +1,128 @@
+import { z } from "zod";
+
+/**
+ * One setting of a stage: its schema, a human description of the values it accepts (used verbatim in error
+ * messages), its default and help text, and how a command-line string becomes a value. The same record feeds
+ * the config-file schema and the CLI flags, so both accept exactly the same values.
+ */
+export interface Field<T> {
+  readonly schema: z.ZodType<T>;
+  readonly expected: string;
+  readonly help: string;
+  readonly default: T;
+  readonly boolean: boolean;
+  readonly fromFlag: (raw: string) => unknown;
+}
+
+const asNumber = (raw: string): unknown =>
+  raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+const asList = (raw: string): string[] =>
+  raw
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+
+function make<T>(
+  schema: z.ZodType<T>,
+  expected: string,
+  fallback: T,
+  help: string,
+  fromFlag: (raw: string) => unknown,
+  boolean = false,
+): Field<T> {
+  return { schema, expected, default: fallback, help, fromFlag, boolean };
+}
+
+export const field = {
+  int(fallback: number, help: string, min = 0): Field<number> {
+    const expected = min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
+    return make(z.number().int().min(min), expected, fallback, help, asNumber);
+  },
+  number(fallback: number, help: string, range: { min?: number; max?: number } = {}): Field<number> {
+    let schema = z.number();
+    if (range.min !== undefined) schema = schema.min(range.min);
+    if (range.max !== undefined) schema = schema.max(range.max);
+    return make(schema, rangeText("a number", range), fallback, help, asNumber);
+  },
+  optionalNumber(help: string, range: { min?: number; max?: number } = {}): Field<number | undefined> {
+    let schema = z.number();
+    if (range.min !== undefined) schema = schema.min(range.min);
+    if (range.max !== undefined) schema = schema.max(range.max);
+    return make(schema.optional(), rangeText("a number", range), undefined, help, asNumber);
+  },
+  optionalInt(help: string, min = 1): Field<number | undefined> {
+    const expected = min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
+    return make(z.number().int().min(min).optional(), expected, undefined, help, asNumber);
+  },
+  boolean(fallback: boolean, help: string): Field<boolean> {
+    const fromFlag = (raw: string): unknown => (raw === "true" ? true : raw === "false" ? false : raw);
+    return make(z.boolean(), "true or false", fallback, help, fromFlag, true);
+  },
+  choice<const C extends readonly [string, ...string[]]>(
+    choices: C,
+    fallback: C[number],
+    help: string,
+  ): Field<C[number]> {
+    const schema = z.enum(choices) as unknown as z.ZodType<C[number]>;
+    return make(schema, `one of ${choices.map((c) => `"${c}"`).join(", ")}`, fallback, help, (raw) => raw);
+  },
+  choices<const C extends readonly [string, ...string[]]>(
+    choices: C,
+    fallback: C[number][],
+    help: string,
+  ): Field<C[number][]> {
+    const schema = z.array(z.enum(choices)).min(1) as unknown as z.ZodType<C[number][]>;
+    const expected = `a non-empty list of ${choices.map((c) => `"${c}"`).join(", ")}`;
+    return make(schema, expected, fallback, help, asList);
+  },
+  strings(
+    fallback: string[],
+    help: string,
+    itemSchema: z.ZodType<string> = z.string().min(1),
+  ): Field<string[]> {
+    return make(z.array(itemSchema).min(1), "a non-empty list of strings", fallback, help, asList);
+  },
+  numbers(fallback: number[], help: string, range: { min?: number; max?: number } = {}): Field<number[]> {
+    let item = z.number();
+    if (range.min !== undefined) item = item.min(range.min);
+    if (range.max !== undefined) item = item.max(range.max);
+    const expected = `a non-empty list of ${rangeText("numbers", range)}`;
+    return make(z.array(item).min(1), expected, fallback, help, (raw) => asList(raw).map(asNumber));
+  },
+  ints(fallback: number[], help: string, min = 1): Field<number[]> {
+    const schema = z.array(z.number().int().min(min)).min(1);
+    const expected = `a non-empty list of integers ≥ ${min}`;
+    return make(schema, expected, fallback, help, (raw) => asList(raw).map(asNumber));
+  },
+};
+
+function rangeText(noun: string, range: { min?: number; max?: number }): string {
+  if (range.min !== undefined && range.max !== undefined) return `${noun} in [${range.min}, ${range.max}]`;
+  if (range.min !== undefined) return `${noun} ≥ ${range.min}`;
+  if (range.max !== undefined) return `${noun} ≤ ${range.max}`;
+  return noun;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a record of fields of any value type
+export type Fields = Record<string, Field<any>>;
+export type SettingsOf<F extends Fields> = {
+  readonly [K in keyof F]: F[K] extends Field<infer T> ? T : never;
+};
+
+/** The zod schema of a settings record: every key optional (defaults fill in), unknown keys rejected. */
+export function schemaOf<F extends Fields>(fields: F): z.ZodType<Partial<SettingsOf<F>>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, f] of Object.entries(fields)) shape[key] = f.schema.optional();
+  return z.strictObject(shape) as unknown as z.ZodType<Partial<SettingsOf<F>>>;
+}
+
+export function defaultsOf<F extends Fields>(fields: F): SettingsOf<F> {
+  const out: Record<string, unknown> = {};
+  for (const [key, f] of Object.entries(fields)) out[key] = f.default;
+  return out as SettingsOf<F>;
+}
+
+/** `perLanguage` → `per-language`. */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,30 @@
+import { UserError } from "./errors.js";
+
+/** Shard `index` of `count` (0-based), as every sharded stage and `--shard i/N` understand it. */
+export interface ShardSpec {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const WHOLE: ShardSpec = { index: 0, count: 1 };
+
+export function parseShard(raw: string, where = "--shard"): ShardSpec {
+  const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) {
+    throw new UserError(`${where}: expected i/N with 0 ≤ i < N (e.g. 0/4), got ${JSON.stringify(raw)}`);
+  }
+  return { index, count };
+}
+
+export function shardLabel(shard: ShardSpec): string {
+  return `${shard.index}/${shard.count}`;
+}
+
+/** File-name suffix of a shard's output; the whole corpus (1 shard) gets none. */
+export function shardSuffix(shard: ShardSpec): string {
+  if (shard.count === 1) return "";
+  const width = String(shard.count - 1).length;
+  return `.shard-${String(shard.index).padStart(width, "0")}-of-${shard.count}`;
+}

@@ -1,0 +1,32 @@
+import type { StageContext } from "../manifest.js";
+import type { Progress } from "../progress.js";
+
+/** What every stage receives besides its paths and settings. */
+export interface StageEnv extends StageContext {
+  /** Threads for ONNX Runtime and the index (0: the library decides). */
+  readonly threads: number;
+}
+
+/** Passes items through, ticking `progress` for each (or by `weight`). */
+export async function* counted<T>(
+  source: AsyncIterable<T>,
+  progress: Progress,
+  weight: (item: T) => number = () => 1,
+): AsyncIterable<T> {
+  for await (const item of source) {
+    progress.tick(weight(item));
+    yield item;
+  }
+}
+
+/** Counts the items of a stream (e.g. the passages of a corpus, to size shards and progress bars). */
+export async function countItems(source: AsyncIterable<unknown>): Promise<number> {
+  let n = 0;
+  for await (const _ of source) n++;
+  return n;
+}
+
+/** A number as it appears in file names and tables: `0.01`, never `1e-2`. */
+export function formatAlpha(alpha: number): string {
+  return Number.isInteger(alpha) ? String(alpha) : alpha.toFixed(12).replace(/0+$/, "");
+}

@@ -1,0 +1,209 @@
+import {
+  createNpyWriter,
+  idsPath,
+  type Lang,
+  readGeneratedQueries,
+  readPassages,
+  readQueries,
+  shard,
+  writeIds,
+} from "@xqg/corpus";
+import { createEncoder, type Encoder } from "@xqg/encoders";
+import { createQuerySumAccumulator } from "@xqg/fusion";
+import { UserError } from "../errors.js";
+import { runStage } from "../manifest.js";
+import type { EncodeSettings } from "../settings/stages.js";
+import type { ShardSpec } from "../shard.js";
+import { counted, countItems, type StageEnv } from "./common.js";
+import { label, shardSize } from "./generate.js";
+
+export interface EncoderDirs {
+  readonly query: string;
+  readonly passage: string;
+}
+
+const PACKAGES = ["@xqg/corpus", "@xqg/encoders", "@xqg/models"];
+
+function encoderParams(settings: EncodeSettings) {
+  const { batchSize: _batch, limit: _limit, ...params } = settings;
+  return params;
+}
+
+function modelInputs(dirs: EncoderDirs): Record<string, string> {
+  return dirs.query === dirs.passage
+    ? { encoder: dirs.query }
+    : { queryEncoder: dirs.query, passageEncoder: dirs.passage };
+}
+
+async function openEncoder(dirs: EncoderDirs, env: StageEnv): Promise<Encoder> {
+  const target = dirs.query === dirs.passage ? dirs.query : { query: dirs.query, passage: dirs.passage };
+  return createEncoder(target, { intraOpThreads: env.threads || undefined });
+}
+
+/** Passage embeddings P (`out`, plus the docids sidecar) for one shard of the corpus. */
+export async function encodePassagesStage(
+  env: StageEnv,
+  io: { corpus: string; encoder: EncoderDirs; out: string; manifest: string },
+  settings: EncodeSettings,
+  part: ShardSpec,
+) {
+  return runStage(
+    env,
+    {
+      stage: "encode",
+      manifest: io.manifest,
+      inputs: { corpus: io.corpus, ...modelInputs(io.encoder) },
+      params: { role: "passage", ...encoderParams(settings), shard: part },
+      packages: PACKAGES,
+      outputs: [io.out, idsPath(io.out)],
+    },
+    async (staged) => {
+      const total = await countItems(readPassages(io.corpus));
+      const encoder = await openEncoder(io.encoder, env);
+      const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
+      const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
+      const ids: string[] = [];
+      try {
+        const records = (async function* () {
+          for await (const p of shard(readPassages(io.corpus), {
+            index: part.index,
+            count: part.count,
+            total,
+          })) {
+            yield { id: p.docid, text: p.title ? `${p.title} ${p.text}` : p.text };
+          }
+        })();
+        const blocks = encoder.encodeStream(counted(records, progress), {
+          role: "passage",
+          maxLength: settings.passageMaxLength,
+          pooling: settings.pooling,
+          normalize: settings.normalize,
+          batchSize: settings.batchSize,
+        });
+        for await (const block of blocks) {
+          await writer.append(block.vectors);
+          for (const id of block.ids) ids.push(id);
+        }
+        await writer.close();
+      } catch (error) {
+        await writer.abort();
+        throw error;
+      } finally {
+        progress.done();
+        await encoder.close();
+      }
+      await writeIds(staged(idsPath(io.out)), ids);
+    },
+  );
+}
+
+/**
+ * Σq per passage (`out`, plus the docids sidecar and the per-passage counts written by the fusion accumulator):
+ * the generated queries are encoded in batches and summed on the fly; no query embedding is ever stored.
+ * `settings.limit` keeps only the first N queries per language (the paper's ablation over N).
+ */
+export async function encodeGeneratedStage(
+  env: StageEnv,
+  io: { generated: string; encoder: EncoderDirs; out: string; counts: string; manifest: string },
+  settings: EncodeSettings,
+) {
+  return runStage(
+    env,
+    {
+      stage: "encode",
+      manifest: io.manifest,
+      inputs: { generated: io.generated, ...modelInputs(io.encoder) },
+      params: { role: "generated", ...encoderParams(settings), limit: settings.limit },
+      packages: [...PACKAGES, "@xqg/fusion"],
+      outputs: [io.out, idsPath(io.out), io.counts],
+    },
+    async (staged) => {
+      const total = await countItems(readGeneratedQueries(io.generated));
+      const encoder = await openEncoder(io.encoder, env);
+      const accumulator = createQuerySumAccumulator({ passages: total, dim: encoder.dim });
+      const progress = env.log.progress("encode generated queries", total, "passages");
+      const ids: string[] = [];
+      const encodeOptions = {
+        role: "query" as const,
+        maxLength: settings.queryMaxLength,
+        pooling: settings.pooling,
+        normalize: settings.normalize,
+        batchSize: settings.batchSize,
+      };
+      let batch: Array<{ passageIndex: number; lang: Lang; text: string }> = [];
+      const flush = async (): Promise<void> => {
+        if (batch.length === 0) return;
+        const vectors = await encoder.encode(
+          batch.map((q) => q.text),
+          encodeOptions,
+        );
+        accumulator.add({ passageIndex: Int32Array.from(batch, (q) => q.passageIndex), vectors });
+        batch = [];
+      };
+      try {
+        let index = 0;
+        for await (const record of counted(readGeneratedQueries(io.generated), progress)) {
+          ids.push(record.docid);
+          for (const [lang, queries] of Object.entries(record.queries) as Array<[Lang, string[]]>) {
+            const kept = settings.limit > 0 ? queries.slice(0, settings.limit) : queries;
+            for (const text of kept) batch.push({ passageIndex: index, lang, text });
+          }
+          if (batch.length >= settings.batchSize * 8) await flush();
+          index++;
+        }
+        await flush();
+        await accumulator.finish(staged(io.out), { counts: staged(io.counts) });
+      } finally {
+        progress.done();
+        await encoder.close();
+      }
+      await writeIds(staged(idsPath(io.out)), ids);
+    },
+  );
+}
+
+/** Embeddings of the dev queries (`out`, plus the query-ids sidecar). */
+export async function encodeQueriesStage(
+  env: StageEnv,
+  io: { queries: string; encoder: EncoderDirs; out: string; manifest: string },
+  settings: EncodeSettings,
+) {
+  return runStage(
+    env,
+    {
+      stage: "encode",
+      manifest: io.manifest,
+      inputs: { queries: io.queries, ...modelInputs(io.encoder) },
+      params: { role: "query", ...encoderParams(settings) },
+      packages: PACKAGES,
+      outputs: [io.out, idsPath(io.out)],
+    },
+    async (staged) => {
+      const queries = [];
+      for await (const q of readQueries(io.queries)) queries.push(q);
+      if (queries.length === 0) throw new UserError(`${io.queries}: no queries`);
+      const encoder = await openEncoder(io.encoder, env);
+      try {
+        const vectors = await encoder.encode(
+          queries.map((q) => q.question),
+          {
+            role: "query",
+            maxLength: settings.queryMaxLength,
+            pooling: settings.pooling,
+            normalize: settings.normalize,
+            batchSize: settings.batchSize,
+          },
+        );
+        const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
+        await writer.append(vectors);
+        await writer.close();
+      } finally {
+        await encoder.close();
+      }
+      await writeIds(
+        staged(idsPath(io.out)),
+        queries.map((q) => q.id),
+      );
+    },
+  );
+}

@@ -1,0 +1,68 @@
+import { readPassages, shard, writeGeneratedQueries } from "@xqg/corpus";
+import { createGenerator } from "@xqg/querygen";
+import { runStage } from "../manifest.js";
+import type { GenerateSettings } from "../settings/stages.js";
+import type { ShardSpec } from "../shard.js";
+import { counted, countItems, type StageEnv } from "./common.js";
+
+export interface GenerateIo {
+  readonly corpus: string;
+  readonly generator: string;
+  readonly out: string;
+  readonly manifest: string;
+}
+
+/** Generated queries for one shard of the corpus (contiguous, in corpus order). */
+export async function generateStage(
+  env: StageEnv,
+  io: GenerateIo,
+  settings: GenerateSettings,
+  part: ShardSpec,
+) {
+  const { batchSize: _batch, ...params } = settings;
+  return runStage(
+    env,
+    {
+      stage: "generate",
+      manifest: io.manifest,
+      inputs: { corpus: io.corpus, generator: io.generator },
+      params: { ...params, shard: part },
+      packages: ["@xqg/corpus", "@xqg/querygen", "@xqg/models"],
+      outputs: [io.out],
+    },
+    async (staged) => {
+      const total = await countItems(readPassages(io.corpus));
+      const passages = shard(readPassages(io.corpus), { index: part.index, count: part.count, total });
+      const generator = await createGenerator(io.generator, { intraOpThreads: env.threads || undefined });
+      const progress = env.log.progress(label("generate", part), shardSize(total, part), "passages");
+      try {
+        const records = generator.generate(passages, {
+          languages: settings.languages,
+          perLanguage: settings.perLanguage,
+          strategy: settings.strategy,
+          seed: settings.seed,
+          topK: settings.topK,
+          topP: settings.topP,
+          temperature: settings.temperature,
+          numBeams: settings.numBeams,
+          maxLength: settings.maxLength,
+          batchSize: settings.batchSize,
+        });
+        await writeGeneratedQueries(staged(io.out), counted(records, progress));
+      } finally {
+        progress.done();
+        await generator.close();
+      }
+    },
+  );
+}
+
+export function label(stage: string, part: ShardSpec): string {
+  return part.count === 1 ? stage : `${stage} ${part.index}/${part.count}`;
+}
+
+/** Rows in shard `index` of `count` over `total` items: contiguous ranges, the first `total % count` one longer. */
+export function shardSize(total: number, part: ShardSpec): number {
+  const base = Math.floor(total / part.count);
+  return base + (part.index < total % part.count ? 1 : 0);
+}

@@ -1,0 +1,77 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { UserError } from "../errors.js";
+import { runStage } from "../manifest.js";
+import { buildReport, type ScoredSystem } from "../report/build.js";
+import { reportMarkdown, reportPlots } from "../report/render.js";
+import type { ReportSettings } from "../settings/stages.js";
+import type { StageEnv } from "./common.js";
+import type { Evaluation } from "./evaluate.js";
+
+export interface ReportInput {
+  /** The evaluations to compare; exactly one has α = 0 and no queries-per-language limit (the baseline). */
+  readonly systems: ReadonlyArray<{
+    alpha: number;
+    queriesPerLanguage: number | undefined;
+    evaluation: string;
+  }>;
+  /** Output directory: report.md, report.json and the SVG plots. */
+  readonly out: string;
+  readonly manifest: string;
+}
+
+/** The names of the files the report writes for these systems and measures. */
+export function reportFiles(out: string, measures: readonly string[], ablation: boolean): string[] {
+  const files = ["report.md", "report.json"];
+  for (const measure of measures) {
+    const slug = measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase();
+    files.push(`${slug}-vs-alpha.svg`);
+    if (ablation) files.push(`${slug}-vs-queries-per-language.svg`);
+  }
+  return files.map((f) => join(out, f));
+}
+
+/** Markdown and JSON tables with significance markers, and SVG plots, from `xqg evaluate` outputs. */
+export async function reportStage(env: StageEnv, io: ReportInput, settings: ReportSettings) {
+  const loaded: ScoredSystem[] = [];
+  for (const s of io.systems) {
+    let evaluation: Evaluation;
+    try {
+      evaluation = JSON.parse(await readFile(s.evaluation, "utf8")) as Evaluation;
+    } catch {
+      throw new UserError(`${s.evaluation}: cannot read an evaluation (the output of xqg evaluate)`);
+    }
+    loaded.push({ alpha: s.alpha, queriesPerLanguage: s.queriesPerLanguage, evaluation });
+  }
+  const baselines = loaded.filter((s) => s.alpha === 0 && s.queriesPerLanguage === undefined);
+  if (baselines.length !== 1) throw new UserError("report: give exactly one baseline evaluation (α = 0)");
+  const measures = baselines[0]!.evaluation.measures;
+  const ablation = loaded.some((s) => s.queriesPerLanguage !== undefined);
+  const inputs: Record<string, string> = {};
+  io.systems.forEach((s, i) => {
+    inputs[`evaluation${i}`] = s.evaluation;
+  });
+  return runStage(
+    env,
+    {
+      stage: "report",
+      manifest: io.manifest,
+      inputs,
+      params: {
+        ...settings,
+        systems: io.systems.map((s) => ({
+          alpha: s.alpha,
+          queriesPerLanguage: s.queriesPerLanguage ?? null,
+        })),
+      },
+      packages: ["@xqg/metrics"],
+      outputs: reportFiles(io.out, measures, ablation),
+    },
+    async (staged) => {
+      const data = buildReport(loaded, settings);
+      await writeFile(staged(join(io.out, "report.md")), reportMarkdown(data));
+      await writeFile(staged(join(io.out, "report.json")), `${JSON.stringify(data, null, 2)}\n`);
+      for (const [name, svg] of reportPlots(data)) await writeFile(staged(join(io.out, name)), svg);
+    },
+  );
+}

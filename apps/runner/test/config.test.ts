@@ -1,0 +1,141 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "../src/config.js";
+
+const QUICKSTART = resolve(import.meta.dirname, "../../../examples/quickstart/xqg.yaml");
+
+function errorOf(text: string, file = "exp.yaml"): string {
+  try {
+    parseConfig(text, file, `/work/exp/${file}`);
+  } catch (error) {
+    expect((error as Error).name).toBe("UserError");
+    return (error as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+const MINIMAL = "corpus: c.jsonl\nqueries: q.jsonl\nencoder: enc\ngenerator: gen\n";
+
+describe("config", () => {
+  it("loads the quickstart config with defaults filled in and paths resolved against the file", async () => {
+    const config = await loadConfig(QUICKSTART);
+    const dir = resolve(QUICKSTART, "..");
+    expect(config.corpus).toBe(resolve(dir, "corpus.jsonl"));
+    expect(config.output).toBe(resolve(dir, "out"));
+    expect(config.encoder).toEqual({
+      query: resolve(dir, "../../tooling/fixtures/tiny-bert"),
+      passage: resolve(dir, "../../tooling/fixtures/tiny-bert"),
+    });
+    expect(config.stages.fuse.alphas).toEqual([0, 0.01, 0.1, 0.3]);
+    expect(config.stages.generate.topK).toBe(50);
+    expect(config.stages.encode).toEqual({
+      pooling: "cls",
+      normalize: false,
+      queryMaxLength: 32,
+      passageMaxLength: 128,
+      batchSize: 32,
+      dtype: "float32",
+      limit: 0,
+    });
+    expect(config.ablation).toEqual({ queriesPerLanguage: [1, 2, 3, 4, 5], alpha: 0.3 });
+    expect(config.shards).toEqual({ count: 1, only: undefined });
+  });
+
+  it("reads JSON as well, with untied encoders and a worker shard", () => {
+    const json = JSON.stringify({
+      corpus: "c.jsonl",
+      queries: "q.jsonl",
+      encoder: { query: "qe", passage: "pe" },
+      generator: "g",
+      shards: "1/4",
+      fuse: { alphas: [0.02] },
+    });
+    const config = parseConfig(json, "exp.json", "/work/exp/exp.json");
+    expect(config.encoder).toEqual({ query: "/work/exp/qe", passage: "/work/exp/pe" });
+    expect(config.shards).toEqual({ count: 4, only: 1 });
+    expect(config.stages.fuse.alphas).toEqual([0.02]);
+  });
+
+  it.each([
+    [
+      "a missing required key",
+      "queries: q.jsonl\nencoder: e\ngenerator: g\n",
+      "exp.yaml: corpus: expected a corpus file (JSONL {docid,title,text} or DPR TSV, optionally .gz), got nothing",
+    ],
+    [
+      "no generator and no generated queries",
+      "corpus: c\nqueries: q\nencoder: e\n",
+      'exp.yaml: generator: expected a seq2seq model directory (or "generated": a file of generated queries), got nothing',
+    ],
+    [
+      "an unknown top-level key",
+      `${MINIMAL}alpha: 0.1\n`,
+      "exp.yaml:5: alpha: unknown key (expected one of: output, corpus, queries, qrels, generated, encoder, generator, shards, threads, ablation, generate, encode, fuse, index, search, evaluate, report)",
+    ],
+    [
+      "an unknown stage key",
+      `${MINIMAL}generate:\n  perLanguge: 5\n`,
+      "exp.yaml:6: generate.perLanguge: unknown key (expected one of: languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, batchSize)",
+    ],
+    [
+      "a wrong type",
+      `${MINIMAL}generate:\n  perLanguage: five\n`,
+      'exp.yaml:6: generate.perLanguage: expected a positive integer, got "five"',
+    ],
+    [
+      "an out-of-range α",
+      `${MINIMAL}fuse:\n  alphas: [0, 0.01, 1.5]\n`,
+      "exp.yaml:6: fuse.alphas[2]: expected a non-empty list of numbers in [0, 1], got 1.5",
+    ],
+    [
+      "an unknown strategy",
+      `${MINIMAL}generate:\n  strategy: nucleus\n`,
+      'exp.yaml:6: generate.strategy: expected one of "sample", "greedy", "beam", got "nucleus"',
+    ],
+    [
+      "an unknown language",
+      `${MINIMAL}generate:\n  languages: [ar, de]\n`,
+      'exp.yaml:6: generate.languages[1]: expected a non-empty list of "ar", "bn", "fi", "ja", "ko", "ru", "te", got "de"',
+    ],
+    [
+      "an unknown index type",
+      `${MINIMAL}index:\n  type: ivf\n`,
+      'exp.yaml:6: index.type: expected one of "exact", "hnsw", got "ivf"',
+    ],
+    [
+      "a bad shard",
+      `${MINIMAL}shards: 4/4\n`,
+      'exp.yaml:5: shards: expected i/N with 0 ≤ i < N (e.g. 0/4), got "4/4"',
+    ],
+    [
+      "a negative depth",
+      `${MINIMAL}search: { depth: -1 }\n`,
+      "exp.yaml:5: search.depth: expected a positive integer, got -1",
+    ],
+    [
+      "a stage that is not a mapping",
+      `${MINIMAL}fuse: 0.01\n`,
+      "exp.yaml:5: fuse: expected a mapping of fuse settings (alphas, reduce, renormalize), got 0.01",
+    ],
+    [
+      "YAML syntax",
+      "corpus: [c.jsonl\n",
+      "exp.yaml:2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ],
+    [
+      "a list at the top",
+      "- corpus\n",
+      "exp.yaml: expected a mapping of keys (corpus, queries, encoder, ...) at the top level",
+    ],
+  ])("rejects %s with a message naming the key and the expected value", (_name, text, message) => {
+    expect(errorOf(text)).toBe(message);
+  });
+
+  it("names the line in JSON configs too", () => {
+    const json =
+      '{\n  "corpus": "c",\n  "queries": "q",\n  "encoder": "e",\n  "generator": "g",\n  "threads": -2\n}\n';
+    expect(errorOf(json, "exp.json")).toBe(
+      "exp.json:6: threads: expected an integer ≥ 0 (0: all cores), got -2",
+    );
+  });
+});

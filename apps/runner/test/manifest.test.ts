@@ -1,0 +1,86 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
+import { describe, expect, it } from "vitest";
+import { Hasher } from "../src/hash.js";
+import { runStage, type StageSpec } from "../src/manifest.js";
+import { createLogger } from "../src/progress.js";
+
+async function stage(dir: string, params: unknown, content: string, force = false) {
+  const input = join(dir, "in.txt");
+  const out = join(dir, "out", "result.txt");
+  const spec: StageSpec = {
+    stage: "demo",
+    manifest: join(dir, "manifests", "demo.json"),
+    inputs: { source: input },
+    params,
+    packages: ["@xqg/corpus"],
+    outputs: [out],
+  };
+  const ctx = { hasher: await Hasher.open(), log: createLogger({ quiet: true }), force };
+  let calls = 0;
+  const status = await runStage(ctx, spec, async (staged) => {
+    calls++;
+    await writeFile(staged(out), `${content}:${await readFile(input, "utf8")}`);
+  });
+  return { status, calls, out };
+}
+
+describe("runStage", () => {
+  it("runs once, then skips while inputs, parameters and outputs match", async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, "in.txt"), "a");
+      const first = await stage(dir, { k: 1 }, "x");
+      expect(first.status).toBe("ran");
+      expect(await readFile(first.out, "utf8")).toBe("x:a");
+      expect((await stage(dir, { k: 1 }, "y")).status).toBe("skipped");
+      expect(await readFile(first.out, "utf8")).toBe("x:a");
+      // nothing left behind but the output and the manifest
+      expect(await readdir(join(dir, "out"))).toEqual(["result.txt"]);
+      const manifest = JSON.parse(await readFile(join(dir, "manifests", "demo.json"), "utf8"));
+      expect(manifest.stage).toBe("demo");
+      expect(manifest.inputs.source.path).toBe("../in.txt");
+      expect(manifest.params).toEqual({ k: 1 });
+      expect(Object.keys(manifest.packages)).toEqual(["@xqg/corpus", "xqg"]);
+      expect(Object.keys(manifest.outputs)).toEqual(["../out/result.txt"]);
+    });
+  });
+
+  it("runs again when a parameter, an input or an output changes, or when forced", async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, "in.txt"), "a");
+      await stage(dir, { k: 1 }, "x");
+      expect((await stage(dir, { k: 2 }, "x")).status).toBe("ran");
+      await writeFile(join(dir, "in.txt"), "b");
+      const changed = await stage(dir, { k: 2 }, "x");
+      expect(changed.status).toBe("ran");
+      expect(await readFile(changed.out, "utf8")).toBe("x:b");
+      await writeFile(changed.out, "tampered");
+      expect((await stage(dir, { k: 2 }, "x")).status).toBe("ran");
+      expect((await stage(dir, { k: 2 }, "x", true)).status).toBe("ran");
+      expect((await stage(dir, { k: 2 }, "x")).status).toBe("skipped");
+    });
+  });
+
+  it("leaves the previous state alone when the stage fails", async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, "in.txt"), "a");
+      const spec: StageSpec = {
+        stage: "demo",
+        manifest: join(dir, "m.json"),
+        inputs: { source: join(dir, "in.txt") },
+        params: {},
+        packages: [],
+        outputs: [join(dir, "o.txt")],
+      };
+      const ctx = { hasher: await Hasher.open(), log: createLogger({ quiet: true }), force: false };
+      await expect(
+        runStage(ctx, spec, async (staged) => {
+          await writeFile(staged(join(dir, "o.txt")), "half");
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect((await readdir(dir)).sort()).toEqual([".xqg-staging", "in.txt"]);
+    });
+  });
+});
