@@ -88,6 +88,10 @@ function candidateRows(
   );
 }
 
+/** usearch 2.26's native exactSearch reads the view's whole ArrayBuffer, ignoring its offset and length. */
+const wholeBuffer = (a: Float32Array): Float32Array =>
+  a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+
 type Scorer = (matrix: Float32Array, offset: number, query: Float32Array, dimensions: number) => number;
 
 function rank(rows: number[], matrix: Float32Array, query: Float32Array, dimensions: number, score: Scorer) {

@@ -52,6 +52,19 @@ describe("exactSearch", () => {
     }
   });
 
+  it("accepts subarrays (views with a byte offset) for the matrix and the queries", () => {
+    const all = new Float32Array([9, 9, 1, 0, 0, 1, 1, 1, 0, 1, 5, 5]);
+    const results = exactSearch(all.subarray(2, 6), ["a", "b"], all.subarray(6, 10), 1, { dimensions: 2 });
+    expect(results).toEqual([
+      { ids: ["a"], scores: new Float32Array([1]) },
+      { ids: ["b"], scores: new Float32Array([1]) },
+    ]);
+    const [prefix] = exactSearch(all.subarray(0, 6), ["x", "a", "b"], new Float32Array([0, 1]), 3, {
+      dimensions: 2,
+    });
+    expect(prefix).toEqual({ ids: ["x", "b", "a"], scores: new Float32Array([9, 1, 0]) });
+  });
+
   it("reports mismatched inputs", () => {
     expect(() => exactSearch(P, ["a"], P, 1, { dimensions: 4 })).toThrow(
       "exactSearch: 1 ids but the matrix has 4 rows of 4 dimensions",

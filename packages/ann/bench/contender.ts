@@ -1,0 +1,86 @@
+// One contender of bench/run.ts, run in its own process so that peak RSS and native memory are its own.
+import { join } from "node:path";
+import { reportFromChild } from "@xqg/bench-utils";
+import hnswlib from "hnswlib-node";
+import { type Dtype, Index } from "../src/index.js";
+import { readInts, readMatrix, recallAtK } from "./data.js";
+
+const [kind, dtype, dir, nArg, dimArg, nqArg, kArg, efsArg, mArg, efAddArg] = process.argv.slice(2);
+const n = Number(nArg);
+const dim = Number(dimArg);
+const nq = Number(nqArg);
+const k = Number(kArg);
+const efs = efsArg!.split(",").map(Number);
+const connectivity = Number(mArg);
+const expansionAdd = Number(efAddArg);
+
+const queries = readMatrix(join(dir!, "queries.f32"), nq * dim);
+const truth = readInts(join(dir!, "truth.i32"), nq * k);
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+interface Point {
+  ef: number;
+  qps: number;
+  qps1: number;
+  recall: number;
+}
+
+async function runUsearch(): Promise<{ buildSeconds: number; points: Point[] }> {
+  const path = join(dir!, `index-${dtype}.usearch`);
+  let buildSeconds: number;
+  {
+    const data = readMatrix(join(dir!, "data.f32"), n * dim);
+    const ids = Array.from({ length: n }, (_, i) => String(i));
+    const index = Index.create({ dimensions: dim, dtype: dtype as Dtype, connectivity, expansionAdd });
+    const start = performance.now();
+    index.add(ids, data);
+    buildSeconds = seconds(start);
+    await index.save(path);
+  }
+  const points: Point[] = [];
+  for (const ef of efs) {
+    const view = await Index.view(path, { expansionSearch: ef });
+    view.searchBatch(queries.subarray(0, 10 * dim), k); // warm the page cache and thread pool
+    let start = performance.now();
+    const found = view.searchBatch(queries, k);
+    const qps = nq / seconds(start);
+    start = performance.now();
+    view.searchBatch(queries, k, { threads: 1 });
+    const qps1 = nq / seconds(start);
+    points.push({
+      ef,
+      qps,
+      qps1,
+      recall: recallAtK(
+        found.map((r) => r.ids),
+        truth,
+        k,
+      ),
+    });
+  }
+  return { buildSeconds, points };
+}
+
+function runHnswlib(): { buildSeconds: number; points: Point[] } {
+  const data = readMatrix(join(dir!, "data.f32"), n * dim);
+  const index = new hnswlib.HierarchicalNSW("ip", dim);
+  index.initIndex(n, connectivity, expansionAdd, 100);
+  const start = performance.now();
+  // hnswlib-node takes plain arrays, one point per call, on one thread: this is what its users write.
+  for (let i = 0; i < n; i++) index.addPoint(Array.from(data.subarray(i * dim, (i + 1) * dim)), i);
+  const buildSeconds = seconds(start);
+  const points: Point[] = efs.map((ef) => {
+    index.setEf(ef);
+    const found: string[][] = [];
+    const begin = performance.now();
+    for (let q = 0; q < nq; q++) {
+      const { neighbors } = index.searchKnn(Array.from(queries.subarray(q * dim, (q + 1) * dim)), k);
+      found.push(neighbors.map(String));
+    }
+    const qps = nq / seconds(begin);
+    return { ef, qps, qps1: qps, recall: recallAtK(found, truth, k) };
+  });
+  return { buildSeconds, points };
+}
+
+reportFromChild(kind === "hnswlib" ? runHnswlib() : await runUsearch());

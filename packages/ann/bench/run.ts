@@ -1,0 +1,109 @@
+// ANN benchmark: usearch-backed Index (f32/f16/i8) vs hnswlib-node vs exact search, on clustered unit vectors.
+//   pnpm --filter @xqg/ann bench            (ANN_N=1000000 ANN_DIM=768 ANN_QUERIES=1000 ANN_K=100)
+//   ANN_N=100000 pnpm --filter @xqg/ann bench   for a quick run
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatTable, type Row, runIsolated } from "@xqg/bench-utils";
+import { exactSearch } from "../src/index.js";
+import { clusteredRows, writeMatrix } from "./data.js";
+import { jsBlockedExact } from "./js-exact.js";
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const n = env("ANN_N", 1_000_000);
+const dim = env("ANN_DIM", 768);
+const nq = env("ANN_QUERIES", 1000);
+const k = env("ANN_K", 100);
+const clusters = env("ANN_CLUSTERS", 1000);
+const jsQueries = env("ANN_JS_QUERIES", 4);
+const efs = process.env["ANN_EFS"] ?? "128,256,512";
+const connectivity = env("ANN_M", 16);
+const expansionAdd = env("ANN_EF_ADD", 128);
+const contenders = (process.env["ANN_CONTENDERS"] ?? "usearch:f32,usearch:f16,usearch:i8,hnswlib:f32").split(
+  ",",
+);
+
+const dir = mkdtempSync(join(tmpdir(), "xqg-ann-bench-"));
+const here = dirname(fileURLToPath(import.meta.url));
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+function prepare(): { exactQps: number; jsQps: number; jsAgree: number } {
+  const data = clusteredRows(n, dim, { clusters, spread: 1, seed: 1, centreSeed: 42 });
+  const queries = clusteredRows(nq, dim, { clusters, spread: 1, seed: 2, centreSeed: 42 });
+  writeMatrix(join(dir, "data.f32"), data);
+  writeMatrix(join(dir, "queries.f32"), queries);
+  const ids = Array.from({ length: n }, (_, i) => String(i));
+  let start = performance.now();
+  const truth = exactSearch(data, ids, queries, k, { dimensions: dim });
+  const exactQps = nq / seconds(start);
+  const rows = new Int32Array(nq * k);
+  truth.forEach((r, q) => r.ids.forEach((id, i) => (rows[q * k + i] = Number(id))));
+  writeMatrix(join(dir, "truth.i32"), new Float32Array(rows.buffer));
+  start = performance.now();
+  const js = jsBlockedExact(data, queries.subarray(0, jsQueries * dim), dim, k);
+  const jsQps = jsQueries / seconds(start);
+  let same = 0;
+  js.forEach((r, q) => r.forEach((row) => (same += truth[q]!.ids.includes(String(row)) ? 1 : 0)));
+  return { exactQps, jsQps, jsAgree: same / (jsQueries * k) };
+}
+
+try {
+  let start = performance.now();
+  const { exactQps, jsQps, jsAgree } = prepare();
+  console.error(`data + ground truth ready in ${seconds(start).toFixed(0)} s`);
+  const rows: Row[] = [
+    {
+      contender: "exactSearch (usearch SIMD + exact rescoring)",
+      dtype: "f32",
+      "build s": 0,
+      ef: "-",
+      QPS: exactQps,
+      "QPS 1 thread": "-",
+      "recall@100": 1,
+      "× exact": 1,
+      "peak RSS MiB": "-",
+    },
+    {
+      contender: "JS blocked matmul + heap (1 thread)",
+      dtype: "f32",
+      "build s": 0,
+      ef: "-",
+      QPS: jsQps,
+      "QPS 1 thread": jsQps,
+      "recall@100": jsAgree,
+      "× exact": jsQps / exactQps,
+      "peak RSS MiB": "-",
+    },
+  ];
+  for (const contender of contenders) {
+    const [kind, dtype] = contender.split(":") as [string, string];
+    start = performance.now();
+    const args = [kind, dtype, dir, n, dim, nq, k, efs, connectivity, expansionAdd].map(String);
+    const { report, peakRssMiB } = await runIsolated<{
+      buildSeconds: number;
+      points: Array<{ ef: number; qps: number; qps1: number; recall: number }>;
+    }>(join(here, "contender.ts"), args);
+    console.error(`${contender} done in ${seconds(start).toFixed(0)} s`);
+    for (const p of report.points) {
+      rows.push({
+        contender: kind === "hnswlib" ? "hnswlib-node 3.0.0 (1 thread)" : "@xqg/ann Index (usearch 2.26.2)",
+        dtype,
+        "build s": report.buildSeconds,
+        ef: p.ef,
+        QPS: p.qps,
+        "QPS 1 thread": p.qps1,
+        "recall@100": p.recall,
+        "× exact": p.qps / exactQps,
+        "peak RSS MiB": peakRssMiB,
+      });
+    }
+    rmSync(join(dir, `index-${dtype}.usearch`), { force: true });
+  }
+  console.log(
+    `n=${n} dim=${dim} queries=${nq} k=${k} clusters=${clusters} M=${connectivity} efConstruction=${expansionAdd}\n`,
+  );
+  console.log(formatTable(rows));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
