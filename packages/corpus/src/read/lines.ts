@@ -41,11 +41,26 @@ export function ioError(path: string, error: unknown, linesRead: number): unknow
     const reason = `gzip data is corrupt (${message}) after line ${linesRead}`;
     return new CorpusError(reason, { file: path, code: "gzip" }, { cause: error });
   }
-  if (code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
-    const reason = `invalid UTF-8 after line ${linesRead}`;
-    return new CorpusError(reason, { file: path, code: "encoding" }, { cause: error });
-  }
   return error;
+}
+
+/** 1-based line of the first invalid UTF-8 sequence in `chunk`, whose first byte continues line `line`. */
+function invalidUtf8Line(chunk: Uint8Array, line: number): number {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  let from = 0;
+  // Bytes that complete a character begun in the previous chunk are not an error of this chunk.
+  while (from < 3 && from < chunk.length && (chunk[from]! & 0xc0) === 0x80) from++;
+  for (;;) {
+    const end = chunk.indexOf(10, from);
+    try {
+      strict.decode(chunk.subarray(from, end < 0 ? chunk.length : end));
+    } catch {
+      return line;
+    }
+    if (end < 0) return line;
+    from = end + 1;
+    line++;
+  }
 }
 
 /**
@@ -65,7 +80,14 @@ export async function* textChunks(path: string, progress: () => number): AsyncGe
   const decoder = new TextDecoder("utf-8", { fatal: true });
   try {
     for await (const chunk of bytes as AsyncIterable<Uint8Array>) {
-      yield decoder.decode(chunk, { stream: true });
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch (error) {
+        const line = invalidUtf8Line(chunk, progress() + 1);
+        throw new CorpusError("invalid UTF-8", { file: path, line, code: "encoding" }, { cause: error });
+      }
+      yield text;
     }
     const tail = decoder.decode();
     if (tail.length > 0) yield tail;

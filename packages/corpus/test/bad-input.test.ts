@@ -1,0 +1,272 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { withTempDir } from "@xqg/test-utils";
+import { describe, expect, it } from "vitest";
+import {
+  CorpusError,
+  type CorpusErrorCode,
+  readPassages,
+  readQueries,
+  writePassages,
+  writeQueries,
+} from "../src/index.js";
+import { collect, listing, rejection } from "./helpers.js";
+
+const GOOD = '{"docid":"1","title":"t","text":"a"}';
+
+interface Case {
+  name: string;
+  file: string;
+  content: string | Uint8Array;
+  code: CorpusErrorCode;
+  /** The exact message after `${path}`, or a pattern for messages that quote the JS engine. */
+  message: string | RegExp;
+  line?: number;
+  field?: string;
+}
+
+const gz = gzipSync(Buffer.from(`${GOOD}\n`.repeat(2000)));
+const corruptGz = Uint8Array.from(gz);
+corruptGz.fill(0x55, 40, 60);
+
+const CASES: Case[] = [
+  {
+    name: "missing field",
+    file: "corpus.jsonl",
+    content: `${GOOD}\n${GOOD}\n{"docid":"3","title":"t"}\n`,
+    code: "missing-field",
+    message: ':3: field "text" missing',
+    line: 3,
+    field: "text",
+  },
+  {
+    name: "wrong type",
+    file: "corpus.jsonl",
+    content: `{"docid":7,"title":"t","text":"a"}\n`,
+    code: "wrong-type",
+    message: ':1: field "docid" must be a string, got number',
+    line: 1,
+    field: "docid",
+  },
+  {
+    name: "not an object",
+    file: "corpus.jsonl",
+    content: `${GOOD}\n["1","t","a"]\n`,
+    code: "wrong-type",
+    message: ":2: record must be a JSON object, got array",
+    line: 2,
+  },
+  {
+    name: "invalid JSON",
+    file: "corpus.jsonl",
+    content: `${GOOD}\n{"docid":"2",,}\n${GOOD}\n`,
+    code: "invalid-json",
+    message: /^:2: invalid JSON: .+/,
+    line: 2,
+  },
+  {
+    name: "truncated last line",
+    file: "corpus.jsonl",
+    content: `${GOOD}\n{"docid":"2","title":"t","te`,
+    code: "truncated",
+    message: /^:2: truncated record: the file ends inside a JSON value \(.+\)$/,
+    line: 2,
+  },
+  {
+    name: "empty file",
+    file: "corpus.jsonl",
+    content: "",
+    code: "empty-file",
+    message: ": file is empty (no records); pass allowEmpty: true if that is expected",
+  },
+  {
+    name: "only blank lines",
+    file: "corpus.jsonl",
+    content: "\r\n  \n",
+    code: "empty-file",
+    message: ": file is empty (no records); pass allowEmpty: true if that is expected",
+  },
+  {
+    name: "gzip corruption",
+    file: "corpus.jsonl.gz",
+    content: corruptGz,
+    code: "gzip",
+    message: /^: gzip data is corrupt \(.+\) after line \d+$/,
+  },
+  {
+    name: "truncated gzip",
+    file: "corpus.jsonl.gz",
+    content: gz.subarray(0, gz.length - 30),
+    code: "gzip",
+    message: /^: gzip data is corrupt \(unexpected end of file\) after line \d+$/,
+  },
+  {
+    name: "invalid UTF-8",
+    file: "corpus.jsonl",
+    content: Buffer.concat([
+      Buffer.from(`${GOOD}\n{"docid":"2","title":"`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","text":""}\n'),
+    ]),
+    code: "encoding",
+    message: ":2: invalid UTF-8",
+    line: 2,
+  },
+  {
+    name: "TSV header without title",
+    file: "psgs.tsv",
+    content: "id\ttext\n1\tx\n",
+    code: "bad-header",
+    message:
+      ':1: header row must name the columns id, text and title; column "title" missing (got "id\\ttext")',
+    line: 1,
+    field: "title",
+  },
+  {
+    name: "TSV wrong column count",
+    file: "psgs.tsv",
+    content: "id\ttext\ttitle\n1\tx\tt\n2\tonly two\n",
+    code: "bad-columns",
+    message: ":3: expected 3 tab-separated columns (id, text, title), found 2",
+    line: 3,
+  },
+  {
+    name: "TSV unterminated quote",
+    file: "psgs.tsv",
+    content: 'id\ttext\ttitle\n1\t"x\tt\n',
+    code: "bad-columns",
+    message: ":2: unterminated quoted field in column 2",
+    line: 2,
+  },
+  {
+    name: "missing file",
+    file: "does-not-exist.jsonl",
+    content: "",
+    code: "io",
+    message: ": file not found",
+  },
+];
+
+describe("bad input: each case gives its documented error and leaves no output behind", () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      await withTempDir(async (dir) => {
+        const input = join(dir, c.file);
+        if (c.code !== "io") await writeFile(input, c.content);
+        const error = await rejection(writePassages(join(dir, "out.jsonl"), readPassages(input)));
+        expect(error).toBeInstanceOf(CorpusError);
+        const corpusError = error as CorpusError;
+        expect(corpusError.code).toBe(c.code);
+        expect(corpusError.file).toBe(input);
+        expect(corpusError.line).toBe(c.line);
+        expect(corpusError.field).toBe(c.field);
+        expect(corpusError.message.startsWith(input)).toBe(true);
+        const rest = corpusError.message.slice(input.length);
+        if (typeof c.message === "string") expect(rest).toBe(c.message);
+        else expect(rest).toMatch(c.message);
+        expect(await listing(dir)).toEqual(c.code === "io" ? [] : [c.file]);
+      });
+    });
+  }
+});
+
+describe("data quirks that are not errors", () => {
+  it("drops a BOM and CR line ends, skips blank lines, takes a last line without newline", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "c.jsonl");
+      await writeFile(path, `\ufeff${GOOD}\r\n\r\n${GOOD.replace('"1"', '"2"')}`);
+      expect(await collect(readPassages(path))).toEqual([
+        { docid: "1", title: "t", text: "a" },
+        { docid: "2", title: "t", text: "a" },
+      ]);
+      const tsv = join(dir, "p.tsv");
+      await writeFile(tsv, "\ufeffid\ttext\ttitle\r\n1\tx\tt\r\n");
+      expect(await collect(readPassages(tsv))).toEqual([{ docid: "1", title: "t", text: "x" }]);
+    });
+  });
+
+  it("allowEmpty accepts an empty file", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "c.jsonl");
+      await writeFile(path, "");
+      expect(await collect(readPassages(path, { allowEmpty: true }))).toEqual([]);
+    });
+  });
+});
+
+describe("onError: skip", () => {
+  it("drops bad records, counts them and reports each", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "q.jsonl");
+      await writeFile(
+        path,
+        [
+          '{"id":"1","question":"a","answers":[],"lang":"ar"}',
+          '{"id":"2","question":"b","answers":[],"lang":"en"}',
+          "not json",
+          '{"id":"4","answers":[],"lang":"ru"}',
+          '{"id":"5","question":"e","answers":[1],"lang":"ru"}',
+          '{"id":"6","question":"f","answers":["x"],"lang":" te"}',
+        ].join("\n"),
+      );
+      const skipped: string[] = [];
+      const reader = readQueries(path, {
+        onError: "skip",
+        onSkip: (e) => skipped.push(`${e.line} ${e.code}`),
+        onWarning: () => {},
+      });
+      expect((await collect(reader)).map((q) => `${q.id}:${q.lang}`)).toEqual(["1:ar", "6:te"]);
+      expect(skipped).toEqual(["2 unknown-language", "3 invalid-json", "4 missing-field", "5 wrong-type"]);
+      expect(reader.stats).toEqual({ records: 2, skipped: 4, warnings: 1, lines: 6 });
+      const failFast = await rejection(collect(readQueries(path)));
+      expect(failFast.message).toBe(
+        `${path}:2: field "lang": unknown language "en" (expected one of ar, bn, fi, ja, ko, ru, te)`,
+      );
+    });
+  });
+
+  it("never skips a bad TSV header (every later line would be misread)", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "p.tsv");
+      await writeFile(path, "docid\tbody\n1\tx\n");
+      const error = (await rejection(collect(readPassages(path, { onError: "skip" })))) as CorpusError;
+      expect(error.code).toBe("bad-header");
+    });
+  });
+});
+
+describe("writers refuse bad records without leaving a file", () => {
+  it("names the output file, line and field", async () => {
+    await withTempDir(async (dir) => {
+      const out = join(dir, "out.jsonl");
+      const bad = [{ docid: "1", title: "t", text: "a" }, { docid: "2", title: "t" } as never];
+      expect((await rejection(writePassages(out, bad))).message).toBe(`${out}:2: field "text" missing`);
+      const tsv = join(dir, "out.tsv");
+      const broken = [{ docid: "1", title: "t", text: "two\nlines" }];
+      expect((await rejection(writePassages(tsv, broken))).message).toBe(
+        `${tsv}:2: field "text" contains a line break, which TSV cannot hold (use JSONL)`,
+      );
+      const queries = join(dir, "q.tsv");
+      const tabbed = [{ id: "1", question: "a\tb", answers: [], lang: "ar" as const }];
+      expect((await rejection(writeQueries(queries, tabbed))).message).toBe(
+        `${queries}:1: a tab inside a TSV field`,
+      );
+      expect(await listing(dir)).toEqual([]);
+    });
+  });
+
+  it("keeps the previous file when a rewrite fails", async () => {
+    await withTempDir(async (dir) => {
+      const out = join(dir, "out.jsonl");
+      await writePassages(out, [{ docid: "1", title: "t", text: "a" }]);
+      async function* failing() {
+        yield { docid: "2", title: "t", text: "b" };
+        throw new Error("encoder crashed");
+      }
+      expect((await rejection(writePassages(out, failing()))).message).toBe("encoder crashed");
+      expect(await readFile(out, "utf8")).toBe(`${GOOD}\n`);
+      expect(await listing(dir)).toEqual(["out.jsonl"]);
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
+import { describe, expect, it } from "vitest";
+import { readPassages, shard, shardRange, writePassages } from "../src/index.js";
+import { collect, rejection } from "./helpers.js";
+
+describe("shard", () => {
+  it("splits like numpy.array_split: contiguous, the first total % count shards one longer", () => {
+    const ranges = [0, 1, 2].map((index) => shardRange({ index, count: 3, total: 10 }));
+    expect(ranges).toEqual([
+      { start: 0, end: 4 },
+      { start: 4, end: 7 },
+      { start: 7, end: 10 },
+    ]);
+    expect(shardRange({ index: 4, count: 5, total: 2 })).toEqual({ start: 2, end: 2 });
+    expect(() => shardRange({ index: 3, count: 3, total: 10 })).toThrow(RangeError);
+  });
+
+  it("shard outputs concatenate to the corpus in order", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "c.jsonl");
+      const passages = Array.from({ length: 23 }, (_, i) => ({ docid: `d${i}`, title: "", text: `t${i}` }));
+      await writePassages(path, passages);
+      const parts = [];
+      for (let index = 0; index < 4; index++) {
+        parts.push(await collect(shard(readPassages(path), { index, count: 4, total: 23 })));
+      }
+      expect(parts.map((p) => p.length)).toEqual([6, 6, 6, 5]);
+      expect(parts.flat()).toEqual(passages);
+    });
+  });
+
+  it("refuses a total that does not match the source", async () => {
+    const short = await rejection(collect(shard([1, 2, 3], { index: 0, count: 2, total: 8 })));
+    expect(short.message).toBe("source: has 3 records, fewer than total=8");
+    const long = await rejection(collect(shard([1, 2, 3], { index: 1, count: 2, total: 2 })));
+    expect(long.message).toBe("source: has more than total=2 records");
+    expect(await collect(shard([1, 2, 3], { index: 0, count: 2, total: 3 }))).toEqual([1, 2]);
+  });
+});
