@@ -1,6 +1,35 @@
 export { formatOfficial, runEvalXor } from "./cli/eval-xor.js";
+export {
+  createEvaluator,
+  type Evaluator,
+  type Judgments,
+  type Qrels,
+  type QueryScore,
+  qrelsFromRows,
+  type Run,
+  runFromRows,
+} from "./evaluator.js";
 export { InputError } from "./input-error.js";
+export { dedupe, scoreRanking } from "./measures/compute.js";
+export {
+  MEASURES,
+  type Measure,
+  MeasureError,
+  type MeasureName,
+  measure,
+  parseMeasure,
+  toMeasure,
+} from "./measures/measure.js";
 export { exactMean } from "./stats/exact-mean.js";
+export { logGamma, regularizedIncompleteBeta, studentTTwoSided } from "./stats/incomplete-beta.js";
+export {
+  holm,
+  mulberry32,
+  type PermutationOptions,
+  pairedTTest,
+  permutationTest,
+  type TestResult,
+} from "./stats/tests.js";
 export { PunktSentenceTokenizer } from "./tokenize/punkt.js";
 export {
   findPunktDir,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createWordTokenizer, evaluateXor, TokenCache, tokenBudget } from "../src/index.js";
+import { createEvaluator, createWordTokenizer, evaluateXor, TokenCache, tokenBudget } from "../src/index.js";
 import { nltkSkip, punktDir } from "./helpers.js";
 
 describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
@@ -86,5 +86,22 @@ describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
   it("an empty run scores 0 everywhere", () => {
     const r = evaluateXor(answers, new Map(), (d) => texts.get(d), ks, { tokenize });
     expect(r.scores["R@0.006kt"]).toEqual({ ar: 0, bn: 0, fi: 50, avg: 16.666666666666668 });
+  });
+
+  it("R@kt is an ordinary measure of the general evaluator (fractions, not percentages)", () => {
+    const ev = createEvaluator(
+      { answers, passageText: (d) => texts.get(d), tokenCache: new TokenCache(tokenize) },
+      ["R@0.002kt", "R@0.006kt"],
+    );
+    expect(ev.judgedQueries("R@0.006kt")).toEqual(["q1", "q2", "q4", "q5", "q6", "q7"]);
+    const by = ev.aggregateByLanguage(ranking);
+    expect(
+      Object.fromEntries([...by].map(([l, m]) => [l, [m.get("R@0.002kt"), m.get("R@0.006kt")]])),
+    ).toEqual({
+      ar: [0, 0.5],
+      bn: [0, 0.5],
+      fi: [0.5, 1],
+      avg: [1 / 6, 2 / 3],
+    });
   });
 });
