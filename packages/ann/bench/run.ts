@@ -38,13 +38,13 @@ function prepare(): { exactQps: number; jsQps: number; jsAgree: number } {
   const truth = exactSearch(data, ids, queries, k, { dimensions: dim });
   const exactQps = nq / seconds(start);
   const rows = new Int32Array(nq * k);
-  truth.forEach((r, q) => r.ids.forEach((id, i) => (rows[q * k + i] = Number(id))));
+  for (const [q, r] of truth.entries()) for (const [i, id] of r.ids.entries()) rows[q * k + i] = Number(id);
   writeMatrix(join(dir, "truth.i32"), new Float32Array(rows.buffer));
   start = performance.now();
   const js = jsBlockedExact(data, queries.subarray(0, jsQueries * dim), dim, k);
   const jsQps = jsQueries / seconds(start);
   let same = 0;
-  js.forEach((r, q) => r.forEach((row) => (same += truth[q]!.ids.includes(String(row)) ? 1 : 0)));
+  for (const [q, r] of js.entries()) for (const row of r) if (truth[q]!.ids.includes(String(row))) same++;
   return { exactQps, jsQps, jsAgree: same / (jsQueries * k) };
 }
 

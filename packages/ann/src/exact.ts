@@ -74,8 +74,8 @@ function candidateRows(
 ): number[][] {
   const nq = queries.length / dimensions;
   const result = usearchExactSearch(
-    matrix,
-    queries,
+    wholeBuffer(matrix),
+    wholeBuffer(queries),
     dimensions,
     count,
     METRICS[metric].usearch as never,

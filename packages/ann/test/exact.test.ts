@@ -52,17 +52,24 @@ describe("exactSearch", () => {
     }
   });
 
-  it("accepts subarrays (views with a byte offset) for the matrix and the queries", () => {
-    const all = new Float32Array([9, 9, 1, 0, 0, 1, 1, 1, 0, 1, 5, 5]);
-    const results = exactSearch(all.subarray(2, 6), ["a", "b"], all.subarray(6, 10), 1, { dimensions: 2 });
-    expect(results).toEqual([
-      { ids: ["a"], scores: new Float32Array([1]) },
-      { ids: ["b"], scores: new Float32Array([1]) },
+  it("accepts subarrays (views with an offset into a larger buffer) for the matrix and the queries", () => {
+    // 30 decoy rows pointing along +x, then 60 data rows, then 2 queries, all in one buffer.
+    const dim = 2;
+    const all = new Float32Array((30 + 60 + 2) * dim);
+    for (let i = 0; i < 30; i++) all.set([100, 0], i * dim);
+    for (let i = 0; i < 60; i++) all.set([Math.cos(i / 20), Math.sin(i / 20)], (30 + i) * dim);
+    all.set([1, 0, 0, 1], 90 * dim);
+    const matrix = all.subarray(30 * dim, 90 * dim);
+    const queries = all.subarray(90 * dim);
+    const results = exactSearch(matrix, docids(60), queries, 2, { dimensions: dim });
+    // Row i points at angle i/20: the closest to +x are rows 0, 1; to +y (angle 1.5708) rows 31, 32.
+    expect(results.map((r) => r.ids)).toEqual([
+      ["d0", "d1"],
+      ["d31", "d32"],
     ]);
-    const [prefix] = exactSearch(all.subarray(0, 6), ["x", "a", "b"], new Float32Array([0, 1]), 3, {
-      dimensions: 2,
-    });
-    expect(prefix).toEqual({ ids: ["x", "b", "a"], scores: new Float32Array([9, 1, 0]) });
+    expect(results.map((r) => r.ids)).toEqual(
+      exactSearch(matrix.slice(), docids(60), queries.slice(), 2, { dimensions: dim }).map((r) => r.ids),
+    );
   });
 
   it("reports mismatched inputs", () => {
