@@ -1,0 +1,159 @@
+import { BeamSearch } from "./beam.js";
+import { createRng, type Rng } from "./rng.js";
+import { type SamplingParams, sampleCandidate, warpLogits } from "./sampling.js";
+import { isIdentity, type StepModel, type StepOutput } from "./step-model.js";
+import { argmax } from "./top-k.js";
+
+export type Strategy = "greedy" | "sample" | "beam";
+
+/** What to do with a sequence that has emitted EOS while others in its batch go on. */
+export type FinishedPolicy = "drop" | "pad";
+
+export interface DecodeSettings {
+  strategy: Strategy;
+  /** Sequences per prompt (HF num_return_sequences); 1 for greedy. */
+  numReturn: number;
+  /** Decoder length including the decoder start token, as HF's max_length for encoder-decoders. */
+  maxLength: number;
+  eosIds: readonly number[];
+  padId: number;
+  seed: number;
+  sampling: SamplingParams;
+  numBeams: number;
+  lengthPenalty: number;
+  earlyStopping: boolean;
+  finished: FinishedPolicy;
+}
+
+/** One prompt to decode; `key` names its random streams (with the seed and the sample index). */
+export interface PromptRequest {
+  ids: readonly number[];
+  key: ReadonlyArray<string>;
+}
+
+export interface GeneratedSequence {
+  /** Generated token ids, without the decoder start token; ends with the EOS id when `eos`. */
+  tokens: number[];
+  eos: boolean;
+  /** Beam search only: the length-penalised sum of log-probabilities. */
+  score?: number;
+}
+
+/** Decodes a batch of prompts; returns, in prompt order, `numReturn` sequences per prompt. */
+export async function decodeBatch<C>(
+  model: StepModel<C>,
+  requests: readonly PromptRequest[],
+  settings: DecodeSettings,
+): Promise<GeneratedSequence[][]> {
+  if (requests.length === 0) return [];
+  if (settings.maxLength <= 1) {
+    return requests.map(() => Array.from({ length: settings.numReturn }, () => ({ tokens: [], eos: false })));
+  }
+  return settings.strategy === "beam"
+    ? decodeBeams(model, requests, settings)
+    : decodeIndependent(model, requests, settings);
+}
+
+interface Running {
+  tokens: number[];
+  eos: boolean;
+  rng: Rng | undefined;
+}
+
+function rowOf(out: StepOutput<unknown>, row: number): Float32Array {
+  return out.logits.subarray(row * out.vocabSize, (row + 1) * out.vocabSize);
+}
+
+/**
+ * Greedy and sampling: every sequence is independent. Each prompt's first step runs once and is then
+ * expanded to its numReturn sequences by selecting its cache row several times.
+ */
+async function decodeIndependent<C>(
+  model: StepModel<C>,
+  requests: readonly PromptRequest[],
+  s: DecodeSettings,
+): Promise<GeneratedSequence[][]> {
+  const perPrompt = s.strategy === "greedy" ? 1 : s.numReturn;
+  const seqs: Running[] = [];
+  // rows[j]: the row of the current logits (and cache) that belongs to sequence j; -1 when not in the batch.
+  const rows: number[] = [];
+  requests.forEach((request, p) => {
+    for (let i = 0; i < perPrompt; i++) {
+      const rng = s.strategy === "sample" ? createRng(s.seed, ...request.key, i) : undefined;
+      seqs.push({ tokens: [], eos: false, rng });
+      rows.push(p);
+    }
+  });
+  let out = await model.start(requests.map((r) => r.ids));
+  let cacheRows = requests.length;
+  for (let length = 1; length < s.maxLength; length++) {
+    seqs.forEach((seq, j) => {
+      if (seq.eos || rows[j]! < 0) return;
+      const logits = rowOf(out, rows[j]!);
+      const token = seq.rng
+        ? sampleCandidate(warpLogits(logits, s.sampling), seq.rng.nextFloat())
+        : argmax(logits);
+      seq.tokens.push(token);
+      seq.eos = s.eosIds.includes(token);
+    });
+    if (length + 1 >= s.maxLength) break;
+    const batch = seqs.flatMap((seq, j) => (s.finished === "drop" && seq.eos ? [] : [j]));
+    if (batch.every((j) => seqs[j]!.eos)) break;
+    const sources = batch.map((j) => rows[j]!);
+    const cache = isIdentity(sources, cacheRows) ? out.cache : model.select(out.cache, sources);
+    rows.fill(-1);
+    batch.forEach((j, k) => {
+      rows[j] = k;
+    });
+    cacheRows = batch.length;
+    out = await model.next(
+      cache,
+      batch.map((j) => (seqs[j]!.eos ? s.padId : seqs[j]!.tokens.at(-1)!)),
+    );
+  }
+  const result: GeneratedSequence[][] = [];
+  for (let p = 0; p < requests.length; p++) {
+    result.push(seqs.slice(p * perPrompt, (p + 1) * perPrompt).map(({ tokens, eos }) => ({ tokens, eos })));
+  }
+  return result;
+}
+
+/** Beam search: each prompt's beams sit in consecutive rows; finished prompts leave the batch. */
+async function decodeBeams<C>(
+  model: StepModel<C>,
+  requests: readonly PromptRequest[],
+  s: DecodeSettings,
+): Promise<GeneratedSequence[][]> {
+  const searches = requests.map(
+    () =>
+      new BeamSearch({
+        numBeams: s.numBeams,
+        numReturn: s.numReturn,
+        lengthPenalty: s.lengthPenalty,
+        earlyStopping: s.earlyStopping,
+        eosIds: s.eosIds,
+      }),
+  );
+  let out = await model.start(requests.map((r) => r.ids));
+  let firstRow = requests.map((_, p) => p);
+  let cacheRows = requests.length;
+  for (let length = 1; length < s.maxLength; length++) {
+    const sources: number[] = [];
+    const tokens: number[] = [];
+    const nextFirstRow = firstRow.map(() => -1);
+    searches.forEach((search, p) => {
+      if (search.done) return;
+      const base = firstRow[p]!;
+      const step = search.step((beam) => rowOf(out, base + beam));
+      nextFirstRow[p] = sources.length;
+      for (const parent of step.parents) sources.push(base + parent);
+      tokens.push(...step.tokens);
+    });
+    if (length + 1 >= s.maxLength || sources.length === 0) break;
+    const cache = isIdentity(sources, cacheRows) ? out.cache : model.select(out.cache, sources);
+    cacheRows = sources.length;
+    firstRow = nextFirstRow;
+    out = await model.next(cache, tokens);
+  }
+  return searches.map((search) => search.result().map(({ tokens, score, eos }) => ({ tokens, eos, score })));
+}

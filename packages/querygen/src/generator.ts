@@ -1,0 +1,195 @@
+import type { GeneratedQueries, Lang } from "@xqg/corpus";
+import {
+  loadConfig,
+  loadTokenizer,
+  type ModelConfig,
+  type ModelFiles,
+  resolveModel,
+  type SessionOptions,
+  type Tokenizer,
+} from "@xqg/models";
+import { decodeBatch, type GeneratedSequence, type PromptRequest } from "./decode.js";
+import { type DecoderForm, OnnxSeq2Seq } from "./onnx-seq2seq.js";
+import { type GenerateOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { formatPrompt } from "./prompt.js";
+import { withoutCache } from "./recompute.js";
+import type { StepModel } from "./step-model.js";
+
+export interface GeneratorOptions {
+  /** ONNX Runtime session settings (threads, optimisation level, execution providers). */
+  session?: SessionOptions;
+  /** Use the `*_quantized.onnx` graphs. */
+  quantized?: boolean;
+  /** Decoder graphs to use when the directory has both forms; default merged. */
+  decoder?: DecoderForm;
+  /** Decode with the KV cache (default). false re-runs the decoder over the whole prefix at every step. */
+  kvCache?: boolean;
+  /** Prompt tokens kept (the end-of-sequence token included); longer passages are cut. Default 512. */
+  maxInputLength?: number;
+}
+
+/** One generated sequence of `complete`. */
+export interface Completion extends GeneratedSequence {
+  text: string;
+}
+
+/** A passage as `generate` reads it; extra fields are ignored. */
+export interface PassageLike {
+  docid: string;
+  title?: string;
+  text: string;
+}
+
+export interface Generator {
+  readonly files: ModelFiles;
+  readonly decoderForm: DecoderForm;
+  /**
+   * Generated queries for each passage, in input order: `perLanguage` per language. Reads the passages
+   * lazily, so a corpus of any size streams through in bounded memory.
+   */
+  generate(
+    passages: AsyncIterable<PassageLike> | Iterable<PassageLike>,
+    options?: GenerateOptions,
+  ): AsyncIterable<GeneratedQueries>;
+  /**
+   * Decodes ready-made prompts (no template): per prompt, its sequences with token ids. Random streams are
+   * keyed by the prompt text, so equal prompts give equal samples wherever they stand.
+   */
+  complete(prompts: readonly string[], options?: GenerateOptions): Promise<Completion[][]>;
+  close(): Promise<void>;
+}
+
+export const GENERATOR_DEFAULTS = { kvCache: true, maxInputLength: 512 } as const;
+
+/** Opens a seq2seq export (Optimum layout: encoder_model.onnx + merged or split decoder, tokenizer.json). */
+export async function createGenerator(dir: string, opts: GeneratorOptions = {}): Promise<Generator> {
+  const files = resolveModel(dir, { task: "seq2seq", ...(opts.quantized ? { quantized: true } : {}) });
+  const config = await loadConfig(files.dir);
+  const tokenizer = await loadTokenizer(files.tokenizer);
+  const model = await OnnxSeq2Seq.open(files, config, {
+    ...(opts.session ? { session: opts.session } : {}),
+    ...(opts.decoder ? { decoder: opts.decoder } : {}),
+  });
+  const stepModel: StepModel<unknown> =
+    (opts.kvCache ?? GENERATOR_DEFAULTS.kvCache)
+      ? (model as StepModel<unknown>)
+      : (withoutCache(model) as StepModel<unknown>);
+  const maxInputLength = opts.maxInputLength ?? GENERATOR_DEFAULTS.maxInputLength;
+  if (!Number.isInteger(maxInputLength) || maxInputLength < 2) {
+    throw new RangeError(`maxInputLength must be an integer >= 2, got ${maxInputLength}`);
+  }
+  const eosIds = eosIdsOf(config, tokenizer);
+  const padId = model.padId;
+
+  const decodeTexts = async (texts: string[], keys: PromptRequest["key"][], resolved: ResolvedOptions) => {
+    const encodings = tokenizer.encodeBatch(texts, { maxLength: maxInputLength });
+    const requests = encodings.map((e, i) => ({ ids: e.ids, key: keys[i]! }));
+    const sequences = await decodeBatch(stepModel, requests, { ...resolved.decode, eosIds, padId });
+    return sequences.map((seqs) =>
+      seqs.map((s) => ({ ...s, text: tokenizer.decode(s.tokens, { skipSpecialTokens: true }) })),
+    );
+  };
+
+  return {
+    files,
+    decoderForm: model.form,
+    generate: (passages, options) => generateQueries(passages, resolveOptions(options), decodeTexts),
+    async complete(prompts, options) {
+      const resolved = resolveOptions(options);
+      const out: Completion[][] = [];
+      for (let i = 0; i < prompts.length; i += resolved.batchSize) {
+        const texts = prompts.slice(i, i + resolved.batchSize);
+        out.push(
+          ...(await decodeTexts(
+            [...texts],
+            texts.map((t) => [t]),
+            resolved,
+          )),
+        );
+      }
+      return out;
+    },
+    close: () => model.close(),
+  };
+}
+
+function eosIdsOf(config: ModelConfig, tokenizer: Tokenizer): number[] {
+  const configured = config.generation?.eos_token_id ?? config.eos_token_id ?? tokenizer.eosId;
+  if (configured === undefined) {
+    throw new Error(
+      "the model names no end-of-sequence token (generation_config.json / config.json eos_token_id)",
+    );
+  }
+  return Array.isArray(configured) ? configured : [configured];
+}
+
+interface Pending {
+  record: GeneratedQueries;
+  remaining: number;
+}
+
+type DecodeTexts = (
+  texts: string[],
+  keys: PromptRequest["key"][],
+  resolved: ResolvedOptions,
+) => Promise<Completion[][]>;
+
+/**
+ * Streams passages × languages into batches of prompts (a batch mixes passages and languages) and yields
+ * each passage's record as soon as all of its languages are decoded, keeping input order.
+ */
+async function* generateQueries(
+  passages: AsyncIterable<PassageLike> | Iterable<PassageLike>,
+  resolved: ResolvedOptions,
+  decodeTexts: DecodeTexts,
+): AsyncIterable<GeneratedQueries> {
+  const pending: Pending[] = [];
+  let batch: Array<{ owner: Pending; lang: Lang; text: string }> = [];
+  const run = async () => {
+    const results = await decodeTexts(
+      batch.map((b) => b.text),
+      batch.map((b) => [b.owner.record.docid, b.lang]),
+      resolved,
+    );
+    batch.forEach(({ owner, lang }, i) => {
+      owner.record.queries[lang] = results[i]!.map((c) => c.text);
+      owner.remaining--;
+    });
+    batch = [];
+  };
+  let index = 0;
+  for await (const passage of passages) {
+    checkPassage(passage, index++);
+    const owner: Pending = {
+      record: { docid: passage.docid, queries: {} },
+      remaining: resolved.languages.length,
+    };
+    pending.push(owner);
+    for (const lang of resolved.languages) {
+      const text = formatPrompt(resolved.prompt, { lang, title: passage.title ?? "", passage: passage.text });
+      batch.push({ owner, lang, text });
+      if (batch.length >= resolved.batchSize) await run();
+    }
+    while (pending[0] && pending[0].remaining === 0)
+      yield orderedRecord(pending.shift()!.record, resolved.languages);
+  }
+  if (batch.length > 0) await run();
+  for (const owner of pending) yield orderedRecord(owner.record, resolved.languages);
+}
+
+/** Languages in the order asked for, whatever order the batches finished in. */
+function orderedRecord(record: GeneratedQueries, languages: readonly Lang[]): GeneratedQueries {
+  const queries: GeneratedQueries["queries"] = {};
+  for (const lang of languages) queries[lang] = record.queries[lang]!;
+  return { docid: record.docid, queries };
+}
+
+function checkPassage(passage: PassageLike, index: number): void {
+  const where = `passage ${index}${typeof passage?.docid === "string" ? ` (docid ${passage.docid})` : ""}`;
+  if (typeof passage !== "object" || passage === null) throw new TypeError(`${where}: expected an object`);
+  if (typeof passage.docid !== "string" || passage.docid === "")
+    throw new TypeError(`${where}: field "docid" must be a non-empty string`);
+  if (typeof passage.text !== "string") throw new TypeError(`${where}: field "text" must be a string`);
+  if (passage.title !== undefined && typeof passage.title !== "string")
+    throw new TypeError(`${where}: field "title" must be a string`);
+}

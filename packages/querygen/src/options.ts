@@ -1,0 +1,138 @@
+import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import type { DecodeSettings, FinishedPolicy, Strategy } from "./decode.js";
+import { PROMPT_TEMPLATE, validatePromptTemplate } from "./prompt.js";
+import { validateSamplingParams } from "./sampling.js";
+
+/** Decoding strategies, by name. */
+export const STRATEGIES = {
+  sample: "multinomial sampling after temperature, top-k and top-p (HF do_sample=True); the paper's choice",
+  greedy: "the most likely token at each step; one query per language",
+  beam: "beam search (HF num_beams) returning the perLanguage best hypotheses",
+} as const satisfies Record<Strategy, string>;
+
+/** What to do with sequences that finished while others in their batch go on, by name. */
+export const FINISHED_POLICIES = {
+  drop: "remove them from the batch (the KV cache is compacted)",
+  pad: "keep them in the batch fed with the pad token, as HF generate does",
+} as const satisfies Record<FinishedPolicy, string>;
+
+/** The xQG paper's generation settings (ielab/xQG4xDR): sampling, HF's top-k 50, max_length 64, 5 per language. */
+export const GENERATION_DEFAULTS = {
+  strategy: "sample",
+  perLanguage: 5,
+  prompt: PROMPT_TEMPLATE,
+  topK: 50,
+  topP: 1,
+  temperature: 1,
+  lengthPenalty: 1,
+  earlyStopping: false,
+  maxLength: 64,
+  seed: 0,
+  batchSize: 8,
+  finished: "drop",
+} as const;
+
+export interface GenerateOptions {
+  /** Target languages, in output order; default all seven XOR-TyDi languages. */
+  languages?: readonly Lang[];
+  /** Queries per passage and language; default 5 (greedy: 1, and only 1). */
+  perLanguage?: number;
+  /** Template with {Language}, {lang}, {title}, {passage}; default PROMPT_TEMPLATE. */
+  prompt?: string;
+  strategy?: Strategy;
+  topK?: number;
+  topP?: number;
+  temperature?: number;
+  /** Beam search width; default perLanguage. */
+  numBeams?: number;
+  lengthPenalty?: number;
+  earlyStopping?: boolean;
+  /** Decoder length including the decoder start token (HF max_length): at most maxLength - 1 new tokens. */
+  maxLength?: number;
+  seed?: number;
+  /** Prompts (passage × language) decoded together; each expands to perLanguage sequences. */
+  batchSize?: number;
+  finished?: FinishedPolicy;
+}
+
+export interface ResolvedOptions {
+  languages: readonly Lang[];
+  prompt: string;
+  batchSize: number;
+  decode: Omit<DecodeSettings, "eosIds" | "padId">;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: string, choices: Record<T, string>): T {
+  if (!Object.hasOwn(choices, value)) {
+    throw new RangeError(
+      `${name} must be one of ${Object.keys(choices).join(", ")}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as T;
+}
+
+/** Fills in defaults and checks every option, naming the option and the allowed values on error. */
+export function resolveOptions(options: GenerateOptions = {}): ResolvedOptions {
+  const d = GENERATION_DEFAULTS;
+  const strategy = oneOf("strategy", options.strategy ?? d.strategy, STRATEGIES);
+  const languages = options.languages ?? LANGUAGE_CODES;
+  for (const lang of languages) {
+    if (!isLang(lang)) {
+      throw new RangeError(
+        `languages: unknown language ${JSON.stringify(lang)}; expected some of ${LANGUAGE_CODES.join(", ")}`,
+      );
+    }
+  }
+  if (new Set(languages).size !== languages.length)
+    throw new RangeError(`languages lists a language twice: ${languages.join(", ")}`);
+  if (strategy === "greedy" && options.perLanguage !== undefined && options.perLanguage !== 1) {
+    throw new RangeError(
+      `greedy decoding gives one query per language; perLanguage ${options.perLanguage} needs strategy "sample" or "beam"`,
+    );
+  }
+  const numReturn = positiveInteger(
+    "perLanguage",
+    strategy === "greedy" ? 1 : (options.perLanguage ?? d.perLanguage),
+  );
+  const numBeams = positiveInteger("numBeams", options.numBeams ?? numReturn);
+  if (strategy === "beam" && numBeams < numReturn) {
+    throw new RangeError(
+      `beam search returns at most numBeams sequences: numBeams ${numBeams} < perLanguage ${numReturn}`,
+    );
+  }
+  const sampling = {
+    topK: options.topK ?? d.topK,
+    topP: options.topP ?? d.topP,
+    temperature: options.temperature ?? d.temperature,
+  };
+  validateSamplingParams(sampling);
+  const prompt = options.prompt ?? d.prompt;
+  validatePromptTemplate(prompt);
+  const seed = options.seed ?? d.seed;
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+  const lengthPenalty = options.lengthPenalty ?? d.lengthPenalty;
+  if (!Number.isFinite(lengthPenalty))
+    throw new RangeError(`lengthPenalty must be a finite number, got ${lengthPenalty}`);
+  return {
+    languages,
+    prompt,
+    batchSize: positiveInteger("batchSize", options.batchSize ?? d.batchSize),
+    decode: {
+      strategy,
+      numReturn,
+      maxLength: positiveInteger("maxLength", options.maxLength ?? d.maxLength),
+      seed,
+      sampling,
+      numBeams,
+      lengthPenalty,
+      earlyStopping: options.earlyStopping ?? d.earlyStopping,
+      finished: oneOf("finished", options.finished ?? d.finished, FINISHED_POLICIES),
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { LANGUAGES, type Lang } from "@xqg/corpus";
+
+/** The xQG paper's prompt, verbatim (Zhuang et al., SIGIR 2023; ielab/xQG4xDR). */
+export const PROMPT_TEMPLATE = "Generate a {Language} question for this passage: {title} {passage}";
+
+/** Placeholders a prompt template may use. */
+export const PROMPT_FIELDS = {
+  Language: "the target language's English name, e.g. Japanese",
+  lang: "the target language's code, e.g. ja",
+  title: "the passage title",
+  passage: "the passage text",
+} as const;
+
+export type PromptField = keyof typeof PROMPT_FIELDS;
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/** Throws when the template names a placeholder that is not one of PROMPT_FIELDS. */
+export function validatePromptTemplate(template: string): void {
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (!(match[1]! in PROMPT_FIELDS)) {
+      throw new RangeError(
+        `prompt template has unknown placeholder {${match[1]}}; allowed: ${Object.keys(PROMPT_FIELDS)
+          .map((f) => `{${f}}`)
+          .join(", ")}`,
+      );
+    }
+  }
+}
+
+/** Fills a template in one pass, so braces inside a title or passage are never substituted again. */
+export function formatPrompt(
+  template: string,
+  fields: { lang: Lang; title: string; passage: string },
+): string {
+  validatePromptTemplate(template);
+  const values: Record<PromptField, string> = {
+    Language: LANGUAGES[fields.lang],
+    lang: fields.lang,
+    title: fields.title,
+    passage: fields.passage,
+  };
+  return template.replace(PLACEHOLDER, (_, name: string) => values[name as PromptField]);
+}
