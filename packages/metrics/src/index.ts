@@ -1,5 +1,18 @@
 export { formatOfficial, runEvalXor } from "./cli/eval-xor.js";
 export {
+  CORRECTIONS,
+  type CompareOptions,
+  type Correction,
+  compare,
+  type MarkdownOptions,
+  Report,
+  type ReportCell,
+  type ReportData,
+  type ReportRow,
+  SIGNIFICANCE_TESTS,
+  type SignificanceTest,
+} from "./compare.js";
+export {
   createEvaluator,
   type Evaluator,
   type Judgments,

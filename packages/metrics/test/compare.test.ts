@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { compare, createEvaluator, pairedTTest, permutationTest } from "../src/index.js";
+
+// Per-query R@1 (1 = the relevant document at rank 1); queries q0–q5 are ar, q6–q11 bn.
+const HITS = {
+  base: [1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0],
+  sysA: [1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0],
+  sysB: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+};
+const qids = HITS.base.map((_, i) => `q${i}`);
+const qrels = new Map(qids.map((q) => [q, new Map([["rel", 1]])]));
+const languages = new Map(qids.map((q, i) => [q, i < 6 ? "ar" : "bn"]));
+const runOf = (hits: number[]) => new Map(qids.map((q, i) => [q, hits[i] ? ["rel", "x"] : ["x", "rel"]]));
+const runs = { base: runOf(HITS.base), sysA: runOf(HITS.sysA), sysB: runOf(HITS.sysB) };
+
+// Uncorrected p-values from SciPy 1.10.1 (Debian python3-scipy), `stats.ttest_rel(sys[s:e], base[s:e]).pvalue`:
+//   /usr/bin/python3 -c "from scipy import stats; print(repr(stats.ttest_rel([1,1,1,1,1,0],[1,0,0,0,0,0]).pvalue))"
+// (sysB vs base on ar: every difference is 0, SciPy gives nan, pairedTTest gives 1 by definition).
+const P = {
+  ar: { sysA: 0.025031015818452955, sysB: 1 },
+  bn: { sysA: 0.36321746764912255, sysB: 0.17468781426411936 },
+  avg: { sysA: 0.01718048734301316, sysB: 0.16608681351829557 },
+};
+
+describe("compare", () => {
+  const evaluator = createEvaluator({ qrels, languages }, ["R@1"]);
+
+  it("reports per-language means, the macro average and Holm-corrected tests against the baseline", () => {
+    const report = compare(evaluator, runs);
+    const d = report.toJSON();
+    expect(d.baseline).toBe("base");
+    expect(d.rows.map((r) => r.group)).toEqual(["ar", "bn", "avg"]);
+    expect(d.rows.map((r) => r.queries["R@1"])).toEqual([6, 6, 12]);
+    const means = d.rows.map((r) => d.systems.map((s) => r.cells[s]!["R@1"]!.mean));
+    expect(means).toEqual([
+      [1 / 6, 5 / 6, 1 / 6],
+      [2 / 6, 3 / 6, 0],
+      [0.25, 0.6666666666666667, 1 / 12], // exact mean of 5/6 and 1/2, rounded once
+    ]);
+    for (const row of d.rows) {
+      const p = P[row.group as keyof typeof P];
+      const a = row.cells["sysA"]!["R@1"]!;
+      const b = row.cells["sysB"]!["R@1"]!;
+      expect(Math.abs(a.pValue! - p.sysA)).toBeLessThan(1e-12);
+      expect(Math.abs(b.pValue! - p.sysB)).toBeLessThan(1e-12);
+      // Holm over the two systems: the smaller p doubled, the larger at least that
+      const lo = Math.min(p.sysA, p.sysB);
+      const hi = Math.max(p.sysA, p.sysB);
+      const adjLo = Math.min(1, 2 * lo);
+      const adjHi = Math.max(adjLo, hi);
+      expect(a.pAdjusted).toBeCloseTo(p.sysA === lo ? adjLo : adjHi, 12);
+      expect(b.pAdjusted).toBeCloseTo(p.sysB === lo ? adjLo : adjHi, 12);
+    }
+    expect(report.toMarkdown()).toBe(
+      [
+        "|  | R@1 base | R@1 sysA | R@1 sysB |",
+        "| --- | ---: | ---: | ---: |",
+        "| ar | 16.7 | 83.3 | 16.7 |",
+        "| bn | 33.3 | 50.0 | 0.0 |",
+        "| avg | 25.0 | 66.7† | 8.3 |",
+        "",
+        "† / ‡: significantly higher / lower than base (paired t-test, Holm-corrected p < 0.05).",
+      ].join("\n"),
+    );
+  });
+
+  it("marks significantly lower systems and supports other baselines, no correction and the permutation test", () => {
+    const r = compare(evaluator, runs, {
+      baseline: "sysA",
+      correction: "none",
+      test: "permutation",
+      seed: 1,
+    });
+    const md = r.toMarkdown({ digits: 2 });
+    // pooled: base − sysA has five −1s (exact p = 2/2^5), sysB − sysA seven (2/2^7)
+    expect(md.split("\n")[4]).toBe("| avg | 25.00 | 66.67 | 8.33‡ |");
+    const json = JSON.parse(JSON.stringify(r));
+    expect(json.rows[2].cells.base["R@1"].pValue).toBe(0.0625);
+    expect(json.rows[2].cells.sysB["R@1"].pValue).toBe(0.015625);
+    expect(json.rows[2].cells.base["R@1"].pValue).toBe(
+      permutationTest(HITS.base, HITS.sysA, { seed: 1 }).pValue,
+    );
+    expect(json.seed).toBe(1);
+  });
+
+  it("without languages has one row over all queries", () => {
+    const r = compare(createEvaluator(qrels, ["R@1"]), runs);
+    expect(r.data.rows.map((x) => x.group)).toEqual(["all"]);
+    expect(r.data.rows[0]!.cells["sysA"]!["R@1"]!.pValue).toBe(pairedTTest(HITS.sysA, HITS.base).pValue);
+  });
+
+  it("scores a judged query missing from a run as 0 and rejects unknown names", () => {
+    const partial = { base: runs.base, empty: new Map() };
+    const r = compare(evaluator, partial);
+    expect(r.data.rows[2]!.cells["empty"]!["R@1"]!.mean).toBe(0);
+    expect(() => compare(evaluator, runs, { baseline: "nope" })).toThrow(
+      'baseline "nope" is not among the runs',
+    );
+    expect(() => compare(evaluator, runs, { test: "wilcoxon" as "t" })).toThrow("known: t, permutation");
+  });
+});
