@@ -42,10 +42,8 @@ const requests = (prompts: number[][]): PromptRequest[] =>
 describe("decodeBatch: lengths and EOS", () => {
   it("generates at most maxLength - 1 tokens (the decoder start token counts, as in HF)", async () => {
     const { model, calls } = fakeModel(10, () => Float32Array.from([0, -100, 3, 0, 0, 0, 0, 0, 0, 0]));
-    const [[seq]] = (await decodeBatch(model, requests([[5]]), { ...base, maxLength: 64 })) as [
-      [{ tokens: number[] }],
-    ];
-    expect(seq.tokens).toEqual(new Array(63).fill(2));
+    const out = await decodeBatch(model, requests([[5]]), { ...base, maxLength: 64 });
+    expect(out[0]![0]!.tokens).toEqual(new Array(63).fill(2));
     expect(calls.start).toHaveLength(1);
     expect(calls.next).toHaveLength(62);
     const none = await decodeBatch(model, requests([[5]]), { ...base, maxLength: 1 });
