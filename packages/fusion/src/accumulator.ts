@@ -1,0 +1,156 @@
+import { createNpyWriter, isLang, LANGUAGE_CODES, type Lang, writeFileAtomic, writeIds } from "@xqg/corpus";
+import { checkDim } from "./checks.js";
+import { type QuerySumFiles, type QuerySumManifest, querySumFiles } from "./files.js";
+
+export interface QuerySumBlock {
+  /** For each row of `vectors`, the index of the passage it was generated from. */
+  passageIndex: Int32Array | Uint32Array | readonly number[];
+  /** Query embeddings, [passageIndex.length × dim]. */
+  vectors: Float32Array;
+  /** Language of every query in the block; required when the accumulator keeps languages apart. */
+  lang?: Lang;
+}
+
+export interface QuerySumAccumulator {
+  readonly passages: number;
+  readonly dim: number;
+  readonly languages: readonly Lang[];
+  /** Query embeddings added so far. */
+  readonly queries: number;
+  add(block: QuerySumBlock): void;
+  /** Σq rows so far (a copy), for in-memory use. */
+  sums(): Float32Array;
+  /** Queries per passage so far (a copy). */
+  counts(): Uint32Array;
+  /** Writes Σq (and counts, per-language sums, manifest, ids) next to `path`; the accumulator is then closed. */
+  finish(path: string, options?: { ids?: Iterable<string> | AsyncIterable<string> }): Promise<QuerySumFiles>;
+}
+
+/**
+ * Keeps one Σq row and one count per passage (and per language when asked), never the query embeddings
+ * themselves. Sums are float32, added in arrival order: the same numbers NumPy gives for `Q.sum(axis=0)`
+ * over a passage's queries stacked in that order.
+ */
+export function createQuerySumAccumulator(options: {
+  passages: number;
+  dim: number;
+  languages?: readonly Lang[];
+}): QuerySumAccumulator {
+  const { passages } = options;
+  if (!Number.isInteger(passages) || passages < 0)
+    throw new Error(`passages must be a non-negative integer, got ${passages}`);
+  const dim = checkDim(options.dim);
+  const languages = LANGUAGE_CODES.filter((l) => options.languages?.includes(l));
+  for (const l of options.languages ?? []) {
+    if (!isLang(l))
+      throw new Error(`unknown language ${JSON.stringify(l)}; allowed: ${LANGUAGE_CODES.join(", ")}`);
+  }
+  const total = new Float32Array(passages * dim);
+  const totalCounts = new Uint32Array(passages);
+  const perLang = new Map(
+    languages.map((l) => [l, { sum: new Float32Array(passages * dim), counts: new Uint32Array(passages) }]),
+  );
+  let queries = 0;
+  let finished = false;
+
+  function addInto(
+    sum: Float32Array,
+    counts: Uint32Array,
+    index: ArrayLike<number>,
+    vectors: Float32Array,
+  ): void {
+    for (let r = 0; r < index.length; r++) {
+      const o = index[r]! * dim;
+      const v = r * dim;
+      for (let j = 0; j < dim; j++) sum[o + j] = sum[o + j]! + vectors[v + j]!; // Float32Array stores round to float32
+      counts[index[r]!]!++;
+    }
+  }
+
+  return {
+    passages,
+    dim,
+    languages,
+    get queries() {
+      return queries;
+    },
+    add(block) {
+      if (finished) throw new Error("add after finish: the accumulator is closed");
+      const { passageIndex, vectors, lang } = block;
+      if (!(vectors instanceof Float32Array)) throw new Error("block.vectors must be a Float32Array");
+      if (vectors.length !== passageIndex.length * dim) {
+        throw new Error(
+          `block has ${passageIndex.length} passage indexes but ${vectors.length / dim} vectors of dim ${dim} (${vectors.length} floats)`,
+        );
+      }
+      for (let r = 0; r < passageIndex.length; r++) {
+        const i = passageIndex[r]!;
+        if (!Number.isInteger(i) || i < 0 || i >= passages)
+          throw new Error(`block row ${r}: passage index ${i} is outside 0..${passages - 1}`);
+      }
+      let target: { sum: Float32Array; counts: Uint32Array } | undefined;
+      if (languages.length > 0) {
+        if (lang === undefined)
+          throw new Error(`block.lang is required: this accumulator keeps ${languages.join(", ")} apart`);
+        target = perLang.get(lang);
+        if (!target)
+          throw new Error(
+            `block.lang ${JSON.stringify(lang)} is not one of this accumulator's languages (${languages.join(", ")})`,
+          );
+      } else if (lang !== undefined && !isLang(lang)) {
+        throw new Error(`unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`);
+      }
+      addInto(total, totalCounts, passageIndex, vectors);
+      if (target) addInto(target.sum, target.counts, passageIndex, vectors);
+      queries += passageIndex.length;
+    },
+    sums: () => total.slice(),
+    counts: () => totalCounts.slice(),
+    async finish(path, finishOptions = {}) {
+      if (finished) throw new Error("finish called twice");
+      finished = true;
+      const files = querySumFiles(path, languages);
+      let ids: string[] | undefined;
+      if (finishOptions.ids) {
+        ids = [];
+        for await (const id of finishOptions.ids) ids.push(id);
+        if (ids.length !== passages)
+          throw new Error(`finish: got ${ids.length} ids for ${passages} passages`);
+      }
+      await writeMatrix(files.sums, total, dim);
+      for (const l of languages) await writeMatrix(files.languageSums[l]!, perLang.get(l)!.sum, dim);
+      const columns = 1 + languages.length;
+      const counts = new Float32Array(passages * columns);
+      for (let i = 0; i < passages; i++) {
+        counts[i * columns] = totalCounts[i]!;
+        languages.forEach((l, c) => {
+          counts[i * columns + 1 + c] = perLang.get(l)!.counts[i]!;
+        });
+      }
+      await writeMatrix(files.counts, counts, columns);
+      if (ids) await writeIds(files.ids, ids);
+      const manifest: QuerySumManifest = {
+        format: "xqg-query-sums",
+        version: 1,
+        passages,
+        dim,
+        queries,
+        languages: [...languages],
+      };
+      await writeFileAtomic(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+      return files;
+    },
+  };
+}
+
+async function writeMatrix(path: string, data: Float32Array, dim: number): Promise<void> {
+  const writer = await createNpyWriter(path, { dim });
+  const chunk = dim * 65536;
+  try {
+    for (let at = 0; at < data.length; at += chunk) await writer.append(data.subarray(at, at + chunk));
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  await writer.close();
+}

@@ -1,0 +1,97 @@
+import { checkAlpha, checkDim, rowsOf } from "./checks.js";
+import { checkReduce, type Reduce } from "./reduce.js";
+
+export type Counts = Uint32Array | Float32Array | Int32Array | readonly number[];
+
+export interface AugmentOptions {
+  dim: number;
+  /** Weight of the query term: p' = (1 − α)·p + α·q̄. Default 0.01 (the paper). */
+  alpha?: number;
+  /** "sum" (default, the paper) or "mean" (needs `counts`). */
+  reduce?: Reduce;
+  /** Queries per passage, one per row; required for reduce "mean". */
+  counts?: Counts;
+  /** L2-normalise each output row (norm in float64, rounded to float32). Default false. */
+  renormalize?: boolean;
+}
+
+export const AUGMENT_DEFAULTS = { alpha: 0.01, reduce: "sum", renormalize: false } as const;
+
+/**
+ * The paper's augmentation, row by row: p' = (1 − α)·p + α·Σq. Arithmetic is float32 step by step, exactly
+ * as NumPy evaluates `(1 - alpha) * P + alpha * S` on float32 arrays. Returns a new array.
+ */
+export function augment(p: Float32Array, sumQ: Float32Array, options: AugmentOptions): Float32Array {
+  const dim = checkDim(options?.dim);
+  const n = rowsOf("p", p, dim);
+  const m = rowsOf("sumQ", sumQ, dim);
+  if (n !== m) throw new Error(`p has ${n} rows but sumQ has ${m}`);
+  const out = new Float32Array(p.length);
+  augmentInto(out, p, sumQ, resolveAugment(options, n), 0);
+  return out;
+}
+
+export interface ResolvedAugment {
+  keep: number;
+  alpha: number;
+  dim: number;
+  reduce: Reduce;
+  counts: Counts | undefined;
+  renormalize: boolean;
+}
+
+export function resolveAugment(options: AugmentOptions, rows: number): ResolvedAugment {
+  const alpha = checkAlpha(options.alpha ?? AUGMENT_DEFAULTS.alpha);
+  const reduce = checkReduce(options.reduce ?? AUGMENT_DEFAULTS.reduce);
+  const counts = options.counts;
+  if (reduce === "mean" && counts === undefined)
+    throw new Error('reduce "mean" needs counts (queries per passage)');
+  if (counts !== undefined && counts.length !== rows)
+    throw new Error(`counts has ${counts.length} entries for ${rows} rows`);
+  return {
+    keep: Math.fround(1 - alpha),
+    alpha: Math.fround(alpha),
+    dim: options.dim,
+    reduce,
+    counts,
+    renormalize: options.renormalize ?? AUGMENT_DEFAULTS.renormalize,
+  };
+}
+
+/**
+ * Writes the augmented rows of `p` into `out` (same length). `countOffset` is the row number of p[0] within
+ * `counts`, so that a block of a larger file can use the whole file's counts.
+ */
+export function augmentInto(
+  out: Float32Array,
+  p: Float32Array,
+  sumQ: Float32Array,
+  r: ResolvedAugment,
+  countOffset: number,
+): void {
+  const { dim, keep, alpha } = r;
+  const rows = p.length / dim;
+  const f = Math.fround;
+  for (let row = 0; row < rows; row++) {
+    const o = row * dim;
+    if (r.reduce === "mean") {
+      const count = r.counts![countOffset + row]!;
+      // NumPy: alpha * (S / count) — divide first, in float32; an empty passage contributes nothing.
+      for (let j = 0; j < dim; j++) {
+        const mean = count > 0 ? f(sumQ[o + j]! / count) : 0;
+        out[o + j] = f(f(keep * p[o + j]!) + f(alpha * mean));
+      }
+    } else {
+      for (let j = 0; j < dim; j++) out[o + j] = f(f(keep * p[o + j]!) + f(alpha * sumQ[o + j]!));
+    }
+    if (r.renormalize) normalizeRow(out, o, dim);
+  }
+}
+
+function normalizeRow(x: Float32Array, o: number, dim: number): void {
+  let ss = 0;
+  for (let j = 0; j < dim; j++) ss += x[o + j]! * x[o + j]!;
+  if (ss === 0) return;
+  const norm = Math.fround(Math.sqrt(ss));
+  for (let j = 0; j < dim; j++) x[o + j] = Math.fround(x[o + j]! / norm);
+}

@@ -1,0 +1,38 @@
+import type { Lang } from "@xqg/corpus";
+import { idsPath } from "@xqg/corpus";
+
+/** Files written next to a Σq matrix `X.npy` by the accumulator. */
+export interface QuerySumFiles {
+  /** Σq over every query of every language, float32 [passages, dim]. */
+  sums: string;
+  /** Queries per passage, float32 [passages, 1 + languages]: total, then one column per language. */
+  counts: string;
+  /** Per-language Σq, float32 [passages, dim] each (only when the accumulator was asked for languages). */
+  languageSums: Partial<Record<Lang, string>>;
+  /** JSON description: passages, dim, languages, total queries. */
+  manifest: string;
+  /** Passage ids, one per line, when given to `finish`. */
+  ids: string;
+}
+
+const stem = (path: string) => (path.endsWith(".npy") ? path.slice(0, -4) : path);
+
+export function querySumFiles(path: string, languages: readonly Lang[] = []): QuerySumFiles {
+  const base = stem(path);
+  return {
+    sums: path,
+    counts: `${base}.counts.npy`,
+    languageSums: Object.fromEntries(languages.map((l) => [l, `${base}.${l}.npy`])),
+    manifest: `${base}.sums.json`,
+    ids: idsPath(path),
+  };
+}
+
+export interface QuerySumManifest {
+  format: "xqg-query-sums";
+  version: 1;
+  passages: number;
+  dim: number;
+  queries: number;
+  languages: Lang[];
+}

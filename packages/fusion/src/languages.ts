@@ -1,0 +1,65 @@
+import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import type { Counts } from "./augment.js";
+
+export interface LanguageSelection {
+  /** Only these languages' queries (each with weight 1 unless `weights` says otherwise). */
+  languages?: readonly Lang[];
+  /** Per-language weights: Σ = Σ_l w_l · Σq_l. Languages without a weight are left out. */
+  weights?: Partial<Record<Lang, number>>;
+}
+
+/** The languages and weights a selection resolves to, in the canonical order (ar, bn, fi, ja, ko, ru, te). */
+export function resolveSelection(
+  selection: LanguageSelection,
+  available: readonly Lang[],
+): Array<{ lang: Lang; weight: number }> {
+  for (const lang of [...(selection.languages ?? []), ...Object.keys(selection.weights ?? {})]) {
+    if (!isLang(lang))
+      throw new Error(`unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`);
+    if (!available.includes(lang))
+      throw new Error(`no per-language sums for "${lang}" (have: ${available.join(", ") || "none"})`);
+  }
+  const wanted = selection.weights
+    ? (Object.keys(selection.weights) as Lang[]).filter(
+        (l) => !selection.languages || selection.languages.includes(l),
+      )
+    : (selection.languages ?? available);
+  return LANGUAGE_CODES.filter((l) => wanted.includes(l)).map((lang) => {
+    const weight = selection.weights?.[lang] ?? 1;
+    if (!Number.isFinite(weight))
+      throw new Error(`weight for "${lang}" must be a finite number, got ${weight}`);
+    return { lang, weight };
+  });
+}
+
+/**
+ * Combines per-language query sums into one: Σ_l w_l · Σq_l, accumulated in float32 in the canonical language
+ * order (NumPy: `sum(w[l] * S[l] for l in langs)`). Counts add up over languages with a non-zero weight.
+ * Returns new arrays.
+ */
+export function combineLanguages(
+  sums: Partial<Record<Lang, Float32Array>>,
+  selection: LanguageSelection & { counts?: Partial<Record<Lang, Counts>> } = {},
+): { sum: Float32Array; counts: Uint32Array | undefined } {
+  const available = LANGUAGE_CODES.filter((l) => sums[l] !== undefined);
+  const chosen = resolveSelection(selection, available);
+  const length = sums[available[0]!]?.length ?? 0;
+  const sum = new Float32Array(length);
+  for (const { lang, weight } of chosen) {
+    const s = sums[lang]!;
+    if (s.length !== length) throw new Error(`sums for "${lang}" have ${s.length} floats, others ${length}`);
+    const w = Math.fround(weight);
+    for (let i = 0; i < length; i++) sum[i] = Math.fround(sum[i]! + Math.fround(w * s[i]!));
+  }
+  let counts: Uint32Array | undefined;
+  if (selection.counts) {
+    const first = selection.counts[chosen[0]?.lang ?? available[0]!];
+    counts = new Uint32Array(first?.length ?? 0);
+    for (const { lang, weight } of chosen) {
+      const c = selection.counts[lang];
+      if (!c) throw new Error(`no counts for "${lang}"`);
+      if (weight !== 0) for (let i = 0; i < counts.length; i++) counts[i]! += c[i]!;
+    }
+  }
+  return { sum, counts };
+}

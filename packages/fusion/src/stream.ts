@@ -1,0 +1,211 @@
+import { createReadStream, existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import {
+  createNpyWriter,
+  idsPath,
+  type Lang,
+  type NpyDtype,
+  type NpyReader,
+  type NpyWriter,
+  openNpy,
+  writeIds,
+} from "@xqg/corpus";
+import { type AugmentOptions, augmentInto, resolveAugment } from "./augment.js";
+import { checkAlpha } from "./checks.js";
+import { type QuerySumManifest, querySumFiles } from "./files.js";
+import { combineLanguages, type LanguageSelection, resolveSelection } from "./languages.js";
+
+export interface StreamOptions extends Omit<AugmentOptions, "dim" | "counts" | "alpha">, LanguageSelection {
+  /** P: passage embeddings `.npy` (float32 or float16), with an optional `.ids` sidecar. */
+  passages: string;
+  /** S: Σq `.npy` written by the accumulator (its counts, per-language sums and ids sit beside it). */
+  sums: string;
+  /** Rows per block; memory use is a few blocks whatever the file size. Default 8192. */
+  blockRows?: number;
+  /** Output storage type; default that of P. */
+  dtype?: NpyDtype;
+}
+
+export interface AugmentFilesOptions extends StreamOptions {
+  out: string;
+  alpha?: number;
+}
+
+export interface SweepOptions extends StreamOptions {
+  alphas: readonly number[];
+  /** Where the matrix for one α goes. */
+  out: (alpha: number) => string;
+}
+
+/** Augments P with S into `out` (plus `out`'s ids sidecar when P has one), streaming both in blocks. */
+export async function augmentFiles(options: AugmentFilesOptions): Promise<{ path: string; rows: number }> {
+  const alpha = options.alpha ?? 0.01;
+  const [result] = await sweepAlpha({ ...options, alphas: [alpha], out: () => options.out });
+  return result!;
+}
+
+/** One augmented matrix per α, from a single pass over P and S. */
+export async function sweepAlpha(
+  options: SweepOptions,
+): Promise<Array<{ alpha: number; path: string; rows: number }>> {
+  const alphas = options.alphas.map(checkAlpha);
+  if (alphas.length === 0) throw new Error("alphas must not be empty");
+  const paths = alphas.map((a) => options.out(a));
+  if (new Set(paths).size !== paths.length)
+    throw new Error("out(alpha) must give a different path for every alpha");
+  const blockRows = options.blockRows ?? 8192;
+  if (!Number.isInteger(blockRows) || blockRows <= 0)
+    throw new Error(`blockRows must be a positive integer, got ${blockRows}`);
+
+  const inputs = await openInputs(options);
+  const writers: NpyWriter[] = [];
+  try {
+    const { p, dim, rows } = inputs;
+    await checkIdOrder(options.passages, options.sums);
+    for (const path of paths)
+      writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype }));
+    const needCounts = (options.reduce ?? "sum") === "mean";
+    const resolved = alphas.map((alpha) => ({ alpha, out: new Float32Array(0) }));
+    for (let start = 0; start < rows; start += blockRows) {
+      const count = Math.min(blockRows, rows - start);
+      const pBlock = await p.read(start, count);
+      const { sum, counts } = await inputs.sumBlock(start, count, needCounts);
+      for (const [i, r] of resolved.entries()) {
+        const settings = resolveAugment({ ...options, dim, alpha: r.alpha, counts }, count);
+        if (r.out.length !== pBlock.length) r.out = new Float32Array(pBlock.length);
+        augmentInto(r.out, pBlock, sum, settings, 0);
+        await writers[i]!.append(r.out);
+      }
+    }
+    const pIds = idsPath(options.passages);
+    const results = [];
+    for (const [i, w] of writers.entries()) {
+      const { rows: written } = await w.close();
+      if (existsSync(pIds)) await writeIds(idsPath(paths[i]!), lines(pIds));
+      results.push({ alpha: alphas[i]!, path: paths[i]!, rows: written });
+    }
+    return results;
+  } catch (error) {
+    await Promise.all(writers.map((w) => w.abort().catch(() => {})));
+    throw error;
+  } finally {
+    await inputs.close();
+  }
+}
+
+interface Inputs {
+  p: NpyReader;
+  dim: number;
+  rows: number;
+  sumBlock(
+    start: number,
+    count: number,
+    withCounts: boolean,
+  ): Promise<{ sum: Float32Array; counts: Uint32Array | undefined }>;
+  close(): Promise<void>;
+}
+
+async function openInputs(options: StreamOptions): Promise<Inputs> {
+  const opened: NpyReader[] = [];
+  const open = async (path: string) => {
+    const r = await openNpy(path);
+    opened.push(r);
+    return r;
+  };
+  try {
+    const p = await open(options.passages);
+    const files = querySumFiles(options.sums);
+    const selecting = options.languages !== undefined || options.weights !== undefined;
+    let langs: Array<{ lang: Lang; weight: number }> = [];
+    const langReaders = new Map<Lang, NpyReader>();
+    let manifest: QuerySumManifest | undefined;
+    if (selecting || options.reduce === "mean") manifest = await readManifest(files.manifest);
+    if (selecting) {
+      langs = resolveSelection(options, manifest!.languages);
+      const perLang = querySumFiles(options.sums, manifest!.languages).languageSums;
+      for (const { lang } of langs) langReaders.set(lang, await open(perLang[lang]!));
+    }
+    const s = selecting ? undefined : await open(options.sums);
+    const counts = options.reduce === "mean" ? await open(files.counts) : undefined;
+    for (const r of [s, ...langReaders.values(), counts]) {
+      if (!r) continue;
+      if (r.rows !== p.rows)
+        throw new Error(`row count mismatch: ${p.path} has ${p.rows} rows but ${r.path} has ${r.rows}`);
+      if (r !== counts && r.dim !== p.dim)
+        throw new Error(`dimension mismatch: ${p.path} has dim ${p.dim} but ${r.path} has dim ${r.dim}`);
+    }
+    const columns = manifest ? 1 + manifest.languages.length : 1;
+    return {
+      p,
+      dim: p.dim,
+      rows: p.rows,
+      async sumBlock(start, count, withCounts) {
+        const countBlock = withCounts && counts ? await counts.read(start, count) : undefined;
+        if (s) {
+          const sum = await s.read(start, count);
+          return { sum, counts: countBlock ? column(countBlock, columns, 0, count) : undefined };
+        }
+        const sums: Partial<Record<Lang, Float32Array>> = {};
+        const perLangCounts: Partial<Record<Lang, Uint32Array>> = {};
+        for (const { lang } of langs) {
+          sums[lang] = await langReaders.get(lang)!.read(start, count);
+          if (countBlock)
+            perLangCounts[lang] = column(countBlock, columns, 1 + manifest!.languages.indexOf(lang), count);
+        }
+        return combineLanguages(sums, { ...options, ...(countBlock ? { counts: perLangCounts } : {}) });
+      },
+      close: async () => {
+        await Promise.all(opened.map((r) => r.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(opened.map((r) => r.close()));
+    throw error;
+  }
+}
+
+function column(block: Float32Array, columns: number, c: number, rows: number): Uint32Array {
+  return Uint32Array.from({ length: rows }, (_, i) => block[i * columns + c]!);
+}
+
+async function readManifest(path: string): Promise<QuerySumManifest> {
+  let m: QuerySumManifest;
+  try {
+    m = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new Error(
+      `${path}: cannot read the Σq manifest written by the accumulator (${(error as Error).message})`,
+    );
+  }
+  if (m.format !== "xqg-query-sums")
+    throw new Error(`${path}: field "format" must be "xqg-query-sums", got ${JSON.stringify(m.format)}`);
+  return m;
+}
+
+async function* lines(path: string): AsyncGenerator<string> {
+  const rl = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of rl)
+    if (line.length > 0) yield line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+}
+
+/** The official code asserts that P and S list the same docids in the same order; so do we, streaming. */
+async function checkIdOrder(passages: string, sums: string): Promise<void> {
+  const [a, b] = [idsPath(passages), idsPath(sums)];
+  const [hasA, hasB] = [existsSync(a), existsSync(b)];
+  if (!hasA && !hasB) return;
+  if (hasA !== hasB)
+    throw new Error(
+      `${hasA ? a : b} exists but ${hasA ? b : a} does not: cannot check that P and S rows are the same passages`,
+    );
+  const left = lines(a)[Symbol.asyncIterator]();
+  const right = lines(b)[Symbol.asyncIterator]();
+  for (let row = 0; ; row++) {
+    const [x, y] = await Promise.all([left.next(), right.next()]);
+    if (x.done && y.done) return;
+    if (x.done || y.done || x.value !== y.value) {
+      const show = (r: IteratorResult<string>) => (r.done ? "nothing (file ended)" : JSON.stringify(r.value));
+      throw new Error(`id order mismatch at row ${row}: ${a} has ${show(x)} but ${b} has ${show(y)}`);
+    }
+  }
+}
