@@ -6,9 +6,9 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { type AtomicOptions, commitTemp, discardTemp, tempPathFor } from "./atomic.js";
 
-// Output is gathered into chunks of about this many characters: far fewer write calls than one per
+// Output is gathered into pieces of about this many characters: far fewer write calls than one per
 // record, while memory stays bounded whatever the input size.
-const CHUNK_CHARS = 1 << 20;
+export const WRITE_CHUNK_CHARS = 1 << 18;
 
 export interface SinkOptions extends AtomicOptions {
   /** gzip the output. Default: when `path` ends with ".gz". */
@@ -43,7 +43,7 @@ async function* chunked(pieces: AsyncIterable<string> | Iterable<string>): Async
   let buffer = "";
   for await (const piece of pieces) {
     buffer += piece;
-    if (buffer.length >= CHUNK_CHARS) {
+    if (buffer.length >= WRITE_CHUNK_CHARS) {
       yield buffer;
       buffer = "";
     }

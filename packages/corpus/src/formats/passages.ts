@@ -1,4 +1,4 @@
-import { Fields } from "../read/fields.js";
+import { Fields, parseJsonObject } from "../read/fields.js";
 import { createLineReader, type LineParser, type ReadOptions, type RecordReader } from "../read/reader.js";
 import type { Passage } from "../types.js";
 import { OutputCheck, type WriteOptions, writeLines } from "../write.js";
@@ -19,17 +19,26 @@ export interface PassageReadOptions extends ReadOptions {
   format?: PassageFormat;
 }
 
-const jsonlParser = (file: string): LineParser<Passage> => {
-  return (text, line, unterminated) => {
+const jsonlParser =
+  (file: string): LineParser<Passage> =>
+  (text, line, unterminated) => {
+    const record = parseJsonObject(text, file, line, unterminated);
+    const { docid, title, text: body } = record;
+    if (
+      typeof docid === "string" &&
+      docid.length > 0 &&
+      typeof title === "string" &&
+      typeof body === "string"
+    ) {
+      return { docid, title, text: body };
+    }
     const fields = new Fields(file, line);
-    const record = fields.json(text, unterminated);
     return {
       docid: fields.string(record, "docid", { nonEmpty: true }),
       title: fields.string(record, "title"),
       text: fields.string(record, "text"),
     };
   };
-};
 
 const DPR_COLUMNS = ["id", "text", "title"] as const;
 
@@ -86,11 +95,22 @@ export function writePassages(
       path,
       passages,
       (passage, line) => {
+        const { docid, title, text } = passage;
+        if (
+          typeof docid === "string" &&
+          docid.length > 0 &&
+          typeof title === "string" &&
+          typeof text === "string"
+        ) {
+          return JSON.stringify({ docid, title, text });
+        }
+        // Not a well-formed passage: the checks below throw the error that names the field.
         const check = new OutputCheck(path, line);
-        const docid = check.string(passage, "docid", { nonEmpty: true });
-        const title = check.string(passage, "title");
-        const text = check.string(passage, "text");
-        return JSON.stringify({ docid, title, text });
+        return JSON.stringify({
+          docid: check.string(passage, "docid", { nonEmpty: true }),
+          title: check.string(passage, "title"),
+          text: check.string(passage, "text"),
+        });
       },
       options,
     );

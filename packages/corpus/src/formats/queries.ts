@@ -1,5 +1,5 @@
-import type { Lang } from "../languages.js";
-import { Fields } from "../read/fields.js";
+import { isLang, type Lang } from "../languages.js";
+import { Fields, parseJsonObject } from "../read/fields.js";
 import {
   createLineReader,
   type LineParser,
@@ -29,8 +29,19 @@ export interface QueryReadOptions extends ReadOptions {
 const jsonlParser =
   (context: ParseContext): LineParser<Query> =>
   (text, line, unterminated) => {
+    const record = parseJsonObject(text, context.file, line, unterminated);
+    const { id, question, answers, lang } = record;
+    if (
+      typeof id === "string" &&
+      id.length > 0 &&
+      typeof question === "string" &&
+      isLang(lang) &&
+      Array.isArray(answers) &&
+      answers.every((a) => typeof a === "string")
+    ) {
+      return { id, question, answers, lang };
+    }
     const fields = new Fields(context.file, line);
-    const record = fields.json(text, unterminated);
     return {
       id: fields.string(record, "id", { nonEmpty: true }),
       question: fields.string(record, "question"),

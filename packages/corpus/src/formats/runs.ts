@@ -4,7 +4,6 @@ import { Fields } from "../read/fields.js";
 import { jsonArrayUnits } from "../read/json-array.js";
 import {
   createLineReader,
-  createUnitReader,
   type LineParser,
   type ParseContext,
   type ReadOptions,
@@ -95,7 +94,7 @@ function parseXorEntry(context: ParseContext, text: string, line: number): XorSu
 
 /** Streams an XOR-TyDi submission file entry by entry (the file is never loaded whole). */
 export function readXorSubmission(path: string, options: ReadOptions = {}): RecordReader<XorSubmissionEntry> {
-  return createUnitReader(
+  return createLineReader(
     path,
     "xor",
     options,

@@ -29,26 +29,8 @@ export class Fields {
     return this.error(`field "${field}" must be ${expected}, got ${typeName(value)}`, field, "wrong-type");
   }
 
-  /** Parses one JSON object; a last line cut short is reported as truncated. */
   json(text: string, unterminated: boolean): JsonObject {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const detail = (error as Error).message;
-      if (unterminated) {
-        throw this.error(
-          `truncated record: the file ends inside a JSON value (${detail})`,
-          undefined,
-          "truncated",
-        );
-      }
-      throw this.error(`invalid JSON: ${detail}`, undefined, "invalid-json");
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw this.error(`record must be a JSON object, got ${typeName(value)}`, undefined, "wrong-type");
-    }
-    return value as JsonObject;
+    return parseJsonObject(text, this.file, this.line, unterminated);
   }
 
   required(record: JsonObject, field: string): unknown {
@@ -115,4 +97,31 @@ export class Fields {
       throw this.error(reason, undefined, "bad-columns");
     }
   }
+}
+
+/** Parses one JSON object; a last line cut short is reported as truncated. */
+export function parseJsonObject(text: string, file: string, line: number, unterminated: boolean): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const detail = (error as Error).message;
+    const fields = new Fields(file, line);
+    if (unterminated) {
+      throw fields.error(
+        `truncated record: the file ends inside a JSON value (${detail})`,
+        undefined,
+        "truncated",
+      );
+    }
+    throw fields.error(`invalid JSON: ${detail}`, undefined, "invalid-json");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Fields(file, line).error(
+      `record must be a JSON object, got ${typeName(value)}`,
+      undefined,
+      "wrong-type",
+    );
+  }
+  return value as JsonObject;
 }

@@ -1,12 +1,12 @@
 import { CorpusError } from "../errors.js";
+import type { LineBatch } from "./lines.js";
 import { textChunks } from "./lines.js";
-import type { Unit } from "./reader.js";
 
 /**
  * The elements of a top-level JSON array of objects, one unit each, without holding the whole file: a
  * scanner tracks strings and nesting, cuts out each element's text and passes it on with its first line.
  */
-export async function* jsonArrayUnits(path: string): AsyncGenerator<Unit[]> {
+export async function* jsonArrayUnits(path: string): AsyncGenerator<LineBatch> {
   let line = 1;
   let state: "before" | "inside" | "after" = "before";
   let depth = 0;
@@ -20,7 +20,8 @@ export async function* jsonArrayUnits(path: string): AsyncGenerator<Unit[]> {
     throw new CorpusError(reason, { file: path, line, code });
   };
   for await (const text of textChunks(path, () => line - 1)) {
-    const units: Unit[] = [];
+    const units: string[] = [];
+    const numbers: number[] = [];
     let start = depth > 0 ? 0 : -1;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -33,7 +34,8 @@ export async function* jsonArrayUnits(path: string): AsyncGenerator<Unit[]> {
         } else if (c === 34) inString = true;
         else if (c === 123 || c === 91) depth++;
         else if ((c === 125 || c === 93) && --depth === 0) {
-          units.push({ text: pending + text.slice(start, i + 1), line: elementLine, unterminated: false });
+          units.push(pending + text.slice(start, i + 1));
+          numbers.push(elementLine);
           pending = "";
           start = -1;
           elements++;
@@ -63,7 +65,7 @@ export async function* jsonArrayUnits(path: string): AsyncGenerator<Unit[]> {
       }
     }
     if (depth > 0) pending += text.slice(start);
-    if (units.length > 0) yield units;
+    if (units.length > 0) yield { lines: units, first: numbers[0]!, unterminated: false, numbers };
   }
   if (depth > 0) {
     line = elementLine;

@@ -4,8 +4,8 @@ import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { CorpusError } from "../errors.js";
 
-// Bigger reads than the 64 KiB default: fewer chunks to split, still a small fixed amount of memory.
-const READ_CHUNK = 1 << 20;
+// 64 KiB reads: measured as fast as 1 MiB ones here, with a smaller and steadier footprint.
+const READ_CHUNK = 1 << 16;
 
 /** Lines of one read chunk; `first` is the 1-based number of `lines[0]`. */
 export interface LineBatch {
@@ -13,6 +13,8 @@ export interface LineBatch {
   first: number;
   /** True for the batch holding a last line that has no final "\n". */
   unterminated: boolean;
+  /** Line number of each entry, where they are not consecutive (elements of a JSON array). */
+  numbers?: number[];
 }
 
 async function isGzip(path: string): Promise<boolean> {

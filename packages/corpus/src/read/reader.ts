@@ -1,5 +1,5 @@
 import { CorpusError, type CorpusWarning } from "../errors.js";
-import { lineBatches } from "./lines.js";
+import { type LineBatch, lineBatches } from "./lines.js";
 
 export interface ReadOptions {
   /** "fail" (default) stops at the first bad record; "skip" drops it, counts it and goes on. */
@@ -40,31 +40,14 @@ export interface ParseContext {
 /** Parses one non-blank line; returns undefined for lines that hold no record (a header). */
 export type LineParser<T> = (text: string, line: number, unterminated: boolean) => T | undefined;
 
-/** A unit of input with its line number: a text line, or one element of a JSON array. */
-export interface Unit {
-  text: string;
-  line: number;
-  unterminated: boolean;
-}
-
-async function* lineUnits(path: string): AsyncGenerator<Unit[]> {
-  for await (const batch of lineBatches(path)) {
-    const units: Unit[] = new Array(batch.lines.length);
-    const last = batch.lines.length - 1;
-    for (let i = 0; i <= last; i++) {
-      units[i] = {
-        text: batch.lines[i]!,
-        line: batch.first + i,
-        unterminated: batch.unterminated && i === last,
-      };
-    }
-    yield units;
-  }
-}
+export type BatchSource = (path: string) => AsyncIterable<LineBatch>;
 
 function isBlank(text: string): boolean {
   return text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
 }
+
+// Errors about the file as a whole stay fatal under "skip": skipping past them would misread what follows.
+const NEVER_SKIPPED = new Set<CorpusError["code"]>(["bad-header", "gzip", "encoding", "io", "empty-file"]);
 
 class Reader<T> implements RecordReader<T> {
   #stats: ReadStats = { records: 0, skipped: 0, warnings: 0, lines: 0 };
@@ -74,27 +57,26 @@ class Reader<T> implements RecordReader<T> {
     readonly format: string,
     private readonly options: ReadOptions,
     private readonly makeParser: (context: ParseContext) => LineParser<T>,
-    private readonly units: (path: string) => AsyncIterable<Unit[]>,
+    private readonly source: BatchSource,
   ) {}
 
   get stats(): Readonly<ReadStats> {
     return this.#stats;
   }
 
+  // A hand-written iterator rather than an async generator: records already parsed from the current batch
+  // are handed out without a generator round trip, which is most of the per-record cost.
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return this.#read();
-  }
-
-  async *#read(): AsyncGenerator<T> {
     const stats: ReadStats = { records: 0, skipped: 0, warnings: 0, lines: 0 };
     this.#stats = stats;
     const { onError = "fail", onSkip, onWarning, allowEmpty = false } = this.options;
     const summary = new Map<string, { count: number; first: CorpusWarning }>();
-    const context: ParseContext = {
-      file: this.path,
+    const file = this.path;
+    const parse = this.makeParser({
+      file,
       warn: (line, field, code, message) => {
         stats.warnings++;
-        const warning: CorpusWarning = { file: this.path, line, field, code, message };
+        const warning: CorpusWarning = { file, line, field, code, message };
         if (onWarning) onWarning(warning);
         else {
           const seen = summary.get(code);
@@ -102,47 +84,87 @@ class Reader<T> implements RecordReader<T> {
           else summary.set(code, { count: 1, first: warning });
         }
       },
-    };
-    const parse = this.makeParser(context);
+    });
+    const batches = this.source(file)[Symbol.asyncIterator]();
+    let batch: LineBatch = { lines: [], first: 1, unterminated: false };
+    let index = 0;
     let sawData = false;
-    for await (const units of this.units(this.path)) {
-      for (const unit of units) {
+    let finished = false;
+
+    // The next record of the current batch, or undefined when the batch is used up.
+    const nextInBatch = (): T | undefined => {
+      const { lines, numbers } = batch;
+      while (index < lines.length) {
+        const i = index++;
+        const text = lines[i]!;
         stats.lines++;
-        if (isBlank(unit.text)) continue;
+        if (isBlank(text)) continue;
         sawData = true;
-        let record: T | undefined;
+        const line = numbers ? numbers[i]! : batch.first + i;
         try {
-          record = parse(unit.text, unit.line, unit.unterminated);
-        } catch (error) {
-          // A bad header row is never skipped: every later line would be read with the wrong columns.
-          if (
-            onError === "skip" &&
-            error instanceof CorpusError &&
-            error.line !== undefined &&
-            error.code !== "bad-header"
-          ) {
-            stats.skipped++;
-            onSkip?.(error);
-            continue;
+          const record = parse(text, line, batch.unterminated && i === lines.length - 1);
+          if (record !== undefined) {
+            stats.records++;
+            return record;
           }
-          throw error;
-        }
-        if (record !== undefined) {
-          stats.records++;
-          yield record;
+        } catch (error) {
+          if (onError !== "skip" || !(error instanceof CorpusError) || error.line === undefined) throw error;
+          if (NEVER_SKIPPED.has(error.code)) throw error;
+          stats.skipped++;
+          onSkip?.(error);
         }
       }
-    }
-    if (!sawData && !allowEmpty) {
-      throw new CorpusError("file is empty (no records); pass allowEmpty: true if that is expected", {
-        file: this.path,
-        code: "empty-file",
-      });
-    }
-    for (const [code, { count, first }] of summary) {
-      const more = count > 1 ? ` (and ${count - 1} more lines like it)` : "";
-      process.emitWarning(`${first.file}:${first.line}: ${first.message}${more}`, { code: `XQG_${code}` });
-    }
+      return undefined;
+    };
+
+    const finish = (): IteratorResult<T> => {
+      finished = true;
+      if (!sawData && !allowEmpty) {
+        throw new CorpusError("file is empty (no records); pass allowEmpty: true if that is expected", {
+          file,
+          code: "empty-file",
+        });
+      }
+      for (const [code, { count, first }] of summary) {
+        const more = count > 1 ? ` (and ${count - 1} more lines like it)` : "";
+        process.emitWarning(`${first.file}:${first.line}: ${first.message}${more}`, { code: `XQG_${code}` });
+      }
+      return { value: undefined, done: true };
+    };
+
+    const refill = async (): Promise<IteratorResult<T>> => {
+      for (;;) {
+        const next = await batches.next();
+        if (next.done) return finish();
+        batch = next.value;
+        index = 0;
+        const record = nextInBatch();
+        if (record !== undefined) return { value: record, done: false };
+      }
+    };
+
+    return {
+      next: (): Promise<IteratorResult<T>> => {
+        if (finished) return Promise.resolve({ value: undefined, done: true });
+        try {
+          const record = nextInBatch();
+          if (record !== undefined) return Promise.resolve({ value: record, done: false });
+        } catch (error) {
+          finished = true;
+          return batches.return ? batches.return().then(() => Promise.reject(error)) : Promise.reject(error);
+        }
+        return refill().catch(async (error: unknown) => {
+          finished = true;
+          await batches.return?.();
+          throw error;
+        });
+      },
+      return: async (): Promise<IteratorResult<T>> => {
+        finished = true;
+        await batches.return?.();
+        return { value: undefined, done: true };
+      },
+    };
   }
 }
 
@@ -151,16 +173,7 @@ export function createLineReader<T>(
   format: string,
   options: ReadOptions,
   makeParser: (context: ParseContext) => LineParser<T>,
+  source: BatchSource = lineBatches,
 ): RecordReader<T> {
-  return new Reader(path, format, options, makeParser, lineUnits);
-}
-
-export function createUnitReader<T>(
-  path: string,
-  format: string,
-  options: ReadOptions,
-  makeParser: (context: ParseContext) => LineParser<T>,
-  units: (path: string) => AsyncIterable<Unit[]>,
-): RecordReader<T> {
-  return new Reader(path, format, options, makeParser, units);
+  return new Reader(path, format, options, makeParser, source);
 }
