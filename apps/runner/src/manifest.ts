@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/pro
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
 import type { Hasher } from "./hash.js";
-import type { Logger } from "./progress.js";
+import { formatDuration, type Logger } from "./progress.js";
 
 /** What a stage reads, how it is set, and what it writes. Its manifest records all of it. */
 export interface StageSpec {
@@ -49,10 +49,13 @@ export async function runStage(
 ): Promise<"ran" | "skipped"> {
   const base = dirname(spec.manifest);
   const expected = await describe(ctx.hasher, spec, base);
+  const near = relative(process.cwd(), spec.manifest);
+  const where = near.startsWith("..") ? spec.manifest : near;
   if (!ctx.force && (await matches(ctx.hasher, spec, expected, base))) {
-    ctx.log.info(`${spec.stage}: up to date (${relative(process.cwd(), spec.manifest) || spec.manifest})`);
+    ctx.log.info(`${spec.stage}: up to date (${where})`);
     return "skipped";
   }
+  const started = Date.now();
   const stagingDirs = new Map<string, string>();
   const key = basename(spec.manifest, ".json");
   for (const output of spec.outputs) {
@@ -90,6 +93,7 @@ export async function runStage(
   await writeFile(temp, `${JSON.stringify({ ...expected, outputs }, null, 2)}\n`);
   await rename(temp, spec.manifest);
   await ctx.hasher.save();
+  ctx.log.info(`${spec.stage}: done in ${formatDuration((Date.now() - started) / 1000)} (${where})`);
   return "ran";
 }
 

@@ -1,11 +1,12 @@
-import { join } from "node:path";
 import type { RunConfig } from "./config.js";
+import { UserError } from "./errors.js";
 import { Hasher } from "./hash.js";
+import { layout, systemName } from "./layout.js";
 import type { Logger } from "./progress.js";
 import { type ShardSpec, shardSuffix } from "./shard.js";
-import { formatAlpha, type StageEnv } from "./stages/common.js";
+import type { StageEnv } from "./stages/common.js";
 import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
-import { evaluateStage } from "./stages/evaluate.js";
+import { checkMeasures, evaluateStage } from "./stages/evaluate.js";
 import { fuseStage } from "./stages/fuse.js";
 import { generateStage } from "./stages/generate.js";
 import { indexStage } from "./stages/index-stage.js";
@@ -20,30 +21,6 @@ export interface System {
   /** Generated queries per language in Σq (undefined: all of them). */
   readonly queriesPerLanguage: number | undefined;
   readonly embeddings: string;
-}
-
-/** Where `xqg run` puts everything, relative to the output directory. */
-export function layout(out: string) {
-  return {
-    generated: (shard: ShardSpec) => join(out, "generated", `queries${shardSuffix(shard)}.jsonl`),
-    passages: (shard: ShardSpec) => join(out, "embeddings", `passages${shardSuffix(shard)}.npy`),
-    sums: (limit?: number) => join(out, "embeddings", limit ? `sums.first-${limit}.npy` : "sums.npy"),
-    counts: (limit?: number) =>
-      join(out, "embeddings", limit ? `sums.first-${limit}.counts.npy` : "sums.counts.npy"),
-    queries: join(out, "embeddings", "queries.npy"),
-    fused: (name: string) => join(out, "fused", `${name}.npy`),
-    index: (name: string) => join(out, "index", `${name}.usearch`),
-    run: (name: string) => join(out, "runs", `${name}.trec`),
-    evaluation: (name: string) => join(out, "eval", `${name}.json`),
-    report: join(out, "report"),
-    manifest: (key: string) => join(out, "manifests", `${key}.json`),
-    hashCache: join(out, ".xqg-cache", "hashes.json"),
-  };
-}
-
-export function systemName(alpha: number, queriesPerLanguage?: number): string {
-  if (alpha === 0) return "baseline";
-  return `${queriesPerLanguage ? `first-${queriesPerLanguage}-` : ""}alpha-${formatAlpha(alpha)}`;
 }
 
 export interface RunOptions {
@@ -67,6 +44,12 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     threads: config.threads,
   };
   const st = config.stages;
+  checkMeasures(st.evaluate.metrics, `${config.file}: evaluate.metrics`);
+  if (!config.qrels && st.evaluate.metrics.some((m) => !/kt$/.test(m))) {
+    throw new UserError(
+      `${config.file}: qrels: the measures ${st.evaluate.metrics.filter((m) => !/kt$/.test(m)).join(", ")} need a TREC qrels file`,
+    );
+  }
   const count = options.shard?.count ?? config.shards.count;
   const only = options.shard?.index ?? config.shards.only;
   const shards: ShardSpec[] = Array.from({ length: count }, (_, index) => ({ index, count }));
@@ -212,6 +195,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         run: paths.run(system.name),
         queries: config.queries,
         corpus: config.corpus,
+        qrels: config.qrels,
         out: paths.evaluation(system.name),
         manifest: paths.manifest(`evaluate.${system.name}`),
       },

@@ -3,19 +3,12 @@ import { basename, join } from "node:path";
 import { loadConfig } from "../config.js";
 import { UserError } from "../errors.js";
 import { Hasher } from "../hash.js";
-import { layout, runPipeline, systemName } from "../pipeline.js";
+import { layout, systemName } from "../layout.js";
 import type { Logger } from "../progress.js";
 import { field } from "../settings/fields.js";
 import { STAGE_FIELDS, type StageSettings } from "../settings/stages.js";
 import { WHOLE } from "../shard.js";
 import type { StageEnv } from "../stages/common.js";
-import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "../stages/encode.js";
-import { evaluateStage } from "../stages/evaluate.js";
-import { fuseStage } from "../stages/fuse.js";
-import { generateStage } from "../stages/generate.js";
-import { indexStage } from "../stages/index-stage.js";
-import { reportStage } from "../stages/report.js";
-import { searchStage } from "../stages/search.js";
 import type { FlagSpec, ParsedFlags, PathFlag } from "./args.js";
 
 export interface CommandContext {
@@ -92,7 +85,12 @@ export const COMMANDS: Record<string, Command> = {
         out,
         manifest: manifestOf(out),
       };
-      await generateStage(await envOf(flags, ctx), io, flags.settings as never, flags.shard);
+      await (await import("../stages/generate.js")).generateStage(
+        await envOf(flags, ctx),
+        io,
+        flags.settings as never,
+        flags.shard,
+      );
     },
   },
   encode: {
@@ -126,7 +124,7 @@ export const COMMANDS: Record<string, Command> = {
       if (source !== "corpus" && flags.shard.count > 1)
         throw new UserError("encode: --shard applies to --corpus only");
       if (source === "corpus") {
-        await encodePassagesStage(
+        await (await import("../stages/encode.js")).encodePassagesStage(
           env,
           { corpus: one(flags, "corpus"), encoder, out, manifest: manifestOf(out) },
           settings,
@@ -134,13 +132,13 @@ export const COMMANDS: Record<string, Command> = {
         );
       } else if (source === "generated") {
         const counts = maybe(flags, "counts") ?? out.replace(/(\.npy)?$/, ".counts.npy");
-        await encodeGeneratedStage(
+        await (await import("../stages/encode.js")).encodeGeneratedStage(
           env,
           { generated: one(flags, "generated"), encoder, out, counts, manifest: manifestOf(out) },
           settings,
         );
       } else {
-        await encodeQueriesStage(
+        await (await import("../stages/encode.js")).encodeQueriesStage(
           env,
           { queries: one(flags, "queries"), encoder, out, manifest: manifestOf(out) },
           settings,
@@ -165,7 +163,7 @@ export const COMMANDS: Record<string, Command> = {
       const dir = one(flags, "out");
       const { alphas, ...settings } = flags.settings as StageSettings<"fuse">;
       const outputs = new Map(alphas.map((a) => [a, join(dir, `${systemName(a)}.npy`)]));
-      await fuseStage(
+      await (await import("../stages/fuse.js")).fuseStage(
         await envOf(flags, ctx),
         {
           passages: one(flags, "passages"),
@@ -191,7 +189,7 @@ export const COMMANDS: Record<string, Command> = {
     },
     async run(flags, ctx) {
       const out = one(flags, "out");
-      await indexStage(
+      await (await import("../stages/index-stage.js")).indexStage(
         await envOf(flags, ctx),
         { embeddings: one(flags, "embeddings"), out, manifest: manifestOf(out) },
         flags.settings as never,
@@ -223,7 +221,7 @@ export const COMMANDS: Record<string, Command> = {
         ? { kind: "index" as const, index }
         : { kind: "exact" as const, embeddings: embeddings!, metric: settings.metric };
       const tag = maybe(flags, "tag") ?? basename(out).replace(/\.[^.]*$/, "");
-      await searchStage(
+      await (await import("../stages/search.js")).searchStage(
         await envOf(flags, ctx),
         { target, queries: one(flags, "queries"), out, tag, manifest: manifestOf(out) },
         settings,
@@ -238,6 +236,7 @@ export const COMMANDS: Record<string, Command> = {
         run: { help: "TREC run", required: true },
         queries: { help: "queries with answers (XOR-TyDi JSONL)", required: true },
         corpus: { help: "the corpus the run ranks (R@kt reads the passages' text)", required: true },
+        qrels: { help: "TREC qrels, for R@k, MRR@k, nDCG@k, MAP, P@k" },
         out: { help: "evaluation JSON", required: true },
       },
       fields: STAGE_FIELDS.evaluate,
@@ -245,7 +244,7 @@ export const COMMANDS: Record<string, Command> = {
     },
     async run(flags, ctx) {
       const out = one(flags, "out");
-      await evaluateStage(
+      await (await import("../stages/evaluate.js")).evaluateStage(
         await envOf(flags, ctx),
         {
           run: one(flags, "run"),
@@ -295,7 +294,7 @@ export const COMMANDS: Record<string, Command> = {
           systems.push({ alpha, queriesPerLanguage: n, evaluation: file });
         }
       }
-      await reportStage(
+      await (await import("../stages/report.js")).reportStage(
         await envOf(flags, ctx),
         { systems, out, manifest: join(out, "report.manifest.json") },
         flags.settings as never,
@@ -313,7 +312,7 @@ export const COMMANDS: Record<string, Command> = {
       if (!file || rest.length > 0)
         throw new UserError("run: expected exactly one CONFIG file (see xqg run --help)");
       const config = await loadConfig(file);
-      const status = await runPipeline(config, {
+      const status = await (await import("../pipeline.js")).runPipeline(config, {
         log: ctx.log,
         force: flags.force,
         ...(flags.shard !== WHOLE ? { shard: flags.shard } : {}),

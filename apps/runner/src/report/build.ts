@@ -101,7 +101,7 @@ function paired(
   for (const q of base.perQuery) {
     if (lang !== undefined && q.lang !== lang) continue;
     const value = theirs.get(q.id);
-    if (value === undefined) throw new Error(`query ${q.id} is missing from one of the evaluations`);
+    if (value === undefined || q.values[measure] === undefined) continue;
     a.push(q.values[measure]!);
     b.push(value);
   }
@@ -110,8 +110,8 @@ function paired(
 
 function pValue(a: number[], b: number[], settings: ReportSettings): number {
   if (settings.test === "permutation")
-    return permutationTest(a, b, { seed: settings.seed, rounds: settings.rounds }).p;
-  return pairedTTest(a, b).p;
+    return permutationTest(a, b, { seed: settings.seed, rounds: settings.rounds }).pValue;
+  return pairedTTest(a, b).pValue;
 }
 
 /** Holm's step-down correction over the rows compared with the baseline, per measure and language. */

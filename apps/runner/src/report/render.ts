@@ -12,7 +12,7 @@ function cell(row: ReportRow, measure: string, column: string, maxP: number): st
   const score = row.scores[measure]?.[column];
   if (score === undefined) return "–";
   const p = row.pValues?.[measure]?.[column];
-  return `${score.toFixed(1)}${p !== undefined && p < maxP ? MARK : ""}`;
+  return `${(score * 100).toFixed(1)}${p !== undefined && p < maxP ? MARK : ""}`;
 }
 
 function table(rows: readonly ReportRow[], measure: string, data: ReportData): string[] {
@@ -37,6 +37,7 @@ export function reportMarkdown(data: ReportData): string {
   for (const measure of data.measures) out.push(...table(data.rows, measure, data), "");
   out.push(
     `${MARK} p < ${data.test.maxP} against the baseline (${test}${correction}; per language over its queries, avg over all queries).`,
+    "Scores × 100.",
     `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
   );
   if (data.ablation) {
@@ -50,8 +51,11 @@ export function reportMarkdown(data: ReportData): string {
 export function reportPlots(data: ReportData): Map<string, string> {
   const plots = new Map<string, string>();
   const series = (rows: readonly ReportRow[], measure: string): LineChart["series"] => [
-    ...data.languages.map((lang) => ({ name: lang, values: rows.map((r) => r.scores[measure]![lang]!) })),
-    { name: "avg", values: rows.map((r) => r.scores[measure]!["avg"]!), emphasis: true },
+    ...data.languages.map((lang) => ({
+      name: lang,
+      values: rows.map((r) => r.scores[measure]![lang]! * 100),
+    })),
+    { name: "avg", values: rows.map((r) => r.scores[measure]!["avg"]! * 100), emphasis: true },
   ];
   for (const measure of data.measures) {
     const slug = measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase();

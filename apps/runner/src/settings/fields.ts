@@ -44,12 +44,6 @@ export const field = {
     if (range.max !== undefined) schema = schema.max(range.max);
     return make(schema, rangeText("a number", range), fallback, help, asNumber);
   },
-  optionalNumber(help: string, range: { min?: number; max?: number } = {}): Field<number | undefined> {
-    let schema = z.number();
-    if (range.min !== undefined) schema = schema.min(range.min);
-    if (range.max !== undefined) schema = schema.max(range.max);
-    return make(schema.optional(), rangeText("a number", range), undefined, help, asNumber);
-  },
   optionalInt(help: string, min = 1): Field<number | undefined> {
     const expected = min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
     return make(z.number().int().min(min).optional(), expected, undefined, help, asNumber);

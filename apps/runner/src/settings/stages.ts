@@ -1,31 +1,42 @@
+import { INDEX_DEFAULTS } from "@xqg/ann";
 import { LANGUAGES, type Lang } from "@xqg/corpus";
+import { ENCODER_DEFAULTS } from "@xqg/encoders";
+import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import { type Fields, field, type SettingsOf } from "./fields.js";
 
 const LANGS = Object.keys(LANGUAGES) as [Lang, ...Lang[]];
 
+const G = GENERATION_DEFAULTS;
+const E = ENCODER_DEFAULTS;
+
 /**
  * The parameters of every stage, one record each. Paths are not settings: each command takes them as explicit
- * flags, and `xqg run` derives them from the output directory. Defaults follow the paper's official code.
+ * flags, and `xqg run` derives them from the output directory. Defaults are the packages' own (the paper's
+ * official settings), so they are stated once.
  */
 export const STAGE_FIELDS = {
   generate: {
     languages: field.choices(LANGS, [...LANGS], "target languages of the generated queries"),
-    perLanguage: field.int(5, "queries generated per language per passage", 1),
-    strategy: field.choice(["sample", "greedy", "beam"], "sample", "decoding strategy"),
-    seed: field.int(42, "seed of the sampler (same seed, same queries on any batch size or shard)"),
-    topK: field.int(50, "top-k of sampling (0 turns it off)"),
-    topP: field.optionalNumber("nucleus (top-p) threshold of sampling", { min: 0, max: 1 }),
-    temperature: field.optionalNumber("sampling temperature", { min: 0 }),
-    numBeams: field.optionalInt("beams of beam search"),
-    maxLength: field.int(64, "maximum generated tokens", 1),
-    batchSize: field.int(16, "prompts per generator batch", 1),
+    perLanguage: field.int(G.perLanguage, "queries generated per language per passage", 1),
+    strategy: field.choice(
+      ["sample", "greedy", "beam"],
+      G.strategy,
+      "decoding strategy (greedy: one query per language)",
+    ),
+    seed: field.int(G.seed, "seed of the sampler (same seed, same queries on any batch size or shard)"),
+    topK: field.int(G.topK, "top-k of sampling (0 turns it off)"),
+    topP: field.number(G.topP, "nucleus (top-p) threshold of sampling", { min: 0, max: 1 }),
+    temperature: field.number(G.temperature, "sampling temperature", { min: 0 }),
+    numBeams: field.optionalInt("beams of beam search (default: perLanguage)"),
+    maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2),
+    batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1),
   },
   encode: {
-    pooling: field.choice(["cls", "mean"], "cls", "pooling of the encoder's last hidden state"),
-    normalize: field.boolean(false, "L2-normalise embeddings"),
-    queryMaxLength: field.int(32, "maximum query tokens (generated and dev queries)", 1),
-    passageMaxLength: field.int(128, "maximum passage tokens (title + text)", 1),
-    batchSize: field.int(32, "texts per encoder batch", 1),
+    pooling: field.choice(["cls", "mean"], E.pooling, "pooling of the encoder's last hidden state"),
+    normalize: field.boolean(E.normalize, "L2-normalise embeddings"),
+    queryMaxLength: field.int(E.maxLength.query, "maximum query tokens (generated and dev queries)", 1),
+    passageMaxLength: field.int(E.maxLength.passage, "maximum passage tokens (title + text)", 1),
+    batchSize: field.int(E.batchSize, "texts per encoder batch", 1),
     dtype: field.choice(["float32", "float16"], "float32", "dtype of the stored .npy matrices"),
     limit: field.int(0, "generated queries: keep only the first N per language (0: all)"),
   },
@@ -40,11 +51,17 @@ export const STAGE_FIELDS = {
   },
   index: {
     type: field.choice(["exact", "hnsw"], "exact", "exact flat search (the paper's faiss flat) or HNSW"),
-    dtype: field.choice(["f32", "f16", "i8"], "f32", "scalar type stored in the HNSW index"),
-    metric: field.choice(["ip", "cos", "l2"], "ip", "similarity (the paper: inner product)"),
-    connectivity: field.int(0, "HNSW connectivity (0: the library's default)"),
-    expansionAdd: field.int(0, "HNSW expansion while adding (0: the library's default)"),
-    expansionSearch: field.int(0, "HNSW expansion while searching (0: the library's default)"),
+    dtype: field.choice(["f32", "f16", "i8"], INDEX_DEFAULTS.dtype, "scalar type stored in the HNSW index"),
+    metric: field.choice(["ip", "cos", "l2"], INDEX_DEFAULTS.metric, "similarity (the paper: inner product)"),
+    connectivity: field.int(INDEX_DEFAULTS.connectivity, "HNSW connectivity (0: usearch's default)"),
+    expansionAdd: field.int(
+      INDEX_DEFAULTS.expansionAdd,
+      "HNSW expansion while adding (0: usearch's default)",
+    ),
+    expansionSearch: field.int(
+      INDEX_DEFAULTS.expansionSearch,
+      "HNSW expansion while searching (0: usearch's default)",
+    ),
   },
   search: {
     depth: field.int(100, "passages retrieved per query", 1),

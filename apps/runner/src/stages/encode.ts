@@ -37,7 +37,7 @@ function modelInputs(dirs: EncoderDirs): Record<string, string> {
 
 async function openEncoder(dirs: EncoderDirs, env: StageEnv): Promise<Encoder> {
   const target = dirs.query === dirs.passage ? dirs.query : { query: dirs.query, passage: dirs.passage };
-  return createEncoder(target, { intraOpThreads: env.threads || undefined });
+  return createEncoder(target, { session: { intraOpThreads: env.threads } });
 }
 
 /** Passage embeddings P (`out`, plus the docids sidecar) for one shard of the corpus. */

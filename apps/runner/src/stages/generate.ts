@@ -1,4 +1,4 @@
-import { readPassages, shard, writeGeneratedQueries } from "@xqg/corpus";
+import { readPassages, shard, shardRange, writeGeneratedQueries } from "@xqg/corpus";
 import { createGenerator } from "@xqg/querygen";
 import { runStage } from "../manifest.js";
 import type { GenerateSettings } from "../settings/stages.js";
@@ -33,7 +33,7 @@ export async function generateStage(
     async (staged) => {
       const total = await countItems(readPassages(io.corpus));
       const passages = shard(readPassages(io.corpus), { index: part.index, count: part.count, total });
-      const generator = await createGenerator(io.generator, { intraOpThreads: env.threads || undefined });
+      const generator = await createGenerator(io.generator, { session: { intraOpThreads: env.threads } });
       const progress = env.log.progress(label("generate", part), shardSize(total, part), "passages");
       try {
         const records = generator.generate(passages, {
@@ -44,7 +44,7 @@ export async function generateStage(
           topK: settings.topK,
           topP: settings.topP,
           temperature: settings.temperature,
-          numBeams: settings.numBeams,
+          ...(settings.numBeams === undefined ? {} : { numBeams: settings.numBeams }),
           maxLength: settings.maxLength,
           batchSize: settings.batchSize,
         });
@@ -61,8 +61,8 @@ export function label(stage: string, part: ShardSpec): string {
   return part.count === 1 ? stage : `${stage} ${part.index}/${part.count}`;
 }
 
-/** Rows in shard `index` of `count` over `total` items: contiguous ranges, the first `total % count` one longer. */
+/** Rows in shard `index` of `count` over `total` items. */
 export function shardSize(total: number, part: ShardSpec): number {
-  const base = Math.floor(total / part.count);
-  return base + (part.index < total % part.count ? 1 : 0);
+  const { start, end } = shardRange({ index: part.index, count: part.count, total });
+  return end - start;
 }

@@ -1,0 +1,27 @@
+import { join } from "node:path";
+import { type ShardSpec, shardSuffix } from "./shard.js";
+import { formatAlpha } from "./stages/common.js";
+
+/** Where `xqg run` puts everything, relative to the output directory. */
+export function layout(out: string) {
+  return {
+    generated: (shard: ShardSpec) => join(out, "generated", `queries${shardSuffix(shard)}.jsonl`),
+    passages: (shard: ShardSpec) => join(out, "embeddings", `passages${shardSuffix(shard)}.npy`),
+    sums: (limit?: number) => join(out, "embeddings", limit ? `sums.first-${limit}.npy` : "sums.npy"),
+    counts: (limit?: number) =>
+      join(out, "embeddings", limit ? `sums.first-${limit}.counts.npy` : "sums.counts.npy"),
+    queries: join(out, "embeddings", "queries.npy"),
+    fused: (name: string) => join(out, "fused", `${name}.npy`),
+    index: (name: string) => join(out, "index", `${name}.usearch`),
+    run: (name: string) => join(out, "runs", `${name}.trec`),
+    evaluation: (name: string) => join(out, "eval", `${name}.json`),
+    report: join(out, "report"),
+    manifest: (key: string) => join(out, "manifests", `${key}.json`),
+    hashCache: join(out, ".xqg-cache", "hashes.json"),
+  };
+}
+
+export function systemName(alpha: number, queriesPerLanguage?: number): string {
+  if (alpha === 0) return "baseline";
+  return `${queriesPerLanguage ? `first-${queriesPerLanguage}-` : ""}alpha-${formatAlpha(alpha)}`;
+}

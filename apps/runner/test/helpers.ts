@@ -1,0 +1,75 @@
+import { spawn } from "node:child_process";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { PassThrough } from "node:stream";
+import { main } from "../src/cli/main.js";
+
+export const ROOT = resolve(import.meta.dirname, "../../..");
+export const QUICKSTART = join(ROOT, "examples/quickstart");
+export const TINY_BERT = join(ROOT, "tooling/fixtures/tiny-bert");
+export const TINY_MT5 = join(ROOT, "tooling/fixtures/tiny-mt5");
+const BIN = resolve(import.meta.dirname, "../src/bin.ts");
+
+/** A small version of the quickstart (fewer generated queries) so the suite stays fast. */
+export async function writeTestConfig(dir: string, overrides = ""): Promise<string> {
+  const file = join(dir, "xqg.yaml");
+  await writeFile(
+    file,
+    `output: ${join(dir, "out")}
+corpus: ${join(QUICKSTART, "corpus.jsonl")}
+queries: ${join(QUICKSTART, "dev.jsonl")}
+encoder: ${TINY_BERT}
+generator: ${TINY_MT5}
+threads: 1
+generate:
+  perLanguage: 2
+  maxLength: 12
+  seed: 7
+fuse:
+  alphas: [0, 0.1, 0.5]
+ablation:
+  queriesPerLanguage: [1, 2]
+  alpha: 0.5
+${overrides}`,
+  );
+  return file;
+}
+
+/** Runs the CLI in this process; returns exit code, stdout and stderr. */
+export async function xqg(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c) => {
+    out += c;
+  });
+  stderr.on("data", (c) => {
+    err += c;
+  });
+  const code = await main(argv, { stdout, stderr });
+  return { code, stdout: out, stderr: err };
+}
+
+/** Starts `xqg` as a child process (for kill tests). */
+export function spawnXqg(argv: string[]) {
+  return spawn(process.execPath, ["--import", "tsx", BIN, ...argv], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Every file under `dir` (relative path → bytes), skipping the hash cache. */
+export async function snapshot(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const walk = async (d: string): Promise<void> => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== ".xqg-cache") await walk(full);
+      } else out.set(relative(dir, full), await readFile(full));
+    }
+  };
+  await walk(dir);
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}

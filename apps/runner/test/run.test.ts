@@ -1,0 +1,144 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snapshot, spawnXqg, writeTestConfig, xqg } from "./helpers.js";
+
+let dir: string;
+let reference: Map<string, Buffer>;
+let firstRun: { code: number; stdout: string; stderr: string };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "xqg-run-"));
+  const config = await writeTestConfig(dir);
+  firstRun = await xqg("run", config);
+  reference = await snapshot(join(dir, "out"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("xqg run on the quickstart", () => {
+  it("runs every stage and prints the report table", async () => {
+    expect(firstRun.stderr).not.toContain("warning");
+    expect(firstRun.code).toBe(0);
+    const report = await readFile(join(dir, "out/report/report.md"), "utf8");
+    expect(firstRun.stdout).toBe(report);
+    expect(report.split("\n").slice(0, 7)).toEqual([
+      "# xQG report",
+      "",
+      "| R@2kt | ar | bn | fi | ja | ko | ru | te | avg |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      expect.stringMatching(/^\| baseline \(α = 0\) \|( \d+\.\d \|){8}$/),
+      expect.stringMatching(/^\| xQG α = 0\.1 \|( \d+\.\d†? \|){8}$/),
+      expect.stringMatching(/^\| xQG α = 0\.5 \|( \d+\.\d†? \|){8}$/),
+    ]);
+    expect([...reference.keys()].filter((f) => !f.startsWith("manifests/"))).toEqual([
+      "embeddings/passages.ids",
+      "embeddings/passages.npy",
+      "embeddings/queries.ids",
+      "embeddings/queries.npy",
+      "embeddings/sums.counts.npy",
+      "embeddings/sums.first-1.counts.npy",
+      "embeddings/sums.first-1.ids",
+      "embeddings/sums.first-1.npy",
+      "embeddings/sums.first-2.counts.npy",
+      "embeddings/sums.first-2.ids",
+      "embeddings/sums.first-2.npy",
+      "embeddings/sums.ids",
+      "embeddings/sums.npy",
+      "eval/alpha-0.1.json",
+      "eval/alpha-0.5.json",
+      "eval/baseline.json",
+      "eval/first-1-alpha-0.5.json",
+      "eval/first-2-alpha-0.5.json",
+      "fused/alpha-0.1.ids",
+      "fused/alpha-0.1.npy",
+      "fused/alpha-0.5.ids",
+      "fused/alpha-0.5.npy",
+      "fused/first-1-alpha-0.5.ids",
+      "fused/first-1-alpha-0.5.npy",
+      "fused/first-2-alpha-0.5.ids",
+      "fused/first-2-alpha-0.5.npy",
+      "generated/queries.jsonl",
+      "report/r2kt-vs-alpha.svg",
+      "report/r2kt-vs-queries-per-language.svg",
+      "report/r5kt-vs-alpha.svg",
+      "report/r5kt-vs-queries-per-language.svg",
+      "report/report.json",
+      "report/report.md",
+      "runs/alpha-0.1.trec",
+      "runs/alpha-0.5.trec",
+      "runs/baseline.trec",
+      "runs/first-1-alpha-0.5.trec",
+      "runs/first-2-alpha-0.5.trec",
+    ]);
+    const json = JSON.parse(await readFile(join(dir, "out/report/report.json"), "utf8"));
+    expect(json.languages).toEqual(["ar", "bn", "fi", "ja", "ko", "ru", "te"]);
+    expect(json.counts).toEqual({ ar: 20, bn: 20, fi: 20, ja: 20, ko: 20, ru: 20, te: 20 });
+    expect(json.rows.map((r: { alpha: number }) => r.alpha)).toEqual([0, 0.1, 0.5]);
+    expect(json.ablation.rows.map((r: { queriesPerLanguage: number }) => r.queriesPerLanguage)).toEqual([
+      1, 2,
+    ]);
+    const generated = (await readFile(join(dir, "out/generated/queries.jsonl"), "utf8")).trim().split("\n");
+    expect(generated).toHaveLength(288);
+    const first = JSON.parse(generated[0]!);
+    expect(Object.keys(first.queries)).toEqual(["ar", "bn", "fi", "ja", "ko", "ru", "te"]);
+    expect(first.queries.ar).toHaveLength(2);
+  });
+
+  it("skips every stage on a re-run, and re-runs only fusion onward when α changes", async () => {
+    const config = await writeTestConfig(dir);
+    const again = await xqg("run", config);
+    expect(again.code).toBe(0);
+    expect(again.stderr.split("\n").filter((l) => l !== "" && !l.includes("up to date"))).toEqual([]);
+    expect(await snapshot(join(dir, "out"))).toEqual(reference);
+
+    const changed = await writeTestConfig(dir);
+    await writeFile(
+      changed,
+      (await readFile(changed, "utf8")).replace("[0, 0.1, 0.5]", "[0, 0.1, 0.2, 0.5]"),
+    );
+    const rerun = await xqg("run", changed);
+    expect(rerun.code).toBe(0);
+    const ran = rerun.stderr
+      .split("\n")
+      .filter((l) => / done in /.test(l))
+      .map((l) => l.replace(/ done in .*\(.*\/manifests\//, " ("));
+    expect(ran).toEqual([
+      "xqg: fuse: (fuse.json)",
+      "xqg: search: (search.alpha-0.2.json)",
+      "xqg: evaluate: (evaluate.alpha-0.2.json)",
+      "xqg: report: (report.json)",
+    ]);
+    expect(rerun.stderr).toMatch(/generate: up to date/);
+    expect(rerun.stderr).toMatch(/encode: up to date/);
+    expect(rerun.stdout).toContain("| xQG α = 0.2 |");
+  });
+});
+
+describe("resuming", () => {
+  it("a run killed with SIGKILL mid-stage, then run again, gives byte-identical outputs", async () => {
+    const other = await mkdtemp(join(tmpdir(), "xqg-kill-"));
+    try {
+      const config = await writeTestConfig(other);
+      for (const marker of ["generated/.xqg-staging", "embeddings/.xqg-staging"]) {
+        const child = spawnXqg(["run", config, "--quiet"]);
+        const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+        const deadline = Date.now() + 60_000;
+        while (!existsSync(join(other, "out", marker)) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(existsSync(join(other, "out", marker))).toBe(true);
+        child.kill("SIGKILL");
+        expect(await exited).toBeNull();
+      }
+      const resumed = await xqg("run", config, "--quiet");
+      expect(resumed.code).toBe(0);
+      expect(await snapshot(join(other, "out"))).toEqual(reference);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
