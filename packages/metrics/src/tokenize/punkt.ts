@@ -1,5 +1,5 @@
 import type { PunktParameters } from "./punkt-params.js";
-import { PY_NS, PY_S, pyRstrip, pyStrip } from "./python-text.js";
+import { isPyBlank, PY_NS, PY_S, pyRstrip } from "./python-text.js";
 
 // Punkt sentence boundary detection (Kiss & Strunk 2006) as NLTK 3.8's PunktSentenceTokenizer applies a
 // trained model with the default PunktLanguageVars: same candidate contexts, same two annotation passes,
@@ -98,7 +98,7 @@ export class PunktSentenceTokenizer {
   #words(text: string): Token[] {
     const out: Token[] = [];
     for (const line of text.split("\n")) {
-      if (pyStrip(line) === "") continue;
+      if (isPyBlank(line)) continue;
       for (const m of line.matchAll(WORD_RE)) out.push(makeToken(m[0]));
     }
     return out;

@@ -14,24 +14,46 @@ export const PY_W_CHARS = "\\p{L}\\p{N}_";
 /** Python `$` without MULTILINE: the end, or just before a final newline. */
 export const PY_END = "(?=\\n?$)";
 
-const SPLIT = new RegExp(`${PY_S}+`, "u");
-const LEADING = new RegExp(`^${PY_S}+`, "u");
-const TRAILING = new RegExp(`${PY_S}+$`, "u");
+/** Whether a UTF-16 code unit is white space for Python (`str.isspace()`); none are surrogates. */
+export function isPyWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
 
 /** Python `s.split()`: split on runs of white space, no empty strings. */
 export function pySplit(s: string): string[] {
-  const parts = s.split(SPLIT);
-  if (parts.length > 0 && parts[0] === "") parts.shift();
-  if (parts.length > 0 && parts[parts.length - 1] === "") parts.pop();
-  return parts;
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    if (isPyWhitespace(s.charCodeAt(i))) {
+      if (start >= 0) out.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(s.slice(start));
+  return out;
 }
 
 /** Python `s.rstrip()`. */
 export function pyRstrip(s: string): string {
-  return s.replace(TRAILING, "");
+  let end = s.length;
+  while (end > 0 && isPyWhitespace(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
-/** Python `s.strip()`. */
-export function pyStrip(s: string): string {
-  return pyRstrip(s).replace(LEADING, "");
+/** Whether Python's `s.strip()` would be empty. */
+export function isPyBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isPyWhitespace(s.charCodeAt(i))) return false;
+  return true;
 }

@@ -17,7 +17,13 @@ export interface WordTokenizer {
 export function createWordTokenizer(source: PunktParameters | PunktLoadOptions = {}): WordTokenizer {
   const params = "abbrevTypes" in source ? source : loadPunktParameters(source);
   const punkt = new PunktSentenceTokenizer(params);
-  const tokenize = (text: string): string[] => punkt.tokenize(text).flatMap(treebankWordTokenize);
+  const tokenize = (text: string): string[] => {
+    const out: string[] = [];
+    for (const sentence of punkt.tokenize(text)) {
+      for (const token of treebankWordTokenize(sentence)) out.push(token);
+    }
+    return out;
+  };
   return Object.assign(tokenize, { sentences: (text: string) => punkt.tokenize(text) });
 }
 
