@@ -72,20 +72,19 @@ export function augmentInto(
   const { dim, keep, alpha } = r;
   const rows = p.length / dim;
   const f = Math.fround;
-  for (let row = 0; row < rows; row++) {
-    const o = row * dim;
-    if (r.reduce === "mean") {
-      const count = r.counts![countOffset + row]!;
-      // NumPy: alpha * (S / count) — divide first, in float32; an empty passage contributes nothing.
-      for (let j = 0; j < dim; j++) {
-        const mean = count > 0 ? f(sumQ[o + j]! / count) : 0;
-        out[o + j] = f(f(keep * p[o + j]!) + f(alpha * mean));
-      }
-    } else {
-      for (let j = 0; j < dim; j++) out[o + j] = f(f(keep * p[o + j]!) + f(alpha * sumQ[o + j]!));
+  if (r.reduce === "sum") {
+    for (let i = 0; i < p.length; i++) out[i] = f(f(keep * p[i]!) + f(alpha * sumQ[i]!));
+  } else {
+    const counts = r.counts!;
+    for (let row = 0; row < rows; row++) {
+      const o = row * dim;
+      const count = counts[countOffset + row]!;
+      // NumPy: alpha * (S / count), dividing first, in float32; a passage without queries adds nothing.
+      for (let j = o; j < o + dim; j++)
+        out[j] = f(f(keep * p[j]!) + f(alpha * (count > 0 ? f(sumQ[j]! / count) : 0)));
     }
-    if (r.renormalize) normalizeRow(out, o, dim);
   }
+  if (r.renormalize) for (let o = 0; o < p.length; o += dim) normalizeRow(out, o, dim);
 }
 
 function normalizeRow(x: Float32Array, o: number, dim: number): void {

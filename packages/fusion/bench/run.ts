@@ -1,0 +1,69 @@
+// Fusion benchmark: streamed augmentFiles / sweepAlpha vs loading whole matrices, at two corpus sizes.
+//   pnpm --filter @xqg/fusion bench          (FUSION_N=1000000 FUSION_DIM=768; second size FUSION_N/4)
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatTable, type Row, runIsolated } from "@xqg/bench-utils";
+import { createNpyWriter } from "@xqg/corpus";
+
+const n = Number(process.env["FUSION_N"] ?? 1_000_000);
+const dim = Number(process.env["FUSION_DIM"] ?? 768);
+const sizes = [Math.floor(n / 4), n];
+const contenders = (process.env["FUSION_CONTENDERS"] ?? "stream,sweep4,naive").split(",");
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function writeRandom(path: string, rows: number, seed: number): Promise<void> {
+  const writer = await createNpyWriter(path, { dim });
+  const block = 8192;
+  let x = seed;
+  for (let start = 0; start < rows; start += block) {
+    const data = new Float32Array(Math.min(block, rows - start) * dim);
+    for (let i = 0; i < data.length; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      data[i] = x / 2147483648 - 1;
+    }
+    await writer.append(data);
+  }
+  await writer.close();
+}
+
+const rows: Row[] = [];
+for (const size of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), "xqg-fusion-bench-"));
+  try {
+    await writeRandom(join(dir, "p.npy"), size, 1);
+    await writeRandom(join(dir, "s.npy"), size, 2);
+    const inputGB = (2 * size * dim * 4) / 1e9;
+    for (const kind of contenders) {
+      const { report, peakRssMiB } = await runIsolated<{ seconds: number; cpuSeconds: number }>(
+        join(here, "contender.ts"),
+        [kind, dir],
+      );
+      const outputs = kind === "sweep4" ? 4 : 1;
+      rows.push({
+        contender:
+          {
+            stream: "augmentFiles (blocks of 8192 rows)",
+            sweep4: "sweepAlpha, 4 alphas, one pass",
+            naive: "naive: readNpy ×2 + augment + writeNpy",
+          }[kind] ?? kind,
+        passages: size,
+        "wall s": report.seconds,
+        "CPU s": report.cpuSeconds,
+        "GB/s (wall)": inputGB / report.seconds,
+        "GB/s per CPU-second": inputGB / report.cpuSeconds,
+        "matrices out": outputs,
+        "peak RSS MiB": peakRssMiB,
+      });
+      rmSync(join(dir, "out-stream.npy"), { force: true });
+      console.error(`${kind} n=${size}: ${report.seconds.toFixed(1)} s, ${peakRssMiB.toFixed(0)} MiB`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+console.log(
+  `dim=${dim}, float32 in and out; GB/s = (bytes of P + bytes of S) / seconds (wall, and CPU time of the process)\n`,
+);
+console.log(formatTable(rows));
