@@ -45,23 +45,17 @@ describe.skipIf(nltkSkip)("xqg-eval-xor", () => {
     await withFiles((data, pred) => {
       const r = run(["--data_file", data, "--pred_file", pred, ...nltk]);
       expect(r.code).toBe(0);
-      expect(r.out).toEqual([
-        `loading examples from ${data}`,
-        "Evaluating R@2kt",
+      // every passage is within both budgets, so R@2kt and R@5kt print the same block
+      const block = (k: number) => [
+        `Evaluating R@${k}kt`,
         "performance on bn (1 examples)",
         "100.0",
         "performance on ar (3 examples)",
         "33.33333333333333",
         "Final macro averaged score: ",
         "66.66666666666666",
-        "Evaluating R@5kt",
-        "performance on bn (1 examples)",
-        "100.0",
-        "performance on ar (3 examples)",
-        "33.33333333333333",
-        "Final macro averaged score: ",
-        "66.66666666666666",
-      ]);
+      ];
+      expect(r.out).toEqual([`loading examples from ${data}`, ...block(2), ...block(5)]);
     });
   });
 
