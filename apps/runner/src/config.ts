@@ -16,6 +16,8 @@ export interface RunConfig {
   readonly qrels: string | undefined;
   /** Generated queries made elsewhere; when set, the generate stage is skipped. */
   readonly generated: string | undefined;
+  /** NLTK punkt_tab data for R@kt (else $NLTK_DATA and NLTK's standard folders). */
+  readonly nltkData: string | undefined;
   readonly encoder: { readonly query: string; readonly passage: string };
   readonly generator: string | undefined;
   /** `count` shards; `only` set when this process is one worker that runs a single shard. */
@@ -32,6 +34,10 @@ const TOP_LEVEL = {
   queries: { schema: path, expected: "a queries file (XOR-TyDi JSONL {id,question,answers,lang})" },
   qrels: { schema: path, expected: "a TREC qrels file" },
   generated: { schema: path, expected: "a generated-queries JSONL file" },
+  nltkData: {
+    schema: path,
+    expected: "a folder with NLTK's punkt_tab data (an nltk_data root or punkt_tab itself)",
+  },
   encoder: {
     schema: z.union([path, z.strictObject({ query: path, passage: path })]),
     expected: "a model directory, or { query: DIR, passage: DIR } for untied encoders",
@@ -127,6 +133,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     queries: at(data["queries"]),
     qrels: maybe(data["qrels"]),
     generated: maybe(data["generated"]),
+    nltkData: maybe(data["nltkData"]),
     encoder:
       typeof encoder === "string"
         ? { query: at(encoder), passage: at(encoder) }

@@ -109,7 +109,6 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         generated,
         encoder: config.encoder,
         out: paths.sums(limit),
-        counts: paths.counts(limit),
         manifest: paths.manifest(limit ? `encode-generated.first-${limit}` : "encode-generated"),
       },
       { ...st.encode, limit: limit ?? 0 },
@@ -136,11 +135,10 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     systems.push({ name, alpha, queriesPerLanguage: undefined, embeddings });
   }
   const fuseSettings = { reduce: st.fuse.reduce, renormalize: st.fuse.renormalize };
-  const countsFor = (limit?: number) => (st.fuse.reduce === "mean" ? paths.counts(limit) : undefined);
   if (fused.size > 0) {
     await fuseStage(
       env,
-      { passages, sums: paths.sums(), counts: countsFor(), outputs: fused, manifest: paths.manifest("fuse") },
+      { passages, sums: paths.sums(), outputs: fused, manifest: paths.manifest("fuse") },
       fuseSettings,
     );
   }
@@ -152,7 +150,6 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
       {
         passages,
         sums: paths.sums(limit),
-        counts: countsFor(limit),
         outputs: new Map([[alpha, paths.fused(name)]]),
         manifest: paths.manifest(`fuse.${name}`),
       },
@@ -196,6 +193,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         queries: config.queries,
         corpus: config.corpus,
         qrels: config.qrels,
+        nltkData: config.nltkData,
         out: paths.evaluation(system.name),
         manifest: paths.manifest(`evaluate.${system.name}`),
       },

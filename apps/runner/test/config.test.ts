@@ -32,7 +32,7 @@ describe("config", () => {
       pooling: "cls",
       normalize: false,
       queryMaxLength: 32,
-      passageMaxLength: 128,
+      passageMaxLength: 64,
       batchSize: 32,
       dtype: "float32",
       limit: 0,
@@ -70,7 +70,7 @@ describe("config", () => {
     [
       "an unknown top-level key",
       `${MINIMAL}alpha: 0.1\n`,
-      "exp.yaml:5: alpha: unknown key (expected one of: output, corpus, queries, qrels, generated, encoder, generator, shards, threads, ablation, generate, encode, fuse, index, search, evaluate, report)",
+      "exp.yaml:5: alpha: unknown key (expected one of: output, corpus, queries, qrels, generated, nltkData, encoder, generator, shards, threads, ablation, generate, encode, fuse, index, search, evaluate, report)",
     ],
     [
       "an unknown stage key",

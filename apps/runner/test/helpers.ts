@@ -21,6 +21,10 @@ queries: ${join(QUICKSTART, "dev.jsonl")}
 encoder: ${TINY_BERT}
 generator: ${TINY_MT5}
 threads: 1
+evaluate:
+  tokenizer: treebank
+encode:
+  passageMaxLength: 64
 generate:
   perLanguage: 2
   maxLength: 12

@@ -105,7 +105,6 @@ export const COMMANDS: Record<string, Command> = {
         queries: { help: "queries to encode (XOR-TyDi JSONL or TSV qid\\ttext)" },
         ...ENCODER,
         out: { help: "embeddings .npy (its ids go to the .ids sidecar)", required: true },
-        counts: { help: "with --generated: per-passage query counts .npy (default: OUT with .counts.npy)" },
       },
       fields: STAGE_FIELDS.encode,
       shard: true,
@@ -131,10 +130,9 @@ export const COMMANDS: Record<string, Command> = {
           flags.shard,
         );
       } else if (source === "generated") {
-        const counts = maybe(flags, "counts") ?? out.replace(/(\.npy)?$/, ".counts.npy");
         await (await import("../stages/encode.js")).encodeGeneratedStage(
           env,
-          { generated: one(flags, "generated"), encoder, out, counts, manifest: manifestOf(out) },
+          { generated: one(flags, "generated"), encoder, out, manifest: manifestOf(out) },
           settings,
         );
       } else {
@@ -153,7 +151,6 @@ export const COMMANDS: Record<string, Command> = {
       paths: {
         passages: { help: "passage embeddings P (.npy with .ids)", required: true },
         sums: { help: "Σq per passage (.npy with .ids, from xqg encode --generated)", required: true },
-        counts: { help: "per-passage query counts (needed by --reduce mean)" },
         out: { help: "directory for alpha-<α>.npy (+ .ids)", required: true },
       },
       fields: STAGE_FIELDS.fuse,
@@ -168,7 +165,6 @@ export const COMMANDS: Record<string, Command> = {
         {
           passages: one(flags, "passages"),
           sums: one(flags, "sums"),
-          counts: maybe(flags, "counts"),
           outputs,
           manifest: join(dir, "fuse.manifest.json"),
         },
@@ -237,6 +233,9 @@ export const COMMANDS: Record<string, Command> = {
         queries: { help: "queries with answers (XOR-TyDi JSONL)", required: true },
         corpus: { help: "the corpus the run ranks (R@kt reads the passages' text)", required: true },
         qrels: { help: "TREC qrels, for R@k, MRR@k, nDCG@k, MAP, P@k" },
+        nltkData: {
+          help: "NLTK punkt_tab data for R@kt (default: $NLTK_DATA, then NLTK's standard folders)",
+        },
         out: { help: "evaluation JSON", required: true },
       },
       fields: STAGE_FIELDS.evaluate,
@@ -250,6 +249,8 @@ export const COMMANDS: Record<string, Command> = {
           run: one(flags, "run"),
           queries: one(flags, "queries"),
           corpus: one(flags, "corpus"),
+          qrels: maybe(flags, "qrels"),
+          nltkData: maybe(flags, "nltkData"),
           out,
           manifest: manifestOf(out),
         },

@@ -1,18 +1,21 @@
 import { type LineChart, lineChartSvg } from "../svg/line-chart.js";
 import type { ReportData, ReportRow } from "./build.js";
 
-const MARK = "†";
+const BETTER = "†";
+const WORSE = "‡";
 
 function rowLabel(row: ReportRow): string {
   if (row.pValues === null) return "baseline (α = 0)";
   return `${row.system} α = ${row.alpha}`;
 }
 
-function cell(row: ReportRow, measure: string, column: string, maxP: number): string {
+function cell(row: ReportRow, baseline: ReportRow, measure: string, column: string, maxP: number): string {
   const score = row.scores[measure]?.[column];
   if (score === undefined) return "–";
   const p = row.pValues?.[measure]?.[column];
-  return `${(score * 100).toFixed(1)}${p !== undefined && p < maxP ? MARK : ""}`;
+  const significant = p !== undefined && p < maxP;
+  const mark = significant ? (score >= baseline.scores[measure]![column]! ? BETTER : WORSE) : "";
+  return `${(score * 100).toFixed(1)}${mark}`;
 }
 
 function table(rows: readonly ReportRow[], measure: string, data: ReportData): string[] {
@@ -23,7 +26,7 @@ function table(rows: readonly ReportRow[], measure: string, data: ReportData): s
   ];
   for (const row of rows) {
     lines.push(
-      `| ${rowLabel(row)} | ${columns.map((c) => cell(row, measure, c, data.test.maxP)).join(" | ")} |`,
+      `| ${rowLabel(row)} | ${columns.map((c) => cell(row, data.rows[0]!, measure, c, data.test.maxP)).join(" | ")} |`,
     );
   }
   return lines;
@@ -36,13 +39,14 @@ export function reportMarkdown(data: ReportData): string {
   const out = ["# xQG report", ""];
   for (const measure of data.measures) out.push(...table(data.rows, measure, data), "");
   out.push(
-    `${MARK} p < ${data.test.maxP} against the baseline (${test}${correction}; per language over its queries, avg over all queries).`,
+    `${BETTER} better, ${WORSE} worse than the baseline with p < ${data.test.maxP} (${test}${correction}; per language over its queries, avg over all queries).`,
     "Scores × 100.",
     `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
   );
   if (data.ablation) {
     out.push("", `## Generated queries per language (α = ${data.ablation.alpha})`, "");
-    for (const measure of data.measures) out.push(...table(data.ablation.rows, measure, data), "");
+    const rows = [data.rows[0]!, ...data.ablation.rows];
+    for (const measure of data.measures) out.push(...table(rows, measure, data), "");
   }
   return `${out.join("\n").trimEnd()}\n`;
 }
@@ -76,8 +80,8 @@ export function reportPlots(data: ReportData): Map<string, string> {
           title: `${measure} vs generated queries per language (α = ${data.ablation.alpha})`,
           xLabel: "generated queries per language",
           yLabel: measure,
-          x: data.ablation.rows.map((r) => String(r.queriesPerLanguage)),
-          series: series(data.ablation.rows, measure),
+          x: ["0", ...data.ablation.rows.map((r) => String(r.queriesPerLanguage))],
+          series: series([data.rows[0]!, ...data.ablation.rows], measure),
         }),
       );
     }

@@ -9,7 +9,7 @@ import {
   writeIds,
 } from "@xqg/corpus";
 import { createEncoder, type Encoder } from "@xqg/encoders";
-import { createQuerySumAccumulator } from "@xqg/fusion";
+import { createQuerySumAccumulator, querySumFiles } from "@xqg/fusion";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { EncodeSettings } from "../settings/stages.js";
@@ -97,14 +97,20 @@ export async function encodePassagesStage(
   );
 }
 
+/** The files of a Σq matrix: the sums, per-passage counts, a JSON description and the docids. */
+export function sumFiles(path: string): string[] {
+  const files = querySumFiles(path);
+  return [files.sums, files.counts, files.manifest, files.ids];
+}
+
 /**
- * Σq per passage (`out`, plus the docids sidecar and the per-passage counts written by the fusion accumulator):
+ * Σq per passage (`out`, plus the counts, description and docids the fusion accumulator writes beside it):
  * the generated queries are encoded in batches and summed on the fly; no query embedding is ever stored.
  * `settings.limit` keeps only the first N queries per language (the paper's ablation over N).
  */
 export async function encodeGeneratedStage(
   env: StageEnv,
-  io: { generated: string; encoder: EncoderDirs; out: string; counts: string; manifest: string },
+  io: { generated: string; encoder: EncoderDirs; out: string; manifest: string },
   settings: EncodeSettings,
 ) {
   return runStage(
@@ -115,7 +121,7 @@ export async function encodeGeneratedStage(
       inputs: { generated: io.generated, ...modelInputs(io.encoder) },
       params: { role: "generated", ...encoderParams(settings), limit: settings.limit },
       packages: [...PACKAGES, "@xqg/fusion"],
-      outputs: [io.out, idsPath(io.out), io.counts],
+      outputs: sumFiles(io.out),
     },
     async (staged) => {
       const total = await countItems(readGeneratedQueries(io.generated));
@@ -152,12 +158,11 @@ export async function encodeGeneratedStage(
           index++;
         }
         await flush();
-        await accumulator.finish(staged(io.out), { counts: staged(io.counts) });
+        await accumulator.finish(staged(io.out), { ids });
       } finally {
         progress.done();
         await encoder.close();
       }
-      await writeIds(staged(idsPath(io.out)), ids);
     },
   );
 }

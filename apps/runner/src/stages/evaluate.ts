@@ -1,6 +1,14 @@
 import { writeFile } from "node:fs/promises";
 import { LANGUAGES, type Query, readPassages, readQrels, readQueries, readRun } from "@xqg/corpus";
-import { createEvaluator, parseMeasure, qrelsFromRows, runFromRows } from "@xqg/metrics";
+import {
+  createEvaluator,
+  createWordTokenizer,
+  parseMeasure,
+  qrelsFromRows,
+  runFromRows,
+  TokenCache,
+  treebankWordTokenize,
+} from "@xqg/metrics";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { EvaluateSettings } from "../settings/stages.js";
@@ -17,6 +25,8 @@ export interface Evaluation {
   readonly scores: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** One entry per judged query, in the judgments' order: measure → value. */
   readonly perQuery: ReadonlyArray<{ id: string; lang: string; values: Readonly<Record<string, number>> }>;
+  /** How R@kt tokenised the passages. */
+  readonly tokenizer: "nltk" | "treebank";
 }
 
 /** Parses the measure names; a bad one is reported with the key that holds it. */
@@ -45,6 +55,8 @@ export async function evaluateStage(
     queries: string;
     corpus: string;
     qrels?: string | undefined;
+    /** Where NLTK's punkt_tab data is (else $NLTK_DATA and NLTK's standard folders). */
+    nltkData?: string | undefined;
     out: string;
     manifest: string;
   },
@@ -68,7 +80,10 @@ export async function evaluateStage(
         corpus: io.corpus,
         ...(io.qrels ? { qrels: io.qrels } : {}),
       },
-      params: { metrics: measures },
+      params: {
+        metrics: measures,
+        ...(measures.some((m) => m.endsWith("kt")) ? { tokenizer: settings.tokenizer } : {}),
+      },
       packages: ["@xqg/corpus", "@xqg/metrics"],
       outputs: [io.out],
     },
@@ -93,8 +108,13 @@ export async function evaluateStage(
           qrelRows.push({ qid: r.qid, docid: r.docid, rel: r.relevance });
         qrels = qrelsFromRows(qrelRows);
       }
+      const tokenize =
+        settings.tokenizer === "nltk"
+          ? createWordTokenizer(io.nltkData ? { path: io.nltkData } : {})
+          : treebankWordTokenize;
       const evaluator = createEvaluator(
         {
+          tokenCache: new TokenCache(tokenize),
           answers,
           passageText: (docid) => texts.get(docid),
           languages: new Map(answers.map((q) => [q.id, q.lang])),
@@ -128,6 +148,7 @@ export async function evaluateStage(
           ]),
         ),
         perQuery: judged,
+        tokenizer: settings.tokenizer,
       };
       await writeFile(staged(io.out), `${JSON.stringify(evaluation, null, 1)}\n`);
     },

@@ -1,5 +1,5 @@
 import { idsPath } from "@xqg/corpus";
-import { sweepAlpha } from "@xqg/fusion";
+import { querySumFiles, sweepAlpha } from "@xqg/fusion";
 import { runStage } from "../manifest.js";
 import type { FuseSettings } from "../settings/stages.js";
 import type { StageEnv } from "./common.js";
@@ -13,7 +13,6 @@ export async function fuseStage(
   io: {
     passages: string;
     sums: string;
-    counts?: string;
     outputs: ReadonlyMap<number, string>;
     manifest: string;
   },
@@ -31,7 +30,7 @@ export async function fuseStage(
         passageIds: idsPath(io.passages),
         sums: io.sums,
         sumIds: idsPath(io.sums),
-        ...(io.counts ? { counts: io.counts } : {}),
+        ...(settings.reduce === "mean" ? { counts: querySumFiles(io.sums).counts } : {}),
       },
       params: { alphas, reduce: settings.reduce, renormalize: settings.renormalize },
       packages: ["@xqg/corpus", "@xqg/fusion"],
@@ -42,7 +41,6 @@ export async function fuseStage(
       await sweepAlpha({
         passages: io.passages,
         sums: io.sums,
-        counts: io.counts,
         alphas,
         reduce: settings.reduce,
         renormalize: settings.renormalize,
