@@ -1,15 +1,10 @@
 import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
+import { mulberry32 } from "../test/random.js";
 
 /** Seeded standard normals (mulberry32 + Box–Muller), so every run and every child sees the same data. */
 function gaussians(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  const uniform = () => next() + 0.5 / 4294967296; // never 0, for the log below
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {
