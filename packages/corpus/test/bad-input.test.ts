@@ -252,6 +252,10 @@ describe("writers refuse bad records without leaving a file", () => {
       expect((await rejection(writeQueries(queries, tabbed))).message).toBe(
         `${queries}:1: a tab inside a TSV field`,
       );
+      const english = [{ id: "1", question: "a", answers: [], lang: "en" as never }];
+      expect((await rejection(writeQueries(join(dir, "q.jsonl"), english))).message).toBe(
+        `${join(dir, "q.jsonl")}:1: field "lang": unknown language "en"`,
+      );
       expect(await listing(dir)).toEqual([]);
     });
   });

@@ -11,7 +11,6 @@ export const PASSAGE_FORMATS = {
   tsv: "DPR TSV (psgs_w100.tsv): header row id, text, title; Python csv quoting",
 } as const;
 export type PassageFormat = keyof typeof PASSAGE_FORMATS;
-const FORMATS = Object.keys(PASSAGE_FORMATS) as PassageFormat[];
 const BY_EXTENSION: Record<string, PassageFormat> = { jsonl: "jsonl", json: "jsonl", tsv: "tsv" };
 
 export interface PassageReadOptions extends ReadOptions {
@@ -72,7 +71,7 @@ const tsvParser = (file: string): LineParser<Passage> => {
 
 /** Streams the passages of a corpus file (.gz read transparently). */
 export function readPassages(path: string, options: PassageReadOptions = {}): RecordReader<Passage> {
-  const format = resolveFormat(path, options.format, BY_EXTENSION, FORMATS);
+  const format = resolveFormat(path, options.format, PASSAGE_FORMATS, BY_EXTENSION);
   return createLineReader(path, format, options, ({ file }) =>
     format === "jsonl" ? jsonlParser(file) : tsvParser(file),
   );
@@ -89,7 +88,7 @@ export function writePassages(
   passages: AsyncIterable<Passage> | Iterable<Passage>,
   options: PassageWriteOptions = {},
 ): Promise<{ records: number }> {
-  const format = resolveFormat(path, options.format, BY_EXTENSION, FORMATS);
+  const format = resolveFormat(path, options.format, PASSAGE_FORMATS, BY_EXTENSION);
   if (format === "jsonl") {
     return writeLines(
       path,

@@ -17,7 +17,6 @@ export const QUERY_FORMATS = {
   tsv: "qid<TAB>text, no header; an optional third column gives the language",
 } as const;
 export type QueryFormat = keyof typeof QUERY_FORMATS;
-const FORMATS = Object.keys(QUERY_FORMATS) as QueryFormat[];
 const BY_EXTENSION: Record<string, QueryFormat> = { jsonl: "jsonl", json: "jsonl", tsv: "tsv" };
 
 export interface QueryReadOptions extends ReadOptions {
@@ -73,7 +72,7 @@ const tsvParser =
 
 /** Streams queries (XOR-TyDi JSONL or TSV). `lang` values such as `" ar"` are normalised with a warning. */
 export function readQueries(path: string, options: QueryReadOptions = {}): RecordReader<Query> {
-  const format = resolveFormat(path, options.format, BY_EXTENSION, FORMATS);
+  const format = resolveFormat(path, options.format, QUERY_FORMATS, BY_EXTENSION);
   return createLineReader(path, format, options, (context) =>
     format === "jsonl" ? jsonlParser(context) : tsvParser(context, options.lang),
   );
@@ -91,7 +90,7 @@ export function writeQueries(
   queries: AsyncIterable<Query> | Iterable<Query>,
   options: QueryWriteOptions = {},
 ): Promise<{ records: number }> {
-  const format = resolveFormat(path, options.format, BY_EXTENSION, FORMATS);
+  const format = resolveFormat(path, options.format, QUERY_FORMATS, BY_EXTENSION);
   return writeLines(
     path,
     queries,
@@ -101,11 +100,16 @@ export function writeQueries(
       const id = check.string(query, "id", { nonEmpty: true, noBreaks: tsv });
       const question = check.string(query, "question", { noBreaks: tsv });
       const lang = check.string(query, "lang");
+      if (!isLang(lang)) throw check.error(`field "lang": unknown language ${JSON.stringify(lang)}`, "lang");
+      const answers = query.answers ?? [];
+      if (!Array.isArray(answers) || !answers.every((a) => typeof a === "string")) {
+        throw check.error('field "answers" must be an array of strings', "answers");
+      }
       if (tsv) {
         if (/\t/.test(id) || /\t/.test(question)) throw check.error("a tab inside a TSV field", "question");
         return options.withLang ? `${id}\t${question}\t${lang}` : `${id}\t${question}`;
       }
-      return JSON.stringify({ id, question, answers: query.answers ?? [], lang });
+      return JSON.stringify({ id, question, answers, lang });
     },
     options,
   );

@@ -7,9 +7,10 @@ import { CorpusError } from "../errors.js";
 export function resolveFormat<F extends string>(
   path: string,
   requested: F | undefined,
+  registry: Readonly<Record<F, string>>,
   byExtension: Readonly<Record<string, F>>,
-  formats: readonly F[],
 ): F {
+  const formats = Object.keys(registry) as F[];
   if (requested !== undefined) {
     if (formats.includes(requested)) return requested;
     const reason = `unknown format "${requested}" (expected one of ${formats.join(", ")})`;

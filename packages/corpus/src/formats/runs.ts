@@ -21,7 +21,6 @@ export const RUN_FORMATS = {
   xor: "XOR-TyDi submission JSON [{id, lang, ctxs: [passage text, ...]}] (what eval_xor_retrieve.py reads)",
 } as const;
 export type RunFormat = keyof typeof RUN_FORMATS;
-const FORMATS = Object.keys(RUN_FORMATS) as RunFormat[];
 const BY_EXTENSION: Record<string, RunFormat> = {
   trec: "trec",
   run: "trec",
@@ -108,7 +107,7 @@ export function readXorSubmission(path: string, options: ReadOptions = {}): Reco
  * is the passage text, rank its position and score −rank.
  */
 export function readRun(path: string, options: RunReadOptions = {}): RecordReader<RunRow> {
-  const format = resolveFormat(path, options.format, BY_EXTENSION, FORMATS);
+  const format = resolveFormat(path, options.format, RUN_FORMATS, BY_EXTENSION);
   if (format === "trec") return createLineReader(path, format, options, trecParser);
   if (format === "tevatron") {
     const column = options.column ?? "score";
@@ -161,7 +160,7 @@ export function writeRun(
   rows: AsyncIterable<RunRow> | Iterable<RunRow>,
   options: RunWriteOptions = {},
 ): Promise<{ records: number }> {
-  const format = resolveFormat(path, options.format, BY_EXTENSION, FORMATS);
+  const format = resolveFormat(path, options.format, RUN_FORMATS, BY_EXTENSION);
   if (format === "trec") {
     const tag = options.tag ?? "xqg";
     if (!/^\S+$/.test(tag))
