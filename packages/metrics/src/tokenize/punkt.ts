@@ -99,7 +99,8 @@ export class PunktSentenceTokenizer {
     const out: Token[] = [];
     for (const line of text.split("\n")) {
       if (isPyBlank(line)) continue;
-      for (const m of line.matchAll(WORD_RE)) out.push(makeToken(m[0]));
+      WORD_RE.lastIndex = 0;
+      for (let m = WORD_RE.exec(line); m !== null; m = WORD_RE.exec(line)) out.push(makeToken(m[0]));
     }
     return out;
   }
@@ -183,7 +184,8 @@ export class PunktSentenceTokenizer {
     let prevSlice: Slice = { start: 0, stop: 0 };
     let prev: EndMatch | undefined;
     const context = (m: EndMatch, s: Slice) => text.slice(s.start, s.stop) + text[m.index] + m.afterTok;
-    for (const m of text.matchAll(PERIOD_CONTEXT_RE)) {
+    PERIOD_CONTEXT_RE.lastIndex = 0;
+    for (let m = PERIOD_CONTEXT_RE.exec(text); m !== null; m = PERIOD_CONTEXT_RE.exec(text)) {
       const afterTok = m[1]!;
       const nextTok = m[2];
       const match: EndMatch = {

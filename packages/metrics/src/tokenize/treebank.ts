@@ -3,8 +3,15 @@ import { PY_END, PY_S, PY_W_CHARS, pySplit } from "./python-text.js";
 // NLTK 3.8's NLTKWordTokenizer (the improved Treebank tokenizer behind `word_tokenize`): the same regex
 // substitutions in the same order, with Python's Unicode \w, \s, \d, \b and `$` spelled out for JS.
 
-/** A substitution, and a cheap test that is false only when the pattern cannot match (to skip the pass). */
-type Rule = readonly [RegExp, string, ((text: string) => boolean)?];
+/**
+ * A substitution; a cheap test that is false only when the pattern cannot match (to skip the pass); and, for
+ * patterns anchored at the end, the earliest offset a match can start at (to scan only the tail).
+ */
+type Rule = readonly [RegExp, string, ((text: string) => boolean)?, ((text: string) => number)?];
+
+// A final-period match ends in closing punctuation and white space only, so its period is the last one.
+const beforeLastPeriod = (text: string) => Math.max(0, text.lastIndexOf(".") - 1);
+const lastTwo = (text: string) => Math.max(0, text.length - 2);
 
 const has =
   (...needles: string[]) =>
@@ -25,12 +32,12 @@ const STARTING_QUOTES: Rule[] = [
 ];
 
 const PUNCTUATION: Rule[] = [
-  [re(`([^.])(\\.)([\\])}>"'»”’ ]*)${PY_S}*${PY_END}`), "$1 $2 $3 ", has(".")],
+  [re(`([^.])(\\.)([\\])}>"'»”’ ]*)${PY_S}*${PY_END}`), "$1 $2 $3 ", has("."), beforeLastPeriod],
   [re("([:,])([^\\p{Nd}])"), " $1 $2", has(":", ",")],
-  [re(`([:,])${PY_END}`), " $1 ", has(":", ",")],
+  [re(`([:,])${PY_END}`), " $1 ", has(":", ","), lastTwo],
   [re("\\.{2,}"), " $& ", has("..")],
   [re("[;@#$%&]"), " $& ", has(";", "@", "#", "$", "%", "&")],
-  [re(`([^.])(\\.)([\\])}>"']*)${PY_S}*${PY_END}`), "$1 $2$3 ", has(".")],
+  [re(`([^.])(\\.)([\\])}>"']*)${PY_S}*${PY_END}`), "$1 $2$3 ", has("."), beforeLastPeriod],
   [re("[?!]"), " $& ", has("?", "!")],
   [re("([^'])' "), "$1 ' ", has("' ")],
   [re("[*]"), " $& ", has("*")],
@@ -67,8 +74,13 @@ const CONTRACTIONS: Rule[] = [
 
 function apply(text: string, rules: readonly Rule[]): string {
   let out = text;
-  for (const [pattern, replacement, mayMatch] of rules) {
-    if (!mayMatch || mayMatch(out)) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement, mayMatch, tailStart] of rules) {
+    if (mayMatch && !mayMatch(out)) continue;
+    const from = tailStart ? tailStart(out) : 0;
+    out =
+      from === 0
+        ? out.replace(pattern, replacement)
+        : out.slice(0, from) + out.slice(from).replace(pattern, replacement);
   }
   return out;
 }
