@@ -1,0 +1,57 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger, formatDuration } from "../src/progress.js";
+
+function capture() {
+  const stream = new PassThrough();
+  let text = "";
+  stream.on("data", (c) => {
+    text += c;
+  });
+  return { stream, text: () => text };
+}
+
+describe("progress", () => {
+  it("draws a bar with throughput and ETA on a terminal", () => {
+    const out = capture();
+    let now = 0;
+    const log = createLogger({ stream: out.stream, tty: true, now: () => now });
+    const bar = log.progress("encode", 100, "passages");
+    now = 2000;
+    bar.tick(50);
+    now = 4000;
+    bar.tick(50);
+    bar.done();
+    expect(out.text()).toBe(
+      "\r\x1b[2Kencode [############------------] 50/100 passages (25.0 passages/s, ETA 2.0s)" +
+        "\r\x1b[2Kencode [########################] 100/100 passages (25.0 passages/s, ETA 0.0s)" +
+        "\r\x1b[2Kencode: 100 passages in 4.0s\n",
+    );
+  });
+
+  it("writes a plain line every interval when not on a terminal, and nothing when quiet", () => {
+    const out = capture();
+    let now = 0;
+    const log = createLogger({ stream: out.stream, tty: false, interval: 5000, now: () => now });
+    const bar = log.progress("generate", 10, "passages");
+    now = 1000;
+    bar.tick(1);
+    now = 6000;
+    bar.tick(2);
+    bar.done();
+    log.info("report: done");
+    expect(out.text()).toBe(
+      "xqg: generate: 3/10 passages (0.5 passages/s, ETA 14s)\nxqg: generate: 3 passages in 6.0s\nxqg: report: done\n",
+    );
+    const quiet = capture();
+    const silent = createLogger({ stream: quiet.stream, quiet: true });
+    silent.progress("x", 1, "y").tick();
+    silent.info("hidden");
+    silent.warn("shown");
+    expect(quiet.text()).toBe("xqg: warning: shown\n");
+  });
+
+  it("formats durations", () => {
+    expect([5.25, 42, 125, 7384].map(formatDuration)).toEqual(["5.3s", "42s", "2m05s", "2h03m"]);
+  });
+});
