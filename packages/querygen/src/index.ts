@@ -22,6 +22,7 @@ export {
   OnnxSeq2Seq,
   type Seq2SeqGraphs,
   type Seq2SeqOptions,
+  type Seq2SeqSessions,
   type Seq2SeqStats,
 } from "./onnx-seq2seq.js";
 export {

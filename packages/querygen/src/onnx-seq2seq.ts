@@ -23,6 +23,11 @@ export interface Seq2SeqOptions {
   decoder?: DecoderForm;
 }
 
+/** Sessions of a seq2seq export: the encoder and one of the two decoder forms. */
+export type Seq2SeqSessions =
+  | { encoder: InferenceSession; decoderMerged: InferenceSession }
+  | { encoder: InferenceSession; decoder: InferenceSession; decoderWithPast: InferenceSession };
+
 /** Encoder output for a batch of prompts, row i belonging to prompt i. */
 export interface EncoderState {
   /** `encoder_hidden_states`, [rows, promptLength, d_model] */
@@ -75,6 +80,7 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     readonly padId: number,
   ) {}
 
+  /** Opens the graphs with `createSession` (threads, optimisation level, providers from `opts.session`). */
   static async open(
     graphs: Seq2SeqGraphs,
     config: ModelConfig,
@@ -92,40 +98,54 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
         "missing-file",
       );
     }
-    const encoder = await createSession(graphs.encoder, opts.session);
+    const open = (file: string) => createSession(file, opts.session);
+    const encoder = await open(graphs.encoder);
+    if (form === "merged")
+      return OnnxSeq2Seq.fromSessions({ encoder, decoderMerged: await open(graphs.decoderMerged!) }, config);
+    const decoder = await open(graphs.decoder!);
+    return OnnxSeq2Seq.fromSessions(
+      { encoder, decoder, decoderWithPast: await open(graphs.decoderWithPast!) },
+      config,
+    );
+  }
+
+  /**
+   * Wraps sessions the caller created (e.g. with ORT profiling or another execution provider): the encoder
+   * plus either the merged decoder or the decoder / decoder-with-past pair. Checks their input and output names.
+   */
+  static fromSessions(sessions: Seq2SeqSessions, config: ModelConfig): OnnxSeq2Seq {
+    const { encoder } = sessions;
     checkSessionNames(
       encoder,
       { inputs: ["input_ids", "attention_mask"], outputs: ["last_hidden_state"] },
-      graphs.encoder,
+      "encoder",
     );
-    const sessions =
-      form === "merged"
-        ? [await createSession(graphs.decoderMerged!, opts.session)]
-        : [
-            await createSession(graphs.decoder!, opts.session),
-            await createSession(graphs.decoderWithPast!, opts.session),
-          ];
-    const noCache = sessions[0]!;
-    const cached = sessions.at(-1)!;
-    const labels = form === "merged" ? [graphs.decoderMerged!] : [graphs.decoder!, graphs.decoderWithPast!];
-    sessions.forEach((session, i) => {
+    const form: DecoderForm = "decoderMerged" in sessions ? "merged" : "split";
+    const noCache = "decoderMerged" in sessions ? sessions.decoderMerged : sessions.decoder;
+    const cached = "decoderMerged" in sessions ? sessions.decoderMerged : sessions.decoderWithPast;
+    const [first, later] =
+      form === "merged" ? ["merged decoder", "merged decoder"] : ["decoder", "decoder with past"];
+    for (const [session, label] of [
+      [noCache, first],
+      [cached, later],
+    ] as const) {
       checkSessionNames(
         session,
         {
           inputs: ["input_ids", "encoder_attention_mask"],
           outputs: ["logits", /^present\.\d+\.decoder\.key$/],
         },
-        labels[i],
+        label,
       );
-    });
+    }
     checkSessionNames(
       noCache,
       { inputs: ["encoder_hidden_states"], outputs: [/^present\.\d+\.encoder\.key$/] },
-      labels[0],
+      first,
     );
-    checkSessionNames(cached, { inputs: [/^past_key_values\.\d+\.encoder\.key$/] }, labels.at(-1));
-    if (form === "merged") checkSessionNames(cached, { inputs: ["use_cache_branch"] }, labels[0]);
-    checkFloat32(cached, labels.at(-1)!);
+    checkSessionNames(cached, { inputs: [/^past_key_values\.\d+\.encoder\.key$/] }, later);
+    if (form === "merged") checkSessionNames(cached, { inputs: ["use_cache_branch"] }, first);
+    checkFloat32(cached, later);
     const generation = config.generation ?? {};
     const padId = generation.pad_token_id ?? config.pad_token_id ?? 0;
     const decoderStartId = generation.decoder_start_token_id ?? config.decoder_start_token_id ?? padId;

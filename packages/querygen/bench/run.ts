@@ -1,0 +1,351 @@
+/**
+ * @xqg/querygen benchmarks. Prints Markdown tables; every ratio is measured in this run.
+ *
+ *   pnpm --filter @xqg/querygen bench            # tiny fixture + mT5-small-shaped model
+ *   pnpm --filter @xqg/querygen bench -- tiny    # only the tiny fixture
+ *   pnpm --filter @xqg/querygen bench -- mt5     # only the mT5-small-shaped model
+ */
+import { readdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { formatTable, type Row } from "@xqg/bench-utils";
+import { loadConfig, loadTokenizer, resolveModel } from "@xqg/models";
+import * as ort from "onnxruntime-node";
+import {
+  argmax,
+  createGenerator,
+  createRng,
+  type DecodeSettings,
+  decodeBatch,
+  OnnxSeq2Seq,
+  PROMPT_TEMPLATE,
+  type PromptRequest,
+  type StepModel,
+  sampleCandidate,
+  warpLogits,
+  withoutCache,
+} from "../src/index.js";
+import { CACHE_DIR, mt5SmallShaped } from "./mt5-shaped.js";
+import { transformersJsGreedy } from "./transformers-js.js";
+
+const which = process.argv[2] ?? "all";
+
+const SETTINGS: DecodeSettings = {
+  strategy: "greedy",
+  numReturn: 1,
+  maxLength: 64,
+  eosIds: [1],
+  padId: 0,
+  seed: 0,
+  sampling: { topK: 50, topP: 1, temperature: 1 },
+  numBeams: 1,
+  lengthPenalty: 1,
+  earlyStopping: false,
+  finished: "drop",
+};
+
+const PASSAGES = [
+  {
+    title: "Hamlet",
+    text: "Hamlet is a tragedy written by William Shakespeare sometime between 1599 and 1601. It is Shakespeare's longest play.",
+  },
+  {
+    title: "Mount Fuji",
+    text: "Mount Fuji is an active stratovolcano that last erupted from 1707 to 1708. It is the highest mountain in Japan.",
+  },
+];
+const LANGS = ["Arabic", "Bengali", "Finnish", "Japanese"];
+const PROMPTS = PASSAGES.flatMap((p) =>
+  LANGS.map((language) =>
+    PROMPT_TEMPLATE.replace("{Language}", language).replace("{title}", p.title).replace("{passage}", p.text),
+  ),
+);
+
+async function best<T>(runs: number, fn: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+  let seconds = Number.POSITIVE_INFINITY;
+  let result!: T;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    result = await fn();
+    seconds = Math.min(seconds, (performance.now() - start) / 1000);
+  }
+  return { seconds, result };
+}
+
+const countTokens = (out: { tokens: number[] }[][]) => out.flat().reduce((n, s) => n + s.tokens.length, 0);
+
+/** KV-cache decoding vs re-running the decoder over the whole prefix, all sequences 63 new tokens long. */
+async function cacheVersusRecompute(
+  model: OnnxSeq2Seq,
+  requests: PromptRequest[],
+  runs: number,
+  label: string,
+) {
+  const settings = { ...SETTINGS, eosIds: [] };
+  const cached = await best(runs, () => decodeBatch(model, requests, settings));
+  const recomputed = await best(runs, () => decodeBatch(withoutCache(model), requests, settings));
+  const same = JSON.stringify(cached.result) === JSON.stringify(recomputed.result);
+  const tokens = countTokens(cached.result);
+  const rows: Row[] = [
+    {
+      decoding: "full recompute (no cache)",
+      seconds: recomputed.seconds,
+      "tokens/s": tokens / recomputed.seconds,
+      speedup: 1,
+    },
+    {
+      decoding: "KV cache (@xqg/querygen)",
+      seconds: cached.seconds,
+      "tokens/s": tokens / cached.seconds,
+      speedup: recomputed.seconds / cached.seconds,
+    },
+  ];
+  console.log(
+    `\n### ${label}: KV cache vs full recompute (greedy, ${requests.length} prompts × 63 new tokens, EOS ignored; same tokens: ${same})\n`,
+  );
+  console.log(formatTable(rows));
+}
+
+async function tinyFixture(): Promise<void> {
+  let dir: string;
+  try {
+    const { fixtureDir } = await import("@xqg/fixtures");
+    dir = fixtureDir("tiny-mt5");
+  } catch (error) {
+    console.log(`\n(tiny-mt5 fixture unavailable: ${(error as Error).message})`);
+    return;
+  }
+  const files = resolveModel(dir, { task: "seq2seq" });
+  const config = await loadConfig(dir);
+  const tokenizer = await loadTokenizer(dir);
+  const model = await OnnxSeq2Seq.open(files, config);
+  const requests = PROMPTS.map((text, i) => ({ ids: tokenizer.encode(text).ids, key: [String(i)] }));
+  await decodeBatch(model, requests, SETTINGS); // warm-up
+  await cacheVersusRecompute(model, requests, 5, "tiny-mt5");
+
+  const eosIds = [tokenizer.eosId ?? 1];
+  const ours = await best(5, () => decodeBatch(model, requests, { ...SETTINGS, eosIds }));
+  const theirs = await transformersJsGreedy(
+    dir,
+    requests.map((r) => r.ids),
+    64,
+    5,
+  );
+  const rows: Row[] = [];
+  if (theirs.error === undefined) {
+    const oursTokens = countTokens(ours.result);
+    const sameTokens =
+      JSON.stringify(ours.result.map((s) => s[0]!.tokens.filter((t) => !eosIds.includes(t)))) ===
+      JSON.stringify(
+        theirs.sequences.map((s) => s.filter((t) => !eosIds.includes(t) && t !== config.pad_token_id)),
+      );
+    rows.push(
+      {
+        implementation: "transformers.js 4.3.1 generate (ORT 1.30)",
+        seconds: theirs.seconds,
+        "tokens/s": theirs.tokens / theirs.seconds,
+        speedup: 1,
+      },
+      {
+        implementation: "@xqg/querygen decodeBatch (ORT 1.23.2)",
+        seconds: ours.seconds,
+        "tokens/s": oursTokens / ours.seconds,
+        speedup: theirs.tokens / theirs.seconds / (oursTokens / ours.seconds),
+      },
+    );
+    console.log(
+      `\n### tiny-mt5: vs transformers.js (greedy, batch of ${requests.length}, max_length 64, stops at EOS; identical tokens: ${sameTokens})\n`,
+    );
+    console.log(formatTable(rows).replace(/speedup/, "speedup (tokens/s ratio)"));
+  } else {
+    console.log(`\n(transformers.js unavailable: ${theirs.error})`);
+  }
+
+  const generator = await createGenerator(dir);
+  const passages = Array.from({ length: 4 }, (_, i) => ({ docid: `d${i}`, ...PASSAGES[i % 2]! }));
+  const policy: Row[] = [];
+  for (const finished of ["drop", "pad"] as const) {
+    const run = await best(3, async () => {
+      const out = [];
+      for await (const record of generator.generate(passages, { finished, batchSize: 7, seed: 1 }))
+        out.push(record);
+      return out;
+    });
+    policy.push({ finished, seconds: run.seconds, "passages/s": passages.length / run.seconds });
+  }
+  console.log(
+    "\n### tiny-mt5: finished sequences dropped from the batch vs padded (sampling, 4 passages × 7 languages × 5)\n",
+  );
+  console.log(formatTable(policy));
+  await generator.close();
+  await model.close();
+}
+
+/** Per-step wall time of the decoding loop's parts: ORT decoder runs, cache gathers, the JS sampler. */
+function timed<C>(inner: StepModel<C>) {
+  const t = { start: 0, next: 0, select: 0 };
+  const model: StepModel<C> = {
+    start: async (prompts) => {
+      const s = performance.now();
+      const out = await inner.start(prompts);
+      t.start += performance.now() - s;
+      return out;
+    },
+    next: async (cache, tokens) => {
+      const s = performance.now();
+      const out = await inner.next(cache, tokens);
+      t.next += performance.now() - s;
+      return out;
+    },
+    select: (cache, rows) => {
+      const s = performance.now();
+      const out = inner.select(cache, rows);
+      t.select += performance.now() - s;
+      return out;
+    },
+  };
+  return { model, t };
+}
+
+/** Node time inside the decoder from ORT's profiler: the lm_head MatMul vs everything else. */
+async function profileDecoder(
+  dir: string,
+  config: Awaited<ReturnType<typeof loadConfig>>,
+  requests: PromptRequest[],
+) {
+  const prefix = join(CACHE_DIR, "ort-profile");
+  const session = await ort.InferenceSession.create(join(dir, "decoder_model_merged.onnx"), {
+    enableProfiling: true,
+    profileFilePrefix: prefix,
+  });
+  const encoder = await ort.InferenceSession.create(join(dir, "encoder_model.onnx"));
+  const model = OnnxSeq2Seq.fromSessions({ encoder, decoderMerged: session }, config);
+  await decodeBatch(model, requests, {
+    ...SETTINGS,
+    strategy: "sample",
+    numReturn: 5,
+    eosIds: [],
+    maxLength: 16,
+  });
+  session.endProfiling();
+  // ORT names the file `<prefix>_<timestamp>.json`.
+  const file = (await readdir(CACHE_DIR))
+    .filter((f) => f.startsWith("ort-profile") && f.endsWith(".json"))
+    .map((f) => join(CACHE_DIR, f))[0];
+  if (!file) throw new Error(`ORT wrote no profile under ${CACHE_DIR}`);
+  const events = JSON.parse(await readFile(file, "utf8")) as Array<{
+    cat: string;
+    name: string;
+    dur: number;
+    args?: { op_name?: string };
+  }>;
+  await rm(file);
+  await session.release();
+  await encoder.release();
+  const inBranch = events.filter(
+    (e) => e.cat === "Node" && e.name.endsWith("_kernel_time") && e.name.startsWith("cache/"),
+  );
+  const sum = (f: (e: (typeof inBranch)[number]) => boolean) =>
+    inBranch.filter(f).reduce((s, e) => s + e.dur, 0);
+  const lmHead = sum((e) => e.name.includes("lm_head"));
+  const matmul = sum((e) => !e.name.includes("lm_head") && e.args?.op_name === "MatMul");
+  const total = sum(() => true);
+  return { lmHead: lmHead / total, layerMatMuls: matmul / total, other: (total - lmHead - matmul) / total };
+}
+
+async function mt5Shaped(): Promise<void> {
+  const dir = mt5SmallShaped();
+  const config = await loadConfig(dir);
+  const graphs = {
+    encoder: join(dir, "encoder_model.onnx"),
+    decoderMerged: join(dir, "decoder_model_merged.onnx"),
+  };
+  const model = await OnnxSeq2Seq.open(graphs, config);
+  const rng = createRng(0, "bench-prompts");
+  const prompt = (n: number) => [...Array.from({ length: n - 1 }, () => 2 + (rng.nextUint32() % 250_000)), 1];
+  // Passage prompts of xQG are ~100 words: about 160 SentencePiece tokens with the instruction.
+  const requests = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ ids: prompt(160), key: [String(i)] }));
+
+  await cacheVersusRecompute(model, requests(2), 1, "mT5-small-shaped (random weights)");
+
+  const batch = requests(8);
+  const sampling = { ...SETTINGS, strategy: "sample" as const, numReturn: 5, eosIds: [] };
+  await decodeBatch(model, batch.slice(0, 1), { ...sampling, maxLength: 4 }); // warm-up
+  const { model: probe, t } = timed(model);
+  const started = performance.now();
+  const out = await decodeBatch(probe, batch, sampling);
+  const wall = performance.now() - started;
+  const tokens = countTokens(out);
+  const logits = (await model.start(batch.slice(0, 1).map((r) => r.ids))).logits;
+  const sampler = await best(3, async () => {
+    const r = createRng(1, "x");
+    for (let i = 0; i < 40; i++) sampleCandidate(warpLogits(logits, sampling.sampling), r.nextFloat());
+  });
+  const greedyPick = await best(3, async () => {
+    for (let i = 0; i < 40; i++) argmax(logits);
+  });
+  const naive = await best(1, async () => {
+    for (let i = 0; i < 4; i++) Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]!);
+  });
+  const steps = sampling.maxLength - 1;
+  const ms = (x: number) => x / steps;
+  const js = wall - t.start - t.next - t.select;
+  const share = await profileDecoder(dir, config, batch);
+  const decoderMs = t.start + t.next;
+  const rows: Row[] = [
+    {
+      part: "encoder + first decoder step (once per prompt)",
+      "ms/step": ms(t.start),
+      share: `${((100 * t.start) / wall).toFixed(1)}%`,
+    },
+    {
+      part: "decoder steps with KV cache (ORT)",
+      "ms/step": ms(t.next),
+      share: `${((100 * t.next) / wall).toFixed(1)}%`,
+    },
+    {
+      part: "  of which lm_head MatMul (ORT profile)",
+      "ms/step": ms(t.next * share.lmHead),
+      share: `${((100 * t.next * share.lmHead) / wall).toFixed(1)}%`,
+    },
+    {
+      part: "  of which decoder-layer MatMuls",
+      "ms/step": ms(t.next * share.layerMatMuls),
+      share: `${((100 * t.next * share.layerMatMuls) / wall).toFixed(1)}%`,
+    },
+    {
+      part: "  of which other ops",
+      "ms/step": ms(t.next * share.other),
+      share: `${((100 * t.next * share.other) / wall).toFixed(1)}%`,
+    },
+    {
+      part: "cache gather (expand / drop rows)",
+      "ms/step": ms(t.select),
+      share: `${((100 * t.select) / wall).toFixed(1)}%`,
+    },
+    {
+      part: "top-k 50 + sampling over 250,112 logits (JS)",
+      "ms/step": ms(js),
+      share: `${((100 * js) / wall).toFixed(1)}%`,
+    },
+  ];
+  console.log(
+    `\n### mT5-small-shaped: where decoding time goes (sampling, 8 prompts × 5 samples = 40 rows, 160-token prompts, 63 steps; ${(tokens / (wall / 1000)).toFixed(1)} tokens/s, decoder ${((100 * decoderMs) / wall).toFixed(1)}% of wall)\n`,
+  );
+  console.log(formatTable(rows));
+  const perRow: Row[] = [
+    { "per row of 250,112 logits": "full sort (naive top-k)", ms: naive.seconds * 250 },
+    { "per row of 250,112 logits": "top-k 50 heap + softmax + draw", ms: sampler.seconds * 25 },
+    { "per row of 250,112 logits": "argmax (greedy)", ms: greedyPick.seconds * 25 },
+  ];
+  console.log("\n### mT5-small-shaped: choosing the next token\n");
+  console.log(formatTable(perRow));
+  await model.close();
+}
+
+console.log(
+  `@xqg/querygen benchmarks — node ${process.version}, onnxruntime-node 1.23.2, CPU, ORT default threads`,
+);
+if (which === "all" || which === "tiny") await tinyFixture();
+if (which === "all" || which === "mt5") await mt5Shaped();
