@@ -28,6 +28,8 @@ export {
   type DecodeOptions,
   type EncodeOptions,
   type Encoding,
+  type LoadTokenizerOptions,
   loadTokenizer,
   type Tokenizer,
 } from "./tokenizer.js";
+export { TOKENIZER_BACKENDS, type TokenizerBackendName } from "./tokenizer-backend.js";

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { ModelError } from "./errors.js";
 import { readJsonFile } from "./json.js";
 import { parseTemplate, type SpecialTemplate } from "./template.js";
-import { createTokenizerBackend, type TokenizerBackend } from "./tokenizer-backend.js";
+import {
+  createTokenizerBackend,
+  TOKENIZER_BACKENDS,
+  type TokenizerBackend,
+  type TokenizerBackendName,
+} from "./tokenizer-backend.js";
 
 export interface EncodeOptions {
   /** Add the template's special tokens ([CLS] … [SEP], … </s>); default true. */
@@ -36,8 +41,16 @@ export interface Tokenizer {
   readonly specialTokenCount: number;
 }
 
+export interface LoadTokenizerOptions {
+  /**
+   * `xqg` (default): `@huggingface/tokenizers` with this package's exact SentencePiece `Precompiled` normaliser;
+   * `hf-js`: that library as published (kept for comparison; see BENCHMARKS.md for parity rates).
+   */
+  implementation?: TokenizerBackendName;
+}
+
 /** Loads `tokenizer.json` from a model directory, or a tokenizer.json path. */
-export async function loadTokenizer(dirOrFile: string): Promise<Tokenizer> {
+export async function loadTokenizer(dirOrFile: string, opts: LoadTokenizerOptions = {}): Promise<Tokenizer> {
   const isDir = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory();
   const file = isDir ? join(dirOrFile, "tokenizer.json") : dirOrFile;
   const json = await readJsonFile(file);
@@ -45,12 +58,16 @@ export async function loadTokenizer(dirOrFile: string): Promise<Tokenizer> {
     throw new ModelError(`${file}: not a tokenizer.json (no "model" field)`, "bad-json", file);
   }
   const spec = json as Record<string, unknown>;
-  return new TemplateTokenizer(
-    createTokenizerBackend(spec, file),
-    parseTemplate(spec["post_processor"], file),
-    spec,
-    file,
-  );
+  const implementation = opts.implementation ?? "xqg";
+  if (!(implementation in TOKENIZER_BACKENDS)) {
+    throw new ModelError(
+      `implementation must be one of ${Object.keys(TOKENIZER_BACKENDS).join(", ")}, ` +
+        `got ${JSON.stringify(implementation)}`,
+      "bad-option",
+    );
+  }
+  const backend = createTokenizerBackend(spec, file, implementation);
+  return new TemplateTokenizer(backend, parseTemplate(spec["post_processor"], file), spec, file);
 }
 
 const PAD_TOKENS = ["[PAD]", "<pad>", "<PAD>"];
