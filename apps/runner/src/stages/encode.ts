@@ -29,6 +29,17 @@ function encoderParams(settings: EncodeSettings) {
   return params;
 }
 
+/** The encoder options of one role, from the stage's settings. */
+function encodeOptions(settings: EncodeSettings, role: "query" | "passage") {
+  return {
+    role,
+    maxLength: role === "query" ? settings.queryMaxLength : settings.passageMaxLength,
+    pooling: settings.pooling,
+    normalize: settings.normalize,
+    batchSize: settings.batchSize,
+  };
+}
+
 function modelInputs(dirs: EncoderDirs): Record<string, string> {
   return dirs.query === dirs.passage
     ? { encoder: dirs.query }
@@ -74,11 +85,7 @@ export async function encodePassagesStage(
           }
         })();
         const blocks = encoder.encodeStream(counted(records, progress), {
-          role: "passage",
-          maxLength: settings.passageMaxLength,
-          pooling: settings.pooling,
-          normalize: settings.normalize,
-          batchSize: settings.batchSize,
+          ...encodeOptions(settings, "passage"),
         });
         for await (const block of blocks) {
           await writer.append(block.vectors);
@@ -129,19 +136,13 @@ export async function encodeGeneratedStage(
       const accumulator = createQuerySumAccumulator({ passages: total, dim: encoder.dim });
       const progress = env.log.progress("encode generated queries", total, "passages");
       const ids: string[] = [];
-      const encodeOptions = {
-        role: "query" as const,
-        maxLength: settings.queryMaxLength,
-        pooling: settings.pooling,
-        normalize: settings.normalize,
-        batchSize: settings.batchSize,
-      };
+      const options = encodeOptions(settings, "query");
       let batch: Array<{ passageIndex: number; lang: Lang; text: string }> = [];
       const flush = async (): Promise<void> => {
         if (batch.length === 0) return;
         const vectors = await encoder.encode(
           batch.map((q) => q.text),
-          encodeOptions,
+          options,
         );
         accumulator.add({ passageIndex: Int32Array.from(batch, (q) => q.passageIndex), vectors });
         batch = [];
@@ -191,13 +192,7 @@ export async function encodeQueriesStage(
       try {
         const vectors = await encoder.encode(
           queries.map((q) => q.question),
-          {
-            role: "query",
-            maxLength: settings.queryMaxLength,
-            pooling: settings.pooling,
-            normalize: settings.normalize,
-            batchSize: settings.batchSize,
-          },
+          encodeOptions(settings, "query"),
         );
         const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
         await writer.append(vectors);
