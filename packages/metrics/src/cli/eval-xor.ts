@@ -13,7 +13,8 @@ XOR-Retrieve R@kt (same numbers as the official eval_xor_retrieve.py).
   --pred_file  JSON array of {"id", "lang", "ctxs": [passage text, ...]}
   --json       print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...}
   --ks         comma-separated k values in thousands of tokens (default 2,5)
-  --nltk_data  folder with NLTK's punkt_tab English files (default: $NLTK_DATA, ~/nltk_data, ...)`;
+  --nltk_data  folder with NLTK's punkt_tab English files (default: $NLTK_DATA, ~/nltk_data, ...)
+  --max_token_num  accepted and ignored, as by the official script`;
 
 export interface EvalXorIo {
   out: (line: string) => void;
