@@ -68,14 +68,14 @@ export const STAGE_FIELDS = {
     batchSize: field.int(256, "queries per search batch", 1),
   },
   evaluate: {
+    metrics: field.strings(
+      ["R@2kt", "R@5kt"],
+      "measures, e.g. R@2kt, R@5kt, MRR@10, nDCG@10 (the last need qrels)",
+    ),
     tokenizer: field.choice(
       ["nltk", "treebank"],
       "nltk",
       "R@kt tokenizer: NLTK word_tokenize (official; needs NLTK's punkt_tab data) or its Treebank step alone",
-    ),
-    metrics: field.strings(
-      ["R@2kt", "R@5kt"],
-      "measures, e.g. R@2kt, R@5kt, MRR@10, nDCG@10 (the last need qrels)",
     ),
   },
   report: {
