@@ -42,6 +42,10 @@ export interface ReportCell {
   readonly pAdjusted?: number;
   /** Significant at maxP after correction; direction from `mean` against the baseline's. */
   readonly significant?: boolean;
+  /** Queries where this system scores higher / the same / lower than the baseline. */
+  readonly wins?: number;
+  readonly ties?: number;
+  readonly losses?: number;
 }
 
 export interface ReportRow {
@@ -166,11 +170,17 @@ export function compare(
       const p = others.map((s) => runTest(values(s), base).pValue);
       const adjusted = CORRECTIONS[correction].adjust(p);
       others.forEach((s, i) => {
+        const mine = values(s);
+        const wins = mine.filter((x, j) => x > base[j]!).length;
+        const losses = mine.filter((x, j) => x < base[j]!).length;
         cells[s]![m] = {
           mean: mean(s),
           pValue: p[i]!,
           pAdjusted: adjusted[i]!,
           significant: adjusted[i]! < maxP,
+          wins,
+          ties: qids.length - wins - losses,
+          losses,
         };
       });
     }

@@ -51,6 +51,10 @@ describe("compare", () => {
       expect(a.pAdjusted).toBeCloseTo(p.sysA === lo ? adjLo : adjHi, 12);
       expect(b.pAdjusted).toBeCloseTo(p.sysB === lo ? adjLo : adjHi, 12);
     }
+    const avgA = d.rows[2]!.cells["sysA"]!["R@1"]!;
+    expect([avgA.wins, avgA.ties, avgA.losses]).toEqual([5, 7, 0]);
+    const avgB = d.rows[2]!.cells["sysB"]!["R@1"]!;
+    expect([avgB.wins, avgB.ties, avgB.losses]).toEqual([0, 10, 2]);
     expect(report.toMarkdown()).toBe(
       [
         "|  | R@1 base | R@1 sysA | R@1 sysB |",
