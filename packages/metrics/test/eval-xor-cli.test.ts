@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
@@ -96,6 +97,26 @@ describe.skipIf(nltkSkip)("xqg-eval-xor", () => {
       const usage = run(["--data_file", data]);
       expect(usage.code).toBe(2);
       expect(usage.err[0]).toMatch(/^xqg-eval-xor: --data_file and --pred_file are required\nusage: /);
+    });
+  });
+
+  it("runs as a process: exit codes, stdout, and a one-line error without a stack trace", async () => {
+    const bin = join(import.meta.dirname, "..", "src", "bin", "xqg-eval-xor.ts");
+    const exec = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", bin, ...args], { encoding: "utf8", timeout: 60_000 });
+    await withFiles((data, pred, dir) => {
+      const ok = exec(["--data_file", data, "--pred_file", pred, "--json", ...nltk]);
+      expect(ok.status).toBe(0);
+      expect(JSON.parse(ok.stdout)["R@5kt"]).toEqual({
+        bn: 100,
+        ar: 33.33333333333333,
+        avg: 66.66666666666666,
+      });
+      const bad = join(dir, "bad.jsonl");
+      writeFileSync(bad, "{}\n");
+      const failed = exec(["--data_file", bad, "--pred_file", pred, ...nltk]);
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toBe(`xqg-eval-xor: ${bad}:1: id: expected a string\n`);
     });
   });
 });
