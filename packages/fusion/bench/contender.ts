@@ -4,13 +4,14 @@ import { reportFromChild } from "@xqg/bench-utils";
 import { readNpy, writeNpy } from "@xqg/corpus";
 import { augment, augmentFiles, sweepAlpha } from "../src/index.js";
 
-const [kind, dir] = process.argv.slice(2) as [string, string];
+const [kind, dir, blockArg] = process.argv.slice(2) as [string, string, string];
 const passages = join(dir, "p.npy");
 const sums = join(dir, "s.npy");
+const blockRows = Number(blockArg);
 const start = performance.now();
 const cpuStart = process.cpuUsage();
 if (kind === "stream") {
-  await augmentFiles({ passages, sums, out: join(dir, "out-stream.npy") });
+  await augmentFiles({ passages, sums, out: join(dir, "out-stream.npy"), blockRows });
 } else if (kind === "sweep4") {
   await sweepAlpha({
     passages,

@@ -10,6 +10,7 @@ import { createNpyWriter } from "@xqg/corpus";
 const n = Number(process.env["FUSION_N"] ?? 1_000_000);
 const dim = Number(process.env["FUSION_DIM"] ?? 768);
 const sizes = [Math.floor(n / 4), n];
+const blockRows = Number(process.env["FUSION_BLOCK_ROWS"] ?? 256);
 const contenders = (process.env["FUSION_CONTENDERS"] ?? "stream,sweep4,naive").split(",");
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -38,13 +39,13 @@ for (const size of sizes) {
     for (const kind of contenders) {
       const { report, peakRssMiB } = await runIsolated<{ seconds: number; cpuSeconds: number }>(
         join(here, "contender.ts"),
-        [kind, dir],
+        [kind, dir, String(blockRows)],
       );
       const outputs = kind === "sweep4" ? 4 : 1;
       rows.push({
         contender:
           {
-            stream: "augmentFiles (blocks of 8192 rows)",
+            stream: `augmentFiles (blocks of ${blockRows} rows)`,
             sweep4: "sweepAlpha, 4 alphas, one pass",
             naive: "naive: readNpy ×2 + augment + writeNpy",
           }[kind] ?? kind,

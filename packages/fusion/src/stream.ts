@@ -21,7 +21,7 @@ export interface StreamOptions extends Omit<AugmentOptions, "dim" | "counts" | "
   passages: string;
   /** S: Σq `.npy` written by the accumulator (its counts, per-language sums and ids sit beside it). */
   sums: string;
-  /** Rows per block; memory use is a few blocks whatever the file size. Default 8192. */
+  /** Rows per block; memory use is a few blocks whatever the file size. Default 256 (768 KiB at dim 768, so a block stays in cache). */
   blockRows?: number;
   /** Output storage type; default that of P. */
   dtype?: NpyDtype;
@@ -54,7 +54,7 @@ export async function sweepAlpha(
   const paths = alphas.map((a) => options.out(a));
   if (new Set(paths).size !== paths.length)
     throw new Error("out(alpha) must give a different path for every alpha");
-  const blockRows = options.blockRows ?? 8192;
+  const blockRows = options.blockRows ?? 256;
   if (!Number.isInteger(blockRows) || blockRows <= 0)
     throw new Error(`blockRows must be a positive integer, got ${blockRows}`);
 
@@ -66,18 +66,35 @@ export async function sweepAlpha(
     for (const path of paths)
       writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype }));
     const needCounts = (options.reduce ?? "sum") === "mean";
-    const resolved = alphas.map((alpha) => ({ alpha, out: new Float32Array(0) }));
-    for (let start = 0; start < rows; start += blockRows) {
+    const read = async (start: number) => {
       const count = Math.min(blockRows, rows - start);
-      const pBlock = await p.read(start, count);
-      const { sum, counts } = await inputs.sumBlock(start, count, needCounts);
-      for (const [i, r] of resolved.entries()) {
-        const settings = resolveAugment({ ...options, dim, alpha: r.alpha, counts }, count);
-        if (r.out.length !== pBlock.length) r.out = new Float32Array(pBlock.length);
-        augmentInto(r.out, pBlock, sum, settings, 0);
-        await writers[i]!.append(r.out);
+      const [pBlock, sBlock] = await Promise.all([
+        p.read(start, count),
+        inputs.sumBlock(start, count, needCounts),
+      ]);
+      return { count, pBlock, ...sBlock };
+    };
+    // Double buffering: the next block is read and the previous one written while this one is computed.
+    const buffers = alphas.map(
+      () => [new Float32Array(0), new Float32Array(0)] as [Float32Array, Float32Array],
+    );
+    const pending: Array<Promise<void> | undefined> = alphas.map(() => undefined);
+    let next = rows > 0 ? read(0) : undefined;
+    for (let start = 0, turn = 0; next; start += blockRows, turn ^= 1) {
+      const { count, pBlock, sum, counts } = await next;
+      next = start + blockRows < rows ? read(start + blockRows) : undefined;
+      for (const [i, alpha] of alphas.entries()) {
+        const settings = resolveAugment({ ...options, dim, alpha, counts }, count);
+        let out = buffers[i]![turn]!;
+        if (out.length !== pBlock.length) out = buffers[i]![turn] = new Float32Array(pBlock.length);
+        augmentInto(out, pBlock, sum, settings, 0);
+        await pending[i];
+        const appended = writers[i]!.append(out);
+        appended.catch(() => {}); // awaited on the next turn; do not let it count as unhandled meanwhile
+        pending[i] = appended;
       }
     }
+    await Promise.all(pending);
     const pIds = idsPath(options.passages);
     const results = [];
     for (const [i, w] of writers.entries()) {
