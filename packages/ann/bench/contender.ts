@@ -25,16 +25,24 @@ interface Point {
   recall: number;
 }
 
-async function runUsearch(): Promise<{ buildSeconds: number; points: Point[] }> {
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
+
+async function runUsearch(): Promise<{ buildSeconds: number; buildCpuSeconds: number; points: Point[] }> {
   const path = join(dir!, `index-${dtype}.usearch`);
   let buildSeconds: number;
+  let buildCpuSeconds: number;
   {
     const data = readMatrix(join(dir!, "data.f32"), n * dim);
     const ids = Array.from({ length: n }, (_, i) => String(i));
     const index = Index.create({ dimensions: dim, dtype: dtype as Dtype, connectivity, expansionAdd });
     const start = performance.now();
+    const cpu = process.cpuUsage();
     index.add(ids, data);
     buildSeconds = seconds(start);
+    buildCpuSeconds = cpuSeconds(cpu);
     await index.save(path);
   }
   const points: Point[] = [];
@@ -58,17 +66,19 @@ async function runUsearch(): Promise<{ buildSeconds: number; points: Point[] }> 
       ),
     });
   }
-  return { buildSeconds, points };
+  return { buildSeconds, buildCpuSeconds, points };
 }
 
-function runHnswlib(): { buildSeconds: number; points: Point[] } {
+function runHnswlib(): { buildSeconds: number; buildCpuSeconds: number; points: Point[] } {
   const data = readMatrix(join(dir!, "data.f32"), n * dim);
   const index = new hnswlib.HierarchicalNSW("ip", dim);
   index.initIndex(n, connectivity, expansionAdd, 100);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   // hnswlib-node takes plain arrays, one point per call, on one thread: this is what its users write.
   for (let i = 0; i < n; i++) index.addPoint(Array.from(data.subarray(i * dim, (i + 1) * dim)), i);
   const buildSeconds = seconds(start);
+  const buildCpuSeconds = cpuSeconds(cpu);
   const points: Point[] = efs.map((ef) => {
     index.setEf(ef);
     const found: string[][] = [];
@@ -80,7 +90,7 @@ function runHnswlib(): { buildSeconds: number; points: Point[] } {
     const qps = nq / seconds(begin);
     return { ef, qps, qps1: qps, recall: recallAtK(found, truth, k) };
   });
-  return { buildSeconds, points };
+  return { buildSeconds, buildCpuSeconds, points };
 }
 
 reportFromChild(kind === "hnswlib" ? runHnswlib() : await runUsearch());

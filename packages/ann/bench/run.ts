@@ -57,6 +57,7 @@ try {
       contender: "exactSearch (usearch SIMD + exact rescoring)",
       dtype: "f32",
       "build s": 0,
+      "build CPU s": 0,
       ef: "-",
       QPS: exactQps,
       "QPS 1 thread": "-",
@@ -68,6 +69,7 @@ try {
       contender: "JS blocked matmul + heap (1 thread)",
       dtype: "f32",
       "build s": 0,
+      "build CPU s": 0,
       ef: "-",
       QPS: jsQps,
       "QPS 1 thread": jsQps,
@@ -82,6 +84,7 @@ try {
     const args = [kind, dtype, dir, n, dim, nq, k, efs, connectivity, expansionAdd].map(String);
     const { report, peakRssMiB } = await runIsolated<{
       buildSeconds: number;
+      buildCpuSeconds: number;
       points: Array<{ ef: number; qps: number; qps1: number; recall: number }>;
     }>(join(here, "contender.ts"), args);
     console.error(`${contender} done in ${seconds(start).toFixed(0)} s`);
@@ -90,6 +93,7 @@ try {
         contender: kind === "hnswlib" ? "hnswlib-node 3.0.0 (1 thread)" : "@xqg/ann Index (usearch 2.26.2)",
         dtype,
         "build s": report.buildSeconds,
+        "build CPU s": report.buildCpuSeconds,
         ef: p.ef,
         QPS: p.qps,
         "QPS 1 thread": p.qps1,
