@@ -58,7 +58,7 @@ export async function xqg(...argv: string[]): Promise<{ code: number; stdout: st
 /** Starts `xqg` as a child process (for kill tests). */
 export function spawnXqg(argv: string[]) {
   return spawn(process.execPath, ["--import", "tsx", BIN, ...argv], {
-    cwd: ROOT,
+    cwd: resolve(import.meta.dirname, ".."),
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
