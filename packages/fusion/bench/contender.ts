@@ -1,7 +1,7 @@
 // One contender of bench/run.ts, in its own process so that its peak RSS is its own.
 import { join } from "node:path";
 import { reportFromChild } from "@xqg/bench-utils";
-import { readNpy, writeNpy } from "@xqg/corpus";
+import { createNpyWriter, openNpy } from "@xqg/corpus";
 import { augment, augmentFiles, sweepAlpha } from "../src/index.js";
 
 const [kind, dir, blockArg] = process.argv.slice(2) as [string, string, string];
@@ -21,9 +21,22 @@ if (kind === "stream") {
   });
 } else {
   // The naive way: load both matrices whole, augment in memory, write the result.
-  const p = await readNpy(passages);
-  const s = await readNpy(sums);
-  await writeNpy(join(dir, "out-naive.npy"), augment(p.data, s.data, { dim: p.dim }), { dim: p.dim });
+  const p = await loadWhole(passages);
+  const s = await loadWhole(sums);
+  const out = augment(p.data, s.data, { dim: p.dim });
+  const writer = await createNpyWriter(join(dir, "out-naive.npy"), { dim: p.dim });
+  const chunk = 65536 * p.dim; // one write call cannot take 2 GiB
+  for (let at = 0; at < out.length; at += chunk) await writer.append(out.subarray(at, at + chunk));
+  await writer.close();
+}
+
+/** Like readNpy, in reads of at most 65536 rows (one read call cannot take 2 GiB). */
+async function loadWhole(path: string): Promise<{ data: Float32Array; dim: number }> {
+  const reader = await openNpy(path);
+  const data = new Float32Array(reader.rows * reader.dim);
+  for await (const { start, rows } of reader.blocks(65536)) data.set(rows, start * reader.dim);
+  await reader.close();
+  return { data, dim: reader.dim };
 }
 const cpu = process.cpuUsage(cpuStart);
 reportFromChild({ seconds: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 });

@@ -1,6 +1,6 @@
 // Fusion benchmark: streamed augmentFiles / sweepAlpha vs loading whole matrices, at two corpus sizes.
 //   pnpm --filter @xqg/fusion bench          (FUSION_N=1000000 FUSION_DIM=768; second size FUSION_N/4)
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,7 +47,7 @@ for (const size of sizes) {
           {
             stream: `augmentFiles (blocks of ${blockRows} rows)`,
             sweep4: "sweepAlpha, 4 alphas, one pass",
-            naive: "naive: readNpy ×2 + augment + writeNpy",
+            naive: "naive: load P and S whole + augment + write",
           }[kind] ?? kind,
         passages: size,
         "wall s": report.seconds,
@@ -57,8 +57,9 @@ for (const size of sizes) {
         "matrices out": outputs,
         "peak RSS MiB": peakRssMiB,
       });
-      rmSync(join(dir, "out-stream.npy"), { force: true });
-      console.error(`${kind} n=${size}: ${report.seconds.toFixed(1)} s, ${peakRssMiB.toFixed(0)} MiB`);
+      for (const file of readdirSync(dir))
+        if (file.startsWith("out-")) rmSync(join(dir, file), { force: true });
+      console.error(JSON.stringify(rows[rows.length - 1]));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
