@@ -1,6 +1,8 @@
 import { mkdir, symlink } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { reportFromChild, runIsolated } from "@xqg/bench-utils";
 import { CACHE_DIR } from "./mt5-shaped.js";
 
 export interface TransformersJsRun {
@@ -12,6 +14,38 @@ export interface TransformersJsRun {
 }
 
 /**
+ * Runs `transformersJsGreedy` in a child process: transformers.js brings its own onnxruntime-node (1.30),
+ * whose native library cannot share a process with the 1.23 one @xqg/querygen loads.
+ */
+export async function transformersJsGreedyIsolated(
+  dir: string,
+  inputIds: number[][],
+  maxLength: number,
+  runs: number,
+  threads: number,
+): Promise<TransformersJsRun> {
+  const args = [dir, JSON.stringify(inputIds), String(maxLength), String(runs), String(threads)];
+  try {
+    return (await runIsolated<TransformersJsRun>(fileURLToPath(import.meta.url), args)).report;
+  } catch (error) {
+    return { seconds: 0, tokens: 0, sequences: [], error: (error as Error).message.slice(0, 500) };
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [dir, ids, maxLength, runs, threads] = process.argv.slice(2) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  reportFromChild(
+    await transformersJsGreedy(dir, JSON.parse(ids), Number(maxLength), Number(runs), Number(threads)),
+  );
+}
+
+/**
  * transformers.js `generate` (greedy) on the same model files: it wants its own layout (graphs under
  * onnx/, addressed by a model id under env.localModelPath), made here from symlinks.
  */
@@ -20,6 +54,8 @@ export async function transformersJsGreedy(
   inputIds: number[][],
   maxLength: number,
   runs: number,
+  /** ORT intra-op threads; 0 keeps ORT's default. */
+  threads: number,
 ): Promise<TransformersJsRun> {
   try {
     const tjs = await import("@huggingface/transformers");
@@ -38,7 +74,11 @@ export async function transformersJsGreedy(
     tjs.env.localModelPath = root;
     tjs.env.allowRemoteModels = false;
     tjs.env.allowLocalModels = true;
-    const model = await tjs.AutoModelForSeq2SeqLM.from_pretrained(id, { dtype: "fp32", device: "cpu" });
+    const model = await tjs.AutoModelForSeq2SeqLM.from_pretrained(id, {
+      dtype: "fp32",
+      device: "cpu",
+      ...(threads > 0 ? { session_options: { intraOpNumThreads: threads } } : {}),
+    });
     const width = Math.max(...inputIds.map((r) => r.length));
     const ids = new BigInt64Array(inputIds.length * width);
     const mask = new BigInt64Array(inputIds.length * width);
