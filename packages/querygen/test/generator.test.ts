@@ -1,0 +1,164 @@
+import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { GeneratedQueries } from "@xqg/corpus";
+import { fixtureDir, goldens, type Mt5Goldens } from "@xqg/fixtures";
+import { withTempDir } from "@xqg/test-utils";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createGenerator, type GenerateOptions, type Generator } from "../src/index.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PASSAGES = [
+  { docid: "d1", title: "Hamlet", text: "Hamlet is a tragedy written by William Shakespeare." },
+  { docid: "d2", title: "Mount Fuji", text: "Mount Fuji is the highest mountain in Japan." },
+  { docid: "d3", title: "", text: "Helsinki is the capital of Finland." },
+];
+
+/** transformers' PreTrainedTokenizerBase.clean_up_tokenization. */
+function hfCleanUp(text: string): string {
+  const rules: Array<[string, string]> = [
+    [" .", "."],
+    [" ?", "?"],
+    [" !", "!"],
+    [" ,", ","],
+    [" ' ", "'"],
+    [" n't", "n't"],
+    [" 'm", "'m"],
+    [" 's", "'s"],
+    [" 've", "'ve"],
+    [" 're", "'re"],
+  ];
+  return rules.reduce((t, [from, to]) => t.replaceAll(from, to), text);
+}
+
+let g: Mt5Goldens;
+let generator: Generator;
+
+beforeAll(async () => {
+  g = await goldens("tiny-mt5");
+  generator = await createGenerator(fixtureDir("tiny-mt5"));
+});
+
+afterAll(async () => {
+  await generator.close();
+});
+
+async function collect(
+  gen: Generator,
+  passages: unknown[],
+  options: GenerateOptions,
+): Promise<GeneratedQueries[]> {
+  const out: GeneratedQueries[] = [];
+  for await (const record of gen.generate(passages as never, options)) out.push(record);
+  return out;
+}
+
+describe("createGenerator on tiny-mt5", () => {
+  it("completes the golden prompts from their text: same token ids and text as PyTorch greedy", async () => {
+    const prompts = g.generation.prompts.map((p) => p.prompt);
+    const out = await generator.complete(prompts, {
+      strategy: "greedy",
+      maxLength: g.generation.max_new_tokens + 1,
+    });
+    expect(out.map((c) => c[0]!.tokens)).toEqual(g.generation.prompts.map((p) => p.output_ids));
+    // The goldens' text is SentencePiece's decode; transformers' decode (clean_up_tokenization_spaces, on by
+    // default in the transformers the paper used) also removes the space before punctuation.
+    expect(out.map((c) => c[0]!.text)).toEqual(g.generation.prompts.map((p) => hfCleanUp(p.text)));
+  });
+
+  it("formats the golden prompts with the paper's template", async () => {
+    const { formatPrompt, PROMPT_TEMPLATE } = await import("../src/index.js");
+    for (const p of g.generation.prompts) {
+      expect(
+        formatPrompt(PROMPT_TEMPLATE, { lang: p.lang as never, title: p.title, passage: p.passage }),
+      ).toBe(p.prompt);
+    }
+  });
+
+  it("yields one record per passage, in order, with perLanguage queries per language", async () => {
+    const out = await collect(generator, PASSAGES, {
+      languages: ["te", "ja", "ar"],
+      perLanguage: 3,
+      batchSize: 4,
+      seed: 3,
+    });
+    expect(out.map((r) => r.docid)).toEqual(["d1", "d2", "d3"]);
+    for (const record of out) {
+      expect(Object.keys(record.queries)).toEqual(["te", "ja", "ar"]);
+      for (const queries of Object.values(record.queries)) expect(queries).toHaveLength(3);
+    }
+  });
+
+  it("gives the same queries for a seed whatever the batch size, policy, cache mode or passage subset", async () => {
+    const options: GenerateOptions = { languages: ["fi", "ko"], perLanguage: 4, seed: 11, maxLength: 20 };
+    const reference = await collect(generator, PASSAGES, { ...options, batchSize: 8 });
+    for (const batchSize of [1, 3, 5])
+      expect(await collect(generator, PASSAGES, { ...options, batchSize })).toEqual(reference);
+    expect(await collect(generator, PASSAGES, { ...options, finished: "pad" })).toEqual(reference);
+    expect(await collect(generator, [PASSAGES[2]], options)).toEqual([reference[2]]);
+    const recompute = await createGenerator(fixtureDir("tiny-mt5"), { kvCache: false });
+    expect(await collect(recompute, PASSAGES, options)).toEqual(reference);
+    await recompute.close();
+    const split = await createGenerator(fixtureDir("tiny-mt5-split"));
+    expect(split.decoderForm).toBe("split");
+    expect(await collect(split, PASSAGES, options)).toEqual(reference);
+    await split.close();
+    const other = await collect(generator, PASSAGES, { ...options, seed: 12 });
+    expect(other).not.toEqual(reference);
+  });
+
+  it("reads async iterables lazily", async () => {
+    let pulled = 0;
+    async function* source() {
+      for (const p of PASSAGES) {
+        pulled++;
+        yield p;
+      }
+    }
+    const iterator = generator
+      .generate(source(), { languages: ["ja"], perLanguage: 1, batchSize: 1 })
+      [Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value?.docid).toBe("d1");
+    expect(pulled).toBe(1);
+  });
+
+  it("names the passage and field of a bad record", async () => {
+    await expect(
+      collect(generator, [PASSAGES[0], { docid: "x", title: "t" }], { languages: ["ja"] }),
+    ).rejects.toThrow('passage 1 (docid x): field "text" must be a string');
+    await expect(collect(generator, [{ docid: 7, text: "" }], {})).rejects.toThrow(
+      'passage 0: field "docid" must be a non-empty string',
+    );
+  });
+
+  it("says which decoder graph is missing", async () => {
+    await withTempDir(async (dir) => {
+      for (const f of ["encoder_model.onnx", "decoder_model.onnx", "tokenizer.json", "config.json"]) {
+        await symlink(join(fixtureDir("tiny-mt5-split"), f), join(dir, f));
+      }
+      await expect(createGenerator(dir)).rejects.toThrow(/decoder_with_past_model\.onnx not found/);
+    });
+  });
+});
+
+describe("README", () => {
+  it("runs the Usage example as written (on the tiny fixture)", async () => {
+    const readme = await readFile(join(HERE, "..", "README.md"), "utf8");
+    const code = /## Usage\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    const runnable = code
+      .replace('from "@xqg/querygen"', `from ${JSON.stringify(join(HERE, "..", "src", "index.js"))}`)
+      .replace('"models/xor-tydi-docTquery-mt5-base"', JSON.stringify(fixtureDir("tiny-mt5")));
+    const file = join(HERE, "..", "tmp", `readme-example-${process.pid}.ts`);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${runnable}\nexport {};\n`);
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      await import(file);
+      expect(log.mock.calls).toEqual([["p1", 2, 2]]);
+    } finally {
+      log.mockRestore();
+      await rm(file, { force: true });
+    }
+  });
+});
