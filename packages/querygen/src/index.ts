@@ -26,6 +26,7 @@ export {
   type Seq2SeqStats,
 } from "./onnx-seq2seq.js";
 export {
+  decodeSettings,
   FINISHED_POLICIES,
   GENERATION_DEFAULTS,
   type GenerateOptions,

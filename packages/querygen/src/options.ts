@@ -136,3 +136,11 @@ export function resolveOptions(options: GenerateOptions = {}): ResolvedOptions {
     },
   };
 }
+
+/** Complete decoding settings for `decodeBatch`: generation options plus the model's special tokens. */
+export function decodeSettings(
+  options: GenerateOptions,
+  tokens: { eosIds: readonly number[]; padId: number },
+): DecodeSettings {
+  return { ...resolveOptions(options).decode, eosIds: tokens.eosIds, padId: tokens.padId };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BeamSearch, type DecodeSettings, decodeBatch } from "../src/index.js";
+import { BeamSearch, type DecodeSettings, decodeBatch, decodeSettings } from "../src/index.js";
 import { fakeModel, hashedLogits } from "./fake-model.js";
 
 const [PAD, EOS, A, B, C] = [0, 1, 2, 3, 4];
@@ -18,19 +18,10 @@ function table(prefix: readonly number[]): number[] {
   return probs.map(Math.log);
 }
 
-const settings: DecodeSettings = {
-  strategy: "beam",
-  numReturn: 2,
-  maxLength: 10,
-  eosIds: [EOS],
-  padId: PAD,
-  seed: 0,
-  sampling: { topK: 50, topP: 1, temperature: 1 },
-  numBeams: 2,
-  lengthPenalty: 1,
-  earlyStopping: false,
-  finished: "drop",
-};
+const settings: DecodeSettings = decodeSettings(
+  { strategy: "beam", perLanguage: 2, numBeams: 2, maxLength: 10 },
+  { eosIds: [EOS], padId: PAD },
+);
 
 describe("beam search (HF BeamSearchScorer semantics)", () => {
   it("finds the sequences a hand computation gives, with length-normalised scores", async () => {

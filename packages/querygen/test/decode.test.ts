@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type DecodeSettings, decodeBatch, type PromptRequest } from "../src/index.js";
+import { type DecodeSettings, decodeBatch, decodeSettings, type PromptRequest } from "../src/index.js";
 import { fakeModel, hashedLogits } from "./fake-model.js";
 
 const EOS = 1;
 const PAD = 0;
-const base: DecodeSettings = {
-  strategy: "greedy",
-  numReturn: 1,
-  maxLength: 64,
-  eosIds: [EOS],
-  padId: PAD,
-  seed: 0,
-  sampling: { topK: 50, topP: 1, temperature: 1 },
-  numBeams: 1,
-  lengthPenalty: 1,
-  earlyStopping: false,
-  finished: "drop",
-};
+const base: DecodeSettings = decodeSettings({ strategy: "greedy" }, { eosIds: [EOS], padId: PAD });
 
 /** Random logits per (prompt, prefix); EOS gets `eosBias` added, so sequences end at varied lengths. */
 function randomModel(vocab: number, eosBias: number) {

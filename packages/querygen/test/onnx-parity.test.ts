@@ -1,7 +1,7 @@
 import { fixtureDir, goldens, type Mt5Goldens } from "@xqg/fixtures";
 import { loadConfig, resolveModel } from "@xqg/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DecodeSettings, decodeBatch, OnnxSeq2Seq, withoutCache } from "../src/index.js";
+import { type DecodeSettings, decodeBatch, decodeSettings, OnnxSeq2Seq, withoutCache } from "../src/index.js";
 
 let g: Mt5Goldens;
 let merged: OnnxSeq2Seq;
@@ -19,19 +19,8 @@ afterAll(async () => {
   await split.close();
 });
 
-const greedy = (maxNewTokens: number, eos: number): DecodeSettings => ({
-  strategy: "greedy",
-  numReturn: 1,
-  maxLength: maxNewTokens + 1,
-  eosIds: [eos],
-  padId: 0,
-  seed: 0,
-  sampling: { topK: 50, topP: 1, temperature: 1 },
-  numBeams: 1,
-  lengthPenalty: 1,
-  earlyStopping: false,
-  finished: "drop",
-});
+const greedy = (maxNewTokens: number, eos: number): DecodeSettings =>
+  decodeSettings({ strategy: "greedy", maxLength: maxNewTokens + 1 }, { eosIds: [eos], padId: 0 });
 
 const requests = () => g.generation.prompts.map((p, i) => ({ ids: p.input_ids, key: [String(i)] }));
 
@@ -95,12 +84,11 @@ describe("tiny-mt5 against the PyTorch goldens (computed without KV cache)", () 
 });
 
 describe("tiny-mt5: cache bookkeeping", () => {
-  const sample = (numReturn: number): DecodeSettings => ({
-    ...greedy(24, g.special_tokens.eos),
-    strategy: "sample",
-    numReturn,
-    seed: 5,
-  });
+  const sample = (numReturn: number): DecodeSettings =>
+    decodeSettings(
+      { strategy: "sample", perLanguage: numReturn, seed: 5, maxLength: 25 },
+      { eosIds: [g.special_tokens.eos], padId: 0 },
+    );
 
   it("runs the encoder once per prompt, not once per returned sequence", async () => {
     const before = { ...merged.stats };
