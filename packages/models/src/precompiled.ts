@@ -30,7 +30,22 @@ export class PrecompiledCharsmap {
   normalize(text: string): string {
     if (!this.mayChange(text)) return text;
     let out = "";
-    for (const { segment } of graphemes(text)) {
+    let chunkStart = 0;
+    // Between two ASCII characters (other than CR LF) there is always a grapheme boundary, so the text is cut
+    // there and only chunks holding non-ASCII characters go through the (slow) grapheme segmenter.
+    for (let i = 1; i <= text.length; i++) {
+      if (i < text.length && !isAsciiBoundary(text.charCodeAt(i - 1), text.charCodeAt(i))) continue;
+      out += this.normalizeChunk(text.slice(chunkStart, i));
+      chunkStart = i;
+    }
+    return out;
+  }
+
+  private normalizeChunk(chunk: string): string {
+    if (chunk.length === 1) return this.ruleFor(chunk).replacement ?? chunk;
+    if (!this.mayChange(chunk)) return chunk;
+    let out = "";
+    for (const { segment } of graphemes(chunk)) {
       const bytes = Buffer.from(segment, "utf8");
       if (bytes.length < 6) {
         const whole = this.transform(bytes);
@@ -109,6 +124,9 @@ const hasLeaf = (unit: number) => ((unit >>> 8) & 1) === 1;
 const leafValue = (unit: number) => unit & 0x7fffffff;
 const labelOf = (unit: number) => (unit & 0x800000ff) >>> 0;
 const offsetOf = (unit: number) => ((unit >>> 10) << ((unit & 0x200) >>> 6)) >>> 0;
+
+const isAsciiBoundary = (before: number, after: number) =>
+  before < 0x80 && after < 0x80 && !(before === 0x0d && after === 0x0a);
 
 const segmenter = new Intl.Segmenter("und", { granularity: "grapheme" });
 const graphemes = (text: string) => segmenter.segment(text);

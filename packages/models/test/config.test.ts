@@ -1,8 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fixtureDir } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { clampMaxLength, loadConfig, maxInputLength } from "../src/index.js";
+import { clampMaxLength, describeModel, loadConfig, maxInputLength } from "../src/index.js";
 
 describe("loadConfig", () => {
   it("merges generation_config.json under .generation", () =>
@@ -57,5 +58,27 @@ describe("clampMaxLength", () => {
 
   it("rejects a non-positive length", () => {
     expect(() => clampMaxLength(0, {})).toThrow("maxLength must be a positive integer, got 0");
+  });
+});
+
+describe("describeModel and loadConfig on the committed fixtures", () => {
+  it("describes tiny-bert and tiny-mt5", async () => {
+    const bert = await describeModel(fixtureDir("tiny-bert"));
+    expect(bert).toMatchObject({
+      id: "tiny-bert",
+      task: "encoder",
+      modelType: "bert",
+      hiddenSize: 64,
+      layers: 2,
+      maxPositionEmbeddings: 64,
+      maxInputLength: 64,
+      graphs: ["model.onnx"],
+    });
+    const t5 = await describeModel(fixtureDir("tiny-mt5"));
+    expect(t5.task).toBe("seq2seq");
+    expect(t5.maxInputLength).toBeUndefined();
+    expect(t5.graphs).toEqual(["encoder_model.onnx", "decoder_model_merged.onnx"]);
+    const config = await loadConfig(fixtureDir("tiny-mt5"));
+    expect(config.generation?.decoder_start_token_id).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fixtureDir } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { ModelError, resolveModel } from "../src/index.js";
@@ -119,4 +120,18 @@ describe("resolveModel", () => {
       layout(dir, [...META, "model.onnx"]);
       expect(errorOf(() => resolveModel(dir, { variant: "../x" })).code).toBe("bad-option");
     }));
+});
+
+describe("resolveModel on the committed fixtures", () => {
+  it("resolves tiny-bert, tiny-mt5 (merged decoder) and tiny-mt5-split", () => {
+    expect(resolveModel(fixtureDir("tiny-bert")).model).toBe(join(fixtureDir("tiny-bert"), "model.onnx"));
+    const merged = resolveModel(fixtureDir("tiny-mt5"));
+    expect(merged.task).toBe("seq2seq");
+    expect(merged.decoderMerged).toBe(join(fixtureDir("tiny-mt5"), "decoder_model_merged.onnx"));
+    expect(merged.generationConfig).toBe(join(fixtureDir("tiny-mt5"), "generation_config.json"));
+    const split = resolveModel(fixtureDir("tiny-mt5-split"));
+    expect(split.decoderMerged).toBeUndefined();
+    expect(split.decoderWithPast).toBe(join(fixtureDir("tiny-mt5-split"), "decoder_with_past_model.onnx"));
+    expect(() => resolveModel(fixtureDir("tiny-mt5"), { task: "encoder" })).toThrow(/model\.onnx not found/);
+  });
 });
