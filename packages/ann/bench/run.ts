@@ -15,7 +15,8 @@ const n = env("ANN_N", 1_000_000);
 const dim = env("ANN_DIM", 768);
 const nq = env("ANN_QUERIES", 1000);
 const k = env("ANN_K", 100);
-const clusters = env("ANN_CLUSTERS", 1000);
+// About 1,000 rows per cluster, so that a query's top 100 lie inside its cluster rather than in the noise.
+const clusters = env("ANN_CLUSTERS", Math.max(1, Math.round(n / 1000)));
 const jsQueries = env("ANN_JS_QUERIES", 4);
 const efs = process.env["ANN_EFS"] ?? "128,256,512";
 const connectivity = env("ANN_M", 16);
