@@ -1,7 +1,12 @@
+import { cpSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { fixtureDir, goldens } from "@xqg/fixtures";
+import { withTempDir } from "@xqg/test-utils";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEncoder } from "../src/index.js";
 
+const here = dirname(fileURLToPath(import.meta.url));
 const golden = await goldens("tiny-bert");
 const encoder = await createEncoder(fixtureDir("tiny-bert"));
 afterAll(() => encoder.close());
@@ -60,4 +65,17 @@ describe("tiny-bert encoder against the PyTorch goldens", () => {
       golden.batch.token_type_ids.map((row, r) => row.slice(0, encodings[r]!.ids.length)),
     );
   });
+});
+
+describe("a graph without token_type_ids (RoBERTa/XLM-R style)", () => {
+  it("is fed only input_ids and attention_mask and gives the same vectors", () =>
+    withTempDir(async (dir) => {
+      for (const file of ["config.json", "tokenizer.json"])
+        cpSync(join(fixtureDir("tiny-bert"), file), join(dir, file));
+      cpSync(join(here, "fixtures", "no-type-ids.onnx"), join(dir, "model.onnx"));
+      const untyped = await createEncoder(dir);
+      const vectors = await untyped.encode(texts, { role: "passage", maxLength });
+      expect(maxAbsDiff(vectors, golden.batch.cls)).toBeLessThan(1e-4);
+      await untyped.close();
+    }));
 });
