@@ -6,57 +6,54 @@ import { reportFromChild, runIsolated } from "@xqg/bench-utils";
 import { CACHE_DIR } from "./mt5-shaped.js";
 
 export interface TransformersJsRun {
+  /** Best wall time over the runs. */
   seconds: number;
+  /** Best process CPU time (user + system) over the runs. */
+  cpuSeconds: number;
   /** Generated tokens (EOS included, decoder start and padding excluded). */
   tokens: number;
   sequences: number[][];
   error?: string;
 }
 
+export interface TransformersJsJob {
+  dir: string;
+  inputIds: number[][];
+  maxLength: number;
+  runs: number;
+  /** ORT intra-op threads; 0 keeps ORT's default. */
+  threads: number;
+}
+
 /**
  * Runs `transformersJsGreedy` in a child process: transformers.js brings its own onnxruntime-node (1.30),
  * whose native library cannot share a process with the 1.23 one @xqg/querygen loads.
  */
-export async function transformersJsGreedyIsolated(
-  dir: string,
-  inputIds: number[][],
-  maxLength: number,
-  runs: number,
-  threads: number,
-): Promise<TransformersJsRun> {
-  const args = [dir, JSON.stringify(inputIds), String(maxLength), String(runs), String(threads)];
+export async function transformersJsGreedyIsolated(job: TransformersJsJob): Promise<TransformersJsRun> {
   try {
-    return (await runIsolated<TransformersJsRun>(fileURLToPath(import.meta.url), args)).report;
+    return (await runIsolated<TransformersJsRun>(fileURLToPath(import.meta.url), [JSON.stringify(job)]))
+      .report;
   } catch (error) {
-    return { seconds: 0, tokens: 0, sequences: [], error: (error as Error).message.slice(0, 500) };
+    return {
+      seconds: 0,
+      cpuSeconds: 0,
+      tokens: 0,
+      sequences: [],
+      error: (error as Error).message.slice(0, 500),
+    };
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [dir, ids, maxLength, runs, threads] = process.argv.slice(2) as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  reportFromChild(
-    await transformersJsGreedy(dir, JSON.parse(ids), Number(maxLength), Number(runs), Number(threads)),
-  );
+  reportFromChild(await transformersJsGreedy(JSON.parse(process.argv[2]!) as TransformersJsJob));
 }
 
 /**
  * transformers.js `generate` (greedy) on the same model files: it wants its own layout (graphs under
  * onnx/, addressed by a model id under env.localModelPath), made here from symlinks.
  */
-export async function transformersJsGreedy(
-  dir: string,
-  inputIds: number[][],
-  maxLength: number,
-  runs: number,
-  /** ORT intra-op threads; 0 keeps ORT's default. */
-  threads: number,
-): Promise<TransformersJsRun> {
+export async function transformersJsGreedy(job: TransformersJsJob): Promise<TransformersJsRun> {
+  const { dir, inputIds, maxLength, runs, threads } = job;
   try {
     const tjs = await import("@huggingface/transformers");
     const root = join(CACHE_DIR, "transformers-js");
@@ -97,10 +94,14 @@ export async function transformersJsGreedy(
       } as never)) as { tolist(): bigint[][] };
     await run(); // warm-up
     let seconds = Number.POSITIVE_INFINITY;
+    let cpuSeconds = Number.POSITIVE_INFINITY;
     let out!: { tolist(): bigint[][] };
     for (let i = 0; i < runs; i++) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       out = await run();
+      const used = process.cpuUsage(cpu);
+      cpuSeconds = Math.min(cpuSeconds, (used.user + used.system) / 1e6);
       seconds = Math.min(seconds, (performance.now() - start) / 1000);
     }
     const eos = 1;
@@ -110,8 +111,8 @@ export async function transformersJsGreedy(
       return end < 0 ? tokens : tokens.slice(0, end + 1);
     });
     await model.dispose();
-    return { seconds, tokens: sequences.reduce((n, s) => n + s.length, 0), sequences };
+    return { seconds, cpuSeconds, tokens: sequences.reduce((n, s) => n + s.length, 0), sequences };
   } catch (error) {
-    return { seconds: 0, tokens: 0, sequences: [], error: (error as Error).message };
+    return { seconds: 0, cpuSeconds: 0, tokens: 0, sequences: [], error: (error as Error).message };
   }
 }

@@ -29,6 +29,9 @@ describe("topKIndices", () => {
     const values = [0.5, 3, 1, 3, 1, 1, -2];
     expect(Array.from(topKIndices(values, 2))).toEqual([1, 3]);
     expect(Array.from(topKIndices(values, 3))).toEqual([1, 3, 2, 4, 5]);
+    // A tied value pushed out of the heap by a larger one still counts.
+    expect(Array.from(topKIndices([1, 1, 5], 2))).toEqual([2, 0, 1]);
+    expect(Array.from(topKIndices([2, 1, 1, 5, 0], 3))).toEqual([3, 0, 1, 2]);
   });
 
   it("handles -Infinity and k = 0", () => {
