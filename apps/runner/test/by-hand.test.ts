@@ -52,7 +52,17 @@ describe("the stage commands by hand", () => {
     await mkdir(h(""), { recursive: true });
     await writeFile(h("generated.jsonl"), parts.join(""));
 
-    await ok("encode", "--corpus", corpus, "--encoder", TINY_BERT, "--out", h("passages.npy"));
+    await ok(
+      "encode",
+      "--corpus",
+      corpus,
+      "--encoder",
+      TINY_BERT,
+      "--out",
+      h("passages.npy"),
+      "--passage-max-length",
+      "64",
+    );
     await ok("encode", "--generated", h("generated.jsonl"), "--encoder", TINY_BERT, "--out", h("sums.npy"));
     await ok("encode", "--queries", queries, "--encoder", TINY_BERT, "--out", h("queries.npy"));
     await ok(
@@ -119,6 +129,8 @@ describe("the stage commands by hand", () => {
         corpus,
         "--out",
         h(`eval/${name}.json`),
+        "--tokenizer",
+        "treebank",
       );
     }
     const table = await ok(

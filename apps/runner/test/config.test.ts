@@ -37,7 +37,7 @@ describe("config", () => {
       dtype: "float32",
       limit: 0,
     });
-    expect(config.ablation).toEqual({ queriesPerLanguage: [1, 2, 3, 4, 5], alpha: 0.3 });
+    expect(config.ablation).toEqual({ queriesPerLanguage: [1, 2, 3], alpha: 0.3 });
     expect(config.shards).toEqual({ count: 1, only: undefined });
   });
 

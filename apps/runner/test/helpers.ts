@@ -29,6 +29,7 @@ generate:
   perLanguage: 2
   maxLength: 12
   seed: 7
+  batchSize: 56
 fuse:
   alphas: [0, 0.1, 0.5]
 ablation:

@@ -14,22 +14,24 @@ function cell(row: ReportRow, baseline: ReportRow, measure: string, column: stri
   if (score === undefined) return "–";
   const p = row.pValues?.[measure]?.[column];
   const significant = p !== undefined && p < maxP;
-  const mark = significant ? (score >= baseline.scores[measure]![column]! ? BETTER : WORSE) : "";
+  // unmarked scores keep the marker's place so the decimals line up
+  const mark = significant ? (score >= baseline.scores[measure]![column]! ? BETTER : WORSE) : " ";
   return `${(score * 100).toFixed(1)}${mark}`;
 }
 
 function table(rows: readonly ReportRow[], measure: string, data: ReportData): string[] {
   const columns = [...data.languages, "avg"];
-  const lines = [
-    `| ${measure} | ${columns.join(" | ")} |`,
-    `| --- | ${columns.map(() => "---:").join(" | ")} |`,
-  ];
-  for (const row of rows) {
-    lines.push(
-      `| ${rowLabel(row)} | ${columns.map((c) => cell(row, data.rows[0]!, measure, c, data.test.maxP)).join(" | ")} |`,
-    );
-  }
-  return lines;
+  const body = rows.map((row) => [
+    rowLabel(row),
+    ...columns.map((c) => cell(row, data.rows[0]!, measure, c, data.test.maxP)),
+  ]);
+  const header = [measure, ...columns];
+  // padded so the table also reads well in a terminal; the first column left-aligned, scores right-aligned
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  const rule = `| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
+  return [line(header), rule, ...body.map(line)];
 }
 
 /** The report as Markdown: one table per measure (rows: baseline and xQG per α), then the ablation if any. */
