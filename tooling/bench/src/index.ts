@@ -1,3 +1,3 @@
+export { type IsolatedResult, reportFromChild, runIsolated } from "./isolated.js";
+export { type Measurement, measure } from "./measure.js";
 export { formatTable, type Row } from "./table.js";
-export { measure, type Measurement } from "./measure.js";
-export { runIsolated, reportFromChild, type IsolatedResult } from "./isolated.js";

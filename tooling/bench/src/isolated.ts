@@ -23,7 +23,11 @@ export function reportFromChild(report: unknown): void {
  * Runs a script in a fresh Node process so that peak RSS belongs to that one contender alone,
  * which is the only honest way to compare memory of two implementations in the same benchmark run.
  */
-export function runIsolated<T>(script: string, args: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<IsolatedResult<T>> {
+export function runIsolated<T>(
+  script: string,
+  args: readonly string[] = [],
+  nodeArgs: readonly string[] = [],
+): Promise<IsolatedResult<T>> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, ...nodeArgs, script, ...args], {

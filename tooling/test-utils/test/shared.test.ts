@@ -5,7 +5,8 @@ import { sharedDataDir, sharedSkipReason, withTempDir } from "../src/index.js";
 
 describe("sharedSkipReason", () => {
   it("skips only when ../shared is absent, and fails on a missing data set when it is present", () => {
-    if (sharedDataDir()) expect(() => sharedSkipReason("no/such/thing")).toThrow(/no\/such\/thing is missing/);
+    if (sharedDataDir())
+      expect(() => sharedSkipReason("no/such/thing")).toThrow(/no\/such\/thing is missing/);
     else expect(sharedSkipReason("no/such/thing")).toMatch(/SKIPPED: \.\.\/shared\/data not found/);
   });
 });
