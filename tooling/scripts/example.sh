@@ -1,10 +1,10 @@
 #!/bin/sh
-# The README quick start's "run the main job on the built-in example". Until the xqg runner takes it over,
-# it runs the @xqg/corpus example end to end: install, build, then write a corpus, shard it, stream
-# embeddings into .npy files with ids sidecars and read them back.
+# The README quick start's "run the main job": install, build the xqg CLI and the packages it composes, then run
+# the built-in example (examples/quickstart: made-up passages, questions in 7 languages, tiny fixture models)
+# end to end and print the report table. Outputs land in examples/quickstart/out; a second run reuses them.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/install.sh"
 cd "$here/../.."
-"$here/pnpm.sh" --filter @xqg/corpus run build
-"$here/pnpm.sh" --filter @xqg/corpus run example
+"$here/pnpm.sh" exec turbo run build --filter=xqg... --output-logs=errors-only
+node apps/runner/dist/bin.js run examples/quickstart/xqg.yaml
