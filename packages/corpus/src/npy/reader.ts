@@ -23,11 +23,15 @@ export interface NpyReader {
   close(): Promise<void>;
 }
 
+// One read(2) call through Node must stay under 2 GiB (larger requests abort the process).
+const MAX_READ_BYTES = 1 << 30;
+
 async function readExactly(handle: FileHandle, length: number, position: number): Promise<Uint8Array> {
   const bytes = new Uint8Array(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await handle.read(bytes, done, length - done, position + done);
+    const chunk = Math.min(length - done, MAX_READ_BYTES);
+    const { bytesRead } = await handle.read(bytes, done, chunk, position + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
