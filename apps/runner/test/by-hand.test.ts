@@ -37,6 +37,8 @@ describe("the stage commands by hand", () => {
         part,
         "--shard",
         shard,
+        "--languages",
+        "ar,ja,te",
         "--per-language",
         "2",
         "--max-length",

@@ -10,7 +10,7 @@ export const TINY_BERT = join(ROOT, "tooling/fixtures/tiny-bert");
 export const TINY_MT5 = join(ROOT, "tooling/fixtures/tiny-mt5");
 const BIN = resolve(import.meta.dirname, "../src/bin.ts");
 
-/** A small version of the quickstart (fewer generated queries) so the suite stays fast. */
+/** A small version of the quickstart (queries generated in 3 languages, 2 each) so the suite stays fast. */
 export async function writeTestConfig(dir: string, overrides = ""): Promise<string> {
   const file = join(dir, "xqg.yaml");
   await writeFile(
@@ -26,6 +26,7 @@ evaluate:
 encode:
   passageMaxLength: 64
 generate:
+  languages: [ar, ja, te]
   perLanguage: 2
   maxLength: 12
   seed: 7
