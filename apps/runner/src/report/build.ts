@@ -17,6 +17,8 @@ export interface ReportData {
   readonly measures: readonly string[];
   readonly languages: readonly string[];
   readonly counts: Readonly<Record<string, number>>;
+  /** How R@kt tokenised passages ("nltk" is the official scoring). */
+  readonly tokenizer: "nltk" | "treebank";
   readonly test: {
     readonly name: ReportSettings["test"];
     readonly maxP: number;
@@ -80,6 +82,7 @@ export function buildReport(systems: readonly ScoredSystem[], settings: ReportSe
     measures,
     languages,
     counts,
+    tokenizer: baseline.evaluation.tokenizer,
     test: { name: settings.test, maxP: settings.maxP, correction: settings.correction },
     rows: correct(main.map((s) => toRow(s, compare(s)))),
     ablation:

@@ -42,7 +42,9 @@ export function reportMarkdown(data: ReportData): string {
   for (const measure of data.measures) out.push(...table(data.rows, measure, data), "");
   out.push(
     `${BETTER} better, ${WORSE} worse than the baseline with p < ${data.test.maxP} (${test}${correction}; per language over its queries, avg over all queries).`,
-    "Scores × 100.",
+    data.tokenizer === "nltk" || !data.measures.some((m) => m.endsWith("kt"))
+      ? "Scores × 100."
+      : "Scores × 100. R@kt tokenised by NLTK's Treebank tokenizer without Punkt sentence splitting: not comparable with published numbers.",
     `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
   );
   if (data.ablation) {
