@@ -1,8 +1,14 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readPassages, readQueries, readRun } from "@xqg/corpus";
+import { createWordTokenizer, evaluateXorSubmission } from "@xqg/metrics";
+import { sharedDataDir, sharedSkipReason } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { QUICKSTART, TINY_BERT, xqg } from "./helpers.js";
+
+const nltkMissing = sharedSkipReason("nltk");
+if (nltkMissing) console.warn(nltkMissing);
 
 describe("xqg index and search --index", () => {
   it("builds an HNSW index and searches it like the exact search, skipping work already done", async () => {
@@ -59,6 +65,73 @@ describe("xqg index and search --index", () => {
       const lines = (await readFile(at("hnsw.trec"), "utf8")).trim().split("\n");
       expect(lines).toHaveLength(1470);
       expect(lines[0]).toMatch(/^ar-001 Q0 qs\d{4} 1 -?\d+(\.\d+)?(e-?\d+)? hnsw$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(nltkMissing)("xqg evaluate with NLTK's word_tokenize", () => {
+  it("scores a run exactly as the official script scores the same ranking as an XOR submission", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xqg-eval-"));
+    try {
+      const at = (p: string) => join(dir, p);
+      const corpus = join(QUICKSTART, "corpus.jsonl");
+      const dev = join(QUICKSTART, "dev.jsonl");
+      const nltk = join(sharedDataDir()!, "nltk");
+      const common = ["--encoder", TINY_BERT, "--passage-max-length", "64", "--quiet"];
+      await xqg("encode", "--corpus", corpus, "--out", at("p.npy"), ...common);
+      await xqg("encode", "--queries", dev, "--out", at("q.npy"), ...common);
+      await xqg(
+        "search",
+        "--embeddings",
+        at("p.npy"),
+        "--queries",
+        at("q.npy"),
+        "--out",
+        at("run.trec"),
+        "--quiet",
+      );
+      const evaluated = await xqg(
+        "evaluate",
+        "--run",
+        at("run.trec"),
+        "--queries",
+        dev,
+        "--corpus",
+        corpus,
+        "--out",
+        at("eval.json"),
+        "--nltk-data",
+        join(nltk, "punkt_tab"),
+        "--quiet",
+      );
+      expect(evaluated.code).toBe(0);
+      const ours = JSON.parse(await readFile(at("eval.json"), "utf8"));
+      expect(ours.tokenizer).toBe("nltk");
+
+      // the same ranking as an XOR-Retrieve submission (passage texts in rank order), scored like eval_xor_retrieve.py
+      const texts = new Map<string, string>();
+      for await (const p of readPassages(corpus)) texts.set(p.docid, p.text);
+      const ranked = new Map<string, string[]>();
+      for await (const row of readRun(at("run.trec")))
+        ranked.set(row.qid, [...(ranked.get(row.qid) ?? []), row.docid]);
+      const answers = new Map<string, string[]>();
+      const predictions = [];
+      for await (const q of readQueries(dev)) {
+        answers.set(q.id, q.answers);
+        predictions.push({ id: q.id, lang: q.lang, ctxs: ranked.get(q.id)!.map((d) => texts.get(d)!) });
+      }
+      const official = evaluateXorSubmission(answers, predictions, [2, 5], {
+        tokenize: createWordTokenizer({ path: join(nltk, "punkt_tab") }),
+      });
+      expect(ours.perQuery.map((q: { id: string; values: object }) => [q.id, q.values])).toEqual(
+        official.perQuery.map((q) => [q.id, q.hits]),
+      );
+      for (const lang of official.languages) {
+        expect(ours.scores["R@2kt"][lang] * 100).toBeCloseTo(official.scores["R@2kt"]![lang]!, 12);
+      }
+      expect(ours.counts).toEqual(official.counts);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
