@@ -20,7 +20,8 @@ export interface ParsedFlags {
   readonly paths: Readonly<Record<string, string[]>>;
   readonly settings: Record<string, unknown>;
   readonly shard: ShardSpec;
-  readonly threads: number;
+  /** Undefined when not given (commands then use 0, all cores; `run` keeps the config's). */
+  readonly threads: number | undefined;
   readonly quiet: boolean;
   readonly force: boolean;
   readonly help: boolean;
@@ -61,8 +62,8 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   }
   const settings = help ? defaultsOf(spec.fields) : parseSettings(command, values, spec.fields);
   const threadsRaw = values["threads"];
-  const threads = threadsRaw === undefined ? 0 : Number(threadsRaw);
-  if (!Number.isInteger(threads) || threads < 0) {
+  const threads = threadsRaw === undefined ? undefined : Number(threadsRaw);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) {
     throw new UserError(
       `${command}: --threads: expected an integer ≥ 0 (0: all cores), got ${JSON.stringify(threadsRaw)}`,
     );
@@ -121,7 +122,12 @@ export function helpText(command: string, summary: string, usage: string, spec: 
     rows.push([`--${flagName(key)}${f.boolean ? "" : " VALUE"}`, `${f.help}; ${f.expected}${shown}`]);
   }
   if (spec.shard) rows.push(["--shard i/N", "process shard i of N (0-based, contiguous in corpus order)"]);
-  rows.push(["--threads N", "threads for ONNX Runtime and the index (default: 0, all cores)"]);
+  rows.push([
+    "--threads N",
+    command === "run"
+      ? "overrides the config's threads"
+      : "threads for ONNX Runtime and the index (default: 0, all cores)",
+  ]);
   rows.push(["--force", "run even when the output's manifest says it is up to date"]);
   rows.push(["--quiet, -q", "no progress or log lines"]);
   rows.push(["--help, -h", "this text"]);

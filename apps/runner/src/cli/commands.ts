@@ -30,7 +30,7 @@ const ENCODER: Record<string, PathFlag> = {
 };
 
 async function envOf(flags: ParsedFlags, ctx: CommandContext): Promise<StageEnv> {
-  return { hasher: await Hasher.open(), log: ctx.log, force: flags.force, threads: flags.threads };
+  return { hasher: await Hasher.open(), log: ctx.log, force: flags.force, threads: flags.threads ?? 0 };
 }
 
 const one = (flags: ParsedFlags, name: string): string => flags.paths[name]![0]!;
@@ -312,7 +312,8 @@ export const COMMANDS: Record<string, Command> = {
       const [file, ...rest] = flags.positionals;
       if (!file || rest.length > 0)
         throw new UserError("run: expected exactly one CONFIG file (see xqg run --help)");
-      const config = await loadConfig(file);
+      const loaded = await loadConfig(file);
+      const config = flags.threads === undefined ? loaded : { ...loaded, threads: flags.threads };
       const status = await (await import("../pipeline.js")).runPipeline(config, {
         log: ctx.log,
         force: flags.force,
