@@ -5,4 +5,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/install.sh"
 cd "$here/../.."
 "$here/pnpm.sh" exec biome ci .
-"$here/pnpm.sh" exec turbo run build typecheck test --output-logs=errors-only
+"$here/pnpm.sh" exec turbo run build typecheck test --output-logs=errors-only --concurrency=2
