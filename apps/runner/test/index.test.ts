@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readPassages, readQueries, readRun } from "@xqg/corpus";
@@ -132,6 +132,101 @@ describe.skipIf(nltkMissing)("xqg evaluate with NLTK's word_tokenize", () => {
         expect(ours.scores["R@2kt"][lang] * 100).toBeCloseTo(official.scores["R@2kt"]![lang]!, 12);
       }
       expect(ours.counts).toEqual(official.counts);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("xqg evaluate with qrels", () => {
+  it("computes qrels measures next to R@kt, per language, with the values a hand count gives", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "xqg-qrels-"));
+    try {
+      const at = (p: string) => join(dir, p);
+      const corpus = join(QUICKSTART, "corpus.jsonl");
+      const dev = join(QUICKSTART, "dev.jsonl");
+      // relevant = the passages whose text contains an answer
+      const passages = [];
+      for await (const p of readPassages(corpus)) passages.push(p);
+      const qrels: string[] = [];
+      for await (const q of readQueries(dev)) {
+        for (const p of passages)
+          if (q.answers.some((a) => a !== "yes" && p.text.includes(a))) qrels.push(`${q.id} 0 ${p.docid} 1`);
+      }
+      await writeFile(at("qrels.txt"), `${qrels.join("\n")}\n`);
+      const common = ["--encoder", TINY_BERT, "--passage-max-length", "64", "--quiet"];
+      await xqg("encode", "--corpus", corpus, "--out", at("p.npy"), ...common);
+      await xqg("encode", "--queries", dev, "--out", at("q.npy"), ...common);
+      await xqg(
+        "search",
+        "--embeddings",
+        at("p.npy"),
+        "--queries",
+        at("q.npy"),
+        "--out",
+        at("run.trec"),
+        "--quiet",
+      );
+      const result = await xqg(
+        "evaluate",
+        "--run",
+        at("run.trec"),
+        "--queries",
+        dev,
+        "--corpus",
+        corpus,
+        "--qrels",
+        at("qrels.txt"),
+        "--metrics",
+        "R@2kt,MRR@10",
+        "--tokenizer",
+        "treebank",
+        "--out",
+        at("eval.json"),
+        "--quiet",
+      );
+      expect(result.stderr).toBe("");
+      const evaluation = JSON.parse(await readFile(at("eval.json"), "utf8"));
+      expect(evaluation.measures).toEqual(["R@2kt", "MRR@10"]);
+      // MRR@10 by hand: 1 / rank of the first relevant passage in the top 10
+      const relevant = new Set(
+        qrels.map((l) =>
+          l
+            .split(" ")
+            .filter((_, i) => i !== 1)
+            .slice(0, 2)
+            .join(" "),
+        ),
+      );
+      const rr = new Map<string, number>();
+      for await (const row of readRun(at("run.trec"))) {
+        if (row.rank <= 10 && !rr.has(row.qid) && relevant.has(`${row.qid} ${row.docid}`))
+          rr.set(row.qid, 1 / row.rank);
+      }
+      for (const q of evaluation.perQuery) {
+        if ("MRR@10" in q.values) expect(q.values["MRR@10"], q.id).toBe(rr.get(q.id) ?? 0);
+      }
+      const ja = evaluation.perQuery.filter(
+        (q: { lang: string; values: object }) => q.lang === "ja" && "MRR@10" in q.values,
+      );
+      const mean =
+        ja.reduce((s: number, q: { values: Record<string, number> }) => s + q.values["MRR@10"]!, 0) /
+        ja.length;
+      expect(evaluation.scores["MRR@10"].ja).toBeCloseTo(mean, 12);
+      const missing = await xqg(
+        "evaluate",
+        "--run",
+        at("run.trec"),
+        "--queries",
+        dev,
+        "--corpus",
+        corpus,
+        "--metrics",
+        "nDCG@10",
+        "--out",
+        at("x.json"),
+      );
+      expect(missing.stderr).toBe('xqg: evaluate: nDCG@10 needs qrels (--qrels, or "qrels" in the config)\n');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
