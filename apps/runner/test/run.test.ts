@@ -118,6 +118,21 @@ describe("xqg run on the quickstart", () => {
   });
 });
 
+describe("generated queries made elsewhere", () => {
+  it("`generated:` skips generation and gives the same report from the same queries", async () => {
+    const other = await mkdtemp(join(tmpdir(), "xqg-generated-"));
+    try {
+      const config = await writeTestConfig(other, `generated: ${join(dir, "out/generated/queries.jsonl")}\n`);
+      const result = await xqg("run", config);
+      expect(result.code).toBe(0);
+      expect(result.stderr).not.toMatch(/^xqg: generate/m);
+      expect(result.stdout).toBe(reference.get("report/report.md")!.toString());
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("resuming", () => {
   it("a run killed with SIGKILL mid-stage, then run again, gives byte-identical outputs", async () => {
     const other = await mkdtemp(join(tmpdir(), "xqg-kill-"));
