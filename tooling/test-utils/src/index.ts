@@ -1,2 +1,3 @@
+export { type ReadmeExampleOptions, runReadmeExample } from "./readme.js";
 export { sharedDataDir, sharedSkipReason } from "./shared.js";
 export { withTempDir } from "./temp.js";
