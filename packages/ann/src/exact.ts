@@ -41,15 +41,44 @@ export function exactSearch(
   const kk = Math.min(k, n);
   if (nq === 0) return [];
   if (kk === 0) return Array.from({ length: nq }, () => ({ ids: [], scores: new Float32Array(0) }));
+  return topRows(matrix, queries, dimensions, kk, metric, threads).map((top) => ({
+    ids: top.map((r) => ids[r.row]!),
+    scores: Float32Array.from(top, (r) => r.score),
+  }));
+}
+
+/** A row of the matrix and its exact score (float64 arithmetic rounded to float32). */
+export interface RankedRow {
+  row: number;
+  score: number;
+}
+
+/** Best first; equal scores in row order. The one order every exact search ranks and merges by. */
+export const byRank = (a: RankedRow, b: RankedRow): number => b.score - a.score || a.row - b.row;
+
+/**
+ * The `k` best rows of `matrix` for each query row, in rank order (`k` ≤ rows, inputs already checked).
+ * Rows are positions in `matrix`; scores depend only on the row and the query, never on what else is in
+ * `matrix`, so results over separate parts of a matrix merge exactly.
+ */
+export function topRows(
+  matrix: Float32Array,
+  queries: Float32Array,
+  dimensions: number,
+  k: number,
+  metric: Metric,
+  threads: number,
+): RankedRow[][] {
+  const n = matrix.length / dimensions;
   const score = SCORERS[metric];
-  const candidates = Math.min(n, kk + MARGIN);
+  const candidates = Math.min(n, k + MARGIN);
   const rowsPerQuery = candidateRows(matrix, queries, dimensions, candidates, metric, threads);
   return rowsPerQuery.map((rows, q) => {
     const query = queries.subarray(q * dimensions, (q + 1) * dimensions);
     let ranked = rank(rows, matrix, query, dimensions, score);
     let fetched = candidates;
     // Every fetched candidate ties with the k-th: rows beyond the fetched ones may tie too, so fetch more.
-    while (fetched < n && ranked[ranked.length - 1]!.score >= ranked[kk - 1]!.score) {
+    while (fetched < n && ranked[ranked.length - 1]!.score >= ranked[k - 1]!.score) {
       fetched = Math.min(n, fetched * 2);
       ranked = rank(
         candidateRows(matrix, query, dimensions, fetched, metric, threads)[0]!,
@@ -59,8 +88,7 @@ export function exactSearch(
         score,
       );
     }
-    const top = ranked.slice(0, kk);
-    return { ids: top.map((r) => ids[r.row]!), scores: Float32Array.from(top, (r) => r.score) };
+    return ranked.slice(0, k);
   });
 }
 
@@ -89,15 +117,21 @@ function candidateRows(
 }
 
 /** usearch 2.26's native exactSearch reads the view's whole ArrayBuffer, ignoring its offset and length. */
-const wholeBuffer = (a: Float32Array): Float32Array =>
+export const wholeBuffer = (a: Float32Array): Float32Array =>
   a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
 
 type Scorer = (matrix: Float32Array, offset: number, query: Float32Array, dimensions: number) => number;
 
-function rank(rows: number[], matrix: Float32Array, query: Float32Array, dimensions: number, score: Scorer) {
+function rank(
+  rows: number[],
+  matrix: Float32Array,
+  query: Float32Array,
+  dimensions: number,
+  score: Scorer,
+): RankedRow[] {
   return rows
     .map((row) => ({ row, score: Math.fround(score(matrix, row * dimensions, query, dimensions)) }))
-    .sort((a, b) => b.score - a.score || a.row - b.row);
+    .sort(byRank);
 }
 
 const SCORERS: Record<Metric, Scorer> = {

@@ -1,6 +1,12 @@
 export { DTYPES, type Dtype } from "./dtype.js";
 export { type ExactSearchOptions, exactSearch, FlatIndex } from "./exact.js";
 export {
+  type ExactSearchBlocksOptions,
+  exactSearchBlocks,
+  type RowBlock,
+  type RowIds,
+} from "./exact-blocks.js";
+export {
   INDEX_DEFAULTS,
   Index,
   type IndexOptions,

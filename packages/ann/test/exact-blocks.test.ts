@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { exactSearch, exactSearchBlocks, METRICS, type Metric, type RowBlock } from "../src/index.js";
+import { docids, mulberry32, randomMatrix } from "./random.js";
+
+/** `blockRows` rows at a time, as views into `matrix` (like a reader that slices one buffer). */
+function* viewBlocks(matrix: Float32Array, dim: number, blockRows: number): Generator<RowBlock> {
+  for (let start = 0; start * dim < matrix.length; start += blockRows)
+    yield { start, rows: matrix.subarray(start * dim, Math.min(matrix.length, (start + blockRows) * dim)) };
+}
+
+/** The same blocks as fresh arrays, handed out asynchronously (like @xqg/corpus `NpyReader.blocks`). */
+async function* copiedBlocks(matrix: Float32Array, dim: number, blockRows: number) {
+  for (const block of viewBlocks(matrix, dim, blockRows)) {
+    await Promise.resolve();
+    yield { start: block.start, rows: block.rows.slice() };
+  }
+}
+
+/** Values from {-1, 0, 1}: many rows share a score with a query, so ties cross block boundaries. */
+function coarseMatrix(rows: number, dim: number, seed: number): Float32Array {
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: rows * dim }, () => Math.floor(next() * 3) - 1);
+}
+
+const METRIC_NAMES = Object.keys(METRICS) as Metric[];
+
+describe("exactSearchBlocks", () => {
+  const dim = 16;
+  const n = 1000;
+  const k = 50;
+  const ids = docids(n);
+  // 1000 rows: one block, blocks smaller than k, uneven blocks with a short last one (999 → 1 row).
+  const blockSizes = [1, 7, 33, 49, 50, 128, 999, 1000, 4096];
+
+  for (const [name, matrix, queries] of [
+    ["random", randomMatrix(n, dim, 11), randomMatrix(9, dim, 12)],
+    ["tie-heavy", coarseMatrix(n, dim, 13), coarseMatrix(9, dim, 14)],
+  ] as const) {
+    for (const metric of METRIC_NAMES) {
+      it(`matches exactSearch on ${name} data with ${metric}, for every block size`, async () => {
+        const expected = exactSearch(matrix, ids, queries, k, { dimensions: dim, metric });
+        for (const size of blockSizes) {
+          const views = await exactSearchBlocks(viewBlocks(matrix, dim, size), ids, queries, k, {
+            dimensions: dim,
+            metric,
+            threads: 2,
+          });
+          expect(views, `block size ${size}`).toEqual(expected);
+          const copies = await exactSearchBlocks(
+            copiedBlocks(matrix, dim, size),
+            (row) => `d${row}`,
+            queries,
+            k,
+            { dimensions: dim, metric },
+          );
+          expect(copies, `block size ${size}, async copies`).toEqual(expected);
+        }
+      });
+    }
+  }
+
+  it("breaks ties across blocks by row number, with exact scores", async () => {
+    const rows = new Float32Array(60 * 3);
+    for (let i = 0; i < 60; i++) rows.set(i === 41 ? [2, 0, 0] : [1, 0, 0], i * 3);
+    const [r] = await exactSearchBlocks(viewBlocks(rows, 3, 4), docids(60), new Float32Array([1, 0, 0]), 5, {
+      dimensions: 3,
+    });
+    expect(r!.ids).toEqual(["d41", "d0", "d1", "d2", "d3"]);
+    expect(Array.from(r!.scores)).toEqual([2, 1, 1, 1, 1]);
+  });
+
+  it("returns every row when k exceeds the rows, and skips rows between blocks given ids by function", async () => {
+    const matrix = new Float32Array([1, 0, 0, 3, 2, 2, -1, 0]);
+    const query = new Float32Array([1, 1]);
+    const all = await exactSearchBlocks(viewBlocks(matrix, 2, 3), ["a", "b", "c", "d"], query, 10, {
+      dimensions: 2,
+    });
+    expect(all).toEqual([{ ids: ["c", "b", "a", "d"], scores: new Float32Array([4, 3, 1, -1]) }]);
+    // A shard: rows 100-101 and 205 of a larger matrix.
+    const shard = [
+      { start: 100, rows: matrix.slice(0, 4) },
+      { start: 205, rows: matrix.slice(4, 6) },
+    ];
+    const seen: Array<{ start: number; count: number }> = [];
+    const [r] = await exactSearchBlocks(shard, (row) => `p${row}`, query, 2, {
+      dimensions: 2,
+      onBlock: (block) => seen.push(block),
+    });
+    expect(r).toEqual({ ids: ["p205", "p101"], scores: new Float32Array([4, 3]) });
+    expect(seen).toEqual([
+      { start: 100, count: 2 },
+      { start: 205, count: 1 },
+    ]);
+  });
+
+  it("handles no queries, no blocks and empty blocks", async () => {
+    const q = new Float32Array([1, 1]);
+    expect(await exactSearchBlocks([], [], new Float32Array(0), 3, { dimensions: 2 })).toEqual([]);
+    expect(await exactSearchBlocks([], [], q, 3, { dimensions: 2 })).toEqual([
+      { ids: [], scores: new Float32Array(0) },
+    ]);
+    const blocks = [
+      { start: 0, rows: new Float32Array(0) },
+      { start: 0, rows: new Float32Array([1, 2]) },
+    ];
+    expect(await exactSearchBlocks(blocks, ["a"], q, 3, { dimensions: 2 })).toEqual([
+      { ids: ["a"], scores: new Float32Array([3]) },
+    ]);
+  });
+
+  it("reports blocks out of order, past the ids or short of them, and bad block rows", async () => {
+    const q = new Float32Array([1, 1]);
+    const row = (start: number) => ({ start, rows: new Float32Array([1, 2]) });
+    const search = (blocks: RowBlock[], ids: string[] | ((r: number) => string) = ["a", "b"]) =>
+      exactSearchBlocks(blocks, ids, q, 1, { dimensions: 2 });
+    await expect(search([row(1), row(0)])).rejects.toThrow(
+      "exactSearchBlocks: the block at row 0 overlaps or precedes rows up to 2",
+    );
+    await expect(search([row(0), row(2)])).rejects.toThrow(
+      "exactSearchBlocks: the block at row 2 has 1 rows, past the 2 ids given",
+    );
+    await expect(search([row(0)])).rejects.toThrow(
+      "exactSearchBlocks: the blocks held 1 rows but 2 ids were given",
+    );
+    await expect(search([{ start: -1, rows: new Float32Array(2) }], () => "x")).rejects.toThrow(
+      "exactSearchBlocks: block start must be a non-negative integer, got -1",
+    );
+    await expect(search([{ start: 0, rows: new Float32Array(3) }])).rejects.toThrow(
+      "dimension mismatch: the block at row 0 has 3 floats, not a multiple of the index's 2 dimensions",
+    );
+    await expect(exactSearchBlocks([row(0)], ["a"], q, 0, { dimensions: 2 })).rejects.toThrow(
+      "k must be a positive integer, got 0",
+    );
+  });
+});
