@@ -1,5 +1,5 @@
-import { exactSearch, Index } from "@xqg/ann";
-import { idsPath, openNpy, type RunRow, readIds, readNpy, writeRun } from "@xqg/corpus";
+import { exactSearchBlocks, Index, type SearchResult } from "@xqg/ann";
+import { idsPath, type NpyReader, openNpy, type RunRow, readIds, writeRun } from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { IndexSettings, SearchSettings } from "../settings/stages.js";
@@ -37,52 +37,90 @@ export async function searchStage(
     async (staged) => {
       const queryIds = await readIds(idsPath(io.queries));
       const queries = await openNpy(io.queries);
-      const progress = env.log.progress("search", queries.rows, "queries");
-      const rows: RunRow[] = [];
-      const search = await openSearcher(target);
+      let hits: SearchResult[];
       try {
-        if (queries.dim !== search.dim) {
-          throw new UserError(
-            `${io.queries}: query dimension ${queries.dim} differs from the passages' ${search.dim}`,
-          );
-        }
-        for await (const block of queries.blocks(settings.batchSize)) {
-          const hits = search.run(block.rows, settings.depth, env.threads);
-          hits.forEach((hit, i) => {
-            const qid = queryIds[block.start + i]!;
-            hit.ids.forEach((docid, r) => {
-              rows.push({ qid, docid, rank: r + 1, score: hit.scores[r]! });
-            });
-          });
-          progress.tick(hits.length);
-        }
+        hits =
+          target.kind === "exact"
+            ? await searchExact(env, target, queries, settings.depth)
+            : await searchIndex(env, target, queries, settings);
       } finally {
-        progress.done();
         await queries.close();
       }
+      const rows: RunRow[] = hits.flatMap((hit, q) =>
+        hit.ids.map((docid, r) => ({ qid: queryIds[q]!, docid, rank: r + 1, score: hit.scores[r]! })),
+      );
       await writeRun(staged(io.out), rows, { format: "trec", tag: io.tag });
     },
   );
 }
 
-interface Searcher {
-  dim: number;
-  run(queries: Float32Array, k: number, threads: number): Array<{ ids: string[]; scores: Float32Array }>;
+/**
+ * Passage rows per block of the streamed exact search: 64Ki rows of 768 float32 are 192 MiB, whatever the
+ * corpus size (the whole matrix is never loaded).
+ */
+const EXACT_BLOCK_ROWS = 65_536;
+
+/** One pass over the passage matrix for all queries, keeping a running top-k per query. */
+async function searchExact(
+  env: StageEnv,
+  target: Extract<SearchTarget, { kind: "exact" }>,
+  queries: NpyReader,
+  depth: number,
+): Promise<SearchResult[]> {
+  const passages = await openNpy(target.embeddings);
+  try {
+    const ids = await readIds(idsPath(target.embeddings));
+    if (ids.length !== passages.rows) {
+      throw new UserError(`${idsPath(target.embeddings)}: ${ids.length} ids for ${passages.rows} rows`);
+    }
+    checkDimension(queries, passages.dim);
+    const progress = env.log.progress("search", passages.rows, "passages");
+    try {
+      return await exactSearchBlocks(
+        passages.blocks(EXACT_BLOCK_ROWS),
+        ids,
+        await queries.read(0, queries.rows),
+        depth,
+        {
+          metric: target.metric,
+          dimensions: passages.dim,
+          threads: env.threads,
+          onBlock: (block) => progress.tick(block.count),
+        },
+      );
+    } finally {
+      progress.done();
+    }
+  } finally {
+    await passages.close();
+  }
 }
 
-async function openSearcher(target: SearchTarget): Promise<Searcher> {
-  if (target.kind === "index") {
-    const index = await Index.view(target.index);
-    return { dim: index.dimensions, run: (q, k, threads) => index.searchBatch(q, k, { threads }) };
+/** The queries `settings.batchSize` at a time through the index's batched search. */
+async function searchIndex(
+  env: StageEnv,
+  target: Extract<SearchTarget, { kind: "index" }>,
+  queries: NpyReader,
+  settings: SearchSettings,
+): Promise<SearchResult[]> {
+  const index = await Index.view(target.index);
+  checkDimension(queries, index.dimensions);
+  const progress = env.log.progress("search", queries.rows, "queries");
+  const hits: SearchResult[] = [];
+  try {
+    for await (const block of queries.blocks(settings.batchSize)) {
+      const found = index.searchBatch(block.rows, settings.depth, { threads: env.threads });
+      hits.push(...found);
+      progress.tick(found.length);
+    }
+  } finally {
+    progress.done();
   }
-  const matrix = await readNpy(target.embeddings);
-  const ids = await readIds(idsPath(target.embeddings));
-  if (ids.length !== matrix.rows) {
-    throw new UserError(`${idsPath(target.embeddings)}: ${ids.length} ids for ${matrix.rows} rows`);
+  return hits;
+}
+
+function checkDimension(queries: NpyReader, dim: number): void {
+  if (queries.dim !== dim) {
+    throw new UserError(`${queries.path}: query dimension ${queries.dim} differs from the passages' ${dim}`);
   }
-  return {
-    dim: matrix.dim,
-    run: (q, k, threads) =>
-      exactSearch(matrix.data, ids, q, k, { metric: target.metric, dimensions: matrix.dim, threads }),
-  };
 }
