@@ -1,17 +1,11 @@
 export { formatOfficial, runEvalXor } from "./cli/eval-xor.js";
+export { type CompareOptions, compare } from "./compare.js";
 export {
-  CORRECTIONS,
-  type CompareOptions,
-  type Correction,
-  compare,
-  type MarkdownOptions,
-  Report,
-  type ReportCell,
-  type ReportData,
-  type ReportRow,
-  SIGNIFICANCE_TESTS,
-  type SignificanceTest,
-} from "./compare.js";
+  type CompareScoresOptions,
+  compareScores,
+  type SignificanceOptions,
+  type SystemScores,
+} from "./compare-scores.js";
 export {
   createEvaluator,
   type Evaluator,
@@ -33,8 +27,15 @@ export {
   parseMeasure,
   toMeasure,
 } from "./measures/measure.js";
+export { type MarkdownOptions, Report, type ReportCell, type ReportData, type ReportRow } from "./report.js";
 export { exactMean } from "./stats/exact-mean.js";
 export { logGamma, regularizedIncompleteBeta, studentTTwoSided } from "./stats/incomplete-beta.js";
+export {
+  CORRECTIONS,
+  type Correction,
+  SIGNIFICANCE_TESTS,
+  type SignificanceTest,
+} from "./stats/significance.js";
 export {
   holm,
   mulberry32,

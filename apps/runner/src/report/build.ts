@@ -1,4 +1,4 @@
-import { holm, pairedTTest, permutationTest } from "@xqg/metrics";
+import { compareScores, type ReportCell, type SystemScores } from "@xqg/metrics";
 import type { ReportSettings } from "../settings/stages.js";
 import type { Evaluation } from "../stages/evaluate.js";
 
@@ -36,104 +36,78 @@ export interface ScoredSystem {
 
 /**
  * Scores of every system side by side, with p-values of a paired test against the baseline per language
- * (over that language's queries) and for the average (over all counted queries, paired by query id).
+ * (over that language's queries) and for the average (over all counted queries, paired by query id): the α
+ * rows and the ablation rows are each one `compareScores` of @xqg/metrics, so Holm corrects within each table.
  */
 export function buildReport(systems: readonly ScoredSystem[], settings: ReportSettings): ReportData {
   const baseline = systems.find((s) => s.alpha === 0 && s.queriesPerLanguage === undefined);
   if (!baseline) throw new Error("bug: the report needs the baseline (α = 0)");
   const { measures, languages, counts } = baseline.evaluation;
-  const compare = (system: ScoredSystem): ReportRow["pValues"] => {
-    if (system === baseline) return null;
-    const out: Record<string, Record<string, number>> = {};
-    for (const measure of measures) {
-      const row: Record<string, number> = {};
-      for (const lang of [...languages, "avg"]) {
-        const [a, b] = paired(
-          baseline.evaluation,
-          system.evaluation,
-          measure,
-          lang === "avg" ? undefined : lang,
-        );
-        row[lang] = pValue(a, b, settings);
-      }
-      out[measure] = row;
-    }
-    return out;
-  };
-  const toRow = (system: ScoredSystem, pValues: ReportRow["pValues"]): ReportRow => ({
-    system:
-      system === baseline
-        ? "baseline"
-        : system.queriesPerLanguage
-          ? `xQG (${system.queriesPerLanguage} per language)`
-          : "xQG",
-    alpha: system.alpha,
-    queriesPerLanguage: system.queriesPerLanguage ?? null,
-    scores: system.evaluation.scores,
-    pValues,
-  });
   const main = systems.filter((s) => s.queriesPerLanguage === undefined).sort((a, b) => a.alpha - b.alpha);
   const ablation = systems
     .filter((s) => s.queriesPerLanguage !== undefined)
     .sort((a, b) => a.queriesPerLanguage! - b.queriesPerLanguage!);
-  const correct = (rows: ReportRow[]): ReportRow[] =>
-    settings.correction === "holm" ? holmAcrossRows(rows, measures, [...languages, "avg"]) : rows;
+  // names only inside the comparison: position keeps them unique
+  const key = (s: ScoredSystem): string => `${systems.indexOf(s)}: α = ${s.alpha}`;
+  const rowsOf = (compared: readonly ScoredSystem[]): ReportRow[] => {
+    const report = compareScores(
+      new Map([baseline, ...compared.filter((s) => s !== baseline)].map((s) => [key(s), scoresOf(s)])),
+      {
+        baseline: key(baseline),
+        languageOf: languageOf(systems),
+        languages,
+        test: settings.test,
+        maxP: settings.maxP,
+        correction: settings.correction,
+        seed: settings.seed,
+        rounds: settings.rounds,
+      },
+    ).toJSON();
+    const cell = (s: ScoredSystem, measure: string, group: string) =>
+      report.rows.find((r) => r.group === group)!.cells[key(s)]![measure]!;
+    const byColumn = (s: ScoredSystem, value: (c: ReportCell) => number) =>
+      Object.fromEntries(
+        measures.map((m) => [
+          m,
+          Object.fromEntries([...languages, "avg"].map((g) => [g, value(cell(s, m, g))])),
+        ]),
+      );
+    return compared.map((s) => ({
+      system:
+        s === baseline
+          ? "baseline"
+          : s.queriesPerLanguage
+            ? `xQG (${s.queriesPerLanguage} per language)`
+            : "xQG",
+      alpha: s.alpha,
+      queriesPerLanguage: s.queriesPerLanguage ?? null,
+      scores: byColumn(s, (c) => c.mean),
+      pValues: s === baseline ? null : byColumn(s, (c) => c.pAdjusted!),
+    }));
+  };
   return {
     measures,
     languages,
     counts,
     tokenizer: baseline.evaluation.tokenizer,
     test: { name: settings.test, maxP: settings.maxP, correction: settings.correction },
-    rows: correct(main.map((s) => toRow(s, compare(s)))),
-    ablation:
-      ablation.length === 0
-        ? null
-        : { alpha: ablation[0]!.alpha, rows: correct(ablation.map((s) => toRow(s, compare(s)))) },
+    rows: rowsOf(main),
+    ablation: ablation.length === 0 ? null : { alpha: ablation[0]!.alpha, rows: rowsOf(ablation) },
   };
 }
 
-function paired(
-  base: Evaluation,
-  other: Evaluation,
-  measure: string,
-  lang: string | undefined,
-): [number[], number[]] {
-  const theirs = new Map(other.perQuery.map((q) => [q.id, q.values[measure]!]));
-  const a: number[] = [];
-  const b: number[] = [];
-  for (const q of base.perQuery) {
-    if (lang !== undefined && q.lang !== lang) continue;
-    const value = theirs.get(q.id);
-    if (value === undefined || q.values[measure] === undefined) continue;
-    a.push(q.values[measure]!);
-    b.push(value);
-  }
-  return [a, b];
+function scoresOf(system: ScoredSystem): SystemScores {
+  const { measures, perQuery } = system.evaluation;
+  return new Map(
+    measures.map((m) => [
+      m,
+      new Map(perQuery.flatMap((q) => (q.values[m] === undefined ? [] : [[q.id, q.values[m]] as const]))),
+    ]),
+  );
 }
 
-function pValue(a: number[], b: number[], settings: ReportSettings): number {
-  if (settings.test === "permutation")
-    return permutationTest(a, b, { seed: settings.seed, rounds: settings.rounds }).pValue;
-  return pairedTTest(a, b).pValue;
-}
-
-/** Holm's step-down correction over the rows compared with the baseline, per measure and language. */
-function holmAcrossRows(
-  rows: ReportRow[],
-  measures: readonly string[],
-  columns: readonly string[],
-): ReportRow[] {
-  const compared = rows.filter((r) => r.pValues !== null);
-  const adjusted = compared.map(() => ({}) as Record<string, Record<string, number>>);
-  for (const measure of measures) {
-    for (const column of columns) {
-      const corrected = holm(compared.map((r) => r.pValues![measure]![column]!));
-      corrected.forEach((p, i) => {
-        adjusted[i]![measure] ??= {};
-        adjusted[i]![measure]![column] = p;
-      });
-    }
-  }
-  let k = 0;
-  return rows.map((r) => (r.pValues === null ? r : { ...r, pValues: adjusted[k++]! }));
+function languageOf(systems: readonly ScoredSystem[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of systems) for (const q of s.evaluation.perQuery) if (q.lang !== "") out.set(q.id, q.lang);
+  return out;
 }

@@ -11,7 +11,8 @@ function rowLabel(row: ReportRow): string {
 
 function cell(row: ReportRow, baseline: ReportRow, measure: string, column: string, maxP: number): string {
   const score = row.scores[measure]?.[column];
-  if (score === undefined) return "–";
+  // NaN: no counted query of this language for this measure
+  if (score === undefined || Number.isNaN(score)) return "–";
   const p = row.pValues?.[measure]?.[column];
   const significant = p !== undefined && p < maxP;
   // unmarked scores keep the marker's place so the decimals line up

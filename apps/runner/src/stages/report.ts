@@ -46,6 +46,13 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
   const baselines = loaded.filter((s) => s.alpha === 0 && s.queriesPerLanguage === undefined);
   if (baselines.length !== 1) throw new UserError("report: give exactly one baseline evaluation (α = 0)");
   const measures = baselines[0]!.evaluation.measures;
+  io.systems.forEach((s, i) => {
+    const theirs = loaded[i]!.evaluation.measures;
+    if (theirs.join("\n") !== measures.join("\n"))
+      throw new UserError(
+        `${s.evaluation}: scores ${theirs.join(", ")}, the baseline evaluation ${measures.join(", ")}; evaluate every system on the same metrics`,
+      );
+  });
   const ablation = loaded.some((s) => s.queriesPerLanguage !== undefined);
   const inputs: Record<string, string> = {};
   io.systems.forEach((s, i) => {
