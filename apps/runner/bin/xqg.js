@@ -1,3 +1,10 @@
 #!/usr/bin/env node
-// Committed so the bin exists before the first build (pnpm links it at install); the CLI itself is built to dist/.
-import "../dist/bin.js";
+// Committed so the bin exists before the first build (pnpm links bins at install); the CLI is built to dist/.
+import { existsSync } from "node:fs";
+
+const cli = new URL("../dist/bin.js", import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write("xqg: the runner is not built yet; run `pnpm build` at the repository root\n");
+  process.exit(1);
+}
+await import(cli.href);
