@@ -101,20 +101,36 @@ function candidateRows(
   threads: number,
 ): number[][] {
   const nq = queries.length / dimensions;
-  const result = usearchExactSearch(
-    wholeBuffer(matrix),
-    wholeBuffer(queries),
-    dimensions,
-    count,
-    METRICS[metric].usearch as never,
-    threads,
-  ) as Matches | BatchMatches;
-  if (nq === 1) return [Array.from(result.keys, Number)];
-  const batch = result as BatchMatches;
-  return Array.from({ length: nq }, (_, q) =>
-    Array.from(batch.keys.subarray(q * count, q * count + Number(batch.counts[q])), Number),
-  );
+  const n = matrix.length / dimensions;
+  const whole = wholeBuffer(matrix);
+  const chunk = Math.max(1, Math.floor(SCRATCH_BYTES / (SCRATCH_BYTES_PER_PAIR * n)));
+  const rows: number[][] = [];
+  for (let q0 = 0; q0 < nq; q0 += chunk) {
+    const q1 = Math.min(nq, q0 + chunk);
+    const result = usearchExactSearch(
+      whole,
+      wholeBuffer(queries.subarray(q0 * dimensions, q1 * dimensions)),
+      dimensions,
+      count,
+      METRICS[metric].usearch as never,
+      threads,
+    ) as Matches | BatchMatches;
+    if (q1 - q0 === 1) rows.push(Array.from(result.keys, Number));
+    else {
+      const batch = result as BatchMatches;
+      for (let q = 0; q < q1 - q0; q++)
+        rows.push(Array.from(batch.keys.subarray(q * count, q * count + Number(batch.counts[q])), Number));
+    }
+  }
+  return rows;
 }
+
+/**
+ * usearch 2.26's exactSearch holds a scratch of ≈16 bytes per (row, query) pair (1.6 GB for 100k rows × 1,000
+ * queries, measured), so queries go in chunks that keep it under SCRATCH_BYTES.
+ */
+const SCRATCH_BYTES_PER_PAIR = 16;
+const SCRATCH_BYTES = 256 * 2 ** 20;
 
 /** usearch 2.26's native exactSearch reads the view's whole ArrayBuffer, ignoring its offset and length. */
 export const wholeBuffer = (a: Float32Array): Float32Array =>

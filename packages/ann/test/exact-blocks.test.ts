@@ -59,6 +59,31 @@ describe("exactSearchBlocks", () => {
     }
   }
 
+  it("searches queries in chunks when rows × queries would overflow usearch's scratch, with the same results", async () => {
+    // 2^20 rows: usearch's ≈16 bytes per (row, query) pair allow 16 queries per call under the 256 MiB cap.
+    const rows = 1 << 20;
+    const matrix = randomMatrix(rows, 2, 21);
+    const queries = randomMatrix(40, 2, 22);
+    const expected = Array.from({ length: 40 }, (_, q) => {
+      const [x, y] = [queries[2 * q]!, queries[2 * q + 1]!];
+      const top: Array<{ row: number; score: number }> = [];
+      for (let r = 0; r < rows; r++) {
+        const score = Math.fround(matrix[2 * r]! * x + matrix[2 * r + 1]! * y);
+        if (top.length < 5 || score > top[4]!.score) {
+          top.push({ row: r, score });
+          top.sort((a, b) => b.score - a.score || a.row - b.row);
+          top.length = Math.min(top.length, 5);
+        }
+      }
+      return { ids: top.map((t) => `d${t.row}`), scores: Float32Array.from(top, (t) => t.score) };
+    });
+    const ids = (row: number) => `d${row}`;
+    expect(exactSearch(matrix, docids(rows), queries, 5, { dimensions: 2 })).toEqual(expected);
+    expect(
+      await exactSearchBlocks(viewBlocks(matrix, 2, 300_000), ids, queries, 5, { dimensions: 2 }),
+    ).toEqual(expected);
+  });
+
   it("breaks ties across blocks by row number, with exact scores", async () => {
     const rows = new Float32Array(60 * 3);
     for (let i = 0; i < 60; i++) rows.set(i === 41 ? [2, 0, 0] : [1, 0, 0], i * 3);
