@@ -1,11 +1,12 @@
-// One contender of bench/blocks.ts: blockRows 0 reads the whole matrix and runs exactSearch; otherwise the
-// matrix is read from disk `blockRows` rows at a time (fresh arrays, like @xqg/corpus NpyReader.blocks).
+// One step of bench/blocks.ts in its own process: "write" writes the data; "search" with blockRows 0 reads
+// the whole matrix and runs exactSearch, otherwise the matrix is read from disk `blockRows` rows at a time
+// (fresh arrays, like @xqg/corpus NpyReader.blocks) into exactSearchBlocks.
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { reportFromChild } from "@xqg/bench-utils";
 import { exactSearch, exactSearchBlocks, type RowBlock, type SearchResult } from "../src/index.js";
-import { readMatrix } from "./data.js";
+import { clusteredRows, readMatrix, writeMatrix } from "./data.js";
 
 export interface BlocksReport {
   seconds: number;
@@ -13,13 +14,12 @@ export interface BlocksReport {
   digest: string;
 }
 
-const [dir, nArg, dimArg, nqArg, kArg, blockArg] = process.argv.slice(2);
+const [mode, dir, nArg, dimArg, nqArg, kArg, blockArg] = process.argv.slice(2);
 const n = Number(nArg);
 const dim = Number(dimArg);
+const nq = Number(nqArg);
 const k = Number(kArg);
 const blockRows = Number(blockArg);
-const queries = readMatrix(join(dir!, "queries.f32"), Number(nqArg) * dim);
-const ids = Array.from({ length: n }, (_, i) => `d${i}`);
 
 async function* fileBlocks(path: string): AsyncIterable<RowBlock> {
   const file = await open(path, "r");
@@ -40,12 +40,24 @@ async function* fileBlocks(path: string): AsyncIterable<RowBlock> {
   }
 }
 
-const started = performance.now();
-const results: SearchResult[] =
-  blockRows === 0
-    ? exactSearch(readMatrix(join(dir!, "data.f32"), n * dim), ids, queries, k, { dimensions: dim })
-    : await exactSearchBlocks(fileBlocks(join(dir!, "data.f32")), ids, queries, k, { dimensions: dim });
-const seconds = (performance.now() - started) / 1000;
-const hash = createHash("sha256");
-for (const r of results) hash.update(`${r.ids.join(",")}|${Array.from(r.scores).join(",")}\n`);
-reportFromChild({ seconds, digest: hash.digest("hex") } satisfies BlocksReport);
+if (mode === "write") {
+  // The parent must not hold the matrix: a child's peak RSS starts from its parent's RSS (fork, then exec).
+  const clusters = Math.max(1, Math.round(n / 1000));
+  const data = (rows: number, seed: number) =>
+    clusteredRows(rows, dim, { clusters, spread: 1, seed, centreSeed: 42 });
+  writeMatrix(join(dir!, "data.f32"), data(n, 1));
+  writeMatrix(join(dir!, "queries.f32"), data(nq, 2));
+  reportFromChild({ clusters });
+} else {
+  const queries = readMatrix(join(dir!, "queries.f32"), nq * dim);
+  const ids = Array.from({ length: n }, (_, i) => `d${i}`);
+  const started = performance.now();
+  const results: SearchResult[] =
+    blockRows === 0
+      ? exactSearch(readMatrix(join(dir!, "data.f32"), n * dim), ids, queries, k, { dimensions: dim })
+      : await exactSearchBlocks(fileBlocks(join(dir!, "data.f32")), ids, queries, k, { dimensions: dim });
+  const seconds = (performance.now() - started) / 1000;
+  const hash = createHash("sha256");
+  for (const r of results) hash.update(`${r.ids.join(",")}|${Array.from(r.scores).join(",")}\n`);
+  reportFromChild({ seconds, digest: hash.digest("hex") } satisfies BlocksReport);
+}

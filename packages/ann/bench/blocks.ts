@@ -8,14 +8,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatTable, type Row, runIsolated } from "@xqg/bench-utils";
 import type { BlocksReport } from "./blocks-child.js";
-import { clusteredRows, writeMatrix } from "./data.js";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const n = env("ANN_N", 200_000);
 const dim = env("ANN_DIM", 768);
 const nq = env("ANN_QUERIES", 1000);
 const k = env("ANN_K", 100);
-const clusters = env("ANN_CLUSTERS", Math.max(1, Math.round(n / 1000)));
 const blockSizes = (process.env["ANN_BLOCK_ROWS"] ?? "16384,65536").split(",").map(Number);
 
 const dir = mkdtempSync(join(tmpdir(), "xqg-ann-blocks-"));
@@ -23,12 +21,8 @@ const child = join(dirname(fileURLToPath(import.meta.url)), "blocks-child.ts");
 const MIB = 1024 * 1024;
 
 try {
-  writeMatrix(join(dir, "data.f32"), clusteredRows(n, dim, { clusters, spread: 1, seed: 1, centreSeed: 42 }));
-  writeMatrix(
-    join(dir, "queries.f32"),
-    clusteredRows(nq, dim, { clusters, spread: 1, seed: 2, centreSeed: 42 }),
-  );
-  const args = (blockRows: number) => [dir, n, dim, nq, k, blockRows].map(String);
+  const { report } = await runIsolated<{ clusters: number }>(child, ["write", dir, n, dim, nq].map(String));
+  const args = (blockRows: number) => ["search", dir, n, dim, nq, k, blockRows].map(String);
   const inMemory = await runIsolated<BlocksReport>(child, args(0));
   const rows: Row[] = [
     {
@@ -54,7 +48,7 @@ try {
     });
   }
   console.log(
-    `n=${n} dim=${dim} (matrix ${((n * dim * 4) / MIB).toFixed(0)} MiB) queries=${nq} k=${k} clusters=${clusters}\n`,
+    `n=${n} dim=${dim} (matrix ${((n * dim * 4) / MIB).toFixed(0)} MiB) queries=${nq} k=${k} clusters=${report.clusters}\n`,
   );
   console.log(formatTable(rows));
 } finally {
