@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 export interface IsolatedResult<T> {
   /** What the child passed to `reportFromChild`. */
@@ -11,11 +12,25 @@ export interface IsolatedResult<T> {
 const MARKER = "__XQG_BENCH_REPORT__";
 
 /**
+ * This process's own peak RSS. On Linux `getrusage` keeps the high-water mark across exec, so a child
+ * spawned by a large parent would report the parent's memory; VmHWM belongs to the current address space.
+ */
+function peakRssKiB(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (hwm) return Number(hwm[1]);
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+/**
  * Sends a child's result back to `runIsolated`, with the child's own peak RSS. Call it once, last thing,
  * from a script started by `runIsolated`.
  */
 export function reportFromChild(report: unknown): void {
-  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const peakRssMiB = peakRssKiB() / 1024;
   process.stdout.write(`\n${MARKER}${JSON.stringify({ report, peakRssMiB })}\n`);
 }
 
