@@ -21,7 +21,7 @@ describe("xqg command line", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("Usage: xqg generate --corpus FILE --generator DIR --out FILE.jsonl [settings]");
     expect(stdout).toMatch(
-      /--per-language VALUE +queries generated per language per passage; a positive integer \(default: 5\)/,
+      /--per-language VALUE +queries generated per language per passage \(default: 5; 1 with greedy decoding\); a positive integer/,
     );
     expect(stdout).toMatch(
       /--strategy VALUE +decoding strategy \(greedy: one query per language\); one of "sample", "greedy", "beam" \(default: sample\)/,

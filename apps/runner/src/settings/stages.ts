@@ -17,7 +17,9 @@ const E = ENCODER_DEFAULTS;
 export const STAGE_FIELDS = {
   generate: {
     languages: field.choices(LANGS, [...LANGS], "target languages of the generated queries"),
-    perLanguage: field.int(G.perLanguage, "queries generated per language per passage", 1),
+    perLanguage: field.optionalInt(
+      `queries generated per language per passage (default: ${G.perLanguage}; 1 with greedy decoding)`,
+    ),
     strategy: field.choice(
       ["sample", "greedy", "beam"],
       G.strategy,

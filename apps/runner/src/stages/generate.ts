@@ -38,7 +38,7 @@ export async function generateStage(
       try {
         const records = generator.generate(passages, {
           languages: settings.languages,
-          perLanguage: settings.perLanguage,
+          ...(settings.perLanguage === undefined ? {} : { perLanguage: settings.perLanguage }),
           strategy: settings.strategy,
           seed: settings.seed,
           topK: settings.topK,
