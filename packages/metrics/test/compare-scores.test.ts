@@ -9,6 +9,7 @@ import {
   type Report,
   type SystemScores,
 } from "../src/index.js";
+import { languages, qrels, runs } from "./three-runs.js";
 
 const scoresOf = (values: Record<string, number>): SystemScores =>
   new Map([["R@1", new Map(Object.entries(values))]]);
@@ -120,17 +121,6 @@ const BEFORE = JSON.parse(
 ) as Record<string, { json: unknown; markdown: string }>;
 
 describe("compareScores gives compare's report from the runs' scores", () => {
-  // R@1 and nDCG@2 of three runs; q0–q5 ar, q6–q11 bn
-  const HITS = {
-    base: [1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0],
-    sysA: [1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0],
-    sysB: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-  };
-  const qids = HITS.base.map((_, i) => `q${i}`);
-  const qrels = new Map(qids.map((q) => [q, new Map([["rel", 1]])]));
-  const languages = new Map(qids.map((q, i) => [q, i < 6 ? "ar" : "bn"]));
-  const runOf = (hits: number[]) => new Map(qids.map((q, i) => [q, hits[i] ? ["rel", "x"] : ["x", "rel"]]));
-  const runs = { base: runOf(HITS.base), sysA: runOf(HITS.sysA), sysB: runOf(HITS.sysB) };
   const evaluator = createEvaluator({ qrels, languages }, ["R@1", "nDCG@2"]);
   const scores = Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, evaluator.scores(run)]));
   const roundTrip = (r: Report) => JSON.parse(JSON.stringify(r)) as unknown;

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compare, createEvaluator, pairedTTest, permutationTest } from "../src/index.js";
-
-// Per-query R@1 (1 = the relevant document at rank 1); queries q0–q5 are ar, q6–q11 bn.
-const HITS = {
-  base: [1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0],
-  sysA: [1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0],
-  sysB: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-};
-const qids = HITS.base.map((_, i) => `q${i}`);
-const qrels = new Map(qids.map((q) => [q, new Map([["rel", 1]])]));
-const languages = new Map(qids.map((q, i) => [q, i < 6 ? "ar" : "bn"]));
-const runOf = (hits: number[]) => new Map(qids.map((q, i) => [q, hits[i] ? ["rel", "x"] : ["x", "rel"]]));
-const runs = { base: runOf(HITS.base), sysA: runOf(HITS.sysA), sysB: runOf(HITS.sysB) };
+import { HITS, languages, qrels, runs } from "./three-runs.js";
 
 // Uncorrected p-values from SciPy 1.10.1 (Debian python3-scipy), `stats.ttest_rel(sys[s:e], base[s:e]).pvalue`:
 //   /usr/bin/python3 -c "from scipy import stats; print(repr(stats.ttest_rel([1,1,1,1,1,0],[1,0,0,0,0,0]).pvalue))"
