@@ -7,6 +7,23 @@ import { sharedDataDir, sharedSkipReason } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { QUICKSTART, TINY_BERT, xqg } from "./helpers.js";
 
+/** The stage commands from corpus and dev queries to `run.trec` (tiny BERT, exact search), by hand. */
+async function encodeAndSearch(corpus: string, dev: string, at: (path: string) => string): Promise<void> {
+  const common = ["--encoder", TINY_BERT, "--passage-max-length", "64", "--quiet"];
+  await xqg("encode", "--corpus", corpus, "--out", at("p.npy"), ...common);
+  await xqg("encode", "--queries", dev, "--out", at("q.npy"), ...common);
+  await xqg(
+    "search",
+    "--embeddings",
+    at("p.npy"),
+    "--queries",
+    at("q.npy"),
+    "--out",
+    at("run.trec"),
+    "--quiet",
+  );
+}
+
 const nltkMissing = sharedSkipReason("nltk");
 if (nltkMissing) console.warn(nltkMissing);
 
@@ -79,19 +96,7 @@ describe.skipIf(nltkMissing)("xqg evaluate with NLTK's word_tokenize", () => {
       const corpus = join(QUICKSTART, "corpus.jsonl");
       const dev = join(QUICKSTART, "dev.jsonl");
       const nltk = join(sharedDataDir()!, "nltk");
-      const common = ["--encoder", TINY_BERT, "--passage-max-length", "64", "--quiet"];
-      await xqg("encode", "--corpus", corpus, "--out", at("p.npy"), ...common);
-      await xqg("encode", "--queries", dev, "--out", at("q.npy"), ...common);
-      await xqg(
-        "search",
-        "--embeddings",
-        at("p.npy"),
-        "--queries",
-        at("q.npy"),
-        "--out",
-        at("run.trec"),
-        "--quiet",
-      );
+      await encodeAndSearch(corpus, dev, at);
       const evaluated = await xqg(
         "evaluate",
         "--run",
@@ -154,19 +159,7 @@ describe("xqg evaluate with qrels", () => {
           if (q.answers.some((a) => a !== "yes" && p.text.includes(a))) qrels.push(`${q.id} 0 ${p.docid} 1`);
       }
       await writeFile(at("qrels.txt"), `${qrels.join("\n")}\n`);
-      const common = ["--encoder", TINY_BERT, "--passage-max-length", "64", "--quiet"];
-      await xqg("encode", "--corpus", corpus, "--out", at("p.npy"), ...common);
-      await xqg("encode", "--queries", dev, "--out", at("q.npy"), ...common);
-      await xqg(
-        "search",
-        "--embeddings",
-        at("p.npy"),
-        "--queries",
-        at("q.npy"),
-        "--out",
-        at("run.trec"),
-        "--quiet",
-      );
+      await encodeAndSearch(corpus, dev, at);
       const result = await xqg(
         "evaluate",
         "--run",
