@@ -113,6 +113,12 @@ describe("writeNpy / readNpy", () => {
       const back = await readNpy(path);
       expect(back.rows).toBe(2);
       expect(Array.from(back.data)).toEqual([1, -2, 0.25, 100]);
+      const reader = await openNpy(path);
+      const into = new Float32Array(3).fill(7);
+      expect(Array.from(await reader.read(1, 0, into))).toEqual([]);
+      const row = await reader.read(1, 1, into);
+      expect([row.buffer === into.buffer, Array.from(into)]).toEqual([true, [0.25, 100, 7]]);
+      await reader.close();
     });
   });
 
@@ -228,6 +234,14 @@ describe("openNpy", () => {
         expect(Array.from(await reader.read(4, 2))).toEqual(Array.from(all.subarray(12, 18)));
         expect(await reader.read(10, 0)).toEqual(new Float32Array(0));
         await expect(reader.read(9, 2)).rejects.toThrow(RangeError);
+        const into = new Float32Array(3 * dim + 1).fill(-1);
+        for (const start of [4, 0]) {
+          const rows = await reader.read(start, 2, into);
+          expect([rows.buffer === into.buffer, rows.byteOffset, rows.length]).toEqual([true, 0, 2 * dim]);
+          expect(Array.from(rows)).toEqual(Array.from(all.subarray(start * dim, (start + 2) * dim)));
+        }
+        expect(Array.from(into.subarray(2 * dim))).toEqual([-1, -1, -1, -1]);
+        await expect(reader.read(0, 4, into)).rejects.toThrow(/at least 12 values/);
         const blocks = [];
         for await (const block of reader.blocks(4)) blocks.push([block.start, block.rows.length / dim]);
         expect(blocks).toEqual([

@@ -66,27 +66,32 @@ export async function sweepAlpha(
     for (const path of paths)
       writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype }));
     const needCounts = (options.reduce ?? "sum") === "mean";
-    const read = async (start: number) => {
+    // Double buffering: the next block is read and the previous one written while this one is computed.
+    // Every buffer is reused: blocks small enough to stay in cache between the read, the sum and the write
+    // are what make this fast, and fresh buffers would arrive cold.
+    const blockValues = Math.min(blockRows, rows) * dim;
+    const inputBuffers = [0, 1].map(() => ({
+      p: new Float32Array(blockValues),
+      s: new Float32Array(blockValues),
+    }));
+    const read = async (start: number, turn: number) => {
       const count = Math.min(blockRows, rows - start);
+      const into = inputBuffers[turn]!;
       const [pBlock, sBlock] = await Promise.all([
-        p.read(start, count),
-        inputs.sumBlock(start, count, needCounts),
+        p.read(start, count, into.p),
+        inputs.sumBlock(start, count, needCounts, into.s),
       ]);
       return { count, pBlock, ...sBlock };
     };
-    // Double buffering: the next block is read and the previous one written while this one is computed.
-    const buffers = alphas.map(
-      () => [new Float32Array(0), new Float32Array(0)] as [Float32Array, Float32Array],
-    );
+    const outBuffers = alphas.map(() => [0, 1].map(() => new Float32Array(blockValues)));
     const pending: Array<Promise<void> | undefined> = alphas.map(() => undefined);
-    let next = rows > 0 ? read(0) : undefined;
+    let next = rows > 0 ? read(0, 0) : undefined;
     for (let start = 0, turn = 0; next; start += blockRows, turn ^= 1) {
       const { count, pBlock, sum, counts } = await next;
-      next = start + blockRows < rows ? read(start + blockRows) : undefined;
+      next = start + blockRows < rows ? read(start + blockRows, turn ^ 1) : undefined;
       for (const [i, alpha] of alphas.entries()) {
         const settings = resolveAugment({ ...options, dim, alpha, counts }, count);
-        let out = buffers[i]![turn]!;
-        if (out.length !== pBlock.length) out = buffers[i]![turn] = new Float32Array(pBlock.length);
+        const out = outBuffers[i]![turn]!.subarray(0, pBlock.length);
         augmentInto(out, pBlock, sum, settings, 0);
         await pending[i];
         const appended = writers[i]!.append(out);
@@ -119,6 +124,7 @@ interface Inputs {
     start: number,
     count: number,
     withCounts: boolean,
+    into: Float32Array,
   ): Promise<{ sum: Float32Array; counts: Uint32Array | undefined }>;
   close(): Promise<void>;
 }
@@ -157,10 +163,10 @@ async function openInputs(options: StreamOptions): Promise<Inputs> {
       p,
       dim: p.dim,
       rows: p.rows,
-      async sumBlock(start, count, withCounts) {
+      async sumBlock(start, count, withCounts, into) {
         const countBlock = withCounts && counts ? await counts.read(start, count) : undefined;
         if (s) {
-          const sum = await s.read(start, count);
+          const sum = await s.read(start, count, into);
           return { sum, counts: countBlock ? column(countBlock, columns, 0, count) : undefined };
         }
         const sums: Partial<Record<Lang, Float32Array>> = {};

@@ -78,9 +78,11 @@ export function float32ToHalf(values: Float32Array): Uint16Array {
 }
 
 /** Converts binary16 bits to float32 values (new array). */
-export function halfToFloat32(halves: Uint16Array): Float32Array {
+export function halfToFloat32(
+  halves: Uint16Array,
+  out: Float32Array = new Float32Array(halves.length),
+): Float32Array {
   const t = table();
-  const out = new Float32Array(halves.length);
   for (let i = 0; i < halves.length; i++) out[i] = t[halves[i]!]!;
   return out;
 }
