@@ -1,6 +1,6 @@
 // Fusion benchmark: streamed augmentFiles / sweepAlpha vs loading whole matrices, at two corpus sizes.
 //   pnpm --filter @xqg/fusion bench          (FUSION_N=1000000 FUSION_DIM=768; second size FUSION_N/4)
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,7 @@ const n = Number(process.env["FUSION_N"] ?? 1_000_000);
 const dim = Number(process.env["FUSION_DIM"] ?? 768);
 const sizes = [Math.floor(n / 4), n];
 const blockRows = Number(process.env["FUSION_BLOCK_ROWS"] ?? 256);
-const contenders = (process.env["FUSION_CONTENDERS"] ?? "stream,sweep4,naive").split(",");
+const contenders = (process.env["FUSION_CONTENDERS"] ?? "stream,stream-cold,sweep4,naive").split(",");
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function writeRandom(path: string, rows: number, seed: number): Promise<void> {
@@ -30,6 +30,30 @@ async function writeRandom(path: string, rows: number, seed: number): Promise<vo
   await writer.close();
 }
 
+/**
+ * Brings both inputs into the page cache right before a contender starts. Needed because some machines (this
+ * project's VMs among them) page out file data left idle for a minute, which would turn later contenders'
+ * reads into disk reads.
+ */
+function warm(paths: string[]): void {
+  const buffer = Buffer.allocUnsafe(64 << 20);
+  for (const path of paths) {
+    const fd = openSync(path, "r");
+    while (readSync(fd, buffer, 0, buffer.length, null) > 0);
+    closeSync(fd);
+  }
+}
+
+/** Empties the page cache (root on Linux only); false where this machine does not allow it. */
+function dropCaches(): boolean {
+  try {
+    writeFileSync("/proc/sys/vm/drop_caches", "1");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const rows: Row[] = [];
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), "xqg-fusion-bench-"));
@@ -38,15 +62,23 @@ for (const size of sizes) {
     await writeRandom(join(dir, "s.npy"), size, 2);
     const inputGB = (2 * size * dim * 4) / 1e9;
     for (const kind of contenders) {
+      const inputs = [join(dir, "p.npy"), join(dir, "s.npy")];
+      if (kind.endsWith("-cold")) {
+        if (!dropCaches()) {
+          console.error(`${kind}: skipped, cannot write /proc/sys/vm/drop_caches here`);
+          continue;
+        }
+      } else warm(inputs);
       const { report, peakRssMiB } = await runIsolated<{ seconds: number; cpuSeconds: number }>(
         join(here, "contender.ts"),
-        [kind, dir, String(blockRows)],
+        [kind.replace(/-cold$/, ""), dir, String(blockRows)],
       );
       const outputs = kind === "sweep4" ? 4 : 1;
       rows.push({
         contender:
           {
             stream: `augmentFiles (blocks of ${blockRows} rows)`,
+            "stream-cold": `augmentFiles, inputs read from disk (page cache emptied)`,
             sweep4: "sweepAlpha, 4 alphas, one pass",
             naive: "naive: load P and S whole + augment + write",
           }[kind] ?? kind,

@@ -1,4 +1,5 @@
 import { checkAlpha, checkDim, rowsOf } from "./checks.js";
+import { type MixArena, mixInto } from "./kernel/mix.js";
 import { checkReduce, type Reduce } from "./reduce.js";
 
 export type Counts = Uint32Array | Float32Array | Int32Array | readonly number[];
@@ -60,7 +61,8 @@ export function resolveAugment(options: AugmentOptions, rows: number): ResolvedA
 
 /**
  * Writes the augmented rows of `p` into `out` (same length). `countOffset` is the row number of p[0] within
- * `counts`, so that a block of a larger file can use the whole file's counts.
+ * `counts`, so that a block of a larger file can use the whole file's counts. Arrays that lie in `arena` are
+ * handed to the SIMD kernel in place.
  */
 export function augmentInto(
   out: Float32Array,
@@ -68,12 +70,13 @@ export function augmentInto(
   sumQ: Float32Array,
   r: ResolvedAugment,
   countOffset: number,
+  arena?: MixArena,
 ): void {
   const { dim, keep, alpha } = r;
   const rows = p.length / dim;
   const f = Math.fround;
   if (r.reduce === "sum") {
-    for (let i = 0; i < p.length; i++) out[i] = f(f(keep * p[i]!) + f(alpha * sumQ[i]!));
+    mixInto(out, p, sumQ, keep, alpha, arena);
   } else {
     const counts = r.counts!;
     for (let row = 0; row < rows; row++) {

@@ -14,6 +14,7 @@ import {
 import { type AugmentOptions, augmentInto, resolveAugment } from "./augment.js";
 import { checkAlpha } from "./checks.js";
 import { type QuerySumManifest, querySumFiles } from "./files.js";
+import { MixArena } from "./kernel/mix.js";
 import { combineLanguages, type LanguageSelection, resolveSelection } from "./languages.js";
 
 export interface StreamOptions extends Omit<AugmentOptions, "dim" | "counts" | "alpha">, LanguageSelection {
@@ -67,13 +68,11 @@ export async function sweepAlpha(
       writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype }));
     const needCounts = (options.reduce ?? "sum") === "mean";
     // Double buffering: the next block is read and the previous one written while this one is computed.
-    // Every buffer is reused: blocks small enough to stay in cache between the read, the sum and the write
-    // are what make this fast, and fresh buffers would arrive cold.
+    // Every buffer is reused and lives in the SIMD kernel's memory: blocks read straight into it, summed in
+    // place and written from it, small enough to stay in cache from the read to the write.
     const blockValues = Math.min(blockRows, rows) * dim;
-    const inputBuffers = [0, 1].map(() => ({
-      p: new Float32Array(blockValues),
-      s: new Float32Array(blockValues),
-    }));
+    const { arena, buffers } = blockBuffers(4 + 2 * alphas.length, blockValues);
+    const inputBuffers = [0, 1].map((turn) => ({ p: buffers[2 * turn]!, s: buffers[2 * turn + 1]! }));
     const read = async (start: number, turn: number) => {
       const count = Math.min(blockRows, rows - start);
       const into = inputBuffers[turn]!;
@@ -83,7 +82,7 @@ export async function sweepAlpha(
       ]);
       return { count, pBlock, ...sBlock };
     };
-    const outBuffers = alphas.map(() => [0, 1].map(() => new Float32Array(blockValues)));
+    const outBuffers = alphas.map((_, i) => [buffers[4 + 2 * i]!, buffers[5 + 2 * i]!]);
     const pending: Array<Promise<void> | undefined> = alphas.map(() => undefined);
     let next = rows > 0 ? read(0, 0) : undefined;
     for (let start = 0, turn = 0; next; start += blockRows, turn ^= 1) {
@@ -92,7 +91,7 @@ export async function sweepAlpha(
       for (const [i, alpha] of alphas.entries()) {
         const settings = resolveAugment({ ...options, dim, alpha, counts }, count);
         const out = outBuffers[i]![turn]!.subarray(0, pBlock.length);
-        augmentInto(out, pBlock, sum, settings, 0);
+        augmentInto(out, pBlock, sum, settings, 0, arena);
         await pending[i];
         const appended = writers[i]!.append(out);
         appended.catch(() => {}); // awaited on the next turn; do not let it count as unhandled meanwhile
@@ -113,6 +112,17 @@ export async function sweepAlpha(
     throw error;
   } finally {
     await inputs.close();
+  }
+}
+
+/** `count` block buffers in one kernel arena, or plain arrays when they are too large for WebAssembly memory. */
+function blockBuffers(count: number, values: number): { arena?: MixArena; buffers: readonly Float32Array[] } {
+  try {
+    const arena = new MixArena(count, values);
+    return { arena, buffers: arena.buffers };
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { buffers: Array.from({ length: count }, () => new Float32Array(values)) };
   }
 }
 
