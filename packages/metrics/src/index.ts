@@ -72,4 +72,9 @@ export {
   readXorPredictions,
   type XorPrediction,
 } from "./xor/submission.js";
-export { TokenCache, type TokenizedPassage, tokenizePassage } from "./xor/token-cache.js";
+export {
+  TokenCache,
+  type TokenCacheOptions,
+  type TokenizedPassage,
+  tokenizePassage,
+} from "./xor/token-cache.js";

@@ -65,6 +65,23 @@ describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
     expect(cache.size).toBe(2);
   });
 
+  it("keeps at most maxEntries passages, dropping the least recently used", () => {
+    const seen: string[] = [];
+    const cache = new TokenCache(
+      (t) => {
+        seen.push(t);
+        return t.split(" ");
+      },
+      { maxEntries: 2 },
+    );
+    for (const key of ["a", "b", "a", "c", "a", "b"])
+      expect(cache.get(key, () => `${key} x`).joined).toBe(`${key} x`);
+    expect([seen, cache.size]).toEqual([["a x", "b x", "c x", "b x"], 2]);
+    expect(() => new TokenCache(tokenize, { maxEntries: 0 })).toThrow(
+      /maxEntries must be a positive integer/,
+    );
+  });
+
   it("rejects unknown languages when a language list is given, and passages without text", () => {
     expect(() =>
       evaluateXor(answers, ranking, (d) => texts.get(d), ks, { tokenize, languages: ["ar", "bn"] }),
