@@ -17,6 +17,9 @@ const expansionAdd = Number(efAddArg);
 const queries = readMatrix(join(dir!, "queries.f32"), nq * dim);
 const truth = readInts(join(dir!, "truth.i32"), nq * k);
 const seconds = (start: number) => (performance.now() - start) / 1000;
+// usearch's native memory is freed only when V8 collects the JS object, and V8 does not see that memory; without
+// this, peak RSS would count the built index and every loaded copy at once (run.ts passes --expose-gc).
+const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
 interface Point {
   ef: number;
@@ -49,6 +52,7 @@ async function runUsearch(): Promise<{ buildSeconds: number; buildCpuSeconds: nu
   for (const ef of efs) {
     // Loaded into memory, as hnswlib-node's index is; `Index.view` maps the file instead, and would time page
     // faults on the first queries (or, on machines that page out idle file data, on any of them).
+    collect();
     const index = await Index.load(path, { expansionSearch: ef });
     index.searchBatch(queries.subarray(0, 10 * dim), k); // warm the thread pool
     let start = performance.now();

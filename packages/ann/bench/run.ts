@@ -87,7 +87,7 @@ try {
       buildSeconds: number;
       buildCpuSeconds: number;
       points: Array<{ ef: number; qps: number; qps1: number; recall: number }>;
-    }>(join(here, "contender.ts"), args);
+    }>(join(here, "contender.ts"), args, ["--expose-gc"]);
     console.error(`${contender} done in ${seconds(start).toFixed(0)} s`);
     for (const p of report.points) {
       rows.push({
