@@ -19,7 +19,10 @@ const truth = readInts(join(dir!, "truth.i32"), nq * k);
 const seconds = (start: number) => (performance.now() - start) / 1000;
 // usearch's native memory is freed only when V8 collects the JS object, and V8 does not see that memory; without
 // this, peak RSS would count the built index and every loaded copy at once (run.ts passes --expose-gc).
-const collect = () => (globalThis as { gc?: () => void }).gc?.();
+const collected = async () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((resolve) => setImmediate(resolve)); // native finalizers run after the collection
+};
 
 interface Point {
   ef: number;
@@ -33,46 +36,45 @@ const cpuSeconds = (since: NodeJS.CpuUsage) => {
   return (used.user + used.system) / 1e6;
 };
 
+/** Builds and saves the index. Its own function, so that nothing of the build outlives it: a suspended async
+ * frame keeps its locals (the vectors, the built index) alive until it returns. */
+async function buildUsearch(path: string): Promise<{ buildSeconds: number; buildCpuSeconds: number }> {
+  const data = readMatrix(join(dir!, "data.f32"), n * dim);
+  const ids = Array.from({ length: n }, (_, i) => String(i));
+  const index = Index.create({ dimensions: dim, dtype: dtype as Dtype, connectivity, expansionAdd });
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  index.add(ids, data);
+  const built = { buildSeconds: seconds(start), buildCpuSeconds: cpuSeconds(cpu) };
+  await index.save(path);
+  return built;
+}
+
+/** QPS (all cores, then one thread) and recall at one ef, on the saved index loaded into memory. */
+async function searchUsearch(path: string, ef: number): Promise<Point> {
+  // Loaded into memory, as hnswlib-node's index is; `Index.view` maps the file instead, and would time page
+  // faults on the first queries (or, on machines that page out idle file data, on any of them).
+  const index = await Index.load(path, { expansionSearch: ef });
+  index.searchBatch(queries.subarray(0, 10 * dim), k); // warm the thread pool
+  let start = performance.now();
+  const found = index.searchBatch(queries, k);
+  const qps = nq / seconds(start);
+  start = performance.now();
+  index.searchBatch(queries, k, { threads: 1 });
+  const qps1 = nq / seconds(start);
+  const ids = found.map((r) => r.ids);
+  return { ef, qps, qps1, recall: recallAtK(ids, truth, k) };
+}
+
 async function runUsearch(): Promise<{ buildSeconds: number; buildCpuSeconds: number; points: Point[] }> {
   const path = join(dir!, `index-${dtype}.usearch`);
-  let buildSeconds: number;
-  let buildCpuSeconds: number;
-  {
-    const data = readMatrix(join(dir!, "data.f32"), n * dim);
-    const ids = Array.from({ length: n }, (_, i) => String(i));
-    const index = Index.create({ dimensions: dim, dtype: dtype as Dtype, connectivity, expansionAdd });
-    const start = performance.now();
-    const cpu = process.cpuUsage();
-    index.add(ids, data);
-    buildSeconds = seconds(start);
-    buildCpuSeconds = cpuSeconds(cpu);
-    await index.save(path);
-  }
+  const built = await buildUsearch(path);
   const points: Point[] = [];
   for (const ef of efs) {
-    // Loaded into memory, as hnswlib-node's index is; `Index.view` maps the file instead, and would time page
-    // faults on the first queries (or, on machines that page out idle file data, on any of them).
-    collect();
-    const index = await Index.load(path, { expansionSearch: ef });
-    index.searchBatch(queries.subarray(0, 10 * dim), k); // warm the thread pool
-    let start = performance.now();
-    const found = index.searchBatch(queries, k);
-    const qps = nq / seconds(start);
-    start = performance.now();
-    index.searchBatch(queries, k, { threads: 1 });
-    const qps1 = nq / seconds(start);
-    points.push({
-      ef,
-      qps,
-      qps1,
-      recall: recallAtK(
-        found.map((r) => r.ids),
-        truth,
-        k,
-      ),
-    });
+    await collected();
+    points.push(await searchUsearch(path, ef));
   }
-  return { buildSeconds, buildCpuSeconds, points };
+  return { ...built, points };
 }
 
 function runHnswlib(): { buildSeconds: number; buildCpuSeconds: number; points: Point[] } {
