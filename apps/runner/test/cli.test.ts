@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { xqg } from "./helpers.js";
 
@@ -85,8 +85,7 @@ describe("xqg command line", () => {
   });
 
   it("reports a bad config through xqg run without a stack trace", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "xqg-cli-"));
-    try {
+    await withTempDir(async (dir) => {
       const file = join(dir, "bad.yaml");
       await writeFile(
         file,
@@ -95,8 +94,6 @@ describe("xqg command line", () => {
       const { code, stderr } = await xqg("run", file);
       expect(code).toBe(1);
       expect(stderr).toBe(`xqg: ${file}:6: search.depth: expected a positive integer, got "lots"\n`);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

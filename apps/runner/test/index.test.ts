@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readPassages, readQueries, readRun } from "@xqg/corpus";
 import { createWordTokenizer, evaluateXorSubmission } from "@xqg/metrics";
-import { sharedDataDir, sharedSkipReason } from "@xqg/test-utils";
+import { sharedDataDir, sharedSkipReason, withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { QUICKSTART, TINY_BERT, xqg } from "./helpers.js";
 
@@ -29,8 +28,7 @@ if (nltkMissing) console.warn(nltkMissing);
 
 describe("xqg index and search --index", () => {
   it("builds an HNSW index and searches it like the exact search, skipping work already done", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "xqg-index-"));
-    try {
+    await withTempDir(async (dir) => {
       const at = (p: string) => join(dir, p);
       const common = ["--encoder", TINY_BERT, "--passage-max-length", "64", "--quiet"];
       expect(
@@ -82,16 +80,13 @@ describe("xqg index and search --index", () => {
       const lines = (await readFile(at("hnsw.trec"), "utf8")).trim().split("\n");
       expect(lines).toHaveLength(1470);
       expect(lines[0]).toMatch(/^ar-001 Q0 qs\d{4} 1 -?\d+(\.\d+)?(e-?\d+)? hnsw$/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe.skipIf(nltkMissing)("xqg evaluate with NLTK's word_tokenize", () => {
   it("scores a run exactly as the official script scores the same ranking as an XOR submission", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "xqg-eval-"));
-    try {
+    await withTempDir(async (dir) => {
       const at = (p: string) => join(dir, p);
       const corpus = join(QUICKSTART, "corpus.jsonl");
       const dev = join(QUICKSTART, "dev.jsonl");
@@ -137,16 +132,13 @@ describe.skipIf(nltkMissing)("xqg evaluate with NLTK's word_tokenize", () => {
         expect(ours.scores["R@2kt"][lang] * 100).toBeCloseTo(official.scores["R@2kt"]![lang]!, 12);
       }
       expect(ours.counts).toEqual(official.counts);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("xqg evaluate with qrels", () => {
   it("computes qrels measures next to R@kt, per language, with the values a hand count gives", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "xqg-qrels-"));
-    try {
+    await withTempDir(async (dir) => {
       const at = (p: string) => join(dir, p);
       const corpus = join(QUICKSTART, "corpus.jsonl");
       const dev = join(QUICKSTART, "dev.jsonl");
@@ -220,8 +212,6 @@ describe("xqg evaluate with qrels", () => {
         at("x.json"),
       );
       expect(missing.stderr).toBe('xqg: evaluate: nDCG@10 needs qrels (--qrels, or "qrels" in the config)\n');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshot, spawnXqg, writeTestConfig, xqg } from "./helpers.js";
 
@@ -120,23 +121,19 @@ describe("xqg run on the quickstart", () => {
 
 describe("generated queries made elsewhere", () => {
   it("`generated:` skips generation and gives the same report from the same queries", async () => {
-    const other = await mkdtemp(join(tmpdir(), "xqg-generated-"));
-    try {
+    await withTempDir(async (other) => {
       const config = await writeTestConfig(other, `generated: ${join(dir, "out/generated/queries.jsonl")}\n`);
       const result = await xqg("run", config);
       expect(result.code).toBe(0);
       expect(result.stderr).not.toMatch(/^xqg: generate/m);
       expect(result.stdout).toBe(reference.get("report/report.md")!.toString());
-    } finally {
-      await rm(other, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("resuming", () => {
   it("a run killed with SIGKILL mid-stage, then run again, gives byte-identical outputs", async () => {
-    const other = await mkdtemp(join(tmpdir(), "xqg-kill-"));
-    try {
+    await withTempDir(async (other) => {
       const config = await writeTestConfig(other);
       for (const marker of ["generated/.xqg-staging", "embeddings/.xqg-staging"]) {
         const child = spawnXqg(["run", config, "--quiet"]);
@@ -152,14 +149,11 @@ describe("resuming", () => {
       const resumed = await xqg("run", config, "--quiet");
       expect(resumed.code).toBe(0);
       expect(await snapshot(join(other, "out"))).toEqual(reference);
-    } finally {
-      await rm(other, { recursive: true, force: true });
-    }
+    });
   });
 
   it("two workers with --shard i/N, then a plain run, give the same outputs as one unsharded run", async () => {
-    const other = await mkdtemp(join(tmpdir(), "xqg-shards-"));
-    try {
+    await withTempDir(async (other) => {
       const config = await writeTestConfig(other, "shards: 2\n");
       for (const shard of ["1/2", "0/2"]) {
         const worker = await xqg("run", config, "--shard", shard);
@@ -183,8 +177,6 @@ describe("resuming", () => {
         if (file === "manifests/generate.json" || file === "manifests/encode-passages.json") continue;
         expect(sharded.get(file), file).toEqual(bytes);
       }
-    } finally {
-      await rm(other, { recursive: true, force: true });
-    }
+    });
   });
 });
