@@ -1,8 +1,27 @@
 #!/bin/sh
-# The whole test suite from a fresh clone: install, lint, build, typecheck, test. Fails on the first failure.
+# The README's test command (and .ci/run): install, lint, build, typecheck and every package's tests on Node 24,
+# then the tests again on Node 22 — the two supported LTS lines. Each line is this machine's Node when its major
+# matches, else the official binary fetched from the npm registry (env.sh). Fails on the first failure.
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-"$here/install.sh"
-cd "$here/../.."
-"$here/pnpm.sh" exec biome ci .
-"$here/pnpm.sh" exec turbo run build typecheck test --output-logs=errors-only --concurrency=2
+XQG_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$XQG_ROOT/tooling/scripts/env.sh"
+cd "$XQG_ROOT"
+base_path=$PATH
+node24=$(node_dir_for 24)
+node22=$(node_dir_for 22)
+
+PATH="$node24:$base_path"
+use_pnpm
+started=$(date +%s)
+"$XQG_ROOT/tooling/scripts/install.sh"
+pnpm exec biome ci .
+XQG_NODE_LINE=24 pnpm exec turbo run build typecheck test --output-logs=errors-only --concurrency=2
+on24=$(($(date +%s) - started))
+
+PATH="$node22:$base_path"
+use_pnpm
+started=$(date +%s)
+XQG_NODE_LINE=22 pnpm exec turbo run test --output-logs=errors-only --concurrency=2
+on22=$(($(date +%s) - started))
+
+echo "xqg: all checks passed: Node $("$node24/node" -v) ${on24}s (install, lint, build, typecheck, test), Node $("$node22/node" -v) ${on22}s (test)"
