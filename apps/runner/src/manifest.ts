@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
 import type { Hasher } from "./hash.js";
 import { formatDuration, type Logger } from "./progress.js";
+import { runnerVersion } from "./version.js";
 
 /** What a stage reads, how it is set, and what it writes. Its manifest records all of it. */
 export interface StageSpec {
@@ -133,8 +134,8 @@ const require = createRequire(import.meta.url);
 export function packageVersions(names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of [...names, "xqg"].sort()) {
-    const file = name === "xqg" ? "../package.json" : `${name}/package.json`;
-    out[name] = (require(file) as { version: string }).version;
+    out[name] =
+      name === "xqg" ? runnerVersion() : (require(`${name}/package.json`) as { version: string }).version;
   }
   return out;
 }

@@ -1,8 +1,37 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { text } from "node:stream/consumers";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { xqg } from "./helpers.js";
+import { COMMANDS } from "../src/cli/commands.js";
+import { spawnXqg, xqg } from "./helpers.js";
+
+const pkg = JSON.parse(await readFile(resolve(import.meta.dirname, "../package.json"), "utf8")) as {
+  version: string;
+};
+
+/** The rows of `xqg <command> --help` as flag → placeholder ("" for a bare flag). */
+async function placeholders(command: string): Promise<Map<string, string>> {
+  const { code, stdout } = await xqg(command, "--help");
+  expect(code).toBe(0);
+  const rows = new Map<string, string>();
+  for (const line of stdout.split("\n")) {
+    const m = /^ {2}(--[a-z-]+)(?: ([^ ,]+))?(?: \.\.\.)?(?:, -[a-z])? {2,}\S/.exec(line);
+    if (m) rows.set(m[1]!, m[2] ?? "");
+  }
+  return rows;
+}
+
+/** The commands whose work is threaded (ONNX Runtime, the HNSW index, search) and `run`, which has them all. */
+const THREADED = ["generate", "encode", "index", "search", "run"];
+const UNTHREADED = ["fuse", "evaluate", "report"];
+
+/** Flags that each command needs, so that --threads is the only thing wrong in the line. */
+const MINIMAL: Record<string, string[]> = {
+  fuse: ["--passages", "p.npy", "--sums", "s.npy", "--out", "d"],
+  evaluate: ["--run", "r.trec", "--queries", "q.jsonl", "--corpus", "c.jsonl", "--out", "e.json"],
+  report: ["--baseline", "b.json", "--out", "r"],
+};
 
 describe("xqg command line", () => {
   it("lists the commands", async () => {
@@ -16,15 +45,96 @@ describe("xqg command line", () => {
     ).toEqual(["generate", "encode", "fuse", "index", "search", "evaluate", "report", "run"]);
   });
 
+  it.each([["--version"], ["-v"]])("prints its package.json version with %s", async (flag) => {
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await xqg(flag)).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
+  });
+
+  it("prints the version as a process, exiting 0", async () => {
+    const child = spawnXqg(["--version"]);
+    const [stdout, stderr, code] = await Promise.all([
+      text(child.stdout),
+      text(child.stderr),
+      new Promise((done) => child.on("close", done)),
+    ]);
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
+  });
+
+  it("lists --version and --help in the top-level help", async () => {
+    const { stdout } = await xqg("--help");
+    expect(stdout).toContain(
+      "\nOptions:\n  --help, -h     this text\n  --version, -v  print the version of xqg\n\nRun `xqg <command> --help` for its flags.\n",
+    );
+  });
+
+  it("shows what each flag takes: PATH only for paths", async () => {
+    const report = await placeholders("report");
+    expect(report.get("--baseline")).toBe("PATH");
+    expect(report.get("--alpha")).toBe("NUMBER=PATH");
+    expect(report.get("--ablation")).toBe("N=PATH");
+    expect(report.get("--ablation-alpha")).toBe("NUMBER");
+    expect(report.get("--max-p")).toBe("NUMBER");
+    expect(report.get("--rounds")).toBe("N");
+    expect(report.get("--test")).toBe("NAME");
+    const search = await placeholders("search");
+    expect(search.get("--tag")).toBe("NAME");
+    expect(search.get("--out")).toBe("PATH");
+    expect(search.get("--depth")).toBe("N");
+    const fuse = await placeholders("fuse");
+    expect(fuse.get("--alphas")).toBe("LIST");
+    expect(fuse.get("--renormalize")).toBe("");
+    const { stdout } = await xqg("report", "--help");
+    expect(stdout).toMatch(
+      /^ {2}--alpha NUMBER=PATH \.\.\. +evaluation of xQG at α = NUMBER \(repeat for each α\)$/m,
+    );
+    expect(stdout).toMatch(/^ {2}--ablation-alpha NUMBER +the α of the --ablation evaluations$/m);
+    expect((await xqg("search", "--help")).stdout).toMatch(
+      /^ {2}--tag NAME +run tag in the TREC file \(default: the output's name\)$/m,
+    );
+    // every setting shows its kind's placeholder, and PATH is left to the flags that take a path
+    for (const [name, command] of Object.entries(COMMANDS)) {
+      const rows = await placeholders(name);
+      for (const [key, flag] of Object.entries(command.flags.args)) {
+        const shown = rows.get(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+        expect(shown === "PATH", `${name} ${key}`).toBe(flag.value === undefined);
+      }
+      for (const [flag, shown] of rows) {
+        expect(
+          ["", "PATH", "N", "NUMBER", "NAME", "LIST", "NUMBER=PATH", "N=PATH", "i/N"],
+          `${name} ${flag}`,
+        ).toContain(shown);
+      }
+    }
+  });
+
+  it.each(THREADED)("xqg %s takes --threads", async (command) => {
+    expect((await placeholders(command)).get("--threads")).toBe("N");
+  });
+
+  it.each(UNTHREADED)("xqg %s neither lists nor takes --threads", async (command) => {
+    expect((await placeholders(command)).has("--threads")).toBe(false);
+    expect((await xqg(command, "--help")).stdout).not.toContain("threads");
+    const { code, stdout, stderr } = await xqg(command, ...MINIMAL[command]!, "--threads", "2");
+    expect({ code, stdout, stderr }).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `xqg: ${command}: Unknown option '--threads' (see xqg ${command} --help)\n`,
+    });
+  });
+
+  it("covers every command in the --threads tests", () => {
+    expect([...THREADED, ...UNTHREADED].sort()).toEqual(Object.keys(COMMANDS).sort());
+  });
+
   it("prints each command's flags with their defaults", async () => {
     const { code, stdout } = await xqg("generate", "--help");
     expect(code).toBe(0);
     expect(stdout).toContain("Usage: xqg generate --corpus FILE --generator DIR --out FILE.jsonl [settings]");
     expect(stdout).toMatch(
-      /--per-language VALUE +queries generated per language per passage \(default: 5; 1 with greedy decoding\); a positive integer/,
+      /--per-language N +queries generated per language per passage \(default: 5; 1 with greedy decoding\); a positive integer/,
     );
     expect(stdout).toMatch(
-      /--strategy VALUE +decoding strategy \(greedy: one query per language\); one of "sample", "greedy", "beam" \(default: sample\)/,
+      /--strategy NAME +decoding strategy \(greedy: one query per language\); one of "sample", "greedy", "beam" \(default: sample\)/,
     );
     expect(stdout).toMatch(/--shard i\/N +process shard i of N/);
   });
@@ -73,7 +183,32 @@ describe("xqg command line", () => {
     [
       ["report", "--baseline", "b.json", "--alpha", "x.json", "--out", "r"],
       1,
-      'xqg: report: --alpha: expected VALUE=FILE (e.g. --alpha 0.01=eval/alpha-0.01.json), got "x.json"',
+      'xqg: report: --alpha: expected NUMBER=PATH with NUMBER in (0, 1] (e.g. 0.01=eval/alpha-0.01.json), got "x.json"',
+    ],
+    [
+      ["report", "--baseline", "b.json", "--ablation", "0=e.json", "--ablation-alpha", "0.5", "--out", "r"],
+      1,
+      'xqg: report: --ablation: expected N=PATH with N a positive integer (e.g. 2=eval/queries-2.json), got "0=e.json"',
+    ],
+    [
+      ["report", "--baseline", "b.json", "--ablation", "1=e.json", "--ablation-alpha", "1.5", "--out", "r"],
+      1,
+      'xqg: report: --ablation-alpha: expected a number in (0, 1], got "1.5"',
+    ],
+    [
+      ["report", "--baseline", "b.json", "--ablation", "1=e.json", "--out", "r"],
+      1,
+      "xqg: report: --ablation needs --ablation-alpha, a number in (0, 1]",
+    ],
+    [
+      ["search", "--index", "i", "--queries", "q", "--out", "r", "--tag", "my run"],
+      1,
+      'xqg: search: --tag: expected one word (no spaces), got "my run"',
+    ],
+    [
+      ["search", "--index", "", "--queries", "q", "--out", "r"],
+      1,
+      'xqg: search: --index: expected a path, got ""',
     ],
     [["index", "--bogus"], 1, "xqg: index: Unknown option '--bogus' (see xqg index --help)"],
     [["run"], 1, "xqg: run: expected exactly one CONFIG file (see xqg run --help)"],

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
@@ -38,6 +38,59 @@ async function withFiles<T>(fn: (data: string, pred: string, dir: string) => T):
     return fn(data, pred, dir);
   });
 }
+
+const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as {
+  version: string;
+};
+const bin = join(import.meta.dirname, "..", "src", "bin", "xqg-eval-xor.ts");
+const exec = (args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", bin, ...args], { encoding: "utf8", timeout: 60_000 });
+
+describe("xqg-eval-xor basics", () => {
+  it.each([["--version"], ["-v"]])("prints @xqg/metrics' package.json version with %s", (flag) => {
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run([flag])).toEqual({ code: 0, out: [pkg.version], err: [] });
+  });
+
+  it("prints the version as a process, exiting 0", () => {
+    const r = exec(["--version"]);
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      status: 0,
+      stdout: `${pkg.version}\n`,
+      stderr: "",
+    });
+  });
+
+  it("lists every option with what it takes", () => {
+    const r = run(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([
+      [
+        "usage: xqg-eval-xor --data_file ANSWERS.jsonl --pred_file SUBMISSION.json [--json] [--ks 2,5] [--nltk_data DIR]",
+        "",
+        "XOR-Retrieve R@kt (same numbers as the official eval_xor_retrieve.py).",
+        '  --data_file PATH   XOR-TyDi JSON lines with "id" and "answers"',
+        '  --pred_file PATH   JSON array of {"id", "lang", "ctxs": [passage text, ...]}',
+        '  --json             print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...}',
+        "  --ks LIST          comma-separated k values in thousands of tokens (default 2,5)",
+        "  --nltk_data PATH   folder with NLTK's punkt_tab English files (default: $NLTK_DATA, ~/nltk_data, ...)",
+        "  --max_token_num N  accepted and ignored, as by the official script",
+        "  --version, -v      print the version of @xqg/metrics",
+        "  --help, -h         this text",
+      ].join("\n"),
+    ]);
+    expect(run(["-h"])).toEqual(r);
+  });
+
+  it("rejects unknown options and values on bare flags with the usage", () => {
+    const bogus = run(["--bogus"]);
+    expect(bogus.code).toBe(2);
+    expect(bogus.err[0]).toMatch(/^xqg-eval-xor: unknown argument "--bogus"\nusage: /);
+    const valued = run(["--json=yes"]);
+    expect(valued.code).toBe(2);
+    expect(valued.err[0]).toMatch(/^xqg-eval-xor: --json takes no value\nusage: /);
+  });
+});
 
 describe.skipIf(nltkSkip)("xqg-eval-xor", () => {
   const nltk = ["--nltk_data", punktDir()];
@@ -101,9 +154,6 @@ describe.skipIf(nltkSkip)("xqg-eval-xor", () => {
   });
 
   it("runs as a process: exit codes, stdout, and a one-line error without a stack trace", async () => {
-    const bin = join(import.meta.dirname, "..", "src", "bin", "xqg-eval-xor.ts");
-    const exec = (args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", bin, ...args], { encoding: "utf8", timeout: 60_000 });
     await withFiles((data, pred, dir) => {
       const ok = exec(["--data_file", data, "--pred_file", pred, "--json", ...nltk]);
       expect(ok.status).toBe(0);

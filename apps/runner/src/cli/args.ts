@@ -3,21 +3,53 @@ import { UserError } from "../errors.js";
 import { defaultsOf, type Field, type Fields, flagName, schemaOf } from "../settings/fields.js";
 import { parseShard, type ShardSpec, WHOLE } from "../shard.js";
 
-export interface PathFlag {
+/**
+ * What an explicit flag takes: the placeholder `--help` shows, what a value must look like (for the error
+ * message), and how a value is read. Commands read their flags' values through the same record, so the help,
+ * the check and the use cannot drift apart.
+ */
+export interface ValueKind<T> {
+  readonly placeholder: string;
+  readonly expected: string;
+  /** The value, or undefined when `raw` is not one. */
+  readonly parse: (raw: string) => T | undefined;
+}
+
+/** A file or directory. */
+export const PATH: ValueKind<string> = {
+  placeholder: "PATH",
+  expected: "a path",
+  parse: (raw) => (raw === "" ? undefined : raw),
+};
+
+/** One word, e.g. a TREC run tag. */
+export const NAME: ValueKind<string> = {
+  placeholder: "NAME",
+  expected: "one word (no spaces)",
+  parse: (raw) => (/^\S+$/.test(raw) ? raw : undefined),
+};
+
+/** A flag that is not a stage setting: an input or output path, or a value only this command takes. */
+export interface ArgFlag {
   readonly help: string;
+  /** What it takes (default: PATH). */
+  readonly value?: ValueKind<unknown>;
   readonly required?: boolean;
   readonly multiple?: boolean;
 }
 
-/** A command's flags: explicit paths, the settings of its stage, and the common ones. */
+/** A command's flags: its own arguments, the settings of its stage, and the common ones. */
 export interface FlagSpec {
-  readonly paths: Readonly<Record<string, PathFlag>>;
+  readonly args: Readonly<Record<string, ArgFlag>>;
   readonly fields: Fields;
   readonly shard: boolean;
+  /** `--threads N`'s help, for the commands whose work is threaded; the others reject the flag. */
+  readonly threads?: string;
 }
 
 export interface ParsedFlags {
-  readonly paths: Readonly<Record<string, string[]>>;
+  /** Every value given for each of the spec's `args`, checked against its ValueKind. */
+  readonly args: Readonly<Record<string, string[]>>;
   readonly settings: Record<string, unknown>;
   readonly shard: ShardSpec;
   /** Undefined when not given (commands then use 0, all cores; `run` keeps the config's). */
@@ -33,10 +65,10 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
     help: { type: "boolean", short: "h" },
     quiet: { type: "boolean", short: "q" },
     force: { type: "boolean" },
-    threads: { type: "string" },
   };
+  if (spec.threads !== undefined) options["threads"] = { type: "string" };
   if (spec.shard) options["shard"] = { type: "string" };
-  for (const [name, flag] of Object.entries(spec.paths))
+  for (const [name, flag] of Object.entries(spec.args))
     options[flagName(name)] = { type: "string", multiple: flag.multiple ?? false };
   for (const [key, f] of Object.entries(spec.fields))
     options[flagName(key)] = { type: f.boolean ? "boolean" : "string" };
@@ -49,8 +81,8 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   }
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const help = values["help"] === true;
-  const paths: Record<string, string[]> = {};
-  for (const [name, flag] of Object.entries(spec.paths)) {
+  const args: Record<string, string[]> = {};
+  for (const [name, flag] of Object.entries(spec.args)) {
     const raw = values[flagName(name)];
     const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
     if (!help && flag.required && list.length === 0) {
@@ -58,7 +90,14 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
         `${command}: --${flagName(name)} is required: ${flag.help} (see xqg ${command} --help)`,
       );
     }
-    paths[name] = list;
+    const kind = flag.value ?? PATH;
+    const bad = help ? undefined : list.find((item) => kind.parse(item) === undefined);
+    if (bad !== undefined) {
+      throw new UserError(
+        `${command}: --${flagName(name)}: expected ${kind.expected}, got ${JSON.stringify(bad)}`,
+      );
+    }
+    args[name] = list;
   }
   const settings = help ? defaultsOf(spec.fields) : parseSettings(command, values, spec.fields);
   const threadsRaw = values["threads"];
@@ -70,7 +109,7 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   }
   const shardRaw = values["shard"];
   return {
-    paths,
+    args,
     settings,
     shard: typeof shardRaw === "string" ? parseShard(shardRaw) : WHOLE,
     threads,
@@ -104,13 +143,13 @@ function parseSettings(
   return { ...defaultsOf(fields), ...result.data };
 }
 
-/** `--help` text: usage, the path flags, then every setting with its default. */
+/** `--help` text: usage, the command's own flags, every setting with its default, then the common flags. */
 export function helpText(command: string, summary: string, usage: string, spec: FlagSpec): string {
   const lines = [`xqg ${command}: ${summary}`, "", `Usage: xqg ${command} ${usage}`, ""];
   const rows: Array<[string, string]> = [];
-  for (const [name, flag] of Object.entries(spec.paths)) {
+  for (const [name, flag] of Object.entries(spec.args)) {
     rows.push([
-      `--${flagName(name)} PATH${flag.multiple ? " ..." : ""}`,
+      `--${flagName(name)} ${(flag.value ?? PATH).placeholder}${flag.multiple ? " ..." : ""}`,
       `${flag.help}${flag.required ? " (required)" : ""}`,
     ]);
   }
@@ -119,15 +158,11 @@ export function helpText(command: string, summary: string, usage: string, spec: 
       f.default === undefined
         ? ""
         : ` (default: ${Array.isArray(f.default) ? f.default.join(",") : String(f.default)})`;
-    rows.push([`--${flagName(key)}${f.boolean ? "" : " VALUE"}`, `${f.help}; ${f.expected}${shown}`]);
+    const flag = f.placeholder === undefined ? `--${flagName(key)}` : `--${flagName(key)} ${f.placeholder}`;
+    rows.push([flag, `${f.help}; ${f.expected}${shown}`]);
   }
   if (spec.shard) rows.push(["--shard i/N", "process shard i of N (0-based, contiguous in corpus order)"]);
-  rows.push([
-    "--threads N",
-    command === "run"
-      ? "overrides the config's threads"
-      : "threads for ONNX Runtime and the index (default: 0, all cores)",
-  ]);
+  if (spec.threads !== undefined) rows.push(["--threads N", spec.threads]);
   rows.push(["--force", "run even when the output's manifest says it is up to date"]);
   rows.push(["--quiet, -q", "no progress or log lines"]);
   rows.push(["--help, -h", "this text"]);

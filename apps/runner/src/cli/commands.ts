@@ -9,7 +9,7 @@ import { field } from "../settings/fields.js";
 import { STAGE_FIELDS, type StageSettings } from "../settings/stages.js";
 import { WHOLE } from "../shard.js";
 import type { StageEnv } from "../stages/common.js";
-import type { FlagSpec, ParsedFlags, PathFlag } from "./args.js";
+import { type ArgFlag, type FlagSpec, NAME, type ParsedFlags, type ValueKind } from "./args.js";
 
 export interface CommandContext {
   readonly log: Logger;
@@ -23,7 +23,7 @@ export interface Command {
   run(flags: ParsedFlags, ctx: CommandContext): Promise<void>;
 }
 
-const ENCODER: Record<string, PathFlag> = {
+const ENCODER: Record<string, ArgFlag> = {
   encoder: { help: "encoder model directory (tied query/passage encoder)" },
   queryEncoder: { help: "query encoder directory (untied encoders; with --passage-encoder)" },
   passageEncoder: { help: "passage encoder directory (untied encoders; with --query-encoder)" },
@@ -33,8 +33,11 @@ async function envOf(flags: ParsedFlags, ctx: CommandContext): Promise<StageEnv>
   return { hasher: await Hasher.open(), log: ctx.log, force: flags.force, threads: flags.threads ?? 0 };
 }
 
-const one = (flags: ParsedFlags, name: string): string => flags.paths[name]![0]!;
-const maybe = (flags: ParsedFlags, name: string): string | undefined => flags.paths[name]![0];
+const one = (flags: ParsedFlags, name: string): string => flags.args[name]![0]!;
+const maybe = (flags: ParsedFlags, name: string): string | undefined => flags.args[name]![0];
+/** Every value of an arg declared with `kind` (parseFlags has checked each against it). */
+const all = <T>(flags: ParsedFlags, name: string, kind: ValueKind<T>): T[] =>
+  flags.args[name]!.map((raw) => kind.parse(raw) as T);
 const manifestOf = (output: string): string => `${output}.manifest.json`;
 
 function encoderDirs(flags: ParsedFlags): { query: string; passage: string } {
@@ -46,36 +49,48 @@ function encoderDirs(flags: ParsedFlags): { query: string; passage: string } {
   throw new UserError("encode: give --encoder DIR, or both --query-encoder DIR and --passage-encoder DIR");
 }
 
-/** `0.01=eval.json` → [0.01, "eval.json"]. */
-function keyed(raw: string, flag: string, parse: (key: string) => number | undefined): [number, string] {
-  const at = raw.indexOf("=");
-  const key = at > 0 ? parse(raw.slice(0, at)) : undefined;
-  if (key === undefined || at === raw.length - 1) {
-    throw new UserError(
-      `report: ${flag}: expected VALUE=FILE (e.g. ${flag} 0.01=eval/alpha-0.01.json), got ${JSON.stringify(raw)}`,
-    );
-  }
-  return [key, raw.slice(at + 1)];
-}
-
 const numberIn01 = (s: string): number | undefined => {
   const n = Number(s);
   return s.trim() !== "" && n > 0 && n <= 1 ? n : undefined;
 };
 const positiveInt = (s: string): number | undefined => (/^[1-9]\d*$/.test(s) ? Number(s) : undefined);
 
+/** `KEY=PATH` (e.g. `0.01=eval.json` → [0.01, "eval.json"]). */
+function keyed(
+  placeholder: string,
+  expected: string,
+  example: string,
+  parseKey: (key: string) => number | undefined,
+): ValueKind<[number, string]> {
+  return {
+    placeholder: `${placeholder}=PATH`,
+    expected: `${placeholder}=PATH with ${placeholder} ${expected} (e.g. ${example})`,
+    parse(raw) {
+      const at = raw.indexOf("=");
+      const key = at > 0 ? parseKey(raw.slice(0, at)) : undefined;
+      return key === undefined || at === raw.length - 1 ? undefined : [key, raw.slice(at + 1)];
+    },
+  };
+}
+
+/** An α of xQG: a number in (0, 1]. */
+const ALPHA: ValueKind<number> = { placeholder: "NUMBER", expected: "a number in (0, 1]", parse: numberIn01 };
+const ALPHA_EVAL = keyed("NUMBER", "in (0, 1]", "0.01=eval/alpha-0.01.json", numberIn01);
+const ABLATION_EVAL = keyed("N", "a positive integer", "2=eval/queries-2.json", positiveInt);
+
 export const COMMANDS: Record<string, Command> = {
   generate: {
     summary: "generate queries in other languages for every passage (one shard of the corpus)",
     usage: "--corpus FILE --generator DIR --out FILE.jsonl [settings]",
     flags: {
-      paths: {
+      args: {
         corpus: { help: "corpus (JSONL {docid,title,text} or DPR TSV, optionally .gz)", required: true },
         generator: { help: "seq2seq model directory (Optimum ONNX export)", required: true },
         out: { help: "generated queries, JSONL {docid, queries: {lang: [...]}}", required: true },
       },
       fields: STAGE_FIELDS.generate,
       shard: true,
+      threads: "threads of the generator (ONNX Runtime; default: 0, all cores)",
     },
     async run(flags, ctx) {
       const out = one(flags, "out");
@@ -97,7 +112,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: "encode passages (P), generated queries (Σq per passage) or queries into .npy + .ids",
     usage: "(--corpus FILE | --generated FILE | --queries FILE) --encoder DIR --out FILE.npy [settings]",
     flags: {
-      paths: {
+      args: {
         corpus: { help: "passages to encode into P (title + ' ' + text)" },
         generated: {
           help: "generated queries to encode and sum per passage into Σq (never stored one by one)",
@@ -108,6 +123,7 @@ export const COMMANDS: Record<string, Command> = {
       },
       fields: STAGE_FIELDS.encode,
       shard: true,
+      threads: "threads of the encoder (ONNX Runtime; default: 0, all cores)",
     },
     async run(flags, ctx) {
       const env = await envOf(flags, ctx);
@@ -148,7 +164,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: "augment passage embeddings: p' = (1 − α)·p + α·Σq for every α, in one pass",
     usage: "--passages P.npy --sums S.npy --out DIR [--alphas 0.01,0.02] [settings]",
     flags: {
-      paths: {
+      args: {
         passages: { help: "passage embeddings P (.npy with .ids)", required: true },
         sums: { help: "Σq per passage (.npy with .ids, from xqg encode --generated)", required: true },
         out: { help: "directory for alpha-<α>.npy (+ .ids)", required: true },
@@ -176,12 +192,13 @@ export const COMMANDS: Record<string, Command> = {
     summary: "build an HNSW index over an embedding matrix (exact search needs none)",
     usage: "--embeddings FILE.npy --out FILE.usearch [settings]",
     flags: {
-      paths: {
+      args: {
         embeddings: { help: "embedding matrix (.npy with .ids)", required: true },
         out: { help: "index file (writes FILE, FILE.ids and FILE.json)", required: true },
       },
       fields: { ...STAGE_FIELDS.index, type: field.choice(["hnsw"], "hnsw", "index type") },
       shard: false,
+      threads: "threads adding to the index (default: 0, all cores; more than 1 is not bit-reproducible)",
     },
     async run(flags, ctx) {
       const out = one(flags, "out");
@@ -196,15 +213,16 @@ export const COMMANDS: Record<string, Command> = {
     summary: "rank passages for every query embedding; writes a TREC run",
     usage: "(--index FILE.usearch | --embeddings FILE.npy) --queries Q.npy --out RUN.trec [settings]",
     flags: {
-      paths: {
+      args: {
         index: { help: "HNSW index from xqg index" },
         embeddings: { help: "embedding matrix for exact search (.npy with .ids)" },
         queries: { help: "query embeddings (.npy with .ids, from xqg encode --queries)", required: true },
         out: { help: "TREC run", required: true },
-        tag: { help: "run tag in the TREC file (default: the output's name)" },
+        tag: { help: "run tag in the TREC file (default: the output's name)", value: NAME },
       },
       fields: { ...STAGE_FIELDS.search, metric: STAGE_FIELDS.index.metric },
       shard: false,
+      threads: "search threads (default: 0, all cores)",
     },
     async run(flags, ctx) {
       const out = one(flags, "out");
@@ -228,7 +246,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: "score a run: R@kt per language and macro average, with per-query values for significance tests",
     usage: "--run RUN.trec --queries FILE.jsonl --corpus FILE --out EVAL.json [settings]",
     flags: {
-      paths: {
+      args: {
         run: { help: "TREC run", required: true },
         queries: { help: "queries with answers (XOR-TyDi JSONL)", required: true },
         corpus: { help: "the corpus the run ranks (R@kt reads the passages' text)", required: true },
@@ -261,16 +279,21 @@ export const COMMANDS: Record<string, Command> = {
   report: {
     summary: "tables (Markdown, JSON) with significance markers against the baseline, and SVG plots",
     usage:
-      "--baseline EVAL.json --alpha 0.01=EVAL.json ... [--ablation N=EVAL.json ... --ablation-alpha A] --out DIR",
+      "--baseline EVAL.json --alpha 0.01=EVAL.json ... [--ablation N=EVAL.json ... --ablation-alpha NUMBER] --out DIR",
     flags: {
-      paths: {
+      args: {
         baseline: { help: "evaluation of the baseline (α = 0)", required: true },
-        alpha: { help: "α=FILE: evaluation of xQG at α (repeat for each α)", multiple: true },
-        ablation: {
-          help: "N=FILE: evaluation with N generated queries per language (repeat)",
+        alpha: {
+          help: "evaluation of xQG at α = NUMBER (repeat for each α)",
+          value: ALPHA_EVAL,
           multiple: true,
         },
-        ablationAlpha: { help: "the α of the --ablation evaluations" },
+        ablation: {
+          help: "evaluation with N generated queries per language (repeat; with --ablation-alpha)",
+          value: ABLATION_EVAL,
+          multiple: true,
+        },
+        ablationAlpha: { help: "the α of the --ablation evaluations", value: ALPHA },
         out: { help: "directory for report.md, report.json and the plots", required: true },
       },
       fields: STAGE_FIELDS.report,
@@ -281,19 +304,14 @@ export const COMMANDS: Record<string, Command> = {
       const systems: Array<{ alpha: number; queriesPerLanguage: number | undefined; evaluation: string }> = [
         { alpha: 0, queriesPerLanguage: undefined, evaluation: one(flags, "baseline") },
       ];
-      for (const raw of flags.paths["alpha"]!) {
-        const [alpha, file] = keyed(raw, "--alpha", numberIn01);
+      for (const [alpha, file] of all(flags, "alpha", ALPHA_EVAL))
         systems.push({ alpha, queriesPerLanguage: undefined, evaluation: file });
-      }
-      const ablationAlpha = maybe(flags, "ablationAlpha");
-      if (flags.paths["ablation"]!.length > 0) {
-        const alpha = ablationAlpha === undefined ? undefined : numberIn01(ablationAlpha);
+      const ablations = all(flags, "ablation", ABLATION_EVAL);
+      if (ablations.length > 0) {
+        const alpha = all(flags, "ablationAlpha", ALPHA)[0];
         if (alpha === undefined)
           throw new UserError("report: --ablation needs --ablation-alpha, a number in (0, 1]");
-        for (const raw of flags.paths["ablation"]!) {
-          const [n, file] = keyed(raw, "--ablation", positiveInt);
-          systems.push({ alpha, queriesPerLanguage: n, evaluation: file });
-        }
+        for (const [n, file] of ablations) systems.push({ alpha, queriesPerLanguage: n, evaluation: file });
       }
       await (await import("../stages/report.js")).reportStage(
         await envOf(flags, ctx),
@@ -306,8 +324,8 @@ export const COMMANDS: Record<string, Command> = {
   run: {
     summary:
       "the whole experiment from one config: generate → encode → fuse → index → search → evaluate → report",
-    usage: "CONFIG.yaml|json [--shard i/N] [--force] [--quiet]",
-    flags: { paths: {}, fields: {}, shard: true },
+    usage: "CONFIG.yaml|json [--shard i/N] [--threads N] [--force] [--quiet]",
+    flags: { args: {}, fields: {}, shard: true, threads: "overrides the config's threads" },
     async run(flags, ctx) {
       const [file, ...rest] = flags.positionals;
       if (!file || rest.length > 0)

@@ -1,5 +1,6 @@
 import { isUserFacing } from "../errors.js";
 import { createLogger } from "../progress.js";
+import { runnerVersion } from "../version.js";
 import { helpText, parseFlags } from "./args.js";
 import { COMMANDS } from "./commands.js";
 
@@ -17,7 +18,14 @@ function overview(): string {
   ];
   for (const [name, command] of Object.entries(COMMANDS))
     lines.push(`  ${name.padEnd(width)}  ${command.summary}`);
-  lines.push("", "Run `xqg <command> --help` for its flags.");
+  lines.push(
+    "",
+    "Options:",
+    "  --help, -h     this text",
+    "  --version, -v  print the version of xqg",
+    "",
+    "Run `xqg <command> --help` for its flags.",
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -30,6 +38,10 @@ export async function main(
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(overview());
     return name === undefined ? 1 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout.write(`${runnerVersion()}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

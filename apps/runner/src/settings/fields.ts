@@ -1,6 +1,13 @@
 import { z } from "zod";
 
 /**
+ * What a setting's command-line value looks like, shown as its placeholder in `--help` (`--seed N`); set by the
+ * `field` constructor that declares the setting, so the help cannot drift from what the flag accepts. A boolean
+ * setting is a bare flag and has none.
+ */
+export type Placeholder = "N" | "NUMBER" | "NAME" | "LIST" | undefined;
+
+/**
  * One setting of a stage: its schema, a human description of the values it accepts (used verbatim in error
  * messages), its default and help text, and how a command-line string becomes a value. The same record feeds
  * the config-file schema and the CLI flags, so both accept exactly the same values.
@@ -10,7 +17,10 @@ export interface Field<T> {
   readonly expected: string;
   readonly help: string;
   readonly default: T;
+  /** A bare flag (`--normalize`) rather than one that takes a value. */
   readonly boolean: boolean;
+  /** The value's placeholder in `--help`; undefined for a boolean. */
+  readonly placeholder: Placeholder;
   readonly fromFlag: (raw: string) => unknown;
 }
 
@@ -28,29 +38,37 @@ function make<T>(
   fallback: T,
   help: string,
   fromFlag: (raw: string) => unknown,
-  boolean = false,
+  placeholder: Placeholder,
 ): Field<T> {
-  return { schema, expected, default: fallback, help, fromFlag, boolean };
+  return {
+    schema,
+    expected,
+    default: fallback,
+    help,
+    fromFlag,
+    boolean: placeholder === undefined,
+    placeholder,
+  };
 }
 
 export const field = {
   int(fallback: number, help: string, min = 0): Field<number> {
     const expected = min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
-    return make(z.number().int().min(min), expected, fallback, help, asNumber);
+    return make(z.number().int().min(min), expected, fallback, help, asNumber, "N");
   },
   number(fallback: number, help: string, range: { min?: number; max?: number } = {}): Field<number> {
     let schema = z.number();
     if (range.min !== undefined) schema = schema.min(range.min);
     if (range.max !== undefined) schema = schema.max(range.max);
-    return make(schema, rangeText("a number", range), fallback, help, asNumber);
+    return make(schema, rangeText("a number", range), fallback, help, asNumber, "NUMBER");
   },
   optionalInt(help: string, min = 1): Field<number | undefined> {
     const expected = min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
-    return make(z.number().int().min(min).optional(), expected, undefined, help, asNumber);
+    return make(z.number().int().min(min).optional(), expected, undefined, help, asNumber, "N");
   },
   boolean(fallback: boolean, help: string): Field<boolean> {
     const fromFlag = (raw: string): unknown => (raw === "true" ? true : raw === "false" ? false : raw);
-    return make(z.boolean(), "true or false", fallback, help, fromFlag, true);
+    return make(z.boolean(), "true or false", fallback, help, fromFlag, undefined);
   },
   choice<const C extends readonly [string, ...string[]]>(
     choices: C,
@@ -58,7 +76,8 @@ export const field = {
     help: string,
   ): Field<C[number]> {
     const schema = z.enum(choices) as unknown as z.ZodType<C[number]>;
-    return make(schema, `one of ${choices.map((c) => `"${c}"`).join(", ")}`, fallback, help, (raw) => raw);
+    const expected = `one of ${choices.map((c) => `"${c}"`).join(", ")}`;
+    return make(schema, expected, fallback, help, (raw) => raw, "NAME");
   },
   choices<const C extends readonly [string, ...string[]]>(
     choices: C,
@@ -67,26 +86,26 @@ export const field = {
   ): Field<C[number][]> {
     const schema = z.array(z.enum(choices)).min(1) as unknown as z.ZodType<C[number][]>;
     const expected = `a non-empty list of ${choices.map((c) => `"${c}"`).join(", ")}`;
-    return make(schema, expected, fallback, help, asList);
+    return make(schema, expected, fallback, help, asList, "LIST");
   },
   strings(
     fallback: string[],
     help: string,
     itemSchema: z.ZodType<string> = z.string().min(1),
   ): Field<string[]> {
-    return make(z.array(itemSchema).min(1), "a non-empty list of strings", fallback, help, asList);
+    return make(z.array(itemSchema).min(1), "a non-empty list of strings", fallback, help, asList, "LIST");
   },
   numbers(fallback: number[], help: string, range: { min?: number; max?: number } = {}): Field<number[]> {
     let item = z.number();
     if (range.min !== undefined) item = item.min(range.min);
     if (range.max !== undefined) item = item.max(range.max);
     const expected = `a non-empty list of ${rangeText("numbers", range)}`;
-    return make(z.array(item).min(1), expected, fallback, help, (raw) => asList(raw).map(asNumber));
+    return make(z.array(item).min(1), expected, fallback, help, (raw) => asList(raw).map(asNumber), "LIST");
   },
   ints(fallback: number[], help: string, min = 1): Field<number[]> {
     const schema = z.array(z.number().int().min(min)).min(1);
     const expected = `a non-empty list of integers ≥ ${min}`;
-    return make(schema, expected, fallback, help, (raw) => asList(raw).map(asNumber));
+    return make(schema, expected, fallback, help, (raw) => asList(raw).map(asNumber), "LIST");
   },
 };
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { InputError } from "../input-error.js";
 import { PunktDataError } from "../tokenize/punkt-params.js";
 import { createWordTokenizer } from "../tokenize/word-tokenize.js";
@@ -6,15 +7,42 @@ import { evaluateXorSubmission, readXorAnswers, readXorPredictions } from "../xo
 import { TokenCache } from "../xor/token-cache.js";
 import { pyFloat } from "./py-float.js";
 
-const USAGE = `usage: xqg-eval-xor --data_file ANSWERS.jsonl --pred_file SUBMISSION.json [--json] [--ks 2,5] [--nltk_data DIR]
+/** Every option: its names, the placeholder of its value (none: a bare flag) and its help. */
+const OPTIONS: ReadonlyArray<{ names: readonly string[]; value?: string; help: string }> = [
+  { names: ["--data_file"], value: "PATH", help: 'XOR-TyDi JSON lines with "id" and "answers"' },
+  {
+    names: ["--pred_file"],
+    value: "PATH",
+    help: 'JSON array of {"id", "lang", "ctxs": [passage text, ...]}',
+  },
+  { names: ["--json"], help: 'print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...}' },
+  { names: ["--ks"], value: "LIST", help: "comma-separated k values in thousands of tokens (default 2,5)" },
+  {
+    names: ["--nltk_data"],
+    value: "PATH",
+    help: "folder with NLTK's punkt_tab English files (default: $NLTK_DATA, ~/nltk_data, ...)",
+  },
+  { names: ["--max_token_num"], value: "N", help: "accepted and ignored, as by the official script" },
+  { names: ["--version", "-v"], help: "print the version of @xqg/metrics" },
+  { names: ["--help", "-h"], help: "this text" },
+];
 
-XOR-Retrieve R@kt (same numbers as the official eval_xor_retrieve.py).
-  --data_file  XOR-TyDi JSON lines with "id" and "answers"
-  --pred_file  JSON array of {"id", "lang", "ctxs": [passage text, ...]}
-  --json       print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...}
-  --ks         comma-separated k values in thousands of tokens (default 2,5)
-  --nltk_data  folder with NLTK's punkt_tab English files (default: $NLTK_DATA, ~/nltk_data, ...)
-  --max_token_num  accepted and ignored, as by the official script`;
+const USAGE = (() => {
+  const rows = OPTIONS.map((o) => [o.names.join(", ") + (o.value ? ` ${o.value}` : ""), o.help] as const);
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return [
+    "usage: xqg-eval-xor --data_file ANSWERS.jsonl --pred_file SUBMISSION.json [--json] [--ks 2,5] [--nltk_data DIR]",
+    "",
+    "XOR-Retrieve R@kt (same numbers as the official eval_xor_retrieve.py).",
+    ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`),
+  ].join("\n");
+})();
+
+/** The `version` of @xqg/metrics' package.json (src/cli/ and dist/cli/ are both two levels down). */
+function version(): string {
+  const file = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
 
 export interface EvalXorIo {
   out: (line: string) => void;
@@ -23,20 +51,23 @@ export interface EvalXorIo {
 
 class UsageError extends Error {}
 
+/** The options given, by their first name (`-h` → `--help`), with their values ("" for a bare flag). */
 function parseArgs(argv: readonly string[]): Map<string, string> {
-  const flags = new Set(["--json", "-h", "--help"]);
-  const valued = new Set(["--data_file", "--pred_file", "--ks", "--nltk_data", "--max_token_num"]);
   const out = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf("=");
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (flags.has(name)) out.set(name, "");
-    else if (valued.has(name)) {
+    const option = OPTIONS.find((o) => o.names.includes(name));
+    if (!option) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    if (option.value === undefined) {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      out.set(option.names[0]!, "");
+    } else {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
-      out.set(name, value);
-    } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+      out.set(option.names[0]!, value);
+    }
   }
   return out;
 }
@@ -68,8 +99,12 @@ export function formatOfficial(result: XorEvaluation): string[] {
 export function runEvalXor(argv: readonly string[], io: EvalXorIo): number {
   try {
     const args = parseArgs(argv);
-    if (args.has("-h") || args.has("--help")) {
+    if (args.has("--help")) {
       io.out(USAGE);
+      return 0;
+    }
+    if (args.has("--version")) {
+      io.out(version());
       return 0;
     }
     const dataFile = args.get("--data_file");

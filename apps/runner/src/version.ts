@@ -1,0 +1,8 @@
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+/** The `version` of this package's package.json, read at run time (src/ and dist/ are both one level down). */
+export function runnerVersion(): string {
+  return (require("../package.json") as { version: string }).version;
+}
