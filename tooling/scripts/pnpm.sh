@@ -5,4 +5,5 @@ XQG_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$XQG_ROOT/tooling/scripts/env.sh"
 use_supported_node
 use_pnpm
+use_shared_digest
 exec pnpm "$@"

@@ -12,6 +12,7 @@ node22=$(node_dir_for 22)
 
 PATH="$node24:$base_path"
 use_pnpm
+use_shared_digest
 started=$(date +%s)
 "$XQG_ROOT/tooling/scripts/install.sh"
 pnpm exec biome ci .

@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
+import { AUGMENT_DEFAULTS } from "@xqg/fusion";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UserError } from "./errors.js";
 import { defaultsOf, type Field, type Fields, schemaOf } from "./settings/fields.js";
 import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
-import { parseShard, type ShardSpec } from "./shard.js";
+import { parseShard, type ShardPart } from "./shard.js";
 
 /** The whole experiment, validated, with every path absolute and every default filled in. */
 export interface RunConfig {
@@ -143,7 +144,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     threads: (data["threads"] as number | undefined) ?? 0,
     ablation: ablation && {
       queriesPerLanguage: [...new Set(ablation.queriesPerLanguage)].sort((a, b) => a - b),
-      alpha: ablation.alpha ?? fuseAlphas.find((a) => a > 0) ?? 0.01,
+      alpha: ablation.alpha ?? fuseAlphas.find((a) => a > 0) ?? AUGMENT_DEFAULTS.alpha,
     },
     stages: stages as RunConfig["stages"],
   };
@@ -152,7 +153,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
 function parseShards(value: unknown, file: string, line: string): RunConfig["shards"] {
   if (value === undefined) return { count: 1, only: undefined };
   if (typeof value === "number") return { count: value, only: undefined };
-  let spec: ShardSpec;
+  let spec: ShardPart;
   try {
     spec = parseShard(String(value), `${file}${line}: shards`);
   } catch (error) {

@@ -1,12 +1,12 @@
 import { join } from "node:path";
-import { type ShardSpec, shardSuffix } from "./shard.js";
+import { type ShardPart, shardSuffix } from "./shard.js";
 import { formatAlpha } from "./stages/common.js";
 
 /** Where `xqg run` puts everything, relative to the output directory. */
 export function layout(out: string) {
   return {
-    generated: (shard: ShardSpec) => join(out, "generated", `queries${shardSuffix(shard)}.jsonl`),
-    passages: (shard: ShardSpec) => join(out, "embeddings", `passages${shardSuffix(shard)}.npy`),
+    generated: (shard: ShardPart) => join(out, "generated", `queries${shardSuffix(shard)}.jsonl`),
+    passages: (shard: ShardPart) => join(out, "embeddings", `passages${shardSuffix(shard)}.npy`),
     sums: (limit?: number) => join(out, "embeddings", limit ? `sums.first-${limit}.npy` : "sums.npy"),
     counts: (limit?: number) =>
       join(out, "embeddings", limit ? `sums.first-${limit}.counts.npy` : "sums.counts.npy"),

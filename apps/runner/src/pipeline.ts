@@ -3,7 +3,7 @@ import { UserError } from "./errors.js";
 import { Hasher } from "./hash.js";
 import { layout, systemName } from "./layout.js";
 import type { Logger } from "./progress.js";
-import { type ShardSpec, shardSuffix } from "./shard.js";
+import { type ShardPart, shardSuffix } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
 import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
 import { checkMeasures, evaluateStage } from "./stages/evaluate.js";
@@ -27,7 +27,7 @@ export interface RunOptions {
   readonly log: Logger;
   readonly force: boolean;
   /** Overrides the config's `shards: "i/N"`: run only this shard of generate and encode, then stop. */
-  readonly shard?: ShardSpec;
+  readonly shard?: ShardPart;
 }
 
 /**
@@ -52,7 +52,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   }
   const count = options.shard?.count ?? config.shards.count;
   const only = options.shard?.index ?? config.shards.only;
-  const shards: ShardSpec[] = Array.from({ length: count }, (_, index) => ({ index, count }));
+  const shards: ShardPart[] = Array.from({ length: count }, (_, index) => ({ index, count }));
   const mine = only === undefined ? shards : [shards[only]!];
 
   for (const shard of mine) {
@@ -84,7 +84,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   }
   if (only !== undefined && count > 1) return "shard-done";
 
-  const whole: ShardSpec = { index: 0, count: 1 };
+  const whole: ShardPart = { index: 0, count: 1 };
   if (count > 1) {
     if (!config.generated) {
       await mergeGeneratedStage(env, {

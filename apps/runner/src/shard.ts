@@ -1,14 +1,14 @@
 import { UserError } from "./errors.js";
 
 /** Shard `index` of `count` (0-based), as every sharded stage and `--shard i/N` understand it. */
-export interface ShardSpec {
+export interface ShardPart {
   readonly index: number;
   readonly count: number;
 }
 
-export const WHOLE: ShardSpec = { index: 0, count: 1 };
+export const WHOLE: ShardPart = { index: 0, count: 1 };
 
-export function parseShard(raw: string, where = "--shard"): ShardSpec {
+export function parseShard(raw: string, where = "--shard"): ShardPart {
   const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
@@ -18,12 +18,12 @@ export function parseShard(raw: string, where = "--shard"): ShardSpec {
   return { index, count };
 }
 
-export function shardLabel(shard: ShardSpec): string {
+export function shardLabel(shard: ShardPart): string {
   return `${shard.index}/${shard.count}`;
 }
 
 /** File-name suffix of a shard's output; the whole corpus (1 shard) gets none. */
-export function shardSuffix(shard: ShardSpec): string {
+export function shardSuffix(shard: ShardPart): string {
   if (shard.count === 1) return "";
   const width = String(shard.count - 1).length;
   return `.shard-${String(shard.index).padStart(width, "0")}-of-${shard.count}`;

@@ -85,7 +85,9 @@ describe("xqg index and search --index", () => {
 });
 
 describe.skipIf(nltkMissing)("xqg evaluate with NLTK's word_tokenize", () => {
-  it("scores a run exactly as the official script scores the same ranking as an XOR submission", async () => {
+  // A consistency check between two entry points of @xqg/metrics; the independent reference (hits NLTK itself
+  // computed) is in rkt-vectors.test.ts.
+  it("scores a run as @xqg/metrics scores the same ranking given as an XOR submission", async () => {
     await withTempDir(async (dir) => {
       const at = (p: string) => join(dir, p);
       const corpus = join(QUICKSTART, "corpus.jsonl");

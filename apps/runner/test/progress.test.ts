@@ -54,4 +54,27 @@ describe("progress", () => {
   it("formats durations", () => {
     expect([5.25, 42, 125, 7384].map(formatDuration)).toEqual(["5.3s", "42s", "2m05s", "2h03m"]);
   });
+
+  it("carries a part that rounds up to the next unit instead of printing 60", () => {
+    const cases: [number, string][] = [
+      [0, "0.0s"],
+      [9.94, "9.9s"],
+      [9.96, "10s"],
+      [59.4, "59s"],
+      [59.6, "1m00s"],
+      [60, "1m00s"],
+      [119.4, "1m59s"],
+      [119.6, "2m00s"],
+      [3599.4, "59m59s"],
+      [3599.7, "1h00m"],
+      [3600, "1h00m"],
+      [3629, "1h00m"],
+      [3631, "1h01m"],
+      [7169, "1h59m"],
+      [7199, "2h00m"],
+      [Number.POSITIVE_INFINITY, "?"],
+      [Number.NaN, "?"],
+    ];
+    expect(cases.map(([s]) => formatDuration(s))).toEqual(cases.map(([, text]) => text));
+  });
 });

@@ -1,20 +1,32 @@
+import { AnnError } from "./errors.js";
+
 export function checkDimensions(dimensions: unknown): number {
   if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions <= 0) {
-    throw new Error(`dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`);
+    throw new AnnError(
+      `dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`,
+      "bad-option",
+      { field: "dimensions" },
+    );
   }
   return dimensions;
 }
 
 export function checkK(k: unknown): number {
   if (typeof k !== "number" || !Number.isInteger(k) || k <= 0)
-    throw new Error(`k must be a positive integer, got ${JSON.stringify(k)}`);
+    throw new AnnError(`k must be a positive integer, got ${JSON.stringify(k)}`, "bad-option", {
+      field: "k",
+    });
   return k;
 }
 
 export function checkThreads(threads: unknown): number {
   if (threads === undefined) return 0;
   if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 0) {
-    throw new Error(`threads must be a non-negative integer (0 = automatic), got ${JSON.stringify(threads)}`);
+    throw new AnnError(
+      `threads must be a non-negative integer (0 = automatic), got ${JSON.stringify(threads)}`,
+      "bad-option",
+      { field: "threads" },
+    );
   }
   return threads;
 }
@@ -22,8 +34,10 @@ export function checkThreads(threads: unknown): number {
 export function checkOptionalCount(name: string, value: unknown): number {
   if (value === undefined) return 0;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new Error(
+    throw new AnnError(
       `${name} must be a non-negative integer (0 = usearch's default), got ${JSON.stringify(value)}`,
+      "bad-option",
+      { field: name },
     );
   }
   return value;
@@ -32,10 +46,14 @@ export function checkOptionalCount(name: string, value: unknown): number {
 /** Checks that `data` is a Float32Array holding whole rows of `dimensions`; returns the row count. */
 export function rowsOf(what: string, data: unknown, dimensions: number): number {
   if (!(data instanceof Float32Array))
-    throw new Error(`${what} must be a Float32Array (rows × ${dimensions}, row-major)`);
+    throw new AnnError(`${what} must be a Float32Array (rows × ${dimensions}, row-major)`, "bad-option", {
+      field: what,
+    });
   if (data.length % dimensions !== 0) {
-    throw new Error(
+    throw new AnnError(
       `dimension mismatch: ${what} has ${data.length} floats, not a multiple of the index's ${dimensions} dimensions`,
+      "dimension-mismatch",
+      { field: what },
     );
   }
   return data.length / dimensions;
@@ -44,10 +62,14 @@ export function rowsOf(what: string, data: unknown, dimensions: number): number 
 /** A single query vector must have exactly `dimensions` floats. */
 export function checkVector(vector: unknown, dimensions: number): Float32Array {
   if (!(vector instanceof Float32Array))
-    throw new Error(`query must be a Float32Array of ${dimensions} floats`);
+    throw new AnnError(`query must be a Float32Array of ${dimensions} floats`, "bad-option", {
+      field: "query",
+    });
   if (vector.length !== dimensions) {
-    throw new Error(
+    throw new AnnError(
       `dimension mismatch: query has ${vector.length} floats, the index has ${dimensions} dimensions (use searchBatch for several queries)`,
+      "dimension-mismatch",
+      { field: "query" },
     );
   }
   return vector;
@@ -56,8 +78,10 @@ export function checkVector(vector: unknown, dimensions: number): Float32Array {
 /** Ids are stored one per line in the sidecar, so they must be non-empty single-line strings. */
 export function checkIdText(id: unknown, position: number): string {
   if (typeof id !== "string" || id.length === 0 || /[\r\n]/.test(id)) {
-    throw new Error(
+    throw new AnnError(
       `id at position ${position} must be a non-empty string without line breaks, got ${JSON.stringify(id)}`,
+      "bad-id",
+      { field: "ids" },
     );
   }
   return id;

@@ -1,3 +1,5 @@
+import { AnnError } from "./errors.js";
+
 /** Storage types for vectors inside an HNSW index. Input and queries are always Float32Array. */
 export const DTYPES = {
   f32: { usearch: "f32", headerCode: 11, bytes: 4, description: "float32, exact storage" },
@@ -15,5 +17,9 @@ export type Dtype = keyof typeof DTYPES;
 
 export function checkDtype(dtype: unknown): Dtype {
   if (typeof dtype === "string" && Object.hasOwn(DTYPES, dtype)) return dtype as Dtype;
-  throw new Error(`unknown dtype ${JSON.stringify(dtype)}; allowed: ${Object.keys(DTYPES).join(", ")}`);
+  throw new AnnError(
+    `unknown dtype ${JSON.stringify(dtype)}; allowed: ${Object.keys(DTYPES).join(", ")}`,
+    "bad-option",
+    { field: "dtype" },
+  );
 }

@@ -1,4 +1,5 @@
 import { checkDimensions, checkK, checkThreads, rowsOf } from "./checks.js";
+import { AnnError } from "./errors.js";
 import { byRank, type ExactSearchOptions, type RankedRow, topRows, wholeBuffer } from "./exact.js";
 import { checkMetric } from "./metric.js";
 import type { SearchResult } from "./result.js";
@@ -36,7 +37,11 @@ export async function exactSearchBlocks(
   const nq = rowsOf("queries", queries, dimensions);
   checkK(k);
   if (typeof ids !== "function" && !Array.isArray(ids))
-    throw new Error("exactSearchBlocks: ids must be an array of docids or a function from row to docid");
+    throw new AnnError(
+      "exactSearchBlocks: ids must be an array of docids or a function from row to docid",
+      "bad-option",
+      { field: "ids" },
+    );
   if (nq === 0) return [];
   const whole = wholeBuffer(queries);
   let best: RankedRow[][] = Array.from({ length: nq }, () => []);
@@ -53,7 +58,11 @@ export async function exactSearchBlocks(
     options.onBlock?.({ start: block.start, count });
   }
   if (typeof ids !== "function" && seen !== ids.length)
-    throw new Error(`exactSearchBlocks: the blocks held ${seen} rows but ${ids.length} ids were given`);
+    throw new AnnError(
+      `exactSearchBlocks: the blocks held ${seen} rows but ${ids.length} ids were given`,
+      "count-mismatch",
+      { field: "ids" },
+    );
   const docid = typeof ids === "function" ? ids : (row: number) => ids[row]!;
   return best.map((top) => ({
     ids: top.map((r) => docid(r.row)),
@@ -65,13 +74,23 @@ export async function exactSearchBlocks(
 function checkBlock(block: RowBlock, dimensions: number, end: number, ids: RowIds): number {
   const start = block?.start;
   if (!Number.isSafeInteger(start) || start < 0)
-    throw new Error(`exactSearchBlocks: block start must be a non-negative integer, got ${String(start)}`);
+    throw new AnnError(
+      `exactSearchBlocks: block start must be a non-negative integer, got ${String(start)}`,
+      "bad-option",
+      { field: "start" },
+    );
   const count = rowsOf(`the block at row ${start}`, block.rows, dimensions);
   if (start < end)
-    throw new Error(`exactSearchBlocks: the block at row ${start} overlaps or precedes rows up to ${end}`);
+    throw new AnnError(
+      `exactSearchBlocks: the block at row ${start} overlaps or precedes rows up to ${end}`,
+      "bad-option",
+      { field: "start" },
+    );
   if (typeof ids !== "function" && start + count > ids.length) {
-    throw new Error(
+    throw new AnnError(
       `exactSearchBlocks: the block at row ${start} has ${count} rows, past the ${ids.length} ids given`,
+      "count-mismatch",
+      { field: "ids" },
     );
   }
   return count;

@@ -1,8 +1,9 @@
-import { type BatchMatches, type Matches, exactSearch as usearchExactSearch } from "usearch";
 import { checkDimensions, checkK, checkThreads, checkVector, rowsOf } from "./checks.js";
+import { AnnError } from "./errors.js";
 import { IdMap } from "./id-map.js";
 import { checkMetric, METRICS, type Metric } from "./metric.js";
 import type { SearchResult } from "./result.js";
+import { type BatchMatches, type Matches, exactSearch as usearchExactSearch } from "./usearch.js";
 
 export interface ExactSearchOptions {
   dimensions: number;
@@ -33,8 +34,10 @@ export function exactSearch(
   const threads = checkThreads(options.threads);
   const n = rowsOf("matrix", matrix, dimensions);
   if (ids.length !== n)
-    throw new Error(
+    throw new AnnError(
       `exactSearch: ${ids.length} ids but the matrix has ${n} rows of ${dimensions} dimensions`,
+      "count-mismatch",
+      { field: "ids" },
     );
   const nq = rowsOf("queries", queries, dimensions);
   checkK(k);
@@ -206,7 +209,11 @@ export class FlatIndex {
   add(ids: readonly string[], vectors: Float32Array): void {
     const n = rowsOf("vectors", vectors, this.dimensions);
     if (n !== ids.length)
-      throw new Error(`add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`);
+      throw new AnnError(
+        `add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`,
+        "count-mismatch",
+        { field: "ids" },
+      );
     this.#ids.check(ids);
     const used = this.size * this.dimensions;
     if (used + vectors.length > this.#matrix.length) {

@@ -1,7 +1,8 @@
 import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { isXqgError, readIds, tempPathFor, writeIds } from "@xqg/core";
 import { checkDimensions } from "./checks.js";
 import { checkDtype, DTYPES, type Dtype } from "./dtype.js";
+import { AnnError } from "./errors.js";
 import { checkMetric, METRICS, type Metric } from "./metric.js";
 
 /** What is stored next to an index file so that load/view can refuse files that do not match. */
@@ -18,11 +19,6 @@ export interface IndexManifest {
 export const idsSidecar = (path: string): string => `${path}.ids`;
 export const manifestSidecar = (path: string): string => `${path}.json`;
 
-export function tempPathFor(path: string): string {
-  const nonce = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  return join(dirname(path), `.${basename(path)}.${nonce}.tmp`);
-}
-
 /** Writes several files via temp files in their own directories, then renames them in the given order. */
 export async function commitFiles(
   files: Array<{ path: string; write: (temp: string) => Promise<void> }>,
@@ -37,27 +33,33 @@ export async function commitFiles(
   }
 }
 
+/** One id per line, "\n"-terminated (@xqg/core's sidecar writer). */
 export async function writeIdsFile(path: string, ids: readonly string[]): Promise<void> {
-  await writeFile(path, ids.length === 0 ? "" : `${ids.join("\n")}\n`, "utf8");
+  await writeIds(path, ids);
 }
 
 export async function writeJsonFile(path: string, value: unknown): Promise<void> {
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`, "utf8");
 }
 
+/** Reads the id sidecar with @xqg/core's reader (a BOM and CRLF line ends are accepted) and checks its length. */
 export async function readIdsFile(path: string, expected: number): Promise<string[]> {
-  let text: string;
+  let ids: string[];
   try {
-    text = await readFile(path, "utf8");
-  } catch {
-    throw new Error(
+    ids = await readIds(path);
+  } catch (error) {
+    if (isXqgError(error)) throw error;
+    throw new AnnError(
       `${path}: id sidecar is missing (an @xqg/ann index is saved as three files: X, X.ids, X.json)`,
+      "missing-file",
+      { file: path, cause: error },
     );
   }
-  const ids = text.length === 0 ? [] : text.replace(/\n$/, "").split("\n");
   if (ids.length !== expected)
-    throw new Error(
+    throw new AnnError(
       `${path}: has ${ids.length} ids but the manifest says the index holds ${expected} vectors`,
+      "count-mismatch",
+      { file: path },
     );
   return ids;
 }
@@ -69,24 +71,33 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
     raw = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : "not valid JSON";
-    throw new Error(`${indexPath} is not an @xqg/ann index: manifest ${path}: ${why}`);
+    throw new AnnError(`${indexPath} is not an @xqg/ann index: manifest ${path}: ${why}`, "bad-manifest", {
+      file: path,
+      cause: error,
+    });
   }
   const m = raw as Record<string, unknown>;
   if (m["format"] !== "xqg-ann-index" || m["version"] !== 1) {
-    throw new Error(
+    throw new AnnError(
       `${path}: field "format" must be "xqg-ann-index" with "version": 1, got ${JSON.stringify(m["format"])} / ${JSON.stringify(m["version"])}`,
+      "bad-manifest",
+      { file: path, field: "format" },
     );
   }
   const field = <T>(name: string, check: (v: unknown) => T): T => {
     try {
       return check(m[name]);
     } catch (error) {
-      throw new Error(`${path}: field "${name}": ${(error as Error).message}`);
+      throw new AnnError(`${path}: field "${name}": ${(error as Error).message}`, "bad-manifest", {
+        file: path,
+        field: name,
+        cause: error,
+      });
     }
   };
   const count = field("count", (v) => {
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      throw new Error("must be a non-negative integer");
+      throw new AnnError("must be a non-negative integer", "bad-manifest", { file: path, field: "count" });
     return v;
   });
   return {
@@ -111,7 +122,7 @@ export async function checkIndexHeader(path: string, manifest: IndexManifest): P
   try {
     handle = await open(path, "r");
   } catch {
-    throw new Error(`${path}: index file not found`);
+    throw new AnnError(`${path}: index file not found`, "missing-file", { file: path });
   }
   try {
     const { size } = await handle.stat();
@@ -119,16 +130,22 @@ export async function checkIndexHeader(path: string, manifest: IndexManifest): P
     await handle.read(prefix, 0, 8, 0);
     const headAt = 8 + prefix.readUInt32LE(0) * prefix.readUInt32LE(4);
     const head = Buffer.alloc(64);
-    const { bytesRead } = size >= 8 ? await handle.read(head, 0, 64, headAt) : { bytesRead: 0 };
+    // A head past the end of the file (garbage where the row count should be) means no usearch header.
+    const { bytesRead } =
+      size >= 8 && headAt < size ? await handle.read(head, 0, 64, headAt) : { bytesRead: 0 };
     if (bytesRead < 41 || head.toString("latin1", 0, 7) !== MAGIC)
-      throw new Error(`${path} is not a usearch index file (no usearch header)`);
+      throw new AnnError(`${path} is not a usearch index file (no usearch header)`, "bad-index", {
+        file: path,
+      });
     const metricCode = head.readUInt8(13);
     const scalarCode = head.readUInt8(14);
     const count = Number(head.readBigUInt64LE(17));
     const dimensions = Number(head.readBigUInt64LE(33));
     const mismatch = (what: string, file: unknown, expected: unknown) =>
-      new Error(
+      new AnnError(
         `${path}: ${what} in the index file is ${file} but its manifest ${manifestSidecar(path)} says ${expected}`,
+        "bad-index",
+        { file: path },
       );
     if (metricCode !== METRICS[manifest.metric].headerCode)
       throw mismatch("metric", `code ${String.fromCharCode(metricCode)}`, manifest.metric);

@@ -1,7 +1,7 @@
 import { cpus } from "node:os";
-import { type BatchMatches, Index as UsearchIndex } from "usearch";
 import { checkDimensions, checkK, checkOptionalCount, checkThreads, checkVector, rowsOf } from "./checks.js";
 import { checkDtype, DTYPES, type Dtype } from "./dtype.js";
+import { AnnError } from "./errors.js";
 import {
   checkIndexHeader,
   commitFiles,
@@ -16,6 +16,7 @@ import {
 import { IdMap } from "./id-map.js";
 import { checkMetric, METRICS, type Metric, scoresFromDistances } from "./metric.js";
 import type { SearchResult } from "./result.js";
+import { type BatchMatches, Index as UsearchIndex } from "./usearch.js";
 
 /** Defaults follow the paper's faiss flat inner-product search (usearch itself defaults to cosine). */
 export const INDEX_DEFAULTS = {
@@ -61,7 +62,7 @@ interface Resolved {
 
 function resolve(options: IndexOptions): Resolved {
   if (typeof options !== "object" || options === null)
-    throw new Error("Index options must be an object with at least { dimensions }");
+    throw new AnnError("Index options must be an object with at least { dimensions }", "bad-option");
   return {
     dimensions: checkDimensions(options.dimensions),
     metric: checkMetric(options.metric ?? INDEX_DEFAULTS.metric),
@@ -191,10 +192,15 @@ export class Index extends ReadonlyIndex {
 
   /** Adds rows of `vectors` ([ids.length × dimensions]) under the given ids; ids must be new and distinct. */
   add(ids: readonly string[], vectors: Float32Array, options: ThreadOptions = {}): void {
-    if (!Array.isArray(ids)) throw new Error("ids must be an array of strings");
+    if (!Array.isArray(ids))
+      throw new AnnError("ids must be an array of strings", "bad-option", { field: "ids" });
     const n = rowsOf("vectors", vectors, this.dimensions);
     if (n !== ids.length)
-      throw new Error(`add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`);
+      throw new AnnError(
+        `add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`,
+        "count-mismatch",
+        { field: "ids" },
+      );
     let threads = checkThreads(options.threads) || hardwareThreads();
     this.idMap.check(ids);
     if (n === 0) return;
@@ -255,9 +261,17 @@ async function openSaved(path: string, options: OpenOptions, mode: "load" | "vie
     if (mode === "load") native.load(path);
     else native.view(path);
   } catch (error) {
-    throw new Error(`${path}: usearch could not ${mode} the index: ${(error as Error).message}`);
+    throw new AnnError(
+      `${path}: usearch could not ${mode} the index: ${(error as Error).message}`,
+      "bad-index",
+      { file: path, cause: error },
+    );
   }
   if (native.size() !== manifest.count)
-    throw new Error(`${path}: usearch reports ${native.size()} vectors, the manifest ${manifest.count}`);
+    throw new AnnError(
+      `${path}: usearch reports ${native.size()} vectors, the manifest ${manifest.count}`,
+      "bad-index",
+      { file: path },
+    );
   return { native, idMap: new IdMap(ids), settings };
 }

@@ -1,4 +1,5 @@
 import { checkIdText } from "./checks.js";
+import { AnnError } from "./errors.js";
 
 /** String docids ↔ dense integer keys (key = insertion position), the keys usearch stores. */
 export class IdMap {
@@ -22,13 +23,17 @@ export class IdMap {
       const id = checkIdText(raw, i);
       const existing = this.#keys.get(id);
       if (existing !== undefined)
-        throw new Error(
+        throw new AnnError(
           `duplicate id ${JSON.stringify(id)} at position ${i}: already in the index (row ${existing})`,
+          "duplicate-id",
+          { field: "ids" },
         );
       const earlier = seen.get(id);
       if (earlier !== undefined)
-        throw new Error(
+        throw new AnnError(
           `duplicate id ${JSON.stringify(id)} at positions ${earlier} and ${i} of the same batch`,
+          "duplicate-id",
+          { field: "ids" },
         );
       seen.set(id, i);
     });
@@ -50,7 +55,10 @@ export class IdMap {
   idOf(key: bigint): string {
     const id = this.#ids[Number(key)];
     if (id === undefined)
-      throw new Error(`usearch returned key ${key}, which has no id (index and id sidecar disagree)`);
+      throw new AnnError(
+        `usearch returned key ${key}, which has no id (index and id sidecar disagree)`,
+        "bad-index",
+      );
     return id;
   }
 

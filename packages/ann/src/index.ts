@@ -1,4 +1,5 @@
 export { DTYPES, type Dtype } from "./dtype.js";
+export { AnnError, type AnnErrorCode, type AnnErrorDetails } from "./errors.js";
 export { type ExactSearchOptions, exactSearch, FlatIndex } from "./exact.js";
 export {
   type ExactSearchBlocksOptions,
@@ -16,3 +17,4 @@ export {
 } from "./hnsw-index.js";
 export { METRICS, type Metric } from "./metric.js";
 export type { SearchResult } from "./result.js";
+export { INDEX_TYPES, type IndexType, SEARCH_DEFAULTS } from "./search-defaults.js";

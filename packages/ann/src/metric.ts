@@ -1,3 +1,5 @@
+import { AnnError } from "./errors.js";
+
 /**
  * Similarity measures an index can rank by. Every score is "higher is better": usearch reports distances,
  * and each entry here says how to turn one back into the score a researcher expects.
@@ -31,7 +33,11 @@ export type Metric = keyof typeof METRICS;
 
 export function checkMetric(metric: unknown): Metric {
   if (typeof metric === "string" && Object.hasOwn(METRICS, metric)) return metric as Metric;
-  throw new Error(`unknown metric ${JSON.stringify(metric)}; allowed: ${Object.keys(METRICS).join(", ")}`);
+  throw new AnnError(
+    `unknown metric ${JSON.stringify(metric)}; allowed: ${Object.keys(METRICS).join(", ")}`,
+    "bad-option",
+    { field: "metric" },
+  );
 }
 
 const I8_UNIT = 127 * 127;

@@ -1,3 +1,5 @@
+import { XqgError, type XqgErrorInit } from "@xqg/core";
+
 /** Machine-readable reason of a {@link CorpusError}. */
 export type CorpusErrorCode =
   | "missing-field"
@@ -25,26 +27,22 @@ export interface CorpusErrorInit {
 
 /**
  * A user-data problem, reported as `file:line: message` like a compiler would, never as a stack trace.
- * `line` is 1-based; `field` names the offending field or column when there is one.
+ * `line` is 1-based; `field` names the offending field or column when there is one. An {@link XqgError}
+ * (`reason` is the message without the `file:line: ` prefix).
  */
-export class CorpusError extends Error {
-  readonly file: string;
-  readonly line: number | undefined;
-  readonly field: string | undefined;
-  readonly code: CorpusErrorCode;
-  /** The message without the `file:line: ` prefix. */
-  readonly reason: string;
+export class CorpusError extends XqgError {
+  declare readonly file: string;
+  declare readonly code: CorpusErrorCode;
 
   constructor(reason: string, init: CorpusErrorInit, options?: { cause?: unknown }) {
-    super(`${init.file}${init.line === undefined ? "" : `:${init.line}`}: ${reason}`, options);
+    super(reason, init, options);
     this.name = "CorpusError";
-    this.file = init.file;
-    this.line = init.line;
-    this.field = init.field;
-    this.code = init.code;
-    this.reason = reason;
   }
 }
+
+/** Makes CorpusErrors from @xqg/core's XOR submission scanner and parser (what `readXorSubmission` streams through). */
+export const corpusError = (reason: string, init: XqgErrorInit): CorpusError =>
+  new CorpusError(reason, { ...init, file: init.file ?? "", code: init.code as CorpusErrorCode }, init);
 
 /** A data quirk that was repaired (e.g. `lang: " ar"` → `"ar"`), reported through `onWarning`. */
 export interface CorpusWarning {

@@ -1,4 +1,13 @@
-export { type AtomicOptions, writeFileAtomic } from "./atomic.js";
+// Compatibility: the ids sidecar and atomic writes live in @xqg/core; the runner and this README use them from here.
+export {
+  type AtomicOptions,
+  idsPath,
+  readIds,
+  type SinkOptions,
+  writeFileAtomic,
+  writeIds,
+  writeTextAtomic,
+} from "@xqg/core";
 export { CorpusError, type CorpusErrorCode, type CorpusWarning } from "./errors.js";
 export { readGeneratedQueries, writeGeneratedQueries } from "./formats/generated.js";
 export {
@@ -28,14 +37,12 @@ export {
   writeRun,
   type XorSubmissionEntry,
 } from "./formats/runs.js";
-export { idsPath, readIds, writeIds } from "./ids.js";
 export { isLang, LANGUAGE_CODES, LANGUAGES, type Lang } from "./languages.js";
 export { fromHalfBits, toHalfBits } from "./npy/half.js";
-export { encodeNpyHeader, type NpyDtype } from "./npy/header.js";
+export { encodeNpyHeader, NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./npy/header.js";
 export { type NpyReader, openNpy, readNpy } from "./npy/reader.js";
 export { createNpyWriter, type NpyWriter, type NpyWriterOptions, writeNpy } from "./npy/writer.js";
 export type { ReadOptions, ReadStats, RecordReader } from "./read/reader.js";
 export { type ShardSpec, shard, shardRange } from "./shard.js";
-export { type SinkOptions, writeTextAtomic } from "./text-sink.js";
 export type { GeneratedQueries, Passage, QrelsRow, Query, RunRow } from "./types.js";
 export type { WriteOptions } from "./write.js";

@@ -1,5 +1,5 @@
+import { type SinkOptions, WRITE_CHUNK_CHARS, writeTextAtomic } from "@xqg/core";
 import { CorpusError } from "./errors.js";
-import { type SinkOptions, WRITE_CHUNK_CHARS, writeTextAtomic } from "./text-sink.js";
 
 export interface WriteOptions extends SinkOptions {}
 

@@ -122,6 +122,66 @@ describe("writeNpy / readNpy", () => {
     });
   });
 
+  it("reads big-endian float16 ('>f2') exactly as NumPy does", async () => {
+    await withTempDir(async (dir) => {
+      // /usr/bin/python3 -c "import numpy as np; np.save('be.npy', np.array([[1, -2.5, 0.1, 65504],
+      //   [6.1e-5, -0.0, 3.14159, 2**-24], [0.33, -1e4, 7, -65504]], dtype='>f2'))"   (NumPy 1.24.2)
+      const dict = "{'descr': '>f2', 'fortran_order': False, 'shape': (3, 4), }";
+      const header = concat(
+        Uint8Array.of(0x93),
+        ascii("NUMPY"),
+        Uint8Array.of(1, 0, 0x76, 0),
+        ascii(`${dict}${" ".repeat(0x76 - dict.length - 1)}\n`),
+      );
+      const data = hex("3c00c1002e667bff03ff8000424800013548f0e24700fbff");
+      const path = join(dir, "be.npy");
+      await writeFile(path, concat(header, data));
+      const back = await readNpy(path);
+      expect([back.rows, back.dim, back.dtype]).toEqual([3, 4, "float16"]);
+      // float(x) for x in a.astype(np.float32).ravel()
+      expect(Array.from(back.data)).toEqual([
+        1,
+        -2.5,
+        0.0999755859375,
+        65504,
+        6.097555160522461e-5,
+        -0,
+        3.140625,
+        2 ** -24,
+        0.330078125,
+        -10000,
+        7,
+        -65504,
+      ]);
+      expect(Object.is(back.data[5], -0)).toBe(true);
+      const reader = await openNpy(path);
+      expect(Array.from(await reader.read(2, 1))).toEqual([0.330078125, -10000, 7, -65504]);
+      await reader.close();
+    });
+  });
+
+  it("refuses a finite value beyond float16's range instead of storing infinity, naming the file and row", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "half.npy");
+      const writer = await createNpyWriter(path, { dim: 3, dtype: "float16" });
+      // 65519.99 still rounds to 65504; 65520 rounds to infinity
+      await writer.append(Float32Array.of(1, 65504, -65519.99, 0, 0, 0));
+      const error = await writer.append(Float32Array.of(2, 2, 2, 3, -65520, 3)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CorpusError);
+      expect((error as CorpusError).message).toBe(
+        `${path}: row 3, column 1: -65520 is beyond float16's range (±65504); store float32 instead`,
+      );
+      await writer.abort();
+      expect(await readdir(dir)).toEqual([]);
+      // Infinity and NaN given as such are not an overflow: they are stored as they are
+      await writeNpy(path, Float32Array.of(Number.POSITIVE_INFINITY, Number.NaN), {
+        dim: 2,
+        dtype: "float16",
+      });
+      expect(Array.from((await readNpy(path)).data)).toEqual([Number.POSITIVE_INFINITY, Number.NaN]);
+    });
+  });
+
   it("accepts headers written without growth padding (numpy < 1.23) and Python 2 long ints", async () => {
     await withTempDir(async (dir) => {
       const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (1L, 2L), }`;
@@ -154,8 +214,9 @@ describe("writeNpy / readNpy", () => {
       await bad("short.npy", good.subarray(0, good.length - 3), /needs 176 \(truncated\)/);
       await bad("long.npy", concat(good, Uint8Array.of(0)), /file has 177 bytes/);
       const swap = (from: string, to: string) => {
-        const text = new TextDecoder("latin1").decode(good).replace(from, to);
-        return Uint8Array.from(text, (c) => c.charCodeAt(0));
+        // Buffer's latin1 is ISO-8859-1 (TextDecoder's "latin1" is windows-1252 and maps the magic's 0x93)
+        const text = Buffer.from(good).toString("latin1").replace(from, to);
+        return new Uint8Array(Buffer.from(text, "latin1"));
       };
       await bad("f8.npy", swap("'<f4'", "'<f8'"), /dtype '<f8' is not supported/);
       await bad("fortran.npy", swap("False", "True "), /fortran_order=True/);

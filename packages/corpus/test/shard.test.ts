@@ -30,6 +30,35 @@ describe("shard", () => {
     });
   });
 
+  it("N ≥ 10, with empty shards when N > total: contiguous, in order, numpy.array_split's sizes", async () => {
+    // numpy.array_split(range(total), count) sizes, computed by hand: the first total % count get one more.
+    const cases: [number, number, number[]][] = [
+      [23, 10, [3, 3, 3, 2, 2, 2, 2, 2, 2, 2]],
+      [5, 12, [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]],
+      [0, 10, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
+      [100, 16, [7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]],
+    ];
+    for (const [total, count, sizes] of cases) {
+      const records = Array.from({ length: total }, (_, i) => i);
+      const parts: number[][] = [];
+      for (let index = 0; index < count; index++)
+        parts.push(await collect(shard(records, { index, count, total })));
+      expect(
+        parts.map((p) => p.length),
+        `${total} in ${count}`,
+      ).toEqual(sizes);
+      expect(parts.flat(), `${total} in ${count}`).toEqual(records);
+      const ranges = parts.map((_, index) => shardRange({ index, count, total }));
+      expect(ranges.map((r) => r.end - r.start)).toEqual(sizes);
+      expect(ranges.map((r) => r.start)).toEqual([0, ...ranges.slice(0, -1).map((r) => r.end)]);
+    }
+    // An empty shard still checks the source's length: the last one reads to the end.
+    const long = await rejection(collect(shard([1, 2, 3, 4, 5, 6], { index: 11, count: 12, total: 5 })));
+    expect(long.message).toBe("source: has more than total=5 records");
+    const short = await rejection(collect(shard([1, 2], { index: 4, count: 12, total: 5 })));
+    expect(short.message).toBe("source: has 2 records, fewer than total=5");
+  });
+
   it("refuses a total that does not match the source", async () => {
     const short = await rejection(collect(shard([1, 2, 3], { index: 0, count: 2, total: 8 })));
     expect(short.message).toBe("source: has 3 records, fewer than total=8");

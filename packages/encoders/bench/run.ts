@@ -5,7 +5,7 @@ import { formatTable, measure, type Row, runIsolated } from "@xqg/bench-utils";
 import { fixtureDir } from "@xqg/fixtures";
 import {
   createSession,
-  loadConfig,
+  loadModelConfig,
   maxInputLength,
   resolveModel,
   type SessionOptions,
@@ -55,7 +55,7 @@ for (const setup of setups) {
   const inputs = benchInputs(setup.counts.query, setup.counts.passage);
   const encoder = await createEncoder(setup.dir, { session: SESSION, warn: () => {} });
   const session = await createSession(resolveModel(setup.dir).model!, SESSION);
-  const limit = maxInputLength(await loadConfig(setup.dir)) ?? Number.POSITIVE_INFINITY;
+  const limit = maxInputLength(await loadModelConfig(setup.dir)) ?? Number.POSITIVE_INFINITY;
   for (const role of ["query", "passage"] as const) {
     const texts = role === "query" ? inputs.queries : inputs.passages;
     const maxLength = Math.min(ENCODER_DEFAULTS.maxLength[role], limit);

@@ -3,7 +3,7 @@ import {
   createSession,
   type Encoding,
   type InferenceSession,
-  loadConfig,
+  loadModelConfig,
   loadTokenizer,
   type ModelConfig,
   ModelError,
@@ -46,7 +46,10 @@ export class EncoderSide {
 
   static async load(dir: string, opts: LoadOptions = {}): Promise<EncoderSide> {
     const files = resolveModel(dir, { task: "encoder", quantized: opts.quantized, variant: opts.variant });
-    const [config, tokenizer] = await Promise.all([loadConfig(files.dir), loadTokenizer(files.tokenizer)]);
+    const [config, tokenizer] = await Promise.all([
+      loadModelConfig(files.dir),
+      loadTokenizer(files.tokenizer),
+    ]);
     const session = await createSession(files.model!, opts.session);
     const output = opts.output ?? "last_hidden_state";
     checkSessionNames(session, { inputs: ["input_ids", "attention_mask"], outputs: [output] }, files.model);

@@ -1,5 +1,7 @@
-import { createNpyWriter, isLang, LANGUAGE_CODES, type Lang, writeFileAtomic, writeIds } from "@xqg/corpus";
+import { writeFileAtomic, writeIds } from "@xqg/core";
+import { createNpyWriter, isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
 import { checkDim } from "./checks.js";
+import { FusionError } from "./errors.js";
 import { type QuerySumFiles, type QuerySumManifest, querySumFiles } from "./files.js";
 
 export interface QuerySumBlock {
@@ -38,12 +40,18 @@ export function createQuerySumAccumulator(options: {
 }): QuerySumAccumulator {
   const { passages } = options;
   if (!Number.isInteger(passages) || passages < 0)
-    throw new Error(`passages must be a non-negative integer, got ${passages}`);
+    throw new FusionError(`passages must be a non-negative integer, got ${passages}`, "bad-option", {
+      field: "passages",
+    });
   const dim = checkDim(options.dim);
   const languages = LANGUAGE_CODES.filter((l) => options.languages?.includes(l));
   for (const l of options.languages ?? []) {
     if (!isLang(l))
-      throw new Error(`unknown language ${JSON.stringify(l)}; allowed: ${LANGUAGE_CODES.join(", ")}`);
+      throw new FusionError(
+        `unknown language ${JSON.stringify(l)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
+        "unknown-language",
+        { field: "languages" },
+      );
   }
   const total = new Float32Array(passages * dim);
   const totalCounts = new Uint32Array(passages);
@@ -75,30 +83,47 @@ export function createQuerySumAccumulator(options: {
       return queries;
     },
     add(block) {
-      if (finished) throw new Error("add after finish: the accumulator is closed");
+      if (finished) throw new FusionError("add after finish: the accumulator is closed", "closed");
       const { passageIndex, vectors, lang } = block;
-      if (!(vectors instanceof Float32Array)) throw new Error("block.vectors must be a Float32Array");
+      if (!(vectors instanceof Float32Array))
+        throw new FusionError("block.vectors must be a Float32Array", "bad-option", { field: "vectors" });
       if (vectors.length !== passageIndex.length * dim) {
-        throw new Error(
+        throw new FusionError(
           `block has ${passageIndex.length} passage indexes but ${vectors.length / dim} vectors of dim ${dim} (${vectors.length} floats)`,
+          "shape-mismatch",
+          { field: "vectors" },
         );
       }
       for (let r = 0; r < passageIndex.length; r++) {
         const i = passageIndex[r]!;
         if (!Number.isInteger(i) || i < 0 || i >= passages)
-          throw new Error(`block row ${r}: passage index ${i} is outside 0..${passages - 1}`);
+          throw new FusionError(
+            `block row ${r}: passage index ${i} is outside 0..${passages - 1}`,
+            "bad-option",
+            { field: "passageIndex" },
+          );
       }
       let target: { sum: Float32Array; counts: Uint32Array } | undefined;
       if (languages.length > 0) {
         if (lang === undefined)
-          throw new Error(`block.lang is required: this accumulator keeps ${languages.join(", ")} apart`);
+          throw new FusionError(
+            `block.lang is required: this accumulator keeps ${languages.join(", ")} apart`,
+            "bad-option",
+            { field: "lang" },
+          );
         target = perLang.get(lang);
         if (!target)
-          throw new Error(
+          throw new FusionError(
             `block.lang ${JSON.stringify(lang)} is not one of this accumulator's languages (${languages.join(", ")})`,
+            "bad-option",
+            { field: "lang" },
           );
       } else if (lang !== undefined && !isLang(lang)) {
-        throw new Error(`unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`);
+        throw new FusionError(
+          `unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
+          "unknown-language",
+          { field: "lang" },
+        );
       }
       addInto(total, totalCounts, passageIndex, vectors);
       if (target) addInto(target.sum, target.counts, passageIndex, vectors);
@@ -107,7 +132,7 @@ export function createQuerySumAccumulator(options: {
     sums: () => total.slice(),
     counts: () => totalCounts.slice(),
     async finish(path, finishOptions = {}) {
-      if (finished) throw new Error("finish called twice");
+      if (finished) throw new FusionError("finish called twice", "closed");
       finished = true;
       const files = querySumFiles(path, languages);
       let ids: string[] | undefined;
@@ -115,7 +140,9 @@ export function createQuerySumAccumulator(options: {
         ids = [];
         for await (const id of finishOptions.ids) ids.push(id);
         if (ids.length !== passages)
-          throw new Error(`finish: got ${ids.length} ids for ${passages} passages`);
+          throw new FusionError(`finish: got ${ids.length} ids for ${passages} passages`, "shape-mismatch", {
+            field: "ids",
+          });
       }
       await writeMatrix(files.sums, total, dim);
       for (const l of languages) await writeMatrix(files.languageSums[l]!, perLang.get(l)!.sum, dim);

@@ -1,4 +1,5 @@
 import { checkAlpha, checkDim, rowsOf } from "./checks.js";
+import { FusionError } from "./errors.js";
 import { type MixArena, mixInto } from "./kernel/mix.js";
 import { checkReduce, type Reduce } from "./reduce.js";
 
@@ -26,7 +27,7 @@ export function augment(p: Float32Array, sumQ: Float32Array, options: AugmentOpt
   const dim = checkDim(options?.dim);
   const n = rowsOf("p", p, dim);
   const m = rowsOf("sumQ", sumQ, dim);
-  if (n !== m) throw new Error(`p has ${n} rows but sumQ has ${m}`);
+  if (n !== m) throw new FusionError(`p has ${n} rows but sumQ has ${m}`, "shape-mismatch");
   const out = new Float32Array(p.length);
   augmentInto(out, p, sumQ, resolveAugment(options, n), 0);
   return out;
@@ -46,9 +47,13 @@ export function resolveAugment(options: AugmentOptions, rows: number): ResolvedA
   const reduce = checkReduce(options.reduce ?? AUGMENT_DEFAULTS.reduce);
   const counts = options.counts;
   if (reduce === "mean" && counts === undefined)
-    throw new Error('reduce "mean" needs counts (queries per passage)');
+    throw new FusionError('reduce "mean" needs counts (queries per passage)', "bad-option", {
+      field: "counts",
+    });
   if (counts !== undefined && counts.length !== rows)
-    throw new Error(`counts has ${counts.length} entries for ${rows} rows`);
+    throw new FusionError(`counts has ${counts.length} entries for ${rows} rows`, "shape-mismatch", {
+      field: "counts",
+    });
   return {
     keep: Math.fround(1 - alpha),
     alpha: Math.fround(alpha),

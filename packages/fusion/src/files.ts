@@ -1,5 +1,5 @@
+import { idsPath } from "@xqg/core";
 import type { Lang } from "@xqg/corpus";
-import { idsPath } from "@xqg/corpus";
 
 /** Files written next to a Σq matrix `X.npy` by the accumulator. */
 export interface QuerySumFiles {

@@ -1,5 +1,6 @@
 import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
 import type { Counts } from "./augment.js";
+import { FusionError } from "./errors.js";
 
 export interface LanguageSelection {
   /** Only these languages' queries (each with weight 1 unless `weights` says otherwise). */
@@ -15,9 +16,16 @@ export function resolveSelection(
 ): Array<{ lang: Lang; weight: number }> {
   for (const lang of [...(selection.languages ?? []), ...Object.keys(selection.weights ?? {})]) {
     if (!isLang(lang))
-      throw new Error(`unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`);
+      throw new FusionError(
+        `unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
+        "unknown-language",
+      );
     if (!available.includes(lang))
-      throw new Error(`no per-language sums for "${lang}" (have: ${available.join(", ") || "none"})`);
+      throw new FusionError(
+        `no per-language sums for "${lang}" (have: ${available.join(", ") || "none"})`,
+        "bad-option",
+        { field: "languages" },
+      );
   }
   const wanted = selection.weights
     ? (Object.keys(selection.weights) as Lang[]).filter(
@@ -27,7 +35,9 @@ export function resolveSelection(
   return LANGUAGE_CODES.filter((l) => wanted.includes(l)).map((lang) => {
     const weight = selection.weights?.[lang] ?? 1;
     if (!Number.isFinite(weight))
-      throw new Error(`weight for "${lang}" must be a finite number, got ${weight}`);
+      throw new FusionError(`weight for "${lang}" must be a finite number, got ${weight}`, "bad-option", {
+        field: "weights",
+      });
     return { lang, weight };
   });
 }
@@ -47,7 +57,8 @@ export function combineLanguages(
   const sum = new Float32Array(length);
   for (const { lang, weight } of chosen) {
     const s = sums[lang]!;
-    if (s.length !== length) throw new Error(`sums for "${lang}" have ${s.length} floats, others ${length}`);
+    if (s.length !== length)
+      throw new FusionError(`sums for "${lang}" have ${s.length} floats, others ${length}`, "shape-mismatch");
     const w = Math.fround(weight);
     for (let i = 0; i < length; i++) sum[i] = Math.fround(sum[i]! + Math.fround(w * s[i]!));
   }
@@ -57,7 +68,7 @@ export function combineLanguages(
     counts = new Uint32Array(first?.length ?? 0);
     for (const { lang, weight } of chosen) {
       const c = selection.counts[lang];
-      if (!c) throw new Error(`no counts for "${lang}"`);
+      if (!c) throw new FusionError(`no counts for "${lang}"`, "bad-option", { field: "counts" });
       if (weight !== 0) for (let i = 0; i < counts.length; i++) counts[i]! += c[i]!;
     }
   }

@@ -1,23 +1,24 @@
-import { createReadStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createInterface } from "node:readline";
+import { idsPath, streamIds, writeIds } from "@xqg/core";
 import {
   createNpyWriter,
-  idsPath,
   type Lang,
   type NpyDtype,
   type NpyReader,
   type NpyWriter,
   openNpy,
-  writeIds,
 } from "@xqg/corpus";
-import { type AugmentOptions, augmentInto, resolveAugment } from "./augment.js";
+import { AUGMENT_DEFAULTS, type AugmentOptions, augmentInto, resolveAugment } from "./augment.js";
 import { checkAlpha } from "./checks.js";
+import { FusionError } from "./errors.js";
 import { type QuerySumManifest, querySumFiles } from "./files.js";
 import { MixArena } from "./kernel/mix.js";
 import { combineLanguages, type LanguageSelection, resolveSelection } from "./languages.js";
 
-export interface StreamOptions extends Omit<AugmentOptions, "dim" | "counts" | "alpha">, LanguageSelection {
+export interface AugmentStreamOptions
+  extends Omit<AugmentOptions, "dim" | "counts" | "alpha">,
+    LanguageSelection {
   /** P: passage embeddings `.npy` (float32 or float16), with an optional `.ids` sidecar. */
   passages: string;
   /** S: Σq `.npy` written by the accumulator (its counts, per-language sums and ids sit beside it). */
@@ -28,12 +29,12 @@ export interface StreamOptions extends Omit<AugmentOptions, "dim" | "counts" | "
   dtype?: NpyDtype;
 }
 
-export interface AugmentFilesOptions extends StreamOptions {
+export interface AugmentFilesOptions extends AugmentStreamOptions {
   out: string;
   alpha?: number;
 }
 
-export interface SweepOptions extends StreamOptions {
+export interface SweepOptions extends AugmentStreamOptions {
   alphas: readonly number[];
   /** Where the matrix for one α goes. */
   out: (alpha: number) => string;
@@ -41,7 +42,7 @@ export interface SweepOptions extends StreamOptions {
 
 /** Augments P with S into `out` (plus `out`'s ids sidecar when P has one), streaming both in blocks. */
 export async function augmentFiles(options: AugmentFilesOptions): Promise<{ path: string; rows: number }> {
-  const alpha = options.alpha ?? 0.01;
+  const alpha = options.alpha ?? AUGMENT_DEFAULTS.alpha;
   const [result] = await sweepAlpha({ ...options, alphas: [alpha], out: () => options.out });
   return result!;
 }
@@ -51,13 +52,18 @@ export async function sweepAlpha(
   options: SweepOptions,
 ): Promise<Array<{ alpha: number; path: string; rows: number }>> {
   const alphas = options.alphas.map(checkAlpha);
-  if (alphas.length === 0) throw new Error("alphas must not be empty");
+  if (alphas.length === 0)
+    throw new FusionError("alphas must not be empty", "bad-option", { field: "alphas" });
   const paths = alphas.map((a) => options.out(a));
   if (new Set(paths).size !== paths.length)
-    throw new Error("out(alpha) must give a different path for every alpha");
+    throw new FusionError("out(alpha) must give a different path for every alpha", "bad-option", {
+      field: "out",
+    });
   const blockRows = options.blockRows ?? 256;
   if (!Number.isInteger(blockRows) || blockRows <= 0)
-    throw new Error(`blockRows must be a positive integer, got ${blockRows}`);
+    throw new FusionError(`blockRows must be a positive integer, got ${blockRows}`, "bad-option", {
+      field: "blockRows",
+    });
 
   const inputs = await openInputs(options);
   const writers: NpyWriter[] = [];
@@ -103,7 +109,7 @@ export async function sweepAlpha(
     const results = [];
     for (const [i, w] of writers.entries()) {
       const { rows: written } = await w.close();
-      if (existsSync(pIds)) await writeIds(idsPath(paths[i]!), lines(pIds));
+      if (existsSync(pIds)) await writeIds(idsPath(paths[i]!), streamIds(pIds));
       results.push({ alpha: alphas[i]!, path: paths[i]!, rows: written });
     }
     return results;
@@ -139,7 +145,7 @@ interface Inputs {
   close(): Promise<void>;
 }
 
-async function openInputs(options: StreamOptions): Promise<Inputs> {
+async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
   const opened: NpyReader[] = [];
   const open = async (path: string) => {
     const r = await openNpy(path);
@@ -164,9 +170,17 @@ async function openInputs(options: StreamOptions): Promise<Inputs> {
     for (const r of [s, ...langReaders.values(), counts]) {
       if (!r) continue;
       if (r.rows !== p.rows)
-        throw new Error(`row count mismatch: ${p.path} has ${p.rows} rows but ${r.path} has ${r.rows}`);
+        throw new FusionError(
+          `row count mismatch: ${p.path} has ${p.rows} rows but ${r.path} has ${r.rows}`,
+          "shape-mismatch",
+          { file: r.path },
+        );
       if (r !== counts && r.dim !== p.dim)
-        throw new Error(`dimension mismatch: ${p.path} has dim ${p.dim} but ${r.path} has dim ${r.dim}`);
+        throw new FusionError(
+          `dimension mismatch: ${p.path} has dim ${p.dim} but ${r.path} has dim ${r.dim}`,
+          "shape-mismatch",
+          { file: r.path },
+        );
     }
     const columns = manifest ? 1 + manifest.languages.length : 1;
     return {
@@ -207,19 +221,19 @@ async function readManifest(path: string): Promise<QuerySumManifest> {
   try {
     m = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
-    throw new Error(
+    throw new FusionError(
       `${path}: cannot read the Σq manifest written by the accumulator (${(error as Error).message})`,
+      "bad-manifest",
+      { file: path, cause: error },
     );
   }
   if (m.format !== "xqg-query-sums")
-    throw new Error(`${path}: field "format" must be "xqg-query-sums", got ${JSON.stringify(m.format)}`);
+    throw new FusionError(
+      `${path}: field "format" must be "xqg-query-sums", got ${JSON.stringify(m.format)}`,
+      "bad-manifest",
+      { file: path, field: "format" },
+    );
   return m;
-}
-
-async function* lines(path: string): AsyncGenerator<string> {
-  const rl = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of rl)
-    if (line.length > 0) yield line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
 }
 
 /** The official code asserts that P and S list the same docids in the same order; so do we, streaming. */
@@ -228,17 +242,29 @@ async function checkIdOrder(passages: string, sums: string): Promise<void> {
   const [hasA, hasB] = [existsSync(a), existsSync(b)];
   if (!hasA && !hasB) return;
   if (hasA !== hasB)
-    throw new Error(
+    throw new FusionError(
       `${hasA ? a : b} exists but ${hasA ? b : a} does not: cannot check that P and S rows are the same passages`,
+      "missing-ids",
+      { file: hasA ? b : a },
     );
-  const left = lines(a)[Symbol.asyncIterator]();
-  const right = lines(b)[Symbol.asyncIterator]();
-  for (let row = 0; ; row++) {
-    const [x, y] = await Promise.all([left.next(), right.next()]);
-    if (x.done && y.done) return;
-    if (x.done || y.done || x.value !== y.value) {
-      const show = (r: IteratorResult<string>) => (r.done ? "nothing (file ended)" : JSON.stringify(r.value));
-      throw new Error(`id order mismatch at row ${row}: ${a} has ${show(x)} but ${b} has ${show(y)}`);
+  const left = streamIds(a);
+  const right = streamIds(b);
+  try {
+    for (let row = 0; ; row++) {
+      const [x, y] = await Promise.all([left.next(), right.next()]);
+      if (x.done && y.done) return;
+      if (x.done || y.done || x.value !== y.value) {
+        const show = (r: IteratorResult<string>) =>
+          r.done ? "nothing (file ended)" : JSON.stringify(r.value);
+        throw new FusionError(
+          `id order mismatch at row ${row}: ${a} has ${show(x)} but ${b} has ${show(y)}`,
+          "id-order",
+          { file: b },
+        );
+      }
     }
+  } finally {
+    // Close both files whether the check passed, failed or a sidecar was bad.
+    await Promise.allSettled([left.return(undefined), right.return(undefined)]);
   }
 }

@@ -1,5 +1,6 @@
 # Independent reference for test/parity.test.ts, computed with NumPy in float32.
-# Run: /usr/bin/python3 packages/fusion/test/parity-reference.py   (NumPy 1.24.2, Debian python3-numpy)
+# Run: /usr/bin/python3 packages/fusion/test/parity-reference.py   (NumPy 1.24.2, Debian python3-numpy; legacy value-based casting: a Python
+# float alpha becomes float32 before it multiplies a float32 array)
 import numpy as np
 
 f32 = np.float32
@@ -37,12 +38,20 @@ def renorm(x):
 
 show("S", S)
 show("counts", counts)
-for alpha in (0.01, 0.5):
-    show(f"sum alpha={alpha}", (1 - alpha) * P + alpha * S)
+# Every path at the paper's α, two awkward ones (not exact in binary; 1/3 not even in decimal) and 0.5. At 0.5
+# the scaling by α is exact, so a mistake in the order of operations (α·(S/c) vs (α·S)/c) only shows elsewhere.
 with np.errstate(invalid="ignore", divide="ignore"):
     mean = np.nan_to_num(S / counts[:, None])
-show("mean alpha=0.5", (1 - 0.5) * P + 0.5 * mean)
 weighted = sum(w * S_lang[l] for l, w in (("ar", 1.0), ("bn", 0.5)))
-show("weights ar=1 bn=0.5 alpha=0.5", (1 - 0.5) * P + 0.5 * weighted)
-show("languages [ko] alpha=0.5", (1 - 0.5) * P + 0.5 * S_lang["ko"])
-show("renormalize alpha=0.5", renorm((1 - 0.5) * P + 0.5 * S))
+for label, alpha in (("0.01", 0.01), ("0.3", 0.3), ("1/3", 1 / 3), ("0.5", 0.5)):
+    show(f"sum alpha={label}", (1 - alpha) * P + alpha * S)
+    show(f"mean alpha={label}", (1 - alpha) * P + alpha * mean)
+    show(f"weights ar=1 bn=0.5 alpha={label}", (1 - alpha) * P + alpha * weighted)
+    show(f"languages [ko] alpha={label}", (1 - alpha) * P + alpha * S_lang["ko"])
+    show(f"renormalize alpha={label}", renorm((1 - alpha) * P + alpha * S))
+
+# float16 storage (encode.dtype: float16): P read from float16, fused in float32, written back as float16.
+P16 = P.astype(np.float16)
+for label, alpha in (("0.01", 0.01), ("1/3", 1 / 3)):
+    show(f"float16 P, float16 out, sum alpha={label}", ((1 - alpha) * P16.astype(f32) + alpha * S).astype(np.float16))
+    show(f"float16 P, float32 out, sum alpha={label}", (1 - alpha) * P16.astype(f32) + alpha * S)

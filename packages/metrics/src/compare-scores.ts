@@ -3,6 +3,7 @@ import { exactMean } from "./stats/exact-mean.js";
 import {
   CORRECTIONS,
   type Correction,
+  SIGNIFICANCE_DEFAULTS,
   SIGNIFICANCE_TESTS,
   type SignificanceTest,
 } from "./stats/significance.js";
@@ -15,11 +16,11 @@ export type SystemScores = ReadonlyMap<string, ReadonlyMap<string, number>>;
 export interface SignificanceOptions {
   /** Name of the baseline (default: the first). */
   baseline?: string;
-  /** Default "t" (paired two-sided t-test). */
+  /** Default "t" (paired two-sided t-test); see SIGNIFICANCE_DEFAULTS. */
   test?: SignificanceTest;
   /** Significance level (default 0.05); not called alpha, which is the fusion weight in xqg. */
   maxP?: number;
-  /** Default "holm". */
+  /** Default "none" (the paper's); "holm" corrects over the systems compared with the baseline. */
   correction?: Correction;
   /** Permutation test seed (default 42) and rounds (default 10,000). */
   seed?: number;
@@ -48,7 +49,7 @@ export function compareScores(
     systems instanceof Map ? [...systems] : Object.entries(systems as Record<string, SystemScores>);
   if (entries.length === 0) throw new Error("compareScores needs at least one system");
   const names = entries.map(([name]) => name);
-  const { test = "t", maxP = 0.05, correction = "holm", seed = 42, rounds = 10_000 } = opts;
+  const { test, maxP, correction, seed, rounds } = { ...SIGNIFICANCE_DEFAULTS, ...definedOnly(opts) };
   if (!(test in SIGNIFICANCE_TESTS)) {
     throw new Error(
       `unknown test ${JSON.stringify(test)}; known: ${Object.keys(SIGNIFICANCE_TESTS).join(", ")}`,
@@ -154,4 +155,9 @@ export function compareScores(
     ...(test === "permutation" ? { seed, rounds } : {}),
     rows,
   });
+}
+
+/** The options a caller set; an explicit `undefined` falls back to the default like an absent key. */
+function definedOnly<T extends object>(opts: T): Partial<T> {
+  return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,3 +1,4 @@
+export { type ByLanguageOptions, evaluateByLanguage, type LanguageEvaluation } from "./by-language.js";
 export { formatOfficial, runEvalXor } from "./cli/eval-xor.js";
 export { type CompareOptions, compare } from "./compare.js";
 export {
@@ -27,12 +28,20 @@ export {
   parseMeasure,
   toMeasure,
 } from "./measures/measure.js";
-export { type MarkdownOptions, Report, type ReportCell, type ReportData, type ReportRow } from "./report.js";
+export {
+  type MarkdownOptions,
+  Report,
+  type ReportCell,
+  type ReportData,
+  type ReportRow,
+  significanceMark,
+} from "./report.js";
 export { exactMean } from "./stats/exact-mean.js";
 export { logGamma, regularizedIncompleteBeta, studentTTwoSided } from "./stats/incomplete-beta.js";
 export {
   CORRECTIONS,
   type Correction,
+  SIGNIFICANCE_DEFAULTS,
   SIGNIFICANCE_TESTS,
   type SignificanceTest,
 } from "./stats/significance.js";
@@ -54,6 +63,12 @@ export {
   readPunktDir,
   standardNltkDataDirs,
 } from "./tokenize/punkt-params.js";
+export {
+  RKT_TOKENIZERS,
+  type RktTokenizer,
+  rktTokenizer,
+  XOR_EVALUATION_DEFAULTS,
+} from "./tokenize/rkt-tokenizers.js";
 export { treebankWordTokenize } from "./tokenize/treebank.js";
 export { createWordTokenizer, type WordTokenizer, wordTokenize } from "./tokenize/word-tokenize.js";
 export {

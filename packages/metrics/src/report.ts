@@ -46,6 +46,15 @@ export interface MarkdownOptions {
   digits?: number;
 }
 
+/**
+ * The marker every xqg table puts after a score: † significantly higher than the baseline, ‡ significantly
+ * lower, "" otherwise. (A significant difference never has equal means: the paired tests give p = 1 there.)
+ */
+export function significanceMark(significant: boolean, mean: number, baselineMean: number): "†" | "‡" | "" {
+  if (!significant) return "";
+  return mean > baselineMean ? "†" : "‡";
+}
+
 /** A comparison of runs: the table a paper shows, as data, Markdown or JSON. */
 export class Report {
   readonly data: ReportData;
@@ -72,7 +81,7 @@ export class Report {
         d.systems.map((s) => {
           const c = row.cells[s]![m]!;
           const base = row.cells[d.baseline]![m]!.mean;
-          const mark = c.significant ? (c.mean > base ? "†" : "‡") : "";
+          const mark = significanceMark(c.significant === true, c.mean, base);
           return Number.isNaN(c.mean) ? "–" : `${(c.mean * scale).toFixed(digits)}${mark}`;
         }),
       );

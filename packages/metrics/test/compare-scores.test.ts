@@ -7,6 +7,7 @@ import {
   compareScores,
   createEvaluator,
   type Report,
+  SIGNIFICANCE_DEFAULTS,
   type SystemScores,
 } from "../src/index.js";
 import { languages, qrels, runs } from "./three-runs.js";
@@ -55,7 +56,7 @@ describe("compareScores by hand", () => {
     // p = 1 − x(1 + (1 − x²)/2), x = t/√(t² + 4) = 1/√5 → 1 − 1.4/√5; SciPy 1.17.1 agrees:
     //   python3 -c "from scipy import stats; print(stats.ttest_rel([1,1,1,0,1],[0,0,1,1,0]).pvalue)"  # 0.3739009663000589
     expect(cells[2]!.pValue).toBeCloseTo(1 - 1.4 / Math.sqrt(5), 14);
-    expect(cells.map((c) => c.pAdjusted)).toEqual(cells.map((c) => c.pValue)); // Holm over one system
+    expect(cells.map((c) => c.pAdjusted)).toEqual(cells.map((c) => c.pValue)); // uncorrected (the default)
     expect(cells.map((c) => c.significant)).toEqual([true, false, false]);
   });
 
@@ -68,7 +69,7 @@ describe("compareScores by hand", () => {
         "| bn | 100.0 | 50.0 |",
         "| avg | 50.0 | 75.0 |",
         "",
-        "† / ‡: significantly higher / lower than base (paired t-test, Holm-corrected p < 0.05).",
+        "† / ‡: significantly higher / lower than base (paired t-test, uncorrected p < 0.05).",
       ].join("\n"),
     );
   });
@@ -126,12 +127,12 @@ describe("compareScores gives compare's report from the runs' scores", () => {
   const roundTrip = (r: Report) => JSON.parse(JSON.stringify(r)) as unknown;
 
   const cases: Array<[string, CompareOptions]> = [
-    ["defaults", {}],
+    ["defaults", { correction: "holm" }], // the fixture was saved when Holm was the default
     [
       "permutation, no correction, another baseline",
       { test: "permutation", correction: "none", baseline: "sysB" },
     ],
-    ["Monte Carlo permutation", { test: "permutation", rounds: 100, seed: 9 }],
+    ["Monte Carlo permutation", { test: "permutation", rounds: 100, seed: 9, correction: "holm" }],
   ];
   it.each(cases)("%s", (name, opts) => {
     const actual = compareScores(scores, { ...opts, languageOf: languages });
@@ -140,9 +141,33 @@ describe("compareScores gives compare's report from the runs' scores", () => {
     expect(roundTrip(compare(evaluator, runs, opts))).toEqual(BEFORE[name]!.json);
   });
 
+  it("without options, SIGNIFICANCE_DEFAULTS: the paper's uncorrected paired t-test at p < 0.05", () => {
+    expect(SIGNIFICANCE_DEFAULTS).toEqual({
+      test: "t",
+      correction: "none",
+      maxP: 0.05,
+      seed: 42,
+      rounds: 10_000,
+    });
+    const plain = compareScores(scores, { languageOf: languages }).toJSON();
+    expect(plain).toMatchObject({ test: "t", correction: "none", maxP: 0.05 });
+    expect(plain).toEqual(
+      compareScores(scores, { ...SIGNIFICANCE_DEFAULTS, languageOf: languages }).toJSON(),
+    );
+    // uncorrected: the adjusted p-value is the raw one
+    for (const row of plain.rows)
+      for (const s of plain.systems.filter((s) => s !== plain.baseline))
+        for (const c of Object.values(row.cells[s]!)) expect(c.pAdjusted).toBe(c.pValue);
+    expect(roundTrip(compare(evaluator, runs))).toEqual(
+      roundTrip(compareScores(scores, { languageOf: languages })),
+    );
+  });
+
   it("without languages", () => {
-    expect(roundTrip(compareScores(scores))).toEqual(BEFORE["without languages"]!.json);
-    expect(roundTrip(compare(evaluator, runs, { byLanguage: false }))).toEqual(
+    expect(roundTrip(compareScores(scores, { correction: "holm" }))).toEqual(
+      BEFORE["without languages"]!.json,
+    );
+    expect(roundTrip(compare(evaluator, runs, { byLanguage: false, correction: "holm" }))).toEqual(
       BEFORE["without languages"]!.json,
     );
   });
@@ -154,9 +179,12 @@ describe("compareScores gives compare's report from the runs' scores", () => {
     const some = new Map(
       [...evaluator.scores(partial.some)].map(([m, v]) => [m, new Map([...v].slice(0, 4))]),
     );
-    const actual = compareScores({ base: scores["base"]!, some }, { languageOf: languages });
+    const actual = compareScores(
+      { base: scores["base"]!, some },
+      { languageOf: languages, correction: "holm" },
+    );
     expect(roundTrip(actual)).toEqual(expected.json);
     expect(actual.toMarkdown()).toBe(expected.markdown);
-    expect(roundTrip(compare(evaluator, partial))).toEqual(expected.json);
+    expect(roundTrip(compare(evaluator, partial, { correction: "holm" }))).toEqual(expected.json);
   });
 });

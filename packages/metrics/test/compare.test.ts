@@ -15,7 +15,7 @@ describe("compare", () => {
   const evaluator = createEvaluator({ qrels, languages }, ["R@1"]);
 
   it("reports per-language means, the macro average and Holm-corrected tests against the baseline", () => {
-    const report = compare(evaluator, runs);
+    const report = compare(evaluator, runs, { correction: "holm" });
     const d = report.toJSON();
     expect(d.baseline).toBe("base");
     expect(d.rows.map((r) => r.group)).toEqual(["ar", "bn", "avg"]);

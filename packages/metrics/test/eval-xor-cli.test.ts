@@ -139,7 +139,7 @@ describe.skipIf(nltkSkip)("xqg-eval-xor", () => {
       const badPred = join(dir, "bad.json");
       writeFileSync(badPred, JSON.stringify([{ id: "a1", lang: "ar", ctxs: [{ text: "x" }] }]));
       expect(run(["--data_file", data, "--pred_file", badPred, ...nltk]).err).toEqual([
-        `xqg-eval-xor: ${badPred}: [0].ctxs: expected an array of passage texts`,
+        `xqg-eval-xor: ${badPred}:1: field "ctxs[]" must be a string, got object`,
       ]);
       expect(run(["--data_file", join(dir, "nope.jsonl"), "--pred_file", pred, ...nltk]).err).toEqual([
         `xqg-eval-xor: ${join(dir, "nope.jsonl")}: file not found`,

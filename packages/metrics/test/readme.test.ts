@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { withTempDir } from "@xqg/test-utils";
+import { runReadmeExample, withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { nltkSkip, punktDir } from "./helpers.js";
 
@@ -8,19 +8,19 @@ const here = import.meta.dirname;
 
 describe.skipIf(nltkSkip)("README", () => {
   it("runs the Usage example as written (its asserts check the results)", async () => {
-    const readme = readFileSync(join(here, "..", "README.md"), "utf8");
-    const code = /## Usage\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
     const saved = process.env["NLTK_DATA"];
     await withTempDir(async (nltkData) => {
       mkdirSync(join(nltkData, "tokenizers", "punkt_tab"), { recursive: true });
       symlinkSync(punktDir(), join(nltkData, "tokenizers", "punkt_tab", "english"));
       process.env["NLTK_DATA"] = nltkData;
-      const file = join(here, `.readme-example-${process.pid}.ts`);
-      writeFileSync(file, code.replace('from "@xqg/metrics"', 'from "../src/index.js"'));
       try {
-        await expect(import(file)).resolves.toBeDefined();
+        // runReadmeExample throws if the import line it rewrites no longer matches (else it would run dist/).
+        const printed = await runReadmeExample({
+          readme: join(here, "..", "README.md"),
+          replace: { 'from "@xqg/metrics"': 'from "../src/index.js"' },
+        });
+        expect(printed).toEqual([]);
       } finally {
-        rmSync(file, { force: true });
         if (saved === undefined) delete process.env["NLTK_DATA"];
         else process.env["NLTK_DATA"] = saved;
       }

@@ -42,7 +42,7 @@ export interface ModelConfig {
 }
 
 /** Reads `config.json` (and `generation_config.json` when present) from a model directory or a config file path. */
-export async function loadConfig(dirOrFile: string): Promise<ModelConfig> {
+export async function loadModelConfig(dirOrFile: string): Promise<ModelConfig> {
   const isDir = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory();
   const file = isDir ? join(dirOrFile, "config.json") : dirOrFile;
   const parsed = await readJsonFile(file);

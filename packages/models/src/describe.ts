@@ -1,5 +1,5 @@
 import { basename, relative } from "node:path";
-import { hiddenSizeOf, loadConfig, maxInputLength } from "./config.js";
+import { hiddenSizeOf, loadModelConfig, maxInputLength } from "./config.js";
 import { type ModelFiles, type ResolveOptions, resolveModel } from "./resolve.js";
 
 /** What a manifest records about the model that produced it. */
@@ -22,7 +22,7 @@ export interface ModelDescription {
 
 export async function describeModel(dir: string, opts: ResolveOptions = {}): Promise<ModelDescription> {
   const files = resolveModel(dir, opts);
-  const config = await loadConfig(files.dir);
+  const config = await loadModelConfig(files.dir);
   const graphs = [files.model, files.encoder, files.decoderMerged, files.decoder, files.decoderWithPast]
     .filter((file): file is string => file !== undefined)
     .map((file) => relative(files.dir, file));

@@ -1,3 +1,5 @@
+import { XqgError } from "@xqg/core";
+
 /** Machine-readable reason for a {@link ModelError}. */
 export type ModelErrorCode =
   | "missing-file"
@@ -8,15 +10,15 @@ export type ModelErrorCode =
   | "provider-unavailable"
   | "session-failed";
 
-/** A user-facing problem with a model directory, a tokenizer or a session; the message says what was expected. */
-export class ModelError extends Error {
-  readonly code: ModelErrorCode;
-  readonly file: string | undefined;
+/**
+ * A user-facing problem with a model directory, a tokenizer or a session; the message says what was expected.
+ * An `XqgError` of @xqg/core (the message is given whole: it names the file in its own words).
+ */
+export class ModelError extends XqgError {
+  declare readonly code: ModelErrorCode;
 
   constructor(message: string, code: ModelErrorCode, file?: string) {
-    super(message);
+    super(message, { code, file, prefix: false });
     this.name = "ModelError";
-    this.code = code;
-    this.file = file;
   }
 }

@@ -4,7 +4,7 @@ export {
   clampMaxLength,
   type GenerationConfig,
   hiddenSizeOf,
-  loadConfig,
+  loadModelConfig,
   type ModelConfig,
   maxInputLength,
 } from "./config.js";
@@ -26,10 +26,10 @@ export {
 } from "./session.js";
 export {
   type DecodeOptions,
-  type EncodeOptions,
   type Encoding,
   type LoadTokenizerOptions,
   loadTokenizer,
   type Tokenizer,
+  type TokenizerEncodeOptions,
 } from "./tokenizer.js";
 export { TOKENIZER_BACKENDS, type TokenizerBackendName } from "./tokenizer-backend.js";

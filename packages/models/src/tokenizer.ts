@@ -10,7 +10,7 @@ import {
   type TokenizerBackendName,
 } from "./tokenizer-backend.js";
 
-export interface EncodeOptions {
+export interface TokenizerEncodeOptions {
   /** Add the template's special tokens ([CLS] … [SEP], … </s>); default true. */
   addSpecialTokens?: boolean;
   /** Truncate so the result, special tokens included, has at most this many tokens. */
@@ -29,8 +29,8 @@ export interface DecodeOptions {
 
 /** A Hugging Face `tokenizer.json` tokenizer. */
 export interface Tokenizer {
-  encode(text: string, opts?: EncodeOptions): Encoding;
-  encodeBatch(texts: string[], opts?: EncodeOptions): Encoding[];
+  encode(text: string, opts?: TokenizerEncodeOptions): Encoding;
+  encodeBatch(texts: string[], opts?: TokenizerEncodeOptions): Encoding[];
   decode(ids: number[], opts?: DecodeOptions): string;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
@@ -92,7 +92,7 @@ class TemplateTokenizer implements Tokenizer {
     this.specialTokenCount = template.prefix.length + template.suffix.length;
   }
 
-  encode(text: string, opts: EncodeOptions = {}): Encoding {
+  encode(text: string, opts: TokenizerEncodeOptions = {}): Encoding {
     if (typeof text !== "string") {
       throw new ModelError(
         `${this.file}: encode expects a string, got ${typeof text}`,
@@ -121,7 +121,7 @@ class TemplateTokenizer implements Tokenizer {
     return { ids, typeIds, attentionMask: new Array<number>(ids.length).fill(1) };
   }
 
-  encodeBatch(texts: string[], opts: EncodeOptions = {}): Encoding[] {
+  encodeBatch(texts: string[], opts: TokenizerEncodeOptions = {}): Encoding[] {
     return texts.map((text) => this.encode(text, opts));
   }
 

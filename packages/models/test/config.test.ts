@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { fixtureDir } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { clampMaxLength, describeModel, loadConfig, maxInputLength } from "../src/index.js";
+import { clampMaxLength, describeModel, loadModelConfig, maxInputLength } from "../src/index.js";
 
-describe("loadConfig", () => {
+describe("loadModelConfig", () => {
   it("merges generation_config.json under .generation", () =>
     withTempDir(async (dir) => {
       writeFileSync(
@@ -13,23 +13,23 @@ describe("loadConfig", () => {
         JSON.stringify({ model_type: "mt5", d_model: 8, vocab_size: 100 }),
       );
       writeFileSync(join(dir, "generation_config.json"), JSON.stringify({ decoder_start_token_id: 0 }));
-      expect(await loadConfig(dir)).toEqual({
+      expect(await loadModelConfig(dir)).toEqual({
         model_type: "mt5",
         d_model: 8,
         vocab_size: 100,
         generation: { decoder_start_token_id: 0 },
       });
-      expect(await loadConfig(join(dir, "config.json"))).toEqual(await loadConfig(dir));
+      expect(await loadModelConfig(join(dir, "config.json"))).toEqual(await loadModelConfig(dir));
     }));
 
   it("names the file and field of a bad value", () =>
     withTempDir(async (dir) => {
       writeFileSync(join(dir, "config.json"), JSON.stringify({ hidden_size: "768" }));
-      await expect(loadConfig(dir)).rejects.toThrow(
+      await expect(loadModelConfig(dir)).rejects.toThrow(
         `${join(dir, "config.json")}: field "hidden_size" must be a positive integer, got "768"`,
       );
       writeFileSync(join(dir, "config.json"), "{ nope");
-      await expect(loadConfig(dir)).rejects.toThrow(`${join(dir, "config.json")}: not valid JSON`);
+      await expect(loadModelConfig(dir)).rejects.toThrow(`${join(dir, "config.json")}: not valid JSON`);
     }));
 });
 
@@ -61,7 +61,7 @@ describe("clampMaxLength", () => {
   });
 });
 
-describe("describeModel and loadConfig on the committed fixtures", () => {
+describe("describeModel and loadModelConfig on the committed fixtures", () => {
   it("describes tiny-bert and tiny-mt5", async () => {
     const bert = await describeModel(fixtureDir("tiny-bert"));
     expect(bert).toMatchObject({
@@ -78,7 +78,7 @@ describe("describeModel and loadConfig on the committed fixtures", () => {
     expect(t5.task).toBe("seq2seq");
     expect(t5.maxInputLength).toBeUndefined();
     expect(t5.graphs).toEqual(["encoder_model.onnx", "decoder_model_merged.onnx"]);
-    const config = await loadConfig(fixtureDir("tiny-mt5"));
+    const config = await loadModelConfig(fixtureDir("tiny-mt5"));
     expect(config.generation?.decoder_start_token_id).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { fixtureDir, goldens, spReferencePath } from "@xqg/fixtures";
 import { sharedDataDir, sharedSkipReason } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { loadTokenizer } from "../src/index.js";
-import { loadSpReference, sourceLanguage } from "./sp-reference.js";
+import { loadSpReference } from "./sp-reference.js";
 
 const dir = fixtureDir("tiny-mt5");
 const golden = await goldens("tiny-mt5");
@@ -53,34 +53,60 @@ describe("Unigram tokenizer (tiny-mt5) against SentencePiece", () => {
 // semantics (Hugging Face's Rust `tokenizers`, which gives the same ids as this implementation on every line)
 // differ from SentencePiece: Telugu clusters of 6+ UTF-8 bytes normalised per character, and one Viterbi tie.
 const REFERENCE_LINES = 81_004;
-// 80,996 / 81,004 = 99.990% of lines identical to SentencePiece.
-const XQG_MISMATCHES = { train: 3, fi: 1, te: 4 };
+// The lines (source:line) that differ, pinned one by one: a fix on one line and a break on another must not
+// cancel out in a count. 80,996 / 81,004 = 99.990% of lines identical to SentencePiece.
+const XQG_MISMATCHES = [
+  "xor_train_retrieve_eng_span.jsonl:14042",
+  "xor_train_retrieve_eng_span.jsonl:14431",
+  "xor_train_retrieve_eng_span.jsonl:15188",
+  "parallel/fi-en/fi.txt:546",
+  "parallel/te-en/te.txt:608",
+  "parallel/te-en/te.txt:891",
+  "parallel/te-en/te.txt:1033",
+  "parallel/te-en/te.txt:2433",
+];
 // 80,991 / 81,004 = 99.984%.
-const HF_JS_MISMATCHES = { train: 3, ar: 3, bn: 4, fi: 1, te: 2 };
+const HF_JS_MISMATCHES = [
+  "xor_train_retrieve_eng_span.jsonl:1674",
+  "xor_train_retrieve_eng_span.jsonl:1900",
+  "xor_train_retrieve_eng_span.jsonl:13031",
+  "parallel/ar-en/ar.txt:1689",
+  "parallel/ar-en/ar.txt:1846",
+  "parallel/ar-en/ar.txt:3816",
+  "parallel/bn-en/bn.txt:397",
+  "parallel/bn-en/bn.txt:2419",
+  "parallel/bn-en/bn.txt:3907",
+  "parallel/bn-en/bn.txt:4121",
+  "parallel/fi-en/fi.txt:546",
+  "parallel/te-en/te.txt:2369",
+  "parallel/te-en/te.txt:4732",
+];
 
 const reason = sharedSkipReason("xor-tydi");
 if (reason) console.warn(reason);
 describe.skipIf(reason)("parity with SentencePiece on the shared XOR-TyDi text", () => {
   const reference = reason ? [] : loadSpReference(spReferencePath(), join(sharedDataDir()!, "xor-tydi"));
 
-  function mismatches(tok: typeof tokenizer): Map<string, number> {
-    const byLanguage = new Map<string, number>();
+  /** The reference lines where `tok` gives other ids than SentencePiece, as "source:line", in reference order. */
+  function mismatches(tok: typeof tokenizer): string[] {
+    const lines: string[] = [];
     for (const record of reference) {
       const ids = tok.encode(record.text).ids;
       if (ids.length === record.ids.length && ids.every((id, i) => id === record.ids[i])) continue;
-      const language = sourceLanguage(record.source);
-      byLanguage.set(language, (byLanguage.get(language) ?? 0) + 1);
+      lines.push(`${record.source}:${record.line}`);
     }
-    return byLanguage;
+    return lines;
   }
 
-  it("xqg (default): 80,996 of 81,004 lines identical", { timeout: 600_000 }, () => {
+  it("xqg (default): 80,996 of 81,004 lines identical, the 8 others pinned", { timeout: 600_000 }, () => {
     expect(reference.length).toBe(REFERENCE_LINES);
-    expect(Object.fromEntries(mismatches(tokenizer))).toEqual(XQG_MISMATCHES);
+    expect(mismatches(tokenizer)).toEqual(XQG_MISMATCHES);
   });
 
-  it("hf-js (the published library): 80,991 of 81,004 lines identical", { timeout: 600_000 }, async () => {
+  it("hf-js (the published library): 80,991 of 81,004 lines identical, the 13 others pinned", {
+    timeout: 600_000,
+  }, async () => {
     const plain = await loadTokenizer(dir, { implementation: "hf-js" });
-    expect(Object.fromEntries(mismatches(plain))).toEqual(HF_JS_MISMATCHES);
+    expect(mismatches(plain)).toEqual(HF_JS_MISMATCHES);
   });
 });

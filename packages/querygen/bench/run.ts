@@ -10,7 +10,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { formatTable, type Row } from "@xqg/bench-utils";
-import { loadConfig, loadTokenizer, resolveModel } from "@xqg/models";
+import { loadModelConfig, loadTokenizer, resolveModel } from "@xqg/models";
 import * as ort from "onnxruntime-node";
 import {
   argmax,
@@ -129,7 +129,7 @@ async function tinyFixture(): Promise<void> {
     return;
   }
   const files = resolveModel(dir, { task: "seq2seq" });
-  const config = await loadConfig(dir);
+  const config = await loadModelConfig(dir);
   const tokenizer = await loadTokenizer(dir);
   // One intra-op thread: on a small shared machine ORT's spinning thread pool measures the neighbours.
   const session = { intraOpThreads: 1, interOpThreads: 1 };
@@ -241,7 +241,7 @@ function timed<C>(inner: StepModel<C>) {
 /** Node time inside the decoder from ORT's profiler: the lm_head MatMul vs everything else. */
 async function profileDecoder(
   dir: string,
-  config: Awaited<ReturnType<typeof loadConfig>>,
+  config: Awaited<ReturnType<typeof loadModelConfig>>,
   requests: PromptRequest[],
 ) {
   const prefix = join(CACHE_DIR, "ort-profile");
@@ -286,7 +286,7 @@ async function profileDecoder(
 
 async function mt5Shaped(): Promise<void> {
   const dir = mt5SmallShaped();
-  const config = await loadConfig(dir);
+  const config = await loadModelConfig(dir);
   const graphs = {
     encoder: join(dir, "encoder_model.onnx"),
     decoderMerged: join(dir, "decoder_model_merged.onnx"),

@@ -1,6 +1,6 @@
 import type { GeneratedQueries, Lang } from "@xqg/corpus";
 import {
-  loadConfig,
+  loadModelConfig,
   loadTokenizer,
   type ModelConfig,
   type ModelFiles,
@@ -34,7 +34,7 @@ export interface Completion extends GeneratedSequence {
 }
 
 /** A passage as `generate` reads it; extra fields are ignored. */
-export interface PassageLike {
+export interface GenerationPassage {
   docid: string;
   title?: string;
   text: string;
@@ -48,7 +48,7 @@ export interface Generator {
    * lazily, so a corpus of any size streams through in bounded memory.
    */
   generate(
-    passages: AsyncIterable<PassageLike> | Iterable<PassageLike>,
+    passages: AsyncIterable<GenerationPassage> | Iterable<GenerationPassage>,
     options?: GenerateOptions,
   ): AsyncIterable<GeneratedQueries>;
   /**
@@ -64,7 +64,7 @@ export const GENERATOR_DEFAULTS = { kvCache: true, maxInputLength: 512 } as cons
 /** Opens a seq2seq export (Optimum layout: encoder_model.onnx + merged or split decoder, tokenizer.json). */
 export async function createGenerator(dir: string, opts: GeneratorOptions = {}): Promise<Generator> {
   const files = resolveModel(dir, { task: "seq2seq", ...(opts.quantized ? { quantized: true } : {}) });
-  const config = await loadConfig(files.dir);
+  const config = await loadModelConfig(files.dir);
   const tokenizer = await loadTokenizer(files.tokenizer);
   const model = await OnnxSeq2Seq.open(files, config, {
     ...(opts.session ? { session: opts.session } : {}),
@@ -139,7 +139,7 @@ type DecodeTexts = (
  * each passage's record as soon as all of its languages are decoded, keeping input order.
  */
 async function* generateQueries(
-  passages: AsyncIterable<PassageLike> | Iterable<PassageLike>,
+  passages: AsyncIterable<GenerationPassage> | Iterable<GenerationPassage>,
   resolved: ResolvedOptions,
   decodeTexts: DecodeTexts,
 ): AsyncIterable<GeneratedQueries> {
@@ -184,7 +184,7 @@ function orderedRecord(record: GeneratedQueries, languages: readonly Lang[]): Ge
   return { docid: record.docid, queries };
 }
 
-function checkPassage(passage: PassageLike, index: number): void {
+function checkPassage(passage: GenerationPassage, index: number): void {
   const where = `passage ${index}${typeof passage?.docid === "string" ? ` (docid ${passage.docid})` : ""}`;
   if (typeof passage !== "object" || passage === null) throw new TypeError(`${where}: expected an object`);
   if (typeof passage.docid !== "string" || passage.docid === "")

@@ -11,9 +11,9 @@ export {
   type Completion,
   createGenerator,
   GENERATOR_DEFAULTS,
+  type GenerationPassage,
   type Generator,
   type GeneratorOptions,
-  type PassageLike,
 } from "./generator.js";
 export {
   type DecoderForm,

@@ -1,10 +1,10 @@
-import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GeneratedQueries } from "@xqg/corpus";
 import { fixtureDir, goldens, type Mt5Goldens } from "@xqg/fixtures";
-import { withTempDir } from "@xqg/test-utils";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runReadmeExample, withTempDir } from "@xqg/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGenerator, type GenerateOptions, type Generator } from "../src/index.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -144,21 +144,14 @@ describe("createGenerator on tiny-mt5", () => {
 
 describe("README", () => {
   it("runs the Usage example as written (on the tiny fixture)", async () => {
-    const readme = await readFile(join(HERE, "..", "README.md"), "utf8");
-    const code = /## Usage\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
-    const runnable = code
-      .replace('from "@xqg/querygen"', `from ${JSON.stringify(join(HERE, "..", "src", "index.js"))}`)
-      .replace('"models/xor-tydi-docTquery-mt5-base"', JSON.stringify(fixtureDir("tiny-mt5")));
-    const file = join(HERE, "..", "tmp", `readme-example-${process.pid}.ts`);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${runnable}\nexport {};\n`);
-    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
-    try {
-      await import(file);
-      expect(log.mock.calls).toEqual([["p1", 2, 2]]);
-    } finally {
-      log.mockRestore();
-      await rm(file, { force: true });
-    }
+    // runReadmeExample throws if a line it rewrites no longer matches (else the example would run dist/).
+    const printed = await runReadmeExample({
+      readme: join(HERE, "..", "README.md"),
+      replace: {
+        'from "@xqg/querygen"': 'from "../src/index.js"',
+        '"models/xor-tydi-docTquery-mt5-base"': JSON.stringify(fixtureDir("tiny-mt5")),
+      },
+    });
+    expect(printed).toEqual([["p1", 2, 2]]);
   });
 });

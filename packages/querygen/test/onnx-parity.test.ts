@@ -1,5 +1,5 @@
 import { fixtureDir, goldens, type Mt5Goldens } from "@xqg/fixtures";
-import { loadConfig, resolveModel } from "@xqg/models";
+import { loadModelConfig, resolveModel } from "@xqg/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DecodeSettings, decodeBatch, decodeSettings, OnnxSeq2Seq, withoutCache } from "../src/index.js";
 
@@ -9,7 +9,7 @@ let split: OnnxSeq2Seq;
 
 beforeAll(async () => {
   g = await goldens("tiny-mt5");
-  const config = await loadConfig(fixtureDir("tiny-mt5"));
+  const config = await loadModelConfig(fixtureDir("tiny-mt5"));
   merged = await OnnxSeq2Seq.open(resolveModel(fixtureDir("tiny-mt5")), config);
   split = await OnnxSeq2Seq.open(resolveModel(fixtureDir("tiny-mt5-split")), config);
 });

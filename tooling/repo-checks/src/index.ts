@@ -1,6 +1,12 @@
-export { type ExecOptions, type ExecResult, exec, pnpm, userEnv } from "./exec.js";
-export { ABSENT, shimPath } from "./shims.js";
-export { type Manifest, publishedPackages, ROOT, type WorkspacePackage, workspacePackages } from "./workspace.js";
 export { copyWorkingTree } from "./clone.js";
-export { readTarball, type Tarball } from "./tarball.js";
+export { type ExecOptions, type ExecResult, exec, pnpm, userEnv } from "./exec.js";
 export { packAll } from "./pack.js";
+export { ABSENT, shimPath } from "./shims.js";
+export { readTarball, type Tarball } from "./tarball.js";
+export {
+  type Manifest,
+  publishedPackages,
+  ROOT,
+  type WorkspacePackage,
+  workspacePackages,
+} from "./workspace.js";

@@ -38,12 +38,16 @@ const env = userEnv({
   ONNXRUNTIME_NODE_INSTALL: "skip",
   NODE_NO_WARNINGS: "1",
 });
-const node = (args: string[], ok?: number[]) => exec(process.execPath, args, { cwd: app, env, ...(ok ? { ok } : {}) });
+const node = (args: string[], ok?: number[]) =>
+  exec(process.execPath, args, { cwd: app, env, ...(ok ? { ok } : {}) });
 
 beforeAll(() => {
   tarballs = packAll(tarballDir);
   mkdirSync(app, { recursive: true });
-  writeFileSync(join(app, "package.json"), `${JSON.stringify({ name: "app", private: true, type: "module" })}\n`);
+  writeFileSync(
+    join(app, "package.json"),
+    `${JSON.stringify({ name: "app", private: true, type: "module" })}\n`,
+  );
   // Plain npm, dependencies resolved fresh from the registry (newest in range), as a consumer's would be.
   exec(
     "npm",
@@ -79,6 +83,11 @@ describe("each package README's main example, run as written by the installed pa
   // What each example prints (its own asserts check the rest); the comments in the READMEs say the same.
   const printed: Record<string, string | { skip: string | undefined; out: string }> = {
     "@xqg/ann": "",
+    "@xqg/core":
+      "[ 'doc-1', 'doc-2' ] [ 'doc-1', 'doc-2' ]\n" +
+      "[ { id: 'q1', lang: 'ja', ctxs: [ 'Tokyo is in Japan.' ] } ]\n" +
+      'missing-field 2 lang field "lang" missing\n' +
+      'xqg.yaml:7: field "alpha" must be a number true\n',
     "@xqg/corpus":
       "wrote 5 passages to corpus.jsonl.gz\n" +
       "shard 0: 3 × 4 float16 [p1 p2 p3]; p3 = [10, 5.30078125, 5, 1.6669921875]\n" +
@@ -121,7 +130,10 @@ describe("each package README's main example, run as written by the installed pa
     );
     const r = exec("npx", ["--no-install", "xqg", "run", "examples/quickstart/xqg.yaml"], { cwd: app, env });
     // The report the workspace's own run of the quick start prints (golden/README.md says how it is made).
-    const golden = readFileSync(join(ROOT, "tooling", "repo-checks", "golden", "quickstart-report.md"), "utf8");
+    const golden = readFileSync(
+      join(ROOT, "tooling", "repo-checks", "golden", "quickstart-report.md"),
+      "utf8",
+    );
     expect(r.stdout).toBe(golden);
     expect(readFileSync(join(quickstart, "out", "report", "report.md"), "utf8")).toBe(golden);
   });
@@ -165,7 +177,10 @@ export async function consumer(corpus: string): Promise<number> {
       writeFileSync(join(app, "src", "consumer.ts"), consumer);
       const tsconfig = join(app, `tsconfig.${resolution}.json`);
       const options = { ...compilerOptions, target: "es2022", strict: true, noEmit: true, types: ["node"] };
-      writeFileSync(tsconfig, JSON.stringify({ compilerOptions: options, include: ["src", "examples/*.ts"] }));
+      writeFileSync(
+        tsconfig,
+        JSON.stringify({ compilerOptions: options, include: ["src", "examples/*.ts"] }),
+      );
       exec(process.execPath, [join(app, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig], {
         cwd: app,
         env,

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exec, userEnv } from "../src/exec.js";
 import { copyWorkingTree } from "../src/clone.js";
+import { exec, userEnv } from "../src/exec.js";
 import { shimPath } from "../src/shims.js";
 import { type Manifest, publishedPackages, ROOT } from "../src/workspace.js";
 
@@ -39,11 +39,18 @@ describe.skipIf(skip)("a fresh clone with only Node and npm", () => {
 
   it("`npm run example` installs, builds and runs the quick start", () => {
     const r = exec("npm", ["run", "example"], { cwd: clone, env });
-    const golden = readFileSync(join(ROOT, "tooling", "repo-checks", "golden", "quickstart-report.md"), "utf8");
+    const golden = readFileSync(
+      join(ROOT, "tooling", "repo-checks", "golden", "quickstart-report.md"),
+      "utf8",
+    );
     expect(r.stdout).toContain(golden);
-    expect(readFileSync(join(clone, "examples", "quickstart", "out", "report", "report.md"), "utf8")).toBe(golden);
+    expect(readFileSync(join(clone, "examples", "quickstart", "out", "report", "report.md"), "utf8")).toBe(
+      golden,
+    );
     // When the machine's Node is older than 22, the scripts fetched a supported one.
-    const machineMajor = Number(exec("node", ["-p", "process.versions.node.split('.')[0]"], { cwd: clone, env }).stdout);
+    const machineMajor = Number(
+      exec("node", ["-p", "process.versions.node.split('.')[0]"], { cwd: clone, env }).stdout,
+    );
     if (machineMajor < 22) expect(r.stderr).toMatch(/fetching Node 24\.\d+\.\d+/);
   });
 
@@ -61,9 +68,9 @@ describe.skipIf(skip)("a fresh clone with only Node and npm", () => {
     }
     expect(sh("ls .changeset").stdout.trim().split("\n").sort()).toEqual(["README.md", "config.json"]);
     // Private tooling packages are not versioned.
-    expect(JSON.parse(readFileSync(join(clone, "tooling", "test-utils", "package.json"), "utf8")).version).toBe(
-      "0.0.0",
-    );
+    expect(
+      JSON.parse(readFileSync(join(clone, "tooling", "test-utils", "package.json"), "utf8")).version,
+    ).toBe("0.0.0");
   });
 
   it("`npm run release -- --dry-run` builds and packs every package for publishing", () => {

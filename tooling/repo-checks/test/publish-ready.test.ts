@@ -28,7 +28,8 @@ it("the root LICENSE is MIT, and every package carries the same file and declare
 it("every package with engines, and the root, supports Node 22.12+ (the 22 and 24 LTS lines)", () => {
   const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { engines: { node: string } };
   expect(root.engines.node).toBe(ENGINES);
-  for (const p of publishedPackages()) expect((p.manifest["engines"] as { node: string }).node, p.name).toBe(ENGINES);
+  for (const p of publishedPackages())
+    expect((p.manifest["engines"] as { node: string }).node, p.name).toBe(ENGINES);
 });
 
 it("every README says which Node lines are supported and that the packages are ESM-first", () => {
@@ -72,14 +73,18 @@ describe("each packed tarball", () => {
     for (const map of t.files.filter((f) => f.endsWith(".js.map"))) {
       const parsed = JSON.parse(t.read(map)) as { sources: string[]; sourcesContent?: (string | null)[] };
       expect(parsed.sourcesContent?.length, map).toBe(parsed.sources.length);
-      expect(parsed.sourcesContent?.every((s) => typeof s === "string" && s.length > 0), map).toBe(true);
+      expect(
+        parsed.sourcesContent?.every((s) => typeof s === "string" && s.length > 0),
+        map,
+      ).toBe(true);
     }
   });
 
   it.each(names)("%s: caret ranges for runtime dependencies, nothing private or dev-only", (name) => {
     const m = tarballs.get(name)!.manifest;
     const deps = (m["dependencies"] ?? {}) as Record<string, string>;
-    for (const [dep, range] of Object.entries(deps)) expect(range, `${name} → ${dep}`).toMatch(/^\^\d+\.\d+\.\d+$/);
+    for (const [dep, range] of Object.entries(deps))
+      expect(range, `${name} → ${dep}`).toMatch(/^\^\d+\.\d+\.\d+$/);
     expect(m["devDependencies"]).toBeUndefined();
     expect(m["scripts"]).toBeUndefined();
     const privateNames = workspacePackages()

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { UserError } from "../errors.js";
 import { defaultsOf, type Field, type Fields, flagName, schemaOf } from "../settings/fields.js";
-import { parseShard, type ShardSpec, WHOLE } from "../shard.js";
+import { parseShard, type ShardPart, WHOLE } from "../shard.js";
 
 /**
  * What an explicit flag takes: the placeholder `--help` shows, what a value must look like (for the error
@@ -51,7 +51,7 @@ export interface ParsedFlags {
   /** Every value given for each of the spec's `args`, checked against its ValueKind. */
   readonly args: Readonly<Record<string, string[]>>;
   readonly settings: Record<string, unknown>;
-  readonly shard: ShardSpec;
+  readonly shard: ShardPart;
   /** Undefined when not given (commands then use 0, all cores; `run` keeps the config's). */
   readonly threads: number | undefined;
   readonly quiet: boolean;

@@ -79,6 +79,10 @@ export const field = {
     const expected = `one of ${choices.map((c) => `"${c}"`).join(", ")}`;
     return make(schema, expected, fallback, help, (raw) => raw, "NAME");
   },
+  /** One of a package's registry keys (`POOLERS`, `METRICS`, ...): a new entry there is accepted here. */
+  choiceOf<R extends Record<string, unknown>>(registry: R, fallback: keyof R & string, help: string) {
+    return field.choice(keysOf(registry), fallback, help);
+  },
   choices<const C extends readonly [string, ...string[]]>(
     choices: C,
     fallback: C[number][],
@@ -108,6 +112,15 @@ export const field = {
     return make(schema, expected, fallback, help, (raw) => asList(raw).map(asNumber), "LIST");
   },
 };
+
+/** A registry's names as a non-empty tuple type, for the schema and the help text. */
+export function keysOf<R extends Record<string, unknown>>(
+  registry: R,
+): [keyof R & string, ...(keyof R & string)[]] {
+  const keys = Object.keys(registry) as (keyof R & string)[];
+  if (keys.length === 0) throw new Error("bug: an empty registry");
+  return keys as [keyof R & string, ...(keyof R & string)[]];
+}
 
 function rangeText(noun: string, range: { min?: number; max?: number }): string {
   if (range.min !== undefined && range.max !== undefined) return `${noun} in [${range.min}, ${range.max}]`;

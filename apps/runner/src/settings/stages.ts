@@ -1,18 +1,27 @@
-import { INDEX_DEFAULTS } from "@xqg/ann";
-import { LANGUAGES, type Lang } from "@xqg/corpus";
-import { ENCODER_DEFAULTS } from "@xqg/encoders";
-import { GENERATION_DEFAULTS } from "@xqg/querygen";
+import { DTYPES, INDEX_DEFAULTS, INDEX_TYPES, METRICS, SEARCH_DEFAULTS } from "@xqg/ann";
+import { LANGUAGES, type Lang, NPY_DEFAULTS, NPY_DTYPES } from "@xqg/corpus";
+import { ENCODER_DEFAULTS, POOLERS } from "@xqg/encoders";
+import { AUGMENT_DEFAULTS, REDUCTIONS } from "@xqg/fusion";
+import {
+  CORRECTIONS,
+  RKT_TOKENIZERS,
+  SIGNIFICANCE_DEFAULTS,
+  SIGNIFICANCE_TESTS,
+  XOR_EVALUATION_DEFAULTS,
+} from "@xqg/metrics";
+import { GENERATION_DEFAULTS, STRATEGIES } from "@xqg/querygen";
 import { type Fields, field, type SettingsOf } from "./fields.js";
 
 const LANGS = Object.keys(LANGUAGES) as [Lang, ...Lang[]];
 
 const G = GENERATION_DEFAULTS;
 const E = ENCODER_DEFAULTS;
+const S = SIGNIFICANCE_DEFAULTS;
 
 /**
  * The parameters of every stage, one record each. Paths are not settings: each command takes them as explicit
- * flags, and `xqg run` derives them from the output directory. Defaults are the packages' own (the paper's
- * official settings), so they are stated once.
+ * flags, and `xqg run` derives them from the output directory. Every choice list is a package's registry and
+ * every default the package's own (the paper's official settings), so both are stated once, in the package.
  */
 export const STAGE_FIELDS = {
   generate: {
@@ -20,11 +29,7 @@ export const STAGE_FIELDS = {
     perLanguage: field.optionalInt(
       `queries generated per language per passage (default: ${G.perLanguage}; 1 with greedy decoding)`,
     ),
-    strategy: field.choice(
-      ["sample", "greedy", "beam"],
-      G.strategy,
-      "decoding strategy (greedy: one query per language)",
-    ),
+    strategy: field.choiceOf(STRATEGIES, G.strategy, "decoding strategy (greedy: one query per language)"),
     seed: field.int(G.seed, "seed of the sampler (same seed, same queries on any batch size or shard)"),
     topK: field.int(G.topK, "top-k of sampling (0 turns it off)"),
     topP: field.number(G.topP, "nucleus (top-p) threshold of sampling", { min: 0, max: 1 }),
@@ -34,27 +39,34 @@ export const STAGE_FIELDS = {
     batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1),
   },
   encode: {
-    pooling: field.choice(["cls", "mean"], E.pooling, "pooling of the encoder's last hidden state"),
+    pooling: field.choiceOf(POOLERS, E.pooling, "pooling of the encoder's last hidden state"),
     normalize: field.boolean(E.normalize, "L2-normalise embeddings"),
     queryMaxLength: field.int(E.maxLength.query, "maximum query tokens (generated and dev queries)", 1),
     passageMaxLength: field.int(E.maxLength.passage, "maximum passage tokens (title + text)", 1),
     batchSize: field.int(E.batchSize, "texts per encoder batch", 1),
-    dtype: field.choice(["float32", "float16"], "float32", "dtype of the stored .npy matrices"),
+    dtype: field.choiceOf(NPY_DTYPES, NPY_DEFAULTS.dtype, "dtype of the stored .npy matrices"),
     limit: field.int(0, "generated queries: keep only the first N per language (0: all)"),
   },
   fuse: {
-    alphas: field.numbers([0, 0.01], "α values; α = 0 is the un-augmented baseline", { min: 0, max: 1 }),
-    reduce: field.choice(
-      ["sum", "mean"],
-      "sum",
+    alphas: field.numbers([0, AUGMENT_DEFAULTS.alpha], "α values; α = 0 is the un-augmented baseline", {
+      min: 0,
+      max: 1,
+    }),
+    reduce: field.choiceOf(
+      REDUCTIONS,
+      AUGMENT_DEFAULTS.reduce,
       "Σq as the paper's sum, or the mean of the generated queries",
     ),
-    renormalize: field.boolean(false, "L2-normalise the augmented embeddings"),
+    renormalize: field.boolean(AUGMENT_DEFAULTS.renormalize, "L2-normalise the augmented embeddings"),
   },
   index: {
-    type: field.choice(["exact", "hnsw"], "exact", "exact flat search (the paper's faiss flat) or HNSW"),
-    dtype: field.choice(["f32", "f16", "i8"], INDEX_DEFAULTS.dtype, "scalar type stored in the HNSW index"),
-    metric: field.choice(["ip", "cos", "l2"], INDEX_DEFAULTS.metric, "similarity (the paper: inner product)"),
+    type: field.choiceOf(
+      INDEX_TYPES,
+      SEARCH_DEFAULTS.indexType,
+      "exact flat search (the paper's faiss flat) or HNSW",
+    ),
+    dtype: field.choiceOf(DTYPES, INDEX_DEFAULTS.dtype, "scalar type stored in the HNSW index"),
+    metric: field.choiceOf(METRICS, INDEX_DEFAULTS.metric, "similarity (the paper: inner product)"),
     connectivity: field.int(INDEX_DEFAULTS.connectivity, "HNSW connectivity (0: usearch's default)"),
     expansionAdd: field.int(
       INDEX_DEFAULTS.expansionAdd,
@@ -66,26 +78,26 @@ export const STAGE_FIELDS = {
     ),
   },
   search: {
-    depth: field.int(100, "passages retrieved per query", 1),
-    batchSize: field.int(256, "queries per search batch", 1),
+    depth: field.int(SEARCH_DEFAULTS.depth, "passages retrieved per query", 1),
+    batchSize: field.int(SEARCH_DEFAULTS.batchSize, "queries per search batch", 1),
   },
   evaluate: {
     metrics: field.strings(
-      ["R@2kt", "R@5kt"],
+      [...XOR_EVALUATION_DEFAULTS.measures],
       "measures, e.g. R@2kt, R@5kt, MRR@10, nDCG@10 (the last need qrels)",
     ),
-    tokenizer: field.choice(
-      ["nltk", "treebank"],
-      "nltk",
+    tokenizer: field.choiceOf(
+      RKT_TOKENIZERS,
+      XOR_EVALUATION_DEFAULTS.tokenizer,
       "R@kt tokenizer: NLTK word_tokenize (official; needs NLTK's punkt_tab data) or its Treebank step alone",
     ),
   },
   report: {
-    test: field.choice(["t", "permutation"], "t", "paired significance test against the baseline"),
-    maxP: field.number(0.05, "p-value under which a difference is marked significant", { min: 0, max: 1 }),
-    seed: field.int(0, "seed of the permutation test"),
-    rounds: field.int(10000, "rounds of the permutation test", 1),
-    correction: field.choice(["none", "holm"], "none", "multiple-comparison correction across the α rows"),
+    test: field.choiceOf(SIGNIFICANCE_TESTS, S.test, "paired significance test against the baseline"),
+    maxP: field.number(S.maxP, "p-value under which a difference is marked significant", { min: 0, max: 1 }),
+    seed: field.int(S.seed, "seed of the permutation test"),
+    rounds: field.int(S.rounds, "rounds of the permutation test", 1),
+    correction: field.choiceOf(CORRECTIONS, S.correction, "multiple-comparison correction across the α rows"),
   },
 } as const satisfies Record<string, Fields>;
 

@@ -13,7 +13,7 @@ import { createQuerySumAccumulator, querySumFiles } from "@xqg/fusion";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { EncodeSettings } from "../settings/stages.js";
-import type { ShardSpec } from "../shard.js";
+import type { ShardPart } from "../shard.js";
 import { counted, countItems, type StageEnv } from "./common.js";
 import { label, shardSize } from "./generate.js";
 
@@ -56,7 +56,7 @@ export async function encodePassagesStage(
   env: StageEnv,
   io: { corpus: string; encoder: EncoderDirs; out: string; manifest: string },
   settings: EncodeSettings,
-  part: ShardSpec,
+  part: ShardPart,
 ) {
   return runStage(
     env,

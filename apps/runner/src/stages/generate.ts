@@ -2,7 +2,7 @@ import { readPassages, shard, shardRange, writeGeneratedQueries } from "@xqg/cor
 import { createGenerator } from "@xqg/querygen";
 import { runStage } from "../manifest.js";
 import type { GenerateSettings } from "../settings/stages.js";
-import type { ShardSpec } from "../shard.js";
+import type { ShardPart } from "../shard.js";
 import { counted, countItems, type StageEnv } from "./common.js";
 
 export interface GenerateIo {
@@ -17,7 +17,7 @@ export async function generateStage(
   env: StageEnv,
   io: GenerateIo,
   settings: GenerateSettings,
-  part: ShardSpec,
+  part: ShardPart,
 ) {
   const { batchSize: _batch, ...params } = settings;
   return runStage(
@@ -57,12 +57,12 @@ export async function generateStage(
   );
 }
 
-export function label(stage: string, part: ShardSpec): string {
+export function label(stage: string, part: ShardPart): string {
   return part.count === 1 ? stage : `${stage} ${part.index}/${part.count}`;
 }
 
 /** Rows in shard `index` of `count` over `total` items. */
-export function shardSize(total: number, part: ShardSpec): number {
+export function shardSize(total: number, part: ShardPart): number {
   const { start, end } = shardRange({ index: part.index, count: part.count, total });
   return end - start;
 }

@@ -40,7 +40,7 @@ export async function mergeGeneratedStage(
       await writeGeneratedQueries(
         staged(io.out),
         (async function* () {
-          for (const part of parts) yield* readGeneratedQueries(part);
+          for (const part of parts) yield* readGeneratedQueries(part, { allowEmpty: true });
         })(),
       );
     },

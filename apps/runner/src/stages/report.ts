@@ -1,12 +1,17 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { LanguageEvaluation } from "@xqg/metrics";
+import {
+  buildExperimentReport,
+  type ExperimentSystem,
+  experimentMarkdown,
+  experimentPlots,
+  experimentReportFiles,
+} from "@xqg/report";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
-import { buildReport, type ScoredSystem } from "../report/build.js";
-import { reportMarkdown, reportPlots } from "../report/render.js";
 import type { ReportSettings } from "../settings/stages.js";
 import type { StageEnv } from "./common.js";
-import type { Evaluation } from "./evaluate.js";
 
 export interface ReportInput {
   /** The evaluations to compare; exactly one has α = 0 and no queries-per-language limit (the baseline). */
@@ -20,24 +25,13 @@ export interface ReportInput {
   readonly manifest: string;
 }
 
-/** The names of the files the report writes for these systems and measures. */
-export function reportFiles(out: string, measures: readonly string[], ablation: boolean): string[] {
-  const files = ["report.md", "report.json"];
-  for (const measure of measures) {
-    const slug = measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase();
-    files.push(`${slug}-vs-alpha.svg`);
-    if (ablation) files.push(`${slug}-vs-queries-per-language.svg`);
-  }
-  return files.map((f) => join(out, f));
-}
-
 /** Markdown and JSON tables with significance markers, and SVG plots, from `xqg evaluate` outputs. */
 export async function reportStage(env: StageEnv, io: ReportInput, settings: ReportSettings) {
-  const loaded: ScoredSystem[] = [];
+  const loaded: ExperimentSystem[] = [];
   for (const s of io.systems) {
-    let evaluation: Evaluation;
+    let evaluation: LanguageEvaluation;
     try {
-      evaluation = JSON.parse(await readFile(s.evaluation, "utf8")) as Evaluation;
+      evaluation = JSON.parse(await readFile(s.evaluation, "utf8")) as LanguageEvaluation;
     } catch {
       throw new UserError(`${s.evaluation}: cannot read an evaluation (the output of xqg evaluate)`);
     }
@@ -71,14 +65,15 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
           queriesPerLanguage: s.queriesPerLanguage ?? null,
         })),
       },
-      packages: ["@xqg/metrics"],
-      outputs: reportFiles(io.out, measures, ablation),
+      packages: ["@xqg/metrics", "@xqg/report"],
+      outputs: experimentReportFiles(measures, ablation).map((f) => join(io.out, f)),
     },
     async (staged) => {
-      const data = buildReport(loaded, settings);
-      await writeFile(staged(join(io.out, "report.md")), reportMarkdown(data));
+      const { test, maxP, correction, seed, rounds } = settings;
+      const data = buildExperimentReport(loaded, { test, maxP, correction, seed, rounds });
+      await writeFile(staged(join(io.out, "report.md")), experimentMarkdown(data));
       await writeFile(staged(join(io.out, "report.json")), `${JSON.stringify(data, null, 2)}\n`);
-      for (const [name, svg] of reportPlots(data)) await writeFile(staged(join(io.out, name)), svg);
+      for (const [name, svg] of experimentPlots(data)) await writeFile(staged(join(io.out, name)), svg);
     },
   );
 }

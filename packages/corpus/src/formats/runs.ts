@@ -1,4 +1,9 @@
-import { CorpusError } from "../errors.js";
+import {
+  type XorSubmissionEntry as CoreXorSubmissionEntry,
+  parseXorEntry as parseXorElement,
+  writeTextAtomic,
+} from "@xqg/core";
+import { CorpusError, corpusError } from "../errors.js";
 import type { Lang } from "../languages.js";
 import { Fields } from "../read/fields.js";
 import { jsonArrayUnits } from "../read/json-array.js";
@@ -9,7 +14,6 @@ import {
   type ReadOptions,
   type RecordReader,
 } from "../read/reader.js";
-import { writeTextAtomic } from "../text-sink.js";
 import type { RunRow } from "../types.js";
 import { OutputCheck, type WriteOptions, writeLines } from "../write.js";
 import { resolveFormat } from "./resolve.js";
@@ -39,13 +43,8 @@ export interface RunReadOptions extends ReadOptions {
   column?: "score" | "rank";
 }
 
-/** One query's entry of an XOR-TyDi submission. */
-export interface XorSubmissionEntry {
-  id: string;
-  lang: Lang;
-  /** Passage texts, best first. */
-  ctxs: string[];
-}
+/** One query's entry of an XOR-TyDi submission (`{ id, lang, ctxs }`, passage texts best first). */
+export type XorSubmissionEntry = CoreXorSubmissionEntry<Lang>;
 
 const TREC_COLUMNS = ["qid", "Q0", "docid", "rank", "score", "tag"] as const;
 
@@ -81,14 +80,12 @@ const tevatronParser = (context: ParseContext, column: "score" | "rank"): LinePa
   };
 };
 
+// The checks are @xqg/core's (one XOR reader); languages are read as this package reads them everywhere.
 function parseXorEntry(context: ParseContext, text: string, line: number): XorSubmissionEntry {
-  const fields = new Fields(context.file, line);
-  const record = fields.json(text, false);
-  return {
-    id: fields.string(record, "id", { nonEmpty: true }),
-    lang: fields.lang(record["lang"], "lang", context),
-    ctxs: fields.stringArray(fields.required(record, "ctxs"), "ctxs"),
-  };
+  return parseXorElement(text, context.file, line, {
+    lang: (value, at) => new Fields(context.file, at).lang(value, "lang", context),
+    error: corpusError,
+  });
 }
 
 /** Streams an XOR-TyDi submission file entry by entry (the file is never loaded whole). */

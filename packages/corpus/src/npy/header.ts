@@ -2,12 +2,17 @@
 // length (uint16 in v1, uint32 in v2/v3), then a Python dict literal padded with spaces and a final "\n" so
 // that the data starts at a multiple of 64 bytes.
 
-export type NpyDtype = "float32" | "float16";
+import { XqgError } from "@xqg/core";
 
-export const NPY_DTYPES: Record<NpyDtype, { descr: string; bytes: number }> = {
+/** The element types xqg writes, by name: NumPy's descr (little-endian) and bytes per element. */
+export const NPY_DTYPES = {
   float32: { descr: "<f4", bytes: 4 },
   float16: { descr: "<f2", bytes: 2 },
-};
+} as const satisfies Record<string, { descr: string; bytes: number }>;
+export type NpyDtype = keyof typeof NPY_DTYPES;
+
+/** What a writer uses unless told otherwise. */
+export const NPY_DEFAULTS = { dtype: "float32" } as const satisfies { dtype: NpyDtype };
 
 export const NPY_MAGIC = Uint8Array.of(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59);
 const ALIGN = 64;
@@ -42,7 +47,13 @@ export function encodeNpyHeader(rows: number, dim: number, dtype: NpyDtype): Uin
   return out;
 }
 
-export class NpyFormatError extends Error {}
+/** A header numpy would not load; the reader reports it as a CorpusError naming the file. */
+export class NpyFormatError extends XqgError {
+  constructor(reason: string) {
+    super(reason, { code: "npy-format" });
+    this.name = "NpyFormatError";
+  }
+}
 
 /** How many bytes to read before {@link parseNpyHeader} can tell the full header length. */
 export const NPY_PREAMBLE_BYTES = 12;
@@ -67,7 +78,9 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
   const { length, version } = npyHeaderLength(bytes);
   if (bytes.length < length) throw new NpyFormatError("truncated .npy header");
   const start = version === 1 ? 10 : 12;
-  const text = new TextDecoder(version === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, length));
+  // v1/v2 headers are ISO-8859-1 (NumPy's latin1); TextDecoder's "latin1" label means windows-1252 instead
+  const header = Buffer.from(bytes.buffer, bytes.byteOffset + start, length - start);
+  const text = header.toString(version === 3 ? "utf8" : "latin1");
   const dict = parsePythonLiteral(text);
   if (!isRecord(dict)) throw new NpyFormatError("header is not a dict");
   const { descr, fortran_order: fortran, shape } = dict;

@@ -1,10 +1,10 @@
 import type { FileHandle } from "node:fs/promises";
 import { mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type AtomicOptions, commitTemp, discardTemp, tempPathFor } from "../atomic.js";
+import { type AtomicOptions, commitTemp, discardTemp, tempPathFor } from "@xqg/core";
 import { CorpusError } from "../errors.js";
 import { encodeRows } from "./bytes.js";
-import { encodeNpyHeader, NPY_DTYPES, type NpyDtype } from "./header.js";
+import { encodeNpyHeader, NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./header.js";
 
 export interface NpyWriterOptions extends AtomicOptions {
   dim: number;
@@ -49,7 +49,7 @@ export function checkDtype(dtype: string, file: string): asserts dtype is NpyDty
 }
 
 export async function createNpyWriter(path: string, options: NpyWriterOptions): Promise<NpyWriter> {
-  const { dim, dtype = "float32" } = options;
+  const { dim, dtype = NPY_DEFAULTS.dtype } = options;
   checkDim(dim, path);
   checkDtype(dtype, path);
   await mkdir(dirname(path), { recursive: true });
@@ -100,6 +100,7 @@ class StreamingNpyWriter implements NpyWriter {
     return this.#enqueue(async () => {
       this.#assertOpen();
       const bytes = encodeRows(rows, this.dtype);
+      if (this.dtype === "float16") this.#checkHalfRange(rows, bytes);
       try {
         let written = 0;
         while (written < bytes.length) {
@@ -149,6 +150,21 @@ class StreamingNpyWriter implements NpyWriter {
       await this.handle.close().catch(() => {});
       await discardTemp(this.temp);
     });
+  }
+
+  /**
+   * A finite value beyond float16's range (|x| ≥ 65520 rounds to infinity) would be stored as ±Inf, silently
+   * breaking every inner product with its row: refuse it, naming the row (0-based) and column, before anything
+   * of this append is written.
+   */
+  #checkHalfRange(rows: Float32Array, bytes: Uint8Array): void {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < rows.length; i++) {
+      if ((view.getUint16(i * 2, true) & 0x7fff) !== 0x7c00 || !Number.isFinite(rows[i]!)) continue;
+      const row = this.#rows + Math.floor(i / this.dim);
+      const reason = `row ${row}, column ${i % this.dim}: ${rows[i]} is beyond float16's range (±65504); store float32 instead`;
+      throw new CorpusError(reason, { file: this.path, code: "bad-value", field: "dtype" });
+    }
   }
 
   #assertOpen(): void {

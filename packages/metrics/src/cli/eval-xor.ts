@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { isXqgError, XqgError } from "@xqg/core";
 import { InputError } from "../input-error.js";
-import { PunktDataError } from "../tokenize/punkt-params.js";
 import { createWordTokenizer } from "../tokenize/word-tokenize.js";
 import type { XorEvaluation } from "../xor/evaluate.js";
 import { evaluateXorSubmission, readXorAnswers, readXorPredictions } from "../xor/submission.js";
@@ -49,7 +49,13 @@ export interface EvalXorIo {
   err: (line: string) => void;
 }
 
-class UsageError extends Error {}
+/** Wrong command-line arguments: the message, then the usage (exit code 2). */
+class UsageError extends XqgError {
+  constructor(message: string) {
+    super(message, { code: "usage" });
+    this.name = "UsageError";
+  }
+}
 
 /** The options given, by their first name (`-h` → `--help`), with their values ("" for a bare flag). */
 function parseArgs(argv: readonly string[]): Map<string, string> {
@@ -129,7 +135,8 @@ export function runEvalXor(argv: readonly string[], io: EvalXorIo): number {
       io.err(`xqg-eval-xor: ${e.message}\n${USAGE}`);
       return 2;
     }
-    if (e instanceof InputError || e instanceof PunktDataError) {
+    // Bad input files, missing Punkt data: every @xqg error is the user's to fix, so one line, no stack.
+    if (isXqgError(e)) {
       io.err(`xqg-eval-xor: ${e.message}`);
       return 1;
     }

@@ -1,6 +1,8 @@
 // Measures are values with a canonical string form (as in ir_measures): `nDCG@10`, `R@2kt`, `P(rel=2)@5`.
 // The string is the identity: results are keyed by it, and parseMeasure(String(m)) equals m.
 
+import { XqgError } from "@xqg/core";
+
 /** Measure definitions; the keys are the canonical names. */
 export const MEASURES = {
   R: { description: "recall of relevant documents in the top k; with `kt`, XOR-TyDi R@kt", params: ["rel"] },
@@ -34,11 +36,20 @@ export interface Measure {
   readonly unit: "kt" | undefined;
   /** Minimum relevance grade that counts as relevant (binary measures); default 1. */
   readonly rel: number;
+  /**
+   * What judges a ranking: the queries' answer strings over the passages' text (XOR-TyDi R@kt), or qrels
+   * (every other measure).
+   */
+  readonly judgedBy: "answers" | "qrels";
   toString(): string;
 }
 
-export class MeasureError extends Error {
-  override readonly name = "MeasureError";
+/** A measure name that does not parse, or parameters a measure does not take. An `XqgError` of @xqg/core. */
+export class MeasureError extends XqgError {
+  constructor(message: string) {
+    super(message, { code: "bad-measure", field: "measure" });
+    this.name = "MeasureError";
+  }
 }
 
 function canonical(
@@ -76,7 +87,8 @@ export function measure(
     throw new MeasureError(`${name} takes no rel parameter (it uses graded relevance)`);
   }
   const text = canonical(name, cutoff, unit, rel);
-  return Object.freeze({ name, cutoff, unit, rel, toString: () => text });
+  const judgedBy = unit === "kt" ? "answers" : "qrels";
+  return Object.freeze({ name, cutoff, unit, rel, judgedBy, toString: () => text });
 }
 
 function fail(source: string, at: number, why: string): never {

@@ -16,3 +16,23 @@ export const CORRECTIONS = {
   none: { label: "uncorrected", adjust: (p: readonly number[]) => [...p] },
 } as const;
 export type Correction = keyof typeof CORRECTIONS;
+
+/**
+ * The significance settings every comparison uses unless told otherwise — `compare`, `compareScores` and the
+ * `xqg` report alike. The paper (Zhuang et al., SIGIR 2023) reports a paired t-test at p < 0.05 against the
+ * un-augmented run, with no multiple-comparison correction; the seed and rounds only matter for the
+ * permutation test.
+ */
+export const SIGNIFICANCE_DEFAULTS = {
+  test: "t",
+  correction: "none",
+  maxP: 0.05,
+  seed: 42,
+  rounds: 10_000,
+} as const satisfies {
+  test: SignificanceTest;
+  correction: Correction;
+  maxP: number;
+  seed: number;
+  rounds: number;
+};

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+import { XqgError } from "@xqg/core";
 
 /** The parameters of a trained Punkt sentence tokenizer (NLTK's `PunktParameters`). */
 export interface PunktParameters {
@@ -25,8 +26,11 @@ export interface PunktLoadOptions {
 }
 
 /** The Punkt parameter files are missing or malformed (a user's environment problem, not a bug). */
-export class PunktDataError extends Error {
-  override readonly name = "PunktDataError";
+export class PunktDataError extends XqgError {
+  constructor(message: string, where: { file?: string; line?: number } = {}) {
+    super(message, { ...where, code: "punkt-data", prefix: false });
+    this.name = "PunktDataError";
+  }
 }
 
 export const PUNKT_FILES = [
@@ -88,7 +92,7 @@ function lines(dir: string, file: string): string[] {
 }
 
 function fail(dir: string, file: string, line: number, why: string): never {
-  throw new PunktDataError(`${join(dir, file)}:${line}: ${why}`);
+  throw new PunktDataError(`${join(dir, file)}:${line}: ${why}`, { file: join(dir, file), line });
 }
 
 /** Reads NLTK's `punkt_tab` parameters (the text form of the Punkt model) from a folder. */

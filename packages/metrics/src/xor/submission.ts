@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { readXorSubmissionSync } from "@xqg/core";
 import { InputError } from "../input-error.js";
 import { rktMeasureName, XorAccumulator, type XorEvaluation } from "./evaluate.js";
 import { rktHits, spanAnswers, tokenBudget } from "./rkt.js";
@@ -76,26 +77,10 @@ export function readXorAnswers(file: string): Map<string, string[]> {
   return out;
 }
 
-/** Reads an XOR-Retrieve submission: a JSON array of `{id, lang, ctxs: [passage text, ...]}`. */
+/**
+ * Reads an XOR-Retrieve submission: a JSON array of `{id, lang, ctxs: [passage text, ...]}`, with @xqg/core's
+ * XOR reader (the one @xqg/corpus streams with); problems are InputErrors naming the line and field.
+ */
 export function readXorPredictions(file: string): XorPrediction[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(readText(file));
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`invalid JSON (${(e as Error).message})`, file);
-  }
-  if (!Array.isArray(data)) throw new InputError("expected a JSON array of predictions", file);
-  return data.map((item: unknown, i) => {
-    const where = `[${i}]`;
-    if (typeof item !== "object" || item === null)
-      throw new InputError("expected an object", file, undefined, where);
-    const { id, lang, ctxs } = item as Record<string, unknown>;
-    if (typeof id !== "string") throw new InputError("expected a string", file, undefined, `${where}.id`);
-    if (typeof lang !== "string") throw new InputError("expected a string", file, undefined, `${where}.lang`);
-    if (!isStringArray(ctxs)) {
-      throw new InputError("expected an array of passage texts", file, undefined, `${where}.ctxs`);
-    }
-    return { id, lang, ctxs };
-  });
+  return readXorSubmissionSync(file, { error: (reason, init) => new InputError(reason, { ...init, file }) });
 }

@@ -1,12 +1,13 @@
-import { pairedTTest } from "@xqg/metrics";
+import { type LanguageEvaluation, pairedTTest } from "@xqg/metrics";
 import { describe, expect, it } from "vitest";
-import { buildReport } from "../src/report/build.js";
-import { reportMarkdown, reportPlots } from "../src/report/render.js";
-import { defaultsOf } from "../src/settings/fields.js";
-import { STAGE_FIELDS } from "../src/settings/stages.js";
-import type { Evaluation } from "../src/stages/evaluate.js";
+import {
+  buildExperimentReport,
+  experimentMarkdown,
+  experimentPlots,
+  experimentReportFiles,
+} from "../src/index.js";
 
-function evaluation(values: Record<string, number[]>): Evaluation {
+function evaluation(values: Record<string, number[]>): LanguageEvaluation {
   const perQuery = Object.entries(values).flatMap(([lang, xs]) =>
     xs.map((x, i) => ({ id: `${lang}${i}`, lang, values: { "R@2kt": x } })),
   );
@@ -24,16 +25,12 @@ function evaluation(values: Record<string, number[]>): Evaluation {
 
 const baseline = evaluation({ ar: [0, 0, 0, 0, 0, 0, 1, 0], bn: [1, 0, 1, 0] });
 const better = evaluation({ ar: [1, 1, 1, 1, 1, 1, 1, 0], bn: [1, 0, 1, 0] });
-const settings = defaultsOf(STAGE_FIELDS.report);
 
 describe("report", () => {
-  const data = buildReport(
-    [
-      { alpha: 0, queriesPerLanguage: undefined, evaluation: baseline },
-      { alpha: 0.01, queriesPerLanguage: undefined, evaluation: better },
-    ],
-    settings,
-  );
+  const data = buildExperimentReport([
+    { alpha: 0, queriesPerLanguage: undefined, evaluation: baseline },
+    { alpha: 0.01, queriesPerLanguage: undefined, evaluation: better },
+  ]);
 
   it("tests each language over its queries and the average over all queries, paired by id", () => {
     const row = data.rows[1]!;
@@ -48,7 +45,7 @@ describe("report", () => {
   });
 
   it("renders the paper's table with significance markers", () => {
-    expect(reportMarkdown(data)).toBe(
+    expect(experimentMarkdown(data)).toBe(
       [
         "# xQG report",
         "",
@@ -66,11 +63,53 @@ describe("report", () => {
   });
 
   it("plots each measure against α as SVG", () => {
-    const plots = reportPlots(data);
+    const plots = experimentPlots(data);
     expect([...plots.keys()]).toEqual(["r2kt-vs-alpha.svg"]);
     const svg = plots.get("r2kt-vs-alpha.svg")!;
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg).toContain(">R@2kt vs α</text>");
     expect(svg.match(/<polyline /g)).toHaveLength(3);
+  });
+});
+
+describe("report files", () => {
+  it("names Markdown, JSON and one plot per measure (two with the ablation)", () => {
+    expect(experimentReportFiles(["R@2kt", "nDCG@10"], false)).toEqual([
+      "report.md",
+      "report.json",
+      "r2kt-vs-alpha.svg",
+      "ndcg10-vs-alpha.svg",
+    ]);
+    expect(experimentReportFiles(["R@5kt"], true)).toEqual([
+      "report.md",
+      "report.json",
+      "r5kt-vs-alpha.svg",
+      "r5kt-vs-queries-per-language.svg",
+    ]);
+  });
+});
+
+describe("significance settings", () => {
+  it("default to @xqg/metrics' (the paper's uncorrected t-test at 0.05) and follow what is given", () => {
+    const systems = [
+      { alpha: 0, queriesPerLanguage: undefined, evaluation: baseline },
+      { alpha: 0.01, queriesPerLanguage: undefined, evaluation: better },
+    ];
+    expect(buildExperimentReport(systems).test).toEqual({ name: "t", maxP: 0.05, correction: "none" });
+    const strict = buildExperimentReport(systems, { maxP: 0.001, correction: "holm" });
+    expect(strict.test).toEqual({ name: "t", maxP: 0.001, correction: "holm" });
+    const cells = (md: string) =>
+      md
+        .split("\n")
+        .filter((l) => l.startsWith("|"))
+        .join("\n");
+    expect(cells(experimentMarkdown(buildExperimentReport(systems)))).toContain("87.5†");
+    expect(cells(experimentMarkdown(strict))).not.toMatch(/[†‡]/);
+  });
+
+  it("refuses systems without a baseline", () => {
+    expect(() =>
+      buildExperimentReport([{ alpha: 0.01, queriesPerLanguage: undefined, evaluation: better }]),
+    ).toThrow("the report needs the baseline: a system with α = 0 and no ablation");
   });
 });

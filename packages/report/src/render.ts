@@ -1,26 +1,40 @@
-import { type LineChart, lineChartSvg } from "../svg/line-chart.js";
-import type { ReportData, ReportRow } from "./build.js";
+import { type Correction, parseMeasure, type SignificanceTest, significanceMark } from "@xqg/metrics";
+import type { ExperimentReport, ExperimentRow } from "./experiment.js";
+import { type LineChart, lineChartSvg } from "./line-chart.js";
 
-const BETTER = "†";
-const WORSE = "‡";
+/** How the footnote names each test and correction (the registries' keys, so a new one must be named here). */
+const TEST_TEXT = {
+  t: "paired two-sided t-test",
+  permutation: "paired permutation test",
+} satisfies Record<SignificanceTest, string>;
+const CORRECTION_TEXT = {
+  none: "",
+  holm: ", Holm-corrected across the α rows",
+} satisfies Record<Correction, string>;
 
-function rowLabel(row: ReportRow): string {
+function rowLabel(row: ExperimentRow): string {
   if (row.pValues === null) return "baseline (α = 0)";
   return `${row.system} α = ${row.alpha}`;
 }
 
-function cell(row: ReportRow, baseline: ReportRow, measure: string, column: string, maxP: number): string {
+function cell(
+  row: ExperimentRow,
+  baseline: ExperimentRow,
+  measure: string,
+  column: string,
+  maxP: number,
+): string {
   const score = row.scores[measure]?.[column];
   // NaN: no counted query of this language for this measure
   if (score === undefined || Number.isNaN(score)) return "–";
   const p = row.pValues?.[measure]?.[column];
   const significant = p !== undefined && p < maxP;
   // unmarked scores keep the marker's place so the decimals line up
-  const mark = significant ? (score >= baseline.scores[measure]![column]! ? BETTER : WORSE) : " ";
+  const mark = significanceMark(significant, score, baseline.scores[measure]![column]!) || " ";
   return `${(score * 100).toFixed(1)}${mark}`;
 }
 
-function table(rows: readonly ReportRow[], measure: string, data: ReportData): string[] {
+function table(rows: readonly ExperimentRow[], measure: string, data: ExperimentReport): string[] {
   const columns = [...data.languages, "avg"];
   const body = rows.map((row) => [
     rowLabel(row),
@@ -36,14 +50,14 @@ function table(rows: readonly ReportRow[], measure: string, data: ReportData): s
 }
 
 /** The report as Markdown: one table per measure (rows: baseline and xQG per α), then the ablation if any. */
-export function reportMarkdown(data: ReportData): string {
-  const test = data.test.name === "t" ? "paired two-sided t-test" : "paired permutation test";
-  const correction = data.test.correction === "holm" ? ", Holm-corrected across the α rows" : "";
+export function experimentMarkdown(data: ExperimentReport): string {
+  const test = TEST_TEXT[data.test.name];
+  const correction = CORRECTION_TEXT[data.test.correction];
   const out = ["# xQG report", ""];
   for (const measure of data.measures) out.push(...table(data.rows, measure, data), "");
   out.push(
-    `${BETTER} better, ${WORSE} worse than the baseline with p < ${data.test.maxP} (${test}${correction}; per language over its queries, avg over all queries).`,
-    data.tokenizer === "nltk" || !data.measures.some((m) => m.endsWith("kt"))
+    `† better, ‡ worse than the baseline with p < ${data.test.maxP} (${test}${correction}; per language over its queries, avg over all queries).`,
+    data.tokenizer === "nltk" || !data.measures.some((m) => parseMeasure(m).judgedBy === "answers")
       ? "Scores × 100."
       : "Scores × 100. R@kt tokenised by NLTK's Treebank tokenizer without Punkt sentence splitting: not comparable with published numbers.",
     `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
@@ -56,10 +70,25 @@ export function reportMarkdown(data: ReportData): string {
   return `${out.join("\n").trimEnd()}\n`;
 }
 
-/** SVG plots: each measure vs α, and vs generated queries per language when the ablation ran. */
-export function reportPlots(data: ReportData): Map<string, string> {
+/** The file name of a measure's plot (`r2kt-vs-alpha.svg`). */
+export function plotFile(measure: string, versus: "alpha" | "queries-per-language"): string {
+  return `${measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase()}-vs-${versus}.svg`;
+}
+
+/** The files a report of these measures consists of: Markdown, JSON and the plots. */
+export function experimentReportFiles(measures: readonly string[], ablation: boolean): string[] {
+  const files = ["report.md", "report.json"];
+  for (const measure of measures) {
+    files.push(plotFile(measure, "alpha"));
+    if (ablation) files.push(plotFile(measure, "queries-per-language"));
+  }
+  return files;
+}
+
+/** SVG plots by file name: each measure vs α, and vs generated queries per language when the ablation ran. */
+export function experimentPlots(data: ExperimentReport): Map<string, string> {
   const plots = new Map<string, string>();
-  const series = (rows: readonly ReportRow[], measure: string): LineChart["series"] => [
+  const series = (rows: readonly ExperimentRow[], measure: string): LineChart["series"] => [
     ...data.languages.map((lang) => ({
       name: lang,
       values: rows.map((r) => r.scores[measure]![lang]! * 100),
@@ -67,9 +96,8 @@ export function reportPlots(data: ReportData): Map<string, string> {
     { name: "avg", values: rows.map((r) => r.scores[measure]!["avg"]! * 100), emphasis: true },
   ];
   for (const measure of data.measures) {
-    const slug = measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase();
     plots.set(
-      `${slug}-vs-alpha.svg`,
+      plotFile(measure, "alpha"),
       lineChartSvg({
         title: `${measure} vs α`,
         xLabel: "α",
@@ -80,7 +108,7 @@ export function reportPlots(data: ReportData): Map<string, string> {
     );
     if (data.ablation) {
       plots.set(
-        `${slug}-vs-queries-per-language.svg`,
+        plotFile(measure, "queries-per-language"),
         lineChartSvg({
           title: `${measure} vs generated queries per language (α = ${data.ablation.alpha})`,
           xLabel: "generated queries per language",

@@ -1,9 +1,16 @@
-import { compareScores, type ReportCell, type SystemScores } from "@xqg/metrics";
-import type { ReportSettings } from "../settings/stages.js";
-import type { Evaluation } from "../stages/evaluate.js";
+import {
+  type Correction,
+  compareScores,
+  type LanguageEvaluation,
+  type ReportCell,
+  type RktTokenizer,
+  SIGNIFICANCE_DEFAULTS,
+  type SignificanceTest,
+  type SystemScores,
+} from "@xqg/metrics";
 
 /** One row of the report: the baseline (α = 0), xQG at an α, or a point of the queries-per-language ablation. */
-export interface ReportRow {
+export interface ExperimentRow {
   readonly system: string;
   readonly alpha: number;
   readonly queriesPerLanguage: number | null;
@@ -13,25 +20,37 @@ export interface ReportRow {
   readonly pValues: Readonly<Record<string, Readonly<Record<string, number>>>> | null;
 }
 
-export interface ReportData {
+/** The xQG experiment's comparison: every α and ablation point against the baseline, per language. */
+export interface ExperimentReport {
   readonly measures: readonly string[];
   readonly languages: readonly string[];
   readonly counts: Readonly<Record<string, number>>;
   /** How R@kt tokenised passages ("nltk" is the official scoring). */
-  readonly tokenizer: "nltk" | "treebank";
+  readonly tokenizer: RktTokenizer;
   readonly test: {
-    readonly name: ReportSettings["test"];
+    readonly name: SignificanceTest;
     readonly maxP: number;
-    readonly correction: string;
+    readonly correction: Correction;
   };
-  readonly rows: readonly ReportRow[];
-  readonly ablation: { readonly alpha: number; readonly rows: readonly ReportRow[] } | null;
+  readonly rows: readonly ExperimentRow[];
+  readonly ablation: { readonly alpha: number; readonly rows: readonly ExperimentRow[] } | null;
 }
 
-export interface ScoredSystem {
+/** One evaluated system of the experiment. */
+export interface ExperimentSystem {
   readonly alpha: number;
+  /** Set for the points of the queries-per-language ablation. */
   readonly queriesPerLanguage: number | undefined;
-  readonly evaluation: Evaluation;
+  readonly evaluation: LanguageEvaluation;
+}
+
+/** How systems are tested against the baseline; unset keys are @xqg/metrics' SIGNIFICANCE_DEFAULTS. */
+export interface ExperimentSignificance {
+  readonly test?: SignificanceTest;
+  readonly maxP?: number;
+  readonly correction?: Correction;
+  readonly seed?: number;
+  readonly rounds?: number;
 }
 
 /**
@@ -39,17 +58,21 @@ export interface ScoredSystem {
  * (over that language's queries) and for the average (over all counted queries, paired by query id): the α
  * rows and the ablation rows are each one `compareScores` of @xqg/metrics, so Holm corrects within each table.
  */
-export function buildReport(systems: readonly ScoredSystem[], settings: ReportSettings): ReportData {
+export function buildExperimentReport(
+  systems: readonly ExperimentSystem[],
+  significance: ExperimentSignificance = {},
+): ExperimentReport {
+  const settings = { ...SIGNIFICANCE_DEFAULTS, ...significance };
   const baseline = systems.find((s) => s.alpha === 0 && s.queriesPerLanguage === undefined);
-  if (!baseline) throw new Error("bug: the report needs the baseline (α = 0)");
+  if (!baseline) throw new RangeError("the report needs the baseline: a system with α = 0 and no ablation");
   const { measures, languages, counts } = baseline.evaluation;
   const main = systems.filter((s) => s.queriesPerLanguage === undefined).sort((a, b) => a.alpha - b.alpha);
   const ablation = systems
     .filter((s) => s.queriesPerLanguage !== undefined)
     .sort((a, b) => a.queriesPerLanguage! - b.queriesPerLanguage!);
   // names only inside the comparison: position keeps them unique
-  const key = (s: ScoredSystem): string => `${systems.indexOf(s)}: α = ${s.alpha}`;
-  const rowsOf = (compared: readonly ScoredSystem[]): ReportRow[] => {
+  const key = (s: ExperimentSystem): string => `${systems.indexOf(s)}: α = ${s.alpha}`;
+  const rowsOf = (compared: readonly ExperimentSystem[]): ExperimentRow[] => {
     const report = compareScores(
       new Map([baseline, ...compared.filter((s) => s !== baseline)].map((s) => [key(s), scoresOf(s)])),
       {
@@ -63,9 +86,9 @@ export function buildReport(systems: readonly ScoredSystem[], settings: ReportSe
         rounds: settings.rounds,
       },
     ).toJSON();
-    const cell = (s: ScoredSystem, measure: string, group: string) =>
+    const cell = (s: ExperimentSystem, measure: string, group: string) =>
       report.rows.find((r) => r.group === group)!.cells[key(s)]![measure]!;
-    const byColumn = (s: ScoredSystem, value: (c: ReportCell) => number) =>
+    const byColumn = (s: ExperimentSystem, value: (c: ReportCell) => number) =>
       Object.fromEntries(
         measures.map((m) => [
           m,
@@ -96,7 +119,7 @@ export function buildReport(systems: readonly ScoredSystem[], settings: ReportSe
   };
 }
 
-function scoresOf(system: ScoredSystem): SystemScores {
+function scoresOf(system: ExperimentSystem): SystemScores {
   const { measures, perQuery } = system.evaluation;
   return new Map(
     measures.map((m) => [
@@ -106,7 +129,7 @@ function scoresOf(system: ScoredSystem): SystemScores {
   );
 }
 
-function languageOf(systems: readonly ScoredSystem[]): Map<string, string> {
+function languageOf(systems: readonly ExperimentSystem[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const s of systems) for (const q of s.evaluation.perQuery) if (q.lang !== "") out.set(q.id, q.lang);
   return out;

@@ -1,0 +1,33 @@
+import { XqgError } from "@xqg/core";
+
+/** Machine-readable reason of an {@link AnnError}. */
+export type AnnErrorCode =
+  | "bad-option"
+  | "dimension-mismatch"
+  | "count-mismatch"
+  | "bad-id"
+  | "duplicate-id"
+  | "missing-file"
+  | "bad-manifest"
+  | "bad-index";
+
+export interface AnnErrorDetails {
+  /** The index file or sidecar the problem is in. */
+  file?: string | undefined;
+  /** The option, argument or manifest field at fault. */
+  field?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * A problem with an index's options, its input vectors or ids, or its files on disk; the message says what
+ * was expected. An `XqgError` of @xqg/core: a CLI prints the message alone.
+ */
+export class AnnError extends XqgError {
+  declare readonly code: AnnErrorCode;
+
+  constructor(message: string, code: AnnErrorCode, details: AnnErrorDetails = {}) {
+    super(message, { ...details, code, prefix: false });
+    this.name = "AnnError";
+  }
+}
