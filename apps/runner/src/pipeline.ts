@@ -7,7 +7,7 @@ import { type ShardPart, shardSuffix } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
 import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
 import { checkMeasures, evaluateStage } from "./stages/evaluate.js";
-import { fuseStage } from "./stages/fuse.js";
+import { fuseStage, selectedLanguages } from "./stages/fuse.js";
 import { generateStage } from "./stages/generate.js";
 import { indexStage } from "./stages/index-stage.js";
 import { mergeGeneratedStage, mergeMatrixStage } from "./stages/merge.js";
@@ -102,6 +102,8 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
   const generated = config.generated ?? paths.generated(whole);
   const passages = paths.passages(whole);
   const limits = [undefined, ...(config.ablation?.queriesPerLanguage ?? [])];
+  // per-language Σq only where fusion reads it (one more passages × dim matrix per language)
+  const sumLanguages = st.encode.sumLanguages ?? selectedLanguages(st.fuse);
   for (const limit of limits) {
     await encodeGeneratedStage(
       env,
@@ -111,7 +113,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
         out: paths.sums(limit),
         manifest: paths.manifest(limit ? `encode-generated.first-${limit}` : "encode-generated"),
       },
-      { ...st.encode, limit: limit ?? 0 },
+      { ...st.encode, limit: limit ?? 0, sumLanguages: sumLanguages.length > 0 ? sumLanguages : undefined },
     );
   }
   await encodeQueriesStage(
@@ -134,7 +136,7 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     if (alpha !== 0) fused.set(alpha, embeddings);
     systems.push({ name, alpha, queriesPerLanguage: undefined, embeddings });
   }
-  const fuseSettings = { reduce: st.fuse.reduce, renormalize: st.fuse.renormalize };
+  const { alphas: _alphas, ...fuseSettings } = st.fuse;
   if (fused.size > 0) {
     await fuseStage(
       env,

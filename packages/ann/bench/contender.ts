@@ -1,9 +1,9 @@
 // One contender of bench/run.ts, run in its own process so that peak RSS and native memory are its own.
 import { join } from "node:path";
 import { reportFromChild } from "@xqg/bench-utils";
-import hnswlib from "hnswlib-node";
 import { type Dtype, Index } from "../src/index.js";
 import { readInts, readMatrix, recallAtK } from "./data.js";
+import { loadHnswlib } from "./hnswlib.js";
 
 const [kind, dtype, dir, nArg, dimArg, nqArg, kArg, efsArg, mArg, efAddArg] = process.argv.slice(2);
 const n = Number(nArg);
@@ -78,6 +78,8 @@ async function runUsearch(): Promise<{ buildSeconds: number; buildCpuSeconds: nu
 }
 
 function runHnswlib(): { buildSeconds: number; buildCpuSeconds: number; points: Point[] } {
+  // Installed by run.ts (ensureHnswlib) into .bench-cache/ before it starts this contender.
+  const hnswlib = loadHnswlib();
   const data = readMatrix(join(dir!, "data.f32"), n * dim);
   const index = new hnswlib.HierarchicalNSW("ip", dim);
   index.initIndex(n, connectivity, expansionAdd, 100);

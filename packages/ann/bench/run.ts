@@ -1,6 +1,8 @@
 // ANN benchmark: usearch-backed Index (f32/f16/i8) vs hnswlib-node vs exact search, on clustered unit vectors.
 //   pnpm --filter @xqg/ann bench            (ANN_N=1000000 ANN_DIM=768 ANN_QUERIES=1000 ANN_K=100)
 //   ANN_N=100000 pnpm --filter @xqg/ann bench   for a quick run
+// hnswlib-node is installed on first use into .bench-cache/hnswlib (bench/hnswlib.ts); when that fails (no C++
+// compiler, no network) its rows are skipped with the reason and the other contenders run.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -8,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { formatTable, type Row, runIsolated } from "@xqg/bench-utils";
 import { exactSearch } from "../src/index.js";
 import { clusteredRows, writeMatrix } from "./data.js";
+import { ensureHnswlib, HNSWLIB_VERSION } from "./hnswlib.js";
 import { jsBlockedExact } from "./js-exact.js";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -50,6 +53,10 @@ function prepare(): { exactQps: number; jsQps: number; jsAgree: number } {
 }
 
 try {
+  // Installed (or found) before the long data preparation, so that a failure shows at once.
+  const hnswlib = contenders.some((c) => c.startsWith("hnswlib")) ? ensureHnswlib() : { ok: true as const };
+  const skipped = hnswlib.ok ? null : `hnswlib-node ${HNSWLIB_VERSION} anchor skipped: ${hnswlib.reason}`;
+  if (skipped) console.error(skipped);
   let start = performance.now();
   const { exactQps, jsQps, jsAgree } = prepare();
   console.error(`data + ground truth ready in ${seconds(start).toFixed(0)} s`);
@@ -81,6 +88,7 @@ try {
   ];
   for (const contender of contenders) {
     const [kind, dtype] = contender.split(":") as [string, string];
+    if (kind === "hnswlib" && skipped) continue;
     start = performance.now();
     const args = [kind, dtype, dir, n, dim, nq, k, efs, connectivity, expansionAdd].map(String);
     const { report, peakRssMiB } = await runIsolated<{
@@ -91,7 +99,10 @@ try {
     console.error(`${contender} done in ${seconds(start).toFixed(0)} s`);
     for (const p of report.points) {
       rows.push({
-        contender: kind === "hnswlib" ? "hnswlib-node 3.0.0 (1 thread)" : "@xqg/ann Index (usearch 2.26.2)",
+        contender:
+          kind === "hnswlib"
+            ? `hnswlib-node ${HNSWLIB_VERSION} (1 thread)`
+            : "@xqg/ann Index (usearch 2.26.2)",
         dtype,
         "build s": report.buildSeconds,
         "build CPU s": report.buildCpuSeconds,
@@ -109,6 +120,7 @@ try {
     `n=${n} dim=${dim} queries=${nq} k=${k} clusters=${clusters} M=${connectivity} efConstruction=${expansionAdd}\n`,
   );
   console.log(formatTable(rows));
+  if (skipped) console.log(`\n${skipped}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,10 +10,11 @@
 // caller: eval code, the REPL, a module file, or `require("@xqg/ann")`.
 import { createRequire } from "node:module";
 
-type Usearch = typeof import("usearch", { with: { "resolution-mode": "require" } });
+type Usearch = typeof import("usearch", { with: { "resolution-mode": "require" }});
 
 const usearch = createRequire(import.meta.url)("usearch") as Usearch;
 
 export const { Index, exactSearch } = usearch;
 export type Index = InstanceType<Usearch["Index"]>;
-export type { BatchMatches, Matches } from "usearch" with { "resolution-mode": "require" };
+export type BatchMatches = InstanceType<Usearch["BatchMatches"]>;
+export type Matches = InstanceType<Usearch["Matches"]>;

@@ -40,6 +40,7 @@ export {
 export { isLang, LANGUAGE_CODES, LANGUAGES, type Lang } from "./languages.js";
 export { fromHalfBits, toHalfBits } from "./npy/half.js";
 export { encodeNpyHeader, NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./npy/header.js";
+export { type ConcatNpyOptions, concatNpy } from "./npy/concat.js";
 export { type NpyReader, openNpy, readNpy } from "./npy/reader.js";
 export { createNpyWriter, type NpyWriter, type NpyWriterOptions, writeNpy } from "./npy/writer.js";
 export type { ReadOptions, ReadStats, RecordReader } from "./read/reader.js";

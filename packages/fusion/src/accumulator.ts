@@ -111,14 +111,10 @@ export function createQuerySumAccumulator(options: {
             "bad-option",
             { field: "lang" },
           );
+        // a language not kept apart counts in the total only
         target = perLang.get(lang);
-        if (!target)
-          throw new FusionError(
-            `block.lang ${JSON.stringify(lang)} is not one of this accumulator's languages (${languages.join(", ")})`,
-            "bad-option",
-            { field: "lang" },
-          );
-      } else if (lang !== undefined && !isLang(lang)) {
+      }
+      if (lang !== undefined && !isLang(lang)) {
         throw new FusionError(
           `unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
           "unknown-language",

@@ -11,3 +11,4 @@ export {
   type SweepOptions,
   sweepAlpha,
 } from "./stream.js";
+export { type SumQueriesOptions, sumQueryEmbeddings } from "./sum-queries.js";

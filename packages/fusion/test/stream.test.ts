@@ -153,8 +153,8 @@ describe("accumulator", () => {
     expect(() => acc.add({ passageIndex: [0], vectors: Float32Array.of(1, 2) })).toThrow(
       "block.lang is required: this accumulator keeps ar apart",
     );
-    expect(() => acc.add({ passageIndex: [0], vectors: Float32Array.of(1, 2), lang: "bn" })).toThrow(
-      'block.lang "bn" is not one of this accumulator\'s languages (ar)',
+    expect(() => acc.add({ passageIndex: [0], vectors: Float32Array.of(1, 2), lang: "xx" as "ar" })).toThrow(
+      'unknown language "xx"',
     );
     expect(() => acc.add({ passageIndex: [2], vectors: Float32Array.of(1, 2), lang: "ar" })).toThrow(
       "block row 0: passage index 2 is outside 0..1",
@@ -163,6 +163,15 @@ describe("accumulator", () => {
       "block has 2 passage indexes but 1 vectors of dim 2 (2 floats)",
     );
     expect(acc.queries).toBe(0);
+  });
+
+  it("adds a language it does not keep apart to the total only", () => {
+    const acc = createQuerySumAccumulator({ passages: 2, dim: 2, languages: ["ar"] });
+    acc.add({ passageIndex: [0], vectors: Float32Array.of(1, 2), lang: "bn" });
+    acc.add({ passageIndex: [0, 1], vectors: Float32Array.of(3, 4, 5, 6), lang: "ar" });
+    expect(Array.from(acc.sums())).toEqual([4, 6, 5, 6]);
+    expect(Array.from(acc.counts())).toEqual([2, 1]);
+    expect(acc.queries).toBe(3);
   });
 });
 

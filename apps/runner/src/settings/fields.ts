@@ -92,6 +92,34 @@ export const field = {
     const expected = `a non-empty list of ${choices.map((c) => `"${c}"`).join(", ")}`;
     return make(schema, expected, fallback, help, asList, "LIST");
   },
+  /** An optional subset of a registry's names (unset: the stage's own default, e.g. all). */
+  optionalChoices<const C extends readonly [string, ...string[]]>(
+    choices: C,
+    help: string,
+  ): Field<C[number][] | undefined> {
+    const schema = z.array(z.enum(choices)).min(1).optional() as unknown as z.ZodType<C[number][] | undefined>;
+    const expected = `a non-empty list of ${choices.map((c) => `"${c}"`).join(", ")}`;
+    return make(schema, expected, undefined, help, asList, "LIST");
+  },
+  /** Optional finite weights by name (`{ ar: 1, ja: 0.5 }`; on the command line `ar=1,ja=0.5`). */
+  optionalWeights<const C extends readonly [string, ...string[]]>(
+    names: C,
+    help: string,
+  ): Field<Partial<Record<C[number], number>> | undefined> {
+    const schema = z
+      .partialRecord(z.enum(names), z.number().finite())
+      .refine((w) => Object.keys(w).length > 0)
+      .optional() as unknown as z.ZodType<Partial<Record<C[number], number>> | undefined>;
+    const expected = `weights by name, e.g. { ${names[0]}: 1 } (names: ${names.join(", ")})`;
+    const fromFlag = (raw: string): unknown =>
+      Object.fromEntries(
+        asList(raw).map((pair) => {
+          const [name, value] = pair.split("=");
+          return [name?.trim() ?? "", asNumber(value ?? "")];
+        }),
+      );
+    return make(schema, expected, undefined, help, fromFlag, "LIST");
+  },
   strings(
     fallback: string[],
     help: string,

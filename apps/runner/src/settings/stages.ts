@@ -46,6 +46,10 @@ export const STAGE_FIELDS = {
     batchSize: field.int(E.batchSize, "texts per encoder batch", 1),
     dtype: field.choiceOf(NPY_DTYPES, NPY_DEFAULTS.dtype, "dtype of the stored .npy matrices"),
     limit: field.int(0, "generated queries: keep only the first N per language (0: all)"),
+    sumLanguages: field.optionalChoices(
+      LANGS,
+      "generated queries: also keep Σq per language for these (xqg run sets it from fuse.languages/weights)",
+    ),
   },
   fuse: {
     alphas: field.numbers([0, AUGMENT_DEFAULTS.alpha], "α values; α = 0 is the un-augmented baseline", {
@@ -58,6 +62,14 @@ export const STAGE_FIELDS = {
       "Σq as the paper's sum, or the mean of the generated queries",
     ),
     renormalize: field.boolean(AUGMENT_DEFAULTS.renormalize, "L2-normalise the augmented embeddings"),
+    languages: field.optionalChoices(
+      LANGS,
+      "only the generated queries of these languages (default: all; per-language sums are then kept)",
+    ),
+    weights: field.optionalWeights(
+      LANGS,
+      "per-language weights, Σq = Σ_l w_l·Σq_l (default: the paper's plain sum; per-language sums are then kept)",
+    ),
   },
   index: {
     type: field.choiceOf(

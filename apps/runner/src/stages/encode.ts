@@ -1,6 +1,7 @@
 import {
   createNpyWriter,
   idsPath,
+  LANGUAGE_CODES,
   type Lang,
   readGeneratedQueries,
   readPassages,
@@ -8,8 +9,8 @@ import {
   shard,
   writeIds,
 } from "@xqg/corpus";
-import { createEncoder, type Encoder } from "@xqg/encoders";
-import { createQuerySumAccumulator, querySumFiles } from "@xqg/fusion";
+import { createEncoder, type Encoder, passageText } from "@xqg/encoders";
+import { querySumFiles, sumQueryEmbeddings } from "@xqg/fusion";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { EncodeSettings } from "../settings/stages.js";
@@ -25,7 +26,7 @@ export interface EncoderDirs {
 const PACKAGES = ["@xqg/corpus", "@xqg/encoders", "@xqg/models"];
 
 function encoderParams(settings: EncodeSettings) {
-  const { batchSize: _batch, limit: _limit, ...params } = settings;
+  const { batchSize: _batch, limit: _limit, sumLanguages: _languages, ...params } = settings;
   return params;
 }
 
@@ -81,7 +82,7 @@ export async function encodePassagesStage(
             count: part.count,
             total,
           })) {
-            yield { id: p.docid, text: p.title ? `${p.title} ${p.text}` : p.text };
+            yield { id: p.docid, text: passageText(p) };
           }
         })();
         const blocks = encoder.encodeStream(counted(records, progress), {
@@ -104,10 +105,10 @@ export async function encodePassagesStage(
   );
 }
 
-/** The files of a Σq matrix: the sums, per-passage counts, a JSON description and the docids. */
-export function sumFiles(path: string): string[] {
-  const files = querySumFiles(path);
-  return [files.sums, files.counts, files.manifest, files.ids];
+/** The files of a Σq matrix: the sums, per-passage counts, a JSON description, the docids, per-language sums. */
+export function sumFiles(path: string, languages: readonly Lang[] = []): string[] {
+  const files = querySumFiles(path, languages);
+  return [files.sums, files.counts, files.manifest, files.ids, ...Object.values(files.languageSums)];
 }
 
 /**
@@ -126,46 +127,45 @@ export async function encodeGeneratedStage(
       stage: "encode",
       manifest: io.manifest,
       inputs: { generated: io.generated, ...modelInputs(io.encoder) },
-      params: { role: "generated", ...encoderParams(settings), limit: settings.limit },
+      params: {
+        role: "generated",
+        ...encoderParams(settings),
+        limit: settings.limit,
+        ...(settings.sumLanguages ? { sumLanguages: sumLanguagesOf(settings) } : {}),
+      },
       packages: [...PACKAGES, "@xqg/fusion"],
-      outputs: sumFiles(io.out),
+      outputs: sumFiles(io.out, sumLanguagesOf(settings)),
     },
     async (staged) => {
       const total = await countItems(readGeneratedQueries(io.generated));
       const encoder = await openEncoder(io.encoder, env);
-      const accumulator = createQuerySumAccumulator({ passages: total, dim: encoder.dim });
       const progress = env.log.progress("encode generated queries", total, "passages");
-      const ids: string[] = [];
       const options = encodeOptions(settings, "query");
-      let batch: Array<{ passageIndex: number; lang: Lang; text: string }> = [];
-      const flush = async (): Promise<void> => {
-        if (batch.length === 0) return;
-        const vectors = await encoder.encode(
-          batch.map((q) => q.text),
-          options,
-        );
-        accumulator.add({ passageIndex: Int32Array.from(batch, (q) => q.passageIndex), vectors });
-        batch = [];
-      };
+      const languages = sumLanguagesOf(settings);
       try {
-        let index = 0;
-        for await (const record of counted(readGeneratedQueries(io.generated), progress)) {
-          ids.push(record.docid);
-          for (const [lang, queries] of Object.entries(record.queries) as Array<[Lang, string[]]>) {
-            const kept = settings.limit > 0 ? queries.slice(0, settings.limit) : queries;
-            for (const text of kept) batch.push({ passageIndex: index, lang, text });
-          }
-          if (batch.length >= settings.batchSize * 8) await flush();
-          index++;
-        }
-        await flush();
-        await accumulator.finish(staged(io.out), { ids });
+        await sumQueryEmbeddings(
+          counted(readGeneratedQueries(io.generated), progress),
+          (texts) => encoder.encode(texts, options),
+          {
+            out: staged(io.out),
+            passages: total,
+            dim: encoder.dim,
+            limit: settings.limit,
+            chunk: settings.batchSize * 8,
+            ...(languages.length > 0 ? { languages } : {}),
+          },
+        );
       } finally {
         progress.done();
         await encoder.close();
       }
     },
   );
+}
+
+/** The languages whose Σq is kept apart, in canonical order (none unless configured). */
+function sumLanguagesOf(settings: EncodeSettings): Lang[] {
+  return LANGUAGE_CODES.filter((l) => settings.sumLanguages?.includes(l));
 }
 
 /** Embeddings of the dev queries (`out`, plus the query-ids sidecar). */

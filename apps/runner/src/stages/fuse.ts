@@ -1,4 +1,4 @@
-import { idsPath } from "@xqg/corpus";
+import { idsPath, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
 import { querySumFiles, sweepAlpha } from "@xqg/fusion";
 import { runStage } from "../manifest.js";
 import type { FuseSettings } from "../settings/stages.js";
@@ -6,7 +6,8 @@ import type { StageEnv } from "./common.js";
 
 /**
  * Augmented matrices p' = (1 − α)·p + α·Σq for every α, in one streaming pass over P and Σq. `outputs` maps
- * each α to its .npy path (each gets a docids sidecar, the same as P's).
+ * each α to its .npy path (each gets a docids sidecar, the same as P's). With `languages` or `weights`, Σq is
+ * Σ_l w_l·Σq_l over the per-language sums the encode stage kept (`encode.sumLanguages`).
  */
 export async function fuseStage(
   env: StageEnv,
@@ -20,6 +21,8 @@ export async function fuseStage(
 ) {
   const alphas = [...io.outputs.keys()];
   const outs = [...io.outputs.values()];
+  const selected = selectedLanguages(settings);
+  const files = querySumFiles(io.sums, selected);
   return runStage(
     env,
     {
@@ -30,9 +33,16 @@ export async function fuseStage(
         passageIds: idsPath(io.passages),
         sums: io.sums,
         sumIds: idsPath(io.sums),
-        ...(settings.reduce === "mean" ? { counts: querySumFiles(io.sums).counts } : {}),
+        ...(settings.reduce === "mean" || selected.length > 0 ? { counts: files.counts } : {}),
+        ...Object.fromEntries(selected.map((l) => [`sums.${l}`, files.languageSums[l]!])),
       },
-      params: { alphas, reduce: settings.reduce, renormalize: settings.renormalize },
+      params: {
+        alphas,
+        reduce: settings.reduce,
+        renormalize: settings.renormalize,
+        ...(settings.languages ? { languages: settings.languages } : {}),
+        ...(settings.weights ? { weights: settings.weights } : {}),
+      },
       packages: ["@xqg/corpus", "@xqg/fusion"],
       outputs: outs.flatMap((out) => [out, idsPath(out)]),
     },
@@ -44,10 +54,18 @@ export async function fuseStage(
         alphas,
         reduce: settings.reduce,
         renormalize: settings.renormalize,
+        ...(settings.languages ? { languages: settings.languages } : {}),
+        ...(settings.weights ? { weights: settings.weights } : {}),
         out: (alpha: number) => staged(io.outputs.get(alpha)!),
       });
       progress.tick(alphas.length);
       progress.done();
     },
   );
+}
+
+/** The languages whose Σq a language subset or weighting reads, in canonical order. */
+export function selectedLanguages(settings: Pick<FuseSettings, "languages" | "weights">): Lang[] {
+  const named = new Set<string>([...(settings.languages ?? []), ...Object.keys(settings.weights ?? {})]);
+  return LANGUAGE_CODES.filter((l) => named.has(l));
 }

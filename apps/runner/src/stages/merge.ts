@@ -1,13 +1,4 @@
-import {
-  createNpyWriter,
-  idsPath,
-  openNpy,
-  readGeneratedQueries,
-  readIds,
-  writeGeneratedQueries,
-  writeIds,
-} from "@xqg/corpus";
-import { UserError } from "../errors.js";
+import { concatNpy, idsPath, readGeneratedQueries, writeGeneratedQueries } from "@xqg/corpus";
 import { runStage } from "../manifest.js";
 import type { StageEnv } from "./common.js";
 
@@ -63,32 +54,7 @@ export async function mergeMatrixStage(
       outputs: [io.out, idsPath(io.out)],
     },
     async (staged) => {
-      const first = await openNpy(io.parts[0]!);
-      const { dim, dtype } = first;
-      await first.close();
-      const writer = await createNpyWriter(staged(io.out), { dim, dtype });
-      const ids: string[] = [];
-      try {
-        for (const part of io.parts) {
-          const reader = await openNpy(part);
-          try {
-            if (reader.dim !== dim || reader.dtype !== dtype) {
-              throw new UserError(
-                `${part}: [${reader.rows}, ${reader.dim}] ${reader.dtype}, but ${io.parts[0]} has dimension ${dim} and ${dtype}`,
-              );
-            }
-            for await (const block of reader.blocks(16384)) await writer.append(block.rows);
-          } finally {
-            await reader.close();
-          }
-          for (const id of await readIds(idsPath(part))) ids.push(id);
-        }
-        await writer.close();
-      } catch (error) {
-        await writer.abort();
-        throw error;
-      }
-      await writeIds(staged(idsPath(io.out)), ids);
+      await concatNpy(io.parts, { out: staged(io.out), ids: staged(idsPath(io.out)) });
     },
   );
 }
