@@ -37,16 +37,24 @@ export function loadHnswlib(): Hnswlib {
   return createRequire(import.meta.url)(PACKAGE_DIR) as Hnswlib;
 }
 
-/** The line of npm's output that says why the install failed (node-gyp's own error when it is one). */
+/** Why `npm install` failed, in one line: node-gyp's error and the first line before it that names a missing
+ * tool or file (no compiler, no Python), else npm's own last error line (network, registry). */
 function installFailure(output: string, status: number | null): string {
-  const lines = output.split("\n").map((l) => l.trim());
-  const gyp =
-    lines.find(
-      (l) =>
-        /gyp ERR! (stack Error|find|configure error|build error)/.test(l) && !/^gyp ERR! stack\s+at /.test(l),
-    ) ?? lines.find((l) => l.startsWith("gyp ERR!"));
-  const npm = lines.find((l) => /^npm (error|ERR!) (code|errno|\d{3}|network|notarget|404)/.test(l));
-  return `npm install ${SPEC} exited with ${status}${gyp ? `: ${gyp}` : npm ? `: ${npm}` : ""}`;
+  const lines = output
+    .split("\n")
+    .map((l) => l.replace(/^npm (error|ERR!) /, "").trim())
+    .filter((l) => l !== "");
+  const firstGyp = lines.findIndex((l) => l.startsWith("gyp ERR!"));
+  const before = firstGyp < 0 ? lines : lines.slice(0, firstGyp);
+  const cause =
+    before.find((l) => /no such file|not found|command not found/i.test(l)) ??
+    before.findLast((l) => /error|fail/i.test(l) && !l.startsWith("gyp info"));
+  const gyp = lines
+    .find((l) => l.startsWith("gyp ERR! stack Error:"))
+    ?.replace("gyp ERR! stack ", "node-gyp: ");
+  const why = [gyp, cause].filter((l) => l !== undefined).join("; ");
+  const hint = firstGyp < 0 ? "" : " (building it needs a C++ compiler, make and Python)";
+  return `npm install ${SPEC} failed with exit code ${status}${why ? `: ${why}` : ""}${hint}`;
 }
 
 /**

@@ -5,7 +5,8 @@
 // so the name resolves to the global object — and Node's CommonJS eval (`node -e`, `node -p`, a script piped to
 // `node` on stdin) sets `globalThis.__dirname = "."`. usearch then looks for `build/` or `prebuilds/` in ".",
 // "..", "../..", … relative to the working directory; the relative path never equals "/", so the search
-// recurses until the stack overflows (or, under a directory with a `build/` folder, picks that folder). Its
+// recurses until the stack overflows or, on some runs, spins without end (or, under a directory with a
+// `build/` folder, picks that folder). Its
 // CommonJS entry reads the module's own `__dirname`, which is always its real directory, so it loads from any
 // caller: eval code, the REPL, a module file, or `require("@xqg/ann")`.
 import { createRequire } from "node:module";
