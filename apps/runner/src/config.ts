@@ -71,8 +71,10 @@ export async function loadConfig(file: string): Promise<RunConfig> {
   let text: string;
   try {
     text = await readFile(abs, "utf8");
-  } catch {
-    throw new UserError(`${file}: cannot read the config file`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new UserError(`${file}: cannot read the config file (${why})`, { cause: error });
   }
   return parseConfig(text, file, abs);
 }

@@ -7,13 +7,19 @@ import { UserError } from "./errors.js";
 interface CacheEntry {
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
   ino: number;
   sha256: string;
 }
 
+type FileInfo = Pick<CacheEntry, "size" | "mtimeMs" | "ctimeMs" | "ino">;
+
 /**
- * SHA-256 of files and directories, remembering each file's digest by (size, mtime, inode) so that a re-run
- * does not re-read gigabytes of unchanged embeddings. The cache is a convenience, never an output.
+ * SHA-256 of files and directories, remembering each file's digest by (size, mtime, ctime, inode) so that a
+ * re-run does not re-read gigabytes of unchanged embeddings. The ctime is what makes the cache safe: any write
+ * to a file, or a `touch` that puts its old mtime back, sets its ctime to now, and nothing can set it back, so
+ * an edited file is always hashed again. Only values the file system recorded are compared with each other,
+ * never a clock of this machine with another's. The cache is a convenience, never an output.
  */
 export class Hasher {
   private constructor(
@@ -39,8 +45,10 @@ export class Hasher {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(path);
-    } catch {
-      throw new UserError(`${path}: no such file or directory`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === "ENOENT" ? "no such file or directory" : (error as Error).message;
+      throw new UserError(`${path}: ${why}`, { cause: error });
     }
     if (!info.isDirectory()) return this.hashFile(path, info);
     const digest = createHash("sha256");
@@ -58,19 +66,28 @@ export class Hasher {
     await rename(temp, this.cacheFile);
   }
 
-  private async hashFile(
-    path: string,
-    info: { size: number; mtimeMs: number; ino: number },
-  ): Promise<string> {
+  private async hashFile(path: string, info: FileInfo): Promise<string> {
     const known = this.cache.get(path);
-    if (known && known.size === info.size && known.mtimeMs === info.mtimeMs && known.ino === info.ino) {
+    if (
+      known &&
+      known.size === info.size &&
+      known.mtimeMs === info.mtimeMs &&
+      known.ctimeMs === info.ctimeMs &&
+      known.ino === info.ino
+    ) {
       return known.sha256;
     }
     const digest = createHash("sha256");
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 }))
       digest.update(chunk as Buffer);
     const sha256 = digest.digest("hex");
-    this.cache.set(path, { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, sha256 });
+    this.cache.set(path, {
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+      ctimeMs: info.ctimeMs,
+      ino: info.ino,
+      sha256,
+    });
     return sha256;
   }
 }

@@ -2,7 +2,9 @@ import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/pro
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
 import type { Hasher } from "./hash.js";
+import { acquireLease } from "./lease.js";
 import { formatDuration, type Logger } from "./progress.js";
+import { makeStaging, refuseOverwritingInputs, removeStaging } from "./safety.js";
 import { runnerVersion } from "./version.js";
 
 /** What a stage reads, how it is set, and what it writes. Its manifest records all of it. */
@@ -48,10 +50,27 @@ export async function runStage(
   spec: StageSpec,
   body: (staged: (finalPath: string) => string) => Promise<void>,
 ): Promise<"ran" | "skipped"> {
+  await refuseOverwritingInputs(spec.stage, spec.inputs, spec.outputs);
   const base = dirname(spec.manifest);
-  const expected = await describe(ctx.hasher, spec, base);
   const near = relative(process.cwd(), spec.manifest);
   const where = near.startsWith("..") ? spec.manifest : near;
+  await mkdir(base, { recursive: true });
+  // the unit is ours from here until its manifest is written: a second run waits instead of deleting our staging
+  const lease = await acquireLease(spec.manifest, { log: ctx.log, label: `${spec.stage} (${where})` });
+  try {
+    return await runLeased(ctx, spec, body, { base, where });
+  } finally {
+    await lease.release();
+  }
+}
+
+async function runLeased(
+  ctx: StageContext,
+  spec: StageSpec,
+  body: (staged: (finalPath: string) => string) => Promise<void>,
+  { base, where }: { base: string; where: string },
+): Promise<"ran" | "skipped"> {
+  const expected = await describe(ctx.hasher, spec, base);
   if (!ctx.force && (await matches(ctx.hasher, spec, expected, base))) {
     ctx.log.info(`${spec.stage}: up to date (${where})`);
     return "skipped";
@@ -62,8 +81,7 @@ export async function runStage(
   for (const output of spec.outputs) {
     const staging = join(dirname(output), ".xqg-staging", key);
     if (!stagingDirs.has(staging)) {
-      await rm(staging, { recursive: true, force: true });
-      await mkdir(staging, { recursive: true });
+      await makeStaging(staging);
       stagingDirs.set(staging, staging);
     }
   }
@@ -83,13 +101,12 @@ export async function runStage(
   }
   for (const output of spec.outputs) await rename(staged(output), output);
   for (const staging of stagingDirs.keys()) {
-    await rm(staging, { recursive: true, force: true });
+    await removeStaging(staging);
     await rmdir(dirname(staging)).catch(() => undefined);
   }
   const outputs: Manifest["outputs"] = {};
   for (const output of spec.outputs)
     outputs[relative(base, output)] = { sha256: await ctx.hasher.hash(output) };
-  await mkdir(base, { recursive: true });
   const temp = `${spec.manifest}.tmp`;
   await writeFile(temp, `${JSON.stringify({ ...expected, outputs }, null, 2)}\n`);
   await rename(temp, spec.manifest);

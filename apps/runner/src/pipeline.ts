@@ -1,8 +1,11 @@
+import { parseMeasure } from "@xqg/metrics";
 import type { RunConfig } from "./config.js";
 import { UserError } from "./errors.js";
 import { Hasher } from "./hash.js";
 import { layout, systemName } from "./layout.js";
+import { isLeaseHeld } from "./lease.js";
 import type { Logger } from "./progress.js";
+import { claimOutputDir, removeStaging, stagingFolders } from "./safety.js";
 import { type ShardPart, shardSuffix } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
 import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
@@ -44,12 +47,13 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     threads: config.threads,
   };
   const st = config.stages;
-  checkMeasures(st.evaluate.metrics, `${config.file}: evaluate.metrics`);
-  if (!config.qrels && st.evaluate.metrics.some((m) => !/kt$/.test(m))) {
-    throw new UserError(
-      `${config.file}: qrels: the measures ${st.evaluate.metrics.filter((m) => !/kt$/.test(m)).join(", ")} need a TREC qrels file`,
-    );
+  const measures = checkMeasures(st.evaluate.metrics, `${config.file}: evaluate.metrics`);
+  const needQrels = measures.filter((m) => parseMeasure(m).judgedBy === "qrels");
+  if (!config.qrels && needQrels.length > 0) {
+    throw new UserError(`${config.file}: qrels: the measures ${needQrels.join(", ")} need a TREC qrels file`);
   }
+  await claimOutputDir(config.output, `${config.file}: output`);
+  await removeAbandonedStaging(config.output, paths.manifest);
   const count = options.shard?.count ?? config.shards.count;
   const only = options.shard?.index ?? config.shards.only;
   const shards: ShardPart[] = Array.from({ length: count }, (_, index) => ({ index, count }));
@@ -213,4 +217,14 @@ export async function runPipeline(config: RunConfig, options: RunOptions): Promi
     st.report,
   );
   return "done";
+}
+
+/**
+ * Staging left by killed runs, of units no one holds now (it would otherwise stay forever once the config
+ * changes: tens of GB at full scale). A unit whose lease a live run holds keeps its staging.
+ */
+async function removeAbandonedStaging(out: string, manifestOf: (key: string) => string): Promise<void> {
+  for (const { path, key } of await stagingFolders(out)) {
+    if (!(await isLeaseHeld(manifestOf(key)))) await removeStaging(path);
+  }
 }

@@ -212,7 +212,7 @@ describe("xqg command line", () => {
     ],
     [["index", "--bogus"], 1, "xqg: index: Unknown option '--bogus' (see xqg index --help)"],
     [["run"], 1, "xqg: run: expected exactly one CONFIG file (see xqg run --help)"],
-    [["run", "/nonexistent/xqg.yaml"], 1, "xqg: /nonexistent/xqg.yaml: cannot read the config file"],
+    [["run", "/nonexistent/xqg.yaml"], 1, "xqg: /nonexistent/xqg.yaml: cannot read the config file (no such file)"],
   ])("xqg %j fails with one clear line", async (argv, exit, message) => {
     const { code, stderr } = await xqg(...argv);
     expect(code).toBe(exit);

@@ -75,7 +75,7 @@ describe("config", () => {
     [
       "an unknown stage key",
       `${MINIMAL}generate:\n  perLanguge: 5\n`,
-      "exp.yaml:6: generate.perLanguge: unknown key (expected one of: languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, batchSize)",
+      "exp.yaml:6: generate.perLanguge: unknown key (expected one of: languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, maxInputLength, batchSize)",
     ],
     [
       "a wrong type",
@@ -115,7 +115,7 @@ describe("config", () => {
     [
       "a stage that is not a mapping",
       `${MINIMAL}fuse: 0.01\n`,
-      "exp.yaml:5: fuse: expected a mapping of fuse settings (alphas, reduce, renormalize), got 0.01",
+      "exp.yaml:5: fuse: expected a mapping of fuse settings (alphas, reduce, renormalize, languages, weights), got 0.01",
     ],
     [
       "YAML syntax",

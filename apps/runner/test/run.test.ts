@@ -31,6 +31,7 @@ describe("xqg run on the quickstart", () => {
       await readFile(join(import.meta.dirname, "golden/quickstart-small.report.txt"), "utf8"),
     );
     expect([...reference.keys()].filter((f) => !f.startsWith("manifests/"))).toEqual([
+      ".xqg-output",
       "embeddings/passages.ids",
       "embeddings/passages.npy",
       "embeddings/queries.ids",

@@ -97,7 +97,9 @@ export const field = {
     choices: C,
     help: string,
   ): Field<C[number][] | undefined> {
-    const schema = z.array(z.enum(choices)).min(1).optional() as unknown as z.ZodType<C[number][] | undefined>;
+    const schema = z.array(z.enum(choices)).min(1).optional() as unknown as z.ZodType<
+      C[number][] | undefined
+    >;
     const expected = `a non-empty list of ${choices.map((c) => `"${c}"`).join(", ")}`;
     return make(schema, expected, undefined, help, asList, "LIST");
   },

@@ -9,7 +9,7 @@ import {
   SIGNIFICANCE_TESTS,
   XOR_EVALUATION_DEFAULTS,
 } from "@xqg/metrics";
-import { GENERATION_DEFAULTS, STRATEGIES } from "@xqg/querygen";
+import { GENERATION_DEFAULTS, GENERATOR_DEFAULTS, STRATEGIES } from "@xqg/querygen";
 import { type Fields, field, type SettingsOf } from "./fields.js";
 
 const LANGS = Object.keys(LANGUAGES) as [Lang, ...Lang[]];
@@ -36,6 +36,11 @@ export const STAGE_FIELDS = {
     temperature: field.number(G.temperature, "sampling temperature", { min: 0 }),
     numBeams: field.optionalInt("beams of beam search (default: perLanguage)"),
     maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2),
+    maxInputLength: field.int(
+      GENERATOR_DEFAULTS.maxInputLength,
+      "prompt tokens kept, end-of-sequence included; longer passages are cut (DSI-QG: 256)",
+      2,
+    ),
     batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1),
   },
   encode: {

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { ensureModel, isModelId, type ModelTask } from "@xqg/models";
 import type { StageContext } from "../manifest.js";
 import type { Progress } from "../progress.js";
 
@@ -29,4 +31,23 @@ export async function countItems(source: AsyncIterable<unknown>): Promise<number
 /** A number as it appears in file names and tables: `0.01`, never `1e-2`. */
 export function formatAlpha(alpha: number): string {
   return Number.isInteger(alpha) ? String(alpha) : alpha.toFixed(12).replace(/0+$/, "");
+}
+
+/**
+ * A model as the stages hash and open it: an existing path stays as given; a Hugging Face id (`org/name`) that is
+ * no path becomes its snapshot folder in the hub cache, downloaded there first when needed (the HF_* variables
+ * apply: HF_HUB_CACHE, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE).
+ */
+export async function localModel(dirOrId: string, task: ModelTask, env: StageEnv): Promise<string> {
+  if (existsSync(dirOrId) || !isModelId(dirOrId)) return dirOrId;
+  const files = await ensureModel(dirOrId, {
+    task,
+    hub: {
+      onDownload: ({ id, path, size }) =>
+        env.log.info(
+          `${id}: downloading ${path}${size === undefined ? "" : ` (${(size / 1e6).toFixed(1)} MB)`}`,
+        ),
+    },
+  });
+  return files.dir;
 }

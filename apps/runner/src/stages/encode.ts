@@ -15,7 +15,7 @@ import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { EncodeSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
-import { counted, countItems, type StageEnv } from "./common.js";
+import { counted, countItems, localModel, type StageEnv } from "./common.js";
 import { label, shardSize } from "./generate.js";
 
 export interface EncoderDirs {
@@ -47,6 +47,15 @@ function modelInputs(dirs: EncoderDirs): Record<string, string> {
     : { queryEncoder: dirs.query, passageEncoder: dirs.passage };
 }
 
+/** The encoder directories, each Hugging Face id among them (`org/name`) as its snapshot in the hub cache. */
+async function localEncoders(dirs: EncoderDirs, env: StageEnv): Promise<EncoderDirs> {
+  const query = await localModel(dirs.query, "encoder", env);
+  return {
+    query,
+    passage: dirs.passage === dirs.query ? query : await localModel(dirs.passage, "encoder", env),
+  };
+}
+
 async function openEncoder(dirs: EncoderDirs, env: StageEnv): Promise<Encoder> {
   const target = dirs.query === dirs.passage ? dirs.query : { query: dirs.query, passage: dirs.passage };
   return createEncoder(target, { session: { intraOpThreads: env.threads } });
@@ -59,19 +68,20 @@ export async function encodePassagesStage(
   settings: EncodeSettings,
   part: ShardPart,
 ) {
+  const models = await localEncoders(io.encoder, env);
   return runStage(
     env,
     {
       stage: "encode",
       manifest: io.manifest,
-      inputs: { corpus: io.corpus, ...modelInputs(io.encoder) },
+      inputs: { corpus: io.corpus, ...modelInputs(models) },
       params: { role: "passage", ...encoderParams(settings), shard: part },
       packages: PACKAGES,
       outputs: [io.out, idsPath(io.out)],
     },
     async (staged) => {
       const total = await countItems(readPassages(io.corpus));
-      const encoder = await openEncoder(io.encoder, env);
+      const encoder = await openEncoder(models, env);
       const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
       const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
       const ids: string[] = [];
@@ -121,12 +131,13 @@ export async function encodeGeneratedStage(
   io: { generated: string; encoder: EncoderDirs; out: string; manifest: string },
   settings: EncodeSettings,
 ) {
+  const models = await localEncoders(io.encoder, env);
   return runStage(
     env,
     {
       stage: "encode",
       manifest: io.manifest,
-      inputs: { generated: io.generated, ...modelInputs(io.encoder) },
+      inputs: { generated: io.generated, ...modelInputs(models) },
       params: {
         role: "generated",
         ...encoderParams(settings),
@@ -138,7 +149,7 @@ export async function encodeGeneratedStage(
     },
     async (staged) => {
       const total = await countItems(readGeneratedQueries(io.generated));
-      const encoder = await openEncoder(io.encoder, env);
+      const encoder = await openEncoder(models, env);
       const progress = env.log.progress("encode generated queries", total, "passages");
       const options = encodeOptions(settings, "query");
       const languages = sumLanguagesOf(settings);
@@ -174,12 +185,13 @@ export async function encodeQueriesStage(
   io: { queries: string; encoder: EncoderDirs; out: string; manifest: string },
   settings: EncodeSettings,
 ) {
+  const models = await localEncoders(io.encoder, env);
   return runStage(
     env,
     {
       stage: "encode",
       manifest: io.manifest,
-      inputs: { queries: io.queries, ...modelInputs(io.encoder) },
+      inputs: { queries: io.queries, ...modelInputs(models) },
       params: { role: "query", ...encoderParams(settings) },
       packages: PACKAGES,
       outputs: [io.out, idsPath(io.out)],
@@ -188,7 +200,7 @@ export async function encodeQueriesStage(
       const queries = [];
       for await (const q of readQueries(io.queries)) queries.push(q);
       if (queries.length === 0) throw new UserError(`${io.queries}: no queries`);
-      const encoder = await openEncoder(io.encoder, env);
+      const encoder = await openEncoder(models, env);
       try {
         const vectors = await encoder.encode(
           queries.map((q) => q.question),

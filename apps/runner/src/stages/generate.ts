@@ -3,7 +3,7 @@ import { createGenerator } from "@xqg/querygen";
 import { runStage } from "../manifest.js";
 import type { GenerateSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
-import { counted, countItems, type StageEnv } from "./common.js";
+import { counted, countItems, localModel, type StageEnv } from "./common.js";
 
 export interface GenerateIo {
   readonly corpus: string;
@@ -20,12 +20,13 @@ export async function generateStage(
   part: ShardPart,
 ) {
   const { batchSize: _batch, ...params } = settings;
+  const model = await localModel(io.generator, "seq2seq", env);
   return runStage(
     env,
     {
       stage: "generate",
       manifest: io.manifest,
-      inputs: { corpus: io.corpus, generator: io.generator },
+      inputs: { corpus: io.corpus, generator: model },
       params: { ...params, shard: part },
       packages: ["@xqg/corpus", "@xqg/querygen", "@xqg/models"],
       outputs: [io.out],
@@ -33,7 +34,10 @@ export async function generateStage(
     async (staged) => {
       const total = await countItems(readPassages(io.corpus));
       const passages = shard(readPassages(io.corpus), { index: part.index, count: part.count, total });
-      const generator = await createGenerator(io.generator, { session: { intraOpThreads: env.threads } });
+      const generator = await createGenerator(model, {
+        session: { intraOpThreads: env.threads },
+        maxInputLength: settings.maxInputLength,
+      });
       const progress = env.log.progress(label("generate", part), shardSize(total, part), "passages");
       try {
         const records = generator.generate(passages, {
