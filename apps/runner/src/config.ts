@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import { AUGMENT_DEFAULTS } from "@xqg/fusion";
+import { isModelId } from "@xqg/models";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UserError } from "./errors.js";
@@ -121,6 +123,11 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
   const base = dirname(abs);
   const at = (p: unknown): string => resolve(base, p as string);
   const maybe = (p: unknown): string | undefined => (p === undefined ? undefined : at(p));
+  // a model: a path relative to the config, or a Hugging Face id (org/name) when no such path exists
+  const model = (p: unknown): string => {
+    const path = at(p);
+    return existsSync(path) || !isModelId(p as string) ? path : (p as string);
+  };
   const encoder = data["encoder"] as string | { query: string; passage: string };
   const shards = parseShards(data["shards"], file, lineOf(["shards"]));
   const stages = {} as Record<StageName, unknown>;
@@ -139,9 +146,9 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     nltkData: maybe(data["nltkData"]),
     encoder:
       typeof encoder === "string"
-        ? { query: at(encoder), passage: at(encoder) }
-        : { query: at(encoder.query), passage: at(encoder.passage) },
-    generator: maybe(data["generator"]),
+        ? { query: model(encoder), passage: model(encoder) }
+        : { query: model(encoder.query), passage: model(encoder.passage) },
+    generator: data["generator"] === undefined ? undefined : model(data["generator"]),
     shards,
     threads: (data["threads"] as number | undefined) ?? 0,
     ablation: ablation && {

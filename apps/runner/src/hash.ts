@@ -98,8 +98,10 @@ async function listFiles(dir: string): Promise<string[]> {
     a.name < b.name ? -1 : 1,
   )) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(full)));
-    else if (entry.isFile()) out.push(full);
+    // a symlink counts as what it points to (Hugging Face caches link snapshot files to their blobs)
+    const kind = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+    if (kind?.isDirectory()) out.push(...(await listFiles(full)));
+    else if (kind?.isFile()) out.push(full);
   }
   return out;
 }

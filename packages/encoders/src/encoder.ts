@@ -64,7 +64,8 @@ export interface Encoder {
 
 /**
  * Loads a dense encoder from an exported model directory, or from `{ query, passage }` directories for an
- * untied dual encoder.
+ * untied dual encoder. Each may be a Hugging Face id (`org/name`) instead: an existing directory of that name
+ * wins, then the snapshot in the hub cache, then a download of its ONNX export (see @xqg/models' ensureModel).
  */
 export async function createEncoder(
   dirOrPair: string | { query: string; passage: string },

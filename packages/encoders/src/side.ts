@@ -2,12 +2,13 @@ import {
   checkSessionNames,
   createSession,
   type Encoding,
+  ensureModel,
+  type HubOptions,
   type InferenceSession,
   loadModelConfig,
   loadTokenizer,
   type ModelConfig,
   ModelError,
-  resolveModel,
   type SessionOptions,
   Tensor,
   type Tokenizer,
@@ -21,6 +22,8 @@ export interface LoadOptions {
   variant?: string;
   /** Graph output holding per-token states; default `last_hidden_state`. */
   output?: string;
+  /** For a Hugging Face id: revision, cache, endpoint, token, offline (defaults from the HF_* variables). */
+  hub?: HubOptions;
 }
 
 export interface EmbedOptions {
@@ -44,8 +47,14 @@ export class EncoderSide {
     private readonly idType: IdTensorType,
   ) {}
 
-  static async load(dir: string, opts: LoadOptions = {}): Promise<EncoderSide> {
-    const files = resolveModel(dir, { task: "encoder", quantized: opts.quantized, variant: opts.variant });
+  /** Opens a model directory, or a Hugging Face id (`org/name`: the hub cache, else downloaded into it). */
+  static async load(dirOrId: string, opts: LoadOptions = {}): Promise<EncoderSide> {
+    const files = await ensureModel(dirOrId, {
+      task: "encoder",
+      quantized: opts.quantized,
+      variant: opts.variant,
+      hub: opts.hub,
+    });
     const [config, tokenizer] = await Promise.all([
       loadModelConfig(files.dir),
       loadTokenizer(files.tokenizer),

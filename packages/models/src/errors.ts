@@ -8,7 +8,9 @@ export type ModelErrorCode =
   | "unsupported-tokenizer"
   | "io-mismatch"
   | "provider-unavailable"
-  | "session-failed";
+  | "session-failed"
+  | "no-onnx"
+  | "hub-error";
 
 /**
  * A user-facing problem with a model directory, a tokenizer or a session; the message says what was expected.

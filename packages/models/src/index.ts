@@ -3,13 +3,21 @@ export {
   type ClampOptions,
   clampMaxLength,
   type GenerationConfig,
-  hiddenSizeOf,
   loadModelConfig,
   type ModelConfig,
   maxInputLength,
 } from "./config.js";
 export { describeModel, type ModelDescription } from "./describe.js";
 export { ModelError, type ModelErrorCode } from "./errors.js";
+export { type EnsureModelOptions, EXPORT_TASKS, ensureModel, HUB_METADATA_FILES } from "./hub.js";
+export {
+  HUB_DEFAULTS,
+  type HubOptions,
+  type HubSettings,
+  hubCacheDir,
+  hubSettings,
+  isModelId,
+} from "./hub-cache.js";
 export { type ModelFiles, type ModelTask, type ResolveOptions, resolveModel } from "./resolve.js";
 export {
   checkSessionNames,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ModelError } from "./errors.js";
+import { type HubOptions, hubSettings, isModelId, snapshotLocation } from "./hub-cache.js";
 
 /** What a model directory holds: a single encoder graph, or an encoder plus decoder(s) for generation. */
 export type ModelTask = "encoder" | "seq2seq";
@@ -28,18 +29,40 @@ export interface ResolveOptions {
   quantized?: boolean;
   /** Any other variant suffix, e.g. "fp16" for `model_fp16.onnx`; overrides `quantized`. */
   variant?: string;
+  /** Where a Hugging Face id (`org/name`) is looked for: revision, cache folder (defaults from HF_* variables). */
+  hub?: HubOptions;
 }
 
 // Optimum writes graphs beside config.json; transformers.js repositories keep them under onnx/.
-const GRAPH_FOLDERS = ["", "onnx"] as const;
+export const GRAPH_FOLDERS = ["", "onnx"] as const;
 
 /**
- * Finds the ONNX graphs, config and tokenizer of an exported model directory. Throws a ModelError naming the
- * file that is missing and the layout that was expected.
+ * Finds the ONNX graphs, config and tokenizer of an exported model: a directory, or a Hugging Face id
+ * (`org/name`) whose snapshot is in the hub cache. An existing directory wins over an id; nothing is downloaded
+ * (`ensureModel` does that). Throws a ModelError naming the file that is missing and the layout that was expected.
  */
-export function resolveModel(dir: string, opts: ResolveOptions = {}): ModelFiles {
+export function resolveModel(dirOrId: string, opts: ResolveOptions = {}): ModelFiles {
+  const root = resolve(dirOrId);
+  if (isDirectory(root) || !isModelId(dirOrId)) return resolveModelDir(root, opts);
+  const hub = hubSettings(opts.hub);
+  const { snapshot, ref } = snapshotLocation(dirOrId, hub);
+  if (snapshot) return resolveModelDir(snapshot, opts);
+  throw new ModelError(
+    `${dirOrId}: no model directory ${root}, and no snapshot of ${dirOrId}@${hub.revision} in the Hugging Face ` +
+      `cache (${ref})`,
+    "missing-file",
+    root,
+  );
+}
+
+export function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+/** resolveModel for a directory path only. */
+export function resolveModelDir(dir: string, opts: ResolveOptions = {}): ModelFiles {
   const root = resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  if (!isDirectory(root)) {
     throw new ModelError(`${root}: model directory not found`, "missing-file", root);
   }
   const suffix = variantSuffix(opts);
@@ -87,7 +110,7 @@ export function resolveModel(dir: string, opts: ResolveOptions = {}): ModelFiles
   };
 }
 
-function variantSuffix(opts: ResolveOptions): string {
+export function variantSuffix(opts: ResolveOptions): string {
   if (opts.variant !== undefined) {
     if (!/^[A-Za-z0-9_]+$/.test(opts.variant)) {
       throw new ModelError(

@@ -12,21 +12,15 @@ import { performance } from "node:perf_hooks";
 import { formatTable, type Row } from "@xqg/bench-utils";
 import { loadModelConfig, loadTokenizer, resolveModel } from "@xqg/models";
 import * as ort from "onnxruntime-node";
-import {
-  argmax,
-  createGenerator,
-  createRng,
-  type DecodeSettings,
-  decodeBatch,
-  decodeSettings,
-  OnnxSeq2Seq,
-  PROMPT_TEMPLATE,
-  type PromptRequest,
-  type StepModel,
-  sampleCandidate,
-  warpLogits,
-  withoutCache,
-} from "../src/index.js";
+import { type DecodeSettings, decodeBatch, type PromptRequest } from "../src/decode.js";
+import { createGenerator, PROMPT_TEMPLATE } from "../src/index.js";
+import { OnnxSeq2Seq } from "../src/onnx-seq2seq.js";
+import { decodeSettings } from "../src/options.js";
+import { withoutCache } from "../src/recompute.js";
+import { createRng } from "../src/rng.js";
+import { sampleCandidate, warpLogits } from "../src/sampling.js";
+import type { StepModel } from "../src/step-model.js";
+import { argmax } from "../src/top-k.js";
 import { CACHE_DIR, mt5SmallShaped } from "./mt5-shaped.js";
 import { transformersJsGreedyIsolated } from "./transformers-js.js";
 

@@ -1,10 +1,11 @@
 import type { GeneratedQueries, Lang } from "@xqg/corpus";
 import {
+  ensureModel,
+  type HubOptions,
   loadModelConfig,
   loadTokenizer,
   type ModelConfig,
   type ModelFiles,
-  resolveModel,
   type SessionOptions,
   type Tokenizer,
 } from "@xqg/models";
@@ -26,6 +27,8 @@ export interface GeneratorOptions {
   kvCache?: boolean;
   /** Prompt tokens kept (the end-of-sequence token included); longer passages are cut. Default 512. */
   maxInputLength?: number;
+  /** For a Hugging Face id: revision, cache, endpoint, token, offline (defaults from the HF_* variables). */
+  hub?: HubOptions;
 }
 
 /** One generated sequence of `complete`. */
@@ -61,9 +64,22 @@ export interface Generator {
 
 export const GENERATOR_DEFAULTS = { kvCache: true, maxInputLength: 512 } as const;
 
-/** Opens a seq2seq export (Optimum layout: encoder_model.onnx + merged or split decoder, tokenizer.json). */
-export async function createGenerator(dir: string, opts: GeneratorOptions = {}): Promise<Generator> {
-  const files = resolveModel(dir, { task: "seq2seq", ...(opts.quantized ? { quantized: true } : {}) });
+/**
+ * Opens a seq2seq export (Optimum layout: encoder_model.onnx + merged or split decoder, tokenizer.json): a
+ * directory, or a Hugging Face id (`org/name`) — an existing directory of that name wins, then the snapshot in
+ * the hub cache, then a download of its ONNX export (see @xqg/models' ensureModel).
+ */
+export async function createGenerator(dirOrId: string, opts: GeneratorOptions = {}): Promise<Generator> {
+  const maxInputLength = opts.maxInputLength ?? GENERATOR_DEFAULTS.maxInputLength;
+  if (!Number.isInteger(maxInputLength) || maxInputLength < 2) {
+    throw new RangeError(`maxInputLength must be an integer >= 2, got ${maxInputLength}`);
+  }
+  const files = await ensureModel(dirOrId, {
+    task: "seq2seq",
+    ...(opts.quantized ? { quantized: true } : {}),
+    ...(opts.decoder ? { decoder: opts.decoder } : {}),
+    ...(opts.hub ? { hub: opts.hub } : {}),
+  });
   const config = await loadModelConfig(files.dir);
   const tokenizer = await loadTokenizer(files.tokenizer);
   const model = await OnnxSeq2Seq.open(files, config, {
@@ -74,10 +90,6 @@ export async function createGenerator(dir: string, opts: GeneratorOptions = {}):
     (opts.kvCache ?? GENERATOR_DEFAULTS.kvCache)
       ? (model as StepModel<unknown>)
       : (withoutCache(model) as StepModel<unknown>);
-  const maxInputLength = opts.maxInputLength ?? GENERATOR_DEFAULTS.maxInputLength;
-  if (!Number.isInteger(maxInputLength) || maxInputLength < 2) {
-    throw new RangeError(`maxInputLength must be an integer >= 2, got ${maxInputLength}`);
-  }
   const eosIds = eosIdsOf(config, tokenizer);
   const padId = model.padId;
 

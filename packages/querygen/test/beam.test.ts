@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BeamSearch, type DecodeSettings, decodeBatch, decodeSettings } from "../src/index.js";
+import { BeamSearch } from "../src/beam.js";
+import { type DecodeSettings, decodeBatch } from "../src/decode.js";
+import { decodeSettings } from "../src/options.js";
 import { fakeModel, hashedLogits } from "./fake-model.js";
 
 const [PAD, EOS, A, B, C] = [0, 1, 2, 3, 4];

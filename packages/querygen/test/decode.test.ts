@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type DecodeSettings, decodeBatch, decodeSettings, type PromptRequest } from "../src/index.js";
+import { type DecodeSettings, decodeBatch, type PromptRequest } from "../src/decode.js";
+import { decodeSettings } from "../src/options.js";
 import { fakeModel, hashedLogits } from "./fake-model.js";
 
 const EOS = 1;

@@ -1,4 +1,4 @@
-import type { StepModel, StepOutput } from "../src/index.js";
+import type { StepModel, StepOutput } from "../src/step-model.js";
 
 /** A decoder state of the fake model: each row's prompt and the tokens fed so far. */
 export interface FakeRow {

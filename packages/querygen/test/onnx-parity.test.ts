@@ -1,7 +1,10 @@
 import { fixtureDir, goldens, type Mt5Goldens } from "@xqg/fixtures";
 import { loadModelConfig, resolveModel } from "@xqg/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DecodeSettings, decodeBatch, decodeSettings, OnnxSeq2Seq, withoutCache } from "../src/index.js";
+import { type DecodeSettings, decodeBatch } from "../src/decode.js";
+import { OnnxSeq2Seq } from "../src/onnx-seq2seq.js";
+import { decodeSettings } from "../src/options.js";
+import { withoutCache } from "../src/recompute.js";
 
 let g: Mt5Goldens;
 let merged: OnnxSeq2Seq;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatPrompt, GENERATION_DEFAULTS, PROMPT_TEMPLATE, resolveOptions } from "../src/index.js";
+import { formatPrompt, GENERATION_DEFAULTS, PROMPT_TEMPLATE } from "../src/index.js";
+import { resolveOptions } from "../src/options.js";
 
 describe("prompts", () => {
   it("is the paper's template, verbatim", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, xoshiro128ss } from "../src/index.js";
+import { createRng, xoshiro128ss } from "../src/rng.js";
 
 describe("xoshiro128**", () => {
   it("matches the reference C implementation", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createRng, sampleCandidate, topKIndices, validateSamplingParams, warpLogits } from "../src/index.js";
+import { createRng } from "../src/rng.js";
+import { sampleCandidate, validateSamplingParams, warpLogits } from "../src/sampling.js";
+import { topKIndices } from "../src/top-k.js";
 import { hashedLogits } from "./fake-model.js";
 
 /**

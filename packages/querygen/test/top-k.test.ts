@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argmax, topKIndices } from "../src/index.js";
+import { argmax, topKIndices } from "../src/top-k.js";
 import { hashedLogits } from "./fake-model.js";
 
 /** The obvious way: sort everything, keep values >= the k-th largest. */

@@ -1,0 +1,240 @@
+// Careless and hostile inputs, as users make them: every case checks the exit code, the message, that no input
+// changed, that nothing is half-written, and for interruptions that a rerun matches an uninterrupted run.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
+import { beforeAll, describe, expect, it } from "vitest";
+import { QUICKSTART, snapshot, spawnXqg, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
+
+const sha = async (file: string) =>
+  createHash("sha256")
+    .update(await readFile(file))
+    .digest("hex");
+
+/** A small experiment (30 passages, 21 questions, one generated query per passage) that runs in seconds. */
+async function smallExperiment(dir: string, output = join(dir, "out")): Promise<string> {
+  const corpus = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).split("\n").slice(0, 30);
+  const queries = (await readFile(join(QUICKSTART, "dev.jsonl"), "utf8")).split("\n").slice(0, 21);
+  await writeFile(join(dir, "corpus.jsonl"), `${corpus.join("\n")}\n`);
+  await writeFile(join(dir, "dev.jsonl"), `${queries.join("\n")}\n`);
+  const file = join(dir, "xqg.yaml");
+  await writeFile(
+    file,
+    `output: ${output}
+corpus: corpus.jsonl
+queries: dev.jsonl
+encoder: ${TINY_BERT}
+generator: ${TINY_MT5}
+threads: 1
+evaluate: { tokenizer: treebank }
+encode: { passageMaxLength: 64, batchSize: 4 }
+generate: { languages: [ja, te], perLanguage: 1, maxLength: 8, seed: 3, batchSize: 4 }
+fuse: { alphas: [0, 0.5] }
+`,
+  );
+  return file;
+}
+
+let reference: Map<string, Buffer>;
+
+beforeAll(async () => {
+  await withTempDir(async (dir) => {
+    const config = await smallExperiment(dir);
+    const r = await xqg("run", config, "--quiet");
+    expect(r.code).toBe(0);
+    reference = await snapshot(join(dir, "out"));
+  });
+});
+
+const outputsOnly = (files: Map<string, Buffer>) =>
+  new Map([...files].filter(([name]) => !name.startsWith("manifests/")));
+
+describe("no input is destroyed", () => {
+  it.each([
+    ["generate", ["--corpus", "C", "--generator", TINY_MT5, "--out", "C"], "(corpus)"],
+    ["encode", ["--corpus", "C", "--encoder", TINY_BERT, "--out", "C"], "(corpus)"],
+    [
+      "encode into a model folder",
+      ["--corpus", "C", "--encoder", TINY_BERT, "--out", `${TINY_BERT}/x.npy`],
+      "",
+    ],
+  ])("%s: an output that is an input is refused before any work", async (_name, args) => {
+    await withTempDir(async (dir) => {
+      const corpus = join(dir, "c.jsonl");
+      await writeFile(
+        corpus,
+        `${(await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).split("\n")[0]}\n`,
+      );
+      const before = await sha(corpus);
+      const argv = (args as string[]).map((a) => (a === "C" ? corpus : a));
+      const command = _name.split(" ")[0]!;
+      const r = await xqg(command, ...argv);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/would overwrite the input/);
+      expect(await sha(corpus)).toBe(before);
+    });
+  });
+
+  it("the same file through a symlink or another spelling of its path is refused too", async () => {
+    await withTempDir(async (dir) => {
+      const corpus = join(dir, "c.jsonl");
+      await writeFile(
+        corpus,
+        `${(await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).split("\n")[0]}\n`,
+      );
+      await symlink(corpus, join(dir, "link.jsonl"));
+      await mkdir(join(dir, "sub"));
+      for (const out of [join(dir, "link.jsonl"), join(dir, "sub", "..", "c.jsonl")]) {
+        const r = await xqg("generate", "--corpus", corpus, "--generator", TINY_MT5, "--out", out);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toBe(
+          `xqg: generate: the output ${out} would overwrite the input ${corpus} (corpus); write it elsewhere\n`,
+        );
+      }
+    });
+  });
+
+  it("staging is never deleted through a symlink: a linked .xqg-staging is refused and its target kept", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const victim = join(dir, "precious");
+      await mkdir(join(victim, "generate"), { recursive: true });
+      await writeFile(join(victim, "generate", "thesis.tex"), "years of work");
+      await mkdir(join(dir, "out", "generated"), { recursive: true });
+      await writeFile(join(dir, "out", ".xqg-output"), "");
+      await symlink(victim, join(dir, "out", "generated", ".xqg-staging"));
+      const r = await xqg("run", config, "--quiet");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/\.xqg-staging: is a symlink, not the staging folder xqg makes/);
+      expect(await readFile(join(victim, "generate", "thesis.tex"), "utf8")).toBe("years of work");
+    });
+  });
+
+  it("a non-empty folder that is not an xqg output (or /) is refused, and left as it was", async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, "mine"));
+      await writeFile(join(dir, "mine", "report.md"), "my notes");
+      for (const output of [join(dir, "mine"), "/"]) {
+        const config = await smallExperiment(dir, output);
+        const r = await xqg("run", config, "--quiet");
+        expect(r.code).toBe(1);
+        expect(r.stderr).toBe(
+          `xqg: ${config}: output: ${output} is not empty and is not an xqg output folder (it has no .xqg-output); choose a new or empty folder\n`,
+        );
+      }
+      expect(await readFile(join(dir, "mine", "report.md"), "utf8")).toBe("my notes");
+      expect(existsSync(join(dir, "mine", ".xqg-output"))).toBe(false);
+    });
+  });
+});
+
+describe("no silent wrong answer from edited outputs", () => {
+  it("an output edited in place with its size and mtime kept is noticed and rebuilt", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      expect((await xqg("run", config, "--quiet")).code).toBe(0);
+      const fused = join(dir, "out", "fused", "alpha-0.5.npy");
+      const before = await stat(fused, { bigint: true });
+      const bytes = await readFile(fused);
+      bytes[bytes.length - 1] = bytes.at(-1)! ^ 0xff; // one byte of the last float
+      await writeFile(fused, bytes);
+      // put the old mtime back to the nanosecond (utimes takes seconds as a double and would round it)
+      const ns = before.mtimeNs;
+      execFileSync("touch", [
+        "-m",
+        "-d",
+        `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, "0")}`,
+        fused,
+      ]);
+      const after = await stat(fused, { bigint: true });
+      expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+      const r = await xqg("run", config);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/fuse: done in/);
+      expect(r.stderr).toMatch(/encode: up to date/);
+      expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(outputsOnly(reference));
+    });
+  });
+});
+
+describe("one run per unit of work", () => {
+  it("two runs on the same output at once: the second waits for the first's units, both finish, same outputs", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const run = () => {
+        const child = spawnXqg(["run", config]);
+        let stderr = "";
+        child.stderr.on("data", (c) => {
+          stderr += c;
+        });
+        return new Promise<{ code: number | null; stderr: string }>((done) =>
+          child.on("exit", (code) => done({ code, stderr })),
+        );
+      };
+      const [a, b] = await Promise.all([run(), run()]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      expect(`${a.stderr}${b.stderr}`).toMatch(/waiting for [^:]+:\d+ \(working since /);
+      expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(outputsOnly(reference));
+      expect(existsSync(join(dir, "out", "generated", ".xqg-staging"))).toBe(false);
+    });
+  });
+
+  it("abandoned staging of a unit no one holds is removed by the next run", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const stale = join(dir, "out", "embeddings", ".xqg-staging", "encode.from-an-old-config");
+      await mkdir(stale, { recursive: true });
+      await writeFile(join(dir, "out", ".xqg-output"), "");
+      await writeFile(join(stale, "passages.npy"), Buffer.alloc(4096));
+      expect((await xqg("run", config, "--quiet")).code).toBe(0);
+      expect(existsSync(stale)).toBe(false);
+    });
+  });
+});
+
+describe("interruptions", () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)(
+    "%s exits %i with a resume hint; the rerun gives the uninterrupted outputs",
+    async (signal, code) => {
+      await withTempDir(async (dir) => {
+        const config = await smallExperiment(dir);
+        const child = spawnXqg(["run", config]);
+        let stderr = "";
+        child.stderr.on("data", (c) => {
+          stderr += c;
+        });
+        const exited = new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
+        const deadline = Date.now() + 60_000;
+        while (!stderr.includes("generate") && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        child.kill(signal);
+        expect(await exited).toBe(code);
+        expect(stderr).toContain(`xqg: interrupted (${signal}); rerun the same command to resume`);
+        expect(existsSync(join(dir, "out", "manifests", "generate.json.lease"))).toBe(false);
+        expect((await xqg("run", config, "--quiet")).code).toBe(0);
+        expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(outputsOnly(reference));
+      });
+    },
+  );
+});
+
+describe("errors keep their cause", () => {
+  it("an unreadable config says why", async () => {
+    await withTempDir(async (dir) => {
+      const r = await xqg("run", join(dir, "missing.yaml"));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `xqg: ${join(dir, "missing.yaml")}: cannot read the config file (no such file)\n`,
+      );
+      const folder = join(dir, "a-folder.yaml");
+      await mkdir(folder);
+      expect((await xqg("run", folder)).stderr).toMatch(/cannot read the config file \(EISDIR/);
+    });
+  });
+});
