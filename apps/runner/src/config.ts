@@ -8,7 +8,7 @@ import { z } from "zod";
 import { UserError } from "./errors.js";
 import { defaultsOf, type Field, type Fields, schemaOf } from "./settings/fields.js";
 import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
-import { parseShard, type ShardPart } from "./shard.js";
+import { MAX_SHARDS, parseShard, type ShardPart } from "./shard.js";
 
 /** The whole experiment, validated, with every path absolute and every default filled in. */
 export interface RunConfig {
@@ -47,8 +47,8 @@ const TOP_LEVEL = {
   },
   generator: { schema: path, expected: "a seq2seq model directory" },
   shards: {
-    schema: z.union([z.number().int().min(1), z.string().regex(/^\d+\/\d+$/)]),
-    expected: 'a shard count N ≥ 1, or "i/N" to run one shard as a worker',
+    schema: z.union([z.number().int().min(1).max(MAX_SHARDS), z.string().regex(/^\d+\/\d+$/)]),
+    expected: `a shard count N in [1, ${MAX_SHARDS.toLocaleString("en")}], or "i/N" to run one shard as a worker`,
   },
   threads: { schema: z.number().int().min(0), expected: "an integer ≥ 0 (0: all cores)" },
   ablation: {

@@ -8,12 +8,17 @@ export interface ShardPart {
 
 export const WHOLE: ShardPart = { index: 0, count: 1 };
 
+/** More shards than this is a typo (each shard is a file and a manifest): 100,000. */
+export const MAX_SHARDS = 100_000;
+
 export function parseShard(raw: string, where = "--shard"): ShardPart {
   const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (!match || count < 1 || index >= count) {
-    throw new UserError(`${where}: expected i/N with 0 ≤ i < N (e.g. 0/4), got ${JSON.stringify(raw)}`);
+  if (!match || count < 1 || index >= count || count > MAX_SHARDS) {
+    throw new UserError(
+      `${where}: expected i/N with 0 ≤ i < N ≤ ${MAX_SHARDS.toLocaleString("en")} (e.g. 0/4), got ${JSON.stringify(raw)}`,
+    );
   }
   return { index, count };
 }

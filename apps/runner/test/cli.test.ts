@@ -163,7 +163,7 @@ describe("xqg command line", () => {
     [
       ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--shard", "2/2"],
       1,
-      'xqg: --shard: expected i/N with 0 ≤ i < N (e.g. 0/4), got "2/2"',
+      'xqg: --shard: expected i/N with 0 ≤ i < N ≤ 100,000 (e.g. 0/4), got "2/2"',
     ],
     [
       ["fuse", "--passages", "p", "--sums", "s", "--out", "d", "--alphas", "0.1,2"],

@@ -105,7 +105,7 @@ describe("config", () => {
     [
       "a bad shard",
       `${MINIMAL}shards: 4/4\n`,
-      'exp.yaml:5: shards: expected i/N with 0 ≤ i < N (e.g. 0/4), got "4/4"',
+      'exp.yaml:5: shards: expected i/N with 0 ≤ i < N ≤ 100,000 (e.g. 0/4), got "4/4"',
     ],
     [
       "a negative depth",

@@ -18,6 +18,11 @@ export interface ExperimentRow {
   readonly scores: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** measure → language (and `avg`) → p-value against the baseline; null for the baseline. */
   readonly pValues: Readonly<Record<string, Readonly<Record<string, number>>>> | null;
+  /**
+   * Judged queries the system's run lacks, per language (languages without any left out); only present when
+   * there are some. R@kt does not count them, as the official script does.
+   */
+  readonly missing?: Readonly<Record<string, number>>;
 }
 
 /** The xQG experiment's comparison: every α and ablation point against the baseline, per language. */
@@ -86,8 +91,9 @@ export function buildExperimentReport(
         rounds: settings.rounds,
       },
     ).toJSON();
-    const cell = (s: ExperimentSystem, measure: string, group: string) =>
-      report.rows.find((r) => r.group === group)!.cells[key(s)]![measure]!;
+    // a language none of whose queries is counted (e.g. only yes/no answers) has no row: no score, no test
+    const cell = (s: ExperimentSystem, measure: string, group: string): ReportCell =>
+      report.rows.find((r) => r.group === group)?.cells[key(s)]?.[measure] ?? UNSCORED;
     const byColumn = (s: ExperimentSystem, value: (c: ReportCell) => number) =>
       Object.fromEntries(
         measures.map((m) => [
@@ -106,6 +112,7 @@ export function buildExperimentReport(
       queriesPerLanguage: s.queriesPerLanguage ?? null,
       scores: byColumn(s, (c) => c.mean),
       pValues: s === baseline ? null : byColumn(s, (c) => c.pAdjusted!),
+      ...missingOf(s),
     }));
   };
   return {
@@ -117,6 +124,14 @@ export function buildExperimentReport(
     rows: rowsOf(main),
     ablation: ablation.length === 0 ? null : { alpha: ablation[0]!.alpha, rows: rowsOf(ablation) },
   };
+}
+
+const UNSCORED: ReportCell = { mean: Number.NaN, pValue: Number.NaN, pAdjusted: Number.NaN };
+
+/** `{ missing }` with the languages whose queries the system's run lacks, or nothing when it lacks none. */
+function missingOf(system: ExperimentSystem): { missing?: Record<string, number> } {
+  const missing = Object.entries(system.evaluation.missing ?? {}).filter(([, n]) => n > 0);
+  return missing.length === 0 ? {} : { missing: Object.fromEntries(missing) };
 }
 
 function scoresOf(system: ExperimentSystem): SystemScores {

@@ -60,14 +60,38 @@ export function experimentMarkdown(data: ExperimentReport): string {
     data.tokenizer === "nltk" || !data.measures.some((m) => parseMeasure(m).judgedBy === "answers")
       ? "Scores × 100."
       : "Scores × 100. R@kt tokenised by NLTK's Treebank tokenizer without Punkt sentence splitting: not comparable with published numbers.",
-    `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
+    data.languages.length === 0
+      ? "Counted queries: none (no query has an answer other than yes/no)."
+      : `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
   );
+  const missing = missingLine(data);
+  if (missing) out.push(missing);
   if (data.ablation) {
     out.push("", `## Generated queries per language (α = ${data.ablation.alpha})`, "");
     const rows = [data.rows[0]!, ...data.ablation.rows];
     for (const measure of data.measures) out.push(...table(rows, measure, data), "");
   }
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/**
+ * "Missing from the run: …" when a system's run lacks judged queries (one list when every system lacks the
+ * same ones, else one per system), or undefined when none does.
+ */
+function missingLine(data: ExperimentReport): string | undefined {
+  const rows = [...data.rows, ...(data.ablation?.rows ?? [])];
+  const list = (m: Readonly<Record<string, number>>) =>
+    Object.entries(m)
+      .map(([lang, n]) => `${lang} ${n}`)
+      .join(", ");
+  const lists = rows.map((r) => (r.missing ? list(r.missing) : ""));
+  if (lists.every((l) => l === "")) return undefined;
+  const why = data.measures.some((m) => parseMeasure(m).judgedBy === "qrels")
+    ? "not counted by R@kt, as in the official script; scored 0 by the qrels measures"
+    : "not counted, as in the official script";
+  if (lists.every((l) => l === lists[0])) return `Missing from the run: ${lists[0]} (${why}).`;
+  const each = rows.flatMap((r, i) => (lists[i] ? [`${rowLabel(r)}: ${lists[i]}`] : []));
+  return `Missing from the runs: ${each.join("; ")} (${why}).`;
 }
 
 /** The file name of a measure's plot (`r2kt-vs-alpha.svg`). */

@@ -113,3 +113,20 @@ describe("significance settings", () => {
     ).toThrow("the report needs the baseline: a system with α = 0 and no ablation");
   });
 });
+
+describe("a language without counted queries", () => {
+  it("gets no score and no test (–), instead of failing the report", () => {
+    const noAr = evaluation({ bn: [1, 0, 1, 0] });
+    const withAr = { ...noAr, languages: ["ar", "bn"], counts: { ar: 0, bn: 4 } };
+    const report = buildExperimentReport([
+      { alpha: 0, queriesPerLanguage: undefined, evaluation: withAr },
+      { alpha: 0.01, queriesPerLanguage: undefined, evaluation: withAr },
+    ]);
+    expect(report.rows[1]!.scores["R@2kt"]!["ar"]).toBeNaN();
+    expect(report.rows[1]!.pValues!["R@2kt"]!["ar"]).toBeNaN();
+    expect(experimentMarkdown(report).split("\n").slice(4, 6)).toEqual([
+      "| baseline (α = 0) |  – | 50.0  | 50.0  |",
+      "| xQG α = 0.01     |  – | 50.0  | 50.0  |",
+    ]);
+  });
+});

@@ -52,9 +52,10 @@ function make<T>(
 }
 
 export const field = {
-  int(fallback: number, help: string, min = 0): Field<number> {
-    const expected = min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
-    return make(z.number().int().min(min), expected, fallback, help, asNumber, "N");
+  /** An integer ≥ `min`; with `max`, a cap that keeps a typo from exhausting memory (said in the help). */
+  int(fallback: number, help: string, min = 0, max?: number): Field<number> {
+    const schema = max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
+    return make(schema, intText(min, max), fallback, capped(help, max), asNumber, "N");
   },
   number(fallback: number, help: string, range: { min?: number; max?: number } = {}): Field<number> {
     let schema = z.number();
@@ -62,9 +63,9 @@ export const field = {
     if (range.max !== undefined) schema = schema.max(range.max);
     return make(schema, rangeText("a number", range), fallback, help, asNumber, "NUMBER");
   },
-  optionalInt(help: string, min = 1): Field<number | undefined> {
-    const expected = min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
-    return make(z.number().int().min(min).optional(), expected, undefined, help, asNumber, "N");
+  optionalInt(help: string, min = 1, max?: number): Field<number | undefined> {
+    const base = max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
+    return make(base.optional(), intText(min, max), undefined, capped(help, max), asNumber, "N");
   },
   boolean(fallback: boolean, help: string): Field<boolean> {
     const fromFlag = (raw: string): unknown => (raw === "true" ? true : raw === "false" ? false : raw);
@@ -151,6 +152,14 @@ export function keysOf<R extends Record<string, unknown>>(
   if (keys.length === 0) throw new Error("bug: an empty registry");
   return keys as [keyof R & string, ...(keyof R & string)[]];
 }
+
+function intText(min: number, max: number | undefined): string {
+  if (max !== undefined) return `an integer in [${min}, ${max}]`;
+  return min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
+}
+
+const capped = (help: string, max: number | undefined): string =>
+  max === undefined ? help : `${help}; at most ${max.toLocaleString("en")}`;
 
 function rangeText(noun: string, range: { min?: number; max?: number }): string {
   if (range.min !== undefined && range.max !== undefined) return `${noun} in [${range.min}, ${range.max}]`;

@@ -28,27 +28,29 @@ export const STAGE_FIELDS = {
     languages: field.choices(LANGS, [...LANGS], "target languages of the generated queries"),
     perLanguage: field.optionalInt(
       `queries generated per language per passage (default: ${G.perLanguage}; 1 with greedy decoding)`,
+      1,
+      100,
     ),
     strategy: field.choiceOf(STRATEGIES, G.strategy, "decoding strategy (greedy: one query per language)"),
     seed: field.int(G.seed, "seed of the sampler (same seed, same queries on any batch size or shard)"),
     topK: field.int(G.topK, "top-k of sampling (0 turns it off)"),
     topP: field.number(G.topP, "nucleus (top-p) threshold of sampling", { min: 0, max: 1 }),
     temperature: field.number(G.temperature, "sampling temperature", { min: 0 }),
-    numBeams: field.optionalInt("beams of beam search (default: perLanguage)"),
-    maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2),
+    numBeams: field.optionalInt("beams of beam search (default: perLanguage)", 1, 64),
+    maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2, 1024),
     maxInputLength: field.int(
       GENERATOR_DEFAULTS.maxInputLength,
       "prompt tokens kept, end-of-sequence included; longer passages are cut (DSI-QG: 256)",
       2,
     ),
-    batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1),
+    batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1, 4096),
   },
   encode: {
     pooling: field.choiceOf(POOLERS, E.pooling, "pooling of the encoder's last hidden state"),
     normalize: field.boolean(E.normalize, "L2-normalise embeddings"),
     queryMaxLength: field.int(E.maxLength.query, "maximum query tokens (generated and dev queries)", 1),
     passageMaxLength: field.int(E.maxLength.passage, "maximum passage tokens (title + text)", 1),
-    batchSize: field.int(E.batchSize, "texts per encoder batch", 1),
+    batchSize: field.int(E.batchSize, "texts per encoder batch", 1, 65536),
     dtype: field.choiceOf(NPY_DTYPES, NPY_DEFAULTS.dtype, "dtype of the stored .npy matrices"),
     limit: field.int(0, "generated queries: keep only the first N per language (0: all)"),
     sumLanguages: field.optionalChoices(
@@ -95,8 +97,8 @@ export const STAGE_FIELDS = {
     ),
   },
   search: {
-    depth: field.int(SEARCH_DEFAULTS.depth, "passages retrieved per query", 1),
-    batchSize: field.int(SEARCH_DEFAULTS.batchSize, "queries per search batch", 1),
+    depth: field.int(SEARCH_DEFAULTS.depth, "passages retrieved per query", 1, 100_000),
+    batchSize: field.int(SEARCH_DEFAULTS.batchSize, "queries per search batch", 1, 65536),
   },
   evaluate: {
     metrics: field.strings(
@@ -113,7 +115,7 @@ export const STAGE_FIELDS = {
     test: field.choiceOf(SIGNIFICANCE_TESTS, S.test, "paired significance test against the baseline"),
     maxP: field.number(S.maxP, "p-value under which a difference is marked significant", { min: 0, max: 1 }),
     seed: field.int(S.seed, "seed of the permutation test"),
-    rounds: field.int(S.rounds, "rounds of the permutation test", 1),
+    rounds: field.int(S.rounds, "rounds of the permutation test", 1, 10_000_000),
     correction: field.choiceOf(CORRECTIONS, S.correction, "multiple-comparison correction across the α rows"),
   },
 } as const satisfies Record<string, Fields>;

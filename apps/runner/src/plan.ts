@@ -1,0 +1,328 @@
+import { parseMeasure } from "@xqg/metrics";
+import type { RunConfig } from "./config.js";
+import { UserError } from "./errors.js";
+import { layout, systemName } from "./layout.js";
+import { type ShardPart, shardSuffix } from "./shard.js";
+import type { StageEnv } from "./stages/common.js";
+import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
+import { checkMeasures, evaluateStage } from "./stages/evaluate.js";
+import { fuseStage, selectedLanguages } from "./stages/fuse.js";
+import { generateStage } from "./stages/generate.js";
+import { indexStage } from "./stages/index-stage.js";
+import { mergeGeneratedStage, mergeMatrixStage } from "./stages/merge.js";
+import { type ReportInput, reportStage } from "./stages/report.js";
+import { type SearchTarget, searchStage } from "./stages/search.js";
+
+/** One retrieval system of the experiment: the baseline, xQG at one α, or an ablation point. */
+export interface System {
+  readonly name: string;
+  readonly alpha: number;
+  /** Generated queries per language in Σq (undefined: all of them). */
+  readonly queriesPerLanguage: number | undefined;
+  readonly embeddings: string;
+}
+
+/**
+ * One unit of work of a run: one `runStage` call with its own manifest (`manifests/<key>.json`). The local run
+ * executes the plan's units in order; a distributed run (`xqg run --queue`) puts the same units on a queue,
+ * where any worker looks a unit up by its key in the plan of the same config and runs the same `run`.
+ */
+export interface Unit {
+  /** The manifest's name without `.json` (`generate.shard-0-of-2`, `fuse`, `search.baseline`, …); unique. */
+  readonly key: string;
+  /** The stage as logs name it (`generate`, `encode-passages`, `merge-passages`, `search`, …). */
+  readonly stage: string;
+  /** Keys of the units whose outputs this one reads (all earlier in the plan). */
+  readonly deps: readonly string[];
+  /** The manifest this unit writes last (a finished unit has it). */
+  readonly manifest: string;
+  /** Runs the unit through `runStage` (lease, manifest check, staging, rename, manifest). */
+  readonly run: (env: StageEnv) => Promise<unknown>;
+}
+
+export interface Plan {
+  /** Every unit, in the order a local run executes them (each after its dependencies). */
+  readonly units: readonly Unit[];
+  /** "shard-done" when the plan is one worker's shard (`--shard i/N` with N > 1): no merge, nothing after. */
+  readonly ends: "done" | "shard-done";
+}
+
+/** Checks what the config promises before any work (measures that need qrels). */
+export function checkPlan(config: RunConfig): void {
+  const measures = checkMeasures(config.stages.evaluate.metrics, `${config.file}: evaluate.metrics`);
+  const needQrels = measures.filter((m) => parseMeasure(m).judgedBy === "qrels");
+  if (!config.qrels && needQrels.length > 0) {
+    throw new UserError(`${config.file}: qrels: the measures ${needQrels.join(", ")} need a TREC qrels file`);
+  }
+}
+
+/**
+ * The units of work of the whole experiment, in the order of a local run. `shard` (or the config's
+ * `shards: "i/N"`) restricts the plan to that shard's generation and passage encoding.
+ */
+export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
+  const paths = layout(config.output);
+  const st = config.stages;
+  const units: Unit[] = [];
+  const add = (unit: Omit<Unit, "manifest">): string => {
+    units.push({ ...unit, manifest: paths.manifest(unit.key) });
+    return unit.key;
+  };
+  const count = shard?.count ?? config.shards.count;
+  const only = shard?.index ?? config.shards.only;
+  const shards: ShardPart[] = Array.from({ length: count }, (_, index) => ({ index, count }));
+  const mine = only === undefined ? shards : [shards[only]!];
+
+  const generateKeys: string[] = [];
+  const encodeKeys: string[] = [];
+  for (const part of mine) {
+    const key = (stage: string) => `${stage}${shardSuffix(part)}`;
+    if (!config.generated) {
+      generateKeys.push(
+        add({
+          key: key("generate"),
+          stage: "generate",
+          deps: [],
+          run: (env) =>
+            generateStage(
+              env,
+              {
+                corpus: config.corpus,
+                generator: config.generator!,
+                out: paths.generated(part),
+                manifest: paths.manifest(key("generate")),
+              },
+              st.generate,
+              part,
+            ),
+        }),
+      );
+    }
+    encodeKeys.push(
+      add({
+        key: key("encode-passages"),
+        stage: "encode-passages",
+        deps: [],
+        run: (env) =>
+          encodePassagesStage(
+            env,
+            {
+              corpus: config.corpus,
+              encoder: config.encoder,
+              out: paths.passages(part),
+              manifest: paths.manifest(key("encode-passages")),
+            },
+            st.encode,
+            part,
+          ),
+      }),
+    );
+  }
+  if (only !== undefined && count > 1) return { units, ends: "shard-done" };
+
+  const whole: ShardPart = { index: 0, count: 1 };
+  let generatedKey: string | undefined = config.generated ? undefined : generateKeys[0];
+  let passagesKey = encodeKeys[0]!;
+  if (count > 1) {
+    if (!config.generated) {
+      generatedKey = add({
+        key: "merge-generated",
+        stage: "merge-generated",
+        deps: generateKeys,
+        run: (env) =>
+          mergeGeneratedStage(env, {
+            parts: shards.map(paths.generated),
+            out: paths.generated(whole),
+            manifest: paths.manifest("merge-generated"),
+          }),
+      });
+    }
+    passagesKey = add({
+      key: "merge-passages",
+      stage: "merge-passages",
+      deps: encodeKeys,
+      run: (env) =>
+        mergeMatrixStage(env, {
+          parts: shards.map(paths.passages),
+          out: paths.passages(whole),
+          manifest: paths.manifest("merge-passages"),
+        }),
+    });
+  }
+  const generated = config.generated ?? paths.generated(whole);
+  const passages = paths.passages(whole);
+  const limits = [undefined, ...(config.ablation?.queriesPerLanguage ?? [])];
+  // per-language Σq only where fusion reads it (one more passages × dim matrix per language)
+  const sumLanguages = st.encode.sumLanguages ?? selectedLanguages(st.fuse);
+  const sumsKeys = new Map<number | undefined, string>();
+  for (const limit of limits) {
+    const key = limit ? `encode-generated.first-${limit}` : "encode-generated";
+    sumsKeys.set(
+      limit,
+      add({
+        key,
+        stage: "encode-generated",
+        deps: generatedKey ? [generatedKey] : [],
+        run: (env) =>
+          encodeGeneratedStage(
+            env,
+            { generated, encoder: config.encoder, out: paths.sums(limit), manifest: paths.manifest(key) },
+            {
+              ...st.encode,
+              limit: limit ?? 0,
+              sumLanguages: sumLanguages.length > 0 ? sumLanguages : undefined,
+            },
+          ),
+      }),
+    );
+  }
+  const queriesKey = add({
+    key: "encode-queries",
+    stage: "encode-queries",
+    deps: [],
+    run: (env) =>
+      encodeQueriesStage(
+        env,
+        {
+          queries: config.queries,
+          encoder: config.encoder,
+          out: paths.queries,
+          manifest: paths.manifest("encode-queries"),
+        },
+        st.encode,
+      ),
+  });
+
+  // each system with the key of the unit that writes its embeddings
+  const systems: Array<System & { readonly producer: string }> = [];
+  const alphas = [...new Set([0, ...st.fuse.alphas])].sort((a, b) => a - b);
+  const fused = new Map<number, string>();
+  const pending: Array<System> = [];
+  for (const alpha of alphas) {
+    const name = systemName(alpha);
+    const embeddings = alpha === 0 ? passages : paths.fused(name);
+    if (alpha !== 0) fused.set(alpha, embeddings);
+    pending.push({ name, alpha, queriesPerLanguage: undefined, embeddings });
+  }
+  const { alphas: _alphas, ...fuseSettings } = st.fuse;
+  let fuseKey: string | undefined;
+  if (fused.size > 0) {
+    fuseKey = add({
+      key: "fuse",
+      stage: "fuse",
+      deps: [passagesKey, sumsKeys.get(undefined)!],
+      run: (env) =>
+        fuseStage(
+          env,
+          { passages, sums: paths.sums(), outputs: fused, manifest: paths.manifest("fuse") },
+          fuseSettings,
+        ),
+    });
+  }
+  for (const system of pending)
+    systems.push({ ...system, producer: system.alpha === 0 ? passagesKey : fuseKey! });
+  for (const limit of config.ablation?.queriesPerLanguage ?? []) {
+    const alpha = config.ablation!.alpha;
+    const name = systemName(alpha, limit);
+    const key = add({
+      key: `fuse.${name}`,
+      stage: "fuse",
+      deps: [passagesKey, sumsKeys.get(limit)!],
+      run: (env) =>
+        fuseStage(
+          env,
+          {
+            passages,
+            sums: paths.sums(limit),
+            outputs: new Map([[alpha, paths.fused(name)]]),
+            manifest: paths.manifest(`fuse.${name}`),
+          },
+          fuseSettings,
+        ),
+    });
+    systems.push({ name, alpha, queriesPerLanguage: limit, embeddings: paths.fused(name), producer: key });
+  }
+
+  const evaluations: Array<ReportInput["systems"][number]> = [];
+  const evaluateKeys: string[] = [];
+  for (const system of systems) {
+    let target: SearchTarget;
+    let searchDeps = [system.producer, queriesKey];
+    if (st.index.type === "hnsw") {
+      const indexKey = add({
+        key: `index.${system.name}`,
+        stage: "index",
+        deps: [system.producer],
+        run: (env) =>
+          indexStage(
+            env,
+            {
+              embeddings: system.embeddings,
+              out: paths.index(system.name),
+              manifest: paths.manifest(`index.${system.name}`),
+            },
+            st.index,
+          ),
+      });
+      target = { kind: "index", index: paths.index(system.name) };
+      searchDeps = [indexKey, queriesKey];
+    } else {
+      target = { kind: "exact", embeddings: system.embeddings, metric: st.index.metric };
+    }
+    const searchKey = add({
+      key: `search.${system.name}`,
+      stage: "search",
+      deps: searchDeps,
+      run: (env) =>
+        searchStage(
+          env,
+          {
+            target,
+            queries: paths.queries,
+            out: paths.run(system.name),
+            tag: `xqg-${system.name}`,
+            manifest: paths.manifest(`search.${system.name}`),
+          },
+          st.search,
+        ),
+    });
+    evaluateKeys.push(
+      add({
+        key: `evaluate.${system.name}`,
+        stage: "evaluate",
+        deps: [searchKey],
+        run: (env) =>
+          evaluateStage(
+            env,
+            {
+              run: paths.run(system.name),
+              queries: config.queries,
+              corpus: config.corpus,
+              qrels: config.qrels,
+              nltkData: config.nltkData,
+              out: paths.evaluation(system.name),
+              manifest: paths.manifest(`evaluate.${system.name}`),
+            },
+            st.evaluate,
+          ),
+      }),
+    );
+    evaluations.push({
+      alpha: system.alpha,
+      queriesPerLanguage: system.queriesPerLanguage,
+      evaluation: paths.evaluation(system.name),
+    });
+  }
+  add({
+    key: "report",
+    stage: "report",
+    deps: evaluateKeys,
+    run: (env) =>
+      reportStage(
+        env,
+        { systems: evaluations, out: paths.report, manifest: paths.manifest("report") },
+        st.report,
+      ),
+  });
+  return { units, ends: "done" };
+}
