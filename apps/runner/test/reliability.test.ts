@@ -238,3 +238,56 @@ describe("errors keep their cause", () => {
     });
   });
 });
+
+describe("sizes a typo could make endless are refused up front", () => {
+  it.each([
+    ["--shard 0/100000000", ["--shard", "0/100000000"], /--shard: expected i\/N with 0 ≤ i < N ≤ 100,000/],
+    [
+      "report.rounds 1e12",
+      ["report:\n  rounds: 1000000000000"],
+      /report\.rounds: expected an integer in \[1, 10000000\]/,
+    ],
+    [
+      "generate.perLanguage 1000",
+      ["generate:\n  perLanguage: 1000"],
+      /generate\.perLanguage: expected an integer in \[1, 100\]/,
+    ],
+  ])("%s", async (_name, extra, message) => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const flags = extra[0]!.startsWith("--") ? extra : [];
+      if (flags.length === 0) {
+        // replace the stage's line of the small config by the hostile one
+        const section = extra[0]!.split(":")[0]!;
+        const text = (await readFile(config, "utf8"))
+          .split("\n")
+          .filter((l) => !l.startsWith(`${section}:`))
+          .join("\n");
+        await writeFile(config, `${text}\n${extra[0]}\n`);
+      }
+      const started = Date.now();
+      const r = await xqg("run", config, ...flags);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(existsSync(join(dir, "out"))).toBe(false);
+    });
+  });
+
+  it("questions whose answers are all yes/no leave a language unscored (–), and the report is written", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const queries = (await readFile(join(dir, "dev.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { lang: string; answers: string[] });
+      const firstLang = queries[0]!.lang;
+      const edited = queries.map((q) => (q.lang === firstLang ? { ...q, answers: ["yes"] } : q));
+      await writeFile(join(dir, "dev.jsonl"), `${edited.map((q) => JSON.stringify(q)).join("\n")}\n`);
+      const r = await xqg("run", config, "--quiet");
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain(`| ${firstLang} `);
+      expect(existsSync(join(dir, "out", "report", "report.md"))).toBe(true);
+    });
+  });
+});
