@@ -1,75 +1,139 @@
-import type { GeneratedQueries, Lang } from "@xqg/corpus";
-import { createQuerySumAccumulator } from "./accumulator.js";
-import type { QuerySumFiles } from "./files.js";
+import { writeFileAtomic, writeIds } from "@xqg/core";
+import {
+  createNpyWriter,
+  type GeneratedQueries,
+  isLang,
+  LANGUAGE_CODES,
+  type Lang,
+  type NpyWriter,
+} from "@xqg/corpus";
+import { FusionError } from "./errors.js";
+import { type QuerySumFiles, type QuerySumManifest, querySumFiles } from "./files.js";
 
 export interface SumQueriesOptions {
   /** Where Σq goes (with its counts, per-language sums, description and ids beside it). */
   out: string;
-  /** Passages in `records` (one Σq row each). */
-  passages: number;
   /** Embedding dimension that `embed` returns. */
   dim: number;
   /** Keep only the first N queries of each language (0 or unset: all): the paper's ablation over N. */
   limit?: number;
   /**
    * Also keep one sum per language for these languages, for per-language weights or subsets at fusion time.
-   * Unset: only the total Σq (one extra passages × dim matrix per language is a lot at 18M passages).
+   * Unset: only the total Σq (one more passages × dim matrix per language is a lot at 18M passages).
    */
   languages?: readonly Lang[];
-  /** Queries gathered before each `embed` call (default 256). */
+  /** Queries gathered before each `embed` call; a chunk always ends with a whole record (default 256). */
   chunk?: number;
 }
 
 /**
- * Σq per passage for generated queries: `embed` (e.g. a query encoder) embeds them chunk by chunk and each
- * embedding is added to its passage's sum as it arrives, so no query embedding is ever kept. Rows follow the
- * records' order; `finish` writes the Σq files and the records' docids.
+ * Σq per passage for generated queries, streamed: records are taken in order, their queries embedded by
+ * `embed` (e.g. a query encoder) chunk by chunk, and each record's row is written as soon as its chunk is
+ * embedded. Memory is one chunk, whatever the number of passages, and the records are read once (their number
+ * need not be known). Each row sums its passage's query embeddings in float32 in arrival order — the numbers
+ * NumPy gives for `Q.sum(axis=0)` — so the files equal what `createQuerySumAccumulator` writes.
  */
 export async function sumQueryEmbeddings(
   records: AsyncIterable<GeneratedQueries> | Iterable<GeneratedQueries>,
   embed: (texts: string[]) => Promise<Float32Array>,
   options: SumQueriesOptions,
 ): Promise<QuerySumFiles> {
-  const { limit = 0, chunk = 256 } = options;
-  const accumulator = createQuerySumAccumulator({
-    passages: options.passages,
-    dim: options.dim,
-    ...(options.languages ? { languages: options.languages } : {}),
-  });
-  const perLanguage = options.languages !== undefined;
-  const ids: string[] = [];
-  let batch: Array<{ passageIndex: number; lang: Lang; text: string }> = [];
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const vectors = await embed(batch.map((q) => q.text));
-    const passageIndex = Int32Array.from(batch, (q) => q.passageIndex);
-    if (perLanguage) {
-      // the accumulator takes one language per block: split the chunk into runs of one language, in order
-      let start = 0;
-      for (let i = 1; i <= batch.length; i++) {
-        if (i < batch.length && batch[i]!.lang === batch[start]!.lang) continue;
-        accumulator.add({
-          passageIndex: passageIndex.subarray(start, i),
-          vectors: vectors.subarray(start * options.dim, i * options.dim),
-          lang: batch[start]!.lang,
-        });
-        start = i;
-      }
-    } else {
-      accumulator.add({ passageIndex, vectors });
-    }
-    batch = [];
-  };
-  let index = 0;
-  for await (const record of records) {
-    ids.push(record.docid);
-    for (const [lang, queries] of Object.entries(record.queries) as Array<[Lang, string[]]>) {
-      const kept = limit > 0 ? queries.slice(0, limit) : queries;
-      for (const text of kept) batch.push({ passageIndex: index, lang, text });
-    }
-    if (batch.length >= chunk) await flush();
-    index++;
+  const { dim, limit = 0, chunk = 256 } = options;
+  for (const l of options.languages ?? []) {
+    if (!isLang(l))
+      throw new FusionError(
+        `unknown language ${JSON.stringify(l)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
+        "unknown-language",
+        { field: "languages" },
+      );
   }
-  await flush();
-  return accumulator.finish(options.out, { ids });
+  const languages = LANGUAGE_CODES.filter((l) => options.languages?.includes(l));
+  const files = querySumFiles(options.out, languages);
+  const writers: NpyWriter[] = [];
+  const open = async (path: string, columns: number) => {
+    const writer = await createNpyWriter(path, { dim: columns });
+    writers.push(writer);
+    return writer;
+  };
+  let passages = 0;
+  let queries = 0;
+  try {
+    const total = await open(files.sums, dim);
+    const perLanguage = new Map<Lang, NpyWriter>();
+    for (const l of languages) perLanguage.set(l, await open(files.languageSums[l]!, dim));
+    const counts = await open(files.counts, 1 + languages.length);
+
+    /** Embeds one chunk of whole records and appends their rows; yields their docids in order. */
+    async function* writeChunk(chunkRecords: GeneratedQueries[]): AsyncGenerator<string> {
+      const kept = chunkRecords.map((record) =>
+        (Object.entries(record.queries) as Array<[Lang, string[]]>).flatMap(([lang, texts]) =>
+          (limit > 0 ? texts.slice(0, limit) : texts).map((text) => ({ lang, text })),
+        ),
+      );
+      const texts = kept.flat().map((q) => q.text);
+      const vectors = texts.length > 0 ? await embed(texts) : new Float32Array(0);
+      if (vectors.length !== texts.length * dim) {
+        throw new FusionError(
+          `embed returned ${vectors.length} floats for ${texts.length} queries of dimension ${dim}`,
+          "shape-mismatch",
+          { field: "embed" },
+        );
+      }
+      const sums = new Float32Array(chunkRecords.length * dim);
+      const langSums = new Map(languages.map((l) => [l, new Float32Array(chunkRecords.length * dim)]));
+      const countRows = new Float32Array(chunkRecords.length * (1 + languages.length));
+      let v = 0;
+      kept.forEach((recordQueries, r) => {
+        for (const { lang } of recordQueries) {
+          const own = langSums.get(lang);
+          for (let j = 0; j < dim; j++) {
+            sums[r * dim + j] = sums[r * dim + j]! + vectors[v * dim + j]!; // float32 store: rounds like NumPy
+            if (own) own[r * dim + j] = own[r * dim + j]! + vectors[v * dim + j]!;
+          }
+          countRows[r * (1 + languages.length)]!++;
+          if (own) countRows[r * (1 + languages.length) + 1 + languages.indexOf(lang)]!++;
+          v++;
+        }
+      });
+      await total.append(sums);
+      for (const [l, writer] of perLanguage) await writer.append(langSums.get(l)!);
+      await counts.append(countRows);
+      passages += chunkRecords.length;
+      queries += texts.length;
+      for (const record of chunkRecords) yield record.docid;
+    }
+
+    async function* docids(): AsyncGenerator<string> {
+      let pending: GeneratedQueries[] = [];
+      let pendingQueries = 0;
+      for await (const record of records) {
+        pending.push(record);
+        for (const texts of Object.values(record.queries) as string[][])
+          pendingQueries += limit > 0 ? Math.min(limit, texts.length) : texts.length;
+        if (pendingQueries >= chunk) {
+          yield* writeChunk(pending);
+          pending = [];
+          pendingQueries = 0;
+        }
+      }
+      if (pending.length > 0) yield* writeChunk(pending);
+    }
+
+    // the ids file pulls the records through: each docid is written once its row is
+    await writeIds(files.ids, docids());
+    for (const writer of writers) await writer.close();
+  } catch (error) {
+    for (const writer of writers) await writer.abort().catch(() => undefined);
+    throw error;
+  }
+  const manifest: QuerySumManifest = {
+    format: "xqg-query-sums",
+    version: 1,
+    passages,
+    dim,
+    queries,
+    languages: [...languages],
+  };
+  await writeFileAtomic(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  return files;
 }

@@ -148,9 +148,9 @@ export async function encodeGeneratedStage(
       outputs: sumFiles(io.out, sumLanguagesOf(settings)),
     },
     async (staged) => {
-      const total = await countItems(readGeneratedQueries(io.generated));
+      // one pass over the generated queries: Σq rows are written as their records stream by
       const encoder = await openEncoder(models, env);
-      const progress = env.log.progress("encode generated queries", total, "passages");
+      const progress = env.log.progress("encode generated queries", undefined, "passages");
       const options = encodeOptions(settings, "query");
       const languages = sumLanguagesOf(settings);
       try {
@@ -159,7 +159,6 @@ export async function encodeGeneratedStage(
           (texts) => encoder.encode(texts, options),
           {
             out: staged(io.out),
-            passages: total,
             dim: encoder.dim,
             limit: settings.limit,
             chunk: settings.batchSize * 8,
