@@ -10,6 +10,8 @@ interface CacheEntry {
   ctimeMs: number;
   ino: number;
   sha256: string;
+  /** Facts derived from the file's content (e.g. its passage count), valid while the digest is. */
+  derived?: Record<string, number>;
 }
 
 type FileInfo = Pick<CacheEntry, "size" | "mtimeMs" | "ctimeMs" | "ino">;
@@ -58,6 +60,22 @@ export class Hasher {
     return digest.digest("hex");
   }
 
+  /**
+   * A number derived from a file's content (e.g. how many passages a corpus holds), computed once and recorded
+   * next to its digest in the cache, so that every shard of a run (and every later run) reuses it while the
+   * file is unchanged.
+   */
+  async derived(path: string, name: string, compute: () => Promise<number>): Promise<number> {
+    await this.hash(path);
+    const entry = this.cache.get(path);
+    const known = entry?.derived?.[name];
+    if (known !== undefined) return known;
+    const value = await compute();
+    if (entry) entry.derived = { ...entry.derived, [name]: value };
+    await this.save();
+    return value;
+  }
+
   async save(): Promise<void> {
     if (!this.cacheFile) return;
     await mkdir(dirname(this.cacheFile), { recursive: true });
@@ -82,6 +100,7 @@ export class Hasher {
       digest.update(chunk as Buffer);
     const sha256 = digest.digest("hex");
     this.cache.set(path, {
+      ...(known?.sha256 === sha256 && known.derived ? { derived: known.derived } : {}),
       size: info.size,
       mtimeMs: info.mtimeMs,
       ctimeMs: info.ctimeMs,

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { readPassages } from "@xqg/corpus";
 import { ensureModel, isModelId, type ModelTask } from "@xqg/models";
 import type { StageContext } from "../manifest.js";
 import type { Progress } from "../progress.js";
@@ -26,6 +27,14 @@ export async function countItems(source: AsyncIterable<unknown>): Promise<number
   let n = 0;
   for await (const _ of source) n++;
   return n;
+}
+
+/**
+ * Passages in a corpus, counted once and recorded beside its digest (every shard of a run sizes its range from
+ * it, and a later run reuses it while the corpus is unchanged).
+ */
+export function passageCount(env: StageEnv, corpus: string): Promise<number> {
+  return env.hasher.derived(corpus, "passages", () => countItems(readPassages(corpus)));
 }
 
 /** A number as it appears in file names and tables: `0.01`, never `1e-2`. */

@@ -15,7 +15,7 @@ import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { EncodeSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
-import { counted, countItems, localModel, type StageEnv } from "./common.js";
+import { counted, localModel, passageCount, type StageEnv } from "./common.js";
 import { label, shardSize } from "./generate.js";
 
 export interface EncoderDirs {
@@ -80,7 +80,7 @@ export async function encodePassagesStage(
       outputs: [io.out, idsPath(io.out)],
     },
     async (staged) => {
-      const total = await countItems(readPassages(io.corpus));
+      const total = await passageCount(env, io.corpus);
       const encoder = await openEncoder(models, env);
       const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
       const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });

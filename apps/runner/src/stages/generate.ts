@@ -3,7 +3,7 @@ import { createGenerator } from "@xqg/querygen";
 import { runStage } from "../manifest.js";
 import type { GenerateSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
-import { counted, countItems, localModel, type StageEnv } from "./common.js";
+import { counted, localModel, passageCount, type StageEnv } from "./common.js";
 
 export interface GenerateIo {
   readonly corpus: string;
@@ -32,7 +32,7 @@ export async function generateStage(
       outputs: [io.out],
     },
     async (staged) => {
-      const total = await countItems(readPassages(io.corpus));
+      const total = await passageCount(env, io.corpus);
       const passages = shard(readPassages(io.corpus), { index: part.index, count: part.count, total });
       const generator = await createGenerator(model, {
         session: { intraOpThreads: env.threads },
