@@ -26,6 +26,8 @@ export interface RunConfig {
   /** `count` shards; `only` set when this process is one worker that runs a single shard. */
   readonly shards: { readonly count: number; readonly only: number | undefined };
   readonly threads: number;
+  /** `redis://HOST:PORT[/DB]`: `xqg run` is then the coordinator of a distributed run (`--queue` overrides). */
+  readonly queue: string | undefined;
   readonly ablation: { readonly queriesPerLanguage: readonly number[]; readonly alpha: number } | undefined;
   readonly stages: { readonly [S in StageName]: StageSettings<S> };
 }
@@ -51,6 +53,10 @@ const TOP_LEVEL = {
     expected: `a shard count N in [1, ${MAX_SHARDS.toLocaleString("en")}], or "i/N" to run one shard as a worker`,
   },
   threads: { schema: z.number().int().min(0), expected: "an integer ≥ 0 (0: all cores)" },
+  queue: {
+    schema: z.string().regex(/^rediss?:\/\/\S+$/),
+    expected: "a Redis URL, redis://[user:password@]HOST:PORT[/DB]",
+  },
   ablation: {
     schema: z.strictObject({
       queriesPerLanguage: z.array(z.number().int().min(1)).min(1),
@@ -151,6 +157,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     generator: data["generator"] === undefined ? undefined : model(data["generator"]),
     shards,
     threads: (data["threads"] as number | undefined) ?? 0,
+    queue: data["queue"] as string | undefined,
     ablation: ablation && {
       queriesPerLanguage: [...new Set(ablation.queriesPerLanguage)].sort((a, b) => a - b),
       alpha: ablation.alpha ?? fuseAlphas.find((a) => a > 0) ?? AUGMENT_DEFAULTS.alpha,

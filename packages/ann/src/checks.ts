@@ -75,6 +75,30 @@ export function checkVector(vector: unknown, dimensions: number): Float32Array {
   return vector;
 }
 
+/**
+ * Refuses a NaN or ±Infinity in `data` (rows `firstRow …`, `dimensions` wide): an Inf row would rank first for
+ * every inner-product query and a NaN scores nothing sensible. Names the row, its id when `idOf` knows it, and
+ * the column. One pass over the array (`x - x` is 0 exactly for finite x).
+ */
+export function checkFinite(
+  what: string,
+  data: Float32Array,
+  dimensions: number,
+  firstRow = 0,
+  idOf?: readonly string[] | ((row: number) => string),
+): void {
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i]!;
+    if (x - x === 0) continue;
+    const row = firstRow + Math.floor(i / dimensions);
+    const id = typeof idOf === "function" ? idOf(row) : idOf?.[row - firstRow];
+    const where = what === "query" ? "query" : `${what} row ${row}${id === undefined ? "" : ` (id ${JSON.stringify(id)})`}`;
+    throw new AnnError(`${where}, column ${i % dimensions}: ${x}; vectors must be finite`, "non-finite", {
+      field: what,
+    });
+  }
+}
+
 /** Ids are stored one per line in the sidecar, so they must be non-empty single-line strings. */
 export function checkIdText(id: unknown, position: number): string {
   if (typeof id !== "string" || id.length === 0 || /[\r\n]/.test(id)) {

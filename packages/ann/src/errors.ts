@@ -7,6 +7,7 @@ export type AnnErrorCode =
   | "count-mismatch"
   | "bad-id"
   | "duplicate-id"
+  | "non-finite"
   | "missing-file"
   | "bad-manifest"
   | "bad-index";

@@ -1,4 +1,4 @@
-import { checkDimensions, checkK, checkThreads, rowsOf } from "./checks.js";
+import { checkDimensions, checkFinite, checkK, checkThreads, rowsOf } from "./checks.js";
 import { AnnError } from "./errors.js";
 import { byRank, type ExactSearchOptions, type RankedRow, topRows, wholeBuffer } from "./exact.js";
 import { checkMetric } from "./metric.js";
@@ -42,13 +42,16 @@ export async function exactSearchBlocks(
       "bad-option",
       { field: "ids" },
     );
+  checkFinite("queries", queries, dimensions);
   if (nq === 0) return [];
+  const docid = typeof ids === "function" ? ids : (row: number) => ids[row]!;
   const whole = wholeBuffer(queries);
   let best: RankedRow[][] = Array.from({ length: nq }, () => []);
   let end = 0;
   let seen = 0;
   for await (const block of blocks) {
     const count = checkBlock(block, dimensions, end, ids);
+    checkFinite("matrix", block.rows, dimensions, block.start, docid);
     if (count > 0) {
       const found = topRows(block.rows, whole, dimensions, Math.min(k, count), metric, threads);
       best = best.map((top, q) => mergeTop(top, found[q]!, block.start, k));
@@ -63,7 +66,6 @@ export async function exactSearchBlocks(
       "count-mismatch",
       { field: "ids" },
     );
-  const docid = typeof ids === "function" ? ids : (row: number) => ids[row]!;
   return best.map((top) => ({
     ids: top.map((r) => docid(r.row)),
     scores: Float32Array.from(top, (r) => r.score),

@@ -1,4 +1,4 @@
-import { checkDimensions, checkK, checkThreads, checkVector, rowsOf } from "./checks.js";
+import { checkDimensions, checkFinite, checkK, checkThreads, checkVector, rowsOf } from "./checks.js";
 import { AnnError } from "./errors.js";
 import { IdMap } from "./id-map.js";
 import { checkMetric, METRICS, type Metric } from "./metric.js";
@@ -41,6 +41,8 @@ export function exactSearch(
     );
   const nq = rowsOf("queries", queries, dimensions);
   checkK(k);
+  checkFinite("matrix", matrix, dimensions, 0, ids);
+  checkFinite("queries", queries, dimensions);
   const kk = Math.min(k, n);
   if (nq === 0) return [];
   if (kk === 0) return Array.from({ length: nq }, () => ({ ids: [], scores: new Float32Array(0) }));
@@ -214,15 +216,20 @@ export class FlatIndex {
         "count-mismatch",
         { field: "ids" },
       );
-    this.#ids.check(ids);
+    checkFinite("vectors", vectors, this.dimensions, 0, ids);
     const used = this.size * this.dimensions;
-    if (used + vectors.length > this.#matrix.length) {
-      const grown = new Float32Array(Math.max(used + vectors.length, this.#matrix.length * 2));
-      grown.set(this.#matrix.subarray(0, used));
-      this.#matrix = grown;
+    const first = this.#ids.append(ids);
+    try {
+      if (used + vectors.length > this.#matrix.length) {
+        const grown = new Float32Array(Math.max(used + vectors.length, this.#matrix.length * 2));
+        grown.set(this.#matrix.subarray(0, used));
+        this.#matrix = grown;
+      }
+      this.#matrix.set(vectors, used);
+    } catch (error) {
+      this.#ids.truncate(first);
+      throw error;
     }
-    this.#matrix.set(vectors, used);
-    this.#ids.append(ids);
   }
 
   search(vector: Float32Array, k: number): SearchResult {

@@ -1,5 +1,13 @@
 import { cpus } from "node:os";
-import { checkDimensions, checkK, checkOptionalCount, checkThreads, checkVector, rowsOf } from "./checks.js";
+import {
+  checkDimensions,
+  checkFinite,
+  checkK,
+  checkOptionalCount,
+  checkThreads,
+  checkVector,
+  rowsOf,
+} from "./checks.js";
 import { checkDtype, DTYPES, type Dtype } from "./dtype.js";
 import { AnnError } from "./errors.js";
 import {
@@ -131,6 +139,7 @@ export class ReadonlyIndex {
   /** The k best matches for one query vector (Float32Array of `dimensions` floats). */
   search(vector: Float32Array, k: number): SearchResult {
     checkVector(vector, this.dimensions);
+    checkFinite("query", vector, this.dimensions);
     checkK(k);
     if (this.size === 0) return { ids: [], scores: new Float32Array(0) };
     const m = this.native.search(vector, k, 1);
@@ -140,6 +149,7 @@ export class ReadonlyIndex {
   /** The k best matches for each row of `queries` ([n × dimensions]), searched in parallel. */
   searchBatch(queries: Float32Array, k: number, options: ThreadOptions = {}): SearchResult[] {
     const n = rowsOf("queries", queries, this.dimensions);
+    checkFinite("queries", queries, this.dimensions);
     checkK(k);
     const threads = Math.min(checkThreads(options.threads) || hardwareThreads(), this.contexts);
     if (n === 0) return [];
@@ -202,16 +212,20 @@ export class Index extends ReadonlyIndex {
         { field: "ids" },
       );
     let threads = checkThreads(options.threads) || hardwareThreads();
-    this.idMap.check(ids);
+    checkFinite("vectors", vectors, this.dimensions, 0, ids);
     if (n === 0) return;
-    // Mirrors usearch's binding: it reserves (capacity and `threads` contexts) only when the index must grow.
-    if (this.native.size() + n >= this.native.capacity()) this.contexts = threads;
-    else threads = Math.min(threads, this.contexts);
-    const keys = new BigUint64Array(n);
-    const first = this.idMap.size;
-    for (let i = 0; i < n; i++) keys[i] = BigInt(first + i);
-    this.native.add(keys, vectors, threads);
-    this.idMap.append(ids);
+    const first = this.idMap.append(ids);
+    try {
+      // Mirrors usearch's binding: it reserves (capacity and `threads` contexts) only when the index must grow.
+      if (this.native.size() + n >= this.native.capacity()) this.contexts = threads;
+      else threads = Math.min(threads, this.contexts);
+      const keys = new BigUint64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = BigInt(first + i);
+      this.native.add(keys, vectors, threads);
+    } catch (error) {
+      this.idMap.truncate(first);
+      throw error;
+    }
   }
 
   /** Writes the index to `path`, its ids to `path.ids` and a manifest to `path.json`, each via temp file + rename. */

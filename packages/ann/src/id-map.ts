@@ -1,59 +1,58 @@
+import { IdTable } from "@xqg/core";
 import { checkIdText } from "./checks.js";
 import { AnnError } from "./errors.js";
 
-/** String docids ↔ dense integer keys (key = insertion position), the keys usearch stores. */
+/**
+ * String docids ↔ dense integer keys (key = insertion position), the keys usearch stores. The ids live in
+ * @xqg/core's IdTable, not in a Map: one V8 Map stops at 2^24 (16.7M) entries, fewer than an 18M-passage
+ * corpus has.
+ */
 export class IdMap {
-  readonly #ids: string[];
-  readonly #keys: Map<string, number>;
+  readonly #table = new IdTable();
 
   constructor(ids: readonly string[] = []) {
-    this.#ids = [];
-    this.#keys = new Map();
     this.append(ids);
   }
 
   get size(): number {
-    return this.#ids.length;
+    return this.#table.size;
   }
 
-  /** Validates a batch without changing the map: ids must be new and distinct. */
-  check(ids: readonly string[]): void {
-    const seen = new Map<string, number>();
-    ids.forEach((raw, i) => {
-      const id = checkIdText(raw, i);
-      const existing = this.#keys.get(id);
-      if (existing !== undefined)
-        throw new AnnError(
-          `duplicate id ${JSON.stringify(id)} at position ${i}: already in the index (row ${existing})`,
-          "duplicate-id",
-          { field: "ids" },
-        );
-      const earlier = seen.get(id);
-      if (earlier !== undefined)
-        throw new AnnError(
-          `duplicate id ${JSON.stringify(id)} at positions ${earlier} and ${i} of the same batch`,
-          "duplicate-id",
-          { field: "ids" },
-        );
-      seen.set(id, i);
-    });
+  /**
+   * Adds ids (new, distinct, non-empty, single-line) at the next keys and returns the first key. On a bad id
+   * nothing is added.
+   */
+  append(ids: readonly string[]): number {
+    const first = this.#table.size;
+    for (let i = 0; i < ids.length; i++) {
+      let id: string;
+      try {
+        id = checkIdText(ids[i], i);
+      } catch (error) {
+        this.#table.truncate(first);
+        throw error;
+      }
+      const earlier = this.#table.add(id);
+      if (earlier < 0) continue;
+      this.#table.truncate(first);
+      throw new AnnError(
+        earlier < first
+          ? `duplicate id ${JSON.stringify(id)} at position ${i}: already in the index (row ${earlier})`
+          : `duplicate id ${JSON.stringify(id)} at positions ${earlier - first} and ${i} of the same batch`,
+        "duplicate-id",
+        { field: "ids" },
+      );
+    }
+    return first;
   }
 
-  /** Adds ids and returns their keys. */
-  append(ids: readonly string[]): BigUint64Array {
-    this.check(ids);
-    const keys = new BigUint64Array(ids.length);
-    ids.forEach((id, i) => {
-      const key = this.#ids.length;
-      this.#ids.push(id);
-      this.#keys.set(id, key);
-      keys[i] = BigInt(key);
-    });
-    return keys;
+  /** Removes the ids at keys `size` and later (undoes an append whose vectors could not be added). */
+  truncate(size: number): void {
+    this.#table.truncate(size);
   }
 
   idOf(key: bigint): string {
-    const id = this.#ids[Number(key)];
+    const id = this.#table.at(Number(key));
     if (id === undefined)
       throw new AnnError(
         `usearch returned key ${key}, which has no id (index and id sidecar disagree)`,
@@ -63,10 +62,10 @@ export class IdMap {
   }
 
   has(id: string): boolean {
-    return this.#keys.has(id);
+    return this.#table.has(id);
   }
 
   ids(): readonly string[] {
-    return this.#ids;
+    return this.#table.ids();
   }
 }

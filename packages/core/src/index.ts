@@ -9,6 +9,7 @@ export {
   writeTextAtomic,
 } from "./atomic.js";
 export { isXqgError, XqgError, type XqgErrorFactory, type XqgErrorInit, xqgError } from "./errors.js";
+export { IdTable } from "./id-table.js";
 export { idsPath, readIds, streamIds, writeIds } from "./ids.js";
 export {
   JsonArrayScanner,

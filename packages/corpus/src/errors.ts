@@ -16,6 +16,8 @@ export type CorpusErrorCode =
   | "npy-format"
   | "npy-shape"
   | "shard"
+  | "duplicate-id"
+  | "non-finite"
   | "io";
 
 export interface CorpusErrorInit {
@@ -49,6 +51,6 @@ export interface CorpusWarning {
   file: string;
   line: number;
   field: string;
-  code: "normalised-language" | "normalised-field";
+  code: "normalised-language" | "normalised-field" | "duplicate-record";
   message: string;
 }

@@ -38,11 +38,19 @@ export {
   type XorSubmissionEntry,
 } from "./formats/runs.js";
 export { isLang, LANGUAGE_CODES, LANGUAGES, type Lang } from "./languages.js";
-export { fromHalfBits, toHalfBits } from "./npy/half.js";
-export { encodeNpyHeader, NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./npy/header.js";
 export { type ConcatNpyOptions, concatNpy } from "./npy/concat.js";
-export { type NpyReader, openNpy, readNpy } from "./npy/reader.js";
+export { NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./npy/header.js";
+export { type NpyReader, type OpenNpyOptions, openNpy, readNpy } from "./npy/reader.js";
 export { createNpyWriter, type NpyWriter, type NpyWriterOptions, writeNpy } from "./npy/writer.js";
+export {
+  createDuplicateDetector,
+  DUPLICATE_POLICIES,
+  type Duplicate,
+  type DuplicateDetector,
+  type DuplicateOptions,
+  type DuplicatePolicy,
+  findDuplicates,
+} from "./read/duplicates.js";
 export type { ReadOptions, ReadStats, RecordReader } from "./read/reader.js";
 export { type ShardSpec, shard, shardRange } from "./shard.js";
 export type { GeneratedQueries, Passage, QrelsRow, Query, RunRow } from "./types.js";

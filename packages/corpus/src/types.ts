@@ -1,24 +1,27 @@
 import type { Lang } from "./languages.js";
 
-/** One corpus passage (Tevatron / ir_datasets JSONL, or a DPR TSV row). */
+/** One corpus passage (xqg / Tevatron / ir_datasets JSONL, Pyserini, BEIR, a DPR or MS MARCO TSV row). */
 export interface Passage {
   docid: string;
   title: string;
   text: string;
 }
 
-/** One query (XOR-TyDi JSONL). `answers` is empty where the source has none (TSV, test sets). */
-export interface Query {
+/**
+ * One query (XOR-TyDi JSONL, Tevatron, BEIR, TSV). `answers` is empty where the source has none (TSV, BEIR,
+ * test sets). `L` is the language codes a read accepts: the seven XOR-TyDi ones unless `languages` names others.
+ */
+export interface Query<L extends string = Lang> {
   id: string;
   question: string;
   answers: string[];
-  lang: Lang;
+  lang: L;
 }
 
-/** The generated queries of one passage, per target language. */
-export interface GeneratedQueries {
+/** The generated queries of one passage, per target language (`L`: as for {@link Query}). */
+export interface GeneratedQueries<L extends string = Lang> {
   docid: string;
-  queries: Partial<Record<Lang, string[]>>;
+  queries: Partial<Record<L, string[]>>;
 }
 
 /** One ranked result. Higher score is better; rank starts at 1. */

@@ -26,7 +26,8 @@ interface Case {
   field?: string;
 }
 
-const gz = gzipSync(Buffer.from(`${GOOD}\n`.repeat(2000)));
+// distinct docids: a repeated one would be an error of its own
+const gz = gzipSync(Buffer.from(Array.from({ length: 2000 }, (_, i) => `${GOOD.replace('"1"', `"${i}"`)}\n`).join("")));
 const corruptGz = Uint8Array.from(gz);
 corruptGz.fill(0x55, 40, 60);
 
@@ -34,7 +35,7 @@ const CASES: Case[] = [
   {
     name: "missing field",
     file: "corpus.jsonl",
-    content: `${GOOD}\n${GOOD}\n{"docid":"3","title":"t"}\n`,
+    content: `${GOOD}\n${GOOD.replace('"1"', '"2"')}\n{"docid":"3","title":"t"}\n`,
     code: "missing-field",
     message: ':3: field "text" missing',
     line: 3,
@@ -218,7 +219,7 @@ describe("onError: skip", () => {
       });
       expect((await collect(reader)).map((q) => `${q.id}:${q.lang}`)).toEqual(["1:ar", "6:te"]);
       expect(skipped).toEqual(["2 unknown-language", "3 invalid-json", "4 missing-field", "5 wrong-type"]);
-      expect(reader.stats).toEqual({ records: 2, skipped: 4, warnings: 1, lines: 6 });
+      expect(reader.stats).toEqual({ records: 2, skipped: 4, duplicates: 0, warnings: 1, lines: 6 });
       const failFast = await rejection(collect(readQueries(path)));
       expect(failFast.message).toBe(
         `${path}:2: field "lang": unknown language "en" (expected one of ar, bn, fi, ja, ko, ru, te)`,

@@ -79,7 +79,7 @@ describe("passages", () => {
       expect(read).toHaveLength(n);
       const wrong = read.findIndex((p, i) => p.docid !== `d${i}` || p.text.length !== 12 * (i % 17));
       expect(wrong).toBe(-1);
-      expect(reader.stats).toEqual({ records: n, skipped: 0, warnings: 0, lines: n });
+      expect(reader.stats).toEqual({ records: n, skipped: 0, duplicates: 0, warnings: 0, lines: n });
     });
   });
 

@@ -26,7 +26,7 @@ describe.skipIf(reason)("XOR-TyDi train queries (../shared/data)", () => {
       if (query.answers.length > 0) withAnswers++;
     }
     expect(counts).toEqual({ ar: 2574, bn: 2582, fi: 2088, ja: 2288, ko: 2469, ru: 1941, te: 1308 });
-    expect(reader.stats).toEqual({ records: 15250, skipped: 0, warnings: 2574, lines: 15250 });
+    expect(reader.stats).toEqual({ records: 15250, skipped: 0, duplicates: 0, warnings: 2574, lines: 15250 });
     expect(withAnswers).toBe(15250);
     expect(first).toEqual({
       id: "-2745676532874802308",

@@ -107,7 +107,16 @@ class DenseEncoder implements Encoder {
     this.tied = sides.query === sides.passage;
   }
 
-  async encode(texts: readonly string[], opts: EncodeOptions): Promise<Float32Array> {
+  encode(texts: readonly string[], opts: EncodeOptions): Promise<Float32Array> {
+    return this.encodeDescribed(texts, opts);
+  }
+
+  /** `encode`, with `describe(index)` adding to an input's name in errors (its record id in a stream). */
+  private async encodeDescribed(
+    texts: readonly string[],
+    opts: EncodeOptions,
+    describe?: (index: number) => string,
+  ): Promise<Float32Array> {
     const side = this.sides[checkRole(opts.role)];
     const pooling = opts.pooling ?? ENCODER_DEFAULTS.pooling;
     if (!(pooling in POOLERS)) {
@@ -120,11 +129,11 @@ class DenseEncoder implements Encoder {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ModelError(`batchSize must be a positive integer, got ${batchSize}`, "bad-option");
     }
-    return side.embed(this.tokenize(texts, opts), {
-      pooling,
-      normalize: opts.normalize ?? ENCODER_DEFAULTS.normalize,
-      batchSize,
-    });
+    return side.embed(
+      this.tokenize(texts, opts),
+      { pooling, normalize: opts.normalize ?? ENCODER_DEFAULTS.normalize, batchSize },
+      describe,
+    );
   }
 
   tokenize(texts: readonly string[], opts: Pick<EncodeOptions, "role" | "maxLength">): Encoding[] {
@@ -159,7 +168,9 @@ class DenseEncoder implements Encoder {
     let ids: string[] = [];
     let texts: string[] = [];
     const flush = async (): Promise<EmbeddingBlock> => {
-      const block = { ids, vectors: await this.encode(texts, opts) };
+      const blockIds = ids;
+      const describe = (index: number) => ` (id ${JSON.stringify(blockIds[index])}, record ${done + index})`;
+      const block = { ids, vectors: await this.encodeDescribed(texts, opts, describe) };
       done += ids.length;
       blocks++;
       ids = [];

@@ -82,8 +82,16 @@ export class EncoderSide {
     );
   }
 
-  /** Embeds pre-tokenised texts: sorts by length, pads per batch, runs, pools, and restores input order. */
-  async embed(encodings: readonly Encoding[], opts: EmbedOptions): Promise<Float32Array> {
+  /**
+   * Embeds pre-tokenised texts: sorts by length, pads per batch, runs, pools, and restores input order. A NaN
+   * or ±Infinity in the result (a broken export, a float16 overflow) is a ModelError naming the model and the
+   * input; `describe(index)` adds to the input's name (e.g. its record id).
+   */
+  async embed(
+    encodings: readonly Encoding[],
+    opts: EmbedOptions,
+    describe?: (index: number) => string,
+  ): Promise<Float32Array> {
     const out = new Float32Array(encodings.length * this.dim);
     const pool = POOLERS[opts.pooling];
     for (const batch of planBatches(
@@ -106,7 +114,21 @@ export class EncoderSide {
       });
     }
     if (opts.normalize) l2NormalizeRows(out, this.dim);
+    this.checkFinite(out, describe);
     return out;
+  }
+
+  private checkFinite(out: Float32Array, describe: ((index: number) => string) | undefined): void {
+    for (let i = 0; i < out.length; i++) {
+      const x = out[i]!;
+      if (x - x === 0) continue;
+      const input = Math.floor(i / this.dim);
+      throw new ModelError(
+        `${this.dir}: the embedding of input ${input}${describe?.(input) ?? ""}, column ${i % this.dim}, is ${x}; embeddings must be finite`,
+        "non-finite",
+        this.dir,
+      );
+    }
   }
 
   /** Padded input tensors for one batch (pad id, zero mask and zero type ids past each text's end). */

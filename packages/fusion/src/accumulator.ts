@@ -1,6 +1,6 @@
 import { writeFileAtomic, writeIds } from "@xqg/core";
 import { createNpyWriter, isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
-import { checkDim } from "./checks.js";
+import { checkDim, checkFinite } from "./checks.js";
 import { FusionError } from "./errors.js";
 import { type QuerySumFiles, type QuerySumManifest, querySumFiles } from "./files.js";
 
@@ -94,6 +94,7 @@ export function createQuerySumAccumulator(options: {
           { field: "vectors" },
         );
       }
+      checkFinite({ field: "vectors" }, vectors, dim, 0, (row) => ` (passage index ${passageIndex[row]})`);
       for (let r = 0; r < passageIndex.length; r++) {
         const i = passageIndex[r]!;
         if (!Number.isInteger(i) || i < 0 || i >= passages)

@@ -1,4 +1,4 @@
-import { checkAlpha, checkDim, rowsOf } from "./checks.js";
+import { checkAlpha, checkDim, checkFinite, firstNonFinite, rowsOf } from "./checks.js";
 import { FusionError } from "./errors.js";
 import { type MixArena, mixInto } from "./kernel/mix.js";
 import { checkReduce, type Reduce } from "./reduce.js";
@@ -29,7 +29,14 @@ export function augment(p: Float32Array, sumQ: Float32Array, options: AugmentOpt
   const m = rowsOf("sumQ", sumQ, dim);
   if (n !== m) throw new FusionError(`p has ${n} rows but sumQ has ${m}`, "shape-mismatch");
   const out = new Float32Array(p.length);
-  augmentInto(out, p, sumQ, resolveAugment(options, n), 0);
+  const settings = resolveAugment(options, n);
+  if (augmentInto(out, p, sumQ, settings, 0)) {
+    // Which is it: a NaN or ±Infinity in an input, or an overflow?
+    checkFinite({ field: "p" }, p, dim);
+    checkFinite({ field: "sumQ" }, sumQ, dim);
+    const alpha = options.alpha ?? AUGMENT_DEFAULTS.alpha;
+    checkFinite({ field: "output" }, out, dim, 0, ` (overflow at α = ${alpha})`);
+  }
   return out;
 }
 
@@ -67,7 +74,9 @@ export function resolveAugment(options: AugmentOptions, rows: number): ResolvedA
 /**
  * Writes the augmented rows of `p` into `out` (same length). `countOffset` is the row number of p[0] within
  * `counts`, so that a block of a larger file can use the whole file's counts. Arrays that lie in `arena` are
- * handed to the SIMD kernel in place.
+ * handed to the SIMD kernel in place. Returns true when `out` (before any renormalisation) holds a NaN or
+ * ±Infinity, which a NaN or ±Infinity in `p` or `sumQ` always causes, except in a row without queries under
+ * "mean" (that row ignores `sumQ`).
  */
 export function augmentInto(
   out: Float32Array,
@@ -76,12 +85,13 @@ export function augmentInto(
   r: ResolvedAugment,
   countOffset: number,
   arena?: MixArena,
-): void {
+): boolean {
   const { dim, keep, alpha } = r;
   const rows = p.length / dim;
   const f = Math.fround;
+  let nonFinite: boolean;
   if (r.reduce === "sum") {
-    mixInto(out, p, sumQ, keep, alpha, arena);
+    nonFinite = mixInto(out, p, sumQ, keep, alpha, arena);
   } else {
     const counts = r.counts!;
     for (let row = 0; row < rows; row++) {
@@ -91,8 +101,10 @@ export function augmentInto(
       for (let j = o; j < o + dim; j++)
         out[j] = f(f(keep * p[j]!) + f(alpha * (count > 0 ? f(sumQ[j]! / count) : 0)));
     }
+    nonFinite = firstNonFinite(out) >= 0;
   }
   if (r.renormalize) for (let o = 0; o < p.length; o += dim) normalizeRow(out, o, dim);
+  return nonFinite;
 }
 
 function normalizeRow(x: Float32Array, o: number, dim: number): void {

@@ -29,3 +29,37 @@ export function rowsOf(what: string, data: unknown, dim: number): number {
     );
   return data.length / dim;
 }
+
+/** Position of the first NaN or ±Infinity in `data`, or -1 (`x - x` is 0 exactly for finite x). */
+export function firstNonFinite(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i]!;
+    if (x - x !== 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Refuses a NaN or ±Infinity in `data` (rows `firstRow …` of a matrix `dim` wide), naming the file (or array)
+ * it came from, the row and the column: an Inf row would rank first for every query after indexing. One pass
+ * over the array.
+ */
+export function checkFinite(
+  where: { file?: string; field?: string },
+  data: Float32Array,
+  dim: number,
+  firstRow = 0,
+  note: string | ((row: number) => string) = "",
+): void {
+  const i = firstNonFinite(data);
+  if (i >= 0) {
+    const x = data[i]!;
+    const row = firstRow + Math.floor(i / dim);
+    const source = where.file ?? where.field;
+    throw new FusionError(
+      `${source}: row ${row}, column ${i % dim}: ${x}${typeof note === "string" ? note : note(row)}; embeddings must be finite`,
+      "non-finite",
+      where,
+    );
+  }
+}

@@ -8,6 +8,7 @@ export type FusionErrorCode =
   | "bad-manifest"
   | "missing-ids"
   | "id-order"
+  | "non-finite"
   | "closed";
 
 export interface FusionErrorDetails {

@@ -10,7 +10,7 @@ import {
   openNpy,
 } from "@xqg/corpus";
 import { AUGMENT_DEFAULTS, type AugmentOptions, augmentInto, resolveAugment } from "./augment.js";
-import { checkAlpha } from "./checks.js";
+import { checkAlpha, checkFinite } from "./checks.js";
 import { FusionError } from "./errors.js";
 import { type QuerySumManifest, querySumFiles } from "./files.js";
 import { MixArena } from "./kernel/mix.js";
@@ -70,8 +70,11 @@ export async function sweepAlpha(
   try {
     const { p, dim, rows } = inputs;
     await checkIdOrder(options.passages, options.sums);
+    // Every output block is checked below (a FusionError naming α); the writers need not check again.
     for (const path of paths)
-      writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype }));
+      writers.push(
+        await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype, checkFinite: false }),
+      );
     const needCounts = (options.reduce ?? "sum") === "mean";
     // Double buffering: the next block is read and the previous one written while this one is computed.
     // Every buffer is reused and lives in the SIMD kernel's memory: blocks read straight into it, summed in
@@ -97,7 +100,11 @@ export async function sweepAlpha(
       for (const [i, alpha] of alphas.entries()) {
         const settings = resolveAugment({ ...options, dim, alpha, counts }, count);
         const out = outBuffers[i]![turn]!.subarray(0, pBlock.length);
-        augmentInto(out, pBlock, sum, settings, 0, arena);
+        // The kernel flags a NaN or ±Infinity in the output, which any in P or Σq causes: then find which.
+        if (augmentInto(out, pBlock, sum, settings, 0, arena)) {
+          await inputs.checkFinite(start, count);
+          checkFinite({ file: paths[i]! }, out, dim, start, ` (overflow at α = ${alpha})`);
+        }
         await pending[i];
         const appended = writers[i]!.append(out);
         appended.catch(() => {}); // awaited on the next turn; do not let it count as unhandled meanwhile
@@ -142,13 +149,16 @@ interface Inputs {
     withCounts: boolean,
     into: Float32Array,
   ): Promise<{ sum: Float32Array; counts: Uint32Array | undefined }>;
+  /** Reads rows `start …` of every input again and throws a FusionError at the first NaN or ±Infinity. */
+  checkFinite(start: number, count: number): Promise<void>;
   close(): Promise<void>;
 }
 
 async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
   const opened: NpyReader[] = [];
+  // Read unchecked: the kernel's test of the output covers the inputs (`checkFinite` below finds the culprit).
   const open = async (path: string) => {
-    const r = await openNpy(path);
+    const r = await openNpy(path, { checkFinite: false });
     opened.push(r);
     return r;
   };
@@ -189,6 +199,8 @@ async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
       rows: p.rows,
       async sumBlock(start, count, withCounts, into) {
         const countBlock = withCounts && counts ? await counts.read(start, count) : undefined;
+        // a NaN count would read as 0 (no queries) and go unnoticed by the output's test
+        if (countBlock) checkFinite({ file: counts!.path }, countBlock, columns, start);
         if (s) {
           const sum = await s.read(start, count, into);
           return { sum, counts: countBlock ? column(countBlock, columns, 0, count) : undefined };
@@ -201,6 +213,9 @@ async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
             perLangCounts[lang] = column(countBlock, columns, 1 + manifest!.languages.indexOf(lang), count);
         }
         return combineLanguages(sums, { ...options, ...(countBlock ? { counts: perLangCounts } : {}) });
+      },
+      async checkFinite(start, count) {
+        for (const r of opened) checkFinite({ file: r.path }, await r.read(start, count), r.dim, start);
       },
       close: async () => {
         await Promise.all(opened.map((r) => r.close()));

@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatTable, measure } from "@xqg/bench-utils";
 import { sharedDataDir } from "@xqg/test-utils";
-import { createWordTokenizer, evaluateXor, mulberry32, spanAnswers, TokenCache } from "../src/index.js";
+import { createWordTokenizer, evaluateXor, TokenCache } from "../src/index.js";
+import { mulberry32 } from "../src/stats/tests.js";
+import { spanAnswers } from "../src/xor/rkt.js";
 
 const QUERIES = 2000;
 const DEPTH = 100;

@@ -6,8 +6,14 @@ export interface LanguageEvaluation {
   /** Canonical measure strings (`R@2kt`, `nDCG@10`). */
   readonly measures: readonly string[];
   readonly languages: readonly string[];
-  /** Judged queries per language (for R@kt: those with an answer other than yes/no). */
+  /** Judged queries per language (for R@kt: those with an answer other than yes/no) that the run scores. */
   readonly counts: Readonly<Record<string, number>>;
+  /**
+   * Judged queries per language that the run does not contain: R@kt leaves them out (as the official script
+   * does), qrels measures score them 0. Every language, zeros included; absent from evaluations written before
+   * it was added.
+   */
+  readonly missing?: Readonly<Record<string, number>>;
   /** measure → language (and `avg`, the macro average over languages) → mean over the judged queries. */
   readonly scores: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** One entry per judged query, in the queries' order: measure → value. */
@@ -47,10 +53,17 @@ export function evaluateByLanguage(
   const judged = [...perQuery.values()].filter((q) => Object.keys(q.values).length > 0);
   const counts: Record<string, number> = {};
   for (const lang of languages) counts[lang] = judged.filter((q) => q.lang === lang).length;
+  const missing: Record<string, number> = Object.fromEntries(languages.map((lang) => [lang, 0]));
+  const judgedIds = new Set(evaluator.measures.flatMap((m) => evaluator.judgedQueries(m)));
+  for (const qid of judgedIds) {
+    const lang = evaluator.languageOf(qid);
+    if (!run.has(qid) && lang !== undefined && lang in missing) missing[lang]!++;
+  }
   return {
     measures,
     languages,
     counts,
+    missing,
     scores: Object.fromEntries(
       measures.map((m) => [
         m,

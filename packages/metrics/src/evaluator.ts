@@ -133,7 +133,9 @@ export function createEvaluator(
       const budgets = kt.map((m) => tokenBudget(m.cutoff!));
       const perMeasure = kt.map(() => new Map<string, number>());
       for (const [qid, answers] of span) {
-        const docids = run.get(qid) ?? [];
+        // A query the run lacks is not scored, as in the official script (`LanguageEvaluation.missing` counts them).
+        const docids = run.get(qid);
+        if (docids === undefined) continue;
         const passages = (function* () {
           for (const d of docids) {
             yield cache.get(d, textOf(d));

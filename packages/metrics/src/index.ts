@@ -1,5 +1,4 @@
 export { type ByLanguageOptions, evaluateByLanguage, type LanguageEvaluation } from "./by-language.js";
-export { formatOfficial, runEvalXor } from "./cli/eval-xor.js";
 export { type CompareOptions, compare } from "./compare.js";
 export {
   type CompareScoresOptions,
@@ -18,7 +17,6 @@ export {
   runFromRows,
 } from "./evaluator.js";
 export { InputError } from "./input-error.js";
-export { dedupe, scoreRanking } from "./measures/compute.js";
 export {
   MEASURES,
   type Measure,
@@ -26,7 +24,6 @@ export {
   type MeasureName,
   measure,
   parseMeasure,
-  toMeasure,
 } from "./measures/measure.js";
 export {
   type MarkdownOptions,
@@ -36,8 +33,6 @@ export {
   type ReportRow,
   significanceMark,
 } from "./report.js";
-export { exactMean } from "./stats/exact-mean.js";
-export { logGamma, regularizedIncompleteBeta, studentTTwoSided } from "./stats/incomplete-beta.js";
 export {
   CORRECTIONS,
   type Correction,
@@ -47,21 +42,16 @@ export {
 } from "./stats/significance.js";
 export {
   holm,
-  mulberry32,
   type PermutationOptions,
   pairedTTest,
   permutationTest,
   type TestResult,
 } from "./stats/tests.js";
-export { PunktSentenceTokenizer } from "./tokenize/punkt.js";
 export {
-  findPunktDir,
   loadPunktParameters,
   PunktDataError,
   type PunktLoadOptions,
   type PunktParameters,
-  readPunktDir,
-  standardNltkDataDirs,
 } from "./tokenize/punkt-params.js";
 export {
   RKT_TOKENIZERS,
@@ -69,27 +59,18 @@ export {
   rktTokenizer,
   XOR_EVALUATION_DEFAULTS,
 } from "./tokenize/rkt-tokenizers.js";
-export { treebankWordTokenize } from "./tokenize/treebank.js";
 export { createWordTokenizer, type WordTokenizer, wordTokenize } from "./tokenize/word-tokenize.js";
 export {
   evaluateXor,
-  rktMeasureName,
-  XorAccumulator,
   type XorAnswers,
   type XorEvaluation,
   type XorOptions,
   type XorQueryResult,
 } from "./xor/evaluate.js";
-export { rktHits, spanAnswers, tokenBudget } from "./xor/rkt.js";
 export {
   evaluateXorSubmission,
   readXorAnswers,
   readXorPredictions,
   type XorPrediction,
 } from "./xor/submission.js";
-export {
-  TokenCache,
-  type TokenCacheOptions,
-  type TokenizedPassage,
-  tokenizePassage,
-} from "./xor/token-cache.js";
+export { TokenCache, type TokenCacheOptions, type TokenizedPassage } from "./xor/token-cache.js";

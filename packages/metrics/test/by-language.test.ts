@@ -6,9 +6,10 @@ import {
   RKT_TOKENIZERS,
   rktTokenizer,
   significanceMark,
-  treebankWordTokenize,
+  TokenCache,
   XOR_EVALUATION_DEFAULTS,
 } from "../src/index.js";
+import { treebankWordTokenize } from "../src/tokenize/treebank.js";
 import { languages, qids, qrels, runs } from "./three-runs.js";
 
 describe("evaluateByLanguage", () => {
@@ -26,6 +27,7 @@ describe("evaluateByLanguage", () => {
       measures: ["R@1"],
       languages: ["bn", "ar"],
       counts: { bn: 6, ar: 6 },
+      missing: { bn: 0, ar: 0 },
       scores: { "R@1": { bn: 3 / 6, ar: 5 / 6, avg: 0.6666666666666667 } }, // avg: exact (5/6 + 1/2) / 2, rounded once
       perQuery: queries.map((q) => ({
         ...q,
@@ -46,6 +48,68 @@ describe("evaluateByLanguage", () => {
       "ar",
       "bn",
     ]);
+  });
+});
+
+describe("queries missing from the run", () => {
+  const answers = [
+    { id: "q1", lang: "ar", answers: ["cat"] },
+    { id: "q2", lang: "ar", answers: ["dog"] }, // not in the run
+    { id: "q3", lang: "bn", answers: ["sun"] },
+    { id: "q4", lang: "bn", answers: ["yes"] }, // not judged by R@kt, not in the run
+  ];
+  const texts = new Map([
+    ["d1", "the cat sat"],
+    ["d2", "a dog ran"],
+  ]);
+  const judgments = {
+    answers,
+    passageText: (d: string) => texts.get(d),
+    tokenCache: new TokenCache((t) => t.split(" ")),
+    qrels: new Map([
+      ["q1", new Map([["d1", 1]])],
+      ["q2", new Map([["d2", 1]])],
+    ]),
+  };
+  const run = new Map([
+    ["q1", ["d1"]],
+    ["q3", ["d2"]],
+  ]);
+
+  it("are left out of R@kt, as the official script does, and counted per language", () => {
+    const e = evaluateByLanguage(createEvaluator(judgments, ["R@2kt"]), run, {
+      queries: answers,
+      tokenizer: "treebank",
+    });
+    expect(e).toEqual({
+      measures: ["R@2kt"],
+      languages: ["ar", "bn"],
+      counts: { ar: 1, bn: 1 },
+      missing: { ar: 1, bn: 0 },
+      scores: { "R@2kt": { ar: 1, bn: 0, avg: 0.5 } },
+      perQuery: [
+        { id: "q1", lang: "ar", values: { "R@2kt": 1 } },
+        { id: "q3", lang: "bn", values: { "R@2kt": 0 } },
+      ],
+      tokenizer: "treebank",
+    });
+  });
+
+  it("score 0 on qrels measures, and are counted once when several measures judge them", () => {
+    const e = evaluateByLanguage(createEvaluator(judgments, ["R@2kt", "R@1"]), run, {
+      queries: answers,
+      tokenizer: "treebank",
+    });
+    expect(e.missing).toEqual({ ar: 1, bn: 0 });
+    expect(e.perQuery).toEqual([
+      { id: "q1", lang: "ar", values: { "R@2kt": 1, "R@1": 1 } },
+      { id: "q2", lang: "ar", values: { "R@1": 0 } },
+      { id: "q3", lang: "bn", values: { "R@2kt": 0 } },
+    ]);
+    expect(e.scores).toEqual({
+      "R@2kt": { ar: 1, bn: 0, avg: 0.5 },
+      "R@1": { ar: 0.5, bn: Number.NaN, avg: 0.5 },
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { runEvalXor } from "../src/index.js";
+import { runEvalXor } from "../src/cli/eval-xor.js";
 import { nltkSkip, punktDir } from "./helpers.js";
 
 function run(argv: string[]) {

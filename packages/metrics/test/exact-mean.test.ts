@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactMean } from "../src/index.js";
+import { exactMean } from "../src/stats/exact-mean.js";
 
 // Expected values printed by Python 3.11's statistics.mean (the official XOR script's averaging):
 //   /usr/bin/python3 -c "import statistics; print(repr(statistics.mean([...])))"

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { rktHits, spanAnswers, tokenBudget, tokenizePassage } from "../src/index.js";
+import { rktHits, spanAnswers, tokenBudget } from "../src/xor/rkt.js";
+import { tokenizePassage } from "../src/xor/token-cache.js";
 
 // A white-space tokenizer keeps these cases independent of NLTK data.
 const passage = (text: string) => tokenizePassage(text, (t) => t.split(" ").filter((w) => w !== ""));

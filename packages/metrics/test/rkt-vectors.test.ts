@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  createWordTokenizer,
-  evaluateXorSubmission,
-  rktHits,
-  spanAnswers,
-  TokenCache,
-  tokenBudget,
-} from "../src/index.js";
+import { createWordTokenizer, evaluateXorSubmission, TokenCache } from "../src/index.js";
+import { rktHits, spanAnswers, tokenBudget } from "../src/xor/rkt.js";
 import { nltkSkip, punktDir, readJsonl } from "./helpers.js";
 
 interface RktVector {

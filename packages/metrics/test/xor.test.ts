@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createEvaluator, createWordTokenizer, evaluateXor, TokenCache, tokenBudget } from "../src/index.js";
+import {
+  createEvaluator,
+  createWordTokenizer,
+  evaluateXor,
+  evaluateXorSubmission,
+  TokenCache,
+} from "../src/index.js";
+import { tokenBudget } from "../src/xor/rkt.js";
 import { nltkSkip, punktDir } from "./helpers.js";
 
 describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
@@ -23,7 +30,7 @@ describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
     { id: "q2", lang: "ar", answers: ["Peter's"] }, // tokenization splits it → 0, 0
     { id: "q3", lang: "bn", answers: ["yes", "no"] }, // not counted
     { id: "q4", lang: "bn", answers: ["no", ". The"] }, // spans d1|d2 → 0, 1
-    { id: "q5", lang: "bn", answers: ["cat"] }, // missing from the ranking → 0, 0
+    { id: "q5", lang: "bn", answers: ["cat"] }, // missing from the ranking → not counted (the script skips it)
     { id: "q6", lang: "fi", answers: ["sat . The"] }, // duplicate docid, text repeats → 0, 1
     { id: "q7", lang: "fi", answers: [""] }, // empty answer hits even with no passages → 1, 1
   ];
@@ -33,16 +40,16 @@ describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
     const r = evaluateXor(answers, ranking, (d) => texts.get(d), ks, { tokenize });
     expect(r.measures).toEqual(["R@0.002kt", "R@0.006kt"]);
     expect(r.languages).toEqual(["ar", "bn", "fi"]);
-    expect(r.counts).toEqual({ ar: 2, bn: 2, fi: 2 });
+    expect(r.counts).toEqual({ ar: 2, bn: 1, fi: 2 });
+    expect(r.missing).toEqual({ ar: 0, bn: 1, fi: 0 });
     expect(r.scores).toEqual({
       "R@0.002kt": { ar: 0, bn: 0, fi: 50, avg: 16.666666666666668 },
-      "R@0.006kt": { ar: 50, bn: 50, fi: 100, avg: 66.66666666666667 },
+      "R@0.006kt": { ar: 50, bn: 100, fi: 100, avg: 83.33333333333333 },
     });
     expect(r.perQuery.map((q) => [q.id, q.hits["R@0.002kt"], q.hits["R@0.006kt"]])).toEqual([
       ["q1", 0, 1],
       ["q2", 0, 0],
       ["q4", 0, 1],
-      ["q5", 0, 0],
       ["q6", 0, 1],
       ["q7", 1, 1],
     ]);
@@ -100,9 +107,23 @@ describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
     expect(r.languages).toEqual(["fi", "bn", "ar"]);
   });
 
-  it("an empty run scores 0 everywhere", () => {
+  it("an empty run counts no query and reports every query with span answers as missing", () => {
     const r = evaluateXor(answers, new Map(), (d) => texts.get(d), ks, { tokenize });
-    expect(r.scores["R@0.006kt"]).toEqual({ ar: 0, bn: 0, fi: 50, avg: 16.666666666666668 });
+    expect([r.languages, r.counts, r.perQuery]).toEqual([[], {}, []]);
+    expect(r.missing).toEqual({ ar: 2, bn: 2, fi: 2 });
+  });
+
+  it("skips queries the ranking lacks exactly as the official script skips ids without a prediction", () => {
+    const r = evaluateXor(answers, ranking, (d) => texts.get(d), ks, { tokenize });
+    // the same run as a submission: the script's semantics (queries without a prediction never seen)
+    const predictions = answers
+      .filter((q) => ranking.has(q.id))
+      .map((q) => ({ id: q.id, lang: q.lang, ctxs: ranking.get(q.id)!.map((d) => texts.get(d)!) }));
+    const official = evaluateXorSubmission(new Map(answers.map((q) => [q.id, q.answers])), predictions, ks, {
+      tokenize,
+    });
+    expect(official.missing).toBeUndefined();
+    expect({ ...r, missing: undefined }).toEqual({ ...official, missing: undefined });
   });
 
   it("R@kt is an ordinary measure of the general evaluator (fractions, not percentages)", () => {
@@ -116,9 +137,10 @@ describe.skipIf(nltkSkip)("evaluateXor, hand-computed", () => {
       Object.fromEntries([...by].map(([l, m]) => [l, [m.get("R@0.002kt"), m.get("R@0.006kt")]])),
     ).toEqual({
       ar: [0, 0.5],
-      bn: [0, 0.5],
+      bn: [0, 1], // q5, missing from the ranking, is not scored
       fi: [0.5, 1],
-      avg: [1 / 6, 2 / 3],
+      avg: [1 / 6, 0.8333333333333334],
     });
+    expect(ev.scores(ranking).get("R@0.006kt")!.has("q5")).toBe(false);
   });
 });

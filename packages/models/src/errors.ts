@@ -10,7 +10,8 @@ export type ModelErrorCode =
   | "provider-unavailable"
   | "session-failed"
   | "no-onnx"
-  | "hub-error";
+  | "hub-error"
+  | "non-finite";
 
 /**
  * A user-facing problem with a model directory, a tokenizer or a session; the message says what was expected.

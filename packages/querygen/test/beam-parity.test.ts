@@ -19,7 +19,10 @@ let merged: OnnxSeq2Seq;
 beforeAll(async () => {
   g = await goldens("tiny-mt5");
   beam = await beamGoldens();
-  merged = await OnnxSeq2Seq.open(resolveModel(fixtureDir("tiny-mt5")), await loadModelConfig(fixtureDir("tiny-mt5")));
+  merged = await OnnxSeq2Seq.open(
+    resolveModel(fixtureDir("tiny-mt5")),
+    await loadModelConfig(fixtureDir("tiny-mt5")),
+  );
 });
 afterAll(async () => {
   await merged.close();
@@ -71,7 +74,9 @@ describe("beam search on tiny-mt5 against the PyTorch reference (HF semantics)",
             where,
           ).toEqual(p.sequences.map((s) => ({ tokens: s.tokens, eos: s.eos })));
           got.forEach((s, i) => {
-            expect(Math.abs(s.score! - p.sequences[i]!.score), `${where}, hypothesis ${i}`).toBeLessThan(1e-4);
+            expect(Math.abs(s.score! - p.sequences[i]!.score), `${where}, hypothesis ${i}`).toBeLessThan(
+              1e-4,
+            );
           });
         }
       }
@@ -96,7 +101,12 @@ describe("beam search on tiny-mt5 against the PyTorch reference (HF semantics)",
       const c = beam.cases[0]!;
       const texts = await generator.complete(
         g.generation.prompts.map((p) => p.prompt),
-        { strategy: "beam", numBeams: c.num_beams, perLanguage: c.num_return_sequences, maxLength: c.max_length },
+        {
+          strategy: "beam",
+          numBeams: c.num_beams,
+          perLanguage: c.num_return_sequences,
+          maxLength: c.max_length,
+        },
       );
       expect(texts.map((seqs) => seqs.map((s) => s.tokens))).toEqual(
         c.prompts.map((p) => p.sequences.map((s) => s.tokens)),

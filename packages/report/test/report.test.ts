@@ -130,3 +130,28 @@ describe("a language without counted queries", () => {
     ]);
   });
 });
+
+describe("queries missing from a run", () => {
+  const lacking = (missing: Record<string, number>) => ({ ...better, missing });
+  const build = (...evaluations: LanguageEvaluation[]) =>
+    buildExperimentReport(
+      evaluations.map((evaluation, i) => ({ alpha: i === 0 ? 0 : i / 100, queriesPerLanguage: undefined, evaluation })),
+    );
+  const lastLine = (report: ReturnType<typeof build>) => experimentMarkdown(report).trimEnd().split("\n").at(-1);
+
+  it("are named once under the tables when every run lacks the same, and kept per row in the JSON", () => {
+    const report = build({ ...baseline, missing: { ar: 2, bn: 0 } }, lacking({ ar: 2, bn: 0 }));
+    expect(lastLine(report)).toBe("Missing from the run: ar 2 (not counted, as in the official script).");
+    expect(report.rows.map((r) => r.missing)).toEqual([{ ar: 2 }, { ar: 2 }]);
+  });
+
+  it("are named per system when the runs differ, and not at all when none is missing", () => {
+    const report = build({ ...baseline, missing: { ar: 0, bn: 0 } }, lacking({ ar: 1, bn: 3 }), lacking({ ar: 1, bn: 3 }));
+    expect(lastLine(report)).toBe(
+      "Missing from the runs: xQG α = 0.01: ar 1, bn 3; xQG α = 0.02: ar 1, bn 3 (not counted, as in the official script).",
+    );
+    const none = build({ ...baseline, missing: { ar: 0, bn: 0 } }, better);
+    expect(lastLine(none)).toBe("Counted queries: ar 8, bn 4.");
+    expect(none.rows.map((r) => "missing" in r)).toEqual([false, false]);
+  });
+});

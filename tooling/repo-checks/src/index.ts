@@ -1,3 +1,14 @@
+export {
+  API_DIR,
+  type ApiDeclaration,
+  apiFileName,
+  changedFiles,
+  changesetPackages,
+  type DeclaredSurface,
+  declaredSurface,
+  renderApiReport,
+  runtimeExports,
+} from "./api-surface.js";
 export { copyWorkingTree } from "./clone.js";
 export { type ExecOptions, type ExecResult, exec, pnpm, userEnv } from "./exec.js";
 export { packAll } from "./pack.js";

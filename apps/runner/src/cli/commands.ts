@@ -7,6 +7,7 @@ import { layout, systemName } from "../layout.js";
 import type { Logger } from "../progress.js";
 import { field } from "../settings/fields.js";
 import { STAGE_FIELDS, type StageSettings } from "../settings/stages.js";
+import { QUEUE_COMMANDS } from "../queue/commands.js";
 import { WHOLE } from "../shard.js";
 import type { StageEnv } from "../stages/common.js";
 import { type ArgFlag, type FlagSpec, NAME, type ParsedFlags, type ValueKind } from "./args.js";
@@ -77,6 +78,20 @@ function keyed(
 const ALPHA: ValueKind<number> = { placeholder: "NUMBER", expected: "a number in (0, 1]", parse: numberIn01 };
 const ALPHA_EVAL = keyed("NUMBER", "in (0, 1]", "0.01=eval/alpha-0.01.json", numberIn01);
 const ABLATION_EVAL = keyed("N", "a positive integer", "2=eval/queries-2.json", positiveInt);
+
+/** An integer ≥ 1. */
+const POSITIVE: ValueKind<number> = { placeholder: "N", expected: "an integer ≥ 1", parse: positiveInt };
+
+/** The queue's flags (see src/queue/). */
+const QUEUE_FLAGS = {
+  run: {
+    queue: {
+      help: "coordinate a distributed run on this Redis (redis://HOST:PORT[/DB]; password also from $XQG_REDIS_PASSWORD)",
+      value: { placeholder: "URL", expected: "redis://HOST:PORT[/DB]", parse: (raw) => raw || undefined },
+    },
+    attempts: { help: "with --queue: attempts of each unit before the run fails (default: 3)", value: POSITIVE },
+  },
+} satisfies Record<string, Record<string, ArgFlag>>;
 
 export const COMMANDS: Record<string, Command> = {
   generate: {
@@ -324,14 +339,32 @@ export const COMMANDS: Record<string, Command> = {
   run: {
     summary:
       "the whole experiment from one config: generate → encode → fuse → index → search → evaluate → report",
-    usage: "CONFIG.yaml|json [--shard i/N] [--threads N] [--force] [--quiet]",
-    flags: { args: {}, fields: {}, shard: true, threads: "overrides the config's threads" },
+    usage: "CONFIG.yaml|json [--shard i/N | --queue URL [--attempts N]] [--threads N] [--force] [--quiet]",
+    flags: {
+      args: { ...QUEUE_FLAGS.run },
+      fields: {},
+      shard: true,
+      threads: "overrides the config's threads",
+    },
     async run(flags, ctx) {
       const [file, ...rest] = flags.positionals;
       if (!file || rest.length > 0)
         throw new UserError("run: expected exactly one CONFIG file (see xqg run --help)");
       const loaded = await loadConfig(file);
       const config = flags.threads === undefined ? loaded : { ...loaded, threads: flags.threads };
+      const queue = maybe(flags, "queue") ?? config.queue;
+      if (queue !== undefined) {
+        if (flags.shard !== WHOLE) throw new UserError("run: --queue takes every shard; drop --shard");
+        const attempts = all(flags, "attempts", POSITIVE)[0];
+        await (await import("../queue/coordinator.js")).runCoordinator(config, {
+          queue,
+          log: ctx.log,
+          force: flags.force,
+          ...(attempts === undefined ? {} : { attempts }),
+        });
+        ctx.stdout.write(await readFile(join(layout(config.output).report, "report.md"), "utf8"));
+        return;
+      }
       const status = await (await import("../pipeline.js")).runPipeline(config, {
         log: ctx.log,
         force: flags.force,
@@ -344,4 +377,5 @@ export const COMMANDS: Record<string, Command> = {
       ctx.stdout.write(await readFile(join(layout(config.output).report, "report.md"), "utf8"));
     },
   },
+  ...QUEUE_COMMANDS,
 };

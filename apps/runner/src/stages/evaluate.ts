@@ -104,6 +104,11 @@ export async function evaluateStage(
         languageOrder: Object.keys(LANGUAGES),
         tokenizer: settings.tokenizer,
       });
+      const missing = Object.entries(evaluation.missing ?? {}).filter(([, n]) => n > 0);
+      if (missing.length > 0)
+        env.log.warn(
+          `evaluate: ${io.run} lacks ${missing.reduce((sum, [, n]) => sum + n, 0)} judged queries (${missing.map(([lang, n]) => `${lang} ${n}`).join(", ")}); R@kt does not count them, as eval_xor_retrieve.py does`,
+        );
       await writeFile(staged(io.out), `${JSON.stringify(evaluation, null, 1)}\n`);
     },
   );

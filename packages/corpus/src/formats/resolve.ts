@@ -1,7 +1,25 @@
 import { CorpusError } from "../errors.js";
+import { type FirstLine, firstLine } from "../read/lines.js";
+import type { ReadStats, RecordReader } from "../read/reader.js";
+
+/** `(one of a, b, c)`: the choices an error about a format names. */
+function choices(registry: Readonly<Record<string, string>>): string {
+  return `(one of ${Object.keys(registry).join(", ")})`;
+}
+
+/** The format asked for, checked against the registry (an unknown one is an error that lists the choices). */
+export function checkFormat<F extends string>(
+  path: string,
+  requested: F,
+  registry: Readonly<Record<F, string>>,
+): F {
+  if (Object.hasOwn(registry, requested)) return requested;
+  const reason = `unknown format ${JSON.stringify(requested)} (expected one of ${Object.keys(registry).join(", ")})`;
+  throw new CorpusError(reason, { file: path, code: "bad-value", field: "format" });
+}
 
 /**
- * Picks a file format: the one asked for, else the one its extension names (".gz" looked through),
+ * Picks a file format for writing: the one asked for, else the one its extension names (".gz" looked through),
  * else an error that lists the choices.
  */
 export function resolveFormat<F extends string>(
@@ -10,16 +28,77 @@ export function resolveFormat<F extends string>(
   registry: Readonly<Record<F, string>>,
   byExtension: Readonly<Record<string, F>>,
 ): F {
-  const formats = Object.keys(registry) as F[];
-  if (requested !== undefined) {
-    if (formats.includes(requested)) return requested;
-    const reason = `unknown format "${requested}" (expected one of ${formats.join(", ")})`;
-    throw new CorpusError(reason, { file: path, code: "bad-value", field: "format" });
-  }
+  if (requested !== undefined) return checkFormat(path, requested, registry);
   const name = path.toLowerCase().replace(/\.gz$/, "");
   const extension = name.slice(name.lastIndexOf(".") + 1);
   const format = Object.hasOwn(byExtension, extension) ? byExtension[extension] : undefined;
   if (format !== undefined) return format;
-  const reason = `cannot tell the format from the file name; pass { format: ${formats.map((f) => `"${f}"`).join(" | ")} }`;
+  const reason = `cannot tell the format from the file name; pass { format } ${choices(registry)}`;
   throw new CorpusError(reason, { file: path, code: "bad-value", field: "format" });
+}
+
+/** The error of a first record that names no format unambiguously: what was seen, and the choices. */
+export function undetectedFormat(
+  path: string,
+  first: FirstLine,
+  what: string,
+  seen: string,
+  registry: Readonly<Record<string, string>>,
+): CorpusError {
+  const reason = `cannot tell the ${what} format from this line (${seen}); pass { format } ${choices(registry)}`;
+  return new CorpusError(reason, { file: path, line: first.line, code: "bad-value", field: "format" });
+}
+
+/** The keys of the first line's JSON object, or undefined when the line is not one (the reader then says why). */
+export function jsonKeys(first: FirstLine): Set<string> | undefined {
+  if (!first.text.trimStart().startsWith("{")) return undefined;
+  try {
+    const value: unknown = JSON.parse(first.text);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    return new Set(Object.keys(value));
+  } catch {
+    return undefined;
+  }
+}
+
+const NO_STATS: ReadStats = { records: 0, skipped: 0, duplicates: 0, warnings: 0, lines: 0 };
+
+/**
+ * A reader whose format is told from the file's first non-blank line when the read starts: `open` is given that
+ * line (undefined for a file without one) and returns the reader of the format it names. `format` is "auto"
+ * until then.
+ */
+export function detectingReader<T>(
+  path: string,
+  open: (first: FirstLine | undefined) => RecordReader<T>,
+): RecordReader<T> {
+  let current: RecordReader<T> | undefined;
+  return {
+    path,
+    get format() {
+      return current?.format ?? "auto";
+    },
+    get stats() {
+      return current?.stats ?? NO_STATS;
+    },
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      let inner: AsyncIterator<T> | undefined;
+      let closed = false;
+      const start = async (): Promise<IteratorResult<T>> => {
+        const reader = open(await firstLine(path));
+        current = reader;
+        if (closed) return { value: undefined, done: true };
+        inner = reader[Symbol.asyncIterator]();
+        return inner.next();
+      };
+      return {
+        next: () => (inner ? inner.next() : start()),
+        return: async (): Promise<IteratorResult<T>> => {
+          closed = true;
+          if (inner?.return) return inner.return();
+          return { value: undefined, done: true };
+        },
+      };
+    },
+  };
 }

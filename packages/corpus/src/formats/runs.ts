@@ -105,15 +105,23 @@ export function readXorSubmission(path: string, options: ReadOptions = {}): Reco
  */
 export function readRun(path: string, options: RunReadOptions = {}): RecordReader<RunRow> {
   const format = resolveFormat(path, options.format, RUN_FORMATS, BY_EXTENSION);
-  if (format === "trec") return createLineReader(path, format, options, trecParser);
-  if (format === "tevatron") {
-    const column = options.column ?? "score";
-    return createLineReader(path, format, options, (context) => tevatronParser(context, column));
-  }
+  return RUN_FORMAT_HANDLERS[format].read(path, options);
+}
+
+function readTrecRun(path: string, options: RunReadOptions): RecordReader<RunRow> {
+  return createLineReader(path, "trec", options, trecParser);
+}
+
+function readTevatronRun(path: string, options: RunReadOptions): RecordReader<RunRow> {
+  const column = options.column ?? "score";
+  return createLineReader(path, "tevatron", options, (context) => tevatronParser(context, column));
+}
+
+function readXorRun(path: string, options: RunReadOptions): RecordReader<RunRow> {
   const entries = readXorSubmission(path, options);
   return {
     path,
-    format,
+    format: "xor",
     // Counts are per submission entry (query), not per row.
     get stats() {
       return entries.stats;
@@ -151,6 +159,8 @@ function checkRow(row: RunRow, check: OutputCheck, separator: "space" | "tab"): 
   check.number(row, "score");
 }
 
+type RunRows = AsyncIterable<RunRow> | Iterable<RunRow>;
+
 /** Writes a run atomically: TREC, Tevatron TSV or XOR-TyDi submission JSON. */
 export function writeRun(
   path: string,
@@ -158,42 +168,48 @@ export function writeRun(
   options: RunWriteOptions = {},
 ): Promise<{ records: number }> {
   const format = resolveFormat(path, options.format, RUN_FORMATS, BY_EXTENSION);
-  if (format === "trec") {
-    const tag = options.tag ?? "xqg";
-    if (!/^\S+$/.test(tag))
-      throw new CorpusError(`tag ${JSON.stringify(tag)} must be one word`, {
-        file: path,
-        field: "tag",
-        code: "bad-value",
-      });
-    return writeLines(
-      path,
-      rows,
-      (row, line) => {
-        checkRow(row, new OutputCheck(path, line), "space");
-        return `${row.qid} Q0 ${row.docid} ${row.rank} ${row.score} ${tag}`;
-      },
-      options,
-    );
-  }
-  if (format === "tevatron") {
-    const rankColumn = options.column === "rank";
-    return writeLines(
-      path,
-      rows,
-      (row, line) => {
-        checkRow(row, new OutputCheck(path, line), "tab");
-        return `${row.qid}\t${row.docid}\t${rankColumn ? row.rank : row.score}`;
-      },
-      options,
-    );
-  }
-  return writeXorSubmission(path, rows, options);
+  return RUN_FORMAT_HANDLERS[format].write(path, rows, options);
+}
+
+function writeTrecRun(path: string, rows: RunRows, options: RunWriteOptions): Promise<{ records: number }> {
+  const tag = options.tag ?? "xqg";
+  if (!/^\S+$/.test(tag))
+    throw new CorpusError(`tag ${JSON.stringify(tag)} must be one word`, {
+      file: path,
+      field: "tag",
+      code: "bad-value",
+    });
+  return writeLines(
+    path,
+    rows,
+    (row, line) => {
+      checkRow(row, new OutputCheck(path, line), "space");
+      return `${row.qid} Q0 ${row.docid} ${row.rank} ${row.score} ${tag}`;
+    },
+    options,
+  );
+}
+
+function writeTevatronRun(
+  path: string,
+  rows: RunRows,
+  options: RunWriteOptions,
+): Promise<{ records: number }> {
+  const rankColumn = options.column === "rank";
+  return writeLines(
+    path,
+    rows,
+    (row, line) => {
+      checkRow(row, new OutputCheck(path, line), "tab");
+      return `${row.qid}\t${row.docid}\t${rankColumn ? row.rank : row.score}`;
+    },
+    options,
+  );
 }
 
 async function writeXorSubmission(
   path: string,
-  rows: AsyncIterable<RunRow> | Iterable<RunRow>,
+  rows: RunRows,
   options: RunWriteOptions,
 ): Promise<{ records: number }> {
   const { queryLang, passageText } = options;
@@ -257,3 +273,15 @@ async function writeXorSubmission(
   await writeTextAtomic(path, pieces(), options);
   return { records: count };
 }
+
+/** How each run format is read and written. Typed against `RunFormat`: a format without a handler does not compile. */
+interface RunFormatHandler {
+  read(path: string, options: RunReadOptions): RecordReader<RunRow>;
+  write(path: string, rows: RunRows, options: RunWriteOptions): Promise<{ records: number }>;
+}
+
+const RUN_FORMAT_HANDLERS = {
+  trec: { read: readTrecRun, write: writeTrecRun },
+  tevatron: { read: readTevatronRun, write: writeTevatronRun },
+  xor: { read: readXorRun, write: writeXorSubmission },
+} satisfies Record<RunFormat, RunFormatHandler>;

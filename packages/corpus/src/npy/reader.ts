@@ -1,6 +1,7 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { CorpusError } from "../errors.js";
 import { decodeRows, HOST_LITTLE_ENDIAN } from "./bytes.js";
+import { checkFinite } from "./finite.js";
 import {
   NPY_DTYPES,
   NPY_PREAMBLE_BYTES,
@@ -17,7 +18,8 @@ export interface NpyReader {
   readonly dim: number;
   readonly dtype: NpyDtype;
   /**
-   * `count` rows from row `start`, as float32 (float16 files are converted). With `into` (at least
+   * `count` rows from row `start`, as float32 (float16 files are converted); a NaN or ±Infinity among them
+   * throws a `non-finite` CorpusError naming the row and column (unless opened with `checkFinite: false`). With `into` (at least
    * `count × dim` values) the rows are written there, and the returned array is a view of its start; reusing
    * one buffer across reads saves an allocation and keeps a streamed block warm in cache.
    */
@@ -46,7 +48,12 @@ async function readExactly(
   return done === length ? bytes : bytes.subarray(0, done);
 }
 
-export async function openNpy(path: string): Promise<NpyReader> {
+export interface OpenNpyOptions {
+  /** Refuse rows holding NaN or ±Infinity when they are read (default true). */
+  checkFinite?: boolean;
+}
+
+export async function openNpy(path: string, options: OpenNpyOptions = {}): Promise<NpyReader> {
   const handle = await open(path, "r");
   try {
     const fail = (reason: string, cause?: unknown): never => {
@@ -78,6 +85,7 @@ export async function openNpy(path: string): Promise<NpyReader> {
       header.dtype,
       header.littleEndian,
       header.dataOffset,
+      options.checkFinite ?? true,
     );
   } catch (error) {
     await handle.close();
@@ -96,6 +104,7 @@ class FileNpyReader implements NpyReader {
     readonly dtype: NpyDtype,
     private readonly littleEndian: boolean,
     private readonly dataOffset: number,
+    private readonly finite: boolean,
   ) {
     this.#rowBytes = dim * NPY_DTYPES[dtype].bytes;
   }
@@ -129,7 +138,9 @@ class FileNpyReader implements NpyReader {
     if (bytes.length !== length) {
       throw new CorpusError("file shrank while reading", { file: this.path, code: "npy-format" });
     }
-    return direct ? target : decodeRows(bytes, this.dtype, this.littleEndian, target);
+    const rows = direct ? target : decodeRows(bytes, this.dtype, this.littleEndian, target);
+    if (this.finite) checkFinite(this.path, rows, this.dim, start);
+    return rows;
   }
 
   async *blocks(blockRows: number): AsyncIterable<{ start: number; rows: Float32Array }> {
@@ -149,8 +160,9 @@ class FileNpyReader implements NpyReader {
 /** Reads a whole `.npy` file into one Float32Array (row-major [rows, dim]). */
 export async function readNpy(
   path: string,
+  options: OpenNpyOptions = {},
 ): Promise<{ data: Float32Array; rows: number; dim: number; dtype: NpyDtype }> {
-  const reader = await openNpy(path);
+  const reader = await openNpy(path, options);
   try {
     const data = await reader.read(0, reader.rows);
     return { data, rows: reader.rows, dim: reader.dim, dtype: reader.dtype };

@@ -4,12 +4,15 @@ import { dirname } from "node:path";
 import { type AtomicOptions, commitTemp, discardTemp, tempPathFor } from "@xqg/core";
 import { CorpusError } from "../errors.js";
 import { encodeRows } from "./bytes.js";
+import { checkFinite } from "./finite.js";
 import { encodeNpyHeader, NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./header.js";
 
 export interface NpyWriterOptions extends AtomicOptions {
   dim: number;
   /** Storage type on disk. Rows are always passed in as float32. Default "float32". */
   dtype?: NpyDtype;
+  /** Refuse rows holding NaN or ±Infinity, naming the row and column (default true). */
+  checkFinite?: boolean;
 }
 
 /** Appends rows to a `.npy` file as they come; the file appears at `path` only on `close()`. */
@@ -80,7 +83,7 @@ class StreamingNpyWriter implements NpyWriter {
     private readonly headerLength: number,
     readonly dim: number,
     readonly dtype: NpyDtype,
-    private readonly atomic: AtomicOptions,
+    private readonly atomic: AtomicOptions & { checkFinite?: boolean },
   ) {
     this.#position = headerLength;
   }
@@ -99,6 +102,7 @@ class StreamingNpyWriter implements NpyWriter {
     }
     return this.#enqueue(async () => {
       this.#assertOpen();
+      if (this.atomic.checkFinite ?? true) checkFinite(this.path, rows, this.dim, this.#rows);
       const bytes = encodeRows(rows, this.dtype);
       if (this.dtype === "float16") this.#checkHalfRange(rows, bytes);
       try {

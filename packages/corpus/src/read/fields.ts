@@ -1,5 +1,5 @@
 import { CorpusError } from "../errors.js";
-import { isLang, LANGUAGE_CODES, type Lang } from "../languages.js";
+import { DEFAULT_LANGUAGE_SET, type LanguageSet } from "../languages.js";
 import type { ParseContext } from "./reader.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -56,19 +56,26 @@ export class Fields {
     return value as string[];
   }
 
-  /** A language code; `" ar"` or `"AR"` is read as "ar" with a warning, an unknown code is an error. */
-  lang(value: unknown, field: string, context: ParseContext): Lang {
+  /**
+   * A language code of `languages` (default: the seven XOR-TyDi languages); `" ar"` or `"AR"` is read as "ar"
+   * with a warning, an unknown code is an error. The one rule of every reader.
+   */
+  lang<L extends string>(
+    value: unknown,
+    field: string,
+    context: ParseContext,
+    languages: LanguageSet = DEFAULT_LANGUAGE_SET,
+  ): L {
     if (value === undefined) throw this.missing(field);
     if (typeof value !== "string") throw this.wrongType(field, "a language code", value);
-    if (isLang(value)) return value;
+    if (languages.has(value)) return value as L;
     const normalised = value.trim().toLowerCase();
-    if (isLang(normalised)) {
+    if (languages.has(normalised)) {
       const message = `field "${field}": language ${JSON.stringify(value)} read as "${normalised}"`;
       context.warn(this.line, field, "normalised-language", message);
-      return normalised;
+      return normalised as L;
     }
-    const reason = `field "${field}": unknown language ${JSON.stringify(value)} (expected one of ${LANGUAGE_CODES.join(", ")})`;
-    throw this.error(reason, field, "unknown-language");
+    throw this.error(unknownLanguage(field, value, languages), field, "unknown-language");
   }
 
   integer(text: string, field: string): number {
@@ -97,6 +104,11 @@ export class Fields {
       throw this.error(reason, undefined, "bad-columns");
     }
   }
+}
+
+/** The reason of an unknown-language error: `field "lang": unknown language "en" (expected one of …)`. */
+export function unknownLanguage(field: string, value: string, languages: LanguageSet): string {
+  return `field "${field}": unknown language ${JSON.stringify(value)} (${languages.expected})`;
 }
 
 /** Parses one JSON object; a last line cut short is reported as truncated. */

@@ -13,8 +13,13 @@ export interface LineBatch {
   first: number;
   /** True for the batch holding a last line that has no final "\n". */
   unterminated: boolean;
-  /** Line number of each entry, where they are not consecutive (elements of a JSON array). */
+  /** Line number of each entry, where they are not consecutive (elements of a JSON array, TSV records). */
   numbers?: number[];
+  /**
+   * The fields of each entry, where the source splits records itself (Python-csv TSV, whose quoted fields may
+   * span lines): `lines[i]` is then the record's text, and a record the source could not split is its error.
+   */
+  fields?: Array<readonly string[] | CorpusError>;
 }
 
 async function isGzip(path: string): Promise<boolean> {
@@ -124,4 +129,37 @@ function stripCarriageReturns(lines: string[]): void {
     const line = lines[i]!;
     if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
   }
+}
+
+/** The first line of a file that is not blank, and its 1-based number. */
+export interface FirstLine {
+  text: string;
+  line: number;
+}
+
+/**
+ * The first non-blank line of a file (gunzipped, BOM dropped), for telling its format from its content; undefined
+ * for a file without one. Reads only as far as that line (at most `limit` characters of it).
+ */
+export async function firstLine(path: string, limit = 1 << 24): Promise<FirstLine | undefined> {
+  let buffer = "";
+  let line = 1;
+  for await (const text of textChunks(path, () => line - 1)) {
+    buffer += text;
+    for (;;) {
+      const end = buffer.indexOf("\n");
+      if (end < 0) break;
+      const content = withoutCarriageReturn(buffer.slice(0, end));
+      if (content.trim() !== "") return { text: content, line };
+      buffer = buffer.slice(end + 1);
+      line++;
+    }
+    if (buffer.length > limit) return { text: buffer, line };
+  }
+  const content = withoutCarriageReturn(buffer);
+  return content.trim() === "" ? undefined : { text: content, line };
+}
+
+function withoutCarriageReturn(line: string): string {
+  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
 }

@@ -1,4 +1,12 @@
 import { CorpusError, type CorpusWarning } from "../errors.js";
+import {
+  type DuplicateFilter,
+  type DuplicateOptions,
+  firstPassFilter,
+  lastLineFilter,
+  lastLineScan,
+  type RecordIdentity,
+} from "./duplicates.js";
 import { type LineBatch, lineBatches } from "./lines.js";
 
 export interface ReadOptions {
@@ -19,6 +27,8 @@ export interface ReadOptions {
 export interface ReadStats {
   records: number;
   skipped: number;
+  /** Records dropped as repeats of an earlier id (`duplicates: "first"` / `"last"`, or exact repeats of a query). */
+  duplicates: number;
   warnings: number;
   /** Lines (or, for JSON arrays, elements) looked at. */
   lines: number;
@@ -37,8 +47,16 @@ export interface ParseContext {
   warn(line: number, field: string, code: CorpusWarning["code"], message: string): void;
 }
 
-/** Parses one non-blank line; returns undefined for lines that hold no record (a header). */
-export type LineParser<T> = (text: string, line: number, unterminated: boolean) => T | undefined;
+/**
+ * Parses one non-blank line; returns undefined for lines that hold no record (a header). `fields` are the
+ * record's fields (or the error that stopped their split) where the source splits records itself.
+ */
+export type LineParser<T> = (
+  text: string,
+  line: number,
+  unterminated: boolean,
+  fields?: readonly string[] | CorpusError,
+) => T | undefined;
 
 export type BatchSource = (path: string) => AsyncIterable<LineBatch>;
 
@@ -47,17 +65,28 @@ function isBlank(text: string): boolean {
 }
 
 // Errors about the file as a whole stay fatal under "skip": skipping past them would misread what follows.
-const NEVER_SKIPPED = new Set<CorpusError["code"]>(["bad-header", "gzip", "encoding", "io", "empty-file"]);
+// A repeated id is not skipped either: which of the two records to keep is the `duplicates` policy's choice.
+const NEVER_SKIPPED = new Set<CorpusError["code"]>([
+  "bad-header",
+  "gzip",
+  "encoding",
+  "io",
+  "empty-file",
+  "duplicate-id",
+]);
 
 class Reader<T> implements RecordReader<T> {
-  #stats: ReadStats = { records: 0, skipped: 0, warnings: 0, lines: 0 };
+  #stats: ReadStats = { records: 0, skipped: 0, duplicates: 0, warnings: 0, lines: 0 };
 
   constructor(
     readonly path: string,
     readonly format: string,
-    private readonly options: ReadOptions,
+    private readonly options: ReadOptions & DuplicateOptions,
     private readonly makeParser: (context: ParseContext) => LineParser<T>,
     private readonly source: BatchSource,
+    private readonly identity: RecordIdentity<T> | undefined,
+    /** Set for the first read of `duplicates: "last"`, which yields nothing and notes each id's last line. */
+    private readonly scan?: DuplicateFilter<T>,
   ) {}
 
   get stats(): Readonly<ReadStats> {
@@ -67,12 +96,12 @@ class Reader<T> implements RecordReader<T> {
   // A hand-written iterator rather than an async generator: records already parsed from the current batch
   // are handed out without a generator round trip, which is most of the per-record cost.
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    const stats: ReadStats = { records: 0, skipped: 0, warnings: 0, lines: 0 };
+    const stats: ReadStats = { records: 0, skipped: 0, duplicates: 0, warnings: 0, lines: 0 };
     this.#stats = stats;
-    const { onError = "fail", onSkip, onWarning, allowEmpty = false } = this.options;
+    const { onError = "fail", onSkip, onWarning, allowEmpty = false, duplicates = "error" } = this.options;
     const summary = new Map<string, { count: number; first: CorpusWarning }>();
     const file = this.path;
-    const parse = this.makeParser({
+    const context: ParseContext = {
       file,
       warn: (line, field, code, message) => {
         stats.warnings++;
@@ -84,7 +113,32 @@ class Reader<T> implements RecordReader<T> {
           else summary.set(code, { count: 1, first: warning });
         }
       },
-    });
+    };
+    const parse = this.makeParser(context);
+    const identity = this.identity;
+    let filter: DuplicateFilter<T> | undefined = this.scan;
+    // "last" reads the file once to find each id's last line, and yields on the second read.
+    let scan: (() => Promise<void>) | undefined;
+    if (filter === undefined && identity !== undefined) {
+      if (duplicates === "error" || duplicates === "first") {
+        filter = firstPassFilter(identity, duplicates, file, (line, field, message) =>
+          context.warn(line, field, "duplicate-record", message),
+        );
+      } else if (duplicates === "last") {
+        const lastLines = lastLineScan(identity);
+        const quiet = { ...this.options, onSkip: () => {}, onWarning: () => {} };
+        const first = new Reader(this.path, this.format, quiet, this.makeParser, this.source, identity, lastLines);
+        scan = async () => {
+          for await (const _ of first);
+          filter = lastLineFilter(identity, lastLines.seen, file);
+        };
+      } else {
+        throw new CorpusError(
+          `duplicates must be "error", "first" or "last", got ${JSON.stringify(duplicates)}`,
+          { file, code: "bad-value", field: "duplicates" },
+        );
+      }
+    }
     const batches = this.source(file)[Symbol.asyncIterator]();
     let batch: LineBatch = { lines: [], first: 1, unterminated: false };
     let index = 0;
@@ -93,7 +147,7 @@ class Reader<T> implements RecordReader<T> {
 
     // The next record of the current batch, or undefined when the batch is used up.
     const nextInBatch = (): T | undefined => {
-      const { lines, numbers } = batch;
+      const { lines, numbers, fields } = batch;
       while (index < lines.length) {
         const i = index++;
         const text = lines[i]!;
@@ -102,8 +156,12 @@ class Reader<T> implements RecordReader<T> {
         sawData = true;
         const line = numbers ? numbers[i]! : batch.first + i;
         try {
-          const record = parse(text, line, batch.unterminated && i === lines.length - 1);
+          const record = parse(text, line, batch.unterminated && i === lines.length - 1, fields?.[i]);
           if (record !== undefined) {
+            if (filter !== undefined && !filter.accept(record, line)) {
+              stats.duplicates++;
+              continue;
+            }
             stats.records++;
             return record;
           }
@@ -143,22 +201,33 @@ class Reader<T> implements RecordReader<T> {
       }
     };
 
-    return {
-      next: (): Promise<IteratorResult<T>> => {
-        if (finished) return Promise.resolve({ value: undefined, done: true });
-        try {
-          const record = nextInBatch();
-          if (record !== undefined) return Promise.resolve({ value: record, done: false });
-        } catch (error) {
-          finished = true;
-          return batches.return ? batches.return().then(() => Promise.reject(error)) : Promise.reject(error);
-        }
-        return refill().catch(async (error: unknown) => {
+    const next = (): Promise<IteratorResult<T>> => {
+      if (scan !== undefined && !finished) {
+        const scanned = scan();
+        scan = undefined;
+        return scanned.then(next, async (error: unknown) => {
           finished = true;
           await batches.return?.();
           throw error;
         });
-      },
+      }
+      if (finished) return Promise.resolve({ value: undefined, done: true });
+      try {
+        const record = nextInBatch();
+        if (record !== undefined) return Promise.resolve({ value: record, done: false });
+      } catch (error) {
+        finished = true;
+        return batches.return ? batches.return().then(() => Promise.reject(error)) : Promise.reject(error);
+      }
+      return refill().catch(async (error: unknown) => {
+        finished = true;
+        await batches.return?.();
+        throw error;
+      });
+    };
+
+    return {
+      next,
       return: async (): Promise<IteratorResult<T>> => {
         finished = true;
         await batches.return?.();
@@ -174,6 +243,8 @@ export function createLineReader<T>(
   options: ReadOptions,
   makeParser: (context: ParseContext) => LineParser<T>,
   source: BatchSource = lineBatches,
+  /** How records are identified, for readers whose records have ids: enables the `duplicates` policy. */
+  identity?: RecordIdentity<T>,
 ): RecordReader<T> {
-  return new Reader(path, format, options, makeParser, source);
+  return new Reader(path, format, options, makeParser, source, identity);
 }

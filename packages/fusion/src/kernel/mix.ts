@@ -13,7 +13,8 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface MixExports {
   memory: WasmMemory;
-  mix(out: number, p: number, s: number, n: number, keep: number, alpha: number): void;
+  /** Returns 1 when an output value is NaN or ±Infinity, else 0. */
+  mix(out: number, p: number, s: number, n: number, keep: number, alpha: number): number;
 }
 
 const PAGE_BYTES = 65536;
@@ -55,9 +56,9 @@ export class MixArena {
     return x.buffer === this.#kernel.memory.buffer;
   }
 
-  /** out = keep·p + alpha·s, for arrays that all lie in this arena. */
-  mix(out: Float32Array, p: Float32Array, s: Float32Array, keep: number, alpha: number): void {
-    this.#kernel.mix(out.byteOffset, p.byteOffset, s.byteOffset, out.length, keep, alpha);
+  /** out = keep·p + alpha·s, for arrays that all lie in this arena; true when `out` holds a NaN or ±Infinity. */
+  mix(out: Float32Array, p: Float32Array, s: Float32Array, keep: number, alpha: number): boolean {
+    return this.#kernel.mix(out.byteOffset, p.byteOffset, s.byteOffset, out.length, keep, alpha) !== 0;
   }
 }
 
@@ -66,7 +67,8 @@ let scratch: MixArena | undefined;
 /**
  * out[i] = keep·p[i] + alpha·s[i] in float32, rounding after every operation exactly as NumPy does (the same
  * bits as `Math.fround(Math.fround(keep * p[i]) + Math.fround(alpha * s[i]))`). Arrays in `arena` are used in
- * place; any others are copied through kernel memory in cache-sized chunks.
+ * place; any others are copied through kernel memory in cache-sized chunks. Returns true when `out` holds a NaN
+ * or ±Infinity — always the case when `p` or `s` does (0·Inf is NaN) — so the caller need not scan the inputs.
  */
 export function mixInto(
   out: Float32Array,
@@ -75,20 +77,20 @@ export function mixInto(
   keep: number,
   alpha: number,
   arena?: MixArena,
-): void {
+): boolean {
   if (p.length !== out.length || s.length !== out.length)
     throw new RangeError(`mix: lengths differ (out ${out.length}, p ${p.length}, s ${s.length})`);
-  if (arena?.holds(out) && arena.holds(p) && arena.holds(s)) {
-    arena.mix(out, p, s, keep, alpha);
-    return;
-  }
+  if (arena?.holds(out) && arena.holds(p) && arena.holds(s)) return arena.mix(out, p, s, keep, alpha);
+  let nonFinite = false;
   scratch ??= new MixArena(3, CHUNK_VALUES);
   const [chunkOut, chunkP, chunkS] = scratch.buffers as [Float32Array, Float32Array, Float32Array];
   for (let at = 0; at < out.length; at += CHUNK_VALUES) {
     const n = Math.min(CHUNK_VALUES, out.length - at);
     chunkP.set(p.subarray(at, at + n));
     chunkS.set(s.subarray(at, at + n));
-    scratch.mix(chunkOut.subarray(0, n), chunkP.subarray(0, n), chunkS.subarray(0, n), keep, alpha);
+    if (scratch.mix(chunkOut.subarray(0, n), chunkP.subarray(0, n), chunkS.subarray(0, n), keep, alpha))
+      nonFinite = true;
     out.set(chunkOut.subarray(0, n), at);
   }
+  return nonFinite;
 }

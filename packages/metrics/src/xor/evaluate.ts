@@ -27,6 +27,12 @@ export interface XorEvaluation {
   readonly scores: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** One entry per counted query, in input order. */
   readonly perQuery: readonly XorQueryResult[];
+  /**
+   * Queries with span answers that the ranking does not contain, per language (every language seen, zeros
+   * included): not counted, as the official script counts only the queries it has predictions for. Set by
+   * `evaluateXor`; a submission (`evaluateXorSubmission`) names no language for a query it lacks.
+   */
+  readonly missing?: Readonly<Record<string, number>>;
 }
 
 export interface XorOptions {
@@ -48,6 +54,7 @@ export class XorAccumulator {
   readonly #order: string[] = [];
   readonly #hits = new Map<string, number[]>();
   readonly #counts = new Map<string, number>();
+  readonly #missing = new Map<string, number>();
   readonly #perQuery: XorQueryResult[] = [];
 
   constructor(measures: readonly string[], languages?: readonly string[]) {
@@ -66,6 +73,12 @@ export class XorAccumulator {
     );
   }
 
+  /** Counts a query the ranking lacks (not scored). */
+  miss(lang: string): void {
+    this.see(lang);
+    this.#missing.set(lang, (this.#missing.get(lang) ?? 0) + 1);
+  }
+
   add(id: string, lang: string, hits: readonly boolean[]): void {
     this.see(lang);
     this.#counts.set(lang, this.#counts.get(lang)! + 1);
@@ -80,7 +93,8 @@ export class XorAccumulator {
     this.#perQuery.push({ id, lang, hits: record });
   }
 
-  result(): XorEvaluation {
+  /** The result; with `withMissing`, `missing` per language seen (what `miss` counted). */
+  result(withMissing = false): XorEvaluation {
     const languages = this.#order.filter((l) => this.#counts.get(l)! > 0);
     const counts = Object.fromEntries(languages.map((l) => [l, this.#counts.get(l)!]));
     const scores = Object.fromEntries(
@@ -91,13 +105,17 @@ export class XorAccumulator {
         return [m, row];
       }),
     );
-    return { measures: this.#measures, languages, counts, scores, perQuery: this.#perQuery };
+    const result = { measures: this.#measures, languages, counts, scores, perQuery: this.#perQuery };
+    if (!withMissing) return result;
+    return { ...result, missing: Object.fromEntries(this.#order.map((l) => [l, this.#missing.get(l) ?? 0])) };
   }
 }
 
 /**
  * XOR-Retrieve R@kt for each k (default 2 and 5): for each query with span answers, whether an answer occurs in
- * the first k·1000 NLTK tokens of its ranked passages. Queries absent from `ranking` count as misses.
+ * the first k·1000 NLTK tokens of its ranked passages. A query absent from `ranking` is not counted (the
+ * official script scores only the queries it has predictions for) and is reported in `missing`; one present
+ * with no passages is a miss.
  */
 export function evaluateXor(
   answers: Iterable<XorAnswers>,
@@ -121,9 +139,11 @@ export function evaluateXor(
     }
     const span = spanAnswers(q.answers);
     if (span.length === 0) continue;
-    acc.add(q.id, q.lang, rktHits(span, passagesOf(ranking.get(q.id) ?? [], passageText, cache), budgets));
+    const docids = ranking.get(q.id);
+    if (docids === undefined) acc.miss(q.lang);
+    else acc.add(q.id, q.lang, rktHits(span, passagesOf(docids, passageText, cache), budgets));
   }
-  return acc.result();
+  return acc.result(true);
 }
 
 function* passagesOf(

@@ -1,0 +1,68 @@
+import type { ArgFlag, FlagSpec, ParsedFlags, ValueKind } from "../cli/args.js";
+import type { Logger } from "../progress.js";
+
+interface QueueCommand {
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: FlagSpec;
+  run(flags: ParsedFlags, ctx: { readonly log: Logger; readonly stdout: NodeJS.WritableStream }): Promise<void>;
+}
+
+const positiveInt = (s: string): number | undefined => (/^[1-9]\d*$/.test(s) ? Number(s) : undefined);
+const POSITIVE: ValueKind<number> = { placeholder: "N", expected: "an integer ≥ 1", parse: positiveInt };
+const URL_KIND: ValueKind<string> = {
+  placeholder: "URL",
+  expected: "redis://[user:password@]HOST:PORT[/DB]",
+  parse: (raw) => (raw === "" ? undefined : raw),
+};
+const QUEUE: ArgFlag = {
+  help: "the Redis of the run's coordinator, redis://HOST:PORT[/DB] (password also from $XQG_REDIS_PASSWORD)",
+  value: URL_KIND,
+  required: true,
+};
+const first = <T>(flags: ParsedFlags, name: string, kind: ValueKind<T>): T | undefined => {
+  const raw = flags.args[name]![0];
+  return raw === undefined ? undefined : (kind.parse(raw) as T);
+};
+
+/** `xqg worker` and `xqg status`: the two commands of a distributed run besides `xqg run --queue`. */
+export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
+  worker: {
+    summary: "take units of work of `xqg run --queue` off Redis and run them (any machine sharing `output`)",
+    usage: "--queue URL [--concurrency N] [--threads N] [--idle-exit SECONDS]",
+    flags: {
+      args: {
+        queue: QUEUE,
+        concurrency: { help: "units run at once by this worker (default: 1)", value: POSITIVE },
+        idleExit: {
+          help: "exit after this many seconds without a unit (default: run until stopped)",
+          value: POSITIVE,
+        },
+      },
+      fields: {},
+      shard: false,
+      threads: "threads per unit (ONNX Runtime, index, search; default: the config's threads)",
+    },
+    async run(flags, ctx) {
+      const concurrency = first(flags, "concurrency", POSITIVE);
+      const idleExit = first(flags, "idleExit", POSITIVE);
+      const worker = await (await import("./worker.js")).startWorker({
+        queue: first(flags, "queue", URL_KIND)!,
+        log: ctx.log,
+        ...(concurrency === undefined ? {} : { concurrency }),
+        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+        ...(idleExit === undefined ? {} : { idleExitMs: idleExit * 1000 }),
+      });
+      await worker.closed;
+    },
+  },
+  status: {
+    summary: "units of a distributed run: pending, active (worker, progress), done, failed (why)",
+    usage: "--queue URL",
+    flags: { args: { queue: QUEUE }, fields: {}, shard: false },
+    async run(flags, ctx) {
+      const { queueStatus } = await import("./status.js");
+      ctx.stdout.write(await queueStatus(first(flags, "queue", URL_KIND)!));
+    },
+  },
+};

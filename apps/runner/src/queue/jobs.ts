@@ -1,0 +1,84 @@
+import { createHash } from "node:crypto";
+import type { RunConfig } from "../config.js";
+import { packageVersions } from "../manifest.js";
+
+/** The BullMQ queue every coordinator and worker of xqg uses (one per Redis database). */
+export const QUEUE_NAME = "xqg-units";
+
+/** The packages whose code runs in a unit; a worker runs only jobs planned with its own versions of them. */
+export const PLAN_PACKAGES = [
+  "@xqg/ann",
+  "@xqg/core",
+  "@xqg/corpus",
+  "@xqg/encoders",
+  "@xqg/fusion",
+  "@xqg/metrics",
+  "@xqg/models",
+  "@xqg/querygen",
+  "@xqg/report",
+] as const;
+
+/** What a job carries: the coordinator's plan (the whole config) and the unit to run from it. */
+export interface UnitJob {
+  /** Digest of the config and package versions: the same run has the same id, on any coordinator. */
+  readonly planId: string;
+  readonly key: string;
+  readonly stage: string;
+  readonly config: RunConfig;
+  readonly force: boolean;
+  /** `{ package: version }` of the coordinator (PLAN_PACKAGES and xqg). */
+  readonly packages: Record<string, string>;
+}
+
+/** What a worker returns for a finished unit. */
+export interface UnitResult {
+  readonly outcome: "ran" | "skipped";
+  readonly worker: string;
+  readonly seconds: number;
+}
+
+export function localVersions(): Record<string, string> {
+  return packageVersions(PLAN_PACKAGES);
+}
+
+export function planIdOf(config: RunConfig, packages: Record<string, string>, force: boolean): string {
+  const digest = createHash("sha256").update(JSON.stringify({ config, packages }));
+  // --force asks for every unit again: a fresh id, so completed jobs of an earlier run do not count
+  if (force) digest.update(`force ${Date.now()} ${Math.random()}`);
+  return digest.digest("hex").slice(0, 16);
+}
+
+/** BullMQ job id of a unit: the plan's id and the unit's key (no ":", which BullMQ reserves). */
+export function jobIdOf(planId: string, key: string): string {
+  return `${planId}.${key}`;
+}
+
+/** Differences between the coordinator's package versions and the worker's, e.g. `xqg 0.2.0 (coordinator) vs 0.3.0 (this worker)`. */
+export function versionMismatch(planned: Record<string, string>, mine: Record<string, string>): string[] {
+  const names = [...new Set([...Object.keys(planned), ...Object.keys(mine)])].sort();
+  return names
+    .filter((name) => planned[name] !== mine[name])
+    .map(
+      (name) =>
+        `${name} ${planned[name] ?? "(none)"} (coordinator) vs ${mine[name] ?? "(none)"} (this worker)`,
+    );
+}
+
+const envMs = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+
+/** Timing of the queue, from the environment (tests shorten them). */
+export function queueTimings() {
+  return {
+    /** How long a worker's lock on a job lasts without renewal (renewed every half of it). */
+    lockMs: envMs("XQG_QUEUE_LOCK_MS", 30_000),
+    /** How often workers look for stalled jobs (a dead worker's) and put them back in the queue. */
+    stalledMs: envMs("XQG_QUEUE_STALLED_MS", 30_000),
+    /** First retry delay of a failed unit; doubled for each further attempt. */
+    backoffMs: envMs("XQG_QUEUE_BACKOFF_MS", 5_000),
+    /** How often the coordinator looks at the state of the units it waits for. */
+    pollMs: envMs("XQG_QUEUE_POLL_MS", 500),
+  };
+}

@@ -1,0 +1,160 @@
+import { hostname } from "node:os";
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { Hasher } from "../hash.js";
+import { layout } from "../layout.js";
+import { type Plan, planUnits } from "../plan.js";
+import type { Logger, Progress } from "../progress.js";
+import type { StageEnv } from "../stages/common.js";
+import { checkRedis, parseQueueUrl } from "./connection.js";
+import {
+  localVersions,
+  QUEUE_NAME,
+  queueTimings,
+  type UnitJob,
+  type UnitResult,
+  versionMismatch,
+} from "./jobs.js";
+
+export interface WorkerOptions {
+  readonly queue: string;
+  readonly log: Logger;
+  /** Units this process runs at once (default 1). */
+  readonly concurrency?: number;
+  /** ONNX Runtime / index threads per unit (default: the config's `threads`). */
+  readonly threads?: number;
+  readonly queueName?: string;
+  /** Stop after this long without a unit to run (default: never). */
+  readonly idleExitMs?: number;
+}
+
+export interface RunningWorker {
+  /** Stops taking jobs and waits for the units in progress (`force`: at once). */
+  close(force?: boolean): Promise<void>;
+  /** Resolves when the worker has stopped. */
+  readonly closed: Promise<void>;
+}
+
+/**
+ * An `xqg worker`: takes units of work off the queue and runs each through the code path of a local run
+ * (`planUnits` of the job's config, the unit of the job's key: lease, manifest check, staging, rename,
+ * manifest). A job planned with other package versions is refused, naming both. A job delivered twice (the
+ * queue delivers at least once) meets the unit's lease, then its manifest, and does no harm.
+ */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const target = parseQueueUrl(options.queue);
+  await checkRedis(target);
+  const timings = queueTimings();
+  const mine = localVersions();
+  const me = `${hostname()}:${process.pid}`;
+  const plans = new Map<string, Plan>();
+  const log = options.log;
+
+  const processor = async (job: Job<UnitJob, UnitResult>): Promise<UnitResult> => {
+    const data = job.data;
+    const differences = versionMismatch(data.packages, mine);
+    if (differences.length > 0) {
+      throw new UnrecoverableError(
+        `refused by worker ${me}: planned with other package versions: ${differences.join(", ")}`,
+      );
+    }
+    let plan = plans.get(data.planId);
+    if (!plan) {
+      plan = planUnits(data.config);
+      plans.set(data.planId, plan);
+    }
+    const unit = plan.units.find((u) => u.key === data.key);
+    if (!unit) throw new UnrecoverableError(`unit ${data.key} is not in the plan of ${data.config.file}`);
+    const started = performance.now();
+    const env: StageEnv = {
+      // reopened per unit: other workers add the digests of what they wrote
+      hasher: await Hasher.open(layout(data.config.output).hashCache),
+      log: reporting(log, job),
+      force: data.force,
+      threads: options.threads ?? data.config.threads,
+    };
+    log.info(`unit ${data.key}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
+    const outcome = (await unit.run(env)) as "ran" | "skipped";
+    return { outcome, worker: me, seconds: (performance.now() - started) / 1000 };
+  };
+
+  const worker = new Worker<UnitJob, UnitResult>(options.queueName ?? QUEUE_NAME, processor, {
+    connection: { ...target.options },
+    concurrency: options.concurrency ?? 1,
+    name: me,
+    lockDuration: timings.lockMs,
+    stalledInterval: timings.stalledMs,
+    // a unit may survive a few dead workers before it counts as failed
+    maxStalledCount: 3,
+  });
+  let lastError = 0;
+  worker.on("error", (error) => {
+    if (Date.now() - lastError < 30_000) return;
+    lastError = Date.now();
+    log.warn(`worker ${me}: ${error.message.split("\n")[0]} (reconnecting)`);
+  });
+  worker.on("failed", (job, error) => {
+    if (job) log.warn(`unit ${job.data.key}: attempt ${job.attemptsMade} failed: ${error.message.split("\n")[0]}`);
+  });
+  log.info(`worker ${me}: waiting for units on ${target.display} (concurrency ${options.concurrency ?? 1})`);
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  worker.on("closed", () => resolveClosed());
+  if (options.idleExitMs !== undefined) {
+    const idleMs = options.idleExitMs;
+    let busy = 0;
+    let since = performance.now();
+    worker.on("active", () => {
+      busy++;
+    });
+    const finished = () => {
+      busy = Math.max(0, busy - 1);
+      since = performance.now();
+    };
+    worker.on("completed", finished);
+    worker.on("failed", finished);
+    const timer = setInterval(() => {
+      if (busy === 0 && performance.now() - since >= idleMs) {
+        clearInterval(timer);
+        log.info(`worker ${me}: no unit for ${Math.round(idleMs / 1000)} s; exiting`);
+        void worker.close();
+      }
+    }, 250);
+    worker.on("closed", () => clearInterval(timer));
+  }
+  return {
+    async close(force = false) {
+      await worker.close(force);
+    },
+    closed,
+  };
+}
+
+/** The worker's logger, also reporting each progress bar's count to the job (seen by `xqg status`). */
+function reporting(log: Logger, job: Job): Logger {
+  return {
+    info: (message) => log.info(message),
+    warn: (message) => log.warn(message),
+    progress(label, total, unit): Progress {
+      const inner = log.progress(label, total, unit);
+      let count = 0;
+      let last = 0;
+      return {
+        tick(n = 1) {
+          inner.tick(n);
+          count += n;
+          const now = Date.now();
+          if (now - last >= 1_000) {
+            last = now;
+            job.updateProgress({ label, count, total: total ?? null, unit }).catch(() => undefined);
+          }
+        },
+        done() {
+          inner.done();
+          job.updateProgress({ label, count, total: total ?? null, unit }).catch(() => undefined);
+        },
+      };
+    },
+  };
+}

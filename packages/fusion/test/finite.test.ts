@@ -1,0 +1,137 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { writeIds, writeNpy } from "@xqg/corpus";
+import { withTempDir } from "@xqg/test-utils";
+import { describe, expect, it } from "vitest";
+import { augment, createQuerySumAccumulator, FusionError, sweepAlpha } from "../src/index.js";
+import { MixArena, mixInto } from "../src/kernel/mix.js";
+
+const DIM = 3;
+const P = Float32Array.from({ length: 5 * DIM }, (_, i) => (i % 7) - 2.5);
+const S = Float32Array.from({ length: 5 * DIM }, (_, i) => i * 0.75 - 4);
+
+const poisoned = (values: Float32Array, index: number, value: number) => {
+  const out = values.slice();
+  out[index] = value;
+  return out;
+};
+
+async function rejection(promise: Promise<unknown>): Promise<FusionError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(FusionError);
+    return error as FusionError;
+  }
+  throw new Error("expected a FusionError");
+}
+
+/** P and S files (S straight from a matrix, which may hold what the accumulator refuses), with ids. */
+async function inputs(dir: string, p: Float32Array, s: Float32Array) {
+  const passages = join(dir, "p.npy");
+  const sums = join(dir, "s.npy");
+  await writeNpy(passages, p, { dim: DIM, checkFinite: false });
+  await writeNpy(sums, s, { dim: DIM, checkFinite: false });
+  const ids = ["a", "b", "c", "d", "e"];
+  await writeIds(join(dir, "p.ids"), ids);
+  await writeIds(join(dir, "s.ids"), ids);
+  return { passages, sums };
+}
+
+describe("the mix kernel's test of its output", () => {
+  it("flags a NaN or ±Infinity at any position (SIMD body or scalar tail), from either input or an overflow", () => {
+    const arena = new MixArena(3, 40);
+    for (const n of [1, 7, 8, 9, 17, 40]) {
+      const [out, p, s] = arena.buffers.map((b) => b.subarray(0, n)) as [Float32Array, Float32Array, Float32Array];
+      p.fill(0.5);
+      s.fill(-2);
+      expect([n, mixInto(out, p, s, 0.99, 0.01, arena), mixInto(out, p, s, 0.99, 0.01)]).toEqual([n, false, false]);
+      for (let at = 0; at < n; at++) {
+        for (const [bad, keep, alpha] of [
+          [p, 0.99, 0.01],
+          [p, 0, 1], // 0 · NaN is NaN
+          [s, 1, 0], // 0 · Inf is NaN
+        ] as const) {
+          for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+            bad[at] = value;
+            if (!mixInto(out, p, s, keep, alpha, arena) || !mixInto(out, p, s, keep, alpha))
+              throw new Error(`n = ${n}: ${value} at ${at} not flagged (keep ${keep}, alpha ${alpha})`);
+            bad[at] = bad === p ? 0.5 : -2;
+          }
+        }
+        p[at] = 3e38;
+        s[at] = 3e38;
+        expect([n, at, mixInto(out, p, s, 1, 1, arena)]).toEqual([n, at, true]); // overflow
+        expect([n, at, mixInto(out, p, s, 0.5, 0.5, arena)]).toEqual([n, at, false]);
+        p[at] = 0.5;
+        s[at] = -2;
+      }
+    }
+  });
+});
+
+describe("NaN and ±Infinity in fusion", () => {
+  it("are refused in P and Σq blocks, naming the file, the row and the column; nothing is written", () =>
+    withTempDir(async (dir) => {
+      const out = (a: number) => join(dir, `out-${a}.npy`);
+      const bad = await inputs(dir, poisoned(P, 3 * DIM + 1, Number.NaN), S);
+      const error = await rejection(sweepAlpha({ ...bad, alphas: [0, 0.01], out, blockRows: 2 }));
+      expect(error.message).toBe(`${bad.passages}: row 3, column 1: NaN; embeddings must be finite`);
+      expect([error.code, error.file]).toEqual(["non-finite", bad.passages]);
+      const inf = await inputs(dir, P, poisoned(S, 4 * DIM, Number.NEGATIVE_INFINITY));
+      expect((await rejection(sweepAlpha({ ...inf, alphas: [0.01], out, blockRows: 2 }))).message).toBe(
+        `${inf.sums}: row 4, column 0: -Infinity; embeddings must be finite`,
+      );
+      expect((await readdir(dir)).sort()).toEqual(["p.ids", "p.npy", "s.ids", "s.npy"]);
+    }));
+
+  it("are refused in an output block that overflows, naming the output, the row and α", () =>
+    withTempDir(async (dir) => {
+      const huge = await inputs(dir, P, poisoned(S, 2 * DIM + 2, 3e38));
+      const out = (a: number) => join(dir, `out-${a}.npy`);
+      const error = await rejection(sweepAlpha({ ...huge, alphas: [0.5, 2], out, blockRows: 2 }));
+      expect(error.message).toBe(
+        `${out(2)}: row 2, column 2: Infinity (overflow at α = 2); embeddings must be finite`,
+      );
+      expect(error.file).toBe(out(2));
+      expect((await readdir(dir)).filter((f) => f.startsWith("out"))).toEqual([]);
+    }));
+
+  it('are refused in the counts read by reduce: "mean", where a NaN would pass for "no queries"', () =>
+    withTempDir(async (dir) => {
+      const passages = join(dir, "p.npy");
+      await writeNpy(passages, P, { dim: DIM });
+      const acc = createQuerySumAccumulator({ passages: 5, dim: DIM });
+      acc.add({ passageIndex: [0, 1, 2, 3, 4], vectors: S });
+      const files = await acc.finish(join(dir, "s.npy"));
+      await writeNpy(files.counts, Float32Array.of(1, 1, Number.NaN, 1, 1), { dim: 1, checkFinite: false });
+      const out = (a: number) => join(dir, `out-${a}.npy`);
+      const error = await rejection(sweepAlpha({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }));
+      expect(error.message).toBe(`${files.counts}: row 2, column 0: NaN; embeddings must be finite`);
+    }));
+
+  it("are refused by augment (inputs and output) and by the Σq accumulator, naming the row", () => {
+    expect(() => augment(poisoned(P, 5, Number.NaN), S, { dim: DIM })).toThrow(
+      "p: row 1, column 2: NaN; embeddings must be finite",
+    );
+    expect(() => augment(P, poisoned(S, 0, Number.POSITIVE_INFINITY), { dim: DIM })).toThrow(
+      "sumQ: row 0, column 0: Infinity; embeddings must be finite",
+    );
+    expect(() => augment(P, poisoned(S, 14, 3e38), { dim: DIM, alpha: 4 })).toThrow(
+      "output: row 4, column 2: Infinity (overflow at α = 4); embeddings must be finite",
+    );
+    const acc = createQuerySumAccumulator({ passages: 5, dim: DIM });
+    const vectors = poisoned(new Float32Array(2 * DIM), DIM, Number.NaN);
+    let error: unknown;
+    try {
+      acc.add({ passageIndex: [0, 4], vectors });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FusionError);
+    expect((error as FusionError).message).toBe(
+      "vectors: row 1, column 0: NaN (passage index 4); embeddings must be finite",
+    );
+    expect(acc.queries).toBe(0);
+  });
+});
