@@ -247,6 +247,8 @@ describe("sizes a typo could make endless are refused up front", () => {
       ["report:\n  rounds: 1000000000000"],
       /report\.rounds: expected an integer in \[1, 10000000\]/,
     ],
+    ["generate.temperature 0", ["generate:\n  temperature: 0"], /generate\.temperature: expected a number > 0/],
+    ["generate.topP 0", ["generate:\n  topP: 0"], /generate\.topP: expected a number in \(0, 1\]/],
     [
       "generate.perLanguage 1000",
       ["generate:\n  perLanguage: 1000"],

@@ -57,9 +57,9 @@ export const field = {
     const schema = max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
     return make(schema, intText(min, max), fallback, capped(help, max), asNumber, "N");
   },
-  number(fallback: number, help: string, range: { min?: number; max?: number } = {}): Field<number> {
+  number(fallback: number, help: string, range: Range = {}): Field<number> {
     let schema = z.number();
-    if (range.min !== undefined) schema = schema.min(range.min);
+    if (range.min !== undefined) schema = range.exclusiveMin ? schema.gt(range.min) : schema.min(range.min);
     if (range.max !== undefined) schema = schema.max(range.max);
     return make(schema, rangeText("a number", range), fallback, help, asNumber, "NUMBER");
   },
@@ -161,9 +161,18 @@ function intText(min: number, max: number | undefined): string {
 const capped = (help: string, max: number | undefined): string =>
   max === undefined ? help : `${help}; at most ${max.toLocaleString("en")}`;
 
-function rangeText(noun: string, range: { min?: number; max?: number }): string {
-  if (range.min !== undefined && range.max !== undefined) return `${noun} in [${range.min}, ${range.max}]`;
-  if (range.min !== undefined) return `${noun} ≥ ${range.min}`;
+/** Bounds of a number; `exclusiveMin` leaves `min` itself out (`(0, 1]`). */
+interface Range {
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+}
+
+function rangeText(noun: string, range: Range): string {
+  const open = range.exclusiveMin ? "(" : "[";
+  if (range.min !== undefined && range.max !== undefined)
+    return `${noun} in ${open}${range.min}, ${range.max}]`;
+  if (range.min !== undefined) return `${noun} ${range.exclusiveMin ? ">" : "≥"} ${range.min}`;
   if (range.max !== undefined) return `${noun} ≤ ${range.max}`;
   return noun;
 }

@@ -34,8 +34,12 @@ export const STAGE_FIELDS = {
     strategy: field.choiceOf(STRATEGIES, G.strategy, "decoding strategy (greedy: one query per language)"),
     seed: field.int(G.seed, "seed of the sampler (same seed, same queries on any batch size or shard)"),
     topK: field.int(G.topK, "top-k of sampling (0 turns it off)"),
-    topP: field.number(G.topP, "nucleus (top-p) threshold of sampling", { min: 0, max: 1 }),
-    temperature: field.number(G.temperature, "sampling temperature", { min: 0 }),
+    topP: field.number(G.topP, "nucleus (top-p) threshold of sampling", {
+      min: 0,
+      max: 1,
+      exclusiveMin: true,
+    }),
+    temperature: field.number(G.temperature, "sampling temperature", { min: 0, exclusiveMin: true }),
     numBeams: field.optionalInt("beams of beam search (default: perLanguage)", 1, 64),
     maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2, 1024),
     maxInputLength: field.int(
