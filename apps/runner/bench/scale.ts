@@ -2,7 +2,7 @@
 // 5k- and a 50k-passage corpus (the tiny fixture models; pre-generated queries, 2 per passage), with each
 // stage's peak RSS side by side. Anchor: the same stage at a tenth of the size. A stage whose peak grows ~10×
 // holds the corpus; one that stays flat streams it.
-//   pnpm --filter xqg bench:scale          (SCALE_SIZES=5000,50000)
+//   pnpm --filter xqg bench:scale          (SCALE_SIZES=5000,50000; SCALE_HEAP_MIB=64 caps each stage's V8 heap)
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,6 +13,9 @@ const quickstart = join(root, "examples", "quickstart");
 const encoder = join(root, "tooling", "fixtures", "tiny-bert");
 const child = join(import.meta.dirname, "stage-child.ts");
 const sizes = (process.env["SCALE_SIZES"] ?? "5000,50000").split(",").map(Number);
+// e.g. SCALE_HEAP_MIB=64: every stage runs with V8's heap capped, so one that held the corpus would fail;
+// peak RSS without a cap also counts garbage V8 has not collected yet
+const heapCap = process.env["SCALE_HEAP_MIB"] ? [`--max-old-space-size=${process.env["SCALE_HEAP_MIB"]}`] : [];
 
 interface Passage {
   docid: string;
@@ -140,7 +143,7 @@ for (const n of sizes) {
   try {
     await makeInputs(dir, n);
     for (const [name, argv] of stages(dir)) {
-      const result = await runIsolated<{ code: number }>(child, argv, ["--import", "tsx"]);
+      const result = await runIsolated<{ code: number }>(child, argv, ["--import", "tsx", ...heapCap]);
       rows[name] ??= { stage: name };
       rows[name]![`${n} passages: peak RSS MiB`] = Number(result.peakRssMiB.toFixed(0));
       rows[name]![`${n}: s`] = Number(result.seconds.toFixed(1));
