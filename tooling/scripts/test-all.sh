@@ -15,6 +15,14 @@ use_pnpm
 use_shared_digest
 started=$(date +%s)
 "$XQG_ROOT/tooling/scripts/install.sh"
+# the queue tests (apps/runner/test/queue-*.test.ts) start a real redis-server; install it where we may
+command -v redis-server >/dev/null || {
+  if [ "$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null 2>&1; then
+    echo "xqg: installed redis-server for the queue tests"
+  else
+    echo "xqg: redis-server not installed (needs root and apt-get); the queue tests will skip"
+  fi
+}
 pnpm exec biome ci .
 XQG_NODE_LINE=24 pnpm exec turbo run build typecheck test --output-logs=errors-only --concurrency=2
 on24=$(($(date +%s) - started))

@@ -1,12 +1,15 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
+import { LANGUAGES } from "@xqg/corpus";
 import { AUGMENT_DEFAULTS } from "@xqg/fusion";
 import { isModelId } from "@xqg/models";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { DEVICES, type Device } from "./device.js";
 import { UserError } from "./errors.js";
 import { defaultsOf, type Field, type Fields, schemaOf } from "./settings/fields.js";
+import { INPUT_FIELDS, type InputSettings } from "./settings/inputs.js";
 import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
 import { MAX_SHARDS, parseShard, type ShardPart } from "./shard.js";
 
@@ -28,9 +31,18 @@ export interface RunConfig {
   readonly threads: number;
   /** `redis://HOST:PORT[/DB]`: `xqg run` is then the coordinator of a distributed run (`--queue` overrides). */
   readonly queue: string | undefined;
+  /** Where ONNX Runtime runs the models (default cpu; `xqg worker --device` overrides it per worker). */
+  readonly device: Device;
   readonly ablation: { readonly queriesPerLanguage: readonly number[]; readonly alpha: number } | undefined;
-  readonly stages: { readonly [S in StageName]: StageSettings<S> };
+  /** The stages' settings; those that read the input files also say how (formats, languages). */
+  readonly stages: {
+    readonly [S in StageName]: StageSettings<S> & (S extends InputStage ? InputSettings : unknown);
+  };
 }
+
+/** The stages that read the corpus, the queries or the generated queries. */
+type InputStage = "generate" | "encode" | "evaluate";
+const INPUT_STAGES: readonly InputStage[] = ["generate", "encode", "evaluate"];
 
 const path = z.string().min(1);
 const TOP_LEVEL = {
@@ -43,6 +55,14 @@ const TOP_LEVEL = {
     schema: path,
     expected: "a folder with NLTK's punkt_tab data (an nltk_data root or punkt_tab itself)",
   },
+  corpusFormat: { schema: INPUT_FIELDS.corpusFormat.schema, expected: INPUT_FIELDS.corpusFormat.expected },
+  queriesFormat: { schema: INPUT_FIELDS.queriesFormat.schema, expected: INPUT_FIELDS.queriesFormat.expected },
+  generatedFormat: {
+    schema: INPUT_FIELDS.generatedFormat.schema,
+    expected: INPUT_FIELDS.generatedFormat.expected,
+  },
+  queriesLang: { schema: INPUT_FIELDS.queriesLang.schema, expected: INPUT_FIELDS.queriesLang.expected },
+  languages: { schema: INPUT_FIELDS.languageNames.schema, expected: INPUT_FIELDS.languageNames.expected },
   encoder: {
     schema: z.union([path, z.strictObject({ query: path, passage: path })]),
     expected: "a model directory, or { query: DIR, passage: DIR } for untied encoders",
@@ -53,6 +73,10 @@ const TOP_LEVEL = {
     expected: `a shard count N in [1, ${MAX_SHARDS.toLocaleString("en")}], or "i/N" to run one shard as a worker`,
   },
   threads: { schema: z.number().int().min(0), expected: "an integer ≥ 0 (0: all cores)" },
+  device: {
+    schema: z.enum(Object.keys(DEVICES) as [Device, ...Device[]]),
+    expected: `one of ${Object.keys(DEVICES).join(", ")}`,
+  },
   queue: {
     schema: z.string().regex(/^rediss?:\/\/\S+$/),
     expected: "a Redis URL, redis://[user:password@]HOST:PORT[/DB]",
@@ -140,6 +164,11 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
   for (const [stage, fields] of Object.entries(STAGE_FIELDS)) {
     stages[stage as StageName] = { ...defaultsOf(fields as Fields), ...(data[stage] as object | undefined) };
   }
+  const inputs = inputSettings(data, file, lineOf);
+  const given = (data["generate"] as { languages?: unknown } | undefined)?.languages !== undefined;
+  if (inputs.languageNames && !given)
+    (stages.generate as { languages: string[] }).languages = Object.keys(inputs.languageNames);
+  for (const stage of INPUT_STAGES) stages[stage] = { ...(stages[stage] as object), ...inputs };
   const ablation = data["ablation"] as { queriesPerLanguage: number[]; alpha?: number } | undefined;
   const fuseAlphas = (stages.fuse as StageSettings<"fuse">).alphas;
   return {
@@ -158,12 +187,50 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     shards,
     threads: (data["threads"] as number | undefined) ?? 0,
     queue: data["queue"] as string | undefined,
+    device: (data["device"] as Device | undefined) ?? "cpu",
     ablation: ablation && {
       queriesPerLanguage: [...new Set(ablation.queriesPerLanguage)].sort((a, b) => a - b),
       alpha: ablation.alpha ?? fuseAlphas.find((a) => a > 0) ?? AUGMENT_DEFAULTS.alpha,
     },
     stages: stages as RunConfig["stages"],
   };
+}
+
+/**
+ * The top-level input settings (formats, query language, language names), with every language the config
+ * names checked against the experiment's languages (`languages:`, else the seven XOR-TyDi ones).
+ */
+function inputSettings(
+  data: Record<string, unknown>,
+  file: string,
+  lineOf: (p: ReadonlyArray<PropertyKey>) => string,
+): InputSettings {
+  const names = data["languages"] as Record<string, string> | undefined;
+  const codes = Object.keys(names ?? LANGUAGES);
+  const hint = "name other languages under languages:, e.g. languages: { ar: Arabic, sw: Swahili }";
+  const known = codes.map((c) => `"${c}"`).join(", ");
+  const queriesLang = data["queriesLang"] as string | undefined;
+  if (queriesLang !== undefined && !codes.includes(queriesLang))
+    throw new UserError(
+      `${file}${lineOf(["queriesLang"])}: queriesLang: expected one of ${known}, got "${queriesLang}" (${hint})`,
+    );
+  const targets = (data["generate"] as { languages?: string[] } | undefined)?.languages ?? [];
+  const unknown = targets.findIndex((lang) => !codes.includes(lang));
+  if (unknown >= 0) {
+    const where = ["generate", "languages", unknown];
+    throw new UserError(
+      `${file}${lineOf(where)}: ${render(where)}: expected a non-empty list of ${known}, got "${targets[unknown]}" (${hint})`,
+    );
+  }
+  const inputs: Record<string, unknown> = {
+    corpusFormat: data["corpusFormat"],
+    queriesFormat: data["queriesFormat"],
+    generatedFormat: data["generatedFormat"],
+    queriesLang,
+    languageNames: names,
+  };
+  for (const key of Object.keys(inputs)) if (inputs[key] === undefined) delete inputs[key];
+  return inputs as InputSettings;
 }
 
 function parseShards(value: unknown, file: string, line: string): RunConfig["shards"] {

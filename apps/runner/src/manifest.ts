@@ -21,6 +21,8 @@ export interface StageSpec {
   readonly packages: readonly string[];
   /** Absolute paths of every file the stage writes. */
   readonly outputs: readonly string[];
+  /** Where its models ran (`cpu`, `cuda`), for stages that run models; recorded, never compared. */
+  readonly device?: string;
 }
 
 export interface StageContext {
@@ -36,6 +38,7 @@ interface Manifest {
   params: unknown;
   packages: Record<string, string>;
   outputs: Record<string, { sha256: string }>;
+  device?: string;
 }
 
 /**
@@ -108,7 +111,8 @@ async function runLeased(
   for (const output of spec.outputs)
     outputs[relative(base, output)] = { sha256: await ctx.hasher.hash(output) };
   const temp = `${spec.manifest}.tmp`;
-  await writeFile(temp, `${JSON.stringify({ ...expected, outputs }, null, 2)}\n`);
+  const device = spec.device === undefined ? {} : { device: spec.device };
+  await writeFile(temp, `${JSON.stringify({ ...expected, ...device, outputs }, null, 2)}\n`);
   await rename(temp, spec.manifest);
   await ctx.hasher.save();
   ctx.log.info(`${spec.stage}: done in ${formatDuration((Date.now() - started) / 1000)} (${where})`);
@@ -131,7 +135,8 @@ async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest,
   } catch {
     return false;
   }
-  const { outputs, ...rest } = recorded;
+  // the device is a record of where the unit ran, not a reason to run it again
+  const { outputs, device: _device, ...rest } = recorded;
   if (JSON.stringify(rest) !== JSON.stringify(JSON.parse(JSON.stringify(expected)))) return false;
   for (const output of spec.outputs) {
     const want = outputs[relative(base, output)];

@@ -44,6 +44,7 @@ export async function prepareRun(
     log: options.log,
     force: options.force,
     threads: config.threads,
+    device: config.device,
   };
   checkPlan(config);
   await claimOutputDir(config.output, `${config.file}: output`);

@@ -158,7 +158,7 @@ describe("xqg command line", () => {
     [
       ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--languages", "ar,xx"],
       1,
-      'xqg: generate: --languages: expected a non-empty list of "ar", "bn", "fi", "ja", "ko", "ru", "te", got "ar,xx"',
+      'xqg: generate: --languages: expected a non-empty list of "ar", "bn", "fi", "ja", "ko", "ru", "te", got "ar,xx" (name other languages with --language-names code=Name)',
     ],
     [
       ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--shard", "2/2"],

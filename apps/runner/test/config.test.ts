@@ -70,7 +70,7 @@ describe("config", () => {
     [
       "an unknown top-level key",
       `${MINIMAL}alpha: 0.1\n`,
-      "exp.yaml:5: alpha: unknown key (expected one of: output, corpus, queries, qrels, generated, nltkData, encoder, generator, shards, threads, ablation, generate, encode, fuse, index, search, evaluate, report)",
+      "exp.yaml:5: alpha: unknown key (expected one of: output, corpus, queries, qrels, generated, nltkData, corpusFormat, queriesFormat, generatedFormat, queriesLang, languages, encoder, generator, shards, threads, device, queue, ablation, generate, encode, fuse, index, search, evaluate, report)",
     ],
     [
       "an unknown stage key",
@@ -80,7 +80,7 @@ describe("config", () => {
     [
       "a wrong type",
       `${MINIMAL}generate:\n  perLanguage: five\n`,
-      'exp.yaml:6: generate.perLanguage: expected a positive integer, got "five"',
+      'exp.yaml:6: generate.perLanguage: expected an integer in [1, 100], got "five"',
     ],
     [
       "an out-of-range α",
@@ -95,7 +95,7 @@ describe("config", () => {
     [
       "an unknown language",
       `${MINIMAL}generate:\n  languages: [ar, de]\n`,
-      'exp.yaml:6: generate.languages[1]: expected a non-empty list of "ar", "bn", "fi", "ja", "ko", "ru", "te", got "de"',
+      'exp.yaml:6: generate.languages[1]: expected a non-empty list of "ar", "bn", "fi", "ja", "ko", "ru", "te", got "de" (name other languages under languages:, e.g. languages: { ar: Arabic, sw: Swahili })',
     ],
     [
       "an unknown index type",
@@ -110,7 +110,7 @@ describe("config", () => {
     [
       "a negative depth",
       `${MINIMAL}search: { depth: -1 }\n`,
-      "exp.yaml:5: search.depth: expected a positive integer, got -1",
+      "exp.yaml:5: search.depth: expected an integer in [1, 100000], got -1",
     ],
     [
       "a stage that is not a mapping",
@@ -137,5 +137,72 @@ describe("config", () => {
     expect(errorOf(json, "exp.json")).toBe(
       "exp.json:6: threads: expected an integer ≥ 0 (0: all cores), got -2",
     );
+  });
+});
+
+describe("config: how the input files are read", () => {
+  it("hands formats, the query language and the languages to the stages that read the files, and only to them", () => {
+    const config = parseConfig(
+      `${MINIMAL}corpusFormat: msmarco-tsv\nqueriesFormat: tevatron\ngeneratedFormat: xqg-augmented\nqueriesLang: sw\nlanguages: { sw: Swahili, ja: Japanese }\n`,
+      "exp.yaml",
+      "/work/exp/exp.yaml",
+    );
+    const inputs = {
+      corpusFormat: "msmarco-tsv",
+      queriesFormat: "tevatron",
+      generatedFormat: "xqg-augmented",
+      queriesLang: "sw",
+      languageNames: { sw: "Swahili", ja: "Japanese" },
+    };
+    expect(config.stages.generate).toMatchObject({ ...inputs, languages: ["sw", "ja"] });
+    expect(config.stages.encode).toMatchObject(inputs);
+    expect(config.stages.evaluate).toMatchObject(inputs);
+    expect(Object.keys(config.stages.fuse)).toEqual(["alphas", "reduce", "renormalize", "languages", "weights"]);
+    // without them, the stages' settings are as they were (formats told from content, the seven languages)
+    const plain = parseConfig(MINIMAL, "exp.yaml", "/work/exp/exp.yaml");
+    expect(Object.keys(plain.stages.encode)).not.toContain("corpusFormat");
+    expect(plain.stages.generate.languages).toEqual(["ar", "bn", "fi", "ja", "ko", "ru", "te"]);
+  });
+
+  it("keeps generate.languages when given, checked against the languages named", () => {
+    const config = parseConfig(
+      `${MINIMAL}languages: { sw: Swahili, ja: Japanese }\ngenerate:\n  languages: [ja]\n`,
+      "exp.yaml",
+      "/work/exp/exp.yaml",
+    );
+    expect(config.stages.generate.languages).toEqual(["ja"]);
+    expect(errorOf(`${MINIMAL}languages: { sw: Swahili }\ngenerate:\n  languages: [sw, ar]\n`)).toBe(
+      'exp.yaml:7: generate.languages[1]: expected a non-empty list of "sw", got "ar" (name other languages under languages:, e.g. languages: { ar: Arabic, sw: Swahili })',
+    );
+  });
+
+  it.each([
+    [
+      "an unknown corpus format",
+      `${MINIMAL}corpusFormat: xml\n`,
+      'exp.yaml:5: corpusFormat: expected one of "jsonl", "pyserini", "beir", "dpr-tsv", "msmarco-tsv", got "xml"',
+    ],
+    [
+      "an unknown queries format",
+      `${MINIMAL}queriesFormat: jsonl\n`,
+      'exp.yaml:5: queriesFormat: expected one of "xor-tydi", "tevatron", "beir", "tsv", got "jsonl"',
+    ],
+    [
+      "a query language outside the languages",
+      `${MINIMAL}queriesLang: de\n`,
+      'exp.yaml:5: queriesLang: expected one of "ar", "bn", "fi", "ja", "ko", "ru", "te", got "de" (name other languages under languages:, e.g. languages: { ar: Arabic, sw: Swahili })',
+    ],
+    [
+      "a language code that is not ISO 639-1",
+      `${MINIMAL}languages: { SW: Swahili }\n`,
+      'exp.yaml:5: languages.SW: expected language names by ISO 639-1 code, e.g. { ar: Arabic, sw: Swahili } (on the command line ar=Arabic,sw=Swahili), got "Swahili"',
+    ],
+    [
+      "a language without its name",
+      `${MINIMAL}languages: { sw: "" }\n`,
+      'exp.yaml:5: languages.sw: expected language names by ISO 639-1 code, e.g. { ar: Arabic, sw: Swahili } (on the command line ar=Arabic,sw=Swahili), got ""',
+    ],
+  ])("rejects %s, naming the key", (_name, text, message) => {
+    expect(errorOf(text)).toBe(message);
   });
 });

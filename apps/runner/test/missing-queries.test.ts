@@ -17,18 +17,40 @@ describe("xqg evaluate, a run without some queries", () => {
       for await (const q of readQueries(dev)) queries.push(q);
       // every query but the first two Japanese and the first Telugu one, each ranking the passages that hold its
       // answer (a hit) for one query in two, and the first five passages otherwise
-      const dropped = new Set([...queries.filter((q) => q.lang === "ja").slice(0, 2), queries.find((q) => q.lang === "te")!].map((q) => q.id));
+      const dropped = new Set(
+        [...queries.filter((q) => q.lang === "ja").slice(0, 2), queries.find((q) => q.lang === "te")!].map(
+          (q) => q.id,
+        ),
+      );
       const ranked = new Map<string, string[]>();
       queries.forEach((q, i) => {
         if (dropped.has(q.id)) return;
         const holding = passages.filter((p) => q.answers.some((a) => p.text.includes(a)));
-        ranked.set(q.id, (i % 2 === 0 ? [...holding, ...passages] : passages).slice(0, 5).map((p) => p.docid));
+        ranked.set(
+          q.id,
+          (i % 2 === 0 ? [...holding, ...passages] : passages).slice(0, 5).map((p) => p.docid),
+        );
       });
-      const rows = [...ranked].flatMap(([qid, docids]) => docids.map((d, r) => `${qid} Q0 ${d} ${r + 1} ${10 - r} t`));
+      const rows = [...ranked].flatMap(([qid, docids]) =>
+        docids.map((d, r) => `${qid} Q0 ${d} ${r + 1} ${10 - r} t`),
+      );
       const run = join(dir, "run.trec");
       await writeFile(run, `${rows.join("\n")}\n`);
       const out = join(dir, "eval.json");
-      const result = await xqg("evaluate", "--run", run, "--queries", dev, "--corpus", corpus, "--tokenizer", "treebank", "--out", out, "--quiet");
+      const result = await xqg(
+        "evaluate",
+        "--run",
+        run,
+        "--queries",
+        dev,
+        "--corpus",
+        corpus,
+        "--tokenizer",
+        "treebank",
+        "--out",
+        out,
+        "--quiet",
+      );
       expect(result.code).toBe(0);
       expect(result.stderr).toBe(
         `xqg: warning: evaluate: ${run} lacks 3 judged queries (ja 2, te 1); R@kt does not count them, as eval_xor_retrieve.py does\n`,
@@ -40,14 +62,18 @@ describe("xqg evaluate, a run without some queries", () => {
       const texts = new Map(passages.map((p) => [p.docid, p.text]));
       const official = evaluateXorSubmission(
         new Map(queries.map((q) => [q.id, q.answers])),
-        queries.filter((q) => ranked.has(q.id)).map((q) => ({ id: q.id, lang: q.lang, ctxs: ranked.get(q.id)!.map((d) => texts.get(d)!) })),
+        queries
+          .filter((q) => ranked.has(q.id))
+          .map((q) => ({ id: q.id, lang: q.lang, ctxs: ranked.get(q.id)!.map((d) => texts.get(d)!) })),
         [2, 5],
         { tokenize: rktTokenizer("treebank") },
       );
       expect(evaluation.counts).toEqual(official.counts);
       for (const lang of official.languages)
         expect(evaluation.scores["R@2kt"][lang] * 100).toBeCloseTo(official.scores["R@2kt"]![lang]!, 12);
-      expect(evaluation.perQuery.map((q: { id: string }) => q.id)).toEqual(official.perQuery.map((q) => q.id));
+      expect(evaluation.perQuery.map((q: { id: string }) => q.id)).toEqual(
+        official.perQuery.map((q) => q.id),
+      );
       const spans = (q: Query) => q.answers.some((a) => a !== "yes" && a !== "no");
       expect(official.counts["ja"]).toBe(queries.filter((q) => q.lang === "ja" && spans(q)).length - 2);
     });

@@ -92,7 +92,10 @@ export function checkFinite(
     if (x - x === 0) continue;
     const row = firstRow + Math.floor(i / dimensions);
     const id = typeof idOf === "function" ? idOf(row) : idOf?.[row - firstRow];
-    const where = what === "query" ? "query" : `${what} row ${row}${id === undefined ? "" : ` (id ${JSON.stringify(id)})`}`;
+    const where =
+      what === "query"
+        ? "query"
+        : `${what} row ${row}${id === undefined ? "" : ` (id ${JSON.stringify(id)})`}`;
     throw new AnnError(`${where}, column ${i % dimensions}: ${x}; vectors must be finite`, "non-finite", {
       field: what,
     });

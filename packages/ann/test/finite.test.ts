@@ -46,9 +46,9 @@ describe("NaN and ±Infinity", () => {
     const batchError = thrown(() => index.searchBatch(poisoned(two, 4, Number.NEGATIVE_INFINITY), 1));
     expect(batchError.message).toBe("queries row 1, column 0: -Infinity; vectors must be finite");
     expect(batchError.field).toBe("queries");
-    expect(thrown(() => exactSearch(P, IDS, poisoned(two, 7, Number.NaN), 1, { dimensions: 4 })).message).toBe(
-      "queries row 1, column 3: NaN; vectors must be finite",
-    );
+    expect(
+      thrown(() => exactSearch(P, IDS, poisoned(two, 7, Number.NaN), 1, { dimensions: 4 })).message,
+    ).toBe("queries row 1, column 3: NaN; vectors must be finite");
     expect(thrown(() => exactSearch(poisoned(P, 9, Number.NaN), IDS, Q, 1, { dimensions: 4 })).message).toBe(
       'matrix row 2 (id "c"), column 1: NaN; vectors must be finite',
     );
@@ -71,11 +71,28 @@ describe("NaN and ±Infinity", () => {
     await expect(exactSearchBlocks(blocks, IDS, Q, 1, { dimensions: 4 })).rejects.toThrow(
       'matrix row 3 (id "d"), column 1: Infinity; vectors must be finite',
     );
-    await expect(
-      exactSearchBlocks(blocks, (row) => `p${row}`, Q, 1, { dimensions: 4 }),
-    ).rejects.toThrow('matrix row 3 (id "p3"), column 1: Infinity; vectors must be finite');
-    await expect(
-      exactSearchBlocks([], [], poisoned(Q, 2, Number.NaN), 1, { dimensions: 4 }),
-    ).rejects.toThrow("queries row 0, column 2: NaN; vectors must be finite");
+    await expect(exactSearchBlocks(blocks, (row) => `p${row}`, Q, 1, { dimensions: 4 })).rejects.toThrow(
+      'matrix row 3 (id "p3"), column 1: Infinity; vectors must be finite',
+    );
+    await expect(exactSearchBlocks([], [], poisoned(Q, 2, Number.NaN), 1, { dimensions: 4 })).rejects.toThrow(
+      "queries row 0, column 2: NaN; vectors must be finite",
+    );
+  });
+});
+
+describe("a batch usearch refuses", () => {
+  it("adds no id either, so the same ids can be added again", () => {
+    const index = Index.create({ dimensions: 4 });
+    index.add(IDS.slice(0, 1), P.subarray(0, 4));
+    const native = (index as unknown as { native: { add: (...args: unknown[]) => void } }).native;
+    const add = native.add.bind(native);
+    native.add = () => {
+      throw new Error("usearch: out of memory");
+    };
+    expect(() => index.add(IDS.slice(1), P.subarray(4))).toThrow("usearch: out of memory");
+    expect([index.size, index.has("b")]).toEqual([1, false]);
+    native.add = add;
+    index.add(IDS.slice(1), P.subarray(4));
+    expect([index.size, index.search(Q, 1).ids]).toEqual([4, ["c"]]);
   });
 });

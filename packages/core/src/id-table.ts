@@ -51,11 +51,17 @@ export class IdTable {
   indexOf(id: string): number {
     const hash = hashOf(id);
     const slots = this.#slots;
-    for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
+    // The table is never full (at most 3/4), so an empty slot ends every probe; the count is a safety net.
+    for (
+      let slot = hash & this.#mask, probes = 0;
+      probes <= this.#mask;
+      slot = (slot + 1) & this.#mask, probes++
+    ) {
       const entry = slots[slot]!;
       if (entry === 0) return -1;
       if (this.#hashes[entry - 1] === hash && this.#ids[entry - 1] === id) return entry - 1;
     }
+    throw new Error("IdTable: no free slot (a bug)");
   }
 
   has(id: string): boolean {
@@ -70,7 +76,8 @@ export class IdTable {
     const hash = hashOf(id);
     const slots = this.#slots;
     let slot = hash & this.#mask;
-    for (; ; slot = (slot + 1) & this.#mask) {
+    for (let probes = 0; ; slot = (slot + 1) & this.#mask, probes++) {
+      if (probes > this.#mask) throw new Error("IdTable: no free slot (a bug)");
       const entry = slots[slot]!;
       if (entry === 0) break;
       if (this.#hashes[entry - 1] === hash && this.#ids[entry - 1] === id) return entry - 1;

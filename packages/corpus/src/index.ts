@@ -9,7 +9,14 @@ export {
   writeTextAtomic,
 } from "@xqg/core";
 export { CorpusError, type CorpusErrorCode, type CorpusWarning } from "./errors.js";
-export { readGeneratedQueries, writeGeneratedQueries } from "./formats/generated.js";
+export {
+  GENERATED_FORMATS,
+  type GeneratedFormat,
+  type GeneratedReadOptions,
+  type GeneratedWriteOptions,
+  readGeneratedQueries,
+  writeGeneratedQueries,
+} from "./formats/generated.js";
 export {
   PASSAGE_FORMATS,
   type PassageFormat,
@@ -35,9 +42,18 @@ export {
   readRun,
   readXorSubmission,
   writeRun,
+  type XorReadOptions,
   type XorSubmissionEntry,
 } from "./formats/runs.js";
-export { isLang, LANGUAGE_CODES, LANGUAGES, type Lang } from "./languages.js";
+export { TSV_DEFAULTS } from "./formats/tsv.js";
+export {
+  isLang,
+  isLanguageCode,
+  LANGUAGE_CODES,
+  LANGUAGES,
+  type Lang,
+  type LanguageNames,
+} from "./languages.js";
 export { type ConcatNpyOptions, concatNpy } from "./npy/concat.js";
 export { NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./npy/header.js";
 export { type NpyReader, type OpenNpyOptions, openNpy, readNpy } from "./npy/reader.js";

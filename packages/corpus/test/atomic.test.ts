@@ -18,22 +18,25 @@ describe("writeFileAtomic", () => {
 });
 
 describe("format choice", () => {
-  it("comes from the extension, can be overridden, and an unknown one lists the choices", async () => {
+  it("writing: comes from the extension, can be overridden, and an unknown one lists the choices", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "corpus.txt");
-      const unknown = await rejection(Promise.resolve().then(() => readPassages(path)));
+      const passages = [{ docid: "1", title: "t", text: "x" }];
+      const unknown = await rejection(Promise.resolve().then(() => writePassages(path, passages)));
       expect(unknown.message).toBe(
-        `${path}: cannot tell the format from the file name; pass { format: "jsonl" | "tsv" }`,
+        `${path}: cannot tell the format from the file name; pass { format } (one of jsonl, pyserini, beir, dpr-tsv, msmarco-tsv)`,
       );
       const wrong = await rejection(
-        Promise.resolve().then(() => readPassages(path, { format: "xml" as "tsv" })),
+        Promise.resolve().then(() => readPassages(path, { format: "xml" as "jsonl" })),
       );
-      expect(wrong.message).toBe(`${path}: unknown format "xml" (expected one of jsonl, tsv)`);
-      await writePassages(path, [{ docid: "1", title: "t", text: "x" }], { format: "tsv" });
+      expect(wrong.message).toBe(
+        `${path}: unknown format "xml" (expected one of jsonl, pyserini, beir, dpr-tsv, msmarco-tsv)`,
+      );
+      await writePassages(path, passages, { format: "dpr-tsv" });
       expect(await readFile(path, "utf8")).toBe("id\ttext\ttitle\n1\tx\tt\n");
-      expect(await collect(readPassages(path, { format: "tsv" }))).toEqual([
-        { docid: "1", title: "t", text: "x" },
-      ]);
+      // reading tells the format from the content, whatever the name
+      expect(await collect(readPassages(path))).toEqual(passages);
+      expect(await collect(readPassages(path, { format: "dpr-tsv" }))).toEqual(passages);
       const run = join(dir, "run.tsv.gz");
       await writeRun(run, [{ qid: "q", docid: "d", rank: 1, score: 2 }]);
       expect(await collect(readRun(run))).toEqual([{ qid: "q", docid: "d", rank: 1, score: 2 }]);

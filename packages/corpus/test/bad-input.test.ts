@@ -27,7 +27,9 @@ interface Case {
 }
 
 // distinct docids: a repeated one would be an error of its own
-const gz = gzipSync(Buffer.from(Array.from({ length: 2000 }, (_, i) => `${GOOD.replace('"1"', `"${i}"`)}\n`).join("")));
+const gz = gzipSync(
+  Buffer.from(Array.from({ length: 2000 }, (_, i) => `${GOOD.replace('"1"', `"${i}"`)}\n`).join("")),
+);
 const corruptGz = Uint8Array.from(gz);
 corruptGz.fill(0x55, 40, 60);
 
@@ -133,11 +135,22 @@ const CASES: Case[] = [
     line: 3,
   },
   {
-    name: "TSV unterminated quote",
+    // Python's csv reads a quoted field that is never closed to the end of the file (as one field)
+    name: "TSV quote never closed",
     file: "psgs.tsv",
-    content: 'id\ttext\ttitle\n1\t"x\tt\n',
+    content: 'id\ttext\ttitle\n1\t"x\tt\n2\ty\tu\n',
     code: "bad-columns",
-    message: ":2: unterminated quoted field in column 2",
+    message:
+      ":2: expected 3 tab-separated columns (id, text, title), found 2 (the record runs from line 2 to line 3: a quoted field holds line breaks)",
+    line: 2,
+  },
+  {
+    name: "TSV field over the field size limit (a stray quote)",
+    file: "psgs.tsv",
+    content: `id\ttext\ttitle\n1\t"x\tt\n${"2\ty\tu\n".repeat(30_000)}`,
+    code: "bad-columns",
+    message:
+      ":2: field larger than field limit (131072) in column 2; the quoted field opened on this line is not closed within 131072 characters (a stray quote?)",
     line: 2,
   },
   {
@@ -222,7 +235,7 @@ describe("onError: skip", () => {
       expect(reader.stats).toEqual({ records: 2, skipped: 4, duplicates: 0, warnings: 1, lines: 6 });
       const failFast = await rejection(collect(readQueries(path)));
       expect(failFast.message).toBe(
-        `${path}:2: field "lang": unknown language "en" (expected one of ar, bn, fi, ja, ko, ru, te)`,
+        `${path}:2: field "lang": unknown language "en" (expected one of ar, bn, fi, ja, ko, ru, te; for other languages pass { languages } (ISO 639-1 code → English name))`,
       );
     });
   });
@@ -244,9 +257,13 @@ describe("writers refuse bad records without leaving a file", () => {
       const bad = [{ docid: "1", title: "t", text: "a" }, { docid: "2", title: "t" } as never];
       expect((await rejection(writePassages(out, bad))).message).toBe(`${out}:2: field "text" missing`);
       const tsv = join(dir, "out.tsv");
-      const broken = [{ docid: "1", title: "t", text: "two\nlines" }];
-      expect((await rejection(writePassages(tsv, broken))).message).toBe(
-        `${tsv}:2: field "text" contains a line break, which TSV cannot hold (use JSONL)`,
+      const untitled = [{ docid: "1", title: "t", text: "x" }];
+      expect((await rejection(writePassages(tsv, untitled, { format: "msmarco-tsv" }))).message).toBe(
+        `${tsv}:1: field "title": msmarco-tsv has no title column (write jsonl or dpr-tsv)`,
+      );
+      const broken = [{ docid: "1", title: "", text: "two\nlines" }];
+      expect((await rejection(writePassages(tsv, broken, { format: "msmarco-tsv" }))).message).toBe(
+        `${tsv}:1: field "text" contains a line break, which TSV cannot hold (use JSONL)`,
       );
       const queries = join(dir, "q.tsv");
       const tabbed = [{ id: "1", question: "a\tb", answers: [], lang: "ar" as const }];
@@ -255,7 +272,7 @@ describe("writers refuse bad records without leaving a file", () => {
       );
       const english = [{ id: "1", question: "a", answers: [], lang: "en" as never }];
       expect((await rejection(writeQueries(join(dir, "q.jsonl"), english))).message).toBe(
-        `${join(dir, "q.jsonl")}:1: field "lang": unknown language "en"`,
+        `${join(dir, "q.jsonl")}:1: field "lang": unknown language "en" (expected one of ar, bn, fi, ja, ko, ru, te; for other languages pass { languages } (ISO 639-1 code → English name))`,
       );
       expect(await listing(dir)).toEqual([]);
     });

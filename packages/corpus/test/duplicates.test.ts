@@ -18,7 +18,14 @@ const query = (id: string, answers: string[], question = "q?") =>
   JSON.stringify({ id, question, answers, lang: "ja" });
 
 // p1 on lines 1 and 4 (line 3 is blank), p2 on lines 2 and 6
-const CORPUS = [passage("p1", "a"), passage("p2", "b"), "", passage("p1", "c"), passage("p3", "d"), passage("p2", "e")];
+const CORPUS = [
+  passage("p1", "a"),
+  passage("p2", "b"),
+  "",
+  passage("p1", "c"),
+  passage("p3", "d"),
+  passage("p2", "e"),
+];
 
 describe("duplicate passage ids", () => {
   it("fail by default with the id and both line numbers, also under onError: skip", async () => {
@@ -137,7 +144,11 @@ describe("duplicate query ids", () => {
 describe("createDuplicateDetector / findDuplicates", () => {
   it("remember the first line of each id and name both lines of a repeat", () => {
     const detector = createDuplicateDetector({ file: "passages.ids" });
-    expect([detector.add("a", 1), detector.add("b", 2), detector.add("a", 3)]).toEqual([undefined, undefined, 1]);
+    expect([detector.add("a", 1), detector.add("b", 2), detector.add("a", 3)]).toEqual([
+      undefined,
+      undefined,
+      1,
+    ]);
     expect([detector.size, detector.lineOf("a"), detector.lineOf("b"), detector.lineOf("c")]).toEqual([
       2,
       1,

@@ -31,7 +31,9 @@ describe("non-finite values in .npy files", () => {
       const blocks = (async () => {
         for await (const _ of reader.blocks(8));
       })();
-      expect((await rejection(blocks)).message).toBe(`${path}: row 17, column 3: NaN; embeddings must be finite`);
+      expect((await rejection(blocks)).message).toBe(
+        `${path}: row 17, column 3: NaN; embeddings must be finite`,
+      );
       await reader.close();
       // opt out
       expect(Number.isNaN((await readNpy(path, { checkFinite: false })).data[71])).toBe(true);

@@ -136,7 +136,7 @@ describe("generated queries", () => {
       );
       await writeFile(plain, '{"docid":"d1","queries":{"en":["q"]}}\n');
       expect((await rejection(collect(readGeneratedQueries(plain)))).message).toBe(
-        `${plain}:1: field "queries.en": unknown language "en" (expected one of ar, bn, fi, ja, ko, ru, te)`,
+        `${plain}:1: field "queries.en": unknown language "en" (expected one of ar, bn, fi, ja, ko, ru, te; for other languages pass { languages } (ISO 639-1 code → English name))`,
       );
       await writeFile(plain, '{"docid":"d1","queries":{"ar":["q", 3]}}\n');
       expect((await rejection(collect(readGeneratedQueries(plain)))).message).toBe(

@@ -72,9 +72,7 @@ export async function sweepAlpha(
     await checkIdOrder(options.passages, options.sums);
     // Every output block is checked below (a FusionError naming α); the writers need not check again.
     for (const path of paths)
-      writers.push(
-        await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype, checkFinite: false }),
-      );
+      writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype, checkFinite: false }));
     const needCounts = (options.reduce ?? "sum") === "mean";
     // Double buffering: the next block is read and the previous one written while this one is computed.
     // Every buffer is reused and lives in the SIMD kernel's memory: blocks read straight into it, summed in

@@ -42,10 +42,18 @@ describe("the mix kernel's test of its output", () => {
   it("flags a NaN or ±Infinity at any position (SIMD body or scalar tail), from either input or an overflow", () => {
     const arena = new MixArena(3, 40);
     for (const n of [1, 7, 8, 9, 17, 40]) {
-      const [out, p, s] = arena.buffers.map((b) => b.subarray(0, n)) as [Float32Array, Float32Array, Float32Array];
+      const [out, p, s] = arena.buffers.map((b) => b.subarray(0, n)) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
       p.fill(0.5);
       s.fill(-2);
-      expect([n, mixInto(out, p, s, 0.99, 0.01, arena), mixInto(out, p, s, 0.99, 0.01)]).toEqual([n, false, false]);
+      expect([n, mixInto(out, p, s, 0.99, 0.01, arena), mixInto(out, p, s, 0.99, 0.01)]).toEqual([
+        n,
+        false,
+        false,
+      ]);
       for (let at = 0; at < n; at++) {
         for (const [bad, keep, alpha] of [
           [p, 0.99, 0.01],
@@ -106,8 +114,17 @@ describe("NaN and ±Infinity in fusion", () => {
       const files = await acc.finish(join(dir, "s.npy"));
       await writeNpy(files.counts, Float32Array.of(1, 1, Number.NaN, 1, 1), { dim: 1, checkFinite: false });
       const out = (a: number) => join(dir, `out-${a}.npy`);
-      const error = await rejection(sweepAlpha({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }));
+      const error = await rejection(
+        sweepAlpha({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }),
+      );
       expect(error.message).toBe(`${files.counts}: row 2, column 0: NaN; embeddings must be finite`);
+      // and in Σq, which "mean" divides in JavaScript rather than in the kernel
+      await writeNpy(files.counts, Float32Array.of(1, 1, 1, 1, 1), { dim: 1 });
+      await writeNpy(files.sums, poisoned(S, 4, Number.NaN), { dim: DIM, checkFinite: false });
+      const again = await rejection(
+        sweepAlpha({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }),
+      );
+      expect(again.message).toBe(`${files.sums}: row 1, column 1: NaN; embeddings must be finite`);
     }));
 
   it("are refused by augment (inputs and output) and by the Σq accumulator, naming the row", () => {

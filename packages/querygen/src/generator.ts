@@ -50,15 +50,15 @@ export interface Generator {
    * Generated queries for each passage, in input order: `perLanguage` per language. Reads the passages
    * lazily, so a corpus of any size streams through in bounded memory.
    */
-  generate(
+  generate<L extends string = Lang>(
     passages: AsyncIterable<GenerationPassage> | Iterable<GenerationPassage>,
-    options?: GenerateOptions,
-  ): AsyncIterable<GeneratedQueries>;
+    options?: GenerateOptions<L>,
+  ): AsyncIterable<GeneratedQueries<L>>;
   /**
    * Decodes ready-made prompts (no template): per prompt, its sequences with token ids. Random streams are
    * keyed by the prompt text, so equal prompts give equal samples wherever they stand.
    */
-  complete(prompts: readonly string[], options?: GenerateOptions): Promise<Completion[][]>;
+  complete(prompts: readonly string[], options?: GenerateOptions<string>): Promise<Completion[][]>;
   close(): Promise<void>;
 }
 
@@ -105,7 +105,11 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   return {
     files,
     decoderForm: model.form,
-    generate: (passages, options) => generateQueries(passages, resolveOptions(options), decodeTexts),
+    generate: <L extends string = Lang>(
+      passages: AsyncIterable<GenerationPassage> | Iterable<GenerationPassage>,
+      options?: GenerateOptions<L>,
+    ) =>
+      generateQueries(passages, resolveOptions(options), decodeTexts) as AsyncIterable<GeneratedQueries<L>>,
     async complete(prompts, options) {
       const resolved = resolveOptions(options);
       const out: Completion[][] = [];
@@ -136,7 +140,7 @@ function eosIdsOf(config: ModelConfig, tokenizer: Tokenizer): number[] {
 }
 
 interface Pending {
-  record: GeneratedQueries;
+  record: GeneratedQueries<string>;
   remaining: number;
 }
 
@@ -154,9 +158,9 @@ async function* generateQueries(
   passages: AsyncIterable<GenerationPassage> | Iterable<GenerationPassage>,
   resolved: ResolvedOptions,
   decodeTexts: DecodeTexts,
-): AsyncIterable<GeneratedQueries> {
+): AsyncIterable<GeneratedQueries<string>> {
   const pending: Pending[] = [];
-  let batch: Array<{ owner: Pending; lang: Lang; text: string }> = [];
+  let batch: Array<{ owner: Pending; lang: string; text: string }> = [];
   const run = async () => {
     const results = await decodeTexts(
       batch.map((b) => b.text),
@@ -178,7 +182,11 @@ async function* generateQueries(
     };
     pending.push(owner);
     for (const lang of resolved.languages) {
-      const text = formatPrompt(resolved.prompt, { lang, title: passage.title ?? "", passage: passage.text });
+      const text = formatPrompt(
+        resolved.prompt,
+        { lang, title: passage.title ?? "", passage: passage.text },
+        resolved.languageNames,
+      );
       batch.push({ owner, lang, text });
       if (batch.length >= resolved.batchSize) await run();
     }
@@ -190,8 +198,11 @@ async function* generateQueries(
 }
 
 /** Languages in the order asked for, whatever order the batches finished in. */
-function orderedRecord(record: GeneratedQueries, languages: readonly Lang[]): GeneratedQueries {
-  const queries: GeneratedQueries["queries"] = {};
+function orderedRecord(
+  record: GeneratedQueries<string>,
+  languages: readonly string[],
+): GeneratedQueries<string> {
+  const queries: GeneratedQueries<string>["queries"] = {};
   for (const lang of languages) queries[lang] = record.queries[lang]!;
   return { docid: record.docid, queries };
 }

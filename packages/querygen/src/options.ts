@@ -1,4 +1,4 @@
-import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import { isLanguageCode, LANGUAGES, type Lang, type LanguageNames } from "@xqg/corpus";
 import type { DecodeSettings, FinishedPolicy, Strategy } from "./decode.js";
 import { PROMPT_TEMPLATE, validatePromptTemplate } from "./prompt.js";
 import { validateSamplingParams } from "./sampling.js";
@@ -32,9 +32,14 @@ export const GENERATION_DEFAULTS = {
   finished: "drop",
 } as const;
 
-export interface GenerateOptions {
-  /** Target languages, in output order; default all seven XOR-TyDi languages. */
-  languages?: readonly Lang[];
+export interface GenerateOptions<L extends string = Lang> {
+  /** Target languages, in output order; default every language of `languageNames` (the seven XOR-TyDi ones). */
+  languages?: readonly NoInfer<L>[];
+  /**
+   * The languages queries may be generated in, ISO 639-1 code → English name (the prompt's {Language}); default
+   * LANGUAGES. Other languages: `{ ...LANGUAGES, sw: "Swahili" }` (what a model fine-tuned on them can write).
+   */
+  languageNames?: LanguageNames<L>;
   /** Queries per passage and language; default 5 (greedy: 1, and only 1). */
   perLanguage?: number;
   /** Template with {Language}, {lang}, {title}, {passage}; default PROMPT_TEMPLATE. */
@@ -56,7 +61,9 @@ export interface GenerateOptions {
 }
 
 export interface ResolvedOptions {
-  languages: readonly Lang[];
+  languages: readonly string[];
+  /** Code → English name of every language the options allow. */
+  languageNames: Readonly<Record<string, string>>;
   prompt: string;
   batchSize: number;
   decode: Omit<DecodeSettings, "eosIds" | "padId">;
@@ -77,15 +84,39 @@ function oneOf<T extends string>(name: string, value: string, choices: Record<T,
   return value as T;
 }
 
+/** Checks a language set: ISO 639-1 codes (two lowercase letters) mapped to English names. */
+function checkLanguageNames(names: unknown): Readonly<Record<string, string>> {
+  if (typeof names !== "object" || names === null || Array.isArray(names))
+    throw new RangeError(
+      'languageNames must map ISO 639-1 codes to English names, e.g. { ...LANGUAGES, sw: "Swahili" }',
+    );
+  const entries = Object.entries(names);
+  if (entries.length === 0) throw new RangeError("languageNames names no language");
+  for (const [code, name] of entries) {
+    if (!isLanguageCode(code))
+      throw new RangeError(
+        `languageNames: ${JSON.stringify(code)} is not an ISO 639-1 code (two lowercase letters, e.g. "sw")`,
+      );
+    if (typeof name !== "string" || name.trim() === "")
+      throw new RangeError(
+        `languageNames: the name of "${code}" must be its English name (a non-empty string, e.g. "Swahili")`,
+      );
+  }
+  return names as Readonly<Record<string, string>>;
+}
+
 /** Fills in defaults and checks every option, naming the option and the allowed values on error. */
-export function resolveOptions(options: GenerateOptions = {}): ResolvedOptions {
+export function resolveOptions<L extends string = Lang>(options: GenerateOptions<L> = {}): ResolvedOptions {
   const d = GENERATION_DEFAULTS;
   const strategy = oneOf("strategy", options.strategy ?? d.strategy, STRATEGIES);
-  const languages = options.languages ?? LANGUAGE_CODES;
+  const languageNames = checkLanguageNames(options.languageNames ?? LANGUAGES);
+  const known = Object.keys(languageNames);
+  const languages: readonly string[] = options.languages ?? known;
   for (const lang of languages) {
-    if (!isLang(lang)) {
+    if (!Object.hasOwn(languageNames, lang)) {
+      const others = options.languageNames === undefined ? " (name others in languageNames)" : "";
       throw new RangeError(
-        `languages: unknown language ${JSON.stringify(lang)}; expected some of ${LANGUAGE_CODES.join(", ")}`,
+        `languages: unknown language ${JSON.stringify(lang)}; expected some of ${known.join(", ")}${others}`,
       );
     }
   }
@@ -121,6 +152,7 @@ export function resolveOptions(options: GenerateOptions = {}): ResolvedOptions {
     throw new RangeError(`lengthPenalty must be a finite number, got ${lengthPenalty}`);
   return {
     languages,
+    languageNames,
     prompt,
     batchSize: positiveInteger("batchSize", options.batchSize ?? d.batchSize),
     decode: {
@@ -139,7 +171,7 @@ export function resolveOptions(options: GenerateOptions = {}): ResolvedOptions {
 
 /** Complete decoding settings for `decodeBatch`: generation options plus the model's special tokens. */
 export function decodeSettings(
-  options: GenerateOptions,
+  options: GenerateOptions<string>,
   tokens: { eosIds: readonly number[]; padId: number },
 ): DecodeSettings {
   return { ...resolveOptions(options).decode, eosIds: tokens.eosIds, padId: tokens.padId };

@@ -1,4 +1,4 @@
-import { LANGUAGES, type Lang } from "@xqg/corpus";
+import { LANGUAGES, type Lang, type LanguageNames } from "@xqg/corpus";
 
 /** The xQG paper's prompt, verbatim (Zhuang et al., SIGIR 2023; ielab/xQG4xDR). */
 export const PROMPT_TEMPLATE = "Generate a {Language} question for this passage: {title} {passage}";
@@ -28,14 +28,23 @@ export function validatePromptTemplate(template: string): void {
   }
 }
 
-/** Fills a template in one pass, so braces inside a title or passage are never substituted again. */
-export function formatPrompt(
+/**
+ * Fills a template in one pass, so braces inside a title or passage are never substituted again. {Language} is
+ * the English name of `fields.lang` in `languageNames` (default LANGUAGES).
+ */
+export function formatPrompt<L extends string = Lang>(
   template: string,
-  fields: { lang: Lang; title: string; passage: string },
+  fields: { lang: NoInfer<L>; title: string; passage: string },
+  languageNames?: LanguageNames<L>,
 ): string {
   validatePromptTemplate(template);
+  const names: Readonly<Record<string, string>> = languageNames ?? LANGUAGES;
+  if (!Object.hasOwn(names, fields.lang))
+    throw new RangeError(
+      `no English name for language ${JSON.stringify(fields.lang)}; known: ${Object.keys(names).join(", ")}`,
+    );
   const values: Record<PromptField, string> = {
-    Language: LANGUAGES[fields.lang],
+    Language: names[fields.lang]!,
     lang: fields.lang,
     title: fields.title,
     passage: fields.passage,

@@ -75,6 +75,32 @@ describe("createGenerator on tiny-mt5", () => {
     }
   });
 
+  it("prompts in the languages named by languageNames, with their English names", async () => {
+    const languageNames = { sw: "Swahili", de: "German" };
+    const records = [];
+    for await (const r of generator.generate(PASSAGES.slice(0, 2), {
+      languageNames,
+      strategy: "greedy",
+      maxLength: 8,
+    }))
+      records.push(r);
+    const first: GeneratedQueries<"sw" | "de"> = records[0]!;
+    expect(Object.keys(first.queries)).toEqual(["sw", "de"]);
+    const { formatPrompt, PROMPT_TEMPLATE } = await import("../src/index.js");
+    const prompts = PASSAGES.slice(0, 2).flatMap((p) =>
+      (["sw", "de"] as const).map((lang) =>
+        formatPrompt(PROMPT_TEMPLATE, { lang, title: p.title, passage: p.text }, languageNames),
+      ),
+    );
+    expect(prompts[0]).toBe(
+      "Generate a Swahili question for this passage: Hamlet Hamlet is a tragedy written by William Shakespeare.",
+    );
+    const completed = await generator.complete(prompts, { strategy: "greedy", maxLength: 8 });
+    expect(records.flatMap((r) => [r.queries.sw![0], r.queries.de![0]])).toEqual(
+      completed.map((c) => c[0]!.text),
+    );
+  });
+
   it("yields one record per passage, in order, with perLanguage queries per language", async () => {
     const out = await collect(generator, PASSAGES, {
       languages: ["te", "ja", "ar"],

@@ -1,3 +1,4 @@
+import { LANGUAGES } from "@xqg/corpus";
 import { describe, expect, it } from "vitest";
 import { formatPrompt, GENERATION_DEFAULTS, PROMPT_TEMPLATE } from "../src/index.js";
 import { resolveOptions } from "../src/options.js";
@@ -18,6 +19,16 @@ describe("prompts", () => {
         passage: "x {title} y",
       }),
     ).toBe("ja/Japanese: x {title} y");
+  });
+
+  it("names other languages by the English names given (ISO 639-1 codes)", () => {
+    const names = { ...LANGUAGES, sw: "Swahili" };
+    expect(formatPrompt(PROMPT_TEMPLATE, { lang: "sw", title: "Nairobi", passage: "A city." }, names)).toBe(
+      "Generate a Swahili question for this passage: Nairobi A city.",
+    );
+    expect(() => formatPrompt(PROMPT_TEMPLATE, { lang: "sw" as "ar", title: "", passage: "" })).toThrow(
+      'no English name for language "sw"; known: ar, bn, fi, ja, ko, ru, te',
+    );
   });
 
   it("names an unknown placeholder and the allowed ones", () => {
@@ -48,6 +59,28 @@ describe("resolveOptions", () => {
       numBeams: 3,
       numReturn: 3,
     });
+  });
+
+  it("takes other languages from languageNames: all of them by default, checked", () => {
+    const r = resolveOptions({ languageNames: { sw: "Swahili", de: "German" } });
+    expect(r.languages).toEqual(["sw", "de"]);
+    expect(r.languageNames).toEqual({ sw: "Swahili", de: "German" });
+    expect(
+      resolveOptions({ languageNames: { ...LANGUAGES, sw: "Swahili" }, languages: ["sw", "ja"] }).languages,
+    ).toEqual(["sw", "ja"]);
+    expect(() => resolveOptions({ languages: ["sw" as "ar"] })).toThrow(
+      'languages: unknown language "sw"; expected some of ar, bn, fi, ja, ko, ru, te (name others in languageNames)',
+    );
+    expect(() => resolveOptions({ languageNames: { sw: "Swahili" }, languages: ["ar" as "sw"] })).toThrow(
+      'languages: unknown language "ar"; expected some of sw',
+    );
+    expect(() => resolveOptions({ languageNames: { SW: "Swahili" } })).toThrow(
+      'languageNames: "SW" is not an ISO 639-1 code (two lowercase letters, e.g. "sw")',
+    );
+    expect(() => resolveOptions({ languageNames: { sw: " " } })).toThrow(
+      'languageNames: the name of "sw" must be its English name (a non-empty string, e.g. "Swahili")',
+    );
+    expect(() => resolveOptions({ languageNames: {} })).toThrow("languageNames names no language");
   });
 
   it("rejects bad options, naming the option and the allowed values", () => {

@@ -135,9 +135,14 @@ describe("queries missing from a run", () => {
   const lacking = (missing: Record<string, number>) => ({ ...better, missing });
   const build = (...evaluations: LanguageEvaluation[]) =>
     buildExperimentReport(
-      evaluations.map((evaluation, i) => ({ alpha: i === 0 ? 0 : i / 100, queriesPerLanguage: undefined, evaluation })),
+      evaluations.map((evaluation, i) => ({
+        alpha: i === 0 ? 0 : i / 100,
+        queriesPerLanguage: undefined,
+        evaluation,
+      })),
     );
-  const lastLine = (report: ReturnType<typeof build>) => experimentMarkdown(report).trimEnd().split("\n").at(-1);
+  const lastLine = (report: ReturnType<typeof build>) =>
+    experimentMarkdown(report).trimEnd().split("\n").at(-1);
 
   it("are named once under the tables when every run lacks the same, and kept per row in the JSON", () => {
     const report = build({ ...baseline, missing: { ar: 2, bn: 0 } }, lacking({ ar: 2, bn: 0 }));
@@ -146,7 +151,11 @@ describe("queries missing from a run", () => {
   });
 
   it("are named per system when the runs differ, and not at all when none is missing", () => {
-    const report = build({ ...baseline, missing: { ar: 0, bn: 0 } }, lacking({ ar: 1, bn: 3 }), lacking({ ar: 1, bn: 3 }));
+    const report = build(
+      { ...baseline, missing: { ar: 0, bn: 0 } },
+      lacking({ ar: 1, bn: 3 }),
+      lacking({ ar: 1, bn: 3 }),
+    );
     expect(lastLine(report)).toBe(
       "Missing from the runs: xQG α = 0.01: ar 1, bn 3; xQG α = 0.02: ar 1, bn 3 (not counted, as in the official script).",
     );

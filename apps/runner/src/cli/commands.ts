@@ -5,9 +5,10 @@ import { UserError } from "../errors.js";
 import { Hasher } from "../hash.js";
 import { layout, systemName } from "../layout.js";
 import type { Logger } from "../progress.js";
-import { field } from "../settings/fields.js";
-import { STAGE_FIELDS, type StageSettings } from "../settings/stages.js";
 import { QUEUE_COMMANDS } from "../queue/commands.js";
+import { field } from "../settings/fields.js";
+import { type InputSettings, inputFields, languageCodes } from "../settings/inputs.js";
+import { STAGE_FIELDS, type StageSettings } from "../settings/stages.js";
 import { WHOLE } from "../shard.js";
 import type { StageEnv } from "../stages/common.js";
 import { type ArgFlag, type FlagSpec, NAME, type ParsedFlags, type ValueKind } from "./args.js";
@@ -40,6 +41,25 @@ const maybe = (flags: ParsedFlags, name: string): string | undefined => flags.ar
 const all = <T>(flags: ParsedFlags, name: string, kind: ValueKind<T>): T[] =>
   flags.args[name]!.map((raw) => kind.parse(raw) as T);
 const manifestOf = (output: string): string => `${output}.manifest.json`;
+
+/**
+ * generate's settings: without --languages, the targets are every language --language-names names; with it,
+ * each must be one of them (or of the seven XOR-TyDi languages).
+ */
+function generateSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  const inputs = settings as InputSettings;
+  const targets = settings["languages"] as string[];
+  // parseFlags fills an unset flag with the field's own default (the same array)
+  if (inputs.languageNames && targets === STAGE_FIELDS.generate.languages.default)
+    return { ...settings, languages: languageCodes(inputs) };
+  const codes = languageCodes(inputs);
+  if (targets.some((lang) => !codes.includes(lang))) {
+    throw new UserError(
+      `generate: --languages: expected a non-empty list of ${codes.map((c) => `"${c}"`).join(", ")}, got ${JSON.stringify(targets.join(","))} (name other languages with --language-names code=Name)`,
+    );
+  }
+  return settings;
+}
 
 function encoderDirs(flags: ParsedFlags): { query: string; passage: string } {
   const tied = maybe(flags, "encoder");
@@ -89,7 +109,10 @@ const QUEUE_FLAGS = {
       help: "coordinate a distributed run on this Redis (redis://HOST:PORT[/DB]; password also from $XQG_REDIS_PASSWORD)",
       value: { placeholder: "URL", expected: "redis://HOST:PORT[/DB]", parse: (raw) => raw || undefined },
     },
-    attempts: { help: "with --queue: attempts of each unit before the run fails (default: 3)", value: POSITIVE },
+    attempts: {
+      help: "with --queue: attempts of each unit before the run fails (default: 3)",
+      value: POSITIVE,
+    },
   },
 } satisfies Record<string, Record<string, ArgFlag>>;
 
@@ -99,11 +122,14 @@ export const COMMANDS: Record<string, Command> = {
     usage: "--corpus FILE --generator DIR --out FILE.jsonl [settings]",
     flags: {
       args: {
-        corpus: { help: "corpus (JSONL {docid,title,text} or DPR TSV, optionally .gz)", required: true },
+        corpus: {
+          help: "corpus (JSONL {docid,title,text}, Pyserini, BEIR, DPR or MS MARCO TSV; optionally .gz)",
+          required: true,
+        },
         generator: { help: "seq2seq model directory (Optimum ONNX export)", required: true },
         out: { help: "generated queries, JSONL {docid, queries: {lang: [...]}}", required: true },
       },
-      fields: STAGE_FIELDS.generate,
+      fields: { ...STAGE_FIELDS.generate, ...inputFields("corpusFormat", "languageNames") },
       shard: true,
       threads: "threads of the generator (ONNX Runtime; default: 0, all cores)",
     },
@@ -118,7 +144,7 @@ export const COMMANDS: Record<string, Command> = {
       await (await import("../stages/generate.js")).generateStage(
         await envOf(flags, ctx),
         io,
-        flags.settings as never,
+        generateSettings(flags.settings) as never,
         flags.shard,
       );
     },
@@ -132,11 +158,14 @@ export const COMMANDS: Record<string, Command> = {
         generated: {
           help: "generated queries to encode and sum per passage into Σq (never stored one by one)",
         },
-        queries: { help: "queries to encode (XOR-TyDi JSONL or TSV qid\\ttext)" },
+        queries: { help: "queries to encode (XOR-TyDi, Tevatron or BEIR JSONL, or TSV qid\\ttext)" },
         ...ENCODER,
         out: { help: "embeddings .npy (its ids go to the .ids sidecar)", required: true },
       },
-      fields: STAGE_FIELDS.encode,
+      fields: {
+        ...STAGE_FIELDS.encode,
+        ...inputFields("corpusFormat", "generatedFormat", "queriesFormat", "queriesLang", "languageNames"),
+      },
       shard: true,
       threads: "threads of the encoder (ONNX Runtime; default: 0, all cores)",
     },
@@ -263,7 +292,7 @@ export const COMMANDS: Record<string, Command> = {
     flags: {
       args: {
         run: { help: "TREC run", required: true },
-        queries: { help: "queries with answers (XOR-TyDi JSONL)", required: true },
+        queries: { help: "queries with answers (XOR-TyDi JSONL, or another query format)", required: true },
         corpus: { help: "the corpus the run ranks (R@kt reads the passages' text)", required: true },
         qrels: { help: "TREC qrels, for R@k, MRR@k, nDCG@k, MAP, P@k" },
         nltkData: {
@@ -271,7 +300,10 @@ export const COMMANDS: Record<string, Command> = {
         },
         out: { help: "evaluation JSON", required: true },
       },
-      fields: STAGE_FIELDS.evaluate,
+      fields: {
+        ...STAGE_FIELDS.evaluate,
+        ...inputFields("corpusFormat", "queriesFormat", "queriesLang", "languageNames"),
+      },
       shard: false,
     },
     async run(flags, ctx) {

@@ -1,11 +1,15 @@
 import type { ArgFlag, FlagSpec, ParsedFlags, ValueKind } from "../cli/args.js";
+import { DEVICES, type Device } from "../device.js";
 import type { Logger } from "../progress.js";
 
 interface QueueCommand {
   readonly summary: string;
   readonly usage: string;
   readonly flags: FlagSpec;
-  run(flags: ParsedFlags, ctx: { readonly log: Logger; readonly stdout: NodeJS.WritableStream }): Promise<void>;
+  run(
+    flags: ParsedFlags,
+    ctx: { readonly log: Logger; readonly stdout: NodeJS.WritableStream },
+  ): Promise<void>;
 }
 
 const positiveInt = (s: string): number | undefined => (/^[1-9]\d*$/.test(s) ? Number(s) : undefined);
@@ -14,6 +18,11 @@ const URL_KIND: ValueKind<string> = {
   placeholder: "URL",
   expected: "redis://[user:password@]HOST:PORT[/DB]",
   parse: (raw) => (raw === "" ? undefined : raw),
+};
+const DEVICE: ValueKind<Device> = {
+  placeholder: "DEVICE",
+  expected: Object.keys(DEVICES).join(" | "),
+  parse: (raw) => (raw in DEVICES ? (raw as Device) : undefined),
 };
 const QUEUE: ArgFlag = {
   help: "the Redis of the run's coordinator, redis://HOST:PORT[/DB] (password also from $XQG_REDIS_PASSWORD)",
@@ -29,11 +38,17 @@ const first = <T>(flags: ParsedFlags, name: string, kind: ValueKind<T>): T | und
 export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
   worker: {
     summary: "take units of work of `xqg run --queue` off Redis and run them (any machine sharing `output`)",
-    usage: "--queue URL [--concurrency N] [--threads N] [--idle-exit SECONDS]",
+    usage: "--queue URL [--concurrency N] [--threads N] [--device cpu|cuda|auto] [--idle-exit SECONDS]",
     flags: {
       args: {
         queue: QUEUE,
         concurrency: { help: "units run at once by this worker (default: 1)", value: POSITIVE },
+        device: {
+          help: `where ONNX Runtime runs: ${Object.entries(DEVICES)
+            .map(([name, what]) => `${name} (${what})`)
+            .join("; ")} (default: the config's device)`,
+          value: DEVICE,
+        },
         idleExit: {
           help: "exit after this many seconds without a unit (default: run until stopped)",
           value: POSITIVE,
@@ -46,10 +61,12 @@ export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
     async run(flags, ctx) {
       const concurrency = first(flags, "concurrency", POSITIVE);
       const idleExit = first(flags, "idleExit", POSITIVE);
+      const device = first(flags, "device", DEVICE);
       const worker = await (await import("./worker.js")).startWorker({
         queue: first(flags, "queue", URL_KIND)!,
         log: ctx.log,
         ...(concurrency === undefined ? {} : { concurrency }),
+        ...(device === undefined ? {} : { device }),
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(idleExit === undefined ? {} : { idleExitMs: idleExit * 1000 }),
       });

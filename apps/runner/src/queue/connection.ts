@@ -32,7 +32,8 @@ export function parseQueueUrl(raw: string, where = "--queue"): QueueTarget {
   }
   if (url.protocol !== "redis:" && url.protocol !== "rediss:")
     throw new UserError(`${where}: ${expected}, got ${JSON.stringify(mask(url))}`);
-  if (url.hostname === "") throw new UserError(`${where}: ${expected}: no host in ${JSON.stringify(mask(url))}`);
+  if (url.hostname === "")
+    throw new UserError(`${where}: ${expected}: no host in ${JSON.stringify(mask(url))}`);
   const path = url.pathname.replace(/^\//, "");
   if (path !== "" && !/^\d+$/.test(path))
     throw new UserError(`${where}: the database after the port must be a number (e.g. /0), got "/${path}"`);

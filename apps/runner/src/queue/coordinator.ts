@@ -3,18 +3,10 @@ import { type Job, Queue, QueueEvents } from "bullmq";
 import type { RunConfig } from "../config.js";
 import { UserError } from "../errors.js";
 import { prepareRun } from "../pipeline.js";
-import { planUnits, type Unit } from "../plan.js";
+import { planUnits } from "../plan.js";
 import type { Logger } from "../progress.js";
 import { checkRedis, parseQueueUrl, type QueueTarget } from "./connection.js";
-import {
-  jobIdOf,
-  localVersions,
-  planIdOf,
-  QUEUE_NAME,
-  queueTimings,
-  type UnitJob,
-  type UnitResult,
-} from "./jobs.js";
+import { jobIdOf, localVersions, planIdOf, QUEUE_NAME, queueTimings, type UnitJob } from "./jobs.js";
 
 export interface CoordinatorOptions {
   /** `redis://HOST:PORT[/DB]`. */
@@ -26,8 +18,6 @@ export interface CoordinatorOptions {
   /** Queue name (default `xqg-units`); tests and benchmarks use their own. */
   readonly queueName?: string;
 }
-
-type UnitState = "waiting-deps" | "queued" | "done" | "failed" | "blocked";
 
 /**
  * The coordinator of a distributed run: the plan of a local run (`planUnits`), each unit a BullMQ job whose id
@@ -46,43 +36,128 @@ export async function runCoordinator(config: RunConfig, options: CoordinatorOpti
   const plan = planUnits(config);
   const packages = localVersions();
   const planId = planIdOf(config, packages, options.force);
+  options.log.info(
+    `queue ${target.display}: ${plan.units.length} units of work (plan ${planId}); ` +
+      `start workers with: xqg worker --queue ${target.display}`,
+  );
+  const { failures, blocked } = await coordinate(plan.units, {
+    target,
+    queueName: options.queueName ?? QUEUE_NAME,
+    planId,
+    attempts: options.attempts ?? 3,
+    log: options.log,
+    data: (unit): UnitJob => ({
+      planId,
+      key: unit.key,
+      stage: unit.stage,
+      config,
+      force: options.force,
+      packages,
+    }),
+  });
+  if (failures.length > 0) {
+    throw new UserError(
+      `${failures.join("; ")}${blocked > 0 ? ` (${blocked} later units not run: they read its outputs)` : ""}`,
+    );
+  }
+}
+
+/** What the coordinator needs of a unit: its key, its stage, the units it reads from, its manifest. */
+export interface QueuedUnit {
+  readonly key: string;
+  readonly stage: string;
+  readonly deps: readonly string[];
+  /** Present once the unit is done (the queue's word alone is not enough: outputs may have been deleted). */
+  readonly manifest: string;
+}
+
+export interface CoordinateOptions<U extends QueuedUnit> {
+  readonly target: QueueTarget;
+  readonly queueName: string;
+  readonly planId: string;
+  readonly attempts: number;
+  readonly log: Logger;
+  /** The job's data for a unit. */
+  readonly data: (unit: U) => object;
+}
+
+type UnitState = "waiting-deps" | "queued" | "done" | "failed" | "blocked";
+
+/**
+ * Puts `units` on the queue in dependency order and waits until each is done or failed (or blocked behind a
+ * failed one). Completion events mark units done at once; every few polls the state of every queued unit is
+ * read from Redis, which finds what the events missed (a Redis restarted without persistence has lost the
+ * jobs: they are enqueued again).
+ */
+export async function coordinate<U extends QueuedUnit>(
+  units: readonly U[],
+  options: CoordinateOptions<U>,
+): Promise<{ failures: string[]; blocked: number }> {
+  const { target, planId, attempts, log } = options;
   const timings = queueTimings();
-  const attempts = options.attempts ?? 3;
-  const log = options.log;
   const connection = { ...target.options };
-  const name = options.queueName ?? QUEUE_NAME;
-  const queue = new Queue<UnitJob, UnitResult, string>(name, { connection });
-  const events = new QueueEvents(name, { connection });
+  const queue = new Queue(options.queueName, { connection });
+  const events = new QueueEvents(options.queueName, { connection });
   const connectionTrouble = trouble(log, target);
   queue.on("error", connectionTrouble);
   events.on("error", connectionTrouble);
 
-  let wake: (() => void) | undefined;
-  const nudge = () => wake?.();
-  events.on("completed", nudge);
-  events.on("failed", nudge);
-
-  const state = new Map<string, UnitState>(plan.units.map((u) => [u.key, "waiting-deps"]));
+  const byJob = new Map(units.map((u) => [jobIdOf(planId, u.key), u]));
+  const state = new Map<string, UnitState>(units.map((u) => [u.key, "waiting-deps"]));
+  const dependents = new Map<string, U[]>();
+  for (const unit of units)
+    for (const dep of unit.deps) dependents.set(dep, [...(dependents.get(dep) ?? []), unit]);
   const failures: string[] = [];
-  const progress = log.progress(`queue ${target.display}`, plan.units.length, "units");
-  log.info(`queue ${target.display}: ${plan.units.length} units of work (plan ${planId}); start workers with: xqg worker --queue ${target.display}`);
+  const progress = log.progress(`queue ${target.display}`, units.length, "units");
+  const toCheck = new Set<U>();
+  let candidates = new Set<U>(units.filter((u) => u.deps.length === 0));
+  let queuedCount = 0;
+  let remaining = units.length;
+
+  let wake: (() => void) | undefined;
+  const markDone = (unit: U) => {
+    if (state.get(unit.key) !== "queued") return;
+    state.set(unit.key, "done");
+    queuedCount--;
+    remaining--;
+    progress.tick();
+    for (const next of dependents.get(unit.key) ?? []) candidates.add(next);
+  };
+  events.on("completed", ({ jobId }) => {
+    const unit = byJob.get(jobId);
+    if (!unit || state.get(unit.key) !== "queued") return;
+    if (existsSync(unit.manifest)) markDone(unit);
+    else toCheck.add(unit);
+    wake?.();
+  });
+  events.on("failed", ({ jobId }) => {
+    const unit = byJob.get(jobId);
+    if (!unit) return;
+    toCheck.add(unit);
+    wake?.();
+  });
+
   let lastTrouble = 0;
+  let lastFull = 0;
+  const fullEveryMs = Math.max(2_000, timings.pollMs * 4);
   try {
     for (;;) {
       try {
-        await refresh();
+        if (performance.now() - lastFull >= fullEveryMs) {
+          for (const unit of units) if (state.get(unit.key) === "queued") toCheck.add(unit);
+          lastFull = performance.now();
+        }
+        await check([...toCheck]);
         await enqueueReady();
         lastTrouble = 0;
       } catch (error) {
         // Redis went away (or a command failed): keep the plan, look again shortly
         if (Date.now() - lastTrouble > 30_000) {
-          log.warn(`queue ${target.display}: ${(error as Error).message}; retrying`);
+          log.warn(`queue ${target.display}: ${(error as Error).message.split("\n")[0]}; retrying`);
           lastTrouble = Date.now();
         }
       }
-      const states = [...state.values()];
-      if (states.every((s) => s === "done")) break;
-      if (!states.includes("queued") && !states.includes("waiting-deps")) break;
+      if (remaining === 0 || (queuedCount === 0 && candidates.size === 0)) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timings.pollMs);
         wake = () => {
@@ -96,32 +171,43 @@ export async function runCoordinator(config: RunConfig, options: CoordinatorOpti
     progress.done();
     await Promise.allSettled([events.close(), queue.close()]);
   }
-  if (failures.length > 0) {
-    const blocked = [...state.values()].filter((s) => s === "blocked").length;
-    throw new UserError(
-      `${failures.join("; ")}${blocked > 0 ? ` (${blocked} later units not run: they read its outputs)` : ""}`,
-    );
-  }
+  const blocked = [...state.values()].filter((s) => s === "blocked" || s === "waiting-deps").length;
+  return { failures, blocked };
 
   async function enqueueReady(): Promise<void> {
-    const ready: Unit[] = [];
-    for (const unit of plan.units) {
+    const ready: U[] = [];
+    const later = new Set<U>();
+    for (const unit of candidates) {
       if (state.get(unit.key) !== "waiting-deps") continue;
       const deps = unit.deps.map((d) => state.get(d));
-      if (deps.some((s) => s === "failed" || s === "blocked")) state.set(unit.key, "blocked");
-      else if (deps.every((s) => s === "done")) ready.push(unit);
+      if (deps.some((s) => s === "failed" || s === "blocked")) {
+        state.set(unit.key, "blocked");
+        remaining--;
+        for (const next of dependents.get(unit.key) ?? []) later.add(next);
+      } else if (deps.every((s) => s === "done")) ready.push(unit);
     }
+    candidates = later;
     if (ready.length === 0) return;
-    await addJobs(ready);
-    for (const unit of ready) state.set(unit.key, "queued");
+    try {
+      await addJobs(ready);
+    } catch (error) {
+      for (const unit of ready) candidates.add(unit);
+      throw error;
+    }
+    for (const unit of ready) {
+      state.set(unit.key, "queued");
+      // a restarted coordinator's job may be done already: no event will say so
+      toCheck.add(unit);
+    }
+    queuedCount += ready.length;
   }
 
-  async function addJobs(units: Unit[]): Promise<void> {
-    for (let i = 0; i < units.length; i += 1000) {
+  async function addJobs(list: readonly U[]): Promise<void> {
+    for (let i = 0; i < list.length; i += 1000) {
       await queue.addBulk(
-        units.slice(i, i + 1000).map((unit) => ({
+        list.slice(i, i + 1000).map((unit) => ({
           name: unit.stage,
-          data: { planId, key: unit.key, stage: unit.stage, config, force: options.force, packages },
+          data: options.data(unit),
           opts: {
             jobId: jobIdOf(planId, unit.key),
             attempts,
@@ -134,31 +220,30 @@ export async function runCoordinator(config: RunConfig, options: CoordinatorOpti
     }
   }
 
-  async function refresh(): Promise<void> {
-    const queued = plan.units.filter((u) => state.get(u.key) === "queued");
-    const lost: Unit[] = [];
-    for (let i = 0; i < queued.length; i += 500) {
-      const chunk = queued.slice(i, i + 500);
+  async function check(list: readonly U[]): Promise<void> {
+    const lost: U[] = [];
+    for (let i = 0; i < list.length; i += 500) {
+      const chunk = list.slice(i, i + 500).filter((u) => state.get(u.key) === "queued");
       const states = await Promise.all(chunk.map((u) => queue.getJobState(jobIdOf(planId, u.key))));
       for (const [j, unit] of chunk.entries()) {
+        toCheck.delete(unit);
         const s = states[j]!;
         if (s === "completed") {
-          if (existsSync(unit.manifest)) {
-            state.set(unit.key, "done");
-            progress.tick();
-          } else {
+          if (existsSync(unit.manifest)) markDone(unit);
+          else {
             // the queue remembers it done but its outputs are gone (deleted, or another output folder)
             await queue.remove(jobIdOf(planId, unit.key));
             lost.push(unit);
           }
         } else if (s === "failed") {
-          const job = (await queue.getJob(jobIdOf(planId, unit.key))) as Job<UnitJob> | undefined;
+          const job = (await queue.getJob(jobIdOf(planId, unit.key))) as Job | undefined;
           state.set(unit.key, "failed");
+          queuedCount--;
+          remaining--;
+          for (const next of dependents.get(unit.key) ?? []) candidates.add(next);
           const made = job?.attemptsMade ?? attempts;
           const reason = (job?.failedReason ?? "unknown error").split("\n")[0];
-          failures.push(
-            `unit ${unit.key} failed after ${made} attempt${made === 1 ? "" : "s"}: ${reason}`,
-          );
+          failures.push(`unit ${unit.key} failed after ${made} attempt${made === 1 ? "" : "s"}: ${reason}`);
           log.warn(`queue: unit ${unit.key} failed after ${made} attempts: ${reason}`);
         } else if (s === "unknown") {
           lost.push(unit);

@@ -2,7 +2,15 @@ import { type Job, Queue } from "bullmq";
 import { checkRedis, parseQueueUrl } from "./connection.js";
 import { QUEUE_NAME, type UnitJob, type UnitResult } from "./jobs.js";
 
-const ORDER = ["active", "waiting", "prioritized", "delayed", "waiting-children", "failed", "completed"] as const;
+const ORDER = [
+  "active",
+  "waiting",
+  "prioritized",
+  "delayed",
+  "waiting-children",
+  "failed",
+  "completed",
+] as const;
 
 /**
  * What `xqg status --queue URL` prints: a count per state, then one line per unit that is not done: active
@@ -21,7 +29,8 @@ export async function queueStatus(url: string, queueName = QUEUE_NAME): Promise<
     for (const state of ORDER.filter((s) => s !== "completed")) {
       const jobs = (await queue.getJobs([state], 0, 199, true)) as Array<Job<UnitJob, UnitResult>>;
       for (const job of jobs) lines.push(`  ${describeJob(state, job)}`);
-      if ((counts[state] ?? 0) > jobs.length) lines.push(`  … ${(counts[state] ?? 0) - jobs.length} more ${state}`);
+      if ((counts[state] ?? 0) > jobs.length)
+        lines.push(`  … ${(counts[state] ?? 0) - jobs.length} more ${state}`);
     }
     return `${lines.join("\n")}\n`;
   } finally {
@@ -33,7 +42,9 @@ function describeJob(state: string, job: Job<UnitJob, UnitResult>): string {
   const key = job.data?.key ?? job.id ?? "?";
   const plan = job.data?.planId ? ` (plan ${job.data.planId})` : "";
   if (state === "active") {
-    const p = job.progress as { label?: string; count?: number; total?: number | null; unit?: string } | number;
+    const p = job.progress as
+      | { label?: string; count?: number; total?: number | null; unit?: string }
+      | number;
     const shown =
       typeof p === "object" && p !== null && p.count !== undefined
         ? `, ${p.label}: ${p.count}${p.total ? `/${p.total}` : ""} ${p.unit ?? ""}`.trimEnd()

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Device } from "../device.js";
 import { Hasher } from "../hash.js";
 import { layout } from "../layout.js";
 import { type Plan, planUnits } from "../plan.js";
@@ -22,6 +23,8 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /** ONNX Runtime / index threads per unit (default: the config's `threads`). */
   readonly threads?: number;
+  /** Where this worker runs the models (default: the config's `device`). */
+  readonly device?: Device;
   readonly queueName?: string;
   /** Stop after this long without a unit to run (default: never). */
   readonly idleExitMs?: number;
@@ -49,7 +52,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const plans = new Map<string, Plan>();
   const log = options.log;
 
+  let busy = 0;
+  let idleSince = performance.now();
   const processor = async (job: Job<UnitJob, UnitResult>): Promise<UnitResult> => {
+    busy++;
+    try {
+      return await runJob(job);
+    } finally {
+      busy--;
+      idleSince = performance.now();
+    }
+  };
+  const runJob = async (job: Job<UnitJob, UnitResult>): Promise<UnitResult> => {
     const data = job.data;
     const differences = versionMismatch(data.packages, mine);
     if (differences.length > 0) {
@@ -71,6 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       log: reporting(log, job),
       force: data.force,
       threads: options.threads ?? data.config.threads,
+      device: options.device ?? data.config.device ?? "cpu",
     };
     log.info(`unit ${data.key}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
     const outcome = (await unit.run(env)) as "ran" | "skipped";
@@ -93,7 +108,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     log.warn(`worker ${me}: ${error.message.split("\n")[0]} (reconnecting)`);
   });
   worker.on("failed", (job, error) => {
-    if (job) log.warn(`unit ${job.data.key}: attempt ${job.attemptsMade} failed: ${error.message.split("\n")[0]}`);
+    if (job)
+      log.warn(`unit ${job.data.key}: attempt ${job.attemptsMade} failed: ${error.message.split("\n")[0]}`);
   });
   log.info(`worker ${me}: waiting for units on ${target.display} (concurrency ${options.concurrency ?? 1})`);
   let resolveClosed!: () => void;
@@ -103,19 +119,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   worker.on("closed", () => resolveClosed());
   if (options.idleExitMs !== undefined) {
     const idleMs = options.idleExitMs;
-    let busy = 0;
-    let since = performance.now();
-    worker.on("active", () => {
-      busy++;
-    });
-    const finished = () => {
-      busy = Math.max(0, busy - 1);
-      since = performance.now();
-    };
-    worker.on("completed", finished);
-    worker.on("failed", finished);
     const timer = setInterval(() => {
-      if (busy === 0 && performance.now() - since >= idleMs) {
+      if (busy === 0 && performance.now() - idleSince >= idleMs) {
         clearInterval(timer);
         log.info(`worker ${me}: no unit for ${Math.round(idleMs / 1000)} s; exiting`);
         void worker.close();

@@ -24,6 +24,10 @@ export interface Field<T> {
   readonly fromFlag: (raw: string) => unknown;
 }
 
+/** ISO 639-1: two lowercase letters (as @xqg/corpus's `isLanguageCode`). */
+const LANGUAGE_CODE = /^[a-z]{2}$/;
+const LANGUAGE_LIST = "a non-empty list of language codes (ISO 639-1: two lowercase letters, e.g. ar, sw)";
+
 const asNumber = (raw: string): unknown =>
   raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
 const asList = (raw: string): string[] =>
@@ -103,6 +107,53 @@ export const field = {
     >;
     const expected = `a non-empty list of ${choices.map((c) => `"${c}"`).join(", ")}`;
     return make(schema, expected, undefined, help, asList, "LIST");
+  },
+  /** An optional one of a registry's names (unset: told from elsewhere, e.g. a file's format from its content). */
+  optionalChoiceOf<R extends Record<string, unknown>>(
+    registry: R,
+    help: string,
+  ): Field<(keyof R & string) | undefined> {
+    const choices = keysOf(registry);
+    const schema = z.enum(choices).optional() as unknown as z.ZodType<(keyof R & string) | undefined>;
+    const expected = `one of ${choices.map((c) => `"${c}"`).join(", ")}`;
+    return make(schema, expected, undefined, help, (raw) => raw, "NAME");
+  },
+  /**
+   * A list of language codes (ISO 639-1: two lowercase letters). Which codes are known is the experiment's
+   * language set (`languages:` in the config, `--language-names`), checked where it is known.
+   */
+  languageCodes(fallback: string[], help: string): Field<string[]> {
+    const schema = z.array(z.string().regex(LANGUAGE_CODE)).min(1);
+    return make(schema, LANGUAGE_LIST, fallback, help, asList, "LIST");
+  },
+  /** An optional language code (ISO 639-1), checked against the experiment's languages where they are known. */
+  optionalLanguageCode(help: string): Field<string | undefined> {
+    const schema = z.string().regex(LANGUAGE_CODE).optional();
+    return make(
+      schema,
+      "a language code (ISO 639-1: two lowercase letters, e.g. sw)",
+      undefined,
+      help,
+      (raw) => raw,
+      "NAME",
+    );
+  },
+  /** Optional language names by code (`{ sw: Swahili }`; on the command line `sw=Swahili,de=German`). */
+  optionalLanguageNames(help: string): Field<Record<string, string> | undefined> {
+    const schema = z
+      .record(z.string().regex(LANGUAGE_CODE), z.string().trim().min(1))
+      .refine((names) => Object.keys(names).length > 0)
+      .optional() as unknown as z.ZodType<Record<string, string> | undefined>;
+    const expected =
+      "language names by ISO 639-1 code, e.g. { ar: Arabic, sw: Swahili } (on the command line ar=Arabic,sw=Swahili)";
+    const fromFlag = (raw: string): unknown =>
+      Object.fromEntries(
+        asList(raw).map((pair) => {
+          const at = pair.indexOf("=");
+          return at < 0 ? [pair, ""] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+        }),
+      );
+    return make(schema, expected, undefined, help, fromFlag, "LIST");
   },
   /** Optional finite weights by name (`{ ar: 1, ja: 0.5 }`; on the command line `ar=1,ja=0.5`). */
   optionalWeights<const C extends readonly [string, ...string[]]>(

@@ -25,7 +25,10 @@ const S = SIGNIFICANCE_DEFAULTS;
  */
 export const STAGE_FIELDS = {
   generate: {
-    languages: field.choices(LANGS, [...LANGS], "target languages of the generated queries"),
+    languages: field.languageCodes(
+      [...LANGS],
+      "target languages of the generated queries (default: every language of the experiment)",
+    ),
     perLanguage: field.optionalInt(
       `queries generated per language per passage (default: ${G.perLanguage}; 1 with greedy decoding)`,
       1,

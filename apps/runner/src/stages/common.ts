@@ -1,13 +1,17 @@
 import { existsSync } from "node:fs";
-import { readPassages } from "@xqg/corpus";
+import { CorpusError, type PassageFormat, readPassages } from "@xqg/corpus";
 import { ensureModel, isModelId, type ModelTask } from "@xqg/models";
+import type { Device } from "../device.js";
 import type { StageContext } from "../manifest.js";
 import type { Progress } from "../progress.js";
+import { INPUT_KEYS, type InputName } from "../settings/inputs.js";
 
 /** What every stage receives besides its paths and settings. */
 export interface StageEnv extends StageContext {
   /** Threads for ONNX Runtime and the index (0: the library decides). */
   readonly threads: number;
+  /** Where ONNX Runtime runs (default cpu): the config's `device`, or `xqg worker --device`. */
+  readonly device?: Device;
 }
 
 /** Passes items through, ticking `progress` for each (or by `weight`). */
@@ -33,8 +37,10 @@ export async function countItems(source: AsyncIterable<unknown>): Promise<number
  * Passages in a corpus, counted once and recorded beside its digest (every shard of a run sizes its range from
  * it, and a later run reuses it while the corpus is unchanged).
  */
-export function passageCount(env: StageEnv, corpus: string): Promise<number> {
-  return env.hasher.derived(corpus, "passages", () => countItems(readPassages(corpus)));
+export function passageCount(env: StageEnv, corpus: string, format?: PassageFormat): Promise<number> {
+  // a format given explicitly may read the same bytes differently: its count is kept apart
+  const key = format === undefined ? "passages" : `passages.${format}`;
+  return env.hasher.derived(corpus, key, () => countItems(readPassages(corpus, format ? { format } : {})));
 }
 
 /** A number as it appears in file names and tables: `0.01`, never `1e-2`. */
@@ -59,4 +65,41 @@ export async function localModel(dirOrId: string, task: ModelTask, env: StageEnv
     },
   });
   return files.dir;
+}
+
+/** The input files a stage reads, by kind (what names their format setting). */
+export interface InputFiles {
+  readonly corpus?: string;
+  readonly queries?: string;
+  readonly generated?: string;
+}
+
+const FORMAT_OF = { corpus: "corpusFormat", queries: "queriesFormat", generated: "generatedFormat" } as const;
+
+/** "set corpusFormat: NAME in the config, or --corpus-format NAME". */
+function whereToSet(name: InputName, value: string): string {
+  const { config, flag } = INPUT_KEYS[name];
+  return `set ${config}: ${value} in the config, or ${flag} ${value}`;
+}
+
+/**
+ * Runs a stage, turning the reader errors that ask a library caller for an option ("pass { format }", "pass
+ * { lang }", "pass { languages }") into ones that name the config key and the command-line flag that set it.
+ */
+export async function withInputHints<T>(files: InputFiles, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof CorpusError) || error.file === undefined) throw error;
+    const kind = (Object.keys(FORMAT_OF) as Array<keyof InputFiles>).find((k) => files[k] === error.file);
+    if (kind === undefined) throw error;
+    const { config, flag } = INPUT_KEYS.languageNames;
+    const reason = error.reason
+      .replace("pass { format }", whereToSet(FORMAT_OF[kind], "NAME"))
+      .replace("pass { lang }", whereToSet("queriesLang", "CODE"))
+      .replace("pass { languages }", `name them under ${config}: in the config, or ${flag} code=Name`);
+    if (reason === error.reason) throw error;
+    const init = { file: error.file, line: error.line, field: error.field, code: error.code };
+    throw new CorpusError(reason, init, { cause: error });
+  }
 }

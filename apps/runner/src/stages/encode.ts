@@ -11,11 +11,19 @@ import {
 } from "@xqg/corpus";
 import { createEncoder, type Encoder, passageText } from "@xqg/encoders";
 import { querySumFiles, sumQueryEmbeddings } from "@xqg/fusion";
+import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
+import {
+  checkQueriesLang,
+  type InputSettings,
+  inputParams,
+  readOptions,
+  splitInputs,
+} from "../settings/inputs.js";
 import type { EncodeSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
-import { counted, localModel, passageCount, type StageEnv } from "./common.js";
+import { counted, localModel, passageCount, type StageEnv, withInputHints } from "./common.js";
 import { label, shardSize } from "./generate.js";
 
 export interface EncoderDirs {
@@ -25,8 +33,14 @@ export interface EncoderDirs {
 
 const PACKAGES = ["@xqg/corpus", "@xqg/encoders", "@xqg/models"];
 
-function encoderParams(settings: EncodeSettings) {
-  const { batchSize: _batch, limit: _limit, sumLanguages: _languages, ...params } = settings;
+/** The encoder's parameters, without those of the input files (each role adds its own). */
+function encoderParams(settings: EncodeSettings & InputSettings) {
+  const {
+    batchSize: _batch,
+    limit: _limit,
+    sumLanguages: _languages,
+    ...params
+  } = splitInputs(settings).stage;
   return params;
 }
 
@@ -58,60 +72,69 @@ async function localEncoders(dirs: EncoderDirs, env: StageEnv): Promise<EncoderD
 
 async function openEncoder(dirs: EncoderDirs, env: StageEnv): Promise<Encoder> {
   const target = dirs.query === dirs.passage ? dirs.query : { query: dirs.query, passage: dirs.passage };
-  return createEncoder(target, { session: { intraOpThreads: env.threads } });
+  return createEncoder(target, { session: sessionOptions(env) });
 }
 
 /** Passage embeddings P (`out`, plus the docids sidecar) for one shard of the corpus. */
 export async function encodePassagesStage(
   env: StageEnv,
   io: { corpus: string; encoder: EncoderDirs; out: string; manifest: string },
-  settings: EncodeSettings,
+  settings: EncodeSettings & InputSettings,
   part: ShardPart,
 ) {
   const models = await localEncoders(io.encoder, env);
-  return runStage(
-    env,
-    {
-      stage: "encode",
-      manifest: io.manifest,
-      inputs: { corpus: io.corpus, ...modelInputs(models) },
-      params: { role: "passage", ...encoderParams(settings), shard: part },
-      packages: PACKAGES,
-      outputs: [io.out, idsPath(io.out)],
-    },
-    async (staged) => {
-      const total = await passageCount(env, io.corpus);
-      const encoder = await openEncoder(models, env);
-      const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
-      const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
-      const ids: string[] = [];
-      try {
-        const records = (async function* () {
-          for await (const p of shard(readPassages(io.corpus), {
-            index: part.index,
-            count: part.count,
-            total,
-          })) {
-            yield { id: p.docid, text: passageText(p) };
+  const read = readOptions(settings);
+  return withInputHints({ corpus: io.corpus }, () =>
+    runStage(
+      env,
+      {
+        stage: "encode",
+        manifest: io.manifest,
+        inputs: { corpus: io.corpus, ...modelInputs(models) },
+        params: {
+          role: "passage",
+          ...encoderParams(settings),
+          ...inputParams(settings, ["corpus"]),
+          shard: part,
+        },
+        packages: PACKAGES,
+        device: deviceOf(env),
+        outputs: [io.out, idsPath(io.out)],
+      },
+      async (staged) => {
+        const total = await passageCount(env, io.corpus, settings.corpusFormat);
+        const encoder = await openEncoder(models, env);
+        const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
+        const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
+        const ids: string[] = [];
+        try {
+          const records = (async function* () {
+            for await (const p of shard(readPassages(io.corpus, read.corpus), {
+              index: part.index,
+              count: part.count,
+              total,
+            })) {
+              yield { id: p.docid, text: passageText(p) };
+            }
+          })();
+          const blocks = encoder.encodeStream(counted(records, progress), {
+            ...encodeOptions(settings, "passage"),
+          });
+          for await (const block of blocks) {
+            await writer.append(block.vectors);
+            for (const id of block.ids) ids.push(id);
           }
-        })();
-        const blocks = encoder.encodeStream(counted(records, progress), {
-          ...encodeOptions(settings, "passage"),
-        });
-        for await (const block of blocks) {
-          await writer.append(block.vectors);
-          for (const id of block.ids) ids.push(id);
+          await writer.close();
+        } catch (error) {
+          await writer.abort();
+          throw error;
+        } finally {
+          progress.done();
+          await encoder.close();
         }
-        await writer.close();
-      } catch (error) {
-        await writer.abort();
-        throw error;
-      } finally {
-        progress.done();
-        await encoder.close();
-      }
-      await writeIds(staged(idsPath(io.out)), ids);
-    },
+        await writeIds(staged(idsPath(io.out)), ids);
+      },
+    ),
   );
 }
 
@@ -129,47 +152,52 @@ export function sumFiles(path: string, languages: readonly Lang[] = []): string[
 export async function encodeGeneratedStage(
   env: StageEnv,
   io: { generated: string; encoder: EncoderDirs; out: string; manifest: string },
-  settings: EncodeSettings,
+  settings: EncodeSettings & InputSettings,
 ) {
   const models = await localEncoders(io.encoder, env);
-  return runStage(
-    env,
-    {
-      stage: "encode",
-      manifest: io.manifest,
-      inputs: { generated: io.generated, ...modelInputs(models) },
-      params: {
-        role: "generated",
-        ...encoderParams(settings),
-        limit: settings.limit,
-        ...(settings.sumLanguages ? { sumLanguages: sumLanguagesOf(settings) } : {}),
+  const read = readOptions(settings);
+  return withInputHints({ generated: io.generated }, () =>
+    runStage(
+      env,
+      {
+        stage: "encode",
+        manifest: io.manifest,
+        inputs: { generated: io.generated, ...modelInputs(models) },
+        params: {
+          role: "generated",
+          ...encoderParams(settings),
+          ...inputParams(settings, ["generated"]),
+          limit: settings.limit,
+          ...(settings.sumLanguages ? { sumLanguages: sumLanguagesOf(settings) } : {}),
+        },
+        packages: [...PACKAGES, "@xqg/fusion"],
+        device: deviceOf(env),
+        outputs: sumFiles(io.out, sumLanguagesOf(settings)),
       },
-      packages: [...PACKAGES, "@xqg/fusion"],
-      outputs: sumFiles(io.out, sumLanguagesOf(settings)),
-    },
-    async (staged) => {
-      // one pass over the generated queries: Σq rows are written as their records stream by
-      const encoder = await openEncoder(models, env);
-      const progress = env.log.progress("encode generated queries", undefined, "passages");
-      const options = encodeOptions(settings, "query");
-      const languages = sumLanguagesOf(settings);
-      try {
-        await sumQueryEmbeddings(
-          counted(readGeneratedQueries(io.generated), progress),
-          (texts) => encoder.encode(texts, options),
-          {
-            out: staged(io.out),
-            dim: encoder.dim,
-            limit: settings.limit,
-            chunk: settings.batchSize * 8,
-            ...(languages.length > 0 ? { languages } : {}),
-          },
-        );
-      } finally {
-        progress.done();
-        await encoder.close();
-      }
-    },
+      async (staged) => {
+        // one pass over the generated queries: Σq rows are written as their records stream by
+        const encoder = await openEncoder(models, env);
+        const progress = env.log.progress("encode generated queries", undefined, "passages");
+        const options = encodeOptions(settings, "query");
+        const languages = sumLanguagesOf(settings);
+        try {
+          await sumQueryEmbeddings(
+            counted(readGeneratedQueries(io.generated, read.generated), progress),
+            (texts) => encoder.encode(texts, options),
+            {
+              out: staged(io.out),
+              dim: encoder.dim,
+              limit: settings.limit,
+              chunk: settings.batchSize * 8,
+              ...(languages.length > 0 ? { languages } : {}),
+            },
+          );
+        } finally {
+          progress.done();
+          await encoder.close();
+        }
+      },
+    ),
   );
 }
 
@@ -182,39 +210,44 @@ function sumLanguagesOf(settings: EncodeSettings): Lang[] {
 export async function encodeQueriesStage(
   env: StageEnv,
   io: { queries: string; encoder: EncoderDirs; out: string; manifest: string },
-  settings: EncodeSettings,
+  settings: EncodeSettings & InputSettings,
 ) {
   const models = await localEncoders(io.encoder, env);
-  return runStage(
-    env,
-    {
-      stage: "encode",
-      manifest: io.manifest,
-      inputs: { queries: io.queries, ...modelInputs(models) },
-      params: { role: "query", ...encoderParams(settings) },
-      packages: PACKAGES,
-      outputs: [io.out, idsPath(io.out)],
-    },
-    async (staged) => {
-      const queries = [];
-      for await (const q of readQueries(io.queries)) queries.push(q);
-      if (queries.length === 0) throw new UserError(`${io.queries}: no queries`);
-      const encoder = await openEncoder(models, env);
-      try {
-        const vectors = await encoder.encode(
-          queries.map((q) => q.question),
-          encodeOptions(settings, "query"),
+  checkQueriesLang(settings);
+  const read = readOptions(settings);
+  return withInputHints({ queries: io.queries }, () =>
+    runStage(
+      env,
+      {
+        stage: "encode",
+        manifest: io.manifest,
+        inputs: { queries: io.queries, ...modelInputs(models) },
+        params: { role: "query", ...encoderParams(settings), ...inputParams(settings, ["queries"]) },
+        packages: PACKAGES,
+        device: deviceOf(env),
+        outputs: [io.out, idsPath(io.out)],
+      },
+      async (staged) => {
+        const queries = [];
+        for await (const q of readQueries(io.queries, read.queries)) queries.push(q);
+        if (queries.length === 0) throw new UserError(`${io.queries}: no queries`);
+        const encoder = await openEncoder(models, env);
+        try {
+          const vectors = await encoder.encode(
+            queries.map((q) => q.question),
+            encodeOptions(settings, "query"),
+          );
+          const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
+          await writer.append(vectors);
+          await writer.close();
+        } finally {
+          await encoder.close();
+        }
+        await writeIds(
+          staged(idsPath(io.out)),
+          queries.map((q) => q.id),
         );
-        const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
-        await writer.append(vectors);
-        await writer.close();
-      } finally {
-        await encoder.close();
-      }
-      await writeIds(
-        staged(idsPath(io.out)),
-        queries.map((q) => q.id),
-      );
-    },
+      },
+    ),
   );
 }

@@ -1,9 +1,12 @@
 import { readPassages, shard, shardRange, writeGeneratedQueries } from "@xqg/corpus";
 import { createGenerator } from "@xqg/querygen";
+import { deviceOf, sessionOptions } from "../device.js";
+import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
+import { type InputSettings, languageCodes, splitInputs } from "../settings/inputs.js";
 import type { GenerateSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
-import { counted, localModel, passageCount, type StageEnv } from "./common.js";
+import { counted, localModel, passageCount, type StageEnv, withInputHints } from "./common.js";
 
 export interface GenerateIo {
   readonly corpus: string;
@@ -16,48 +19,71 @@ export interface GenerateIo {
 export async function generateStage(
   env: StageEnv,
   io: GenerateIo,
-  settings: GenerateSettings,
+  settings: GenerateSettings & InputSettings,
   part: ShardPart,
 ) {
-  const { batchSize: _batch, ...params } = settings;
+  const { stage, inputs } = splitInputs(settings);
+  const { batchSize: _batch, ...params } = stage;
+  const { corpusFormat, languageNames } = inputs;
+  const unknown = settings.languages.find((lang) => !languageCodes(inputs).includes(lang));
+  if (unknown !== undefined) {
+    throw new UserError(
+      `generate.languages (--languages): unknown language ${JSON.stringify(unknown)}; expected some of ${languageCodes(inputs).join(", ")} (other languages: languages in the config, or --language-names code=Name)`,
+    );
+  }
   const model = await localModel(io.generator, "seq2seq", env);
-  return runStage(
-    env,
-    {
-      stage: "generate",
-      manifest: io.manifest,
-      inputs: { corpus: io.corpus, generator: model },
-      params: { ...params, shard: part },
-      packages: ["@xqg/corpus", "@xqg/querygen", "@xqg/models"],
-      outputs: [io.out],
-    },
-    async (staged) => {
-      const total = await passageCount(env, io.corpus);
-      const passages = shard(readPassages(io.corpus), { index: part.index, count: part.count, total });
-      const generator = await createGenerator(model, {
-        session: { intraOpThreads: env.threads },
-        maxInputLength: settings.maxInputLength,
-      });
-      const progress = env.log.progress(label("generate", part), shardSize(total, part), "passages");
-      try {
-        const records = generator.generate(passages, {
-          languages: settings.languages,
-          ...(settings.perLanguage === undefined ? {} : { perLanguage: settings.perLanguage }),
-          strategy: settings.strategy,
-          seed: settings.seed,
-          topK: settings.topK,
-          topP: settings.topP,
-          temperature: settings.temperature,
-          ...(settings.numBeams === undefined ? {} : { numBeams: settings.numBeams }),
-          maxLength: settings.maxLength,
-          batchSize: settings.batchSize,
+  return withInputHints({ corpus: io.corpus }, () =>
+    runStage(
+      env,
+      {
+        stage: "generate",
+        manifest: io.manifest,
+        inputs: { corpus: io.corpus, generator: model },
+        // the format changes what is read, the names what the prompts say
+        params: {
+          ...params,
+          ...(corpusFormat ? { corpusFormat } : {}),
+          ...(languageNames ? { languageNames } : {}),
+          shard: part,
+        },
+        packages: ["@xqg/corpus", "@xqg/querygen", "@xqg/models"],
+        device: deviceOf(env),
+        outputs: [io.out],
+      },
+      async (staged) => {
+        const total = await passageCount(env, io.corpus, corpusFormat);
+        const corpus = readPassages(io.corpus, corpusFormat ? { format: corpusFormat } : {});
+        const passages = shard(corpus, { index: part.index, count: part.count, total });
+        const generator = await createGenerator(model, {
+          session: sessionOptions(env),
+          maxInputLength: settings.maxInputLength,
         });
-        await writeGeneratedQueries(staged(io.out), counted(records, progress));
-      } finally {
-        progress.done();
-        await generator.close();
-      }
-    },
+        const progress = env.log.progress(label("generate", part), shardSize(total, part), "passages");
+        try {
+          const records = generator.generate(passages, {
+            languages: settings.languages,
+            ...(languageNames ? { languageNames } : {}),
+            ...(settings.perLanguage === undefined ? {} : { perLanguage: settings.perLanguage }),
+            strategy: settings.strategy,
+            seed: settings.seed,
+            topK: settings.topK,
+            topP: settings.topP,
+            temperature: settings.temperature,
+            ...(settings.numBeams === undefined ? {} : { numBeams: settings.numBeams }),
+            maxLength: settings.maxLength,
+            batchSize: settings.batchSize,
+          });
+          await writeGeneratedQueries(
+            staged(io.out),
+            counted(records, progress),
+            languageNames ? { languages: languageNames } : {},
+          );
+        } finally {
+          progress.done();
+          await generator.close();
+        }
+      },
+    ),
   );
 }
 

@@ -1,4 +1,5 @@
-import { concatNpy, idsPath, readGeneratedQueries, writeGeneratedQueries } from "@xqg/corpus";
+import { createReadStream } from "node:fs";
+import { concatNpy, idsPath, writeTextAtomic } from "@xqg/corpus";
 import { runStage } from "../manifest.js";
 import type { StageEnv } from "./common.js";
 
@@ -11,7 +12,11 @@ function partInputs(parts: readonly string[], sidecar?: (path: string) => string
   return inputs;
 }
 
-/** Concatenates shard files of generated queries, in shard order (= corpus order). */
+/**
+ * Concatenates shard files of generated queries, in shard order (= corpus order). The shards are this runner's
+ * own JSON lines, one record a line, so their bytes are joined as they are: the languages the records hold (the
+ * seven XOR-TyDi ones, or those of the config's `languages`) need no second check.
+ */
 export async function mergeGeneratedStage(
   env: StageEnv,
   io: { parts: readonly string[]; out: string; manifest: string },
@@ -28,10 +33,11 @@ export async function mergeGeneratedStage(
     },
     async (staged) => {
       const parts = io.parts;
-      await writeGeneratedQueries(
+      await writeTextAtomic(
         staged(io.out),
         (async function* () {
-          for (const part of parts) yield* readGeneratedQueries(part, { allowEmpty: true });
+          for (const part of parts)
+            yield* createReadStream(part, { encoding: "utf8" }) as AsyncIterable<string>;
         })(),
       );
     },

@@ -39,7 +39,8 @@ function detectPassageFormat(path: string, first: FirstLine): PassageFormat {
   const keys = jsonKeys(first);
   if (keys !== undefined) {
     const found = (["docid", "contents", "_id"] as const).filter((key) => keys.has(key));
-    if (found.length === 1) return found[0] === "docid" ? "jsonl" : found[0] === "contents" ? "pyserini" : "beir";
+    if (found.length === 1)
+      return found[0] === "docid" ? "jsonl" : found[0] === "contents" ? "pyserini" : "beir";
     const seen = `a JSON object with the keys ${[...keys].join(", ")}; jsonl has "docid", pyserini "contents", beir "_id"`;
     throw undetectedFormat(path, first, "corpus", seen, PASSAGE_FORMATS);
   }
@@ -118,7 +119,15 @@ const dprParser = (file: string): LineParser<Passage> => {
       order = found;
       return undefined;
     }
-    fields.columns(parts as string[], names, "tab");
+    if (parts.length !== names.length) {
+      const breaks = text.match(/\r\n|\r|\n/g)?.length ?? 0;
+      const span =
+        breaks === 0
+          ? ""
+          : ` (the record runs from line ${line} to line ${line + breaks}: a quoted field holds line breaks)`;
+      const reason = `expected ${names.length} tab-separated columns (${names.join(", ")}), found ${parts.length}${span}`;
+      throw fields.error(reason, undefined, "bad-columns");
+    }
     const docid = parts[order.id]!;
     if (docid.length === 0) throw fields.error(`field "${names[order.id]}" is empty`, "id", "bad-value");
     return { docid, title: parts[order.title]!, text: parts[order.text]! };
@@ -148,7 +157,14 @@ export function readPassages(path: string, options: PassageReadOptions = {}): Re
   const open = (format: PassageFormat): RecordReader<Passage> => {
     const handler = PASSAGE_FORMAT_HANDLERS[format];
     const source = handler.split === "python-csv" ? tsvRecordBatches(limit) : lineBatches;
-    return createLineReader(path, format, options, ({ file }) => handler.parser(file), source, PASSAGE_IDENTITY);
+    return createLineReader(
+      path,
+      format,
+      options,
+      ({ file }) => handler.parser(file),
+      source,
+      PASSAGE_IDENTITY,
+    );
   };
   if (options.format !== undefined) return open(checkFormat(path, options.format, PASSAGE_FORMATS));
   // an empty file: any format says so (or yields nothing with allowEmpty)
@@ -184,7 +200,12 @@ function jsonWriter(keys: { id: string; title: string; text: string }) {
       (passage, line) => {
         const { docid, title, text } = passage;
         if (
-          !(typeof docid === "string" && docid.length > 0 && typeof title === "string" && typeof text === "string")
+          !(
+            typeof docid === "string" &&
+            docid.length > 0 &&
+            typeof title === "string" &&
+            typeof text === "string"
+          )
         ) {
           // Not a well-formed passage: the checks below throw the error that names the field.
           const check = new OutputCheck(path, line);
@@ -198,7 +219,11 @@ function jsonWriter(keys: { id: string; title: string; text: string }) {
     );
 }
 
-function writeDprPassages(path: string, passages: Passages, options: WriteOptions): Promise<{ records: number }> {
+function writeDprPassages(
+  path: string,
+  passages: Passages,
+  options: WriteOptions,
+): Promise<{ records: number }> {
   return writeLines(
     path,
     passages,

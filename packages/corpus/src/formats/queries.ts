@@ -53,7 +53,13 @@ function detectQueryFormat(path: string, first: FirstLine): QueryFormat {
   }
   if (first.text.trimStart().startsWith("{")) return "xor-tydi";
   if (first.text.includes("\t")) return "tsv";
-  throw undetectedFormat(path, first, "queries", "neither a JSON object nor tab-separated columns", QUERY_FORMATS);
+  throw undetectedFormat(
+    path,
+    first,
+    "queries",
+    "neither a JSON object nor tab-separated columns",
+    QUERY_FORMATS,
+  );
 }
 
 /** How a parser reads a query's language: the record's own, else the `lang` option, else an error. */
@@ -64,12 +70,7 @@ interface LangRule {
   readonly who: string;
 }
 
-function langOf<L extends string>(
-  value: unknown,
-  fields: Fields,
-  context: ParseContext,
-  rule: LangRule,
-): L {
+function langOf<L extends string>(value: unknown, fields: Fields, context: ParseContext, rule: LangRule): L {
   if (value !== undefined) return fields.lang<L>(value, "lang", context, rule.languages);
   if (rule.fallback !== undefined) return rule.fallback as L;
   const reason = `field "lang" missing (${rule.who} name no language: pass { lang })`;
@@ -143,7 +144,7 @@ export function readQueries<L extends string = Lang>(
   const open = (format: QueryFormat): RecordReader<Query<L>> => {
     const handler = QUERY_FORMAT_HANDLERS[format];
     const rule: LangRule = { languages, fallback: options.lang, who: handler.who };
-    return createLineReader(
+    return createLineReader<Query<L>>(
       path,
       format,
       options,
@@ -228,7 +229,8 @@ const QUERY_FORMAT_HANDLERS = {
     parser: jsonParser({ id: "query_id", question: "query" }),
     who: "Tevatron queries",
     noBreaks: false,
-    line: ({ id, question, answers, lang }) => JSON.stringify({ query_id: id, query: question, answers, lang }),
+    line: ({ id, question, answers, lang }) =>
+      JSON.stringify({ query_id: id, query: question, answers, lang }),
   },
   beir: {
     parser: jsonParser({ id: "_id", question: "text" }),

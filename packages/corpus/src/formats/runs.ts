@@ -4,7 +4,7 @@ import {
   writeTextAtomic,
 } from "@xqg/core";
 import { CorpusError, corpusError } from "../errors.js";
-import type { Lang } from "../languages.js";
+import { type Lang, type LanguageNames, type LanguageSet, languageSet } from "../languages.js";
 import { Fields } from "../read/fields.js";
 import { jsonArrayUnits } from "../read/json-array.js";
 import {
@@ -41,10 +41,18 @@ export interface RunReadOptions extends ReadOptions {
    * the position within each query's block of lines. "rank" (MS MARCO style): score is −rank.
    */
   column?: "score" | "rank";
+  /** XOR only: the languages entries may be in, ISO 639-1 code → English name; default LANGUAGES. */
+  languages?: LanguageNames;
+}
+
+/** The options of {@link readXorSubmission}. */
+export interface XorReadOptions<L extends string = Lang> extends ReadOptions {
+  /** The languages entries may be in, ISO 639-1 code → English name; default LANGUAGES. */
+  languages?: LanguageNames<L>;
 }
 
 /** One query's entry of an XOR-TyDi submission (`{ id, lang, ctxs }`, passage texts best first). */
-export type XorSubmissionEntry = CoreXorSubmissionEntry<Lang>;
+export type XorSubmissionEntry<L extends string = Lang> = CoreXorSubmissionEntry<L>;
 
 const TREC_COLUMNS = ["qid", "Q0", "docid", "rank", "score", "tag"] as const;
 
@@ -81,20 +89,29 @@ const tevatronParser = (context: ParseContext, column: "score" | "rank"): LinePa
 };
 
 // The checks are @xqg/core's (one XOR reader); languages are read as this package reads them everywhere.
-function parseXorEntry(context: ParseContext, text: string, line: number): XorSubmissionEntry {
-  return parseXorElement(text, context.file, line, {
-    lang: (value, at) => new Fields(context.file, at).lang(value, "lang", context),
+function parseXorEntry<L extends string>(
+  context: ParseContext,
+  text: string,
+  line: number,
+  languages: LanguageSet,
+): XorSubmissionEntry<L> {
+  return parseXorElement<L>(text, context.file, line, {
+    lang: (value, at) => new Fields(context.file, at).lang<L>(value, "lang", context, languages),
     error: corpusError,
   });
 }
 
 /** Streams an XOR-TyDi submission file entry by entry (the file is never loaded whole). */
-export function readXorSubmission(path: string, options: ReadOptions = {}): RecordReader<XorSubmissionEntry> {
+export function readXorSubmission<L extends string = Lang>(
+  path: string,
+  options: XorReadOptions<L> = {},
+): RecordReader<XorSubmissionEntry<L>> {
+  const languages = languageSet(options.languages, path);
   return createLineReader(
     path,
     "xor",
     options,
-    (context) => (text, line) => parseXorEntry(context, text, line),
+    (context) => (text, line) => parseXorEntry<L>(context, text, line, languages),
     jsonArrayUnits,
   );
 }

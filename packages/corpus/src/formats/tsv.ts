@@ -103,7 +103,7 @@ export class TsvSplitter {
     const cr = this.#next("cr", from);
     if (lf < 0) return cr;
     if (cr < 0) return lf;
-    return lf < cr ? lf : cr;
+    return Math.min(lf, cr);
   }
 
   /** Length of the line end at `at` (1 or 2), or 0 when a "\r" ends the buffer and more text may follow. */
@@ -163,7 +163,8 @@ export class TsvSplitter {
           pos = buffer.length;
           break;
         }
-        this.#skipping = record.end === buffer.length && buffer.charCodeAt(record.end - 1) === CR && !final ? "lf" : "no";
+        this.#skipping =
+          record.end === buffer.length && buffer.charCodeAt(record.end - 1) === CR && !final ? "lf" : "no";
         pos = record.end;
         line += 1;
         continue;
@@ -201,7 +202,13 @@ export class TsvSplitter {
         for (let c = 0; c < parts.length; c++) {
           const part = parts[c]!;
           if (part.length > limit && codePoints(part) > limit)
-            return { fields: this.#tooLong(c + 1, line, false), raw, end: firstEnd + term, lines: 1, unterminated: false };
+            return {
+              fields: this.#tooLong(c + 1, line, false),
+              raw,
+              end: firstEnd + term,
+              lines: 1,
+              unterminated: false,
+            };
         }
         return { fields: parts, raw, end: firstEnd + term, lines: 1, unterminated: false };
       }
@@ -243,7 +250,14 @@ export class TsvSplitter {
             this.#scan(pos, buffer.length, state, add, save, (quoted) => {
               quotedField = quoted;
             });
-            if (failed) return { fields: failed, raw: buffer.slice(start, buffer.length), end: -1, lines: 1, unterminated: false };
+            if (failed)
+              return {
+                fields: failed,
+                raw: buffer.slice(start, buffer.length),
+                end: -1,
+                lines: 1,
+                unterminated: false,
+              };
           }
           return undefined;
         }
@@ -259,13 +273,20 @@ export class TsvSplitter {
         quotedField = quoted;
       });
       if (failed) {
-        const firstLineEnd = this.#lineEnd(start);
-        const firstTerm = firstLineEnd < 0 ? 0 : this.#terminator(firstLineEnd, final);
-        const stop = firstLineEnd < 0 ? buffer.length : firstLineEnd;
+        // `firstEnd` was found before reading on (the positions found since lie further on)
+        if (firstEnd < 0)
+          return {
+            fields: failed,
+            raw: buffer.slice(start),
+            end: buffer.length,
+            lines: 1,
+            unterminated: true,
+          };
+        const firstTerm = this.#terminator(firstEnd, final);
         return {
           fields: failed,
-          raw: buffer.slice(start, stop),
-          end: firstLineEnd < 0 ? -1 : firstLineEnd + (firstTerm === 0 ? 1 : firstTerm),
+          raw: buffer.slice(start, firstEnd),
+          end: firstEnd + (firstTerm === 0 ? 1 : firstTerm),
           lines: 1,
           unterminated: false,
         };

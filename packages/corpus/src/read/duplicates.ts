@@ -74,12 +74,10 @@ function duplicateError(file: string, field: string, id: string, first: number, 
 
 /**
  * A detector of repeated ids for a stream that is not a corpus file (an ids sidecar, ids computed on the fly):
- * memory is that of the ids themselves plus about 28 bytes per distinct id (corpus README, "Duplicates"), with
+ * memory is that of the ids themselves plus about 32 bytes per distinct id (corpus README, "Duplicates"), with
  * no limit on their number (one V8 Map stops at 2^24). `file` and `field` name the source in errors.
  */
-export function createDuplicateDetector(
-  options: { file?: string; field?: string } = {},
-): DuplicateDetector {
+export function createDuplicateDetector(options: { file?: string; field?: string } = {}): DuplicateDetector {
   const { file = "", field = "id" } = options;
   const seen = new IdLines();
   const add = (id: string, line: number): number | undefined => {
@@ -159,7 +157,11 @@ export function firstPassFilter<T>(
       if (policy === "first") return false;
       const first = seen.lineAt(earlier);
       if (contents !== undefined && contents[earlier] === identity.content!(record)) {
-        warn(line, identity.field, `${identity.field} ${JSON.stringify(id)} repeats line ${first} exactly; kept once`);
+        warn(
+          line,
+          identity.field,
+          `${identity.field} ${JSON.stringify(id)} repeats line ${first} exactly; kept once`,
+        );
         return false;
       }
       const more = `${contents ? ", with different content" : ""}; keep one with duplicates: "first" or "last"`;
@@ -182,7 +184,11 @@ export function lastLineScan<T>(identity: RecordIdentity<T>): DuplicateFilter<T>
 }
 
 /** The "last" policy's second read: yields each id's record at the line the first read found last. */
-export function lastLineFilter<T>(identity: RecordIdentity<T>, seen: IdLines, file: string): DuplicateFilter<T> {
+export function lastLineFilter<T>(
+  identity: RecordIdentity<T>,
+  seen: IdLines,
+  file: string,
+): DuplicateFilter<T> {
   return {
     accept(record, line) {
       const position = seen.table.indexOf(identity.id(record));

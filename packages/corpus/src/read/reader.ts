@@ -127,7 +127,15 @@ class Reader<T> implements RecordReader<T> {
       } else if (duplicates === "last") {
         const lastLines = lastLineScan(identity);
         const quiet = { ...this.options, onSkip: () => {}, onWarning: () => {} };
-        const first = new Reader(this.path, this.format, quiet, this.makeParser, this.source, identity, lastLines);
+        const first = new Reader(
+          this.path,
+          this.format,
+          quiet,
+          this.makeParser,
+          this.source,
+          identity,
+          lastLines,
+        );
         scan = async () => {
           for await (const _ of first);
           filter = lastLineFilter(identity, lastLines.seen, file);

@@ -1,0 +1,133 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnXqg } from "./helpers.js";
+
+/** Whether a real redis-server can be started here; when not, the queue tests skip and say why. */
+export const REDIS_SERVER = (() => {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!REDIS_SERVER) {
+  console.warn(
+    "xqg queue tests skipped: redis-server is not installed (apt-get install redis-server; the test command installs it when run as root)",
+  );
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A throwaway redis-server on a free loopback port, without persistence. */
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** Stops it (its data is gone: no persistence). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  start(): Promise<void>;
+  /** Stops it and removes its folder. */
+  dispose(): Promise<void>;
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), "xqg-redis-"));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let log = "";
+    child.stdout!.on("data", (c) => {
+      log += c;
+    });
+    child.stderr!.on("data", (c) => {
+      log += c;
+    });
+    const deadline = Date.now() + 10_000;
+    while (!/Ready to accept connections/.test(log)) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`redis-server did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once("exit", r));
+    c.kill("SIGKILL");
+    await exited;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop,
+    async dispose() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An `xqg worker` child process whose output is kept (for messages in assertions). */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnWorker(url: string, ...extra: string[]): WorkerProcess {
+  const child = spawnXqg(["worker", "--queue", url, ...extra]);
+  let out = "";
+  child.stdout!.on("data", (c) => {
+    out += c;
+  });
+  child.stderr!.on("data", (c) => {
+    out += c;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    async kill(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Short queue timings for tests: a dead worker's job is back in the queue within seconds. */
+export function fastQueueTimings(): void {
+  process.env["XQG_QUEUE_LOCK_MS"] = "4000";
+  process.env["XQG_QUEUE_STALLED_MS"] = "1000";
+  process.env["XQG_QUEUE_BACKOFF_MS"] = "200";
+  process.env["XQG_QUEUE_POLL_MS"] = "200";
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

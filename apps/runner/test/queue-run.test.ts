@@ -1,0 +1,98 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snapshot, writeTestConfig, xqg } from "./helpers.js";
+import {
+  fastQueueTimings,
+  REDIS_SERVER,
+  type RedisServer,
+  spawnWorker,
+  startRedis,
+  type WorkerProcess,
+  waitFor,
+} from "./queue-helpers.js";
+
+// Distributed runs against a real redis-server (no mock): the outputs of `xqg run --queue` with worker
+// processes must be byte-identical to a local `xqg run` of the same config.
+describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () => {
+  let redis: RedisServer;
+  let reference: Map<string, Buffer>;
+  let golden: string;
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    fastQueueTimings();
+    redis = await startRedis();
+    golden = await readFile(join(import.meta.dirname, "golden/quickstart-small.report.txt"), "utf8");
+    await withTempDir(async (dir) => {
+      const local = await xqg("run", await writeTestConfig(dir), "--quiet");
+      expect(local.code).toBe(0);
+      reference = await snapshot(join(dir, "out"));
+    });
+  }, 600_000);
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill("SIGKILL")));
+    await redis?.dispose();
+  });
+
+  it("two workers: the report and every file byte-identical to a local run; a restarted coordinator finds it done", async () => {
+    await withTempDir(async (dir) => {
+      const config = await writeTestConfig(dir);
+      const pair = [spawnWorker(redis.url), spawnWorker(redis.url)];
+      workers.push(...pair);
+      const started = performance.now();
+      const run = await xqg("run", config, "--queue", redis.url);
+      const seconds = (performance.now() - started) / 1000;
+      expect(run.stderr).not.toContain("warning");
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe(golden);
+      expect(run.stderr).toMatch(/20 units of work/);
+      expect(await snapshot(join(dir, "out"))).toEqual(reference);
+      // both workers took units
+      for (const w of pair) expect(w.output()).toMatch(/unit \S+: started/);
+      console.info(`queue run with 2 workers: ${seconds.toFixed(1)} s`);
+
+      const status = await xqg("status", "--queue", redis.url);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/0 active, 0 waiting, .*0 failed, 20 done/);
+
+      // the same config again: every job is known to the queue as done, nothing is enqueued or run again
+      const again = await xqg("run", config, "--queue", redis.url);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toBe(golden);
+      expect(again.stderr).not.toMatch(/enqueued again/);
+      await Promise.all(pair.map((w) => w.kill("SIGTERM")));
+      expect(await snapshot(join(dir, "out"))).toEqual(reference);
+    });
+  }, 600_000);
+
+  it("a worker killed with SIGKILL mid-unit: the stalled unit is finished by another worker, outputs byte-identical", async () => {
+    await withTempDir(async (dir) => {
+      const config = await writeTestConfig(dir);
+      const pair = [spawnWorker(redis.url), spawnWorker(redis.url)];
+      workers.push(...pair);
+      const running = xqg("run", config, "--queue", redis.url);
+      const lease = join(dir, "out/manifests/generate.json.lease");
+      await waitFor(
+        () => existsSync(join(dir, "out/generated/.xqg-staging/generate")) && existsSync(lease),
+        300_000,
+        "generation to start",
+      );
+      const holder = JSON.parse(await readFile(lease, "utf8")) as { pid: number };
+      const victim = pair.find((w) => w.child.pid === holder.pid)!;
+      expect(victim, `lease holder ${holder.pid}`).toBeDefined();
+      expect(await victim.kill("SIGKILL")).toBeNull();
+      const survivor = pair.find((w) => w !== victim)!;
+      const run = await running;
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe(golden);
+      // the survivor ran generation again (taking over the dead worker's lease), after the queue saw it stall
+      expect(survivor.output()).toMatch(/unit generate: started \(job \S+, attempt \d\)/);
+      expect(survivor.output()).toMatch(/generate: done in/);
+      expect(await snapshot(join(dir, "out"))).toEqual(reference);
+      await survivor.kill("SIGTERM");
+    });
+  }, 600_000);
+});
