@@ -79,3 +79,27 @@ export async function snapshot(dir: string): Promise<Map<string, Buffer>> {
   await walk(dir);
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
+
+/** A small experiment (30 passages, 21 questions, one generated query per passage) that runs in seconds. */
+export async function smallExperiment(dir: string, output = join(dir, "out"), extra = ""): Promise<string> {
+  const corpus = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).split("\n").slice(0, 30);
+  const queries = (await readFile(join(QUICKSTART, "dev.jsonl"), "utf8")).split("\n").slice(0, 21);
+  await writeFile(join(dir, "corpus.jsonl"), `${corpus.join("\n")}\n`);
+  await writeFile(join(dir, "dev.jsonl"), `${queries.join("\n")}\n`);
+  const file = join(dir, "xqg.yaml");
+  await writeFile(
+    file,
+    `output: ${output}
+corpus: corpus.jsonl
+queries: dev.jsonl
+encoder: ${TINY_BERT}
+generator: ${TINY_MT5}
+threads: 1
+evaluate: { tokenizer: treebank }
+encode: { passageMaxLength: 64, batchSize: 4 }
+generate: { languages: [ja, te], perLanguage: 1, maxLength: 8, seed: 3, batchSize: 4 }
+fuse: { alphas: [0, 0.5] }
+${extra}`,
+  );
+  return file;
+}

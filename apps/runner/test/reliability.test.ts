@@ -7,36 +7,12 @@ import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { beforeAll, describe, expect, it } from "vitest";
-import { QUICKSTART, snapshot, spawnXqg, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
+import { QUICKSTART, smallExperiment, snapshot, spawnXqg, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
 
 const sha = async (file: string) =>
   createHash("sha256")
     .update(await readFile(file))
     .digest("hex");
-
-/** A small experiment (30 passages, 21 questions, one generated query per passage) that runs in seconds. */
-async function smallExperiment(dir: string, output = join(dir, "out")): Promise<string> {
-  const corpus = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).split("\n").slice(0, 30);
-  const queries = (await readFile(join(QUICKSTART, "dev.jsonl"), "utf8")).split("\n").slice(0, 21);
-  await writeFile(join(dir, "corpus.jsonl"), `${corpus.join("\n")}\n`);
-  await writeFile(join(dir, "dev.jsonl"), `${queries.join("\n")}\n`);
-  const file = join(dir, "xqg.yaml");
-  await writeFile(
-    file,
-    `output: ${output}
-corpus: corpus.jsonl
-queries: dev.jsonl
-encoder: ${TINY_BERT}
-generator: ${TINY_MT5}
-threads: 1
-evaluate: { tokenizer: treebank }
-encode: { passageMaxLength: 64, batchSize: 4 }
-generate: { languages: [ja, te], perLanguage: 1, maxLength: 8, seed: 3, batchSize: 4 }
-fuse: { alphas: [0, 0.5] }
-`,
-  );
-  return file;
-}
 
 let reference: Map<string, Buffer>;
 
@@ -247,7 +223,11 @@ describe("sizes a typo could make endless are refused up front", () => {
       ["report:\n  rounds: 1000000000000"],
       /report\.rounds: expected an integer in \[1, 10000000\]/,
     ],
-    ["generate.temperature 0", ["generate:\n  temperature: 0"], /generate\.temperature: expected a number > 0/],
+    [
+      "generate.temperature 0",
+      ["generate:\n  temperature: 0"],
+      /generate\.temperature: expected a number > 0/,
+    ],
     ["generate.topP 0", ["generate:\n  topP: 0"], /generate\.topP: expected a number in \(0, 1\]/],
     [
       "generate.perLanguage 1000",
