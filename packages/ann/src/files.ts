@@ -49,6 +49,15 @@ export async function readIdsFile(path: string, expected: number): Promise<strin
     ids = await readIds(path);
   } catch (error) {
     if (isXqgError(error)) throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new AnnError(
+        `${path}: cannot read the id sidecar (${(error as Error).message})`,
+        "missing-file",
+        {
+          file: path,
+          cause: error,
+        },
+      );
     throw new AnnError(
       `${path}: id sidecar is missing (an @xqg/ann index is saved as three files: X, X.ids, X.json)`,
       "missing-file",
@@ -70,7 +79,13 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
   try {
     raw = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : "not valid JSON";
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "file not found"
+        : code
+          ? `cannot read (${(error as Error).message})`
+          : "not valid JSON";
     throw new AnnError(`${indexPath} is not an @xqg/ann index: manifest ${path}: ${why}`, "bad-manifest", {
       file: path,
       cause: error,
@@ -121,11 +136,20 @@ export async function checkIndexHeader(path: string, manifest: IndexManifest): P
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, "r");
-  } catch {
-    throw new AnnError(`${path}: index file not found`, "missing-file", { file: path });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "index file not found" : `cannot read the index file (${(error as Error).message})`;
+    throw new AnnError(`${path}: ${why}`, "missing-file", { file: path, cause: error });
   }
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      throw new AnnError(`${path}: cannot read the index file (EISDIR: it is a directory)`, "missing-file", {
+        file: path,
+      });
+    }
+    const { size } = info;
     const prefix = Buffer.alloc(8);
     await handle.read(prefix, 0, 8, 0);
     const headAt = 8 + prefix.readUInt32LE(0) * prefix.readUInt32LE(4);
