@@ -40,9 +40,20 @@ describe("xqg command line", () => {
     expect(
       stdout
         .split("\n")
-        .slice(3, 11)
+        .slice(3, 13)
         .map((l) => l.trim().split(/\s+/)[0]),
-    ).toEqual(["generate", "encode", "fuse", "index", "search", "evaluate", "report", "run"]);
+    ).toEqual([
+      "generate",
+      "encode",
+      "fuse",
+      "index",
+      "search",
+      "evaluate",
+      "report",
+      "run",
+      "worker",
+      "status",
+    ]);
   });
 
   it.each([["--version"], ["-v"]])("prints its package.json version with %s", async (flag) => {
@@ -143,7 +154,7 @@ describe("xqg command line", () => {
     [
       ["frobnicate"],
       2,
-      'xqg: unknown command "frobnicate" (expected one of: generate, encode, fuse, index, search, evaluate, report, run)',
+      'xqg: unknown command "frobnicate" (expected one of: generate, encode, fuse, index, search, evaluate, report, run, worker, status)',
     ],
     [
       ["generate", "--corpus", "c"],
@@ -212,7 +223,11 @@ describe("xqg command line", () => {
     ],
     [["index", "--bogus"], 1, "xqg: index: Unknown option '--bogus' (see xqg index --help)"],
     [["run"], 1, "xqg: run: expected exactly one CONFIG file (see xqg run --help)"],
-    [["run", "/nonexistent/xqg.yaml"], 1, "xqg: /nonexistent/xqg.yaml: cannot read the config file (no such file)"],
+    [
+      ["run", "/nonexistent/xqg.yaml"],
+      1,
+      "xqg: /nonexistent/xqg.yaml: cannot read the config file (no such file)",
+    ],
   ])("xqg %j fails with one clear line", async (argv, exit, message) => {
     const { code, stderr } = await xqg(...argv);
     expect(code).toBe(exit);

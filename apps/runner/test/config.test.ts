@@ -157,7 +157,13 @@ describe("config: how the input files are read", () => {
     expect(config.stages.generate).toMatchObject({ ...inputs, languages: ["sw", "ja"] });
     expect(config.stages.encode).toMatchObject(inputs);
     expect(config.stages.evaluate).toMatchObject(inputs);
-    expect(Object.keys(config.stages.fuse)).toEqual(["alphas", "reduce", "renormalize", "languages", "weights"]);
+    expect(Object.keys(config.stages.fuse)).toEqual([
+      "alphas",
+      "reduce",
+      "renormalize",
+      "languages",
+      "weights",
+    ]);
     // without them, the stages' settings are as they were (formats told from content, the seven languages)
     const plain = parseConfig(MINIMAL, "exp.yaml", "/work/exp/exp.yaml");
     expect(Object.keys(plain.stages.encode)).not.toContain("corpusFormat");

@@ -16,12 +16,16 @@ async function flagsOf(command: string): Promise<Map<string, string>> {
   return rows;
 }
 
-const LANGUAGE_HINT = "for other languages name them under languages: in the config, or --language-names code=Name";
+const LANGUAGE_HINT =
+  "for other languages name them under languages: in the config, or --language-names code=Name";
 
 describe("every command that reads the corpus or queries takes their format and the languages", () => {
   it.each([
     ["generate", ["--corpus-format", "--language-names"]],
-    ["encode", ["--corpus-format", "--generated-format", "--queries-format", "--queries-lang", "--language-names"]],
+    [
+      "encode",
+      ["--corpus-format", "--generated-format", "--queries-format", "--queries-lang", "--language-names"],
+    ],
     ["evaluate", ["--corpus-format", "--queries-format", "--queries-lang", "--language-names"]],
   ])("xqg %s", async (command, flags) => {
     const shown = await flagsOf(command);
@@ -30,7 +34,17 @@ describe("every command that reads the corpus or queries takes their format and 
   });
 
   it("rejects an unknown format, listing the choices", async () => {
-    const result = await xqg("encode", "--corpus", "c", "--encoder", "e", "--out", "o.npy", "--corpus-format", "xml");
+    const result = await xqg(
+      "encode",
+      "--corpus",
+      "c",
+      "--encoder",
+      "e",
+      "--out",
+      "o.npy",
+      "--corpus-format",
+      "xml",
+    );
     expect(result.stderr).toBe(
       'xqg: encode: --corpus-format: expected one of "jsonl", "pyserini", "beir", "dpr-tsv", "msmarco-tsv", got "xml"\n',
     );
@@ -64,7 +78,15 @@ describe("reader errors name the config key and the flag, not a library option",
     await withTempDir(async (dir) => {
       const queries = join(dir, "q.jsonl");
       await writeFile(queries, '{"id":"1","question":"Nini?","answers":[],"lang":"sw"}\n');
-      const result = await xqg("encode", "--queries", queries, "--encoder", TINY_BERT, "--out", join(dir, "q.npy"));
+      const result = await xqg(
+        "encode",
+        "--queries",
+        queries,
+        "--encoder",
+        TINY_BERT,
+        "--out",
+        join(dir, "q.npy"),
+      );
       expect(result.stderr).toBe(
         `xqg: ${queries}:1: field "lang": unknown language "sw" (expected one of ar, bn, fi, ja, ko, ru, te; ${LANGUAGE_HINT} (ISO 639-1 code → English name))\n`,
       );
@@ -75,7 +97,15 @@ describe("reader errors name the config key and the flag, not a library option",
     await withTempDir(async (dir) => {
       const corpus = join(dir, "corpus.data");
       await writeFile(corpus, '{"id": "1", "text": "x"}\n');
-      const result = await xqg("encode", "--corpus", corpus, "--encoder", TINY_BERT, "--out", join(dir, "p.npy"));
+      const result = await xqg(
+        "encode",
+        "--corpus",
+        corpus,
+        "--encoder",
+        TINY_BERT,
+        "--out",
+        join(dir, "p.npy"),
+      );
       expect(result.stderr).toBe(
         `xqg: ${corpus}:1: cannot tell the corpus format from this line (a JSON object with the keys id, text; jsonl has "docid", pyserini "contents", beir "_id"); set corpusFormat: NAME in the config, or --corpus-format NAME (one of jsonl, pyserini, beir, dpr-tsv, msmarco-tsv)\n`,
       );

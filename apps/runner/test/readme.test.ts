@@ -29,7 +29,7 @@ describe("README", () => {
     const { stdout } = await xqg("--help");
     const commands = stdout
       .split("\n")
-      .slice(3, 11)
+      .slice(3, 13)
       .map((l) => l.trim().split(/\s+/)[0]);
     for (const command of commands) expect(readme).toContain(`\`xqg ${command} `);
   });
