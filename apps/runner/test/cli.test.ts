@@ -23,14 +23,15 @@ async function placeholders(command: string): Promise<Map<string, string>> {
 }
 
 /** The commands whose work is threaded (ONNX Runtime, the HNSW index, search) and `run`, which has them all. */
-const THREADED = ["generate", "encode", "index", "search", "run"];
-const UNTHREADED = ["fuse", "evaluate", "report"];
+const THREADED = ["generate", "encode", "index", "search", "run", "worker"];
+const UNTHREADED = ["fuse", "evaluate", "report", "status"];
 
 /** Flags that each command needs, so that --threads is the only thing wrong in the line. */
 const MINIMAL: Record<string, string[]> = {
   fuse: ["--passages", "p.npy", "--sums", "s.npy", "--out", "d"],
   evaluate: ["--run", "r.trec", "--queries", "q.jsonl", "--corpus", "c.jsonl", "--out", "e.json"],
   report: ["--baseline", "b.json", "--out", "r"],
+  status: ["--queue", "redis://127.0.0.1:1"],
 };
 
 describe("xqg command line", () => {
@@ -111,7 +112,7 @@ describe("xqg command line", () => {
       }
       for (const [flag, shown] of rows) {
         expect(
-          ["", "PATH", "N", "NUMBER", "NAME", "LIST", "NUMBER=PATH", "N=PATH", "i/N"],
+          ["", "PATH", "N", "NUMBER", "NAME", "LIST", "NUMBER=PATH", "N=PATH", "i/N", "URL"],
           `${name} ${flag}`,
         ).toContain(shown);
       }
@@ -142,7 +143,7 @@ describe("xqg command line", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("Usage: xqg generate --corpus FILE --generator DIR --out FILE.jsonl [settings]");
     expect(stdout).toMatch(
-      /--per-language N +queries generated per language per passage \(default: 5; 1 with greedy decoding\); a positive integer/,
+      /--per-language N +queries generated per language per passage \(default: 5; 1 with greedy decoding\); an integer in \[1, 100\]/,
     );
     expect(stdout).toMatch(
       /--strategy NAME +decoding strategy \(greedy: one query per language\); one of "sample", "greedy", "beam" \(default: sample\)/,
@@ -164,7 +165,7 @@ describe("xqg command line", () => {
     [
       ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--per-language", "many"],
       1,
-      'xqg: generate: --per-language: expected a positive integer, got "many"',
+      'xqg: generate: --per-language: expected an integer in [1, 100], got "many"',
     ],
     [
       ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--languages", "ar,xx"],
@@ -243,7 +244,7 @@ describe("xqg command line", () => {
       );
       const { code, stderr } = await xqg("run", file);
       expect(code).toBe(1);
-      expect(stderr).toBe(`xqg: ${file}:6: search.depth: expected a positive integer, got "lots"\n`);
+      expect(stderr).toBe(`xqg: ${file}:6: search.depth: expected an integer in [1, 100000], got "lots"\n`);
     });
   });
 });

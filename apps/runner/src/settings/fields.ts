@@ -56,10 +56,10 @@ function make<T>(
 }
 
 export const field = {
-  /** An integer ≥ `min`; with `max`, a cap that keeps a typo from exhausting memory (said in the help). */
+  /** An integer ≥ `min`; with `max`, a cap that keeps a typo from exhausting memory (the help shows the range). */
   int(fallback: number, help: string, min = 0, max?: number): Field<number> {
     const schema = max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
-    return make(schema, intText(min, max), fallback, capped(help, max), asNumber, "N");
+    return make(schema, intText(min, max), fallback, help, asNumber, "N");
   },
   number(fallback: number, help: string, range: Range = {}): Field<number> {
     let schema = z.number();
@@ -69,7 +69,7 @@ export const field = {
   },
   optionalInt(help: string, min = 1, max?: number): Field<number | undefined> {
     const base = max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
-    return make(base.optional(), intText(min, max), undefined, capped(help, max), asNumber, "N");
+    return make(base.optional(), intText(min, max), undefined, help, asNumber, "N");
   },
   boolean(fallback: boolean, help: string): Field<boolean> {
     const fromFlag = (raw: string): unknown => (raw === "true" ? true : raw === "false" ? false : raw);
@@ -208,9 +208,6 @@ function intText(min: number, max: number | undefined): string {
   if (max !== undefined) return `an integer in [${min}, ${max}]`;
   return min === 1 ? "a positive integer" : `an integer ≥ ${min}`;
 }
-
-const capped = (help: string, max: number | undefined): string =>
-  max === undefined ? help : `${help}; at most ${max.toLocaleString("en")}`;
 
 /** Bounds of a number; `exclusiveMin` leaves `min` itself out (`(0, 1]`). */
 interface Range {
