@@ -62,6 +62,7 @@ const TOP_LEVEL = {
     expected: INPUT_FIELDS.generatedFormat.expected,
   },
   queriesLang: { schema: INPUT_FIELDS.queriesLang.schema, expected: INPUT_FIELDS.queriesLang.expected },
+  duplicates: { schema: INPUT_FIELDS.duplicates.schema, expected: INPUT_FIELDS.duplicates.expected },
   languages: { schema: INPUT_FIELDS.languageNames.schema, expected: INPUT_FIELDS.languageNames.expected },
   encoder: {
     schema: z.union([path, z.strictObject({ query: path, passage: path })]),
@@ -227,6 +228,7 @@ function inputSettings(
     queriesFormat: data["queriesFormat"],
     generatedFormat: data["generatedFormat"],
     queriesLang,
+    duplicates: data["duplicates"],
     languageNames: names,
   };
   for (const key of Object.keys(inputs)) if (inputs[key] === undefined) delete inputs[key];

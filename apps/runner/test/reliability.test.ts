@@ -273,3 +273,26 @@ describe("sizes a typo could make endless are refused up front", () => {
     });
   });
 });
+
+describe("duplicate ids never change scores silently", () => {
+  it("a passage id seen twice stops the run naming both lines; duplicates: first keeps the first", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const corpus = (await readFile(join(dir, "corpus.jsonl"), "utf8")).trim().split("\n");
+      const copy = { ...JSON.parse(corpus[2]!), text: "Another passage that reuses an id." };
+      await writeFile(join(dir, "corpus.jsonl"), `${[...corpus, JSON.stringify(copy)].join("\n")}\n`);
+      const r = await xqg("run", config, "--quiet");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        new RegExp(`corpus\\.jsonl:31: duplicate docid "${copy.docid}": first on line 3`),
+      );
+      expect(existsSync(join(dir, "out", "report"))).toBe(false);
+      await writeFile(config, `${await readFile(config, "utf8")}duplicates: first\n`);
+      const kept = await xqg("run", config, "--quiet");
+      expect(kept.code).toBe(0);
+      const ids = (await readFile(join(dir, "out", "embeddings", "passages.ids"), "utf8")).trim().split("\n");
+      expect(ids).toHaveLength(30);
+      expect(ids.filter((id) => id === copy.docid)).toHaveLength(1);
+    });
+  });
+});

@@ -36,6 +36,8 @@ export interface ArgFlag {
   readonly value?: ValueKind<unknown>;
   readonly required?: boolean;
   readonly multiple?: boolean;
+  /** A switch that takes no value; given, its list is `["true"]`. */
+  readonly boolean?: boolean;
 }
 
 /** A command's flags: its own arguments, the settings of its stage, and the common ones. */
@@ -69,7 +71,9 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   if (spec.threads !== undefined) options["threads"] = { type: "string" };
   if (spec.shard) options["shard"] = { type: "string" };
   for (const [name, flag] of Object.entries(spec.args))
-    options[flagName(name)] = { type: "string", multiple: flag.multiple ?? false };
+    options[flagName(name)] = flag.boolean
+      ? { type: "boolean" }
+      : { type: "string", multiple: flag.multiple ?? false };
   for (const [key, f] of Object.entries(spec.fields))
     options[flagName(key)] = { type: f.boolean ? "boolean" : "string" };
   let parsed: ReturnType<typeof parseArgs>;
@@ -84,7 +88,7 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   const args: Record<string, string[]> = {};
   for (const [name, flag] of Object.entries(spec.args)) {
     const raw = values[flagName(name)];
-    const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
+    const list = raw === undefined || raw === false ? [] : Array.isArray(raw) ? raw : [String(raw)];
     if (!help && flag.required && list.length === 0) {
       throw new UserError(
         `${command}: --${flagName(name)} is required: ${flag.help} (see xqg ${command} --help)`,
@@ -149,7 +153,9 @@ export function helpText(command: string, summary: string, usage: string, spec: 
   const rows: Array<[string, string]> = [];
   for (const [name, flag] of Object.entries(spec.args)) {
     rows.push([
-      `--${flagName(name)} ${(flag.value ?? PATH).placeholder}${flag.multiple ? " ..." : ""}`,
+      flag.boolean
+        ? `--${flagName(name)}`
+        : `--${flagName(name)} ${(flag.value ?? PATH).placeholder}${flag.multiple ? " ..." : ""}`,
       `${flag.help}${flag.required ? " (required)" : ""}`,
     ]);
   }

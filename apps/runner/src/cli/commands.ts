@@ -129,7 +129,7 @@ export const COMMANDS: Record<string, Command> = {
         generator: { help: "seq2seq model directory (Optimum ONNX export)", required: true },
         out: { help: "generated queries, JSONL {docid, queries: {lang: [...]}}", required: true },
       },
-      fields: { ...STAGE_FIELDS.generate, ...inputFields("corpusFormat", "languageNames") },
+      fields: { ...STAGE_FIELDS.generate, ...inputFields("corpusFormat", "duplicates", "languageNames") },
       shard: true,
       threads: "threads of the generator (ONNX Runtime; default: 0, all cores)",
     },
@@ -164,7 +164,14 @@ export const COMMANDS: Record<string, Command> = {
       },
       fields: {
         ...STAGE_FIELDS.encode,
-        ...inputFields("corpusFormat", "generatedFormat", "queriesFormat", "queriesLang", "languageNames"),
+        ...inputFields(
+          "corpusFormat",
+          "generatedFormat",
+          "queriesFormat",
+          "queriesLang",
+          "duplicates",
+          "languageNames",
+        ),
       },
       shard: true,
       threads: "threads of the encoder (ONNX Runtime; default: 0, all cores)",
@@ -302,7 +309,7 @@ export const COMMANDS: Record<string, Command> = {
       },
       fields: {
         ...STAGE_FIELDS.evaluate,
-        ...inputFields("corpusFormat", "queriesFormat", "queriesLang", "languageNames"),
+        ...inputFields("corpusFormat", "queriesFormat", "queriesLang", "duplicates", "languageNames"),
       },
       shard: false,
     },

@@ -20,7 +20,7 @@ const URL_KIND: ValueKind<string> = {
   parse: (raw) => (raw === "" ? undefined : raw),
 };
 const DEVICE: ValueKind<Device> = {
-  placeholder: "DEVICE",
+  placeholder: "NAME",
   expected: Object.keys(DEVICES).join(" | "),
   parse: (raw) => (raw in DEVICES ? (raw as Device) : undefined),
 };

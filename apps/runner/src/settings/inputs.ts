@@ -1,4 +1,6 @@
 import {
+  DUPLICATE_POLICIES,
+  type DuplicatePolicy,
   GENERATED_FORMATS,
   type GeneratedFormat,
   LANGUAGES,
@@ -32,6 +34,10 @@ export const INPUT_FIELDS = {
   queriesLang: field.optionalLanguageCode(
     "language of queries whose records name none (TSV, Tevatron, BEIR)",
   ),
+  duplicates: field.optionalChoiceOf(
+    DUPLICATE_POLICIES,
+    'a passage or query id seen twice: "error" (default; names both lines), or keep the "first" or "last"',
+  ),
   languageNames: field.optionalLanguageNames(
     `the experiment's languages, code=English name (replaces the default ${Object.keys(LANGUAGES).join(", ")})`,
   ),
@@ -45,6 +51,7 @@ export interface InputSettings {
   readonly queriesFormat?: QueryFormat | undefined;
   readonly generatedFormat?: GeneratedFormat | undefined;
   readonly queriesLang?: string | undefined;
+  readonly duplicates?: DuplicatePolicy | undefined;
   readonly languageNames?: Readonly<Record<string, string>> | undefined;
 }
 
@@ -59,6 +66,7 @@ export const INPUT_KEYS = {
   queriesFormat: { config: "queriesFormat", flag: "--queries-format" },
   generatedFormat: { config: "generatedFormat", flag: "--generated-format" },
   queriesLang: { config: "queriesLang", flag: "--queries-lang" },
+  duplicates: { config: "duplicates", flag: "--duplicates" },
   languageNames: { config: "languages", flag: "--language-names" },
 } as const satisfies Record<InputName, { config: string; flag: string }>;
 
@@ -66,10 +74,11 @@ export const INPUT_KEYS = {
 export function splitInputs<S extends object>(
   settings: S & InputSettings,
 ): { stage: Omit<S, InputName>; inputs: InputSettings } {
-  const { corpusFormat, queriesFormat, generatedFormat, queriesLang, languageNames, ...stage } = settings;
+  const { corpusFormat, queriesFormat, generatedFormat, queriesLang, duplicates, languageNames, ...stage } =
+    settings;
   return {
     stage: stage as Omit<S, InputName>,
-    inputs: { corpusFormat, queriesFormat, generatedFormat, queriesLang, languageNames },
+    inputs: { corpusFormat, queriesFormat, generatedFormat, queriesLang, duplicates, languageNames },
   };
 }
 
@@ -81,10 +90,12 @@ export function languageCodes(inputs: InputSettings): string[] {
 /** What the readers of each input file are given: the format when one is set, the languages when named. */
 export function readOptions(inputs: InputSettings) {
   const languages = inputs.languageNames ? { languages: inputs.languageNames } : {};
+  const duplicates = inputs.duplicates ? { duplicates: inputs.duplicates } : {};
   return {
-    corpus: inputs.corpusFormat ? { format: inputs.corpusFormat } : {},
+    corpus: { ...(inputs.corpusFormat ? { format: inputs.corpusFormat } : {}), ...duplicates },
     queries: {
       ...(inputs.queriesFormat ? { format: inputs.queriesFormat } : {}),
+      ...duplicates,
       ...(inputs.queriesLang ? { lang: inputs.queriesLang } : {}),
       ...languages,
     },
@@ -103,6 +114,8 @@ export function inputParams(inputs: InputSettings, files: ReadonlyArray<"corpus"
   if (files.includes("queries") && inputs.queriesLang) params["queriesLang"] = inputs.queriesLang;
   if (files.includes("generated") && inputs.generatedFormat)
     params["generatedFormat"] = inputs.generatedFormat;
+  if ((files.includes("corpus") || files.includes("queries")) && inputs.duplicates)
+    params["duplicates"] = inputs.duplicates;
   return params;
 }
 

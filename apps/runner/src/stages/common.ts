@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { CorpusError, type PassageFormat, readPassages } from "@xqg/corpus";
+import { CorpusError, type DuplicatePolicy, type PassageFormat, readPassages } from "@xqg/corpus";
 import { ensureModel, isModelId, type ModelTask } from "@xqg/models";
 import type { Device } from "../device.js";
 import type { StageContext } from "../manifest.js";
@@ -37,10 +37,14 @@ export async function countItems(source: AsyncIterable<unknown>): Promise<number
  * Passages in a corpus, counted once and recorded beside its digest (every shard of a run sizes its range from
  * it, and a later run reuses it while the corpus is unchanged).
  */
-export function passageCount(env: StageEnv, corpus: string, format?: PassageFormat): Promise<number> {
-  // a format given explicitly may read the same bytes differently: its count is kept apart
-  const key = format === undefined ? "passages" : `passages.${format}`;
-  return env.hasher.derived(corpus, key, () => countItems(readPassages(corpus, format ? { format } : {})));
+export function passageCount(
+  env: StageEnv,
+  corpus: string,
+  options: { format?: PassageFormat; duplicates?: DuplicatePolicy } = {},
+): Promise<number> {
+  // a format or duplicate policy given explicitly may read the same bytes differently: its count is kept apart
+  const key = ["passages", options.format, options.duplicates].filter((k) => k !== undefined).join(".");
+  return env.hasher.derived(corpus, key, () => countItems(readPassages(corpus, options)));
 }
 
 /** A number as it appears in file names and tables: `0.01`, never `1e-2`. */

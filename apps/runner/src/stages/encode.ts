@@ -102,7 +102,7 @@ export async function encodePassagesStage(
         outputs: [io.out, idsPath(io.out)],
       },
       async (staged) => {
-        const total = await passageCount(env, io.corpus, settings.corpusFormat);
+        const total = await passageCount(env, io.corpus, read.corpus);
         const encoder = await openEncoder(models, env);
         const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
         const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });

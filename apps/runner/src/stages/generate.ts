@@ -3,7 +3,13 @@ import { createGenerator } from "@xqg/querygen";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
-import { type InputSettings, languageCodes, splitInputs } from "../settings/inputs.js";
+import {
+  type InputSettings,
+  inputParams,
+  languageCodes,
+  readOptions,
+  splitInputs,
+} from "../settings/inputs.js";
 import type { GenerateSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
 import { counted, localModel, passageCount, type StageEnv, withInputHints } from "./common.js";
@@ -25,6 +31,7 @@ export async function generateStage(
   const { stage, inputs } = splitInputs(settings);
   const { batchSize: _batch, ...params } = stage;
   const { corpusFormat, languageNames } = inputs;
+  const read = readOptions(inputs);
   const unknown = settings.languages.find((lang) => !languageCodes(inputs).includes(lang));
   if (unknown !== undefined) {
     throw new UserError(
@@ -42,7 +49,7 @@ export async function generateStage(
         // the format changes what is read, the names what the prompts say
         params: {
           ...params,
-          ...(corpusFormat ? { corpusFormat } : {}),
+          ...inputParams(inputs, ["corpus"]),
           ...(languageNames ? { languageNames } : {}),
           shard: part,
         },
@@ -51,8 +58,8 @@ export async function generateStage(
         outputs: [io.out],
       },
       async (staged) => {
-        const total = await passageCount(env, io.corpus, corpusFormat);
-        const corpus = readPassages(io.corpus, corpusFormat ? { format: corpusFormat } : {});
+        const total = await passageCount(env, io.corpus, read.corpus);
+        const corpus = readPassages(io.corpus, read.corpus);
         const passages = shard(corpus, { index: part.index, count: part.count, total });
         const generator = await createGenerator(model, {
           session: sessionOptions(env),
