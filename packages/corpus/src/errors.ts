@@ -18,6 +18,7 @@ export type CorpusErrorCode =
   | "shard"
   | "duplicate-id"
   | "non-finite"
+  | "record-too-long"
   | "io";
 
 export interface CorpusErrorInit {

@@ -105,20 +105,43 @@ export async function* textChunks(path: string, progress: () => number): AsyncGe
   }
 }
 
+/**
+ * The longest line the readers accept: 16 Mi characters. A passage is a few hundred; a line this long is a
+ * broken file (a lost newline, a binary file), refused at its line instead of exhausting memory.
+ */
+export const MAX_LINE_CHARS = 1 << 24;
+
 /** The lines of a file in batches (one per read chunk), "\r\n" and "\n" both accepted. */
-export async function* lineBatches(path: string): AsyncGenerator<LineBatch> {
+export async function* lineBatches(path: string, maxLineChars = MAX_LINE_CHARS): AsyncGenerator<LineBatch> {
   let next = 1;
-  let rest = "";
+  // the unfinished last line, in pieces: joined once its newline arrives (never re-copied chunk by chunk)
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const tooLong = (line: number) =>
+    new CorpusError(
+      `line is longer than ${maxLineChars.toLocaleString("en")} characters: not a record (a lost line break?)`,
+      { file: path, line, code: "record-too-long" },
+    );
   for await (const text of textChunks(path, () => next - 1)) {
-    const lines = (rest + text).split("\n");
-    rest = lines.pop()!;
+    if (text.indexOf("\n") < 0) {
+      pending.push(text);
+      pendingLength += text.length;
+      if (pendingLength > maxLineChars) throw tooLong(next);
+      continue;
+    }
+    pending.push(text);
+    const lines = pending.join("").split("\n");
+    const rest = lines.pop()!;
+    pending = rest.length > 0 ? [rest] : [];
+    pendingLength = rest.length;
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.length > maxLineChars) throw tooLong(next + i);
     if (lines.length === 0) continue;
     stripCarriageReturns(lines);
     yield { lines, first: next, unterminated: false };
     next += lines.length;
   }
-  if (rest.length > 0) {
-    const lines = [rest];
+  if (pendingLength > 0) {
+    const lines = [pending.join("")];
     stripCarriageReturns(lines);
     yield { lines, first: next, unterminated: true };
   }
