@@ -264,7 +264,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
             st.index,
           ),
       });
-      target = { kind: "index", index: paths.index(system.name) };
+      target = { kind: "index", index: paths.index(system.name), expansionSearch: st.index.expansionSearch };
       searchDeps = [indexKey, queriesKey];
     } else {
       target = { kind: "exact", embeddings: system.embeddings, metric: st.index.metric };

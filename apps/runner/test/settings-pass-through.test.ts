@@ -735,10 +735,9 @@ generate: { languages: [ar, ja], perLanguage: 2, strategy: beam, numBeams: 4, ma
     expect(params).toMatchObject({ strategy: "beam", numBeams: 4, perLanguage: 2 });
   });
 
-  // BUG (reported with issue #15): `index.expansionSearch` reaches only the index stage, whose file does not keep
-  // it (usearch saves no expansion); the search stage opens the index with usearch's default, so the setting
-  // changes nothing but the manifest. Turn this into `it` once the search stage opens the index with it.
-  it.fails("index.expansionSearch is the expansion the search of `xqg run` uses", async () => {
+  // `index.expansionSearch` is not kept in the index file (usearch saves no expansion): the search stage opens
+  // the index with it (it once reached only the index stage and changed nothing but its manifest).
+  it("index.expansionSearch is the expansion the search of `xqg run` uses", async () => {
     const all = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8"))
       .trim()
       .split("\n")

@@ -100,6 +100,11 @@ const ALPHA_EVAL = keyed("NUMBER", "in (0, 1]", "0.01=eval/alpha-0.01.json", num
 const ABLATION_EVAL = keyed("N", "a positive integer", "2=eval/queries-2.json", positiveInt);
 
 /** An integer ≥ 1. */
+const BOOLEAN: ValueKind<boolean> = {
+  placeholder: "true|false",
+  expected: "true or false",
+  parse: (raw) => (raw === "true" ? true : raw === "false" ? false : undefined),
+};
 const POSITIVE: ValueKind<number> = { placeholder: "N", expected: "an integer ≥ 1", parse: positiveInt };
 
 /** The queue's flags (see src/queue/). */
@@ -271,7 +276,11 @@ export const COMMANDS: Record<string, Command> = {
         out: { help: "TREC run", required: true },
         tag: { help: "run tag in the TREC file (default: the output's name)", value: NAME },
       },
-      fields: { ...STAGE_FIELDS.search, metric: STAGE_FIELDS.index.metric },
+      fields: {
+        ...STAGE_FIELDS.search,
+        metric: STAGE_FIELDS.index.metric,
+        expansionSearch: STAGE_FIELDS.index.expansionSearch,
+      },
       shard: false,
       threads: "search threads (default: 0, all cores)",
     },
@@ -281,9 +290,14 @@ export const COMMANDS: Record<string, Command> = {
       const embeddings = maybe(flags, "embeddings");
       if ((index === undefined) === (embeddings === undefined))
         throw new UserError("search: give exactly one of --index or --embeddings");
-      const settings = flags.settings as { depth: number; batchSize: number; metric: "ip" | "cos" | "l2" };
+      const settings = flags.settings as {
+        depth: number;
+        batchSize: number;
+        metric: "ip" | "cos" | "l2";
+        expansionSearch: number;
+      };
       const target = index
-        ? { kind: "index" as const, index }
+        ? { kind: "index" as const, index, expansionSearch: settings.expansionSearch }
         : { kind: "exact" as const, embeddings: embeddings!, metric: settings.metric };
       const tag = maybe(flags, "tag") ?? basename(out).replace(/\.[^.]*$/, "");
       await (await import("../stages/search.js")).searchStage(
@@ -294,39 +308,62 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   evaluate: {
-    summary: "score a run: R@kt per language and macro average, with per-query values for significance tests",
-    usage: "--run RUN.trec --queries FILE.jsonl --corpus FILE --out EVAL.json [settings]",
+    summary:
+      "score a run: R@kt per language and macro average, qrels measures (nDCG@k, RR@k, R@k, P@k, MAP) like trec_eval; prints a table",
+    usage:
+      "--run RUN.trec --qrels QRELS --metrics nDCG@10,RR@10,R@100 --out EVAL.json [--trec-eval [--per-query]] [settings]\n" +
+      "       xqg evaluate --run RUN.trec --queries FILE.jsonl --corpus FILE --out EVAL.json [settings]   (R@kt)",
     flags: {
       args: {
         run: { help: "TREC run", required: true },
-        queries: { help: "queries with answers (XOR-TyDi JSONL, or another query format)", required: true },
-        corpus: { help: "the corpus the run ranks (R@kt reads the passages' text)", required: true },
-        qrels: { help: "TREC qrels, for R@k, MRR@k, nDCG@k, MAP, P@k" },
+        queries: {
+          help: "queries with answers (XOR-TyDi JSONL, or another query format); needed for R@kt, else optional (gives per-language means)",
+        },
+        corpus: { help: "the corpus the run ranks (R@kt reads the passages' text); needed for R@kt only" },
+        qrels: { help: "TREC qrels, for R@k, MRR@k (alias RR@k), nDCG@k, MAP, P@k" },
         nltkData: {
-          help: "NLTK punkt_tab data for R@kt (default: $NLTK_DATA, then NLTK's standard folders)",
+          help: "NLTK punkt_tab data for R@kt (default: $NLTK_DATA, then NLTK's standard folders); never read without R@kt",
         },
         out: { help: "evaluation JSON", required: true },
+        trecEval: {
+          help: "print trec_eval's output instead of the table: name<TAB>qid|all<TAB>value with trec_eval's names (ndcg_cut_10, recall_100, P_5, map, recip_rank); a measure trec_eval lacks (MRR@k: recip_rank has no cutoff; R@kt) keeps its xqg name",
+          boolean: true,
+        },
+        perQuery: { help: "with --trec-eval, per-query lines first (trec_eval -q)", boolean: true },
+        complete: {
+          help: "qrels measures: true (default, trec_eval -c): judged queries missing from the run score 0 and count in the mean; false (trec_eval's default): the mean is over the judged queries the run contains. R@kt never counts missing queries, as the official script",
+          value: BOOLEAN,
+        },
       },
       fields: {
         ...STAGE_FIELDS.evaluate,
-        ...inputFields("corpusFormat", "queriesFormat", "queriesLang", "duplicates", "languageNames"),
+        ...inputFields("corpusFormat", "queriesFormat", "queriesLang", "languageNames"),
       },
       shard: false,
     },
     async run(flags, ctx) {
       const out = one(flags, "out");
-      await (await import("../stages/evaluate.js")).evaluateStage(
+      const run = one(flags, "run");
+      const stage = await import("../stages/evaluate.js");
+      await stage.evaluateStage(
         await envOf(flags, ctx),
         {
-          run: one(flags, "run"),
-          queries: one(flags, "queries"),
-          corpus: one(flags, "corpus"),
+          run,
+          queries: maybe(flags, "queries"),
+          corpus: maybe(flags, "corpus"),
           qrels: maybe(flags, "qrels"),
           nltkData: maybe(flags, "nltkData"),
+          complete: all(flags, "complete", BOOLEAN)[0],
           out,
           manifest: manifestOf(out),
         },
         flags.settings as never,
+      );
+      const evaluation = await stage.readEvaluation(out);
+      ctx.stdout.write(
+        maybe(flags, "trecEval") === undefined
+          ? stage.evaluationTable(evaluation)
+          : await stage.evaluationTrecEval(evaluation, run, maybe(flags, "perQuery") !== undefined),
       );
     },
   },

@@ -7,7 +7,12 @@ import type { StageEnv } from "./common.js";
 
 export type SearchTarget =
   | { readonly kind: "exact"; readonly embeddings: string; readonly metric: IndexSettings["metric"] }
-  | { readonly kind: "index"; readonly index: string };
+  | {
+      readonly kind: "index";
+      readonly index: string;
+      /** HNSW expansion while searching (0: usearch's default); not stored in the index file, so set here. */
+      readonly expansionSearch: number;
+    };
 
 /** Ranks passages for every query embedding and writes a TREC run (`tag` names the system). */
 export async function searchStage(
@@ -29,7 +34,9 @@ export async function searchStage(
       params: {
         depth: settings.depth,
         tag: io.tag,
-        ...(target.kind === "exact" ? { metric: target.metric } : {}),
+        ...(target.kind === "exact"
+          ? { metric: target.metric }
+          : { expansionSearch: target.expansionSearch }),
       },
       packages: ["@xqg/corpus", "@xqg/ann"],
       outputs: [io.out],
@@ -103,7 +110,10 @@ async function searchIndex(
   queries: NpyReader,
   settings: SearchSettings,
 ): Promise<SearchResult[]> {
-  const index = await Index.view(target.index);
+  const index = await Index.view(
+    target.index,
+    target.expansionSearch ? { expansionSearch: target.expansionSearch } : {},
+  );
   checkDimension(queries, index.dimensions);
   const progress = env.log.progress("search", queries.rows, "queries");
   const hits: SearchResult[] = [];
