@@ -15,7 +15,9 @@ const child = join(import.meta.dirname, "stage-child.ts");
 const sizes = (process.env["SCALE_SIZES"] ?? "5000,50000").split(",").map(Number);
 // e.g. SCALE_HEAP_MIB=64: every stage runs with V8's heap capped, so one that held the corpus would fail;
 // peak RSS without a cap also counts garbage V8 has not collected yet
-const heapCap = process.env["SCALE_HEAP_MIB"] ? [`--max-old-space-size=${process.env["SCALE_HEAP_MIB"]}`] : [];
+const heapCap = process.env["SCALE_HEAP_MIB"]
+  ? [`--max-old-space-size=${process.env["SCALE_HEAP_MIB"]}`]
+  : [];
 
 interface Passage {
   docid: string;

@@ -108,11 +108,11 @@ describe("xqg command line", () => {
       const rows = await placeholders(name);
       for (const [key, flag] of Object.entries(command.flags.args)) {
         const shown = rows.get(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-        expect(shown === "PATH", `${name} ${key}`).toBe(flag.value === undefined);
+        expect(shown === "PATH", `${name} ${key}`).toBe(flag.value === undefined && !flag.boolean);
       }
       for (const [flag, shown] of rows) {
         expect(
-          ["", "PATH", "N", "NUMBER", "NAME", "LIST", "NUMBER=PATH", "N=PATH", "i/N", "URL"],
+          ["", "PATH", "N", "NUMBER", "NAME", "LIST", "NUMBER=PATH", "N=PATH", "i/N", "URL", "true|false"],
           `${name} ${flag}`,
         ).toContain(shown);
       }

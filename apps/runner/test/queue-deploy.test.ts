@@ -26,7 +26,8 @@ describe("deployment files", () => {
   it("Dockerfile: a Node 24 build of the workspace, the xqg bin as entrypoint, CUDA opt-in", async () => {
     const text = await read("Dockerfile");
     const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
-    expect(froms).toEqual(["${BASE}", "${BASE}"]);
+    const base = "$" + "{BASE}"; // the Dockerfile's build argument, not a template
+    expect(froms).toEqual([base, base]);
     expect(text).toMatch(/^ARG BASE=node:24-bookworm-slim$/m);
     expect(text).toMatch(/^ARG ONNXRUNTIME_NODE_INSTALL=skip$/m);
     expect(text).toContain("pnpm install --frozen-lockfile");
@@ -114,9 +115,10 @@ describe("deployment files", () => {
     const wraps = [...text.matchAll(/--wrap="([^"]*)"/g)].map((m) => m[1]!);
     expect(wraps).toHaveLength(2);
     // what each task runs, with Slurm's variables as task 17 of 64 sets them
+    const shellVar = (name: string) => `\\$\{${name}}`; // as written in the script: \${NAME}
     const task = wraps[0]!
-      .replaceAll("\\${SLURM_ARRAY_TASK_ID}", "17")
-      .replaceAll("\\${SLURM_ARRAY_TASK_COUNT}", "64")
+      .replaceAll(shellVar("SLURM_ARRAY_TASK_ID"), "17")
+      .replaceAll(shellVar("SLURM_ARRAY_TASK_COUNT"), "64")
       .replaceAll("$config", "repro.yaml")
       .split(" ");
     expect(task[0]).toBe("xqg");

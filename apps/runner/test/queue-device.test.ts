@@ -12,7 +12,11 @@ const base = `corpus: c.jsonl\nqueries: q.jsonl\nencoder: enc\ngenerator: gen\n`
 
 function capture() {
   let text = "";
-  const stream = { write: (c: string) => ((text += c), true) } as unknown as NodeJS.WritableStream;
+  const write = (chunk: string): boolean => {
+    text += chunk;
+    return true;
+  };
+  const stream = { write } as unknown as NodeJS.WritableStream;
   return { log: createLogger({ stream, tty: false }), text: () => text };
 }
 

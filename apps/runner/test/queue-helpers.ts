@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnXqg } from "./helpers.js";
+import { snapshot, spawnXqg } from "./helpers.js";
 
 /** Whether a real redis-server can be started here; when not, the queue tests skip and say why. */
 export const REDIS_SERVER = (() => {
@@ -130,4 +131,13 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms: numbe
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Every file under `dir` (as `snapshot` reads it) → its SHA-256: byte-identity checked as fast as a digest, where
+ * a deep comparison of the bytes themselves takes tens of seconds.
+ */
+export async function digests(dir: string): Promise<Map<string, string>> {
+  const files = await snapshot(dir);
+  return new Map([...files].map(([file, bytes]) => [file, createHash("sha256").update(bytes).digest("hex")]));
 }

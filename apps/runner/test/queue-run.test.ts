@@ -3,8 +3,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snapshot, writeTestConfig, xqg } from "./helpers.js";
+import { writeTestConfig, xqg } from "./helpers.js";
 import {
+  digests,
   fastQueueTimings,
   REDIS_SERVER,
   type RedisServer,
@@ -18,7 +19,7 @@ import {
 // processes must be byte-identical to a local `xqg run` of the same config.
 describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () => {
   let redis: RedisServer;
-  let reference: Map<string, Buffer>;
+  let reference: Map<string, string>;
   let golden: string;
   const workers: WorkerProcess[] = [];
 
@@ -29,7 +30,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
     await withTempDir(async (dir) => {
       const local = await xqg("run", await writeTestConfig(dir), "--quiet");
       expect(local.code).toBe(0);
-      reference = await snapshot(join(dir, "out"));
+      reference = await digests(join(dir, "out"));
     });
   }, 600_000);
   afterAll(async () => {
@@ -49,7 +50,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toBe(golden);
       expect(run.stderr).toMatch(/20 units of work/);
-      expect(await snapshot(join(dir, "out"))).toEqual(reference);
+      expect(await digests(join(dir, "out"))).toEqual(reference);
       // both workers took units
       for (const w of pair) expect(w.output()).toMatch(/unit \S+: started/);
       console.info(`queue run with 2 workers: ${seconds.toFixed(1)} s`);
@@ -64,7 +65,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
       expect(again.stdout).toBe(golden);
       expect(again.stderr).not.toMatch(/enqueued again/);
       await Promise.all(pair.map((w) => w.kill("SIGTERM")));
-      expect(await snapshot(join(dir, "out"))).toEqual(reference);
+      expect(await digests(join(dir, "out"))).toEqual(reference);
     });
   }, 600_000);
 
@@ -81,6 +82,10 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
         "generation to start",
       );
       const holder = JSON.parse(await readFile(lease, "utf8")) as { pid: number };
+      const status = await xqg("status", "--queue", redis.url);
+      expect(status.stdout).toMatch(
+        new RegExp(`^ {2}active +generate \\(plan \\w+\\): on \\S+:${holder.pid}, attempt 1`, "m"),
+      );
       const victim = pair.find((w) => w.child.pid === holder.pid)!;
       expect(victim, `lease holder ${holder.pid}`).toBeDefined();
       expect(await victim.kill("SIGKILL")).toBeNull();
@@ -91,7 +96,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
       // the survivor ran generation again (taking over the dead worker's lease), after the queue saw it stall
       expect(survivor.output()).toMatch(/unit generate: started \(job \S+, attempt \d\)/);
       expect(survivor.output()).toMatch(/generate: done in/);
-      expect(await snapshot(join(dir, "out"))).toEqual(reference);
+      expect(await digests(join(dir, "out"))).toEqual(reference);
       await survivor.kill("SIGTERM");
     });
   }, 600_000);

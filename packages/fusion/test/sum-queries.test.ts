@@ -93,7 +93,7 @@ describe("sumQueryEmbeddings equals the accumulator", () => {
         );
       const embedAll = async (texts: string[]) => {
         const out = new Float32Array(texts.length * 3);
-        texts.forEach((t, i) => out.set(vectorOf(t), i * 3));
+        for (const [i, t] of texts.entries()) out.set(vectorOf(t), i * 3);
         return out;
       };
       const streamed = await sumQueryEmbeddings(many, embedAll, {

@@ -1,4 +1,4 @@
-import type { Evaluator, Run } from "./evaluator.js";
+import { type Evaluator, type RunInput, toRun } from "./evaluator.js";
 import type { RktTokenizer } from "./tokenize/rkt-tokenizers.js";
 
 /** One run's scores per language and per query: what `xqg evaluate` writes and a comparison report reads. */
@@ -10,7 +10,7 @@ export interface LanguageEvaluation {
   readonly counts: Readonly<Record<string, number>>;
   /**
    * Judged queries per language that the run does not contain: R@kt leaves them out (as the official script
-   * does), qrels measures score them 0. Every language, zeros included; absent from evaluations written before
+   * does), qrels measures score them 0 (unless the evaluator was built with `complete: false`). Every language, zeros included; absent from evaluations written before
    * it was added.
    */
   readonly missing?: Readonly<Record<string, number>>;
@@ -33,9 +33,10 @@ export interface ByLanguageOptions {
 /** Scores `run` with `evaluator` per language and per query (one pass), ready to write as JSON. */
 export function evaluateByLanguage(
   evaluator: Evaluator,
-  run: Run,
+  input: RunInput,
   opts: ByLanguageOptions,
 ): LanguageEvaluation {
+  const run = toRun(input);
   const measures = evaluator.measures.map(String);
   const order = opts.languageOrder ?? [];
   const rank = (lang: string): number => (order.includes(lang) ? order.indexOf(lang) : order.length);

@@ -10,6 +10,20 @@ import { TokenCache } from "./xor/token-cache.js";
 export type Qrels = ReadonlyMap<string, ReadonlyMap<string, number>>;
 /** A run: query id → document ids in rank order (best first). */
 export type Run = ReadonlyMap<string, readonly string[]>;
+/** A run as a plain object, as ir_measures, ranx and pytrec_eval take it: query id → document id → score. */
+export type RunObject = Readonly<Record<string, Readonly<Record<string, number>>>>;
+/** What an evaluator scores: a ranked `Run`, or a `RunObject` (ordered like trec_eval, see `runFromObject`). */
+export type RunInput = Run | RunObject;
+
+/** Options of `createEvaluator`. */
+export interface EvaluatorOptions {
+  /**
+   * Qrels measures: score every judged query, a query the run lacks scoring 0 (trec_eval `-c`; the default),
+   * or only the judged queries the run contains (`false`, trec_eval without `-c`). R@kt never counts a query
+   * the run lacks, as the official XOR-TyDi script.
+   */
+  readonly complete?: boolean;
+}
 
 /** What queries are judged against: qrels for R@k/P/MRR/nDCG/MAP, answer strings and passage text for R@kt. */
 export interface Judgments {
@@ -39,13 +53,18 @@ export interface Evaluator {
   languageOf(queryId: string): string | undefined;
   /** Languages of the judged queries, in order of first appearance. */
   readonly languages: readonly string[];
-  /** measure string → query id → value, for every judged query. */
-  scores(run: Run): Map<string, Map<string, number>>;
-  perQuery(run: Run): QueryScore[];
+  /** Whether queries the run lacks score 0 on qrels measures (trec_eval `-c`); see `EvaluatorOptions`. */
+  readonly complete: boolean;
+  /** measure string → query id → value, for every judged (and, unless `complete`, retrieved) query. */
+  scores(run: RunInput): Map<string, Map<string, number>>;
+  perQuery(run: RunInput): QueryScore[];
   /** Mean over judged queries per measure. */
-  aggregate(run: Run): Map<string, number>;
-  /** language → measure → mean over that language's judged queries, plus `avg`: the macro average. */
-  aggregateByLanguage(run: Run): Map<string, Map<string, number>>;
+  aggregate(run: RunInput): Map<string, number>;
+  /**
+   * language → measure → mean over that language's judged queries, plus `avg`: the macro average (without
+   * languages, the mean over the judged queries).
+   */
+  aggregateByLanguage(run: RunInput): Map<string, Map<string, number>>;
 }
 
 /** Builds qrels from rows (e.g. a parsed TREC qrels file); a repeated (qid, docid) keeps the last grade. */
@@ -84,10 +103,29 @@ export function runFromRows(
   return out;
 }
 
+/**
+ * Builds a run from `{ qid: { docid: score } }`, ordered as trec_eval orders a run file: score descending,
+ * ties by docid descending.
+ */
+export function runFromObject(run: RunObject): Run {
+  return runFromRows(
+    Object.entries(run).flatMap(([qid, docs]) =>
+      Object.entries(docs).map(([docid, score]) => ({ qid, docid, score })),
+    ),
+  );
+}
+
+/** A `Run` as is; a `RunObject` through `runFromObject`. */
+export function toRun(run: RunInput): Run {
+  return run instanceof Map ? (run as Run) : runFromObject(run as RunObject);
+}
+
 export function createEvaluator(
   judgments: Judgments | Qrels,
   measures: readonly (Measure | string)[],
+  options: EvaluatorOptions = {},
 ): Evaluator {
+  const complete = options.complete ?? true;
   const j: Judgments = judgments instanceof Map ? { qrels: judgments as Qrels } : (judgments as Judgments);
   const ms = measures.map(toMeasure);
   if (ms.length === 0) throw new MeasureError("no measures given");
@@ -126,7 +164,8 @@ export function createEvaluator(
     return text;
   };
 
-  function scores(run: Run): Map<string, Map<string, number>> {
+  function scores(input: RunInput): Map<string, Map<string, number>> {
+    const run = toRun(input);
     const out = new Map<string, Map<string, number>>();
     const kt = ms.filter((m) => m.unit === "kt");
     if (kt.length > 0) {
@@ -155,6 +194,7 @@ export function createEvaluator(
       if (m.unit === "kt") continue;
       const values = new Map<string, number>();
       for (const [qid, judgedDocs] of qrels) {
+        if (!complete && !run.has(qid)) continue;
         const ranking = getOrCreate(deduped, qid, () => dedupe(run.get(qid) ?? []));
         values.set(qid, scoreRanking(m, ranking, judgedDocs));
       }
@@ -163,13 +203,13 @@ export function createEvaluator(
     return new Map(keys.map((k) => [k, out.get(k)!]));
   }
 
-  function aggregate(run: Run): Map<string, number> {
+  function aggregate(run: RunInput): Map<string, number> {
     return new Map(
       [...scores(run)].map(([k, v]) => [k, v.size === 0 ? Number.NaN : exactMean([...v.values()])]),
     );
   }
 
-  function aggregateByLanguage(run: Run): Map<string, Map<string, number>> {
+  function aggregateByLanguage(run: RunInput): Map<string, Map<string, number>> {
     const all = scores(run);
     const out = new Map<string, Map<string, number>>();
     for (const lang of languages) {
@@ -183,20 +223,24 @@ export function createEvaluator(
         ),
       );
     }
+    // without languages (queries without `lang`, or none given), `avg` is the mean over the judged queries
     out.set(
       "avg",
-      new Map(
-        keys.map((k) => {
-          const xs = languages.map((l) => out.get(l)!.get(k)!).filter((x) => !Number.isNaN(x));
-          return [k, exactMean(xs)];
-        }),
-      ),
+      languages.length === 0
+        ? new Map([...all].map(([k, v]) => [k, v.size === 0 ? Number.NaN : exactMean([...v.values()])]))
+        : new Map(
+            keys.map((k) => {
+              const xs = languages.map((l) => out.get(l)!.get(k)!).filter((x) => !Number.isNaN(x));
+              return [k, exactMean(xs)];
+            }),
+          ),
     );
     return out;
   }
 
   return {
     measures: ms,
+    complete,
     languages,
     judgedQueries: (m) => judgedLists.get(String(toMeasure(m))) ?? [],
     languageOf: (q) => langOf.get(q),

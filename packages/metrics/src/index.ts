@@ -9,11 +9,15 @@ export {
 export {
   createEvaluator,
   type Evaluator,
+  type EvaluatorOptions,
   type Judgments,
   type Qrels,
   type QueryScore,
   qrelsFromRows,
   type Run,
+  type RunInput,
+  type RunObject,
+  runFromObject,
   runFromRows,
 } from "./evaluator.js";
 export { InputError } from "./input-error.js";
@@ -33,6 +37,7 @@ export {
   type ReportRow,
   significanceMark,
 } from "./report.js";
+export { meanConfidenceInterval, studentTQuantile } from "./stats/confidence.js";
 export {
   CORRECTIONS,
   type Correction,
@@ -60,6 +65,7 @@ export {
   XOR_EVALUATION_DEFAULTS,
 } from "./tokenize/rkt-tokenizers.js";
 export { createWordTokenizer, type WordTokenizer, wordTokenize } from "./tokenize/word-tokenize.js";
+export { formatTrecEval, type TrecEvalOutputOptions, trecEvalName, trecEvalOutput } from "./trec-eval.js";
 export {
   evaluateXor,
   type XorAnswers,

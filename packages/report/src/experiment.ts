@@ -2,11 +2,13 @@ import {
   type Correction,
   compareScores,
   type LanguageEvaluation,
+  meanConfidenceInterval,
   type ReportCell,
   type RktTokenizer,
   SIGNIFICANCE_DEFAULTS,
   type SignificanceTest,
   type SystemScores,
+  studentTQuantile,
 } from "@xqg/metrics";
 
 /** One row of the report: the baseline (α = 0), xQG at an α, or a point of the queries-per-language ablation. */
@@ -18,6 +20,12 @@ export interface ExperimentRow {
   readonly scores: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** measure → language (and `avg`) → p-value against the baseline; null for the baseline. */
   readonly pValues: Readonly<Record<string, Readonly<Record<string, number>>>> | null;
+  /**
+   * measure → language (and `avg`) → [low, high]: the 95% confidence interval of the mean over queries,
+   * t-based (mean ± t(0.975, n − 1)·s/√n); for `avg`, the macro average ± t(0.975, N − L)·√(Σ s²/n)/L over the
+   * L languages' N queries. NaN bounds where fewer than 2 queries are counted.
+   */
+  readonly ci: Readonly<Record<string, Readonly<Record<string, readonly [number, number]>>>>;
   /**
    * Judged queries the system's run lacks, per language (languages without any left out); only present when
    * there are some. R@kt does not count them, as the official script does.
@@ -112,6 +120,7 @@ export function buildExperimentReport(
       queriesPerLanguage: s.queriesPerLanguage ?? null,
       scores: byColumn(s, (c) => c.mean),
       pValues: s === baseline ? null : byColumn(s, (c) => c.pAdjusted!),
+      ci: intervalsOf(s, measures, languages),
       ...missingOf(s),
     }));
   };
@@ -148,4 +157,44 @@ function languageOf(systems: readonly ExperimentSystem[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const s of systems) for (const q of s.evaluation.perQuery) if (q.lang !== "") out.set(q.id, q.lang);
   return out;
+}
+
+/** 95% t-based confidence intervals of each language's mean and of the macro average (see `ExperimentRow.ci`). */
+function intervalsOf(
+  system: ExperimentSystem,
+  measures: readonly string[],
+  languages: readonly string[],
+): Record<string, Record<string, readonly [number, number]>> {
+  return Object.fromEntries(
+    measures.map((m) => {
+      const out: Record<string, readonly [number, number]> = {};
+      let variance = 0;
+      let n = 0;
+      let sum = 0;
+      let counted = 0;
+      for (const lang of languages) {
+        const xs = system.evaluation.perQuery.flatMap((q) =>
+          q.lang === lang && q.values[m] !== undefined ? [q.values[m]] : [],
+        );
+        const ci = meanConfidenceInterval(xs);
+        out[lang] = [ci.low, ci.high];
+        if (xs.length > 0) {
+          counted++;
+          sum += ci.mean;
+          n += xs.length;
+          if (xs.length > 1) {
+            const ss = xs.reduce((a, x) => a + (x - ci.mean) ** 2, 0) / (xs.length - 1);
+            variance += ss / xs.length;
+          }
+        }
+      }
+      if (counted === 0 || n - counted < 1) out["avg"] = [Number.NaN, Number.NaN];
+      else {
+        const mean = sum / counted;
+        const half = (studentTQuantile(0.95, n - counted) * Math.sqrt(variance)) / counted;
+        out["avg"] = [mean - half, mean + half];
+      }
+      return [m, out];
+    }),
+  );
 }

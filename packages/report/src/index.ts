@@ -5,5 +5,11 @@ export {
   type ExperimentSignificance,
   type ExperimentSystem,
 } from "./experiment.js";
-export { type LineChart, lineChartSvg } from "./line-chart.js";
-export { experimentMarkdown, experimentPlots, experimentReportFiles, plotFile } from "./render.js";
+export { type LineChart, lineChartSvg, MAX_SERIES, niceTicks } from "./line-chart.js";
+export {
+  experimentLatex,
+  experimentMarkdown,
+  experimentPlots,
+  experimentReportFiles,
+  plotFile,
+} from "./render.js";

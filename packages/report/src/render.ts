@@ -1,6 +1,6 @@
 import { type Correction, parseMeasure, type SignificanceTest, significanceMark } from "@xqg/metrics";
 import type { ExperimentReport, ExperimentRow } from "./experiment.js";
-import { type LineChart, lineChartSvg } from "./line-chart.js";
+import { type LineChart, lineChartSvg, MAX_SERIES } from "./line-chart.js";
 
 /** How the footnote names each test and correction (the registries' keys, so a new one must be named here). */
 const TEST_TEXT = {
@@ -99,9 +99,13 @@ export function plotFile(measure: string, versus: "alpha" | "queries-per-languag
   return `${measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase()}-vs-${versus}.svg`;
 }
 
-/** The files a report of these measures consists of: Markdown, JSON and the plots. */
-export function experimentReportFiles(measures: readonly string[], ablation: boolean): string[] {
-  const files = ["report.md", "report.json"];
+/** The files a report of these measures consists of: Markdown, JSON, the plots (and report.tex with `latex`). */
+export function experimentReportFiles(
+  measures: readonly string[],
+  ablation: boolean,
+  opts: { latex?: boolean } = {},
+): string[] {
+  const files = ["report.md", "report.json", ...(opts.latex ? ["report.tex"] : [])];
   for (const measure of measures) {
     files.push(plotFile(measure, "alpha"));
     if (ablation) files.push(plotFile(measure, "queries-per-language"));
@@ -109,25 +113,52 @@ export function experimentReportFiles(measures: readonly string[], ablation: boo
   return files;
 }
 
-/** SVG plots by file name: each measure vs α, and vs generated queries per language when the ablation ran. */
+/**
+ * SVG plots by file name: each measure vs α, and vs generated queries per language when the ablation ran.
+ * Scores × 100 on round ticks; the x axis is categorical (evenly spaced α values, not to scale); the
+ * baseline's average is a dashed reference line; points significantly different from the baseline are ringed;
+ * error bars are 95% t-based confidence intervals of each mean over queries. At most 8 series: the first 7
+ * languages and the average (the chart says so when languages are left out).
+ */
 export function experimentPlots(data: ExperimentReport): Map<string, string> {
   const plots = new Map<string, string>();
-  const series = (rows: readonly ExperimentRow[], measure: string): LineChart["series"] => [
-    ...data.languages.map((lang) => ({
-      name: lang,
-      values: rows.map((r) => r.scores[measure]![lang]! * 100),
-    })),
-    { name: "avg", values: rows.map((r) => r.scores[measure]!["avg"]! * 100), emphasis: true },
-  ];
+  const shown = data.languages.slice(0, MAX_SERIES - 1);
+  const note =
+    shown.length < data.languages.length
+      ? `first ${shown.length} of ${data.languages.length} languages shown; avg over all`
+      : undefined;
+  const series = (rows: readonly ExperimentRow[], measure: string): LineChart["series"] =>
+    [...shown, "avg"].map((group) => ({
+      name: group,
+      values: rows.map((r) => r.scores[measure]![group]! * 100),
+      significant: rows.map((r) => {
+        const p = r.pValues?.[measure]?.[group];
+        return p !== undefined && p < data.test.maxP;
+      }),
+      ci: rows.map((r) => {
+        const [low, high] = r.ci?.[measure]?.[group] ?? [Number.NaN, Number.NaN];
+        return [low * 100, high * 100] as const;
+      }),
+      ...(group === "avg" ? { emphasis: true } : {}),
+    }));
+  const reference = (measure: string) => ({
+    value: data.rows[0]!.scores[measure]!["avg"]! * 100,
+    label: "baseline avg",
+  });
+  const common = (measure: string) => ({
+    yLabel: `${measure} ×100 (95% CI; ring: p < ${data.test.maxP} vs baseline)`,
+    reference: reference(measure),
+    ...(note ? { note } : {}),
+  });
   for (const measure of data.measures) {
     plots.set(
       plotFile(measure, "alpha"),
       lineChartSvg({
         title: `${measure} vs α`,
-        xLabel: "α",
-        yLabel: measure,
+        xLabel: "α (categories, not to scale)",
         x: data.rows.map((r) => String(r.alpha)),
         series: series(data.rows, measure),
+        ...common(measure),
       }),
     );
     if (data.ablation) {
@@ -135,13 +166,72 @@ export function experimentPlots(data: ExperimentReport): Map<string, string> {
         plotFile(measure, "queries-per-language"),
         lineChartSvg({
           title: `${measure} vs generated queries per language (α = ${data.ablation.alpha})`,
-          xLabel: "generated queries per language",
-          yLabel: measure,
+          xLabel: "generated queries per language (categories)",
           x: ["0", ...data.ablation.rows.map((r) => String(r.queriesPerLanguage))],
           series: series([data.rows[0]!, ...data.ablation.rows], measure),
+          ...common(measure),
         }),
       );
     }
   }
   return plots;
+}
+
+/** A measure's name in LaTeX math-safe text (`R@2kt` → `R@2kt`, `_` and `%` escaped). */
+function latexText(text: string): string {
+  return text
+    .replace(/\\/g, "\\textbackslash{}")
+    .replace(/([&%$#_{}])/g, "\\$1")
+    .replace(/α/g, "$\\alpha$");
+}
+
+function latexRowLabel(row: ExperimentRow): string {
+  if (row.pValues === null) return "baseline ($\\alpha = 0$)";
+  const system = row.queriesPerLanguage ? `xQG (${row.queriesPerLanguage} per language)` : "xQG";
+  return `${system} $\\alpha = ${row.alpha}$`;
+}
+
+/**
+ * The report as a LaTeX table (booktabs): one block per measure, rows baseline and xQG per α (then the
+ * ablation), columns the languages and avg, scores × 100 with one decimal; `^{\dagger}` / `^{\ddagger}`
+ * mark significantly higher / lower than the baseline. Needs `\usepackage{booktabs}`.
+ */
+export function experimentLatex(data: ExperimentReport): string {
+  const columns = [...data.languages, "avg"];
+  const rows = [...data.rows, ...(data.ablation?.rows ?? [])];
+  const baseline = data.rows[0]!;
+  const out = [
+    "\\begin{table}",
+    "\\centering",
+    `\\begin{tabular}{l${"r".repeat(columns.length)}}`,
+    "\\toprule",
+  ];
+  data.measures.forEach((measure, k) => {
+    if (k > 0) out.push("\\midrule");
+    out.push(`${latexText(measure)} & ${columns.map(latexText).join(" & ")} \\\\`, "\\midrule");
+    for (const row of rows) {
+      const cells = columns.map((c) => {
+        const score = row.scores[measure]?.[c];
+        if (score === undefined || Number.isNaN(score)) return "--";
+        const p = row.pValues?.[measure]?.[c];
+        const mark = significanceMark(
+          p !== undefined && p < data.test.maxP,
+          score,
+          baseline.scores[measure]![c]!,
+        );
+        const text = (score * 100).toFixed(1);
+        return mark === "†" ? `$${text}^{\\dagger}$` : mark === "‡" ? `$${text}^{\\ddagger}$` : text;
+      });
+      out.push(`${latexRowLabel(row)} & ${cells.join(" & ")} \\\\`);
+    }
+  });
+  const test = TEST_TEXT[data.test.name];
+  const correction = CORRECTION_TEXT[data.test.correction];
+  out.push(
+    "\\bottomrule",
+    "\\end{tabular}",
+    `\\caption{Scores $\\times 100$. $^{\\dagger}$ / $^{\\ddagger}$: significantly higher / lower than the baseline with $p < ${data.test.maxP}$ (${latexText(test + correction)}).}`,
+    "\\end{table}",
+  );
+  return `${out.join("\n")}\n`;
 }

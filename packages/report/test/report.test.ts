@@ -2,9 +2,11 @@ import { type LanguageEvaluation, pairedTTest } from "@xqg/metrics";
 import { describe, expect, it } from "vitest";
 import {
   buildExperimentReport,
+  experimentLatex,
   experimentMarkdown,
   experimentPlots,
   experimentReportFiles,
+  niceTicks,
 } from "../src/index.js";
 
 function evaluation(values: Record<string, number[]>): LanguageEvaluation {
@@ -162,5 +164,77 @@ describe("queries missing from a run", () => {
     const none = build({ ...baseline, missing: { ar: 0, bn: 0 } }, better);
     expect(lastLine(none)).toBe("Counted queries: ar 8, bn 4.");
     expect(none.rows.map((r) => "missing" in r)).toEqual([false, false]);
+  });
+});
+
+describe("paper plots and LaTeX", () => {
+  const data = buildExperimentReport([
+    { alpha: 0, queriesPerLanguage: undefined, evaluation: baseline },
+    { alpha: 0.01, queriesPerLanguage: undefined, evaluation: better },
+  ]);
+
+  it("records a t-based 95% confidence interval of each mean over queries", () => {
+    // ar baseline: mean 1/8, s² = 1/8, t(0.975, 7) = 2.364624
+    const [low, high] = data.rows[0]!.ci["R@2kt"]!["ar"]!;
+    const half = (2.364624 * Math.sqrt(1 / 8)) / Math.sqrt(8);
+    expect(low.toFixed(6)).toBe((0.125 - half).toFixed(6));
+    expect(high.toFixed(6)).toBe((0.125 + half).toFixed(6));
+    // avg: macro mean ± t(0.975, 12 − 2)·√(s²_ar/8 + s²_bn/4)/2 with s²_bn = 1/3; t(0.975, 10) = 2.228139
+    const [aLow, aHigh] = data.rows[0]!.ci["R@2kt"]!["avg"]!;
+    const aHalf = (2.228139 * Math.sqrt(1 / 64 + 1 / 12)) / 2;
+    expect(aLow.toFixed(6)).toBe((0.3125 - aHalf).toFixed(6));
+    expect(aHigh.toFixed(6)).toBe((0.3125 + aHalf).toFixed(6));
+  });
+
+  it("draws round ticks, ×100, α as categories, the baseline line, rings and error bars", () => {
+    const svg = experimentPlots(data).get("r2kt-vs-alpha.svg")!;
+    // the CIs span −41.8 … 141.8 (bn: n = 4): ticks every 50, the axis clamped at 0
+    const ticks = [...svg.matchAll(/text-anchor="end" dominant-baseline="middle">([^<]+)</g)].map(
+      (m) => m[1],
+    );
+    expect(ticks).toEqual(["0", "50", "100", "150", "200"]);
+    expect(svg).toContain(">R@2kt ×100 (95% CI; ring: p &lt; 0.05 vs baseline)</text>");
+    expect(svg).toContain(">α (categories, not to scale)</text>");
+    expect(svg.match(/<line class="reference" [^>]*stroke-dasharray="6 4"\/>/g)).toHaveLength(1);
+    expect(svg).toContain(">baseline avg</text>");
+    // ar and avg at α = 0.01 are significant
+    expect(svg.match(/<circle class="significant" /g)).toHaveLength(2);
+    // one error bar per point: 3 series × 2 α
+    expect(svg.match(/<path class="ci" /g)).toHaveLength(6);
+  });
+
+  it("keeps at most 8 series: the first 7 languages and avg, and says so", () => {
+    const langs = ["l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9"];
+    const ev = evaluation(Object.fromEntries(langs.map((l) => [l, [0, 1, 1]])));
+    const many = buildExperimentReport([{ alpha: 0, queriesPerLanguage: undefined, evaluation: ev }]);
+    const svg = experimentPlots(many).get("r2kt-vs-alpha.svg")!;
+    expect(svg.match(/<polyline /g)).toHaveLength(8);
+    expect(svg).toContain(">first 7 of 9 languages shown; avg over all</text>");
+  });
+
+  it("rounds ticks to 1, 2 or 5 × 10^k", () => {
+    expect(niceTicks(44.1, 46.2)).toEqual({ lo: 43.5, hi: 46.5, step: 0.5 });
+    expect(niceTicks(27.5, 53.35)).toEqual({ lo: 25, hi: 55, step: 5 });
+    expect(niceTicks(0.2, 0.9)).toEqual({ lo: 0, hi: 1, step: 0.2 });
+  });
+
+  it("writes a booktabs LaTeX table with daggers", () => {
+    expect(experimentLatex(data)).toBe(
+      [
+        "\\begin{table}",
+        "\\centering",
+        "\\begin{tabular}{lrrr}",
+        "\\toprule",
+        "R@2kt & ar & bn & avg \\\\",
+        "\\midrule",
+        "baseline ($\\alpha = 0$) & 12.5 & 50.0 & 31.3 \\\\",
+        "xQG $\\alpha = 0.01$ & $87.5^{\\dagger}$ & 50.0 & $68.8^{\\dagger}$ \\\\",
+        "\\bottomrule",
+        "\\end{tabular}",
+        "\\caption{Scores $\\times 100$. $^{\\dagger}$ / $^{\\ddagger}$: significantly higher / lower than the baseline with $p < 0.05$ (paired two-sided t-test).}",
+        "\\end{table}",
+        "",
+      ].join("\n"),
+    );
   });
 });

@@ -124,6 +124,10 @@ export const STAGE_FIELDS = {
     seed: field.int(S.seed, "seed of the permutation test"),
     rounds: field.int(S.rounds, "rounds of the permutation test", 1, 10_000_000),
     correction: field.choiceOf(CORRECTIONS, S.correction, "multiple-comparison correction across the α rows"),
+    latex: field.boolean(
+      false,
+      "also write report.tex, the tables as LaTeX (booktabs; † / ‡ as ^{\\dagger})",
+    ),
   },
 } as const satisfies Record<string, Fields>;
 

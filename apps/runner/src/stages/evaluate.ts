@@ -1,8 +1,10 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { type Query, readPassages, readQrels, readQueries, readRun } from "@xqg/corpus";
 import {
   createEvaluator,
   evaluateByLanguage,
+  formatTrecEval,
+  type LanguageEvaluation,
   parseMeasure,
   qrelsFromRows,
   rktTokenizer,
@@ -35,15 +37,23 @@ export function checkMeasures(measures: readonly string[], where = "--metrics"):
 
 /**
  * Scores a TREC run: R@kt against the queries' answers over the passages' text (XOR-TyDi's official
- * semantics), and qrels measures (R@k, MRR@k, nDCG@k, MAP, P@k) when qrels are given.
+ * semantics), and qrels measures (R@k, MRR@k, nDCG@k, MAP, P@k) when qrels are given. Queries and corpus are
+ * needed only for R@kt; without R@kt a run and qrels suffice (queries, when given, add per-language means).
  */
 export async function evaluateStage(
   env: StageEnv,
   io: {
     run: string;
-    queries: string;
-    corpus: string;
+    /** Queries with answers (R@kt) and languages; optional without R@kt. */
+    queries?: string | undefined;
+    /** The passages' text (R@kt); optional without R@kt. */
+    corpus?: string | undefined;
     qrels?: string | undefined;
+    /**
+     * Qrels measures: judged queries the run lacks score 0 (trec_eval -c; the default, and what R@kt-less
+     * evaluations always did) or are left out (false, trec_eval's default).
+     */
+    complete?: boolean | undefined;
     /** Where NLTK's punkt_tab data is (else $NLTK_DATA and NLTK's standard folders). */
     nltkData?: string | undefined;
     out: string;
@@ -60,7 +70,14 @@ export async function evaluateStage(
   if (needsQrels !== undefined && !io.qrels) {
     throw new UserError(`evaluate: ${needsQrels} needs qrels (--qrels, or "qrels" in the config)`);
   }
-  return withInputHints({ queries: io.queries, corpus: io.corpus }, () =>
+  const rkt = measures.find((m) => parseMeasure(m).judgedBy === "answers");
+  if (rkt !== undefined && (!io.queries || !io.corpus)) {
+    throw new UserError(
+      `evaluate: ${rkt} needs the queries' answers and the passages' text (--queries and --corpus, or "queries" and "corpus" in the config)`,
+    );
+  }
+  const complete = io.complete ?? true;
+  return withInputHints({ queries: io.queries ?? "", corpus: io.corpus ?? "" }, () =>
     runStage(
       env,
       {
@@ -68,14 +85,18 @@ export async function evaluateStage(
         manifest: io.manifest,
         inputs: {
           run: io.run,
-          queries: io.queries,
-          corpus: io.corpus,
+          ...(io.queries ? { queries: io.queries } : {}),
+          ...(io.corpus ? { corpus: io.corpus } : {}),
           ...(io.qrels ? { qrels: io.qrels } : {}),
         },
         params: {
           metrics: measures,
+          ...(complete ? {} : { complete }),
           ...(needsAnswers ? { tokenizer: settings.tokenizer } : {}),
-          ...inputParams(inputs, ["corpus", "queries"]),
+          ...inputParams(
+            inputs,
+            (["corpus", "queries"] as const).filter((k) => io[k]),
+          ),
           // the languages' order is the evaluation's
           ...(inputs.languageNames ? { languages: languageCodes(inputs) } : {}),
         },
@@ -89,14 +110,16 @@ export async function evaluateStage(
         const needed = new Set<string>();
         for (const list of run.values()) for (const docid of list) needed.add(docid);
         const texts = new Map<string, string>();
-        for await (const p of readPassages(io.corpus, read.corpus))
-          if (needed.has(p.docid)) texts.set(p.docid, p.text);
-        for (const docid of needed) {
-          if (!texts.has(docid))
-            throw new UserError(`${io.run}: passage ${JSON.stringify(docid)} is not in ${io.corpus}`);
+        if (io.corpus) {
+          for await (const p of readPassages(io.corpus, read.corpus))
+            if (needed.has(p.docid)) texts.set(p.docid, p.text);
+          for (const docid of needed) {
+            if (!texts.has(docid))
+              throw new UserError(`${io.run}: passage ${JSON.stringify(docid)} is not in ${io.corpus}`);
+          }
         }
         const answers: Query<string>[] = [];
-        for await (const q of readQueries(io.queries, read.queries)) answers.push(q);
+        if (io.queries) for await (const q of readQueries(io.queries, read.queries)) answers.push(q);
         let qrels: ReturnType<typeof qrelsFromRows> | undefined;
         if (io.qrels) {
           const qrelRows = [];
@@ -104,16 +127,20 @@ export async function evaluateStage(
             qrelRows.push({ qid: r.qid, docid: r.docid, rel: r.relevance });
           qrels = qrelsFromRows(qrelRows);
         }
-        const tokenize = rktTokenizer(settings.tokenizer, io.nltkData ? { path: io.nltkData } : {});
+        // Punkt is loaded only when R@kt is asked
+        const tokenCache = needsAnswers
+          ? new TokenCache(rktTokenizer(settings.tokenizer, io.nltkData ? { path: io.nltkData } : {}))
+          : undefined;
         const evaluator = createEvaluator(
           {
-            tokenCache: new TokenCache(tokenize),
+            ...(tokenCache ? { tokenCache } : {}),
             answers,
             passageText: (docid) => texts.get(docid),
             languages: new Map(answers.map((q) => [q.id, q.lang])),
             ...(qrels ? { qrels } : {}),
           },
           measures,
+          { complete },
         );
         const evaluation = evaluateByLanguage(evaluator, run, {
           queries: answers,
@@ -123,10 +150,59 @@ export async function evaluateStage(
         const missing = Object.entries(evaluation.missing ?? {}).filter(([, n]) => n > 0);
         if (missing.length > 0)
           env.log.warn(
-            `evaluate: ${io.run} lacks ${missing.reduce((sum, [, n]) => sum + n, 0)} judged queries (${missing.map(([lang, n]) => `${lang} ${n}`).join(", ")}); R@kt does not count them, as eval_xor_retrieve.py does`,
+            `evaluate: ${io.run} lacks ${missing.reduce((sum, [, n]) => sum + n, 0)} judged queries (${missing.map(([lang, n]) => `${lang} ${n}`).join(", ")}); R@kt does not count them, as eval_xor_retrieve.py does${complete ? "" : ", nor do the qrels measures (--complete false)"}`,
           );
         await writeFile(staged(io.out), `${JSON.stringify(evaluation, null, 1)}\n`);
       },
     ),
   );
+}
+
+/**
+ * The evaluation as a terminal table: one row per measure, its mean per language (when the queries give
+ * languages) and `avg` (the macro average over languages; without languages, the mean over queries).
+ */
+export function evaluationTable(evaluation: LanguageEvaluation): string {
+  const columns = [...evaluation.languages, "avg"];
+  const header = ["measure", ...columns];
+  const body = evaluation.measures.map((m) => [
+    m,
+    ...columns.map((c) => {
+      const v = evaluation.scores[m]?.[c];
+      return v === undefined || v === null || Number.isNaN(v) ? "–" : v.toFixed(4);
+    }),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  const rule = `| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
+  return `${[line(header), rule, ...body.map(line)].join("\n")}\n`;
+}
+
+/**
+ * trec_eval's output for an evaluation (see @xqg/metrics' `formatTrecEval`): `all` is the mean over the
+ * per-query values (over the judged queries; with `--complete false`, those the run contains), per-query
+ * lines for the queries of `runFile`.
+ */
+export async function evaluationTrecEval(
+  evaluation: LanguageEvaluation,
+  runFile: string,
+  perQuery: boolean,
+): Promise<string> {
+  const scores = new Map(
+    evaluation.measures.map((m) => [
+      m,
+      new Map(
+        evaluation.perQuery.flatMap((q) => (q.values[m] === undefined ? [] : [[q.id, q.values[m]] as const])),
+      ),
+    ]),
+  );
+  const inRun = new Set<string>();
+  if (perQuery) for await (const row of readRun(runFile)) inRun.add(row.qid);
+  return formatTrecEval(evaluation.measures, scores, { perQuery, inRun: (q) => inRun.has(q) });
+}
+
+/** Reads an evaluation JSON (what `evaluateStage` writes). */
+export async function readEvaluation(file: string): Promise<LanguageEvaluation> {
+  return JSON.parse(await readFile(file, "utf8")) as LanguageEvaluation;
 }

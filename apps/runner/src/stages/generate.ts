@@ -30,7 +30,7 @@ export async function generateStage(
 ) {
   const { stage, inputs } = splitInputs(settings);
   const { batchSize: _batch, ...params } = stage;
-  const { corpusFormat, languageNames } = inputs;
+  const { languageNames } = inputs;
   const read = readOptions(inputs);
   const unknown = settings.languages.find((lang) => !languageCodes(inputs).includes(lang));
   if (unknown !== undefined) {

@@ -4,6 +4,7 @@ import type { LanguageEvaluation } from "@xqg/metrics";
 import {
   buildExperimentReport,
   type ExperimentSystem,
+  experimentLatex,
   experimentMarkdown,
   experimentPlots,
   experimentReportFiles,
@@ -59,20 +60,24 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
       manifest: io.manifest,
       inputs,
       params: {
-        ...settings,
+        // latex only when set, so that reports without it keep their digests
+        ...(({ latex, ...rest }) => (latex ? { ...rest, latex } : rest))(settings),
         systems: io.systems.map((s) => ({
           alpha: s.alpha,
           queriesPerLanguage: s.queriesPerLanguage ?? null,
         })),
       },
       packages: ["@xqg/metrics", "@xqg/report"],
-      outputs: experimentReportFiles(measures, ablation).map((f) => join(io.out, f)),
+      outputs: experimentReportFiles(measures, ablation, { latex: settings.latex }).map((f) =>
+        join(io.out, f),
+      ),
     },
     async (staged) => {
       const { test, maxP, correction, seed, rounds } = settings;
       const data = buildExperimentReport(loaded, { test, maxP, correction, seed, rounds });
       await writeFile(staged(join(io.out, "report.md")), experimentMarkdown(data));
       await writeFile(staged(join(io.out, "report.json")), `${JSON.stringify(data, null, 2)}\n`);
+      if (settings.latex) await writeFile(staged(join(io.out, "report.tex")), experimentLatex(data));
       for (const [name, svg] of experimentPlots(data)) await writeFile(staged(join(io.out, name)), svg);
     },
   );
