@@ -2,6 +2,7 @@ import { parseMeasure } from "@xqg/metrics";
 import type { RunConfig } from "./config.js";
 import { UserError } from "./errors.js";
 import { layout, systemName } from "./layout.js";
+import { readOptions } from "./settings/inputs.js";
 import { type ShardPart, shardSuffix } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
 import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
@@ -320,7 +321,30 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     run: (env) =>
       reportStage(
         env,
-        { systems: evaluations, out: paths.report, manifest: paths.manifest("report") },
+        {
+          systems: evaluations,
+          out: paths.report,
+          manifest: paths.manifest("report"),
+          provenance: {
+            settings: st,
+            corpus: config.corpus,
+            corpusOptions: readOptions(st.encode).corpus,
+            queries: config.queries,
+            qrels: config.qrels,
+            generated: config.generated,
+            models: {
+              ...(config.encoder.query === config.encoder.passage
+                ? { encoder: { dirOrId: config.encoder.query, task: "encoder" as const } }
+                : {
+                    queryEncoder: { dirOrId: config.encoder.query, task: "encoder" as const },
+                    passageEncoder: { dirOrId: config.encoder.passage, task: "encoder" as const },
+                  }),
+              ...(config.generator
+                ? { generator: { dirOrId: config.generator, task: "seq2seq" as const } }
+                : {}),
+            },
+          },
+        },
         st.report,
       ),
   });

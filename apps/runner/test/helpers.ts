@@ -65,7 +65,7 @@ export function spawnXqg(argv: string[]) {
   });
 }
 
-/** Every file under `dir` (relative path → bytes), skipping the hash cache. */
+/** Every file under `dir` (relative path → bytes), skipping the hash cache and the report's run-info.json. */
 export async function snapshot(dir: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   const walk = async (d: string): Promise<void> => {
@@ -73,7 +73,8 @@ export async function snapshot(dir: string): Promise<Map<string, Buffer>> {
       const full = join(d, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== ".xqg-cache") await walk(full);
-      } else out.set(relative(dir, full), await readFile(full));
+        // run-info.json holds the date and host of the last report: volatile by design
+      } else if (entry.name !== "run-info.json") out.set(relative(dir, full), await readFile(full));
     }
   };
   await walk(dir);

@@ -25,8 +25,9 @@ beforeAll(async () => {
   });
 });
 
+// every case copies the inputs into a folder of its own, and provenance.json names the inputs' paths
 const outputsOnly = (files: Map<string, Buffer>) =>
-  new Map([...files].filter(([name]) => !name.startsWith("manifests/")));
+  new Map([...files].filter(([name]) => !name.startsWith("manifests/") && name !== "report/provenance.json"));
 
 describe("no input is destroyed", () => {
   it.each([

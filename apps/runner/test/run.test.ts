@@ -1,10 +1,11 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snapshot, spawnXqg, writeTestConfig, xqg } from "./helpers.js";
+import { QUICKSTART, snapshot, spawnXqg, writeTestConfig, xqg } from "./helpers.js";
 
 let dir: string;
 let reference: Map<string, Buffer>;
@@ -62,6 +63,7 @@ describe("xqg run on the quickstart", () => {
       "fused/first-2-alpha-0.5.ids",
       "fused/first-2-alpha-0.5.npy",
       "generated/queries.jsonl",
+      "report/provenance.json",
       "report/r2kt-vs-alpha.svg",
       "report/r2kt-vs-queries-per-language.svg",
       "report/r5kt-vs-alpha.svg",
@@ -179,5 +181,24 @@ describe("resuming", () => {
         expect(sharded.get(file), file).toEqual(bytes);
       }
     });
+  });
+});
+
+describe("the report's provenance", () => {
+  it("names every input with its digest and counts, deterministically; volatile facts apart", async () => {
+    const provenance = JSON.parse(reference.get("report/provenance.json")!.toString()) as Record<
+      string,
+      { path?: string; sha256?: string; passages?: number; records?: number } & Record<string, unknown>
+    >;
+    expect(Object.keys(provenance)).toEqual(["settings", "corpus", "queries", "models", "packages"]);
+    expect(provenance["settings"]).toMatchObject({ fuse: { alphas: [0, 0.1, 0.5] }, generate: { seed: 7 } });
+    expect(provenance["corpus"]).toMatchObject({ passages: 288 });
+    expect(provenance["queries"]).toMatchObject({ records: 147 });
+    const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+    expect(provenance["corpus"]!.sha256).toBe(sha(join(QUICKSTART, "corpus.jsonl")));
+    expect(Object.keys(provenance["models"]!)).toEqual(["encoder", "generator"]);
+    expect(Object.keys(provenance["packages"]!)).toContain("@xqg/report");
+    const info = JSON.parse(await readFile(join(dir, "out", "report", "run-info.json"), "utf8"));
+    expect(Object.keys(info)).toEqual(["date", "host", "node", "xqg"]);
   });
 });

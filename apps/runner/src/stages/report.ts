@@ -1,6 +1,11 @@
+import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { writeFileAtomic } from "@xqg/core";
+import type { DuplicatePolicy, PassageFormat } from "@xqg/corpus";
 import type { LanguageEvaluation } from "@xqg/metrics";
+import type { ModelTask } from "@xqg/models";
 import {
   buildExperimentReport,
   type ExperimentSystem,
@@ -10,9 +15,10 @@ import {
   experimentReportFiles,
 } from "@xqg/report";
 import { UserError } from "../errors.js";
-import { runStage } from "../manifest.js";
+import { packageVersions, runStage } from "../manifest.js";
 import type { ReportSettings } from "../settings/stages.js";
-import type { StageEnv } from "./common.js";
+import { runnerVersion } from "../version.js";
+import { localModel, passageCount, type StageEnv } from "./common.js";
 
 export interface ReportInput {
   /** The evaluations to compare; exactly one has α = 0 and no queries-per-language limit (the baseline). */
@@ -24,7 +30,34 @@ export interface ReportInput {
   /** Output directory: report.md, report.json and the SVG plots. */
   readonly out: string;
   readonly manifest: string;
+  /** What the experiment was made from, for `provenance.json` (`xqg run` gives it; `xqg report` alone has none). */
+  readonly provenance?: Provenance;
 }
+
+/** The files and models of an experiment, by role; model entries may be Hugging Face ids. */
+export interface Provenance {
+  /** The experiment's settings (every stage's, after defaults): what the config decided, wherever it lives. */
+  readonly settings: unknown;
+  readonly corpus: string;
+  /** How the corpus is read (its format and duplicate policy), so that its passages are counted the same way. */
+  readonly corpusOptions?: { format?: PassageFormat; duplicates?: DuplicatePolicy };
+  readonly queries: string;
+  readonly qrels?: string | undefined;
+  readonly generated?: string | undefined;
+  readonly models: Readonly<Record<string, { readonly dirOrId: string; readonly task: ModelTask }>>;
+}
+
+const PACKAGES = [
+  "@xqg/core",
+  "@xqg/corpus",
+  "@xqg/models",
+  "@xqg/encoders",
+  "@xqg/querygen",
+  "@xqg/fusion",
+  "@xqg/ann",
+  "@xqg/metrics",
+  "@xqg/report",
+];
 
 /** Markdown and JSON tables with significance markers, and SVG plots, from `xqg evaluate` outputs. */
 export async function reportStage(env: StageEnv, io: ReportInput, settings: ReportSettings) {
@@ -53,6 +86,12 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
   io.systems.forEach((s, i) => {
     inputs[`evaluation${i}`] = s.evaluation;
   });
+  const models: Record<string, string> = {};
+  if (io.provenance) {
+    for (const [role, file] of Object.entries(files(io.provenance))) inputs[role] = file;
+    for (const [role, m] of Object.entries(io.provenance.models))
+      inputs[role] = models[role] = await localModel(m.dirOrId, m.task, env);
+  }
   return runStage(
     env,
     {
@@ -68,9 +107,10 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
         })),
       },
       packages: ["@xqg/metrics", "@xqg/report"],
-      outputs: experimentReportFiles(measures, ablation, { latex: settings.latex }).map((f) =>
-        join(io.out, f),
-      ),
+      outputs: [
+        ...experimentReportFiles(measures, ablation, { latex: settings.latex }),
+        ...(io.provenance ? ["provenance.json"] : []),
+      ].map((f) => join(io.out, f)),
     },
     async (staged) => {
       const { test, maxP, correction, seed, rounds } = settings;
@@ -79,6 +119,60 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
       await writeFile(staged(join(io.out, "report.json")), `${JSON.stringify(data, null, 2)}\n`);
       if (settings.latex) await writeFile(staged(join(io.out, "report.tex")), experimentLatex(data));
       for (const [name, svg] of experimentPlots(data)) await writeFile(staged(join(io.out, name)), svg);
+      if (io.provenance) {
+        const record = await provenanceRecord(env, io.provenance, models);
+        await writeFile(staged(join(io.out, "provenance.json")), `${JSON.stringify(record, null, 2)}\n`);
+      }
     },
+  ).then(async (status) => {
+    // facts that change from run to run live apart, so that the report files stay byte-comparable
+    if (status === "ran" && io.provenance) {
+      const info = {
+        date: new Date().toISOString(),
+        host: hostname(),
+        node: process.version,
+        xqg: runnerVersion(),
+      };
+      await writeFileAtomic(join(io.out, "run-info.json"), `${JSON.stringify(info, null, 2)}\n`);
+    }
+    return status;
+  });
+}
+
+function files(p: Provenance): Record<string, string> {
+  const out: Record<string, string> = { corpus: p.corpus, queries: p.queries };
+  if (p.qrels) out["qrels"] = p.qrels;
+  if (p.generated) out["generated"] = p.generated;
+  return out;
+}
+
+/**
+ * What the report was made from: the settings of every stage, each file and model (its path, or its Hugging Face
+ * id) with its SHA-256, the corpus's passages and the queries' records, and the versions of the packages.
+ * Deterministic: the same inputs give the same bytes, whatever the output folder.
+ */
+async function provenanceRecord(env: StageEnv, p: Provenance, models: Record<string, string>) {
+  const entry = async (path: string) => ({ path, sha256: await env.hasher.hash(path) });
+  const lines = (await readFile(p.queries, "utf8")).split("\n").filter((l) => l.trim() !== "").length;
+  const settings = JSON.stringify(p.settings);
+  const out: Record<string, unknown> = {
+    settings: {
+      sha256: createHash("sha256").update(settings).digest("hex"),
+      ...(JSON.parse(settings) as object),
+    },
+    corpus: { ...(await entry(p.corpus)), passages: await passageCount(env, p.corpus, p.corpusOptions) },
+    queries: { ...(await entry(p.queries)), records: lines },
+  };
+  if (p.qrels) out["qrels"] = await entry(p.qrels);
+  if (p.generated) out["generated"] = await entry(p.generated);
+  out["models"] = Object.fromEntries(
+    await Promise.all(
+      Object.entries(p.models).map(async ([role, m]) => [
+        role,
+        { path: m.dirOrId, sha256: await env.hasher.hash(models[role]!) },
+      ]),
+    ),
   );
+  out["packages"] = packageVersions(PACKAGES);
+  return out;
 }
