@@ -1,8 +1,8 @@
-import { writeFileAtomic, writeIds } from "@xqg/core";
+import { writeIds } from "@xqg/core";
 import { createNpyWriter, isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
 import { checkDim, checkFinite } from "./checks.js";
 import { FusionError } from "./errors.js";
-import { type QuerySumFiles, type QuerySumManifest, querySumFiles } from "./files.js";
+import { type QuerySumFiles, querySumFiles, writeQuerySumManifest } from "./files.js";
 
 export interface QuerySumBlock {
   /** For each row of `vectors`, the index of the passage it was generated from. */
@@ -153,15 +153,7 @@ export function createQuerySumAccumulator(options: {
       }
       await writeMatrix(files.counts, counts, columns);
       if (ids) await writeIds(files.ids, ids);
-      const manifest: QuerySumManifest = {
-        format: "xqg-query-sums",
-        version: 1,
-        passages,
-        dim,
-        queries,
-        languages: [...languages],
-      };
-      await writeFileAtomic(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeQuerySumManifest(files, { passages, dim, queries, languages });
       return files;
     },
   };

@@ -1,4 +1,4 @@
-import { idsPath } from "@xqg/core";
+import { idsPath, writeFileAtomic } from "@xqg/core";
 import type { Lang } from "@xqg/corpus";
 
 /** Files written next to a Σq matrix `X.npy` by the accumulator. */
@@ -35,4 +35,20 @@ export interface QuerySumManifest {
   dim: number;
   queries: number;
   languages: Lang[];
+}
+
+/** Writes the JSON description of a Σq matrix beside it (atomically). */
+export async function writeQuerySumManifest(
+  files: QuerySumFiles,
+  shape: { passages: number; dim: number; queries: number; languages: readonly Lang[] },
+): Promise<void> {
+  const manifest: QuerySumManifest = {
+    format: "xqg-query-sums",
+    version: 1,
+    passages: shape.passages,
+    dim: shape.dim,
+    queries: shape.queries,
+    languages: [...shape.languages],
+  };
+  await writeFileAtomic(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
 }

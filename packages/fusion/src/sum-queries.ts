@@ -1,4 +1,4 @@
-import { writeFileAtomic, writeIds } from "@xqg/core";
+import { writeIds } from "@xqg/core";
 import {
   createNpyWriter,
   type GeneratedQueries,
@@ -8,7 +8,7 @@ import {
   type NpyWriter,
 } from "@xqg/corpus";
 import { FusionError } from "./errors.js";
-import { type QuerySumFiles, type QuerySumManifest, querySumFiles } from "./files.js";
+import { type QuerySumFiles, querySumFiles, writeQuerySumManifest } from "./files.js";
 
 export interface SumQueriesOptions {
   /** Where Σq goes (with its counts, per-language sums, description and ids beside it). */
@@ -126,14 +126,6 @@ export async function sumQueryEmbeddings(
     for (const writer of writers) await writer.abort().catch(() => undefined);
     throw error;
   }
-  const manifest: QuerySumManifest = {
-    format: "xqg-query-sums",
-    version: 1,
-    passages,
-    dim,
-    queries,
-    languages: [...languages],
-  };
-  await writeFileAtomic(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeQuerySumManifest(files, { passages, dim, queries, languages });
   return files;
 }
