@@ -23,6 +23,11 @@ export interface DecodeSettings {
   lengthPenalty: number;
   earlyStopping: boolean;
   finished: FinishedPolicy;
+  /**
+   * Sampling only: decode samples `from` … `from + count − 1` of each prompt (their random streams are keyed by
+   * the sample index, so a prompt's samples split over several calls are the samples of one call).
+   */
+  sampleRange?: { from: number; count: number };
 }
 
 /** One prompt to decode; `key` names its random streams (with the seed and the sample index). */
@@ -47,7 +52,11 @@ export async function decodeBatch<C>(
 ): Promise<GeneratedSequence[][]> {
   if (requests.length === 0) return [];
   if (settings.maxLength <= 1) {
-    return requests.map(() => Array.from({ length: settings.numReturn }, () => ({ tokens: [], eos: false })));
+    const count =
+      settings.strategy === "sample"
+        ? (settings.sampleRange?.count ?? settings.numReturn)
+        : settings.numReturn;
+    return requests.map(() => Array.from({ length: count }, () => ({ tokens: [], eos: false })));
   }
   return settings.strategy === "beam"
     ? decodeBeams(model, requests, settings)
@@ -73,13 +82,14 @@ async function decodeIndependent<C>(
   requests: readonly PromptRequest[],
   s: DecodeSettings,
 ): Promise<GeneratedSequence[][]> {
-  const perPrompt = s.strategy === "greedy" ? 1 : s.numReturn;
+  const perPrompt = s.strategy === "greedy" ? 1 : (s.sampleRange?.count ?? s.numReturn);
+  const firstSample = s.strategy === "sample" ? (s.sampleRange?.from ?? 0) : 0;
   const seqs: Running[] = [];
   // rows[j]: the row of the current logits (and cache) that belongs to sequence j; -1 when not in the batch.
   const rows: number[] = [];
   requests.forEach((request, p) => {
     for (let i = 0; i < perPrompt; i++) {
-      const rng = s.strategy === "sample" ? createRng(s.seed, ...request.key, i) : undefined;
+      const rng = s.strategy === "sample" ? createRng(s.seed, ...request.key, firstSample + i) : undefined;
       seqs.push({ tokens: [], eos: false, rng });
       rows.push(p);
     }

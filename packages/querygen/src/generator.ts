@@ -93,10 +93,15 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   const eosIds = eosIdsOf(config, tokenizer);
   const padId = model.padId;
 
-  const decodeTexts = async (texts: string[], keys: PromptRequest["key"][], resolved: ResolvedOptions) => {
+  const decodeTexts: DecodeTexts = async (texts, keys, resolved, sampleRange) => {
     const encodings = tokenizer.encodeBatch(texts, { maxLength: maxInputLength });
     const requests = encodings.map((e, i) => ({ ids: e.ids, key: keys[i]! }));
-    const sequences = await decodeBatch(stepModel, requests, { ...resolved.decode, eosIds, padId });
+    const sequences = await decodeBatch(stepModel, requests, {
+      ...resolved.decode,
+      eosIds,
+      padId,
+      ...(sampleRange ? { sampleRange } : {}),
+    });
     return sequences.map((seqs) =>
       seqs.map((s) => ({ ...s, text: tokenizer.decode(s.tokens, { skipSpecialTokens: true }) })),
     );
@@ -148,7 +153,33 @@ type DecodeTexts = (
   texts: string[],
   keys: PromptRequest["key"][],
   resolved: ResolvedOptions,
+  sampleRange?: { from: number; count: number },
 ) => Promise<Completion[][]>;
+
+/**
+ * Sequences one decode call holds at most: `batchSize` prompts × the default 5 samples. A larger `perLanguage`
+ * is decoded in several calls over the same prompts (sample ranges), so memory stays bounded by the batch,
+ * whatever `perLanguage` is; the queries are the same as in one call.
+ */
+const SEQUENCES_PER_PROMPT = 5;
+
+async function decodeInRanges(
+  decodeTexts: DecodeTexts,
+  texts: string[],
+  keys: PromptRequest["key"][],
+  resolved: ResolvedOptions,
+): Promise<Completion[][]> {
+  const { strategy, numReturn } = resolved.decode;
+  const cap = resolved.batchSize * SEQUENCES_PER_PROMPT;
+  if (strategy !== "sample" || texts.length * numReturn <= cap) return decodeTexts(texts, keys, resolved);
+  const chunk = Math.max(1, Math.floor(cap / texts.length));
+  const out: Completion[][] = texts.map(() => []);
+  for (let from = 0; from < numReturn; from += chunk) {
+    const part = await decodeTexts(texts, keys, resolved, { from, count: Math.min(chunk, numReturn - from) });
+    part.forEach((completions, i) => out[i]!.push(...completions));
+  }
+  return out;
+}
 
 /**
  * Streams passages × languages into batches of prompts (a batch mixes passages and languages) and yields
@@ -162,7 +193,8 @@ async function* generateQueries(
   const pending: Pending[] = [];
   let batch: Array<{ owner: Pending; lang: string; text: string }> = [];
   const run = async () => {
-    const results = await decodeTexts(
+    const results = await decodeInRanges(
+      decodeTexts,
       batch.map((b) => b.text),
       batch.map((b) => [b.owner.record.docid, b.lang]),
       resolved,

@@ -133,6 +133,20 @@ describe("createGenerator on tiny-mt5", () => {
     expect(other).not.toEqual(reference);
   });
 
+  it("decodes a large perLanguage in sample ranges, bounded by the batch, with the same queries", async () => {
+    const options: GenerateOptions = { languages: ["fi", "ko"], perLanguage: 12, seed: 5, maxLength: 12 };
+    // batchSize 20: 6 prompts × 12 samples = 72 ≤ 20 × 5 sequences, one decode call
+    const whole = await collect(generator, PASSAGES, { ...options, batchSize: 20 });
+    // batchSize 8: ranges of 6 samples; batchSize 1: ranges of 5 (5, 5, 2)
+    expect(await collect(generator, PASSAGES, { ...options, batchSize: 8 })).toEqual(whole);
+    expect(await collect(generator, PASSAGES, { ...options, batchSize: 1 })).toEqual(whole);
+    // the first samples of a larger perLanguage are the samples of a smaller one
+    const five = await collect(generator, PASSAGES, { ...options, perLanguage: 5, batchSize: 1 });
+    for (const [i, record] of five.entries())
+      for (const [lang, queries] of Object.entries(record.queries))
+        expect(whole[i]!.queries[lang as "fi"]!.slice(0, 5)).toEqual(queries);
+  });
+
   it("reads async iterables lazily", async () => {
     let pulled = 0;
     async function* source() {
