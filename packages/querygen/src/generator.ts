@@ -176,7 +176,7 @@ async function decodeInRanges(
   const out: Completion[][] = texts.map(() => []);
   for (let from = 0; from < numReturn; from += chunk) {
     const part = await decodeTexts(texts, keys, resolved, { from, count: Math.min(chunk, numReturn - from) });
-    part.forEach((completions, i) => out[i]!.push(...completions));
+    for (const [i, completions] of part.entries()) out[i]!.push(...completions);
   }
   return out;
 }
