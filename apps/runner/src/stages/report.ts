@@ -17,7 +17,7 @@ import {
 import { UserError } from "../errors.js";
 import { packageVersions, runStage } from "../manifest.js";
 import type { ReportSettings } from "../settings/stages.js";
-import { runnerVersion } from "../version.js";
+import { composedPackages, runnerVersion } from "../version.js";
 import { localModel, passageCount, type StageEnv } from "./common.js";
 
 export interface ReportInput {
@@ -46,18 +46,6 @@ export interface Provenance {
   readonly generated?: string | undefined;
   readonly models: Readonly<Record<string, { readonly dirOrId: string; readonly task: ModelTask }>>;
 }
-
-const PACKAGES = [
-  "@xqg/core",
-  "@xqg/corpus",
-  "@xqg/models",
-  "@xqg/encoders",
-  "@xqg/querygen",
-  "@xqg/fusion",
-  "@xqg/ann",
-  "@xqg/metrics",
-  "@xqg/report",
-];
 
 /** Markdown and JSON tables with significance markers, and SVG plots, from `xqg evaluate` outputs. */
 export async function reportStage(env: StageEnv, io: ReportInput, settings: ReportSettings) {
@@ -173,6 +161,6 @@ async function provenanceRecord(env: StageEnv, p: Provenance, models: Record<str
       ]),
     ),
   );
-  out["packages"] = packageVersions(PACKAGES);
+  out["packages"] = packageVersions(composedPackages());
   return out;
 }
