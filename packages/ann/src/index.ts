@@ -1,12 +1,14 @@
 export { DTYPES, type Dtype } from "./dtype.js";
 export { AnnError, type AnnErrorCode, type AnnErrorDetails } from "./errors.js";
 export { type ExactSearchOptions, exactSearch, FlatIndex } from "./exact.js";
+export { exactSearchBlocks, type RowIds } from "./exact-blocks.js";
 export {
   type ExactSearchBlocksOptions,
-  exactSearchBlocks,
+  exactSearchRows,
+  mergeRankedRows,
+  type RankedRows,
   type RowBlock,
-  type RowIds,
-} from "./exact-blocks.js";
+} from "./exact-rows.js";
 export {
   INDEX_DEFAULTS,
   Index,

@@ -9,3 +9,12 @@ it("the README usage example runs as written", async () => {
   });
   expect(printed).toEqual([]);
 });
+
+it("the README row-range example runs as written", async () => {
+  const printed = await runReadmeExample({
+    readme: new URL("../README.md", import.meta.url),
+    section: "## Row ranges on several machines",
+    replace: { 'from "@xqg/ann"': 'from "../src/index.js"' },
+  });
+  expect(printed).toEqual([]);
+});

@@ -315,6 +315,51 @@ describe("openNpy", () => {
       }
     });
   });
+
+  it("blocks a row range, numbering blocks in the whole file, and refuses a bad range naming it", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "r.npy");
+      const dim = 2;
+      const all = Float32Array.from({ length: 10 * dim }, (_, i) => i);
+      await writeNpy(path, all, { dim });
+      const reader = await openNpy(path);
+      const blocks = async (blockRows: number, range?: { start?: number; end?: number }) => {
+        const out: Array<[number, number[]]> = [];
+        for await (const block of reader.blocks(blockRows, range))
+          out.push([block.start, Array.from(block.rows)]);
+        return out;
+      };
+      const rows = (start: number, end: number) => Array.from(all.subarray(start * dim, end * dim));
+      expect(await blocks(4, { start: 3, end: 9 })).toEqual([
+        [3, rows(3, 7)],
+        [7, rows(7, 9)],
+      ]);
+      expect(await blocks(4, { start: 7 })).toEqual([[7, rows(7, 10)]]);
+      expect(await blocks(6, { end: 1 })).toEqual([[0, rows(0, 1)]]);
+      expect(await blocks(3, {})).toEqual(await blocks(3));
+      expect(await blocks(3, { start: 5, end: 5 })).toEqual([]);
+      expect(await blocks(3, { start: 10, end: 10 })).toEqual([]);
+      const bad: Array<[{ start?: number; end?: number }, string]> = [
+        [{ start: -1 }, "start: -1, end: 10"],
+        [{ start: 6, end: 4 }, "start: 6, end: 4"],
+        [{ end: 11 }, "start: 0, end: 11"],
+        [{ start: 1.5, end: 4 }, "start: 1.5, end: 4"],
+        [{ start: 0, end: Number.NaN }, "start: 0, end: NaN"],
+        [{ start: "2" as unknown as number }, 'start: "2", end: 10'],
+      ];
+      for (const [range, values] of bad) {
+        const error = await blocks(4, range).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(RangeError);
+        expect((error as Error).message).toBe(
+          `blocks(4, { ${values} }): the range must be integers with 0 ≤ start ≤ end ≤ 10 (the rows of ${path})`,
+        );
+      }
+      await reader.close();
+    });
+  });
 });
 
 describe("float16 conversion", () => {

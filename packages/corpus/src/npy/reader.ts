@@ -24,8 +24,16 @@ export interface NpyReader {
    * one buffer across reads saves an allocation and keeps a streamed block warm in cache.
    */
   read(start: number, count: number, into?: Float32Array): Promise<Float32Array>;
-  /** All rows in order, `blockRows` at a time (the last block may be shorter). */
-  blocks(blockRows: number): AsyncIterable<{ start: number; rows: Float32Array }>;
+  /**
+   * The rows in order, `blockRows` at a time (the last block may be shorter). With `range`, only rows
+   * `start` (default 0) up to `end` (exclusive, default `rows`), e.g. one machine's share of the matrix; block
+   * starts are row numbers of the whole file either way. A range that is not non-negative integers with
+   * `start ≤ end ≤ rows` throws a RangeError naming the values.
+   */
+  blocks(
+    blockRows: number,
+    range?: { start?: number; end?: number },
+  ): AsyncIterable<{ start: number; rows: Float32Array }>;
   close(): Promise<void>;
 }
 
@@ -143,12 +151,29 @@ class FileNpyReader implements NpyReader {
     return rows;
   }
 
-  async *blocks(blockRows: number): AsyncIterable<{ start: number; rows: Float32Array }> {
+  async *blocks(
+    blockRows: number,
+    range?: { start?: number; end?: number },
+  ): AsyncIterable<{ start: number; rows: Float32Array }> {
     if (!Number.isSafeInteger(blockRows) || blockRows <= 0) {
       throw new RangeError(`blocks(${blockRows}): blockRows must be a positive integer`);
     }
-    for (let start = 0; start < this.rows; start += blockRows) {
-      yield { start, rows: await this.read(start, Math.min(blockRows, this.rows - start)) };
+    const first = range?.start ?? 0;
+    const end = range?.end ?? this.rows;
+    if (
+      !Number.isSafeInteger(first) ||
+      !Number.isSafeInteger(end) ||
+      first < 0 ||
+      first > end ||
+      end > this.rows
+    ) {
+      throw new RangeError(
+        `blocks(${blockRows}, { start: ${show(first)}, end: ${show(end)} }): the range must be integers with ` +
+          `0 ≤ start ≤ end ≤ ${this.rows} (the rows of ${this.path})`,
+      );
+    }
+    for (let start = first; start < end; start += blockRows) {
+      yield { start, rows: await this.read(start, Math.min(blockRows, end - start)) };
     }
   }
 
@@ -156,6 +181,9 @@ class FileNpyReader implements NpyReader {
     return this.handle.close();
   }
 }
+
+/** A range bound as written in an error message: strings quoted, so that "5" does not read as 5. */
+const show = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
 
 /** Reads a whole `.npy` file into one Float32Array (row-major [rows, dim]). */
 export async function readNpy(
