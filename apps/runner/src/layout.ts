@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type ShardPart, shardSuffix } from "./shard.js";
+import { type ShardPart, shardSuffix, WHOLE } from "./shard.js";
 import { formatAlpha } from "./stages/common.js";
 
 /** Where `xqg run` puts everything, relative to the output directory. */
@@ -7,9 +7,9 @@ export function layout(out: string) {
   return {
     generated: (shard: ShardPart) => join(out, "generated", `queries${shardSuffix(shard)}.jsonl`),
     passages: (shard: ShardPart) => join(out, "embeddings", `passages${shardSuffix(shard)}.npy`),
-    sums: (limit?: number) => join(out, "embeddings", limit ? `sums.first-${limit}.npy` : "sums.npy"),
-    counts: (limit?: number) =>
-      join(out, "embeddings", limit ? `sums.first-${limit}.counts.npy` : "sums.counts.npy"),
+    /** Σq (of the first `limit` queries per language), of one shard's passages when `shard` is given. */
+    sums: (limit?: number, shard: ShardPart = WHOLE) =>
+      join(out, "embeddings", `sums${limit ? `.first-${limit}` : ""}${shardSuffix(shard)}.npy`),
     queries: join(out, "embeddings", "queries.npy"),
     fused: (name: string) => join(out, "fused", `${name}.npy`),
     index: (name: string) => join(out, "index", `${name}.usearch`),

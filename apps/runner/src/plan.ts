@@ -5,12 +5,17 @@ import { layout, systemName } from "./layout.js";
 import { readOptions } from "./settings/inputs.js";
 import { type ShardPart, shardSuffix } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
-import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
+import {
+  encodeGeneratedStage,
+  encodePassagesStage,
+  encodeQueriesStage,
+  sumLanguagesOf,
+} from "./stages/encode.js";
 import { checkMeasures, evaluateStage } from "./stages/evaluate.js";
 import { fuseStage, selectedLanguages } from "./stages/fuse.js";
 import { generateStage } from "./stages/generate.js";
 import { indexStage } from "./stages/index-stage.js";
-import { mergeGeneratedStage, mergeMatrixStage } from "./stages/merge.js";
+import { mergeGeneratedStage, mergeMatrixStage, mergeSumsStage } from "./stages/merge.js";
 import { type ReportInput, reportStage } from "./stages/report.js";
 import { type SearchTarget, searchStage } from "./stages/search.js";
 
@@ -74,8 +79,20 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   const shards: ShardPart[] = Array.from({ length: count }, (_, index) => ({ index, count }));
   const mine = only === undefined ? shards : [shards[only]!];
 
+  const limits = [undefined, ...(config.ablation?.queriesPerLanguage ?? [])];
+  // per-language Σq only where fusion reads it (one more passages × dim matrix per language)
+  const sumLanguages = st.encode.sumLanguages ?? selectedLanguages(st.fuse);
+  const sumSettings = (limit: number | undefined) => ({
+    ...st.encode,
+    limit: limit ?? 0,
+    sumLanguages: sumLanguages.length > 0 ? sumLanguages : undefined,
+  });
+  const sumsKey = (limit: number | undefined) =>
+    limit ? `encode-generated.first-${limit}` : "encode-generated";
   const generateKeys: string[] = [];
   const encodeKeys: string[] = [];
+  // with shards, Σq is summed per shard too (beside the shard's generation), then joined: no unit reads all queries
+  const shardSumKeys = new Map<number | undefined, string[]>(limits.map((limit) => [limit, []]));
   for (const part of mine) {
     const key = (stage: string) => `${stage}${shardSuffix(part)}`;
     if (!config.generated) {
@@ -118,6 +135,31 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
           ),
       }),
     );
+    if (count === 1) continue;
+    const generatedPart = generateKeys.at(-1);
+    for (const limit of limits) {
+      const unitKey = key(sumsKey(limit));
+      shardSumKeys.get(limit)!.push(
+        add({
+          key: unitKey,
+          stage: "encode-generated",
+          deps: config.generated ? [] : [generatedPart!],
+          run: (env) =>
+            encodeGeneratedStage(
+              env,
+              {
+                generated: config.generated ?? paths.generated(part),
+                // a generated file of the config's holds every passage's record: this shard's are picked out
+                shard: config.generated ? { part, corpus: config.corpus } : { part },
+                encoder: config.encoder,
+                out: paths.sums(limit, part),
+                manifest: paths.manifest(unitKey),
+              },
+              sumSettings(limit),
+            ),
+        }),
+      );
+    }
   }
   if (only !== undefined && count > 1) return { units, ends: "shard-done" };
 
@@ -152,12 +194,28 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   }
   const generated = config.generated ?? paths.generated(whole);
   const passages = paths.passages(whole);
-  const limits = [undefined, ...(config.ablation?.queriesPerLanguage ?? [])];
-  // per-language Σq only where fusion reads it (one more passages × dim matrix per language)
-  const sumLanguages = st.encode.sumLanguages ?? selectedLanguages(st.fuse);
   const sumsKeys = new Map<number | undefined, string>();
   for (const limit of limits) {
-    const key = limit ? `encode-generated.first-${limit}` : "encode-generated";
+    const key = sumsKey(limit);
+    if (count > 1) {
+      const mergeKey = key.replace("encode-generated", "merge-sums");
+      sumsKeys.set(
+        limit,
+        add({
+          key: mergeKey,
+          stage: "merge-sums",
+          deps: shardSumKeys.get(limit)!,
+          run: (env) =>
+            mergeSumsStage(env, {
+              parts: shards.map((part) => paths.sums(limit, part)),
+              out: paths.sums(limit),
+              manifest: paths.manifest(mergeKey),
+              languages: sumLanguagesOf(sumSettings(limit)),
+            }),
+        }),
+      );
+      continue;
+    }
     sumsKeys.set(
       limit,
       add({
@@ -168,11 +226,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
           encodeGeneratedStage(
             env,
             { generated, encoder: config.encoder, out: paths.sums(limit), manifest: paths.manifest(key) },
-            {
-              ...st.encode,
-              limit: limit ?? 0,
-              sumLanguages: sumLanguages.length > 0 ? sumLanguages : undefined,
-            },
+            sumSettings(limit),
           ),
       }),
     );

@@ -52,7 +52,7 @@ const TARGETS: ReadonlyArray<{ stage: string; unit: RegExp }> = [
   { stage: "generate", unit: /^generate\.shard-/ },
   { stage: "encode (passages)", unit: /^encode-passages\.shard-/ },
   { stage: "merge", unit: /^merge-/ },
-  { stage: "encode (generated queries)", unit: /^encode-generated$/ },
+  { stage: "encode (generated queries)", unit: /^encode-generated\.shard-/ },
   { stage: "fuse", unit: /^fuse$/ },
   { stage: "search", unit: /^search\./ },
   { stage: "evaluate", unit: /^evaluate\./ },

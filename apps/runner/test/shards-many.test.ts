@@ -42,7 +42,9 @@ describe("--shard i/N with N ≥ 10 and empty shards", () => {
         expect(merged.code, merged.stderr).toBe(0);
         const sharded = await snapshot(join(shardedDir, "out"));
         const parts = [...sharded.keys()].filter((f) => f.includes(".shard-") && !f.startsWith("manifests/"));
-        expect(parts).toHaveLength(12 * 3);
+        // per shard: passages and their ids, generated queries, and Σq (sums, counts, ids, description) for all
+        // queries and for each ablation point
+        expect(parts).toHaveLength(12 * (3 + 3 * 4));
         // shards 7..11 hold no passage: empty but well-formed parts
         for (let index = 0; index < 12; index++) {
           const part = `shard-${String(index).padStart(2, "0")}-of-12`; // zero-padded: names sort in corpus order
@@ -51,10 +53,12 @@ describe("--shard i/N with N ≥ 10 and empty shards", () => {
           const expected = index < 7 ? 1 : 0;
           expect(ids.split("\n").filter((l) => l !== "")).toHaveLength(expected);
           expect(generated.split("\n").filter((l) => l !== "")).toHaveLength(expected);
+          expect(sharded.get(`embeddings/sums.${part}.ids`)!.toString("utf8")).toBe(ids);
         }
         expect(sharded.get("embeddings/passages.ids")).toEqual(reference.get("embeddings/passages.ids"));
         for (const [file, bytes] of reference) {
-          if (file === "manifests/generate.json" || file === "manifests/encode-passages.json") continue;
+          if (/^manifests\/(generate|encode-passages|encode-generated(\.first-\d+)?)\.json$/.test(file))
+            continue;
           expect(sharded.get(file), file).toEqual(bytes);
         }
       }

@@ -1,5 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { idsPath, writeFileAtomic } from "@xqg/core";
 import type { Lang } from "@xqg/corpus";
+import { FusionError } from "./errors.js";
 
 /** Files written next to a Σq matrix `X.npy` by the accumulator. */
 export interface QuerySumFiles {
@@ -51,4 +53,25 @@ export async function writeQuerySumManifest(
     languages: [...shape.languages],
   };
   await writeFileAtomic(files.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Reads the JSON description of a Σq matrix, checking its format. */
+export async function readQuerySumManifest(path: string): Promise<QuerySumManifest> {
+  let m: QuerySumManifest;
+  try {
+    m = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new FusionError(
+      `${path}: cannot read the Σq manifest written by the accumulator (${(error as Error).message})`,
+      "bad-manifest",
+      { file: path, cause: error },
+    );
+  }
+  if (m?.format !== "xqg-query-sums")
+    throw new FusionError(
+      `${path}: field "format" must be "xqg-query-sums", got ${JSON.stringify(m?.format)}`,
+      "bad-manifest",
+      { file: path, field: "format" },
+    );
+  return m;
 }

@@ -1,5 +1,6 @@
 export { createQuerySumAccumulator, type QuerySumAccumulator, type QuerySumBlock } from "./accumulator.js";
 export { AUGMENT_DEFAULTS, type AugmentOptions, augment, type Counts } from "./augment.js";
+export { concatQuerySums } from "./concat-sums.js";
 export { FusionError, type FusionErrorCode, type FusionErrorDetails } from "./errors.js";
 export { type QuerySumFiles, type QuerySumManifest, querySumFiles } from "./files.js";
 export { combineLanguages, type LanguageSelection } from "./languages.js";

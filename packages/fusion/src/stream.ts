@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { idsPath, streamIds, writeIds } from "@xqg/core";
 import {
   createNpyWriter,
@@ -12,7 +11,7 @@ import {
 import { AUGMENT_DEFAULTS, type AugmentOptions, augmentInto, resolveAugment } from "./augment.js";
 import { checkAlpha, checkFinite } from "./checks.js";
 import { FusionError } from "./errors.js";
-import { type QuerySumManifest, querySumFiles } from "./files.js";
+import { type QuerySumManifest, querySumFiles, readQuerySumManifest } from "./files.js";
 import { MixArena } from "./kernel/mix.js";
 import { combineLanguages, type LanguageSelection, resolveSelection } from "./languages.js";
 
@@ -167,7 +166,7 @@ async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
     let langs: Array<{ lang: Lang; weight: number }> = [];
     const langReaders = new Map<Lang, NpyReader>();
     let manifest: QuerySumManifest | undefined;
-    if (selecting || options.reduce === "mean") manifest = await readManifest(files.manifest);
+    if (selecting || options.reduce === "mean") manifest = await readQuerySumManifest(files.manifest);
     if (selecting) {
       langs = resolveSelection(options, manifest!.languages);
       const perLang = querySumFiles(options.sums, manifest!.languages).languageSums;
@@ -227,26 +226,6 @@ async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
 
 function column(block: Float32Array, columns: number, c: number, rows: number): Uint32Array {
   return Uint32Array.from({ length: rows }, (_, i) => block[i * columns + c]!);
-}
-
-async function readManifest(path: string): Promise<QuerySumManifest> {
-  let m: QuerySumManifest;
-  try {
-    m = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    throw new FusionError(
-      `${path}: cannot read the Σq manifest written by the accumulator (${(error as Error).message})`,
-      "bad-manifest",
-      { file: path, cause: error },
-    );
-  }
-  if (m.format !== "xqg-query-sums")
-    throw new FusionError(
-      `${path}: field "format" must be "xqg-query-sums", got ${JSON.stringify(m.format)}`,
-      "bad-manifest",
-      { file: path, field: "format" },
-    );
-  return m;
 }
 
 /** The official code asserts that P and S list the same docids in the same order; so do we, streaming. */

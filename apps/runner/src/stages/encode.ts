@@ -22,7 +22,7 @@ import {
   splitInputs,
 } from "../settings/inputs.js";
 import type { EncodeSettings } from "../settings/stages.js";
-import type { ShardPart } from "../shard.js";
+import { type ShardPart, WHOLE } from "../shard.js";
 import { counted, localModel, passageCount, type StageEnv, withInputHints } from "./common.js";
 import { label, shardSize } from "./generate.js";
 
@@ -147,28 +147,45 @@ export function sumFiles(path: string, languages: readonly Lang[] = []): string[
 /**
  * Σq per passage (`out`, plus the counts, description and docids the fusion accumulator writes beside it):
  * the generated queries are encoded in batches and summed on the fly; no query embedding is ever stored.
- * `settings.limit` keeps only the first N queries per language (the paper's ablation over N).
+ * `settings.limit` keeps only the first N queries per language (the paper's ablation over N). A shard's Σq
+ * (`io.shard`) joins the others' by `mergeSumsStage`.
  */
 export async function encodeGeneratedStage(
   env: StageEnv,
-  io: { generated: string; encoder: EncoderDirs; out: string; manifest: string },
+  io: {
+    generated: string;
+    encoder: EncoderDirs;
+    out: string;
+    manifest: string;
+    /**
+     * Σq of one shard's passages: `generated` holds that shard's records (maybe none), or, with `corpus`, one
+     * record per passage of the whole corpus, of which the shard's are picked out.
+     */
+    shard?: { readonly part: ShardPart; readonly corpus?: string };
+  },
   settings: EncodeSettings & InputSettings,
 ) {
   const models = await localEncoders(io.encoder, env);
   const read = readOptions(settings);
-  return withInputHints({ generated: io.generated }, () =>
+  const part = io.shard?.part;
+  const corpus = io.shard?.corpus;
+  const files: Record<string, string> = corpus
+    ? { generated: io.generated, corpus }
+    : { generated: io.generated };
+  return withInputHints(files, () =>
     runStage(
       env,
       {
         stage: "encode",
         manifest: io.manifest,
-        inputs: { generated: io.generated, ...modelInputs(models) },
+        inputs: { ...files, ...modelInputs(models) },
         params: {
           role: "generated",
           ...encoderParams(settings),
-          ...inputParams(settings, ["generated"]),
+          ...inputParams(settings, corpus ? ["generated", "corpus"] : ["generated"]),
           limit: settings.limit,
           ...(settings.sumLanguages ? { sumLanguages: sumLanguagesOf(settings) } : {}),
+          ...(part ? { shard: part } : {}),
         },
         packages: [...PACKAGES, "@xqg/fusion"],
         device: deviceOf(env),
@@ -177,21 +194,28 @@ export async function encodeGeneratedStage(
       async (staged) => {
         // one pass over the generated queries: Σq rows are written as their records stream by
         const encoder = await openEncoder(models, env);
-        const progress = env.log.progress("encode generated queries", undefined, "passages");
+        const progress = env.log.progress(
+          label("encode generated queries", part ?? WHOLE),
+          undefined,
+          "passages",
+        );
         const options = encodeOptions(settings, "query");
         const languages = sumLanguagesOf(settings);
+        // a shard's own file is empty when the shard holds no passage
+        const all = readGeneratedQueries(io.generated, {
+          ...read.generated,
+          ...(part && !corpus ? { allowEmpty: true } : {}),
+        });
+        const records =
+          part && corpus ? shard(all, { ...part, total: await passageCount(env, corpus, read.corpus) }) : all;
         try {
-          await sumQueryEmbeddings(
-            counted(readGeneratedQueries(io.generated, read.generated), progress),
-            (texts) => encoder.encode(texts, options),
-            {
-              out: staged(io.out),
-              dim: encoder.dim,
-              limit: settings.limit,
-              chunk: settings.batchSize * 8,
-              ...(languages.length > 0 ? { languages } : {}),
-            },
-          );
+          await sumQueryEmbeddings(counted(records, progress), (texts) => encoder.encode(texts, options), {
+            out: staged(io.out),
+            dim: encoder.dim,
+            limit: settings.limit,
+            chunk: settings.batchSize * 8,
+            ...(languages.length > 0 ? { languages } : {}),
+          });
         } finally {
           progress.done();
           await encoder.close();
@@ -202,7 +226,7 @@ export async function encodeGeneratedStage(
 }
 
 /** The languages whose Σq is kept apart, in canonical order (none unless configured). */
-function sumLanguagesOf(settings: EncodeSettings): Lang[] {
+export function sumLanguagesOf(settings: Pick<EncodeSettings, "sumLanguages">): Lang[] {
   return LANGUAGE_CODES.filter((l) => settings.sumLanguages?.includes(l));
 }
 

@@ -1,7 +1,9 @@
 import { createReadStream } from "node:fs";
-import { concatNpy, idsPath, writeTextAtomic } from "@xqg/corpus";
+import { concatNpy, idsPath, type Lang, writeTextAtomic } from "@xqg/corpus";
+import { concatQuerySums, querySumFiles } from "@xqg/fusion";
 import { runStage } from "../manifest.js";
 import type { StageEnv } from "./common.js";
+import { sumFiles } from "./encode.js";
 
 function partInputs(parts: readonly string[], sidecar?: (path: string) => string): Record<string, string> {
   const inputs: Record<string, string> = {};
@@ -61,6 +63,41 @@ export async function mergeMatrixStage(
     },
     async (staged) => {
       await concatNpy(io.parts, { out: staged(io.out), ids: staged(idsPath(io.out)) });
+    },
+  );
+}
+
+/**
+ * Joins the shards' Σq (sums, counts, per-language sums, ids and description), in shard order: the same bytes as
+ * one Σq over all the generated queries, since each row depends only on its own passage's queries.
+ */
+export async function mergeSumsStage(
+  env: StageEnv,
+  io: { parts: readonly string[]; out: string; manifest: string; languages: readonly Lang[] },
+) {
+  const inputs: Record<string, string> = {};
+  io.parts.forEach((part, i) => {
+    const files = querySumFiles(part, io.languages);
+    Object.assign(inputs, {
+      [`part${i}`]: files.sums,
+      [`part${i}Counts`]: files.counts,
+      [`part${i}Ids`]: files.ids,
+      [`part${i}Description`]: files.manifest,
+      ...Object.fromEntries(io.languages.map((l) => [`part${i}.${l}`, files.languageSums[l]!])),
+    });
+  });
+  return runStage(
+    env,
+    {
+      stage: "merge",
+      manifest: io.manifest,
+      inputs,
+      params: { parts: io.parts.length, languages: [...io.languages] },
+      packages: ["@xqg/corpus", "@xqg/fusion"],
+      outputs: sumFiles(io.out, io.languages),
+    },
+    async (staged) => {
+      await concatQuerySums(io.parts, staged(io.out));
     },
   );
 }
