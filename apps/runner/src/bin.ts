@@ -1,17 +1,39 @@
 #!/usr/bin/env node
 import { main } from "./cli/main.js";
-import { releaseAllLeasesSync } from "./lease.js";
+import { releaseAllLeasesSync, runInterruptHooks } from "./lease.js";
 
-// Ctrl-C or a scheduler's SIGTERM: give back the units this run holds, say how to go on, and exit as shells
-// expect (128 + signal). Partial outputs stay in staging, which the next run removes or redoes.
+/** How long an interrupted process waits for its hand-backs (Redis may be unreachable) before exiting anyway. */
+const HAND_BACK_MS = 5_000;
+
+// Ctrl-C or a scheduler's SIGTERM: give back what this process holds (an `xqg worker` first moves its jobs back
+// to the queue, for at most HAND_BACK_MS), then the units' leases, say so in one line, and exit as shells
+// expect (128 + signal). Partial outputs stay in staging, which the next run removes or redoes. A second signal
+// exits at once.
+let interrupted = false;
+const exit = (code: number, line: string): never => {
+  releaseAllLeasesSync();
+  process.stderr.write(`\nxqg: ${line}\n`);
+  process.exit(code);
+};
 for (const [signal, code] of [
   ["SIGINT", 130],
   ["SIGTERM", 143],
 ] as const) {
-  process.once(signal, () => {
-    releaseAllLeasesSync();
-    process.stderr.write(`\nxqg: interrupted (${signal}); rerun the same command to resume\n`);
-    process.exit(code);
+  process.on(signal, () => {
+    if (interrupted)
+      return exit(code, `interrupted again (${signal}); exiting without waiting for the hand-back`);
+    const handingBack = runInterruptHooks(HAND_BACK_MS);
+    if (!handingBack) return exit(code, `interrupted (${signal}); rerun the same command to resume`);
+    interrupted = true;
+    void handingBack.then((lines) =>
+      exit(
+        code,
+        lines === "timeout"
+          ? `interrupted (${signal}); could not hand the units in progress back to the queue within ` +
+              `${HAND_BACK_MS / 1000} s (is Redis reachable?): it gives them out again when their lock expires`
+          : `interrupted (${signal}); ${lines.join("; ")}`,
+      ),
+    );
   });
 }
 

@@ -34,16 +34,48 @@ export interface Lease {
 
 const held = new Set<string>();
 
-/** Removes every lease this process holds (on SIGINT / SIGTERM, before exiting). */
+/** Removes every lease this process holds (on SIGINT / SIGTERM, before exiting), and a renewal's temp file. */
 export function releaseAllLeasesSync(): void {
   for (const path of held) {
-    try {
-      unlinkSync(path);
-    } catch {
-      // already gone
+    for (const file of [path, renewalTemp(path)]) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // already gone
+      }
     }
   }
   held.clear();
+}
+
+/**
+ * What a process gives back on SIGINT / SIGTERM besides its leases, before they are removed: an `xqg worker`
+ * moves its jobs back to the queue's waiting list. The hook resolves to one line saying what it gave back.
+ */
+export type InterruptHook = () => Promise<string>;
+
+const hooks = new Set<InterruptHook>();
+
+/** Registers `hook` to run on SIGINT / SIGTERM (see `runInterruptHooks`); returns the function unregistering it. */
+export function onInterrupt(hook: InterruptHook): () => void {
+  hooks.add(hook);
+  return () => hooks.delete(hook);
+}
+
+/**
+ * Runs the registered interrupt hooks, waiting at most `deadlineMs` for them (Redis may be unreachable):
+ * their lines, `"timeout"` when the deadline passed first, or `undefined` when none is registered.
+ */
+export function runInterruptHooks(deadlineMs: number): Promise<string[] | "timeout"> | undefined {
+  if (hooks.size === 0) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), deadlineMs);
+  });
+  const all = Promise.all(
+    [...hooks].map((hook) => hook().catch((error: Error) => `could not hand back: ${error.message}`)),
+  );
+  return Promise.race([all, deadline]).finally(() => clearTimeout(timer));
 }
 
 const envMs = (name: string, fallback: number): number => {
@@ -127,10 +159,12 @@ async function tryCreate(path: string, holder: LeaseHolder): Promise<boolean> {
 
 /** The holder rewrites its lease whole (temp + rename), so a reader never sees half of it. */
 async function renew(path: string, holder: LeaseHolder): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
+  const temp = renewalTemp(path);
   await writeFile(temp, `${JSON.stringify(holder)}\n`);
   await rename(temp, path);
 }
+
+const renewalTemp = (path: string): string => `${path}.${process.pid}.tmp`;
 
 /**
  * Removes a dead holder's lease. Renaming it away first means that of two runs taking over at once only one

@@ -1,5 +1,6 @@
 import type { ArgFlag, FlagSpec, ParsedFlags, ValueKind } from "../cli/args.js";
 import { DEVICES, type Device } from "../device.js";
+import { onInterrupt } from "../lease.js";
 import type { Logger } from "../progress.js";
 
 interface QueueCommand {
@@ -70,7 +71,24 @@ export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(idleExit === undefined ? {} : { idleExitMs: idleExit * 1000 }),
       });
-      await worker.closed;
+      // SIGTERM / SIGINT (scale-down, preemption, Ctrl-C): the units in progress go back to the queue at once
+      // rather than when their lock expires (bin.ts awaits this, then removes the leases and exits)
+      const unregister = onInterrupt(async () => {
+        const { handedBack, kept } = await worker.handBack();
+        const parts = [
+          handedBack.length > 0
+            ? `handed back to the queue: ${handedBack.join(", ")}`
+            : "no unit in progress",
+        ];
+        if (kept.length > 0)
+          parts.push(`not handed back (run again when their lock expires): ${kept.join(", ")}`);
+        return parts.join("; ");
+      });
+      try {
+        await worker.closed;
+      } finally {
+        unregister();
+      }
     },
   },
   status: {

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { Device } from "../device.js";
 import { Hasher } from "../hash.js";
 import { layout } from "../layout.js";
@@ -33,6 +33,13 @@ export interface WorkerOptions {
 export interface RunningWorker {
   /** Stops taking jobs and waits for the units in progress (`force`: at once). */
   close(force?: boolean): Promise<void>;
+  /**
+   * Stops taking jobs and moves the jobs in progress back to the queue's waiting list at once, for another
+   * worker to run from scratch: not a failed attempt, not a stall (on SIGTERM / SIGINT, before exiting; the
+   * units' computation cannot be aborted and goes on until the process exits). Resolves to the units handed
+   * back, and those that could not be (their lock was lost: the queue gives them out again when it expires).
+   */
+  handBack(): Promise<{ readonly handedBack: string[]; readonly kept: string[] }>;
   /** Resolves when the worker has stopped. */
   readonly closed: Promise<void>;
 }
@@ -54,11 +61,54 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   let busy = 0;
   let idleSince = performance.now();
-  const processor = async (job: Job<UnitJob, UnitResult>): Promise<UnitResult> => {
+  /** The jobs in progress, with the token of their lock; `back`: their move back to waiting, once asked. */
+  interface Running {
+    readonly job: Job<UnitJob, UnitResult>;
+    readonly token: string;
+    back?: Promise<boolean>;
+  }
+  const running = new Set<Running>();
+  const handed = { handedBack: [] as string[], kept: [] as string[] };
+  let stopping = false;
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  const giveBack = (entry: Running): Promise<boolean> => {
+    entry.back ??= entry.job.moveToWait(entry.token).then(
+      () => {
+        handed.handedBack.push(entry.job.data.key);
+        return true;
+      },
+      (error: Error) => {
+        handed.kept.push(`${entry.job.data.key} (${error.message.split("\n")[0]})`);
+        return false;
+      },
+    );
+    return entry.back;
+  };
+  const processor = async (job: Job<UnitJob, UnitResult>, token?: string): Promise<UnitResult> => {
+    const entry: Running = { job, token: token ?? "" };
+    running.add(entry);
     busy++;
     try {
-      return await runJob(job);
+      if (!stopping) {
+        const work = runJob(job).then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        );
+        const first = await Promise.race([work, stopped.then(() => undefined)]);
+        if (first && !entry.back) {
+          if ("error" in first) throw first.error;
+          return first.result;
+        }
+      }
+      // handed back (this worker stops): the job is waiting again, so BullMQ must neither complete nor fail
+      // it, which a WaitingError tells it. The unit's computation goes on, unawaited, until the process exits.
+      await giveBack(entry);
+      throw new WaitingError(`unit ${job.data.key} handed back to the queue by ${me}`);
     } finally {
+      running.delete(entry);
       busy--;
       idleSince = performance.now();
     }
@@ -103,6 +153,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   let lastError = 0;
   worker.on("error", (error) => {
+    if (stopping) return;
     if (Date.now() - lastError < 30_000) return;
     lastError = Date.now();
     log.warn(`worker ${me}: ${error.message.split("\n")[0]} (reconnecting)`);
@@ -131,6 +182,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   return {
     async close(force = false) {
       await worker.close(force);
+    },
+    async handBack() {
+      stopping = true;
+      // no job taken from now on (paused is set at once); the jobs in progress are not waited for
+      await worker.pause(true);
+      stop();
+      await Promise.all([...running].map(giveBack));
+      return { handedBack: [...handed.handedBack], kept: [...handed.kept] };
     },
     closed,
   };
