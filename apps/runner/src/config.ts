@@ -29,6 +29,11 @@ export interface RunConfig {
   /** `count` shards; `only` set when this process is one worker that runs a single shard. */
   readonly shards: { readonly count: number; readonly only: number | undefined };
   readonly threads: number;
+  /**
+   * Row ranges each exact search is split into: one unit per range (on different workers with `--queue`), then a
+   * merge into one top-k per query, identical to one search of the whole matrix (default 1: one unit).
+   */
+  readonly searchRanges: number;
   /** `redis://HOST:PORT[/DB]`: `xqg run` is then the coordinator of a distributed run (`--queue` overrides). */
   readonly queue: string | undefined;
   /** Where ONNX Runtime runs the models (default cpu; `xqg worker --device` overrides it per worker). */
@@ -74,6 +79,10 @@ const TOP_LEVEL = {
     expected: `a shard count N in [1, ${MAX_SHARDS.toLocaleString("en")}], or "i/N" to run one shard as a worker`,
   },
   threads: { schema: z.number().int().min(0), expected: "an integer ≥ 0 (0: all cores)" },
+  searchRanges: {
+    schema: z.number().int().min(1).max(MAX_SHARDS),
+    expected: `a number of row ranges in [1, ${MAX_SHARDS.toLocaleString("en")}]`,
+  },
   device: {
     schema: z.enum(Object.keys(DEVICES) as [Device, ...Device[]]),
     expected: `one of ${Object.keys(DEVICES).join(", ")}`,
@@ -170,6 +179,12 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
   if (inputs.languageNames && !given)
     (stages.generate as { languages: string[] }).languages = Object.keys(inputs.languageNames);
   for (const stage of INPUT_STAGES) stages[stage] = { ...(stages[stage] as object), ...inputs };
+  const searchRanges = (data["searchRanges"] as number | undefined) ?? 1;
+  if (searchRanges > 1 && (stages.index as StageSettings<"index">).type !== "exact") {
+    throw new UserError(
+      `${file}${lineOf(["searchRanges"])}: searchRanges splits an exact search into row ranges; an HNSW index (index.type: hnsw) is searched whole: remove searchRanges or use index.type: exact`,
+    );
+  }
   const ablation = data["ablation"] as { queriesPerLanguage: number[]; alpha?: number } | undefined;
   const fuseAlphas = (stages.fuse as StageSettings<"fuse">).alphas;
   return {
@@ -187,6 +202,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     generator: data["generator"] === undefined ? undefined : model(data["generator"]),
     shards,
     threads: (data["threads"] as number | undefined) ?? 0,
+    searchRanges,
     queue: data["queue"] as string | undefined,
     device: (data["device"] as Device | undefined) ?? "cpu",
     ablation: ablation && {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type ShardPart, shardSuffix, WHOLE } from "./shard.js";
+import { rowsSuffix, type ShardPart, shardSuffix, WHOLE } from "./shard.js";
 import { formatAlpha } from "./stages/common.js";
 
 /** Where `xqg run` puts everything, relative to the output directory. */
@@ -14,6 +14,8 @@ export function layout(out: string) {
     fused: (name: string) => join(out, "fused", `${name}.npy`),
     index: (name: string) => join(out, "index", `${name}.usearch`),
     run: (name: string) => join(out, "runs", `${name}.trec`),
+    /** One row range's best rows of an exact search split into `range.count` units. */
+    hits: (name: string, range: ShardPart) => join(out, "hits", `${name}${rowsSuffix(range)}.jsonl`),
     evaluation: (name: string) => join(out, "eval", `${name}.json`),
     report: join(out, "report"),
     manifest: (key: string) => join(out, "manifests", `${key}.json`),

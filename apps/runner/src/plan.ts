@@ -3,7 +3,7 @@ import type { RunConfig } from "./config.js";
 import { UserError } from "./errors.js";
 import { layout, systemName } from "./layout.js";
 import { readOptions } from "./settings/inputs.js";
-import { type ShardPart, shardSuffix } from "./shard.js";
+import { rowsSuffix, type ShardPart, shardSuffix } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
 import {
   encodeGeneratedStage,
@@ -17,7 +17,7 @@ import { generateStage } from "./stages/generate.js";
 import { indexStage } from "./stages/index-stage.js";
 import { mergeGeneratedStage, mergeMatrixStage, mergeSumsStage } from "./stages/merge.js";
 import { type ReportInput, reportStage } from "./stages/report.js";
-import { type SearchTarget, searchStage } from "./stages/search.js";
+import { mergeSearchStage, type SearchTarget, searchRangeStage, searchStage } from "./stages/search.js";
 
 /** One retrieval system of the experiment: the baseline, xQG at one α, or an ablation point. */
 export interface System {
@@ -324,23 +324,71 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     } else {
       target = { kind: "exact", embeddings: system.embeddings, metric: st.index.metric };
     }
-    const searchKey = add({
-      key: `search.${system.name}`,
-      stage: "search",
-      deps: searchDeps,
-      run: (env) =>
-        searchStage(
-          env,
-          {
-            target,
-            queries: paths.queries,
-            out: paths.run(system.name),
-            tag: `xqg-${system.name}`,
-            manifest: paths.manifest(`search.${system.name}`),
-          },
-          st.search,
-        ),
-    });
+    const searchKey = `search.${system.name}`;
+    if (target.kind === "exact" && config.searchRanges > 1) {
+      // row ranges of the matrix searched as units of their own, then merged into one top-k per query
+      const ranges = Array.from({ length: config.searchRanges }, (_, index) => ({
+        index,
+        count: config.searchRanges,
+      }));
+      const rangeKeys = ranges.map((range) => {
+        const key = `${searchKey}${rowsSuffix(range)}`;
+        return add({
+          key,
+          stage: "search",
+          deps: searchDeps,
+          run: (env) =>
+            searchRangeStage(
+              env,
+              {
+                embeddings: system.embeddings,
+                metric: st.index.metric,
+                range,
+                queries: paths.queries,
+                out: paths.hits(system.name, range),
+                manifest: paths.manifest(key),
+              },
+              st.search,
+            ),
+        });
+      });
+      add({
+        key: searchKey,
+        stage: "merge-search",
+        deps: rangeKeys,
+        run: (env) =>
+          mergeSearchStage(
+            env,
+            {
+              parts: ranges.map((range) => paths.hits(system.name, range)),
+              embeddings: system.embeddings,
+              queries: paths.queries,
+              out: paths.run(system.name),
+              tag: `xqg-${system.name}`,
+              manifest: paths.manifest(searchKey),
+            },
+            st.search,
+          ),
+      });
+    } else {
+      add({
+        key: searchKey,
+        stage: "search",
+        deps: searchDeps,
+        run: (env) =>
+          searchStage(
+            env,
+            {
+              target,
+              queries: paths.queries,
+              out: paths.run(system.name),
+              tag: `xqg-${system.name}`,
+              manifest: paths.manifest(searchKey),
+            },
+            st.search,
+          ),
+      });
+    }
     evaluateKeys.push(
       add({
         key: `evaluate.${system.name}`,

@@ -33,3 +33,8 @@ export function shardSuffix(shard: ShardPart): string {
   const width = String(shard.count - 1).length;
   return `.shard-${String(shard.index).padStart(width, "0")}-of-${shard.count}`;
 }
+
+/** Name suffix of one row range of a split exact search (`.rows-0-of-4`), numbered as shards are. */
+export function rowsSuffix(range: ShardPart): string {
+  return shardSuffix(range).replace(".shard-", ".rows-");
+}

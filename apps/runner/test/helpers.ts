@@ -104,3 +104,22 @@ ${extra}`,
   );
   return file;
 }
+
+/**
+ * Queries "generated elsewhere" for every quickstart passage (made up: three languages × two), so that runs
+ * reading them skip generation and stay short.
+ */
+export async function writeMadeUpGenerated(dir: string): Promise<string> {
+  const lines = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).trim().split("\n");
+  const file = join(dir, "generated.jsonl");
+  const records = lines.map((line) => {
+    const { docid, title } = JSON.parse(line) as { docid: string; title: string };
+    const q = (lang: string, n: number) => `${lang} ${n} where is ${title}?`;
+    return JSON.stringify({
+      docid,
+      queries: { ar: [q("ar", 1), q("ar", 2)], ja: [q("ja", 1), q("ja", 2)], te: [q("te", 1), q("te", 2)] },
+    });
+  });
+  await writeFile(file, `${records.join("\n")}\n`);
+  return file;
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/progress.js";
 import { localVersions, type UnitJob } from "../src/queue/jobs.js";
 import { startWorker } from "../src/queue/worker.js";
-import { QUICKSTART, spawnXqg, writeTestConfig, xqg } from "./helpers.js";
+import { QUICKSTART, spawnXqg, writeMadeUpGenerated, writeTestConfig, xqg } from "./helpers.js";
 import {
   digests,
   fastQueueTimings,
@@ -19,22 +19,6 @@ import {
   type WorkerProcess,
   waitFor,
 } from "./queue-helpers.js";
-
-/** Queries generated elsewhere (made up here), so these runs skip generation and stay short. */
-async function writeGenerated(dir: string): Promise<string> {
-  const lines = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).trim().split("\n");
-  const file = join(dir, "generated.jsonl");
-  const records = lines.map((line) => {
-    const { docid, title } = JSON.parse(line) as { docid: string; title: string };
-    const q = (lang: string, n: number) => `${lang} ${n} where is ${title}?`;
-    return JSON.stringify({
-      docid,
-      queries: { ar: [q("ar", 1), q("ar", 2)], ja: [q("ja", 1), q("ja", 2)], te: [q("te", 1), q("te", 2)] },
-    });
-  });
-  await writeFile(file, `${records.join("\n")}\n`);
-  return file;
-}
 
 describe("xqg run --queue: a Redis that cannot be used", () => {
   it("unreachable or a wrong URL: one line, no stack trace, within seconds", async () => {
@@ -98,7 +82,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue: faults against a real Redis", (
     genDir = await (await import("node:fs/promises")).mkdtemp(
       join((await import("node:os")).tmpdir(), "xqg-gen-"),
     );
-    generated = await writeGenerated(genDir);
+    generated = await writeMadeUpGenerated(genDir);
     await withTempDir(async (dir) => {
       const local = await xqg("run", await config(dir), "--quiet");
       expect(local.code, local.stderr).toBe(0);

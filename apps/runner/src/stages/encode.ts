@@ -1,4 +1,5 @@
 import {
+  CorpusError,
   createNpyWriter,
   idsPath,
   LANGUAGE_CODES,
@@ -216,6 +217,12 @@ export async function encodeGeneratedStage(
             chunk: settings.batchSize * 8,
             ...(languages.length > 0 ? { languages } : {}),
           });
+        } catch (error) {
+          if (corpus && error instanceof CorpusError && error.code === "shard")
+            throw new UserError(
+              `${io.generated}: ${error.reason}, the passages of ${corpus}: shards pick their records by position, so the file needs one record per passage, in corpus order`,
+            );
+          throw error;
         } finally {
           progress.done();
           await encoder.close();

@@ -1,8 +1,26 @@
-import { exactSearchBlocks, Index, type SearchResult } from "@xqg/ann";
-import { idsPath, type NpyReader, openNpy, type RunRow, readIds, writeRun } from "@xqg/corpus";
+import { readFile } from "node:fs/promises";
+import {
+  exactSearchBlocks,
+  exactSearchRows,
+  Index,
+  mergeRankedRows,
+  type RankedRows,
+  type SearchResult,
+} from "@xqg/ann";
+import {
+  idsPath,
+  type NpyReader,
+  openNpy,
+  type RunRow,
+  readIds,
+  shardRange,
+  writeRun,
+  writeTextAtomic,
+} from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { IndexSettings, SearchSettings } from "../settings/stages.js";
+import type { ShardPart } from "../shard.js";
 import type { StageEnv } from "./common.js";
 
 export type SearchTarget =
@@ -53,12 +71,147 @@ export async function searchStage(
       } finally {
         await queries.close();
       }
-      const rows: RunRow[] = hits.flatMap((hit, q) =>
-        hit.ids.map((docid, r) => ({ qid: queryIds[q]!, docid, rank: r + 1, score: hit.scores[r]! })),
-      );
-      await writeRun(staged(io.out), rows, { format: "trec", tag: io.tag });
+      await writeHits(staged(io.out), hits, queryIds, io.tag);
     },
   );
+}
+
+/** The hits as a TREC run, one line per (query, rank). */
+async function writeHits(
+  out: string,
+  hits: readonly SearchResult[],
+  queryIds: readonly string[],
+  tag: string,
+) {
+  const rows: RunRow[] = hits.flatMap((hit, q) =>
+    hit.ids.map((docid, r) => ({ qid: queryIds[q]!, docid, rank: r + 1, score: hit.scores[r]! })),
+  );
+  await writeRun(out, rows, { format: "trec", tag });
+}
+
+/**
+ * Exact search of one row range of the passage matrix (range `index` of `count`, split as shards are): the
+ * `depth` best rows of the range for every query, numbered in the whole matrix, one JSON line per query
+ * (`{"rows": [...], "scores": [...]}`, scores the float32 values exactly). `mergeSearchStage` joins the ranges.
+ */
+export async function searchRangeStage(
+  env: StageEnv,
+  io: {
+    embeddings: string;
+    metric: IndexSettings["metric"];
+    range: ShardPart;
+    queries: string;
+    out: string;
+    manifest: string;
+  },
+  settings: SearchSettings,
+) {
+  return runStage(
+    env,
+    {
+      stage: "search",
+      manifest: io.manifest,
+      inputs: { embeddings: io.embeddings, queries: io.queries },
+      params: { depth: settings.depth, metric: io.metric, rows: io.range },
+      packages: ["@xqg/corpus", "@xqg/ann"],
+      outputs: [io.out],
+    },
+    async (staged) => {
+      const [queries, passages] = [await openNpy(io.queries), await openNpy(io.embeddings)];
+      try {
+        checkDimension(queries, passages.dim);
+        const { start, end } = shardRange({ ...io.range, total: passages.rows });
+        const progress = env.log.progress(`search rows ${start}–${end}`, end - start, "passages");
+        let found: RankedRows[];
+        try {
+          found = await exactSearchRows(
+            passages.blocks(EXACT_BLOCK_ROWS, { start, end }),
+            await queries.read(0, queries.rows),
+            settings.depth,
+            {
+              metric: io.metric,
+              dimensions: passages.dim,
+              threads: env.threads,
+              onBlock: (block) => progress.tick(block.count),
+            },
+          );
+        } finally {
+          progress.done();
+        }
+        await writeTextAtomic(
+          staged(io.out),
+          found.map((r) => `${JSON.stringify({ rows: r.rows, scores: Array.from(r.scores) })}\n`),
+        );
+      } finally {
+        await Promise.all([queries.close(), passages.close()]);
+      }
+    },
+  );
+}
+
+/** Joins the row ranges' best rows into one top-`depth` per query and writes the TREC run `searchStage` would. */
+export async function mergeSearchStage(
+  env: StageEnv,
+  io: {
+    parts: readonly string[];
+    embeddings: string;
+    queries: string;
+    out: string;
+    tag: string;
+    manifest: string;
+  },
+  settings: SearchSettings,
+) {
+  const inputs: Record<string, string> = { ids: idsPath(io.embeddings), queryIds: idsPath(io.queries) };
+  io.parts.forEach((part, i) => {
+    inputs[`part${i}`] = part;
+  });
+  return runStage(
+    env,
+    {
+      stage: "search",
+      manifest: io.manifest,
+      inputs,
+      params: { depth: settings.depth, tag: io.tag, parts: io.parts.length },
+      packages: ["@xqg/corpus", "@xqg/ann"],
+      outputs: [io.out],
+    },
+    async (staged) => {
+      const queryIds = await readIds(idsPath(io.queries));
+      const parts: RankedRows[][] = [];
+      for (const part of io.parts) parts.push(await readRankedRows(part, queryIds.length));
+      const ids = await readIds(idsPath(io.embeddings));
+      const hits = mergeRankedRows(parts, settings.depth).map((r) => ({
+        ids: r.rows.map((row) => ids[row]!),
+        scores: r.scores,
+      }));
+      await writeHits(staged(io.out), hits, queryIds, io.tag);
+    },
+  );
+}
+
+/** A row range's search result as `searchRangeStage` wrote it: one list per query. */
+async function readRankedRows(path: string, queries: number): Promise<RankedRows[]> {
+  const lines = (await readFile(path, "utf8")).split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  if (lines.length !== queries)
+    throw new UserError(
+      `${path}: ${lines.length} lines, but there are ${queries} queries (rerun with --force)`,
+    );
+  return lines.map((line, i) => {
+    let parsed: { rows?: unknown; scores?: unknown } | null;
+    try {
+      parsed = JSON.parse(line);
+    } catch (error) {
+      throw new UserError(`${path}:${i + 1}: not JSON (${(error as Error).message}); rerun with --force`);
+    }
+    const { rows, scores } = parsed ?? {};
+    if (!Array.isArray(rows) || !Array.isArray(scores) || rows.length !== scores.length)
+      throw new UserError(
+        `${path}:${i + 1}: expected {"rows": [...], "scores": [...]} of equal lengths; rerun with --force`,
+      );
+    return { rows: rows as number[], scores: Float32Array.from(scores as number[]) };
+  });
 }
 
 /**
