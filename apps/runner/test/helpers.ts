@@ -123,3 +123,10 @@ export async function writeMadeUpGenerated(dir: string): Promise<string> {
   await writeFile(file, `${records.join("\n")}\n`);
   return file;
 }
+
+/**
+ * Files that only a run split for many machines (`shards`, `searchRanges`) has or names differently from an
+ * unsplit run: the parts, and the manifests of the units that read or write them. Everything else is identical.
+ */
+export const SPLIT_ONLY =
+  /^(hits\/|generated\/queries\.shard-|embeddings\/(passages|sums(\.first-\d+)?)\.shard-|manifests\/(generate|encode-passages|encode-generated|search\.|merge-))/;

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeTestConfig, xqg } from "./helpers.js";
+import { SPLIT_ONLY, writeTestConfig, xqg } from "./helpers.js";
 import {
   digests,
   fastQueueTimings,
@@ -66,6 +66,26 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
       expect(again.stderr).not.toMatch(/enqueued again/);
       await Promise.all(pair.map((w) => w.kill("SIGTERM")));
       expect(await digests(join(dir, "out"))).toEqual(reference);
+    });
+  }, 600_000);
+
+  it("shards: 2 and searchRanges: 3 on two workers: Σq per shard and search per row range, the rest byte-identical", async () => {
+    await withTempDir(async (dir) => {
+      const config = await writeTestConfig(dir, "shards: 2\nsearchRanges: 3\n");
+      const pair = [spawnWorker(redis.url), spawnWorker(redis.url)];
+      workers.push(...pair);
+      const run = await xqg("run", config, "--queue", redis.url);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe(golden);
+      // 2 × (generate, encode-passages, 3 × Σq), 2 merges, 3 merge-sums, queries, 3 fusions, 5 systems ×
+      // (3 search ranges, merge-search, evaluate), report
+      expect(run.stderr).toMatch(/45 units of work/);
+      const outputs = await digests(join(dir, "out"));
+      const kept = (files: Map<string, string>) => [...files.keys()].filter((f) => !SPLIT_ONLY.test(f));
+      expect(kept(outputs)).toEqual(kept(reference));
+      for (const file of kept(reference)) expect(outputs.get(file), file).toBe(reference.get(file));
+      expect([...outputs.keys()].filter((f) => f.startsWith("hits/"))).toHaveLength(15);
+      await Promise.all(pair.map((w) => w.kill("SIGTERM")));
     });
   }, 600_000);
 

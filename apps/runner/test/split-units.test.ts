@@ -2,11 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { QUICKSTART, snapshot, writeMadeUpGenerated, writeTestConfig, xqg } from "./helpers.js";
-
-/** The units a split run has and an unsplit one has not, and their manifests (which name other inputs). */
-const SPLIT_ONLY =
-  /^(hits\/|embeddings\/sums(\.first-\d+)?\.shard-|embeddings\/passages\.shard-|manifests\/(encode-passages|encode-generated|search\.)|manifests\/merge-)/;
+import { QUICKSTART, SPLIT_ONLY, snapshot, writeMadeUpGenerated, writeTestConfig, xqg } from "./helpers.js";
 
 describe("units split for many machines: Σq per shard and exact search per row range", () => {
   it("a config's generated file with shards: 3 and searchRanges: 4 gives the bytes of one unsplit run", async () => {
