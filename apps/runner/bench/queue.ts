@@ -156,21 +156,25 @@ async function main() {
     const runs: Array<Record<string, string | number>> = [
       { run: "local (xqg run, one process)", "wall s": localSeconds.toFixed(1), "vs local": "1.00×" },
     ];
-    for (const [count, shards] of [
-      [1, 1],
-      [2, 1],
-      [2, 2],
+    for (const [count, shards, ranges] of [
+      [1, 1, 1],
+      [2, 1, 1],
+      [2, 2, 1],
+      [2, 2, 2],
     ] as const) {
-      const runDir = join(dir, `queue-${count}-${shards}`);
+      const runDir = join(dir, `queue-${count}-${shards}-${ranges}`);
       await (await import("node:fs/promises")).mkdir(runDir);
-      const file = await writeTestConfig(runDir, shards > 1 ? `shards: ${shards}\n` : "");
+      const file = await writeTestConfig(
+        runDir,
+        `${shards > 1 ? `shards: ${shards}\n` : ""}${ranges > 1 ? `searchRanges: ${ranges}\n` : ""}`,
+      );
       const workers = await Promise.all(Array.from({ length: count }, () => spawnWorker(redis.url)));
       const t = performance.now();
       await runCoordinator(await loadConfig(file), { queue: redis.url, log: quiet, force: false });
       const seconds = (performance.now() - t) / 1000;
       for (const w of workers) w.kill("SIGTERM");
       runs.push({
-        run: `xqg run --queue, ${count} worker${count > 1 ? "s" : ""}${shards > 1 ? `, shards: ${shards}` : ""} (warm, same machine)`,
+        run: `xqg run --queue, ${count} worker${count > 1 ? "s" : ""}${shards > 1 ? `, shards: ${shards}` : ""}${ranges > 1 ? `, searchRanges: ${ranges}` : ""} (warm, same machine)`,
         "wall s": seconds.toFixed(1),
         "vs local": `${(localSeconds / seconds).toFixed(2)}×`,
       });
