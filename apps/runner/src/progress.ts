@@ -7,6 +7,11 @@ export interface Logger {
 
 export interface Progress {
   tick(count?: number): void;
+  /**
+   * Replaces the rate and ETA the bar computes from its own count with `text` (e.g. an estimate made from other
+   * facts), and shows it as a tick would.
+   */
+  note?(text: string): void;
   done(): void;
 }
 
@@ -42,7 +47,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const start = now();
       let count = 0;
       let last = start;
+      let noted: string | undefined;
       const line = (): string => {
+        if (noted !== undefined)
+          return `${count}${total === undefined ? "" : `/${total}`} ${unit} (${noted})`;
         const seconds = (now() - start) / 1000;
         const rate = seconds > 0 ? count / seconds : 0;
         const of = total === undefined ? "" : `/${total}`;
@@ -55,19 +63,26 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         const filled = Math.min(width, Math.round((count / total) * width));
         return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] `;
       };
+      const show = (): void => {
+        const t = now();
+        if (tty) {
+          if (t - last >= 100 || count === total) {
+            last = t;
+            stream.write(`\r\x1b[2K${label} ${bar()}${line()}`);
+          }
+        } else if (t - last >= interval) {
+          last = t;
+          write(`xqg: ${label}: ${line()}`);
+        }
+      };
       return {
         tick(n = 1) {
           count += n;
-          const t = now();
-          if (tty) {
-            if (t - last >= 100 || count === total) {
-              last = t;
-              stream.write(`\r\x1b[2K${label} ${bar()}${line()}`);
-            }
-          } else if (t - last >= interval) {
-            last = t;
-            write(`xqg: ${label}: ${line()}`);
-          }
+          show();
+        },
+        note(text) {
+          noted = text;
+          show();
         },
         done() {
           const seconds = (now() - start) / 1000;

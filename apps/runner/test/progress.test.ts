@@ -51,6 +51,31 @@ describe("progress", () => {
     expect(quiet.text()).toBe("xqg: warning: shown\n");
   });
 
+  it("shows a note in place of its own rate and ETA, on a terminal and in plain lines", () => {
+    const out = capture();
+    let now = 0;
+    const log = createLogger({ stream: out.stream, tty: false, interval: 5000, now: () => now });
+    const bar = log.progress("queue", 4, "units");
+    now = 6000;
+    bar.tick(1);
+    now = 7000;
+    bar.note?.("ETA ≈ 3m00s across the workers"); // within the interval: nothing printed
+    now = 12000;
+    bar.note?.("ETA ≈ 2m50s across the workers");
+    bar.done();
+    expect(out.text()).toBe(
+      "xqg: queue: 1/4 units (0.2 units/s, ETA 18s)\nxqg: queue: 1/4 units (ETA ≈ 2m50s across the workers)\nxqg: queue: 1 units in 12s\n",
+    );
+    const tty = capture();
+    const bars = createLogger({ stream: tty.stream, tty: true, now: () => now });
+    const drawn = bars.progress("queue", 2, "units");
+    now += 200;
+    drawn.note?.("ETA ≥ 5.0s across the workers");
+    expect(tty.text()).toBe(
+      "\r\x1b[2Kqueue [------------------------] 0/2 units (ETA ≥ 5.0s across the workers)",
+    );
+  });
+
   it("formats durations", () => {
     expect([5.25, 42, 125, 7384].map(formatDuration)).toEqual(["5.3s", "42s", "2m05s", "2h03m"]);
   });

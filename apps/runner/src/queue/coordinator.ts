@@ -4,9 +4,18 @@ import type { RunConfig } from "../config.js";
 import { UserError } from "../errors.js";
 import { prepareRun } from "../pipeline.js";
 import { planUnits } from "../plan.js";
-import type { Logger } from "../progress.js";
+import { formatDuration, type Logger } from "../progress.js";
 import { checkRedis, parseQueueUrl, type QueueTarget } from "./connection.js";
-import { jobIdOf, localVersions, planIdOf, QUEUE_NAME, queueTimings, type UnitJob } from "./jobs.js";
+import { type Estimate, RunEstimate } from "./eta.js";
+import {
+  jobIdOf,
+  localVersions,
+  planIdOf,
+  QUEUE_NAME,
+  queueTimings,
+  type UnitJob,
+  type UnitResult,
+} from "./jobs.js";
 
 export interface CoordinatorOptions {
   /** `redis://HOST:PORT[/DB]`. */
@@ -109,6 +118,21 @@ export async function coordinate<U extends QueuedUnit>(
     for (const dep of unit.deps) dependents.set(dep, [...(dependents.get(dep) ?? []), unit]);
   const failures: string[] = [];
   const progress = log.progress(`queue ${target.display}`, units.length, "units");
+  const unitOfJob = (jobId: string) => byJob.get(jobId)?.key;
+  const estimate = new RunEstimate(units);
+  const ranSeconds = new Map<string, number>();
+  const showEstimate = () => progress.note?.(describeEstimate(estimate.estimate(Date.now())));
+  const estimating = setInterval(showEstimate, ESTIMATE_EVERY_MS);
+  events.on("active", ({ jobId }) => {
+    const key = unitOfJob(jobId);
+    if (key) estimate.started(key, Date.now());
+  });
+  events.on("progress", ({ jobId, data }) => {
+    const key = unitOfJob(jobId);
+    const p = data as { count?: number; total?: number | null } | number;
+    if (key && typeof p === "object" && p !== null && typeof p.count === "number")
+      estimate.progressed(key, p.count, p.total);
+  });
   const toCheck = new Set<U>();
   let candidates = new Set<U>(units.filter((u) => u.deps.length === 0));
   let queuedCount = 0;
@@ -120,12 +144,17 @@ export async function coordinate<U extends QueuedUnit>(
     state.set(unit.key, "done");
     queuedCount--;
     remaining--;
+    estimate.finished(unit.key, ranSeconds.get(unit.key));
     progress.tick();
     for (const next of dependents.get(unit.key) ?? []) candidates.add(next);
   };
-  events.on("completed", ({ jobId }) => {
+  events.on("completed", ({ jobId, returnvalue }) => {
     const unit = byJob.get(jobId);
     if (!unit || state.get(unit.key) !== "queued") return;
+    const result = parseResult(returnvalue);
+    // a unit found done (skipped) says nothing about how long its stage takes
+    if (result?.outcome === "ran" && typeof result.seconds === "number")
+      ranSeconds.set(unit.key, result.seconds);
     if (existsSync(unit.manifest)) markDone(unit);
     else toCheck.add(unit);
     wake?.();
@@ -168,6 +197,7 @@ export async function coordinate<U extends QueuedUnit>(
       wake = undefined;
     }
   } finally {
+    clearInterval(estimating);
     progress.done();
     await Promise.allSettled([events.close(), queue.close()]);
   }
@@ -182,6 +212,7 @@ export async function coordinate<U extends QueuedUnit>(
       const deps = unit.deps.map((d) => state.get(d));
       if (deps.some((s) => s === "failed" || s === "blocked")) {
         state.set(unit.key, "blocked");
+        estimate.dropped(unit.key);
         remaining--;
         for (const next of dependents.get(unit.key) ?? []) later.add(next);
       } else if (deps.every((s) => s === "done")) ready.push(unit);
@@ -238,6 +269,7 @@ export async function coordinate<U extends QueuedUnit>(
         } else if (s === "failed") {
           const job = (await queue.getJob(jobIdOf(planId, unit.key))) as Job | undefined;
           state.set(unit.key, "failed");
+          estimate.dropped(unit.key);
           queuedCount--;
           remaining--;
           for (const next of dependents.get(unit.key) ?? []) candidates.add(next);
@@ -254,6 +286,24 @@ export async function coordinate<U extends QueuedUnit>(
       log.info(`queue: ${lost.length} unit(s) not in the queue (Redis restarted?); enqueued again`);
       await addJobs(lost);
     }
+  }
+}
+
+/** How often the coordinator's line is refreshed with the estimate (the logger decides what is printed). */
+const ESTIMATE_EVERY_MS = 1_000;
+
+function describeEstimate(estimate: Estimate): string {
+  if (estimate.seconds === undefined) return "ETA: after the first units";
+  return `ETA ${estimate.lowerBound ? "≥" : "≈"} ${formatDuration(estimate.seconds)} across the workers`;
+}
+
+/** A completed job's return value as the queue's events carry it (JSON text). */
+function parseResult(value: unknown): Partial<UnitResult> | undefined {
+  try {
+    const parsed = typeof value === "string" ? JSON.parse(value) : value;
+    return typeof parsed === "object" && parsed !== null ? (parsed as Partial<UnitResult>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
