@@ -12,6 +12,7 @@ import {
   digests,
   fastQueueTimings,
   freePort,
+  localDigests,
   REDIS_SERVER,
   type RedisServer,
   spawnWorker,
@@ -83,11 +84,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue: faults against a real Redis", (
       join((await import("node:os")).tmpdir(), "xqg-gen-"),
     );
     generated = await writeMadeUpGenerated(genDir);
-    await withTempDir(async (dir) => {
-      const local = await xqg("run", await config(dir), "--quiet");
-      expect(local.code, local.stderr).toBe(0);
-      reference = await digests(join(dir, "out"));
-    });
+    reference = await localDigests(config);
   }, 600_000);
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill("SIGKILL")));

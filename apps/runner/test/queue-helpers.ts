@@ -1,10 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { snapshot, spawnXqg } from "./helpers.js";
+import { withTempDir } from "@xqg/test-utils";
+import { expect } from "vitest";
+import { snapshot, spawnXqg, xqg } from "./helpers.js";
 
 /** Whether a real redis-server can be started here; when not, the queue tests skip and say why. */
 export const REDIS_SERVER = (() => {
@@ -140,4 +143,27 @@ export async function waitFor(check: () => boolean | Promise<boolean>, ms: numbe
 export async function digests(dir: string): Promise<Map<string, string>> {
   const files = await snapshot(dir);
   return new Map([...files].map(([file, bytes]) => [file, createHash("sha256").update(bytes).digest("hex")]));
+}
+
+/** The digests of a local run's outputs (`xqg run` in one process) of the config `write` puts in a folder. */
+export async function localDigests(write: (dir: string) => Promise<string>): Promise<Map<string, string>> {
+  return withTempDir(async (dir) => {
+    const local = await xqg("run", await write(dir), "--quiet");
+    expect(local.code, local.stderr).toBe(0);
+    return digests(join(dir, "out"));
+  });
+}
+
+/**
+ * Waits until the run writing to `out` is inside generation (its staging folder and its lease exist); returns
+ * the pid of the process that holds the lease.
+ */
+export async function generationStarted(out: string): Promise<number> {
+  const lease = join(out, "manifests/generate.json.lease");
+  await waitFor(
+    () => existsSync(join(out, "generated/.xqg-staging/generate")) && existsSync(lease),
+    300_000,
+    "generation to start",
+  );
+  return (JSON.parse(await readFile(lease, "utf8")) as { pid: number }).pid;
 }

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
@@ -7,12 +6,13 @@ import { SPLIT_ONLY, writeTestConfig, xqg } from "./helpers.js";
 import {
   digests,
   fastQueueTimings,
+  generationStarted,
+  localDigests,
   REDIS_SERVER,
   type RedisServer,
   spawnWorker,
   startRedis,
   type WorkerProcess,
-  waitFor,
 } from "./queue-helpers.js";
 
 // Distributed runs against a real redis-server (no mock): the outputs of `xqg run --queue` with worker
@@ -27,11 +27,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
     fastQueueTimings();
     redis = await startRedis();
     golden = await readFile(join(import.meta.dirname, "golden/quickstart-small.report.txt"), "utf8");
-    await withTempDir(async (dir) => {
-      const local = await xqg("run", await writeTestConfig(dir), "--quiet");
-      expect(local.code).toBe(0);
-      reference = await digests(join(dir, "out"));
-    });
+    reference = await localDigests((dir) => writeTestConfig(dir));
   }, 600_000);
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill("SIGKILL")));
@@ -95,13 +91,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
       const pair = [spawnWorker(redis.url), spawnWorker(redis.url)];
       workers.push(...pair);
       const running = xqg("run", config, "--queue", redis.url);
-      const lease = join(dir, "out/manifests/generate.json.lease");
-      await waitFor(
-        () => existsSync(join(dir, "out/generated/.xqg-staging/generate")) && existsSync(lease),
-        300_000,
-        "generation to start",
-      );
-      const holder = JSON.parse(await readFile(lease, "utf8")) as { pid: number };
+      const holder = { pid: await generationStarted(join(dir, "out")) };
       const status = await xqg("status", "--queue", redis.url);
       expect(status.stdout).toMatch(
         new RegExp(`^ {2}active +generate \\(plan \\w+\\): on \\S+:${holder.pid}, attempt 1`, "m"),

@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { Queue } from "bullmq";
@@ -8,6 +7,8 @@ import { QUEUE_NAME, type UnitJob } from "../src/queue/jobs.js";
 import { writeTestConfig, xqg } from "./helpers.js";
 import {
   digests,
+  generationStarted,
+  localDigests,
   REDIS_SERVER,
   type RedisServer,
   spawnWorker,
@@ -36,11 +37,7 @@ describe.skipIf(!REDIS_SERVER)("xqg worker stopped by a signal hands its units b
     redis = await startRedis();
     queue = new Queue<UnitJob>(QUEUE_NAME, { connection: { host: "127.0.0.1", port: redis.port } });
     queue.on("error", () => undefined); // while Redis is stopped on purpose
-    await withTempDir(async (dir) => {
-      const local = await xqg("run", await writeTestConfig(dir), "--quiet");
-      expect(local.code, local.stderr).toBe(0);
-      reference = await digests(join(dir, "out"));
-    });
+    reference = await localDigests((dir) => writeTestConfig(dir));
   }, 600_000);
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill("SIGKILL")));
@@ -69,14 +66,7 @@ describe.skipIf(!REDIS_SERVER)("xqg worker stopped by a signal hands its units b
       workers.push(first);
       const started = performance.now();
       const running = xqg("run", config, "--queue", redis.url);
-      const lease = join(dir, "out/manifests/generate.json.lease");
-      await waitFor(
-        () => existsSync(join(dir, "out/generated/.xqg-staging/generate")) && existsSync(lease),
-        300_000,
-        "generation to start",
-      );
-      const holder = JSON.parse(await readFile(lease, "utf8")) as { pid: number };
-      expect(holder.pid).toBe(first.child.pid);
+      expect(await generationStarted(join(dir, "out"))).toBe(first.child.pid);
       expect((await generateJob())?.state).toBe("active");
 
       const signalled = performance.now();
@@ -91,7 +81,7 @@ describe.skipIf(!REDIS_SERVER)("xqg worker stopped by a signal hands its units b
       expect(back.state).toBe("waiting");
       expect(back.job.attemptsMade).toBe(0);
       expect(back.job.stalledCounter).toBe(0);
-      expect(existsSync(lease)).toBe(false);
+      expect(existsSync(join(dir, "out/manifests/generate.json.lease"))).toBe(false);
       expect(existsSync(join(dir, "out/manifests/generate.json"))).toBe(false);
 
       const second = spawnWorker(redis.url);
@@ -129,13 +119,7 @@ describe.skipIf(!REDIS_SERVER)("xqg worker stopped by a signal hands its units b
       const first = spawnWorker(redis.url);
       workers.push(first);
       const running = xqg("run", config, "--queue", redis.url);
-      await waitFor(
-        () =>
-          existsSync(join(dir, "out/generated/.xqg-staging/generate")) &&
-          existsSync(join(dir, "out/manifests/generate.json.lease")),
-        300_000,
-        "generation to start",
-      );
+      await generationStarted(join(dir, "out"));
       await redis.stop();
       const signalled = performance.now();
       const code = await first.kill("SIGTERM");
