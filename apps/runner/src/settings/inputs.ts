@@ -1,16 +1,12 @@
 import {
   DUPLICATE_POLICIES,
-  type DuplicatePolicy,
   GENERATED_FORMATS,
-  type GeneratedFormat,
   LANGUAGES,
   PASSAGE_FORMATS,
-  type PassageFormat,
   QUERY_FORMATS,
-  type QueryFormat,
 } from "@xqg/corpus";
 import { UserError } from "../errors.js";
-import { field } from "./fields.js";
+import { field, type SettingsOf } from "./fields.js";
 
 /**
  * How the input files are read: their formats (unset: told from each file's first record) and the experiment's
@@ -46,40 +42,36 @@ export const INPUT_FIELDS = {
 export type InputName = keyof typeof INPUT_FIELDS;
 
 /** The input settings a stage may be given (all optional; unset: formats told from content, the 7 languages). */
-export interface InputSettings {
-  readonly corpusFormat?: PassageFormat | undefined;
-  readonly queriesFormat?: QueryFormat | undefined;
-  readonly generatedFormat?: GeneratedFormat | undefined;
-  readonly queriesLang?: string | undefined;
-  readonly duplicates?: DuplicatePolicy | undefined;
-  readonly languageNames?: Readonly<Record<string, string>> | undefined;
-}
+export type InputSettings = {
+  readonly [K in InputName]?: SettingsOf<typeof INPUT_FIELDS>[K] | undefined;
+};
 
 /** The input fields of `names`, for a command's flags. */
 export function inputFields<const N extends InputName>(...names: N[]): Pick<typeof INPUT_FIELDS, N> {
   return Object.fromEntries(names.map((name) => [name, INPUT_FIELDS[name]])) as Pick<typeof INPUT_FIELDS, N>;
 }
 
-/** Where a user sets each input setting: the config key and the command-line flag. */
-export const INPUT_KEYS = {
-  corpusFormat: { config: "corpusFormat", flag: "--corpus-format" },
-  queriesFormat: { config: "queriesFormat", flag: "--queries-format" },
-  generatedFormat: { config: "generatedFormat", flag: "--generated-format" },
-  queriesLang: { config: "queriesLang", flag: "--queries-lang" },
-  duplicates: { config: "duplicates", flag: "--duplicates" },
-  languageNames: { config: "languages", flag: "--language-names" },
-} as const satisfies Record<InputName, { config: string; flag: string }>;
+/** The config key of each input setting where it differs from the setting's name. */
+const CONFIG_KEYS: Partial<Record<InputName, string>> = { languageNames: "languages" };
+
+/** Where a user sets each input setting: the config key and the command-line flag (`--corpus-format`, …). */
+export const INPUT_KEYS = Object.fromEntries(
+  (Object.keys(INPUT_FIELDS) as InputName[]).map((name) => [
+    name,
+    { config: CONFIG_KEYS[name] ?? name, flag: `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` },
+  ]),
+) as Record<InputName, { readonly config: string; readonly flag: string }>;
 
 /** The settings without the input ones (what a stage records as its parameters), and the input ones. */
 export function splitInputs<S extends object>(
   settings: S & InputSettings,
 ): { stage: Omit<S, InputName>; inputs: InputSettings } {
-  const { corpusFormat, queriesFormat, generatedFormat, queriesLang, duplicates, languageNames, ...stage } =
-    settings;
-  return {
-    stage: stage as Omit<S, InputName>,
-    inputs: { corpusFormat, queriesFormat, generatedFormat, queriesLang, duplicates, languageNames },
-  };
+  const stage: Record<string, unknown> = {};
+  const inputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings))
+    if (key in INPUT_FIELDS) inputs[key] = value;
+    else stage[key] = value;
+  return { stage: stage as Omit<S, InputName>, inputs: inputs as InputSettings };
 }
 
 /** The language codes of the experiment, in their configured order (the seven XOR-TyDi ones by default). */
