@@ -7,12 +7,11 @@
 //   pnpm --filter @xqg/ann bench:ranges     (ANN_N=200000 ANN_DIM=768 ANN_QUERIES=1000 ANN_K=100
 //                                           ANN_RANGES=1,2,4,8 ANN_BLOCK_ROWS=65536 ANN_REPEATS=1: each search
 //                                           run that many times, the fastest kept)
-// @xqg/corpus is not a dependency of @xqg/ann (same layer), so the bench imports its source directly.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatTable, type Row } from "@xqg/bench-utils";
-import { createNpyWriter, openNpy, shardRange } from "../../corpus/src/index.js";
+import { createNpyWriter, openNpy, shardRange } from "@xqg/corpus";
 import {
   exactSearchBlocks,
   exactSearchRows,
