@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 import { main } from "./cli/main.js";
 import { releaseAllLeasesSync, runInterruptHooks } from "./lease.js";
+import { formatDuration } from "./progress.js";
 
-/** How long an interrupted process waits for its hand-backs (Redis may be unreachable) before exiting anyway. */
-const HAND_BACK_MS = 5_000;
+/**
+ * How long an interrupted process waits for its hand-backs (Redis may be unreachable) before exiting anyway:
+ * 5 s, or XQG_HAND_BACK_MS (e.g. to fit a scheduler's grace period).
+ */
+const HAND_BACK_MS =
+  Number(process.env["XQG_HAND_BACK_MS"]) > 0 ? Number(process.env["XQG_HAND_BACK_MS"]) : 5_000;
 
 // Ctrl-C or a scheduler's SIGTERM: give back what this process holds (an `xqg worker` first moves its jobs back
 // to the queue, for at most HAND_BACK_MS), then the units' leases, say so in one line, and exit as shells
@@ -30,7 +35,7 @@ for (const [signal, code] of [
         code,
         lines === "timeout"
           ? `interrupted (${signal}); could not hand the units in progress back to the queue within ` +
-              `${HAND_BACK_MS / 1000} s (is Redis reachable?): it gives them out again when their lock expires`
+              `${formatDuration(HAND_BACK_MS / 1000)} (is Redis reachable?): it gives them out again when their lock expires`
           : `interrupted (${signal}); ${lines.join("; ")}`,
       ),
     );

@@ -106,11 +106,14 @@ ${extra}`,
 }
 
 /**
- * Queries "generated elsewhere" for every quickstart passage (made up: three languages × two), so that runs
- * reading them skip generation and stay short.
+ * Queries "generated elsewhere" for the first `passages` quickstart passages (default all; made up: three
+ * languages × two), so that runs reading them skip generation and stay short.
  */
-export async function writeMadeUpGenerated(dir: string): Promise<string> {
-  const lines = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).trim().split("\n");
+export async function writeMadeUpGenerated(dir: string, passages?: number): Promise<string> {
+  const lines = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .slice(0, passages);
   const file = join(dir, "generated.jsonl");
   const records = lines.map((line) => {
     const { docid, title } = JSON.parse(line) as { docid: string; title: string };

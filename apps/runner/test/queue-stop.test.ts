@@ -116,7 +116,9 @@ describe.skipIf(!REDIS_SERVER)("xqg worker stopped by a signal hands its units b
   it("SIGTERM mid-unit while Redis is down: exit 143 after the hand-back's deadline, saying so; the run recovers", async () => {
     await withTempDir(async (dir) => {
       const config = await writeTestConfig(dir);
+      process.env["XQG_HAND_BACK_MS"] = "1500";
       const first = spawnWorker(redis.url);
+      delete process.env["XQG_HAND_BACK_MS"];
       workers.push(first);
       const running = xqg("run", config, "--queue", redis.url);
       await generationStarted(join(dir, "out"));
@@ -126,9 +128,10 @@ describe.skipIf(!REDIS_SERVER)("xqg worker stopped by a signal hands its units b
       const exitSeconds = (performance.now() - signalled) / 1000;
       await redis.start();
       expect(code, first.output()).toBe(143);
-      expect(exitSeconds).toBeLessThan(8);
+      expect(exitSeconds).toBeGreaterThan(1.4);
+      expect(exitSeconds).toBeLessThan(5);
       expect(first.output()).toMatch(
-        /^xqg: interrupted \(SIGTERM\); could not hand the units in progress back to the queue within 5 s \(is Redis reachable\?\)/m,
+        /^xqg: interrupted \(SIGTERM\); could not hand the units in progress back to the queue within 1\.5s \(is Redis reachable\?\)/m,
       );
       // the restarted Redis is empty: the coordinator enqueues again what is not done, a new worker runs it
       const second = spawnWorker(redis.url);
