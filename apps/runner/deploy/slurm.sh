@@ -1,7 +1,7 @@
 #!/bin/sh
-# Clusters without Redis: `--shard i/N` as a Slurm array job (one task per shard: generation and passage
-# encoding of a contiguous part of the corpus), then one job that merges the shards in corpus order and runs
-# the rest (Σq, fusion, search, evaluation, report) once every task has succeeded. Every node must see the
+# Clusters without Redis: `--shard i/N` as a Slurm array job (one task per shard: generation, passage
+# encoding and Σq of a contiguous part of the corpus), then one job that merges the shards in corpus order and
+# runs the rest (fusion, search, evaluation, report) once every task has succeeded. Every node must see the
 # config's paths (a shared filesystem). Submit from the folder of repro.yaml:
 #   sh apps/runner/deploy/slurm.sh repro.yaml 64
 # A failed or preempted task is simply resubmitted: finished units are kept (manifests), and a unit whose

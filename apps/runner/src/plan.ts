@@ -64,7 +64,7 @@ export function checkPlan(config: RunConfig): void {
 
 /**
  * The units of work of the whole experiment, in the order of a local run. `shard` (or the config's
- * `shards: "i/N"`) restricts the plan to that shard's generation and passage encoding.
+ * `shards: "i/N"`) restricts the plan to that shard's generation, passage encoding and Σq.
  */
 export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   const paths = layout(config.output);
