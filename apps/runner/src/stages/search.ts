@@ -7,6 +7,7 @@ import {
   type RankedRows,
   type SearchResult,
 } from "@xqg/ann";
+import { streamIds } from "@xqg/core";
 import {
   idsPath,
   type NpyReader,
@@ -180,14 +181,32 @@ export async function mergeSearchStage(
       const queryIds = await readIds(idsPath(io.queries));
       const parts: RankedRows[][] = [];
       for (const part of io.parts) parts.push(await readRankedRows(part, queryIds.length));
-      const ids = await readIds(idsPath(io.embeddings));
-      const hits = mergeRankedRows(parts, settings.depth).map((r) => ({
-        ids: r.rows.map((row) => ids[row]!),
-        scores: r.scores,
-      }));
+      const merged = mergeRankedRows(parts, settings.depth);
+      const docids = await docidsOf(
+        idsPath(io.embeddings),
+        merged.flatMap((r) => r.rows),
+      );
+      const hits = merged.map((r) => ({ ids: r.rows.map((row) => docids.get(row)!), scores: r.scores }));
       await writeHits(staged(io.out), hits, queryIds, io.tag);
     },
   );
+}
+
+/**
+ * The docids of `rows`, streamed from the ids sidecar: memory grows with the rows retrieved (queries × depth),
+ * not with the 18M ids of a paper-scale corpus.
+ */
+async function docidsOf(path: string, rows: readonly number[]): Promise<Map<number, string>> {
+  const docids = new Map<number, string>(rows.map((row) => [row, ""]));
+  let row = 0;
+  for await (const id of streamIds(path)) {
+    if (docids.has(row)) docids.set(row, id);
+    row++;
+  }
+  const past = rows.find((r) => r >= row);
+  if (past !== undefined)
+    throw new UserError(`${path}: ${row} ids, but the search ranges found row ${past}; rerun with --force`);
+  return docids;
 }
 
 /** A row range's search result as `searchRangeStage` wrote it: one list per query. */
