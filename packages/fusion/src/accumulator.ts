@@ -1,6 +1,6 @@
 import { writeIds } from "@xqg/core";
-import { createNpyWriter, isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
-import { checkDim, checkFinite } from "./checks.js";
+import { createNpyWriter, type Lang } from "@xqg/corpus";
+import { checkDim, checkFinite, checkLang, checkLanguages } from "./checks.js";
 import { FusionError } from "./errors.js";
 import { type QuerySumFiles, querySumFiles, writeQuerySumManifest } from "./files.js";
 
@@ -44,15 +44,7 @@ export function createQuerySumAccumulator(options: {
       field: "passages",
     });
   const dim = checkDim(options.dim);
-  const languages = LANGUAGE_CODES.filter((l) => options.languages?.includes(l));
-  for (const l of options.languages ?? []) {
-    if (!isLang(l))
-      throw new FusionError(
-        `unknown language ${JSON.stringify(l)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
-        "unknown-language",
-        { field: "languages" },
-      );
-  }
+  const languages = checkLanguages(options.languages);
   const total = new Float32Array(passages * dim);
   const totalCounts = new Uint32Array(passages);
   const perLang = new Map(
@@ -115,13 +107,7 @@ export function createQuerySumAccumulator(options: {
         // a language not kept apart counts in the total only
         target = perLang.get(lang);
       }
-      if (lang !== undefined && !isLang(lang)) {
-        throw new FusionError(
-          `unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
-          "unknown-language",
-          { field: "lang" },
-        );
-      }
+      if (lang !== undefined) checkLang(lang, "lang");
       addInto(total, totalCounts, passageIndex, vectors);
       if (target) addInto(target.sum, target.counts, passageIndex, vectors);
       queries += passageIndex.length;

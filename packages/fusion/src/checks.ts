@@ -1,3 +1,4 @@
+import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
 import { FusionError } from "./errors.js";
 
 export function checkDim(dim: unknown): number {
@@ -62,4 +63,21 @@ export function checkFinite(
       where,
     );
   }
+}
+
+/** A language code of the seven, or a FusionError naming the allowed ones (`field`: the option at fault). */
+export function checkLang(lang: unknown, field: string): Lang {
+  if (!isLang(lang))
+    throw new FusionError(
+      `unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
+      "unknown-language",
+      { field },
+    );
+  return lang;
+}
+
+/** The `languages` option, each code checked, in canonical order (the order of every per-language file). */
+export function checkLanguages(languages: readonly unknown[] | undefined): Lang[] {
+  const checked = (languages ?? []).map((l) => checkLang(l, "languages"));
+  return LANGUAGE_CODES.filter((l) => checked.includes(l));
 }

@@ -1,12 +1,6 @@
 import { writeIds } from "@xqg/core";
-import {
-  createNpyWriter,
-  type GeneratedQueries,
-  isLang,
-  LANGUAGE_CODES,
-  type Lang,
-  type NpyWriter,
-} from "@xqg/corpus";
+import { createNpyWriter, type GeneratedQueries, type Lang, type NpyWriter } from "@xqg/corpus";
+import { checkLanguages } from "./checks.js";
 import { FusionError } from "./errors.js";
 import { type QuerySumFiles, querySumFiles, writeQuerySumManifest } from "./files.js";
 
@@ -39,15 +33,7 @@ export async function sumQueryEmbeddings(
   options: SumQueriesOptions,
 ): Promise<QuerySumFiles> {
   const { dim, limit = 0, chunk = 256 } = options;
-  for (const l of options.languages ?? []) {
-    if (!isLang(l))
-      throw new FusionError(
-        `unknown language ${JSON.stringify(l)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
-        "unknown-language",
-        { field: "languages" },
-      );
-  }
-  const languages = LANGUAGE_CODES.filter((l) => options.languages?.includes(l));
+  const languages = checkLanguages(options.languages);
   const files = querySumFiles(options.out, languages);
   const writers: NpyWriter[] = [];
   const open = async (path: string, columns: number) => {
