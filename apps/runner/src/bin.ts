@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { main } from "./cli/main.js";
-import { releaseAllLeasesSync, runInterruptHooks } from "./lease.js";
+import { runInterruptHooks } from "./interrupt.js";
+import { releaseAllLeasesSync } from "./lease.js";
 import { formatDuration } from "./progress.js";
 
 /**

@@ -87,8 +87,9 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     limit: limit ?? 0,
     sumLanguages: sumLanguages.length > 0 ? sumLanguages : undefined,
   });
-  const sumsKey = (limit: number | undefined) =>
-    limit ? `encode-generated.first-${limit}` : "encode-generated";
+  // `encode-generated` (one Σq, or a shard's) and `merge-sums` (the shards' joined), per ablation point
+  const sumsKey = (stage: "encode-generated" | "merge-sums", limit: number | undefined) =>
+    limit ? `${stage}.first-${limit}` : stage;
   const generateKeys: string[] = [];
   const encodeKeys: string[] = [];
   // with shards, Σq is summed per shard too (beside the shard's generation), then joined: no unit reads all queries
@@ -138,7 +139,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     if (count === 1) continue;
     const generatedPart = generateKeys.at(-1);
     for (const limit of limits) {
-      const unitKey = key(sumsKey(limit));
+      const unitKey = key(sumsKey("encode-generated", limit));
       shardSumKeys.get(limit)!.push(
         add({
           key: unitKey,
@@ -196,9 +197,9 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   const passages = paths.passages(whole);
   const sumsKeys = new Map<number | undefined, string>();
   for (const limit of limits) {
-    const key = sumsKey(limit);
+    const key = sumsKey("encode-generated", limit);
     if (count > 1) {
-      const mergeKey = key.replace("encode-generated", "merge-sums");
+      const mergeKey = sumsKey("merge-sums", limit);
       sumsKeys.set(
         limit,
         add({

@@ -1,6 +1,6 @@
 import type { ArgFlag, FlagSpec, ParsedFlags, ValueKind } from "../cli/args.js";
 import { DEVICES, type Device } from "../device.js";
-import { onInterrupt } from "../lease.js";
+import { onInterrupt } from "../interrupt.js";
 import type { Logger } from "../progress.js";
 
 interface QueueCommand {
