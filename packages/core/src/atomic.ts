@@ -18,7 +18,7 @@ export interface SinkOptions extends AtomicOptions {
 
 // Output is gathered into pieces of about this many characters: far fewer write calls than one per
 // record, while memory stays bounded whatever the input size.
-export const WRITE_CHUNK_CHARS = 1 << 18;
+const WRITE_CHUNK_CHARS = 1 << 18;
 
 /** A temp file name in the same directory as `path`, so that the final rename is atomic. */
 export function tempPathFor(path: string): string {

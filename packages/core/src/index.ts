@@ -4,13 +4,15 @@ export {
   discardTemp,
   type SinkOptions,
   tempPathFor,
-  WRITE_CHUNK_CHARS,
   writeFileAtomic,
   writeTextAtomic,
 } from "./atomic.js";
-export { isXqgError, XqgError, type XqgErrorFactory, type XqgErrorInit, xqgError } from "./errors.js";
+export { isXqgError, XqgError, type XqgErrorFactory, type XqgErrorInit } from "./errors.js";
 export { IdTable } from "./id-table.js";
 export { idsPath, readIds, streamIds, writeIds } from "./ids.js";
+export { checkOptions, checkRecord, type FieldKind, nearestName } from "./options.js";
+export type { BytesProgress, LongCallOptions, ProgressEvent, RowsProgress } from "./progress.js";
+export { type Run, rankedDocids, scoreOfRank } from "./run.js";
 export {
   JsonArrayScanner,
   type JsonArrayUnits,

@@ -1,5 +1,8 @@
-import { type SinkOptions, WRITE_CHUNK_CHARS, writeTextAtomic } from "@xqg/core";
+import { type SinkOptions, writeTextAtomic } from "@xqg/core";
 import { CorpusError } from "./errors.js";
+
+// Output is gathered into pieces of about this many characters: far fewer write calls than one per record.
+const WRITE_CHUNK_CHARS = 1 << 18;
 
 export interface WriteOptions extends SinkOptions {}
 
