@@ -12,6 +12,7 @@ import { defaultsOf, type Field, type Fields, schemaOf } from "./settings/fields
 import { INPUT_FIELDS, type InputSettings } from "./settings/inputs.js";
 import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
 import { MAX_SHARDS, parseShard, type ShardPart } from "./shard.js";
+import { threadsProblem } from "./threads.js";
 
 /** The whole experiment, validated, with every path absolute and every default filled in. */
 export interface RunConfig {
@@ -201,7 +202,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
         : { query: model(encoder.query), passage: model(encoder.passage) },
     generator: data["generator"] === undefined ? undefined : model(data["generator"]),
     shards,
-    threads: (data["threads"] as number | undefined) ?? 0,
+    threads: checkedThreads(data["threads"] as number | undefined, file, lineOf),
     searchRanges,
     queue: data["queue"] as string | undefined,
     device: (data["device"] as Device | undefined) ?? "cpu",
@@ -249,6 +250,16 @@ function inputSettings(
   };
   for (const key of Object.keys(inputs)) if (inputs[key] === undefined) delete inputs[key];
   return inputs as InputSettings;
+}
+
+function checkedThreads(
+  threads: number | undefined,
+  file: string,
+  lineOf: (p: ReadonlyArray<PropertyKey>) => string,
+): number {
+  const problem = threads === undefined ? undefined : threadsProblem(threads);
+  if (problem) throw new UserError(`${file}${lineOf(["threads"])}: threads: ${problem}`);
+  return threads ?? 0;
 }
 
 function parseShards(value: unknown, file: string, line: string): RunConfig["shards"] {

@@ -11,6 +11,14 @@ export class UserError extends XqgError {
   }
 }
 
+/** A mistake in the command line itself (an unknown flag, a bad flag value): the CLI exits 2, as Unix tools do. */
+export class UsageError extends XqgError {
+  constructor(message: string) {
+    super(message, { code: "usage" });
+    this.name = "UsageError";
+  }
+}
+
 /**
  * Errors the user can fix: every package's errors extend @xqg/core's XqgError (CorpusError, ModelError,
  * AnnError, FusionError, InputError, … and UserError), so the CLI shows their message alone. Anything else is

@@ -26,6 +26,11 @@ export interface LeaseOptions {
   readonly heartbeatMs?: number;
   /** How long an unchanged heartbeat means the holder is gone (default 60 s; XQG_LEASE_TIMEOUT_MS). */
   readonly timeoutMs?: number;
+  /**
+   * How long a lease file may stay empty before it counts as abandoned (default 2 s). A holder writes its
+   * lease within microseconds of creating it; a file that stays empty was left by a crash or a full disk.
+   */
+  readonly emptyMs?: number;
 }
 
 export interface Lease {
@@ -62,18 +67,31 @@ export async function acquireLease(manifest: string, options: LeaseOptions): Pro
   const path = leasePath(manifest);
   const heartbeatMs = options.heartbeatMs ?? envMs("XQG_LEASE_HEARTBEAT_MS", 5_000);
   const timeoutMs = options.timeoutMs ?? envMs("XQG_LEASE_TIMEOUT_MS", 60_000);
+  const emptyMs = options.emptyMs ?? 2_000;
   const me = { host: hostname(), pid: process.pid, started: new Date().toISOString() };
   let seen: { text: string; since: number } | undefined;
+  let emptySince: number | undefined;
   let told = false;
   for (;;) {
     if (await tryCreate(path, { ...me, beat: 0 })) break;
-    const text = await readFile(path, "utf8").catch(() => "");
+    const text = await readFile(path, "utf8").catch(() => undefined);
+    if (text === undefined) continue; // released meanwhile: try again at once
+    const now = performance.now();
     if (text === "") {
-      // released meanwhile, or just created and not yet written: look again shortly
-      await sleep(10);
+      // just created and not yet written; or left empty by a crash or a full disk, which never gets written
+      emptySince ??= now;
+      if (now - emptySince < emptyMs) {
+        await sleep(10);
+        continue;
+      }
+      options.log.info(
+        `${options.label}: its lease file ${path} has stayed empty (left by a crash or a full disk); taking it over`,
+      );
+      await takeOver(path, "");
+      emptySince = undefined;
       continue;
     }
-    const now = performance.now();
+    emptySince = undefined;
     if (!seen || seen.text !== text) seen = { text, since: now };
     const holder = parseHolder(text);
     const gone =
@@ -121,9 +139,13 @@ async function tryCreate(path: string, holder: LeaseHolder): Promise<boolean> {
   }
   try {
     await handle.writeFile(`${JSON.stringify(holder)}\n`);
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // a full disk (ENOSPC) or a failing device: never leave an empty lease behind for others to wait on
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   return true;
 }
 

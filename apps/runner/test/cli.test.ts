@@ -1,4 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { text } from "node:stream/consumers";
 import { withTempDir } from "@xqg/test-utils";
@@ -128,9 +129,9 @@ describe("xqg command line", () => {
     expect((await xqg(command, "--help")).stdout).not.toContain("threads");
     const { code, stdout, stderr } = await xqg(command, ...MINIMAL[command]!, "--threads", "2");
     expect({ code, stdout, stderr }).toEqual({
-      code: 1,
+      code: 2,
       stdout: "",
-      stderr: `xqg: ${command}: Unknown option '--threads' (see xqg ${command} --help)\n`,
+      stderr: `xqg: ${command}: unknown option --threads (see xqg ${command} --help)\n`,
     });
   });
 
@@ -159,71 +160,91 @@ describe("xqg command line", () => {
     ],
     [
       ["generate", "--corpus", "c"],
-      1,
+      2,
       "xqg: generate: --generator is required: seq2seq model directory (Optimum ONNX export) (see xqg generate --help)",
     ],
     [
       ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--per-language", "many"],
-      1,
+      2,
       'xqg: generate: --per-language: expected an integer in [1, 100], got "many"',
     ],
     [
       ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--languages", "ar,xx"],
-      1,
+      2,
       'xqg: generate: --languages: expected a non-empty list of "ar", "bn", "fi", "ja", "ko", "ru", "te", got "ar,xx" (name other languages with --language-names code=Name)',
     ],
     [
       ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--shard", "2/2"],
-      1,
-      'xqg: --shard: expected i/N with 0 ≤ i < N ≤ 100,000 (e.g. 0/4), got "2/2"',
+      2,
+      'xqg: generate: --shard: expected i/N with 0 ≤ i < N ≤ 100,000 (e.g. 0/4), got "2/2"',
     ],
     [
       ["fuse", "--passages", "p", "--sums", "s", "--out", "d", "--alphas", "0.1,2"],
-      1,
+      2,
       'xqg: fuse: --alphas: expected a non-empty list of numbers in [0, 1], got "0.1,2"',
     ],
     [
       ["search", "--queries", "q", "--out", "r"],
-      1,
+      2,
       "xqg: search: give exactly one of --index or --embeddings",
     ],
     [
       ["encode", "--out", "x.npy", "--encoder", "e"],
-      1,
+      2,
       "xqg: encode: give exactly one of --corpus, --generated or --queries",
     ],
     [
       ["report", "--baseline", "b.json", "--alpha", "x.json", "--out", "r"],
-      1,
+      2,
       'xqg: report: --alpha: expected NUMBER=PATH with NUMBER in (0, 1] (e.g. 0.01=eval/alpha-0.01.json), got "x.json"',
     ],
     [
       ["report", "--baseline", "b.json", "--ablation", "0=e.json", "--ablation-alpha", "0.5", "--out", "r"],
-      1,
+      2,
       'xqg: report: --ablation: expected N=PATH with N a positive integer (e.g. 2=eval/queries-2.json), got "0=e.json"',
     ],
     [
       ["report", "--baseline", "b.json", "--ablation", "1=e.json", "--ablation-alpha", "1.5", "--out", "r"],
-      1,
+      2,
       'xqg: report: --ablation-alpha: expected a number in (0, 1], got "1.5"',
     ],
     [
       ["report", "--baseline", "b.json", "--ablation", "1=e.json", "--out", "r"],
-      1,
+      2,
       "xqg: report: --ablation needs --ablation-alpha, a number in (0, 1]",
     ],
     [
       ["search", "--index", "i", "--queries", "q", "--out", "r", "--tag", "my run"],
-      1,
+      2,
       'xqg: search: --tag: expected one word (no spaces), got "my run"',
     ],
     [
       ["search", "--index", "", "--queries", "q", "--out", "r"],
-      1,
+      2,
       'xqg: search: --index: expected a path, got ""',
     ],
-    [["index", "--bogus"], 1, "xqg: index: Unknown option '--bogus' (see xqg index --help)"],
-    [["run"], 1, "xqg: run: expected exactly one CONFIG file (see xqg run --help)"],
+    [["index", "--bogus"], 2, "xqg: index: unknown option --bogus (see xqg index --help)"],
+    [
+      ["search", "--index", "i", "--queries", "q", "--out", "r", "--dept", "5"],
+      2,
+      "xqg: search: unknown option --dept (did you mean --depth?) (see xqg search --help)",
+    ],
+    [
+      ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--shard", "-1/2"],
+      2,
+      'xqg: generate: --shard: expected i/N with 0 ≤ i < N ≤ 100,000 (e.g. 0/4), got "-1/2" (see xqg generate --help)',
+    ],
+    [
+      ["generate", "--corpus", "c", "--generator", "g", "--out", "o", "--threads", "100000"],
+      2,
+      `xqg: generate: --threads: 100,000 threads is more than 4 × the ${availableParallelism()} cores of this machine (at most ${4 * availableParallelism()}); use 0 for all cores`,
+    ],
+    [
+      ["evalute"],
+      2,
+      'xqg: unknown command "evalute" (did you mean evaluate?) (expected one of: generate, encode, fuse, index, search, evaluate, report, run, worker, status)',
+    ],
+    [["run"], 2, "xqg: run: expected exactly one CONFIG file (see xqg run --help)"],
     [
       ["run", "/nonexistent/xqg.yaml"],
       1,

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../src/config.js";
@@ -121,6 +122,11 @@ describe("config", () => {
       "YAML syntax",
       "corpus: [c.jsonl\n",
       "exp.yaml:2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ],
+    [
+      "more threads than the machine can sensibly run (before ONNX Runtime starts them)",
+      `${MINIMAL}threads: 100000\n`,
+      `exp.yaml:5: threads: 100,000 threads is more than 4 × the ${availableParallelism()} cores of this machine (at most ${4 * availableParallelism()}); use 0 for all cores`,
     ],
     [
       "a list at the top",

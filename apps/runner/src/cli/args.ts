@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
-import { UserError } from "../errors.js";
+import { nearestName } from "@xqg/core";
+import { UsageError } from "../errors.js";
 import { defaultsOf, type Field, type Fields, flagName, schemaOf } from "../settings/fields.js";
 import { parseShard, type ShardPart, WHOLE } from "../shard.js";
+import { threadsProblem } from "../threads.js";
 
 /**
  * What an explicit flag takes: the placeholder `--help` shows, what a value must look like (for the error
@@ -80,8 +82,9 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new UserError(`${command}: ${message} (see xqg ${command} --help)`);
+    throw new UsageError(
+      `${command}: ${flagProblem(error as NodeJS.ErrnoException, argv, Object.keys(options))} (see xqg ${command} --help)`,
+    );
   }
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const help = values["help"] === true;
@@ -90,14 +93,14 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
     const raw = values[flagName(name)];
     const list = raw === undefined || raw === false ? [] : Array.isArray(raw) ? raw : [String(raw)];
     if (!help && flag.required && list.length === 0) {
-      throw new UserError(
+      throw new UsageError(
         `${command}: --${flagName(name)} is required: ${flag.help} (see xqg ${command} --help)`,
       );
     }
     const kind = flag.value ?? PATH;
     const bad = help ? undefined : list.find((item) => kind.parse(item) === undefined);
     if (bad !== undefined) {
-      throw new UserError(
+      throw new UsageError(
         `${command}: --${flagName(name)}: expected ${kind.expected}, got ${JSON.stringify(bad)}`,
       );
     }
@@ -107,15 +110,17 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   const threadsRaw = values["threads"];
   const threads = threadsRaw === undefined ? undefined : Number(threadsRaw);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) {
-    throw new UserError(
+    throw new UsageError(
       `${command}: --threads: expected an integer ≥ 0 (0: all cores), got ${JSON.stringify(threadsRaw)}`,
     );
   }
+  const tooMany = threads === undefined ? undefined : threadsProblem(threads);
+  if (tooMany) throw new UsageError(`${command}: --threads: ${tooMany}`);
   const shardRaw = values["shard"];
   return {
     args,
     settings,
-    shard: typeof shardRaw === "string" ? parseShard(shardRaw) : WHOLE,
+    shard: typeof shardRaw === "string" ? shardFlag(command, shardRaw) : WHOLE,
     threads,
     quiet: values["quiet"] === true,
     force: values["force"] === true,
@@ -140,7 +145,7 @@ function parseSettings(
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]);
     const f = fields[key] as Field<unknown>;
-    throw new UserError(
+    throw new UsageError(
       `${command}: --${flagName(key)}: expected ${f.expected}, got ${JSON.stringify(values[flagName(key)])}`,
     );
   }
@@ -175,4 +180,39 @@ export function helpText(command: string, summary: string, usage: string, spec: 
   const width = Math.max(...rows.map(([flag]) => flag.length));
   for (const [flag, text] of rows) lines.push(`  ${flag.padEnd(width)}  ${text}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** parseArgs' error in one line of ours: the flag, what was wrong, and the likely intended flag for a typo. */
+function flagProblem(
+  error: NodeJS.ErrnoException,
+  argv: readonly string[],
+  known: readonly string[],
+): string {
+  const flag = /'(--?[\w-]+)/.exec(error.message)?.[1] ?? "";
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const near = nearestName(flag.replace(/^-+/, ""), known);
+    return `unknown option ${flag}${near ? ` (did you mean --${near}?)` : ""}`;
+  }
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /ambiguous/.test(error.message)) {
+    const value = argv[argv.indexOf(flag) + 1] ?? "";
+    if (flag === "--shard") return shardProblem(value) ?? `--shard: got ${JSON.stringify(value)}`;
+    return `${flag}: got ${JSON.stringify(value)}, which reads as a flag; write ${flag}=${value} if it is the value`;
+  }
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return `${flag}: expected a value, got nothing`;
+  return error.message.split("\n")[0]!.replace(/\. To specify a positional argument.*$/s, "");
+}
+
+function shardProblem(raw: string): string | undefined {
+  try {
+    parseShard(raw);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function shardFlag(command: string, raw: string): ShardPart {
+  const problem = shardProblem(raw);
+  if (problem) throw new UsageError(`${command}: ${problem}`);
+  return parseShard(raw);
 }

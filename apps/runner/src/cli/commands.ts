@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { loadConfig } from "../config.js";
-import { UserError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { Hasher } from "../hash.js";
 import { layout, systemName } from "../layout.js";
 import type { Logger } from "../progress.js";
@@ -54,7 +54,7 @@ function generateSettings(settings: Record<string, unknown>): Record<string, unk
     return { ...settings, languages: languageCodes(inputs) };
   const codes = languageCodes(inputs);
   if (targets.some((lang) => !codes.includes(lang))) {
-    throw new UserError(
+    throw new UsageError(
       `generate: --languages: expected a non-empty list of ${codes.map((c) => `"${c}"`).join(", ")}, got ${JSON.stringify(targets.join(","))} (name other languages with --language-names code=Name)`,
     );
   }
@@ -67,7 +67,7 @@ function encoderDirs(flags: ParsedFlags): { query: string; passage: string } {
   const passage = maybe(flags, "passageEncoder");
   if (tied && !query && !passage) return { query: tied, passage: tied };
   if (!tied && query && passage) return { query, passage };
-  throw new UserError("encode: give --encoder DIR, or both --query-encoder DIR and --passage-encoder DIR");
+  throw new UsageError("encode: give --encoder DIR, or both --query-encoder DIR and --passage-encoder DIR");
 }
 
 const numberIn01 = (s: string): number | undefined => {
@@ -188,12 +188,12 @@ export const COMMANDS: Record<string, Command> = {
         (s) => maybe(flags, s) !== undefined,
       );
       if (sources.length !== 1)
-        throw new UserError("encode: give exactly one of --corpus, --generated or --queries");
+        throw new UsageError("encode: give exactly one of --corpus, --generated or --queries");
       const encoder = encoderDirs(flags);
       const settings = flags.settings as never;
       const source = sources[0]!;
       if (source !== "corpus" && flags.shard.count > 1)
-        throw new UserError("encode: --shard applies to --corpus only");
+        throw new UsageError("encode: --shard applies to --corpus only");
       if (source === "corpus") {
         await (await import("../stages/encode.js")).encodePassagesStage(
           env,
@@ -289,7 +289,7 @@ export const COMMANDS: Record<string, Command> = {
       const index = maybe(flags, "index");
       const embeddings = maybe(flags, "embeddings");
       if ((index === undefined) === (embeddings === undefined))
-        throw new UserError("search: give exactly one of --index or --embeddings");
+        throw new UsageError("search: give exactly one of --index or --embeddings");
       const settings = flags.settings as {
         depth: number;
         batchSize: number;
@@ -401,7 +401,7 @@ export const COMMANDS: Record<string, Command> = {
       if (ablations.length > 0) {
         const alpha = all(flags, "ablationAlpha", ALPHA)[0];
         if (alpha === undefined)
-          throw new UserError("report: --ablation needs --ablation-alpha, a number in (0, 1]");
+          throw new UsageError("report: --ablation needs --ablation-alpha, a number in (0, 1]");
         for (const [n, file] of ablations) systems.push({ alpha, queriesPerLanguage: n, evaluation: file });
       }
       await (await import("../stages/report.js")).reportStage(
@@ -425,12 +425,12 @@ export const COMMANDS: Record<string, Command> = {
     async run(flags, ctx) {
       const [file, ...rest] = flags.positionals;
       if (!file || rest.length > 0)
-        throw new UserError("run: expected exactly one CONFIG file (see xqg run --help)");
+        throw new UsageError("run: expected exactly one CONFIG file (see xqg run --help)");
       const loaded = await loadConfig(file);
       const config = flags.threads === undefined ? loaded : { ...loaded, threads: flags.threads };
       const queue = maybe(flags, "queue") ?? config.queue;
       if (queue !== undefined) {
-        if (flags.shard !== WHOLE) throw new UserError("run: --queue takes every shard; drop --shard");
+        if (flags.shard !== WHOLE) throw new UsageError("run: --queue takes every shard; drop --shard");
         const attempts = all(flags, "attempts", POSITIVE)[0];
         await (await import("../queue/coordinator.js")).runCoordinator(config, {
           queue,

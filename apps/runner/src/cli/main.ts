@@ -1,4 +1,5 @@
-import { isUserFacing } from "../errors.js";
+import { nearestName } from "@xqg/core";
+import { isUserFacing, UsageError } from "../errors.js";
 import { createLogger } from "../progress.js";
 import { runnerVersion } from "../version.js";
 import { helpText, parseFlags } from "./args.js";
@@ -45,8 +46,9 @@ export async function main(
   }
   const command = COMMANDS[name];
   if (!command) {
+    const near = nearestName(name, Object.keys(COMMANDS));
     io.stderr.write(
-      `xqg: unknown command ${JSON.stringify(name)} (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`,
+      `xqg: unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ""} (expected one of: ${Object.keys(COMMANDS).join(", ")})\n`,
     );
     return 2;
   }
@@ -67,7 +69,7 @@ export async function main(
     if (isUserFacing(error) || (error instanceof Error && !process.env["XQG_DEBUG"])) {
       const hint = isUserFacing(error) ? "" : " (set XQG_DEBUG=1 for the stack trace)";
       io.stderr.write(`xqg: ${error.message}${hint}\n`);
-      return 1;
+      return error instanceof UsageError ? 2 : 1;
     }
     throw error;
   }
