@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, extname, resolve } from "node:path";
+import { homedir } from "node:os";
+import { dirname, extname, join, resolve } from "node:path";
 import { LANGUAGES } from "@xqg/corpus";
 import { AUGMENT_DEFAULTS } from "@xqg/fusion";
 import { isModelId } from "@xqg/models";
@@ -162,7 +163,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     );
   }
   const base = dirname(abs);
-  const at = (p: unknown): string => resolve(base, p as string);
+  const at = (p: unknown): string => resolve(base, expandHome(p as string, file));
   const maybe = (p: unknown): string | undefined => (p === undefined ? undefined : at(p));
   // a model: a path relative to the config, or a Hugging Face id (org/name) when no such path exists
   const model = (p: unknown): string => {
@@ -250,6 +251,20 @@ function inputSettings(
   };
   for (const key of Object.keys(inputs)) if (inputs[key] === undefined) delete inputs[key];
   return inputs as InputSettings;
+}
+
+/**
+ * `~` and `~/x` are the user's home, as a shell would expand them (YAML does not, and a folder literally named
+ * `~` is never what was meant); `~other/x` is refused rather than guessed.
+ */
+function expandHome(path: string, file: string): string {
+  if (path === "~" || path.startsWith("~/")) return join(homedir(), path.slice(2));
+  if (path.startsWith("~")) {
+    throw new UserError(
+      `${file}: ${path}: xqg expands ~ and ~/… (your home) but not ~user paths; write the full path`,
+    );
+  }
+  return path;
 }
 
 function checkedThreads(

@@ -27,9 +27,10 @@ export class Hasher {
   private constructor(
     private readonly cacheFile: string | undefined,
     private readonly cache: Map<string, CacheEntry>,
+    private readonly maxFolderFiles: number,
   ) {}
 
-  static async open(cacheFile?: string): Promise<Hasher> {
+  static async open(cacheFile?: string, options: { maxFolderFiles?: number } = {}): Promise<Hasher> {
     const cache = new Map<string, CacheEntry>();
     if (cacheFile) {
       try {
@@ -39,7 +40,7 @@ export class Hasher {
         // no cache yet, or a torn one from a killed run: start empty
       }
     }
-    return new Hasher(cacheFile, cache);
+    return new Hasher(cacheFile, cache, options.maxFolderFiles ?? MAX_FOLDER_FILES);
   }
 
   /** Digest of a file, or of a directory's files (names and contents, sorted). */
@@ -52,9 +53,14 @@ export class Hasher {
       const why = code === "ENOENT" ? "no such file or directory" : (error as Error).message;
       throw new UserError(`${path}: ${why}`, { cause: error });
     }
+    if (!info.isDirectory() && !info.isFile()) {
+      throw new UserError(
+        `${path}: not a regular file (a pipe, a device or a socket); xqg reads each input more than once: save it to a file first`,
+      );
+    }
     if (!info.isDirectory()) return this.hashFile(path, info);
     const digest = createHash("sha256");
-    for (const file of await listFiles(path)) {
+    for (const file of await listFiles(path, this.maxFolderFiles)) {
       digest.update(`${relative(path, file)}\0${await this.hashFile(file, await stat(file))}\n`);
     }
     return digest.digest("hex");
@@ -111,16 +117,23 @@ export class Hasher {
   }
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/** More files than this is not a model folder (real ones hold a few dozen): refused before hashing them all. */
+const MAX_FOLDER_FILES = 100_000;
+
+async function listFiles(dir: string, max: number, root = dir, out: string[] = []): Promise<string[]> {
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : 1,
   )) {
     const full = join(dir, entry.name);
     // a symlink counts as what it points to (Hugging Face caches link snapshot files to their blobs)
     const kind = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
-    if (kind?.isDirectory()) out.push(...(await listFiles(full)));
+    if (kind?.isDirectory()) await listFiles(full, max, root, out);
     else if (kind?.isFile()) out.push(full);
+    if (out.length > max) {
+      throw new UserError(
+        `${root}: holds more than ${max.toLocaleString("en")} files, which is not a model folder; point to the folder with the model's files`,
+      );
+    }
   }
   return out;
 }

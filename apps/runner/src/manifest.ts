@@ -84,7 +84,7 @@ async function runLeased(
   for (const output of spec.outputs) {
     const staging = join(dirname(output), ".xqg-staging", key);
     if (!stagingDirs.has(staging)) {
-      await makeStaging(staging);
+      await makeStaging(staging, spec.manifest);
       stagingDirs.set(staging, staging);
     }
   }

@@ -1,10 +1,9 @@
 import type { RunConfig } from "./config.js";
 import { Hasher } from "./hash.js";
 import { layout } from "./layout.js";
-import { isLeaseHeld } from "./lease.js";
 import { checkPlan, planUnits } from "./plan.js";
 import type { Logger } from "./progress.js";
-import { claimOutputDir, removeStaging, stagingFolders } from "./safety.js";
+import { claimOutputDir, refuseOverwritingInputs, removeAbandonedStaging } from "./safety.js";
 import type { ShardPart } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
 
@@ -47,17 +46,25 @@ export async function prepareRun(
     device: config.device,
   };
   checkPlan(config);
+  // before any unit: an output folder inside a model folder (or over an input) is refused now, not after
+  // generation has written into the model
+  await refuseOverwritingInputs(`${config.file}: output`, runInputs(config), [config.output]);
   await claimOutputDir(config.output, `${config.file}: output`);
   await removeAbandonedStaging(config.output, paths.manifest);
   return env;
 }
 
-/**
- * Staging left by killed runs, of units no one holds now (it would otherwise stay forever once the config
- * changes: tens of GB at full scale). A unit whose lease a live run holds keeps its staging.
- */
-async function removeAbandonedStaging(out: string, manifestOf: (key: string) => string): Promise<void> {
-  for (const { path, key } of await stagingFolders(out)) {
-    if (!(await isLeaseHeld(manifestOf(key)))) await removeStaging(path);
-  }
+/** Every input file and model folder a config names, by role. */
+function runInputs(config: RunConfig): Record<string, string> {
+  const inputs: Record<string, string | undefined> = {
+    corpus: config.corpus,
+    queries: config.queries,
+    qrels: config.qrels,
+    generated: config.generated,
+    nltkData: config.nltkData,
+    "encoder (query)": config.encoder.query,
+    "encoder (passage)": config.encoder.passage,
+    generator: config.generator,
+  };
+  return Object.fromEntries(Object.entries(inputs).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -1,13 +1,20 @@
-import { lstat, mkdir, readdir, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { UserError } from "./errors.js";
+import { isLeaseHeld } from "./lease.js";
 
-/** Where a path leads: its real location (symlinks and `..` resolved) and, when it exists, its inode. */
-async function identity(path: string): Promise<{ real: string; dev?: number; ino?: number }> {
+/**
+ * Where a path leads: its real location (symlinks and `..` resolved) and, when it exists, its inode and kind
+ * (`"other"`: a FIFO, a device such as /dev/zero, a socket, a shell's `<(…)`).
+ */
+async function identity(
+  path: string,
+): Promise<{ real: string; dev?: number; ino?: number; kind?: "file" | "directory" | "other" }> {
   const absolute = resolve(path);
   try {
     const info = await stat(absolute);
-    return { real: await realpath(absolute), dev: info.dev, ino: info.ino };
+    const kind = info.isFile() ? "file" : info.isDirectory() ? "directory" : "other";
+    return { real: await realpath(absolute), dev: info.dev, ino: info.ino, kind };
   } catch {
     // not there yet: the real folder it would be written in, plus its name
     try {
@@ -35,13 +42,21 @@ export async function refuseOverwritingInputs(
   const ins = await Promise.all(
     Object.entries(inputs).map(async ([role, path]) => ({ role, path, id: await identity(path) })),
   );
+  for (const input of ins) {
+    if (input.id.kind === "other") throw new UserError(irregularInput(stage, input.role, input.path));
+  }
   for (const output of outputs) {
     const out = await identity(output);
     for (const input of ins) {
       const sameFile = out.ino !== undefined && out.ino === input.id.ino && out.dev === input.id.dev;
-      if (sameFile || out.real === input.id.real || within(input.id.real, out.real)) {
+      if (sameFile || out.real === input.id.real) {
         throw new UserError(
           `${stage}: the output ${output} would overwrite the input ${input.path} (${input.role}); write it elsewhere`,
+        );
+      }
+      if (within(input.id.real, out.real)) {
+        throw new UserError(
+          `${stage}: the output ${output} lies inside the input ${input.path} (${input.role}); write it elsewhere`,
         );
       }
     }
@@ -71,10 +86,41 @@ export async function removeStaging(staging: string): Promise<void> {
   await rm(staging, { recursive: true, force: true });
 }
 
-/** Makes a fresh staging folder, refusing to create it through a symlinked `.xqg-staging`. */
-export async function makeStaging(staging: string): Promise<void> {
+/** Why an input that is not a regular file (or a model folder) is refused, in one line. */
+export function irregularInput(stage: string, role: string, path: string): string {
+  return (
+    `${stage}: the input ${path} (${role}) is not a regular file (a pipe, a device or a socket, e.g. <(…) or ` +
+    "/dev/zero); xqg reads each input more than once (its digest, its size, its records): save it to a file first"
+  );
+}
+
+/** The file in a staging folder that names the manifest of the unit it belongs to (whose lease guards it). */
+const STAGING_OWNER = ".xqg-owner";
+
+/**
+ * Makes a fresh staging folder, refusing to create it through a symlinked `.xqg-staging`, and records in it the
+ * manifest of the unit that owns it, so that a run cleaning up abandoned staging can check that unit's lease
+ * even when the unit is not one of its own (a one-off command writing into a run's output folder).
+ */
+export async function makeStaging(staging: string, manifest: string): Promise<void> {
   await removeStaging(staging);
   await mkdir(staging, { recursive: true });
+  await writeFile(join(staging, STAGING_OWNER), `${resolve(manifest)}\n`);
+}
+
+/**
+ * Removes staging left by killed runs, of units no live run holds now (it would otherwise stay forever once the
+ * config changes: tens of GB at full scale). Staging whose unit's lease a live process holds is never removed:
+ * its owner is read from the staging folder itself, else taken to be the run's own unit of that key.
+ */
+export async function removeAbandonedStaging(
+  out: string,
+  manifestOf: (key: string) => string,
+): Promise<void> {
+  for (const { path, key } of await stagingFolders(out)) {
+    const owner = (await readFile(join(path, STAGING_OWNER), "utf8").catch(() => "")).trim();
+    if (!(await isLeaseHeld(owner || manifestOf(key)))) await removeStaging(path);
+  }
 }
 
 export const OUTPUT_MARKER = ".xqg-output";

@@ -1,0 +1,98 @@
+// The edges where a user's files and machine meet the runner: inputs that are not files, pathological model
+// folders, staging that a live process holds, `~` in paths, an output inside a model folder.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { homedir, hostname } from "node:os";
+import { join } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config.js";
+import { Hasher } from "../src/hash.js";
+import { leasePath } from "../src/lease.js";
+import { prepareRun } from "../src/pipeline.js";
+import { createLogger } from "../src/progress.js";
+import { refuseOverwritingInputs, removeAbandonedStaging } from "../src/safety.js";
+
+describe("inputs that are not regular files", () => {
+  it("refuses /dev/zero when hashing, instead of reading forever", async () => {
+    const hasher = await Hasher.open();
+    await expect(hasher.hash("/dev/zero")).rejects.toThrow(
+      "/dev/zero: not a regular file (a pipe, a device or a socket); xqg reads each input more than once: save it to a file first",
+    );
+  });
+
+  it("refuses a FIFO before any work, naming the input and its role, without opening it", async () => {
+    await withTempDir(async (dir) => {
+      const fifo = join(dir, "corpus.jsonl");
+      execFileSync("mkfifo", [fifo]);
+      await expect(
+        refuseOverwritingInputs("generate", { corpus: fifo }, [join(dir, "out.jsonl")]),
+      ).rejects.toThrow(
+        `generate: the input ${fifo} (corpus) is not a regular file (a pipe, a device or a socket, e.g. <(…) or /dev/zero); xqg reads each input more than once (its digest, its size, its records): save it to a file first`,
+      );
+    });
+  });
+
+  it("refuses a folder with more files than any model folder, instead of overflowing the stack", async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, "model", "deep"), { recursive: true });
+      for (let i = 0; i < 12; i++) await writeFile(join(dir, "model", "deep", `f${i}`), "x");
+      const hasher = await Hasher.open(undefined, { maxFolderFiles: 10 });
+      await expect(hasher.hash(join(dir, "model"))).rejects.toThrow(
+        `${join(dir, "model")}: holds more than 10 files, which is not a model folder; point to the folder with the model's files`,
+      );
+      const roomy = await Hasher.open(undefined, { maxFolderFiles: 12 });
+      expect(await roomy.hash(join(dir, "model"))).toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
+});
+
+describe("staging held by a live process", () => {
+  it("is kept when a run cleans up, even when the unit is not one of the run's own", async () => {
+    await withTempDir(async (dir) => {
+      const out = join(dir, "out");
+      // a one-off `xqg generate` writing into the run's folder: its manifest (and lease) beside its output
+      const ownManifest = join(out, "generated", ".mine.manifest.json");
+      const held = join(out, "generated", ".xqg-staging", "mine");
+      await mkdir(held, { recursive: true });
+      await writeFile(join(held, ".xqg-owner"), `${ownManifest}\n`);
+      await writeFile(
+        leasePath(ownManifest),
+        JSON.stringify({ host: hostname(), pid: process.pid, started: "now", beat: 0 }),
+      );
+      // a killed run's unit: nobody holds it
+      const abandoned = join(out, "generated", ".xqg-staging", "generate");
+      await mkdir(abandoned, { recursive: true });
+      await removeAbandonedStaging(out, (key) => join(out, "manifests", `${key}.json`));
+      expect(existsSync(held)).toBe(true);
+      expect(existsSync(abandoned)).toBe(false);
+    });
+  });
+});
+
+describe("paths in a config", () => {
+  const MINIMAL = "corpus: c.jsonl\nqueries: q.jsonl\nencoder: enc\ngenerator: gen\n";
+
+  it("expands ~ to the home folder instead of making a folder named ~", () => {
+    const config = parseConfig(`${MINIMAL}output: ~/runs/x\n`, "exp.yaml", "/work/exp/exp.yaml");
+    expect(config.output).toBe(join(homedir(), "runs", "x"));
+  });
+
+  it("refuses ~user paths rather than guessing", () => {
+    expect(() => parseConfig(`${MINIMAL}output: ~bob/x\n`, "exp.yaml", "/work/exp/exp.yaml")).toThrow(
+      "exp.yaml: ~bob/x: xqg expands ~ and ~/… (your home) but not ~user paths; write the full path",
+    );
+  });
+
+  it("refuses an output folder inside a model folder before any work", async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, "enc"));
+      const config = parseConfig(`${MINIMAL}output: enc/run\n`, "exp.yaml", join(dir, "exp.yaml"));
+      await expect(prepareRun(config, { log: createLogger({ quiet: true }), force: false })).rejects.toThrow(
+        `${join(dir, "exp.yaml")}: output: the output ${join(dir, "enc", "run")} lies inside the input ${join(dir, "enc")} (encoder (query)); write it elsewhere`,
+      );
+      expect(existsSync(join(dir, "enc", "run"))).toBe(false);
+    });
+  });
+});
