@@ -9,6 +9,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { DEVICES, type Device } from "./device.js";
 import { UserError } from "./errors.js";
+import { alphasProblem, MIN_ALPHA } from "./layout.js";
 import { defaultsOf, type Field, type Fields, schemaOf } from "./settings/fields.js";
 import { INPUT_FIELDS, type InputSettings } from "./settings/inputs.js";
 import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
@@ -189,6 +190,16 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
   }
   const ablation = data["ablation"] as { queriesPerLanguage: number[]; alpha?: number } | undefined;
   const fuseAlphas = (stages.fuse as StageSettings<"fuse">).alphas;
+  const badAlpha = alphasProblem(fuseAlphas);
+  if (badAlpha) {
+    const where = ["fuse", "alphas", badAlpha.index];
+    throw new UserError(`${file}${lineOf(where)}: ${render(where)}: ${badAlpha.reason}`);
+  }
+  if (ablation?.alpha !== undefined && (ablation.alpha === 0 || alphasProblem([ablation.alpha]))) {
+    throw new UserError(
+      `${file}${lineOf(["ablation", "alpha"])}: ablation.alpha: expected an α in [${MIN_ALPHA}, 1], got ${ablation.alpha} (at α = 0 the generated queries count for nothing)`,
+    );
+  }
   return {
     file: abs,
     output: at(data["output"] ?? "out"),
@@ -348,7 +359,10 @@ function render(keyPath: ReadonlyArray<PropertyKey>): string {
 
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
+  // JSON would print NaN and Infinity as null: keep them as the user wrote them
+  const text = JSON.stringify(value, (_key, v) =>
+    typeof v === "number" && !Number.isFinite(v) ? `\u0000${v}` : v,
+  ).replace(/"\\u0000([^"]*)"/g, "$1");
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

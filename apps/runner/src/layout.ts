@@ -23,7 +23,37 @@ export function layout(out: string) {
   };
 }
 
+/**
+ * The name of a system: its files, its unit keys and its row in the report. Only the un-augmented system
+ * (α = 0 over all the generated queries) is `baseline`, so an ablation point never takes its name.
+ */
 export function systemName(alpha: number, queriesPerLanguage?: number): string {
-  if (alpha === 0) return "baseline";
+  if (alpha === 0 && !queriesPerLanguage) return "baseline";
   return `${queriesPerLanguage ? `first-${queriesPerLanguage}-` : ""}alpha-${formatAlpha(alpha)}`;
+}
+
+/** The smallest α other than 0 that has a name of its own (α is written to 12 decimals). */
+export const MIN_ALPHA = 1e-12;
+
+/**
+ * Why a list of α cannot name one system each, or undefined: every α other than 0 must be at least
+ * {@link MIN_ALPHA}, and no two may share a name (`0.5` and `0.5000000000001` would write the same files).
+ */
+export function alphasProblem(alphas: readonly number[]): { index: number; reason: string } | undefined {
+  const seen = new Map<string, number>();
+  for (const [index, alpha] of alphas.entries()) {
+    if (alpha !== 0 && alpha < MIN_ALPHA) {
+      return { index, reason: `${alpha} is below ${MIN_ALPHA}, the smallest α other than 0 that xqg names` };
+    }
+    const name = systemName(alpha);
+    const other = seen.get(name);
+    if (other !== undefined && other !== alpha) {
+      return {
+        index,
+        reason: `${other} and ${alpha} would both be named ${name} (α is written to 12 decimals); keep one`,
+      };
+    }
+    seen.set(name, alpha);
+  }
+  return undefined;
 }

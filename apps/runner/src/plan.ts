@@ -1,4 +1,5 @@
 import { parseMeasure } from "@xqg/metrics";
+import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import type { RunConfig } from "./config.js";
 import { UserError } from "./errors.js";
 import { layout, systemName } from "./layout.js";
@@ -26,6 +27,19 @@ export interface System {
   /** Generated queries per language in Σq (undefined: all of them). */
   readonly queriesPerLanguage: number | undefined;
   readonly embeddings: string;
+  /** The system whose embeddings (and so run and evaluation) this one has byte for byte, when there is one. */
+  readonly reuses?: string;
+}
+
+/**
+ * How many queries per language generation writes, when the run generates them (undefined for a file of
+ * queries made elsewhere, whose count is not known before reading it): greedy writes one, the others
+ * `perLanguage` (@xqg/querygen's default when unset).
+ */
+function generatedPerLanguage(config: RunConfig): number | undefined {
+  if (config.generated) return undefined;
+  const g = config.stages.generate;
+  return g.strategy === "greedy" ? 1 : (g.perLanguage ?? GENERATION_DEFAULTS.perLanguage);
 }
 
 /**
@@ -79,7 +93,15 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   const shards: ShardPart[] = Array.from({ length: count }, (_, index) => ({ index, count }));
   const mine = only === undefined ? shards : [shards[only]!];
 
-  const limits = [undefined, ...(config.ablation?.queriesPerLanguage ?? [])];
+  // an ablation point that keeps every generated query is the full Σq: it reuses it (and, at an α the run
+  // fuses anyway, the fused matrix and its run) instead of storing byte-identical copies
+  const perLanguage = generatedPerLanguage(config);
+  const sumsLimit = (limit: number): number | undefined =>
+    perLanguage !== undefined && limit >= perLanguage ? undefined : limit;
+  const limits = [
+    undefined,
+    ...(config.ablation?.queriesPerLanguage ?? []).filter((limit) => sumsLimit(limit) !== undefined),
+  ];
   // per-language Σq only where fusion reads it (one more passages × dim matrix per language)
   const sumLanguages = st.encode.sumLanguages ?? selectedLanguages(st.fuse);
   const sumSettings = (limit: number | undefined) => ({
@@ -280,16 +302,24 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   for (const limit of config.ablation?.queriesPerLanguage ?? []) {
     const alpha = config.ablation!.alpha;
     const name = systemName(alpha, limit);
+    const full =
+      sumsLimit(limit) === undefined
+        ? systems.find((sys) => sys.alpha === alpha && !sys.queriesPerLanguage)
+        : undefined;
+    if (full) {
+      systems.push({ ...full, name, queriesPerLanguage: limit, reuses: full.name });
+      continue;
+    }
     const key = add({
       key: `fuse.${name}`,
       stage: "fuse",
-      deps: [passagesKey, sumsKeys.get(limit)!],
+      deps: [passagesKey, sumsKeys.get(sumsLimit(limit))!],
       run: (env) =>
         fuseStage(
           env,
           {
             passages,
-            sums: paths.sums(limit),
+            sums: paths.sums(sumsLimit(limit)),
             outputs: new Map([[alpha, paths.fused(name)]]),
             manifest: paths.manifest(`fuse.${name}`),
           },
@@ -302,6 +332,14 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   const evaluations: Array<ReportInput["systems"][number]> = [];
   const evaluateKeys: string[] = [];
   for (const system of systems) {
+    if (system.reuses) {
+      evaluations.push({
+        alpha: system.alpha,
+        queriesPerLanguage: system.queriesPerLanguage,
+        evaluation: paths.evaluation(system.reuses),
+      });
+      continue;
+    }
     let target: SearchTarget;
     let searchDeps = [system.producer, queriesKey];
     if (st.index.type === "hnsw") {

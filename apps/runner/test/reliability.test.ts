@@ -250,7 +250,7 @@ describe("sizes a typo could make endless are refused up front", () => {
       }
       const started = Date.now();
       const r = await xqg("run", config, ...flags);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(flags.length > 0 ? 2 : 1);
       expect(r.stderr).toMatch(message);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(existsSync(join(dir, "out"))).toBe(false);

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { Hasher } from "../hash.js";
-import { layout, systemName } from "../layout.js";
+import { alphasProblem, layout, systemName } from "../layout.js";
 import type { Logger } from "../progress.js";
 import { QUEUE_COMMANDS } from "../queue/commands.js";
 import { field } from "../settings/fields.js";
@@ -231,6 +231,8 @@ export const COMMANDS: Record<string, Command> = {
     async run(flags, ctx) {
       const dir = one(flags, "out");
       const { alphas, ...settings } = flags.settings as StageSettings<"fuse">;
+      const badAlpha = alphasProblem(alphas);
+      if (badAlpha) throw new UsageError(`fuse: --alphas: ${badAlpha.reason}`);
       const outputs = new Map(alphas.map((a) => [a, join(dir, `${systemName(a)}.npy`)]));
       await (await import("../stages/fuse.js")).fuseStage(
         await envOf(flags, ctx),
