@@ -1,3 +1,6 @@
+import { constants, existsSync } from "node:fs";
+import { access } from "node:fs/promises";
+import { dirname } from "node:path";
 import { isXqgError, XqgError } from "@xqg/core";
 
 /**
@@ -26,4 +29,56 @@ export class UsageError extends XqgError {
  */
 export function isUserFacing(error: unknown): error is Error {
   return isXqgError(error);
+}
+
+/** What the file-system errors a user's machine causes mean, in the user's words. */
+const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  ENOENT: "no such file or directory",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "it is a folder, not a file",
+  EMFILE: "too many open files (raise `ulimit -n`)",
+  ENAMETOOLONG: "the name is too long",
+};
+
+const VERBS: Readonly<Record<string, string>> = {
+  mkdir: "cannot create the folder",
+  open: "cannot open",
+  write: "cannot write",
+  rename: "cannot move",
+  unlink: "cannot remove",
+  rmdir: "cannot remove",
+  scandir: "cannot list",
+  stat: "cannot read",
+  copyfile: "cannot copy",
+};
+
+/**
+ * A Node.js file-system error (EROFS, ENOSPC, EACCES, …) as one line naming the path and the cause, or
+ * undefined when `error` is not one. `mkdir -p` on a read-only file system reports ENOENT: the nearest existing
+ * folder is then probed for write access (`probe`), which gives the true cause.
+ */
+export async function explainSystemError(
+  error: unknown,
+  probe: (path: string) => Promise<void> = (path) => access(path, constants.W_OK),
+): Promise<string | undefined> {
+  const e = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || typeof e.code !== "string" || !(e.code in SYSTEM_ERRORS)) return undefined;
+  let code = e.code;
+  if (code === "ENOENT" && e.syscall === "mkdir" && e.path) {
+    let dir = dirname(e.path);
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    try {
+      await probe(dir);
+    } catch (probed) {
+      const probedCode = (probed as NodeJS.ErrnoException).code;
+      if (probedCode && probedCode in SYSTEM_ERRORS) code = probedCode;
+    }
+  }
+  const verb = VERBS[e.syscall ?? ""] ?? "cannot use";
+  return `${verb} ${e.path ?? "a file"}: ${SYSTEM_ERRORS[code]} (${code})`;
 }

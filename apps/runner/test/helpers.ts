@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { PassThrough } from "node:stream";
 import { main } from "../src/cli/main.js";
 
@@ -133,3 +133,8 @@ export async function writeMadeUpGenerated(dir: string, passages?: number): Prom
  */
 export const SPLIT_ONLY =
   /^(hits\/|generated\/queries\.shard-|embeddings\/(passages|sums(\.first-\d+)?)\.shard-|manifests\/(generate|encode-passages|encode-generated|search\.|merge-))/;
+
+/** Where a one-off command (`xqg encode --out X`) keeps the manifest of X: `.xqg/manifests/` beside it. */
+export function oneOffManifest(output: string): string {
+  return join(dirname(output), ".xqg", "manifests", `${basename(output)}.json`);
+}

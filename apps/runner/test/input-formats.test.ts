@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type Passage, type Query, readPassages, readQueries } from "@xqg/corpus";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { QUICKSTART, TINY_BERT, xqg } from "./helpers.js";
+import { oneOffManifest, QUICKSTART, TINY_BERT, xqg } from "./helpers.js";
 
 /** `--flag` → placeholder, from `xqg <command> --help`. */
 async function flagsOf(command: string): Promise<Map<string, string>> {
@@ -69,7 +69,7 @@ describe("reader errors name the config key and the flag, not a library option",
       const ok = await xqg(...base, "--queries-lang", "sw", "--language-names", "sw=Swahili");
       expect(ok).toEqual({ code: 0, stdout: "", stderr: "" });
       expect(await readFile(join(dir, "q.ids"), "utf8")).toBe("q1\nq2\n");
-      const manifest = JSON.parse(await readFile(`${out}.manifest.json`, "utf8"));
+      const manifest = JSON.parse(await readFile(oneOffManifest(out), "utf8"));
       expect(manifest.params).toMatchObject({ role: "query", queriesLang: "sw" });
     });
   });

@@ -4,11 +4,11 @@
  */
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { createGenerator } from "@xqg/querygen";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
-import { QUICKSTART, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
+import { oneOffManifest, QUICKSTART, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const saved = { cache: process.env["HF_HUB_CACHE"], offline: process.env["HF_HUB_OFFLINE"] };
@@ -89,10 +89,10 @@ describe("models by Hugging Face id", () => {
       short,
     );
     await ok("generate", ...base, "--generator", "xqg-test/tiny-mt5", "--out", long);
-    const manifest = JSON.parse(await readFile(`${short}.manifest.json`, "utf8"));
+    const manifest = JSON.parse(await readFile(oneOffManifest(short), "utf8"));
     expect(manifest.params.maxInputLength).toBe(8);
-    expect(manifest.inputs.generator.path).toBe(relative(tmp, mt5));
-    expect(JSON.parse(await readFile(`${long}.manifest.json`, "utf8")).params.maxInputLength).toBe(512);
+    expect(manifest.inputs.generator.path).toBe(relative(dirname(oneOffManifest(short)), mt5));
+    expect(JSON.parse(await readFile(oneOffManifest(long), "utf8")).params.maxInputLength).toBe(512);
 
     const generator = await createGenerator(TINY_MT5, { maxInputLength: 8, session: { intraOpThreads: 1 } });
     try {
@@ -118,8 +118,8 @@ describe("models by Hugging Face id", () => {
     await ok("encode", "--queries", dev, "--encoder", "xqg-test/tiny-bert", "--out", byId);
     await ok("encode", "--queries", dev, "--encoder", TINY_BERT, "--out", byDir);
     expect((await readFile(byId)).equals(await readFile(byDir))).toBe(true);
-    const manifest = JSON.parse(await readFile(`${byId}.manifest.json`, "utf8"));
-    expect(manifest.inputs.encoder.path).toBe(relative(tmp, bert));
+    const manifest = JSON.parse(await readFile(oneOffManifest(byId), "utf8"));
+    expect(manifest.inputs.encoder.path).toBe(relative(dirname(oneOffManifest(byId)), bert));
   });
 
   it("an id neither cached nor a path: one line, and no network with HF_HUB_OFFLINE", async () => {

@@ -13,7 +13,7 @@ import { pairedTTest, permutationTest } from "@xqg/metrics";
 import { createGenerator } from "@xqg/querygen";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/cli/commands.js";
-import { QUICKSTART, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
+import { oneOffManifest, QUICKSTART, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
 
 let dir: string;
 /** The first 6 passages of the quickstart corpus. */
@@ -44,7 +44,7 @@ async function ok(...argv: string[]): Promise<void> {
   expect(result.code).toBe(0);
 }
 
-const manifestOf = async (out: string) => JSON.parse(await readFile(`${out}.manifest.json`, "utf8"));
+const manifestOf = async (out: string) => JSON.parse(await readFile(oneOffManifest(out), "utf8"));
 
 type Queries = Record<string, Record<string, string[]>>;
 
@@ -264,7 +264,7 @@ describe("fuse: reduce and renormalize", () => {
     const out = fresh("fused");
     await ok("fuse", "--passages", P, "--sums", S, "--alphas", "0.3", "--out", out, ...flags);
     const m = await readNpy(join(out, "alpha-0.3.npy"));
-    return { m, manifest: JSON.parse(await readFile(join(out, "fuse.manifest.json"), "utf8")) };
+    return { m, manifest: JSON.parse(await readFile(oneOffManifest(join(out, "fuse")), "utf8")) };
   }
   const row = (x: { data: Float32Array; dim: number }, r: number) =>
     x.data.subarray(r * x.dim, (r + 1) * x.dim);
@@ -544,25 +544,25 @@ describe("--force", () => {
     const first = await fuse();
     expect(first.code).toBe(0);
     expect(outcome(first.stderr)).toEqual([
-      expect.stringMatching(/^xqg: fuse: done in .*fuse\.manifest\.json\)$/),
+      expect.stringMatching(/^xqg: fuse: done in .*\.xqg\/manifests\/fuse\.json\)$/),
     ]);
     const written = await stat(file);
     const bytes = await readFile(file);
-    const manifest = await readFile(join(out, "fuse.manifest.json"));
+    const manifest = await readFile(oneOffManifest(join(out, "fuse")));
     const again = await fuse();
     expect(outcome(again.stderr)).toEqual([
-      expect.stringMatching(/^xqg: fuse: up to date \(.*fuse\.manifest\.json\)$/),
+      expect.stringMatching(/^xqg: fuse: up to date \(.*\.xqg\/manifests\/fuse\.json\)$/),
     ]);
     expect((await stat(file)).ino).toBe(written.ino);
     const forced = await fuse("--force");
     expect(forced.code).toBe(0);
     expect(outcome(forced.stderr)).toEqual([
-      expect.stringMatching(/^xqg: fuse: done in .*fuse\.manifest\.json\)$/),
+      expect.stringMatching(/^xqg: fuse: done in .*\.xqg\/manifests\/fuse\.json\)$/),
     ]);
     // a new file renamed into place from staging, with the same bytes and the same manifest
     expect((await stat(file)).ino).not.toBe(written.ino);
     expect(await readFile(file)).toEqual(bytes);
-    expect(await readFile(join(out, "fuse.manifest.json"))).toEqual(manifest);
+    expect(await readFile(oneOffManifest(join(out, "fuse")))).toEqual(manifest);
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { Hasher } from "../hash.js";
@@ -40,7 +40,13 @@ const maybe = (flags: ParsedFlags, name: string): string | undefined => flags.ar
 /** Every value of an arg declared with `kind` (parseFlags has checked each against it). */
 const all = <T>(flags: ParsedFlags, name: string, kind: ValueKind<T>): T[] =>
   flags.args[name]!.map((raw) => kind.parse(raw) as T);
-const manifestOf = (output: string): string => `${output}.manifest.json`;
+/**
+ * Where a one-off command keeps the manifest of its output: never beside the user's file, but in one hidden
+ * folder of the output's directory, `.xqg/manifests/<output's name>.json` (a run keeps its own in
+ * `<output>/manifests/`).
+ */
+const manifestOf = (output: string): string =>
+  join(dirname(output), ".xqg", "manifests", `${basename(output)}.json`);
 
 /**
  * generate's settings: without --languages, the targets are every language --language-names names; with it,
@@ -240,7 +246,7 @@ export const COMMANDS: Record<string, Command> = {
           passages: one(flags, "passages"),
           sums: one(flags, "sums"),
           outputs,
-          manifest: join(dir, "fuse.manifest.json"),
+          manifest: manifestOf(join(dir, "fuse")),
         },
         settings,
       );
@@ -408,7 +414,7 @@ export const COMMANDS: Record<string, Command> = {
       }
       await (await import("../stages/report.js")).reportStage(
         await envOf(flags, ctx),
-        { systems, out, manifest: join(out, "report.manifest.json") },
+        { systems, out, manifest: manifestOf(join(out, "report")) },
         flags.settings as never,
       );
       ctx.stdout.write(await readFile(join(out, "report.md"), "utf8"));

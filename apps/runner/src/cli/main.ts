@@ -1,5 +1,5 @@
 import { nearestName } from "@xqg/core";
-import { isUserFacing, UsageError } from "../errors.js";
+import { explainSystemError, isUserFacing, UsageError } from "../errors.js";
 import { createLogger } from "../progress.js";
 import { runnerVersion } from "../version.js";
 import { helpText, parseFlags } from "./args.js";
@@ -66,6 +66,11 @@ export async function main(
     await command.run(flags, { log, stdout: io.stdout });
     return 0;
   } catch (error) {
+    const system = await explainSystemError(error);
+    if (system !== undefined && !process.env["XQG_DEBUG"]) {
+      io.stderr.write(`xqg: ${system}\n`);
+      return 1;
+    }
     if (isUserFacing(error) || (error instanceof Error && !process.env["XQG_DEBUG"])) {
       const hint = isUserFacing(error) ? "" : " (set XQG_DEBUG=1 for the stack trace)";
       io.stderr.write(`xqg: ${error.message}${hint}\n`);
