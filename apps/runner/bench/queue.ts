@@ -22,6 +22,7 @@ import { planUnits } from "../src/plan.js";
 import { createLogger } from "../src/progress.js";
 import { parseQueueUrl } from "../src/queue/connection.js";
 import { coordinate, runCoordinator } from "../src/queue/coordinator.js";
+import { runUnit } from "../src/units.js";
 import { writeTestConfig } from "../test/helpers.js";
 
 const UNITS = Number(process.env["QUEUE_BENCH_UNITS"] ?? 10_000);
@@ -147,7 +148,7 @@ async function main() {
     const localStart = performance.now();
     for (const unit of planUnits(config).units) {
       const t = performance.now();
-      await unit.run(env);
+      await runUnit(unit, env);
       unitRows.push({ unit: unit.key, "compute s": ((performance.now() - t) / 1000).toFixed(2) });
     }
     const localSeconds = (performance.now() - localStart) / 1000;

@@ -30,7 +30,18 @@ export interface StageContext {
   readonly log: Logger;
   /** Run even when the manifest matches. */
   readonly force: boolean;
+  /**
+   * Look, do not run: each unit reports its state here (done, stale and why, pending) and returns "skipped"
+   * without taking its lease or writing anything (`xqg plan`, and `xqg unit`'s check of dependencies).
+   */
+  readonly inspect?: (state: UnitState) => void;
 }
+
+/** Where a unit stands: finished and up to date, finished but out of date (and why), or never run. */
+export type UnitState =
+  | { readonly state: "done" }
+  | { readonly state: "stale"; readonly reason: string }
+  | { readonly state: "pending"; readonly reason: string };
 
 interface Manifest {
   stage: string;
@@ -54,6 +65,10 @@ export async function runStage(
   body: (staged: (finalPath: string) => string) => Promise<void>,
 ): Promise<"ran" | "skipped"> {
   await refuseOverwritingInputs(spec.stage, spec.inputs, spec.outputs);
+  if (ctx.inspect) {
+    ctx.inspect(await unitState(ctx.hasher, spec));
+    return "skipped";
+  }
   const base = dirname(spec.manifest);
   const near = relative(process.cwd(), spec.manifest);
   const where = near.startsWith("..") ? spec.manifest : near;
@@ -117,6 +132,66 @@ async function runLeased(
   await ctx.hasher.save();
   ctx.log.info(`${spec.stage}: done in ${formatDuration((Date.now() - started) / 1000)} (${where})`);
   return "ran";
+}
+
+/** A unit's state, and for a stale one the first difference between its manifest and what it would record now. */
+export async function unitState(hasher: Hasher, spec: StageSpec): Promise<UnitState> {
+  const base = dirname(spec.manifest);
+  let recorded: Manifest;
+  try {
+    recorded = JSON.parse(await readFile(spec.manifest, "utf8")) as Manifest;
+  } catch {
+    return { state: "pending", reason: "not run yet" };
+  }
+  const expected = await describe(hasher, spec, base);
+  if (await matches(hasher, spec, expected, base)) return { state: "done" };
+  return { state: "stale", reason: await firstDifference(hasher, spec, recorded, expected, base) };
+}
+
+async function firstDifference(
+  hasher: Hasher,
+  spec: StageSpec,
+  recorded: Manifest,
+  expected: Omit<Manifest, "outputs">,
+  base: string,
+): Promise<string> {
+  if (recorded.stage !== expected.stage) return `its stage changed (${recorded.stage} → ${expected.stage})`;
+  for (const [role, input] of Object.entries(expected.inputs)) {
+    const was = recorded.inputs?.[role];
+    if (!was) return `a new input: ${role} (${input.path})`;
+    if (was.sha256 !== input.sha256) return `its input ${role} changed (${input.path})`;
+  }
+  for (const role of Object.keys(recorded.inputs ?? {}))
+    if (!(role in expected.inputs)) return `an input is gone: ${role}`;
+  const param = differingKey(recorded.params, JSON.parse(JSON.stringify(expected.params)));
+  if (param !== undefined) return `a setting changed: ${param || "(all)"}`;
+  for (const [name, version] of Object.entries(expected.packages)) {
+    if (recorded.packages?.[name] !== version)
+      return `${name} changed (${recorded.packages?.[name] ?? "none"} → ${version})`;
+  }
+  for (const output of spec.outputs) {
+    const want = recorded.outputs?.[relative(base, output)];
+    const have = await hasher.hash(output).catch(() => undefined);
+    if (!want || have === undefined) return `an output is missing: ${relative(process.cwd(), output)}`;
+    if (have !== want.sha256) return `an output was changed since: ${relative(process.cwd(), output)}`;
+  }
+  return "its manifest differs";
+}
+
+/** The dotted path of the first value that differs between two JSON values, "" for the whole; else undefined. */
+function differingKey(a: unknown, b: unknown, path = ""): string | undefined {
+  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return path;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  for (const key of keys) {
+    const found = differingKey(
+      (a as Record<string, unknown>)[key],
+      (b as Record<string, unknown>)[key],
+      path ? `${path}.${key}` : key,
+    );
+    if (found !== undefined) return found;
+  }
+  return path;
 }
 
 async function describe(hasher: Hasher, spec: StageSpec, base: string): Promise<Omit<Manifest, "outputs">> {

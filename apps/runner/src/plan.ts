@@ -5,20 +5,12 @@ import { UserError } from "./errors.js";
 import { layout, systemName } from "./layout.js";
 import { readOptions } from "./settings/inputs.js";
 import { rowsSuffix, type ShardPart, shardSuffix } from "./shard.js";
-import type { StageEnv } from "./stages/common.js";
-import {
-  encodeGeneratedStage,
-  encodePassagesStage,
-  encodeQueriesStage,
-  sumLanguagesOf,
-} from "./stages/encode.js";
-import { checkMeasures, evaluateStage } from "./stages/evaluate.js";
-import { fuseStage, selectedLanguages } from "./stages/fuse.js";
-import { generateStage } from "./stages/generate.js";
-import { indexStage } from "./stages/index-stage.js";
-import { mergeGeneratedStage, mergeMatrixStage, mergeSumsStage } from "./stages/merge.js";
-import { type ReportInput, reportStage } from "./stages/report.js";
-import { mergeSearchStage, type SearchTarget, searchRangeStage, searchStage } from "./stages/search.js";
+import { sumLanguagesOf } from "./stages/encode.js";
+import { checkMeasures } from "./stages/evaluate.js";
+import { selectedLanguages } from "./stages/fuse.js";
+import type { ReportInput } from "./stages/report.js";
+import type { SearchTarget } from "./stages/search.js";
+import { type Work, work } from "./units.js";
 
 /** One retrieval system of the experiment: the baseline, xQG at one α, or an ablation point. */
 export interface System {
@@ -43,9 +35,9 @@ function generatedPerLanguage(config: RunConfig): number | undefined {
 }
 
 /**
- * One unit of work of a run: one `runStage` call with its own manifest (`manifests/<key>.json`). The local run
- * executes the plan's units in order; a distributed run (`xqg run --queue`) puts the same units on a queue,
- * where any worker looks a unit up by its key in the plan of the same config and runs the same `run`.
+ * One unit of work of a run, as plain data: one `runStage` call with its own manifest (`manifests/<key>.json`).
+ * It can be printed, compared, stored and sent (`JSON.stringify`); `runUnit(unit, env)` runs it. The local run
+ * executes the plan's units in order; a distributed run puts the same units on a queue.
  */
 export interface Unit {
   /** The manifest's name without `.json` (`generate.shard-0-of-2`, `fuse`, `search.baseline`, …); unique. */
@@ -56,8 +48,8 @@ export interface Unit {
   readonly deps: readonly string[];
   /** The manifest this unit writes last (a finished unit has it). */
   readonly manifest: string;
-  /** Runs the unit through `runStage` (lease, manifest check, staging, rename, manifest). */
-  readonly run: (env: StageEnv) => Promise<unknown>;
+  /** What runs: the stage function's kind and its arguments (paths, settings, shard), all plain data. */
+  readonly work: Work;
 }
 
 export interface Plan {
@@ -124,18 +116,17 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
           key: key("generate"),
           stage: "generate",
           deps: [],
-          run: (env) =>
-            generateStage(
-              env,
-              {
-                corpus: config.corpus,
-                generator: config.generator!,
-                out: paths.generated(part),
-                manifest: paths.manifest(key("generate")),
-              },
-              st.generate,
-              part,
-            ),
+          work: work(
+            "generate",
+            {
+              corpus: config.corpus,
+              generator: config.generator!,
+              out: paths.generated(part),
+              manifest: paths.manifest(key("generate")),
+            },
+            st.generate,
+            part,
+          ),
         }),
       );
     }
@@ -144,18 +135,17 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         key: key("encode-passages"),
         stage: "encode-passages",
         deps: [],
-        run: (env) =>
-          encodePassagesStage(
-            env,
-            {
-              corpus: config.corpus,
-              encoder: config.encoder,
-              out: paths.passages(part),
-              manifest: paths.manifest(key("encode-passages")),
-            },
-            st.encode,
-            part,
-          ),
+        work: work(
+          "encode-passages",
+          {
+            corpus: config.corpus,
+            encoder: config.encoder,
+            out: paths.passages(part),
+            manifest: paths.manifest(key("encode-passages")),
+          },
+          st.encode,
+          part,
+        ),
       }),
     );
     if (count === 1) continue;
@@ -167,19 +157,18 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
           key: unitKey,
           stage: "encode-generated",
           deps: config.generated ? [] : [generatedPart!],
-          run: (env) =>
-            encodeGeneratedStage(
-              env,
-              {
-                generated: config.generated ?? paths.generated(part),
-                // a generated file of the config's holds every passage's record: this shard's are picked out
-                shard: config.generated ? { part, corpus: config.corpus } : { part },
-                encoder: config.encoder,
-                out: paths.sums(limit, part),
-                manifest: paths.manifest(unitKey),
-              },
-              sumSettings(limit),
-            ),
+          work: work(
+            "encode-generated",
+            {
+              generated: config.generated ?? paths.generated(part),
+              // a generated file of the config's holds every passage's record: this shard's are picked out
+              shard: config.generated ? { part, corpus: config.corpus } : { part },
+              encoder: config.encoder,
+              out: paths.sums(limit, part),
+              manifest: paths.manifest(unitKey),
+            },
+            sumSettings(limit),
+          ),
         }),
       );
     }
@@ -195,24 +184,22 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         key: "merge-generated",
         stage: "merge-generated",
         deps: generateKeys,
-        run: (env) =>
-          mergeGeneratedStage(env, {
-            parts: shards.map(paths.generated),
-            out: paths.generated(whole),
-            manifest: paths.manifest("merge-generated"),
-          }),
+        work: work("merge-generated", {
+          parts: shards.map(paths.generated),
+          out: paths.generated(whole),
+          manifest: paths.manifest("merge-generated"),
+        }),
       });
     }
     passagesKey = add({
       key: "merge-passages",
       stage: "merge-passages",
       deps: encodeKeys,
-      run: (env) =>
-        mergeMatrixStage(env, {
-          parts: shards.map(paths.passages),
-          out: paths.passages(whole),
-          manifest: paths.manifest("merge-passages"),
-        }),
+      work: work("merge-matrix", {
+        parts: shards.map(paths.passages),
+        out: paths.passages(whole),
+        manifest: paths.manifest("merge-passages"),
+      }),
     });
   }
   const generated = config.generated ?? paths.generated(whole);
@@ -228,13 +215,12 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
           key: mergeKey,
           stage: "merge-sums",
           deps: shardSumKeys.get(limit)!,
-          run: (env) =>
-            mergeSumsStage(env, {
-              parts: shards.map((part) => paths.sums(limit, part)),
-              out: paths.sums(limit),
-              manifest: paths.manifest(mergeKey),
-              languages: sumLanguagesOf(sumSettings(limit)),
-            }),
+          work: work("merge-sums", {
+            parts: shards.map((part) => paths.sums(limit, part)),
+            out: paths.sums(limit),
+            manifest: paths.manifest(mergeKey),
+            languages: sumLanguagesOf(sumSettings(limit)),
+          }),
         }),
       );
       continue;
@@ -245,12 +231,11 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         key,
         stage: "encode-generated",
         deps: generatedKey ? [generatedKey] : [],
-        run: (env) =>
-          encodeGeneratedStage(
-            env,
-            { generated, encoder: config.encoder, out: paths.sums(limit), manifest: paths.manifest(key) },
-            sumSettings(limit),
-          ),
+        work: work(
+          "encode-generated",
+          { generated, encoder: config.encoder, out: paths.sums(limit), manifest: paths.manifest(key) },
+          sumSettings(limit),
+        ),
       }),
     );
   }
@@ -258,17 +243,16 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     key: "encode-queries",
     stage: "encode-queries",
     deps: [],
-    run: (env) =>
-      encodeQueriesStage(
-        env,
-        {
-          queries: config.queries,
-          encoder: config.encoder,
-          out: paths.queries,
-          manifest: paths.manifest("encode-queries"),
-        },
-        st.encode,
-      ),
+    work: work(
+      "encode-queries",
+      {
+        queries: config.queries,
+        encoder: config.encoder,
+        out: paths.queries,
+        manifest: paths.manifest("encode-queries"),
+      },
+      st.encode,
+    ),
   });
 
   // each system with the key of the unit that writes its embeddings
@@ -289,12 +273,11 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
       key: "fuse",
       stage: "fuse",
       deps: [passagesKey, sumsKeys.get(undefined)!],
-      run: (env) =>
-        fuseStage(
-          env,
-          { passages, sums: paths.sums(), outputs: fused, manifest: paths.manifest("fuse") },
-          fuseSettings,
-        ),
+      work: work(
+        "fuse",
+        { passages, sums: paths.sums(), outputs: [...fused], manifest: paths.manifest("fuse") },
+        fuseSettings,
+      ),
     });
   }
   for (const system of pending)
@@ -314,17 +297,16 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
       key: `fuse.${name}`,
       stage: "fuse",
       deps: [passagesKey, sumsKeys.get(sumsLimit(limit))!],
-      run: (env) =>
-        fuseStage(
-          env,
-          {
-            passages,
-            sums: paths.sums(sumsLimit(limit)),
-            outputs: new Map([[alpha, paths.fused(name)]]),
-            manifest: paths.manifest(`fuse.${name}`),
-          },
-          fuseSettings,
-        ),
+      work: work(
+        "fuse",
+        {
+          passages,
+          sums: paths.sums(sumsLimit(limit)),
+          outputs: [[alpha, paths.fused(name)]],
+          manifest: paths.manifest(`fuse.${name}`),
+        },
+        fuseSettings,
+      ),
     });
     systems.push({ name, alpha, queriesPerLanguage: limit, embeddings: paths.fused(name), producer: key });
   }
@@ -347,16 +329,15 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         key: `index.${system.name}`,
         stage: "index",
         deps: [system.producer],
-        run: (env) =>
-          indexStage(
-            env,
-            {
-              embeddings: system.embeddings,
-              out: paths.index(system.name),
-              manifest: paths.manifest(`index.${system.name}`),
-            },
-            st.index,
-          ),
+        work: work(
+          "index",
+          {
+            embeddings: system.embeddings,
+            out: paths.index(system.name),
+            manifest: paths.manifest(`index.${system.name}`),
+          },
+          st.index,
+        ),
       });
       target = { kind: "index", index: paths.index(system.name), expansionSearch: st.index.expansionSearch };
       searchDeps = [indexKey, queriesKey];
@@ -376,56 +357,53 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
           key,
           stage: "search",
           deps: searchDeps,
-          run: (env) =>
-            searchRangeStage(
-              env,
-              {
-                embeddings: system.embeddings,
-                metric: st.index.metric,
-                range,
-                queries: paths.queries,
-                out: paths.hits(system.name, range),
-                manifest: paths.manifest(key),
-              },
-              st.search,
-            ),
+          work: work(
+            "search-range",
+            {
+              embeddings: system.embeddings,
+              metric: st.index.metric,
+              range,
+              queries: paths.queries,
+              out: paths.hits(system.name, range),
+              manifest: paths.manifest(key),
+            },
+            st.search,
+          ),
         });
       });
       add({
         key: searchKey,
         stage: "merge-search",
         deps: rangeKeys,
-        run: (env) =>
-          mergeSearchStage(
-            env,
-            {
-              parts: ranges.map((range) => paths.hits(system.name, range)),
-              embeddings: system.embeddings,
-              queries: paths.queries,
-              out: paths.run(system.name),
-              tag: `xqg-${system.name}`,
-              manifest: paths.manifest(searchKey),
-            },
-            st.search,
-          ),
+        work: work(
+          "merge-search",
+          {
+            parts: ranges.map((range) => paths.hits(system.name, range)),
+            embeddings: system.embeddings,
+            queries: paths.queries,
+            out: paths.run(system.name),
+            tag: `xqg-${system.name}`,
+            manifest: paths.manifest(searchKey),
+          },
+          st.search,
+        ),
       });
     } else {
       add({
         key: searchKey,
         stage: "search",
         deps: searchDeps,
-        run: (env) =>
-          searchStage(
-            env,
-            {
-              target,
-              queries: paths.queries,
-              out: paths.run(system.name),
-              tag: `xqg-${system.name}`,
-              manifest: paths.manifest(searchKey),
-            },
-            st.search,
-          ),
+        work: work(
+          "search",
+          {
+            target,
+            queries: paths.queries,
+            out: paths.run(system.name),
+            tag: `xqg-${system.name}`,
+            manifest: paths.manifest(searchKey),
+          },
+          st.search,
+        ),
       });
     }
     evaluateKeys.push(
@@ -433,20 +411,19 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         key: `evaluate.${system.name}`,
         stage: "evaluate",
         deps: [searchKey],
-        run: (env) =>
-          evaluateStage(
-            env,
-            {
-              run: paths.run(system.name),
-              queries: config.queries,
-              corpus: config.corpus,
-              qrels: config.qrels,
-              nltkData: config.nltkData,
-              out: paths.evaluation(system.name),
-              manifest: paths.manifest(`evaluate.${system.name}`),
-            },
-            st.evaluate,
-          ),
+        work: work(
+          "evaluate",
+          {
+            run: paths.run(system.name),
+            queries: config.queries,
+            corpus: config.corpus,
+            qrels: config.qrels,
+            nltkData: config.nltkData,
+            out: paths.evaluation(system.name),
+            manifest: paths.manifest(`evaluate.${system.name}`),
+          },
+          st.evaluate,
+        ),
       }),
     );
     evaluations.push({
@@ -459,35 +436,34 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     key: "report",
     stage: "report",
     deps: evaluateKeys,
-    run: (env) =>
-      reportStage(
-        env,
-        {
-          systems: evaluations,
-          out: paths.report,
-          manifest: paths.manifest("report"),
-          provenance: {
-            settings: st,
-            corpus: config.corpus,
-            corpusOptions: readOptions(st.encode).corpus,
-            queries: config.queries,
-            qrels: config.qrels,
-            generated: config.generated,
-            models: {
-              ...(config.encoder.query === config.encoder.passage
-                ? { encoder: { dirOrId: config.encoder.query, task: "encoder" as const } }
-                : {
-                    queryEncoder: { dirOrId: config.encoder.query, task: "encoder" as const },
-                    passageEncoder: { dirOrId: config.encoder.passage, task: "encoder" as const },
-                  }),
-              ...(config.generator
-                ? { generator: { dirOrId: config.generator, task: "seq2seq" as const } }
-                : {}),
-            },
+    work: work(
+      "report",
+      {
+        systems: evaluations,
+        out: paths.report,
+        manifest: paths.manifest("report"),
+        provenance: {
+          settings: st,
+          corpus: config.corpus,
+          corpusOptions: readOptions(st.encode).corpus,
+          queries: config.queries,
+          qrels: config.qrels,
+          generated: config.generated,
+          models: {
+            ...(config.encoder.query === config.encoder.passage
+              ? { encoder: { dirOrId: config.encoder.query, task: "encoder" as const } }
+              : {
+                  queryEncoder: { dirOrId: config.encoder.query, task: "encoder" as const },
+                  passageEncoder: { dirOrId: config.encoder.passage, task: "encoder" as const },
+                }),
+            ...(config.generator
+              ? { generator: { dirOrId: config.generator, task: "seq2seq" as const } }
+              : {}),
           },
         },
-        st.report,
-      ),
+      },
+      st.report,
+    ),
   });
   return { units, ends: "done" };
 }

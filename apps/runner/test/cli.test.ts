@@ -24,8 +24,8 @@ async function placeholders(command: string): Promise<Map<string, string>> {
 }
 
 /** The commands whose work is threaded (ONNX Runtime, the HNSW index, search) and `run`, which has them all. */
-const THREADED = ["generate", "encode", "index", "search", "run", "worker"];
-const UNTHREADED = ["fuse", "evaluate", "report", "status"];
+const THREADED = ["generate", "encode", "index", "search", "run", "unit", "worker"];
+const UNTHREADED = ["fuse", "evaluate", "report", "plan", "status"];
 
 /** Flags that each command needs, so that --threads is the only thing wrong in the line. */
 const MINIMAL: Record<string, string[]> = {
@@ -33,6 +33,7 @@ const MINIMAL: Record<string, string[]> = {
   evaluate: ["--run", "r.trec", "--queries", "q.jsonl", "--corpus", "c.jsonl", "--out", "e.json"],
   report: ["--baseline", "b.json", "--out", "r"],
   status: ["--queue", "redis://127.0.0.1:1"],
+  plan: ["xqg.yaml"],
 };
 
 describe("xqg command line", () => {
@@ -42,7 +43,7 @@ describe("xqg command line", () => {
     expect(
       stdout
         .split("\n")
-        .slice(3, 13)
+        .slice(3, 15)
         .map((l) => l.trim().split(/\s+/)[0]),
     ).toEqual([
       "generate",
@@ -53,6 +54,8 @@ describe("xqg command line", () => {
       "evaluate",
       "report",
       "run",
+      "plan",
+      "unit",
       "worker",
       "status",
     ]);
@@ -156,7 +159,7 @@ describe("xqg command line", () => {
     [
       ["frobnicate"],
       2,
-      'xqg: unknown command "frobnicate" (expected one of: generate, encode, fuse, index, search, evaluate, report, run, worker, status)',
+      'xqg: unknown command "frobnicate" (expected one of: generate, encode, fuse, index, search, evaluate, report, run, plan, unit, worker, status)',
     ],
     [
       ["generate", "--corpus", "c"],
@@ -242,7 +245,7 @@ describe("xqg command line", () => {
     [
       ["evalute"],
       2,
-      'xqg: unknown command "evalute" (did you mean evaluate?) (expected one of: generate, encode, fuse, index, search, evaluate, report, run, worker, status)',
+      'xqg: unknown command "evalute" (did you mean evaluate?) (expected one of: generate, encode, fuse, index, search, evaluate, report, run, plan, unit, worker, status)',
     ],
     [["run"], 2, "xqg: run: expected exactly one CONFIG file (see xqg run --help)"],
     [

@@ -3,6 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { Hasher } from "../hash.js";
+import { inspectPlan, PLAN_SCHEMA, runOneUnit } from "../inspect.js";
 import { alphasProblem, layout, systemName } from "../layout.js";
 import type { Logger } from "../progress.js";
 import { QUEUE_COMMANDS } from "../queue/commands.js";
@@ -459,6 +460,57 @@ export const COMMANDS: Record<string, Command> = {
         return;
       }
       ctx.stdout.write(await readFile(join(layout(config.output).report, "report.md"), "utf8"));
+    },
+  },
+  plan: {
+    summary:
+      "every unit of work of a config, its dependencies and its state (done, stale and why, pending): a dry run",
+    usage: "CONFIG.yaml|json [--json] [--shard i/N]",
+    flags: {
+      args: {
+        json: { help: `print the plan as JSON (schema ${PLAN_SCHEMA}, see the README)`, boolean: true },
+      },
+      fields: {},
+      shard: true,
+    },
+    async run(flags, ctx) {
+      const [file, ...rest] = flags.positionals;
+      if (!file || rest.length > 0)
+        throw new UsageError("plan: expected exactly one CONFIG file (see xqg plan --help)");
+      const config = await loadConfig(file);
+      const report = await inspectPlan(config, {
+        log: ctx.log,
+        ...(flags.shard !== WHOLE ? { shard: flags.shard } : {}),
+      });
+      if (flags.args["json"]!.length > 0) {
+        ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...report.units.map((u) => u.key.length));
+      for (const unit of report.units) {
+        const why = unit.reason === undefined ? "" : `  (${unit.reason})`;
+        ctx.stdout.write(`${unit.state.padEnd(7)}  ${unit.key.padEnd(width)}${why}\n`);
+      }
+      const count = (state: string) => report.units.filter((u) => u.state === state).length;
+      ctx.stdout.write(
+        `${report.units.length} units: ${count("done")} done, ${count("stale")} stale, ${count("pending")} pending\n`,
+      );
+    },
+  },
+  unit: {
+    summary: "run exactly one unit of a config's plan (a key from xqg plan), once its dependencies are done",
+    usage: "CONFIG.yaml|json KEY [--threads N] [--force] [--quiet]",
+    flags: { args: {}, fields: {}, shard: false, threads: "overrides the config's threads" },
+    async run(flags, ctx) {
+      const [file, key, ...rest] = flags.positionals;
+      if (!file || !key || rest.length > 0)
+        throw new UsageError("unit: expected a CONFIG file and a unit KEY (see xqg unit --help)");
+      const config = await loadConfig(file);
+      const env = await (await import("../pipeline.js")).prepareRun(
+        flags.threads === undefined ? config : { ...config, threads: flags.threads },
+        { log: ctx.log, force: flags.force },
+      );
+      await runOneUnit(config, key, env);
     },
   },
   ...QUEUE_COMMANDS,

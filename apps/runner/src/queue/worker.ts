@@ -6,6 +6,7 @@ import { layout } from "../layout.js";
 import { type Plan, planUnits } from "../plan.js";
 import type { Logger, Progress } from "../progress.js";
 import type { StageEnv } from "../stages/common.js";
+import { runUnit } from "../units.js";
 import { checkRedis, parseQueueUrl } from "./connection.js";
 import {
   localVersions,
@@ -138,7 +139,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       device: options.device ?? data.config.device ?? "cpu",
     };
     log.info(`unit ${data.key}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
-    const outcome = (await unit.run(env)) as "ran" | "skipped";
+    const outcome = await runUnit(unit, env);
     return { outcome, worker: me, seconds: (performance.now() - started) / 1000 };
   };
 

@@ -1,0 +1,110 @@
+// The plan tested as data, in process and in milliseconds: the keys, stages and dependencies of the units of
+// the quickstart, of shards, of search ranges, of the ablation and of a run on released queries.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "../src/config.js";
+import { planUnits } from "../src/plan.js";
+import { planDigest } from "../src/units.js";
+import { QUICKSTART } from "./helpers.js";
+
+const BASE = "corpus: c.jsonl\nqueries: q.jsonl\nencoder: enc\ngenerator: gen\nfuse: { alphas: [0, 0.5] }\n";
+const planOf = (extra = "") => planUnits(parseConfig(`${BASE}${extra}`, "exp.yaml", "/work/exp/exp.yaml"));
+const shape = (extra = "") => planOf(extra).units.map((u) => [u.key, u.stage, u.deps.join(" ")].join(" | "));
+
+describe("the plan as data", () => {
+  it("is plain JSON: it survives a round trip, and equal configs give equal digests", async () => {
+    const config = await loadConfig(join(QUICKSTART, "xqg.yaml"));
+    const plan = planUnits(config);
+    const copy = JSON.parse(JSON.stringify(plan.units));
+    expect(copy).toEqual(plan.units);
+    expect(planDigest(copy)).toBe(
+      planDigest(planUnits(await loadConfig(join(QUICKSTART, "xqg.yaml"))).units),
+    );
+    expect(planDigest(planOf().units)).not.toBe(planDigest(planOf("search: { depth: 50 }\n").units));
+  });
+
+  it("of the quickstart: every unit, in order, with its dependencies", async () => {
+    const plan = planUnits(await loadConfig(join(QUICKSTART, "xqg.yaml")));
+    expect(plan.units.map((u) => `${u.key} <- ${u.deps.join(" ")}`)).toEqual([
+      "generate <- ",
+      "encode-passages <- ",
+      "encode-generated <- generate",
+      "encode-generated.first-1 <- generate",
+      "encode-generated.first-2 <- generate",
+      "encode-queries <- ",
+      "fuse <- encode-passages encode-generated",
+      "fuse.first-1-alpha-0.3 <- encode-passages encode-generated.first-1",
+      "fuse.first-2-alpha-0.3 <- encode-passages encode-generated.first-2",
+      "search.baseline <- encode-passages encode-queries",
+      "evaluate.baseline <- search.baseline",
+      "search.alpha-0.01 <- fuse encode-queries",
+      "evaluate.alpha-0.01 <- search.alpha-0.01",
+      "search.alpha-0.1 <- fuse encode-queries",
+      "evaluate.alpha-0.1 <- search.alpha-0.1",
+      "search.alpha-0.3 <- fuse encode-queries",
+      "evaluate.alpha-0.3 <- search.alpha-0.3",
+      "search.first-1-alpha-0.3 <- fuse.first-1-alpha-0.3 encode-queries",
+      "evaluate.first-1-alpha-0.3 <- search.first-1-alpha-0.3",
+      "search.first-2-alpha-0.3 <- fuse.first-2-alpha-0.3 encode-queries",
+      "evaluate.first-2-alpha-0.3 <- search.first-2-alpha-0.3",
+      "report <- evaluate.baseline evaluate.alpha-0.01 evaluate.alpha-0.1 evaluate.alpha-0.3 evaluate.first-1-alpha-0.3 evaluate.first-2-alpha-0.3",
+    ]);
+  });
+
+  it("with shards: generation, passages and Σq per shard, then merges", () => {
+    expect(shape("shards: 2\n")).toEqual([
+      "generate.shard-0-of-2 | generate | ",
+      "encode-passages.shard-0-of-2 | encode-passages | ",
+      "encode-generated.shard-0-of-2 | encode-generated | generate.shard-0-of-2",
+      "generate.shard-1-of-2 | generate | ",
+      "encode-passages.shard-1-of-2 | encode-passages | ",
+      "encode-generated.shard-1-of-2 | encode-generated | generate.shard-1-of-2",
+      "merge-generated | merge-generated | generate.shard-0-of-2 generate.shard-1-of-2",
+      "merge-passages | merge-passages | encode-passages.shard-0-of-2 encode-passages.shard-1-of-2",
+      "merge-sums | merge-sums | encode-generated.shard-0-of-2 encode-generated.shard-1-of-2",
+      "encode-queries | encode-queries | ",
+      "fuse | fuse | merge-passages merge-sums",
+      "search.baseline | search | merge-passages encode-queries",
+      "evaluate.baseline | evaluate | search.baseline",
+      "search.alpha-0.5 | search | fuse encode-queries",
+      "evaluate.alpha-0.5 | evaluate | search.alpha-0.5",
+      "report | report | evaluate.baseline evaluate.alpha-0.5",
+    ]);
+  });
+
+  it("with shards i/N: one worker's shard only", () => {
+    expect(shape('shards: "1/2"\n')).toEqual([
+      "generate.shard-1-of-2 | generate | ",
+      "encode-passages.shard-1-of-2 | encode-passages | ",
+      "encode-generated.shard-1-of-2 | encode-generated | generate.shard-1-of-2",
+    ]);
+    expect(planOf('shards: "1/2"\n').ends).toBe("shard-done");
+  });
+
+  it("with search ranges: a unit per row range and a merge", () => {
+    const keys = shape("searchRanges: 2\n").filter((k) => k.startsWith("search.baseline"));
+    expect(keys).toEqual([
+      "search.baseline.rows-0-of-2 | search | encode-passages encode-queries",
+      "search.baseline.rows-1-of-2 | search | encode-passages encode-queries",
+      "search.baseline | merge-search | search.baseline.rows-0-of-2 search.baseline.rows-1-of-2",
+    ]);
+  });
+
+  it("with HNSW: an index unit per system before its search", () => {
+    const keys = shape("index: { type: hnsw }\n").filter((k) => /^(index|search)\.baseline/.test(k));
+    expect(keys).toEqual([
+      "index.baseline | index | encode-passages",
+      "search.baseline | search | index.baseline encode-queries",
+    ]);
+  });
+
+  it("on released queries: no generation, Σq from the file", () => {
+    const keys = shape("generated: g.jsonl\n");
+    expect(keys.slice(0, 3)).toEqual([
+      "encode-passages | encode-passages | ",
+      "encode-generated | encode-generated | ",
+      "encode-queries | encode-queries | ",
+    ]);
+    expect(keys.some((k) => k.startsWith("generate"))).toBe(false);
+  });
+});
