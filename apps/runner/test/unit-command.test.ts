@@ -1,6 +1,7 @@
 // `xqg plan --json` and `xqg unit`, as a scheduler that is not ours uses them: every key of the plan, run one by
 // one in dependency order by a shell loop, gives the outputs `xqg run` gives.
 import { execFile } from "node:child_process";
+import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { withTempDir } from "@xqg/test-utils";
@@ -9,6 +10,7 @@ import { smallExperiment, snapshot, xqg } from "./helpers.js";
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, "../bin/xqg.js");
+const SCHEDULERS = resolve(import.meta.dirname, "../../../examples/schedulers");
 // provenance.json names the inputs' paths, which differ between the two folders
 const outputsOnly = (files: Map<string, Buffer>) =>
   new Map([...files].filter(([name]) => !name.startsWith("manifests/") && name !== "report/provenance.json"));
@@ -68,6 +70,96 @@ describe("xqg unit over every key of xqg plan --json", () => {
       expect(r.stderr).toMatch(
         /^xqg: .*xqg\.yaml: no unit fusion in the plan \(its units: generate, encode-passages, /,
       );
+    });
+  });
+});
+
+/** A folder with `xqg` (this checkout's CLI) and a fake `sbatch` that runs each array task at once, in order. */
+async function fakeTools(dir: string): Promise<{ path: string; sbatchLog: string }> {
+  const bin = join(dir, "bin");
+  const sbatchLog = join(dir, "sbatch.log");
+  await run("mkdir", ["-p", bin]);
+  await writeFile(join(bin, "xqg"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  await writeFile(
+    join(bin, "sbatch"),
+    `#!/bin/sh
+# records its arguments, then runs every task of --array=0-K with SLURM_ARRAY_TASK_ID set (a level's jobs run
+# when submitted, so afterok holds by construction); prints a job id
+echo "$*" >> "${sbatchLog}"
+for arg in "$@"; do
+  case $arg in --array=0-*) last=\${arg#--array=0-} ;; --wrap=*) wrap=\${arg#--wrap=} ;; esac
+done
+i=0
+while [ "$i" -le "$last" ]; do SLURM_ARRAY_TASK_ID=$i sh -c "$wrap" || exit 1; i=$((i + 1)); done
+echo "job$(wc -l < "${sbatchLog}")"
+`,
+  );
+  await chmod(join(bin, "xqg"), 0o755);
+  await chmod(join(bin, "sbatch"), 0o755);
+  return { path: `${bin}:${process.env["PATH"]}`, sbatchLog };
+}
+
+describe("the scheduler examples (examples/schedulers)", () => {
+  it("local-parallel.sh: the plan's levels, two units at a time, equal xqg run", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const { path } = await fakeTools(dir);
+      await run("sh", [join(SCHEDULERS, "local-parallel.sh"), config, "2"], {
+        cwd: dir,
+        env: { ...process.env, PATH: path },
+      });
+      expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(reference);
+    });
+  });
+
+  it("slurm-units.sh: one array job per level, each after the last (afterok), equals xqg run", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const { path, sbatchLog } = await fakeTools(dir);
+      const out = await run("sh", [join(SCHEDULERS, "slurm-units.sh"), config], {
+        cwd: dir,
+        env: { ...process.env, PATH: path, SLURM_CPUS: "1" },
+      });
+      expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(reference);
+      const jobs = (await readFile(sbatchLog, "utf8")).trim().split("\n");
+      expect(jobs[0]).not.toMatch(/--dependency/);
+      jobs.slice(1).forEach((job, i) => expect(job).toContain(`--dependency=afterok:job${i + 1}`));
+      expect(out.stdout).toBe(`submitted; the last job is job${jobs.length}\n`);
+    });
+  });
+
+  it("kubernetes-jobs.mjs: an Indexed Job per level, whose pods' commands equal xqg run", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const { path } = await fakeTools(dir);
+      const env = { ...process.env, PATH: path };
+      const plan = await run("sh", ["-c", `xqg plan "${config}" --json > plan.json`], { cwd: dir, env });
+      expect(plan.stderr).toBe("");
+      const jobs = await run(
+        "sh",
+        ["-c", `node "${join(SCHEDULERS, "kubernetes-jobs.mjs")}" "${config}" < plan.json`],
+        { cwd: dir, env },
+      );
+      type Job = {
+        kind: string;
+        spec: {
+          completions: number;
+          template: {
+            spec: { containers: Array<{ command: string[]; env: Array<{ name: string; value: string }> }> };
+          };
+        };
+      };
+      const docs = jobs.stdout.split("\n---\n").map((d) => JSON.parse(d) as Job);
+      expect(docs.every((d) => d.kind === "Job")).toBe(true);
+      // what each pod of each Job runs, level after level (a Job completes before the next is applied)
+      for (const job of docs) {
+        const container = job.spec.template.spec.containers[0]!;
+        for (let index = 0; index < job.spec.completions; index++) {
+          const podEnv = { ...env, JOB_COMPLETION_INDEX: String(index), XQG_KEYS: container.env[0]!.value };
+          await run(container.command[0]!, container.command.slice(1), { cwd: dir, env: podEnv });
+        }
+      }
+      expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(reference);
     });
   });
 });
