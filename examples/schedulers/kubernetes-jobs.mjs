@@ -1,23 +1,18 @@
 #!/usr/bin/env node
-// Writes Kubernetes Indexed Jobs for the units still to run, one Job per level of the plan: each completion
-// index runs one unit (`xqg unit CONFIG KEY`). Apply a level after the previous one has completed:
-//   xqg plan xqg.yaml --json | node kubernetes-jobs.mjs /data/xqg.yaml ghcr.io/xqg/xqg:latest > jobs.yaml
+// Writes Kubernetes Indexed Jobs for the units still to run, one Job per level of the plan (the lines of
+// levels.mjs): each completion index runs one unit (`xqg unit CONFIG KEY`). Apply a level after the previous
+// one has completed:
+//   xqg plan xqg.yaml --json | node levels.mjs | node kubernetes-jobs.mjs /data/xqg.yaml ghcr.io/xqg/xqg:latest > jobs.yaml
 //   kubectl apply -f jobs.yaml   # or one document at a time, waiting with `kubectl wait --for=condition=complete`
 // The config and its paths must be on a volume every pod mounts (here the PersistentVolumeClaim xqg-data at /data).
 import { text } from "node:stream/consumers";
 
 const [config, image = "ghcr.io/xqg/xqg:latest"] = process.argv.slice(2);
-if (!config) throw new Error("usage: kubernetes-jobs.mjs CONFIG [IMAGE] < plan.json");
-const plan = JSON.parse(await text(process.stdin));
-const level = new Map();
-for (const unit of plan.units) {
-  level.set(
-    unit.key,
-    unit.state === "done" ? -1 : Math.max(-1, ...unit.deps.map((d) => level.get(d) ?? -1)) + 1,
-  );
-}
-const levels = [];
-for (const [key, at] of level) if (at >= 0) (levels[at] ??= []).push(key);
+if (!config) throw new Error("usage: kubernetes-jobs.mjs CONFIG [IMAGE] < levels");
+const levels = (await text(process.stdin))
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => line.trim().split(" "));
 const docs = levels.map((keys, i) => ({
   apiVersion: "batch/v1",
   kind: "Job",

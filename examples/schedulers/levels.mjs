@@ -15,5 +15,9 @@ for (const unit of plan.units) {
   else level.set(unit.key, Math.max(-1, ...unit.deps.map((dep) => level.get(dep) ?? -1)) + 1);
 }
 const levels = [];
-for (const [key, at] of level) if (at >= 0) (levels[at] ??= []).push(key);
+for (const [key, at] of level) {
+  if (at < 0) continue;
+  levels[at] ??= [];
+  levels[at].push(key);
+}
 for (const keys of levels) console.log(keys.join(" "));
