@@ -1,4 +1,5 @@
 import type { RunConfig } from "./config.js";
+import { localExecutor } from "./executor.js";
 import { Hasher } from "./hash.js";
 import { layout } from "./layout.js";
 import { checkPlan, planUnits } from "./plan.js";
@@ -6,7 +7,6 @@ import type { Logger } from "./progress.js";
 import { claimOutputDir, refuseOverwritingInputs, removeAbandonedStaging } from "./safety.js";
 import type { ShardPart } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
-import { runUnit } from "./units.js";
 
 export type { System } from "./plan.js";
 
@@ -26,7 +26,7 @@ export interface RunOptions {
 export async function runPipeline(config: RunConfig, options: RunOptions): Promise<"done" | "shard-done"> {
   const env = await prepareRun(config, options);
   const plan = planUnits(config, options.shard);
-  for (const unit of plan.units) await runUnit(unit, env);
+  await localExecutor().execute(plan, env);
   return plan.ends;
 }
 
