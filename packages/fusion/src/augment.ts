@@ -24,7 +24,10 @@ export function augmentArrays(p: Float32Array, sumQ: Float32Array, options: Augm
   const n = rowsOf("passages", p, dimensions);
   const m = rowsOf("sums", sumQ, dimensions);
   if (n !== m)
-    throw new FusionError(`passages has ${n} rows but sums has ${m}`, { code: "shape-mismatch", field: "sums" });
+    throw new FusionError(`passages has ${n} rows but sums has ${m}`, {
+      code: "shape-mismatch",
+      field: "sums",
+    });
   const out = new Float32Array(p.length);
   const settings = resolveAugment(options, n);
   if (augmentInto(out, p, sumQ, settings, 0)) {

@@ -93,7 +93,11 @@ export function checkLanguages(languages: readonly unknown[] | undefined): Lang[
 }
 
 /** Options of the earlier API, each with its new name: a caller who passes one is told the new name. */
-const RENAMED: Readonly<Record<string, string>> = { dim: "dimensions", blockRows: "batchSize", chunk: "batchSize" };
+const RENAMED: Readonly<Record<string, string>> = {
+  dim: "dimensions",
+  blockRows: "batchSize",
+  chunk: "batchSize",
+};
 
 /** `checkOptions` of @xqg/core, after answering an earlier option name with "renamed to …". */
 export function checkKeys<T>(options: T, known: readonly string[], call: string): T {

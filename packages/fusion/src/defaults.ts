@@ -22,7 +22,8 @@ export const FUSION_DEFAULTS = {
 export type Reduce = keyof typeof FUSION_DEFAULTS.reductions;
 
 export function checkReduce(reduce: unknown): Reduce {
-  if (typeof reduce === "string" && Object.hasOwn(FUSION_DEFAULTS.reductions, reduce)) return reduce as Reduce;
+  if (typeof reduce === "string" && Object.hasOwn(FUSION_DEFAULTS.reductions, reduce))
+    return reduce as Reduce;
   throw new FusionError(
     `unknown reduce ${JSON.stringify(reduce)}; allowed: ${Object.keys(FUSION_DEFAULTS.reductions).join(", ")}`,
     { code: "invalid-option", field: "reduce" },

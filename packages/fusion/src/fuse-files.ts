@@ -34,7 +34,9 @@ export interface FilesSettings extends LanguageSelection, LongCallOptions {
  * One augmented matrix per α, from a single pass over P and S in blocks of `batchSize` rows; each output gets
  * P's ids sidecar. Written through temp files: an error or an abort leaves none of the outputs.
  */
-export async function fuseFiles(options: FilesSettings): Promise<Array<{ alpha: number; path: string; rows: number }>> {
+export async function fuseFiles(
+  options: FilesSettings,
+): Promise<Array<{ alpha: number; path: string; rows: number }>> {
   const { alphas, paths, batchSize, signal, onProgress } = options;
   signal?.throwIfAborted();
   const inputs = await openInputs(options);
@@ -164,10 +166,13 @@ async function openInputs(options: FilesSettings): Promise<Inputs> {
     for (const r of [s, ...langReaders.values(), counts]) {
       if (!r) continue;
       if (r.rows !== p.rows)
-        throw new FusionError(`row count mismatch: ${p.path} has ${p.rows} rows but ${r.path} has ${r.rows}`, {
-          code: "shape-mismatch",
-          file: r.path,
-        });
+        throw new FusionError(
+          `row count mismatch: ${p.path} has ${p.rows} rows but ${r.path} has ${r.rows}`,
+          {
+            code: "shape-mismatch",
+            file: r.path,
+          },
+        );
       if (r !== counts && r.dim !== p.dim)
         throw new FusionError(
           `dimension mismatch: ${p.path} has ${p.dim} dimensions but ${r.path} has ${r.dim}`,

@@ -18,7 +18,9 @@ export interface FuseCommonOptions {
 }
 
 /** One α (default 0.01) or a sweep of αs: `alphas` gives one output per α, in order. */
-export type AlphaOption = { alpha?: number | undefined; alphas?: never } | { alphas: readonly number[]; alpha?: never };
+export type AlphaOption =
+  | { alpha?: number | undefined; alphas?: never }
+  | { alphas: readonly number[]; alpha?: never };
 
 /** Fusion in memory: P and Σq as float32 arrays, rows × `dimensions`, row-major. */
 export interface FuseArraysOptions extends FuseCommonOptions {
@@ -70,8 +72,12 @@ const FILE_KEYS = [
  * over `.npy` files (every α from one pass over P and Σq). Arithmetic is float32 step by step: the bits NumPy
  * gives for `(1 - alpha) * P + alpha * S` on float32 arrays.
  */
-export function fuse(options: FuseArraysOptions & { alpha?: number | undefined; alphas?: never }): Float32Array;
-export function fuse(options: FuseArraysOptions & { alphas: readonly number[]; alpha?: never }): Float32Array[];
+export function fuse(
+  options: FuseArraysOptions & { alpha?: number | undefined; alphas?: never },
+): Float32Array;
+export function fuse(
+  options: FuseArraysOptions & { alphas: readonly number[]; alpha?: never },
+): Float32Array[];
 export function fuse(
   options: FuseFilesOptions & { out: string; alpha?: number | undefined; alphas?: never },
 ): Promise<FusedFile>;
@@ -107,7 +113,10 @@ function fuseChecked(
       field: "alphas",
     });
   if (sweep && !Array.isArray(options.alphas))
-    throw new FusionError("fuse: alphas must be an array of numbers", { code: "invalid-option", field: "alphas" });
+    throw new FusionError("fuse: alphas must be an array of numbers", {
+      code: "invalid-option",
+      field: "alphas",
+    });
   const alphas = (sweep ? options.alphas! : [options.alpha ?? FUSION_DEFAULTS.alpha]).map(checkAlpha);
   if (alphas.length === 0)
     throw new FusionError("fuse: alphas must not be empty", { code: "invalid-option", field: "alphas" });
@@ -130,7 +139,10 @@ function fuseChecked(
 
   const o = options as FuseFilesOptions;
   if (typeof o.sums !== "string")
-    throw new FusionError("fuse: sums must be a path when passages is one", { code: "invalid-option", field: "sums" });
+    throw new FusionError("fuse: sums must be a path when passages is one", {
+      code: "invalid-option",
+      field: "sums",
+    });
   const out = o.out;
   if (typeof out !== "function" && (typeof out !== "string" || sweep))
     throw new FusionError(

@@ -22,10 +22,13 @@ export function resolveSelection(
     for (const name of named) {
       const lang = checkLang(name, field);
       if (!available.includes(lang))
-        throw new FusionError(`no per-language sums for "${lang}" (have: ${available.join(", ") || "none"})`, {
-          code: "invalid-option",
-          field,
-        });
+        throw new FusionError(
+          `no per-language sums for "${lang}" (have: ${available.join(", ") || "none"})`,
+          {
+            code: "invalid-option",
+            field,
+          },
+        );
     }
   }
   const wanted = selection.weights

@@ -46,7 +46,10 @@ describe("concatQuerySums", () => {
       for (const l of ["ja", "te"] as const)
         expect(await bytesOf(joined.languageSums[l]!), l).toEqual(await bytesOf(whole.languageSums[l]!));
       expect(await readIds(joined.ids)).toEqual(records.map((r) => r.docid));
-      expect(JSON.parse(await readFile(joined.manifest, "utf8"))).toMatchObject({ passages: 11, dimensions: 3 });
+      expect(JSON.parse(await readFile(joined.manifest, "utf8"))).toMatchObject({
+        passages: 11,
+        dimensions: 3,
+      });
       expect((await readNpy(joined.sums)).rows).toBe(11);
     });
   });
@@ -60,9 +63,7 @@ describe("concatQuerySums", () => {
       const error = await concatQuerySums([a, b], join(dir, "c.npy")).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FusionError);
       expect((error as FusionError).code).toBe("shape-mismatch");
-      expect((error as Error).message).toBe(
-        `${b}: 3 dimensions with languages [], but ${a} has 3 with [ja]`,
-      );
+      expect((error as Error).message).toBe(`${b}: 3 dimensions with languages [], but ${a} has 3 with [ja]`);
       await expect(concatQuerySums([], join(dir, "c.npy"))).rejects.toThrow("no parts given");
       await expect(concatQuerySums([join(dir, "none.npy")], join(dir, "c.npy"))).rejects.toThrow(
         /none\.sums\.json: cannot read the Σq description/,

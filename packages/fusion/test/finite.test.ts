@@ -110,19 +110,18 @@ describe("NaN and ±Infinity in fusion", () => {
     withTempDir(async (dir) => {
       const passages = join(dir, "p.npy");
       await writeNpy(passages, P, { dim: DIM });
-      const files = await writeSums(join(dir, "s.npy"), oneQueryEach(S, DIM), { dimensions: DIM, ids: false });
+      const files = await writeSums(join(dir, "s.npy"), oneQueryEach(S, DIM), {
+        dimensions: DIM,
+        ids: false,
+      });
       await writeNpy(files.counts, Float32Array.of(1, 1, Number.NaN, 1, 1), { dim: 1, checkFinite: false });
       const out = (a: number) => join(dir, `out-${a}.npy`);
-      const error = await rejection(
-        fuse({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }),
-      );
+      const error = await rejection(fuse({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }));
       expect(error.message).toBe(`${files.counts}: row 2, column 0: NaN; embeddings must be finite`);
       // and in Σq, which "mean" divides in JavaScript rather than in the kernel
       await writeNpy(files.counts, Float32Array.of(1, 1, 1, 1, 1), { dim: 1 });
       await writeNpy(files.sums, poisoned(S, 4, Number.NaN), { dim: DIM, checkFinite: false });
-      const again = await rejection(
-        fuse({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }),
-      );
+      const again = await rejection(fuse({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }));
       expect(again.message).toBe(`${files.sums}: row 1, column 1: NaN; embeddings must be finite`);
     }));
 

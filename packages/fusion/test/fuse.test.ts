@@ -159,9 +159,9 @@ describe("input checks", () => {
       await expect(fuse({ passages, sums, out, languages: ["xx" as never] })).rejects.toThrow(
         'unknown language "xx"; allowed: ar, bn, fi, ja, ko, ru, te',
       );
-      await expect(fuse({ passages, sums, alphas: [0.1, 0.2], out: () => join(dir, "same.npy") })).rejects.toThrow(
-        "out(alpha) must give a different path for every alpha",
-      );
+      await expect(
+        fuse({ passages, sums, alphas: [0.1, 0.2], out: () => join(dir, "same.npy") }),
+      ).rejects.toThrow("out(alpha) must give a different path for every alpha");
       await expect(fuse({ passages, sums, alphas: [0.1], out })).rejects.toThrow(
         "fuse: out must be a function of alpha for a sweep",
       );

@@ -17,7 +17,10 @@ export async function writeSums(
   const records = passages.map((queries, i) => ({
     docid: options.ids ? options.ids[i]! : `p${i}`,
     queries: Object.fromEntries(
-      Object.entries(queries).map(([lang, vectors]) => [lang, vectors.map((v) => JSON.stringify(Array.from(v)))]),
+      Object.entries(queries).map(([lang, vectors]) => [
+        lang,
+        vectors.map((v) => JSON.stringify(Array.from(v))),
+      ]),
     ),
   }));
   const embed = async (texts: string[]) => Float32Array.from(texts.flatMap((t) => JSON.parse(t) as number[]));

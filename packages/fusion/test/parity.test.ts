@@ -306,9 +306,7 @@ describe("parity with NumPy (float32)", () => {
         { dimensions: 4, ids: false },
       );
       const out = join(dir, "fused", "alpha-0.5.npy");
-      await expect(
-        fuse({ passages, sums: files.sums, out, alpha: 0.5, batchSize: 3 }),
-      ).rejects.toThrow(
+      await expect(fuse({ passages, sums: files.sums, out, alpha: 0.5, batchSize: 3 })).rejects.toThrow(
         `${out}: row 3, column 2: 70000 is beyond float16's range (±65504); store float32 instead`,
       );
       expect(existsSync(out)).toBe(false);

@@ -23,7 +23,11 @@ describe("sumQueries", () => {
   it("sums every query's embedding into its passage's row, in record order, in batches", async () => {
     await withTempDir(async (dir) => {
       embedCalls.length = 0;
-      const files = await sumQueries(records, embed, { out: join(dir, "S.npy"), dimensions: 2, batchSize: 3 });
+      const files = await sumQueries(records, embed, {
+        out: join(dir, "S.npy"),
+        dimensions: 2,
+        batchSize: 3,
+      });
       // p1: [3,1] + [2,0] + [3,0]; p2: none; p3: [5,2] + [1,0] + [4,0]
       expect(Array.from((await readNpy(files.sums)).data)).toEqual([8, 1, 0, 0, 10, 2]);
       expect(Array.from((await readNpy(files.counts)).data)).toEqual([3, 0, 3]);
@@ -70,7 +74,11 @@ describe("sumQueries", () => {
         queries: 6,
         languages: ["ja", "te"],
       });
-      const teOnly = await sumQueries(records, embed, { out: join(dir, "T.npy"), dimensions: 2, languages: ["te"] });
+      const teOnly = await sumQueries(records, embed, {
+        out: join(dir, "T.npy"),
+        dimensions: 2,
+        languages: ["te"],
+      });
       // a language not kept apart counts in the total only
       expect(Array.from((await readNpy(teOnly.counts)).data)).toEqual([3, 1, 0, 0, 3, 2]);
     });
@@ -130,7 +138,9 @@ describe("sumQueries", () => {
       await expect(sumQueries(records, embed, { out, dimensions: 2, chunk: 4 } as never)).rejects.toThrow(
         'sumQueries: option "chunk" was renamed to "batchSize"',
       );
-      await expect(sumQueries(records, embed, { out, dimensions: 2, limitt: 1 } as never)).rejects.toMatchObject({
+      await expect(
+        sumQueries(records, embed, { out, dimensions: 2, limitt: 1 } as never),
+      ).rejects.toMatchObject({
         code: "unknown-option",
         message: expect.stringContaining('(did you mean "limit"?)'),
       });
@@ -143,11 +153,12 @@ describe("sumQueries", () => {
       ).rejects.toMatchObject({
         code: "invalid-record",
         field: "docid",
-        message: 'sumQueries: generated queries: field "docid" must be a string; found none (the record has id, queries)',
+        message:
+          'sumQueries: generated queries: field "docid" must be a string; found none (the record has id, queries)',
       });
-      await expect(sumQueries(records, async () => new Float32Array(1), { out, dimensions: 2 })).rejects.toThrow(
-        "embed returned 1 floats for 6 queries of 2 dimensions",
-      );
+      await expect(
+        sumQueries(records, async () => new Float32Array(1), { out, dimensions: 2 }),
+      ).rejects.toThrow("embed returned 1 floats for 6 queries of 2 dimensions");
       expect(await readdir(dir)).toEqual([]);
     });
   });
