@@ -2,22 +2,14 @@ import { checkOptions } from "@xqg/core";
 import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
 import { FusionError } from "./errors.js";
 
-export function checkDimensions(dimensions: unknown): number {
-  if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions <= 0)
-    throw new FusionError(`dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`, {
+/** A positive integer option (`dimensions`, `batchSize`), or a FusionError naming it. */
+export function checkPositiveInteger(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0)
+    throw new FusionError(`${field} must be a positive integer, got ${JSON.stringify(value)}`, {
       code: "invalid-option",
-      field: "dimensions",
+      field,
     });
-  return dimensions;
-}
-
-export function checkBatchSize(batchSize: unknown): number {
-  if (typeof batchSize !== "number" || !Number.isInteger(batchSize) || batchSize <= 0)
-    throw new FusionError(`batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`, {
-      code: "invalid-option",
-      field: "batchSize",
-    });
-  return batchSize;
+  return value;
 }
 
 export function checkAlpha(alpha: unknown): number {

@@ -1,7 +1,7 @@
 import type { LongCallOptions } from "@xqg/core";
 import type { NpyDtype } from "@xqg/corpus";
 import { augmentArrays, type Counts } from "./augment.js";
-import { checkAlpha, checkBatchSize, checkDimensions, checkKeys } from "./checks.js";
+import { checkAlpha, checkKeys, checkPositiveInteger } from "./checks.js";
 import { checkReduce, FUSION_DEFAULTS, type Reduce } from "./defaults.js";
 import { FusionError } from "./errors.js";
 import { fuseFiles } from "./fuse-files.js";
@@ -130,7 +130,7 @@ function fuseChecked(
 
   if (!onFiles) {
     const o = options as FuseArraysOptions;
-    const dimensions = checkDimensions(o.dimensions);
+    const dimensions = checkPositiveInteger(o.dimensions, "dimensions");
     const fused = alphas.map((alpha) =>
       augmentArrays(o.passages, o.sums, { dimensions, alpha, reduce, counts: o.counts, renormalize }),
     );
@@ -164,7 +164,7 @@ function fuseChecked(
     renormalize,
     languages: o.languages,
     weights: o.weights,
-    batchSize: checkBatchSize(o.batchSize ?? FUSION_DEFAULTS.batchSize),
+    batchSize: checkPositiveInteger(o.batchSize ?? FUSION_DEFAULTS.batchSize, "batchSize"),
     dtype: o.dtype,
     onProgress: o.onProgress,
     signal: o.signal,

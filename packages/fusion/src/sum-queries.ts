@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { checkRecord, type LongCallOptions, writeIds } from "@xqg/core";
 import { createNpyWriter, type GeneratedQueries, type Lang, type NpyWriter } from "@xqg/corpus";
-import { checkBatchSize, checkDimensions, checkFinite, checkKeys, checkLanguages } from "./checks.js";
+import { checkFinite, checkKeys, checkLanguages, checkPositiveInteger } from "./checks.js";
 import { FUSION_DEFAULTS } from "./defaults.js";
 import { FusionError } from "./errors.js";
 import { type QuerySumFiles, querySumFiles, writeQuerySumManifest } from "./files.js";
@@ -45,14 +45,14 @@ export async function sumQueries(
       code: "invalid-option",
       field: "embed",
     });
-  const dim = checkDimensions(options.dimensions);
+  const dim = checkPositiveInteger(options.dimensions, "dimensions");
   const limit = options.limit ?? 0;
   if (!Number.isInteger(limit) || limit < 0)
     throw new FusionError(`limit must be a non-negative integer, got ${JSON.stringify(limit)}`, {
       code: "invalid-option",
       field: "limit",
     });
-  const batchSize = checkBatchSize(options.batchSize ?? FUSION_DEFAULTS.batchSize);
+  const batchSize = checkPositiveInteger(options.batchSize ?? FUSION_DEFAULTS.batchSize, "batchSize");
   const { signal, onProgress } = options;
   const languages = checkLanguages(options.languages);
   const files = querySumFiles(options.out, languages);
