@@ -79,10 +79,10 @@ export function fuse(
   options: FuseArraysOptions & { alphas: readonly number[]; alpha?: never },
 ): Float32Array[];
 export function fuse(
-  options: FuseFilesOptions & { out: string; alpha?: number | undefined; alphas?: never },
+  options: FuseFilesOptions & { alpha?: number | undefined; alphas?: never },
 ): Promise<FusedFile>;
 export function fuse(
-  options: FuseFilesOptions & { alphas: readonly number[]; alpha?: never },
+  options: FuseFilesOptions & { alphas: readonly number[]; alpha?: never; out: (alpha: number) => string },
 ): Promise<FusedFile[]>;
 export function fuse(
   options: (FuseArraysOptions | FuseFilesOptions) & AlphaOption,

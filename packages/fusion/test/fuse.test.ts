@@ -162,7 +162,7 @@ describe("input checks", () => {
       await expect(
         fuse({ passages, sums, alphas: [0.1, 0.2], out: () => join(dir, "same.npy") }),
       ).rejects.toThrow("out(alpha) must give a different path for every alpha");
-      await expect(fuse({ passages, sums, alphas: [0.1], out })).rejects.toThrow(
+      await expect(fuse({ passages, sums, alphas: [0.1], out } as never)).rejects.toThrow(
         "fuse: out must be a function of alpha for a sweep",
       );
       await expect(fuse({ passages, sums, out, batchSize: 0 })).rejects.toMatchObject({
