@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
 import { LANGUAGES } from "@xqg/corpus";
-import { AUGMENT_DEFAULTS } from "@xqg/fusion";
+import { FUSION_DEFAULTS } from "@xqg/fusion";
 import { isModelId } from "@xqg/models";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
@@ -220,7 +220,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     device: (data["device"] as Device | undefined) ?? "cpu",
     ablation: ablation && {
       queriesPerLanguage: [...new Set(ablation.queriesPerLanguage)].sort((a, b) => a - b),
-      alpha: ablation.alpha ?? fuseAlphas.find((a) => a > 0) ?? AUGMENT_DEFAULTS.alpha,
+      alpha: ablation.alpha ?? fuseAlphas.find((a) => a > 0) ?? FUSION_DEFAULTS.alpha,
     },
     stages: stages as RunConfig["stages"],
   };

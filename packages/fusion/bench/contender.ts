@@ -2,18 +2,18 @@
 import { join } from "node:path";
 import { reportFromChild } from "@xqg/bench-utils";
 import { createNpyWriter, openNpy } from "@xqg/corpus";
-import { augment, augmentFiles, sweepAlpha } from "../src/index.js";
+import { fuse } from "../src/index.js";
 
 const [kind, dir, blockArg] = process.argv.slice(2) as [string, string, string];
 const passages = join(dir, "p.npy");
 const sums = join(dir, "s.npy");
-const blockRows = Number(blockArg);
+const batchSize = Number(blockArg);
 const start = performance.now();
 const cpuStart = process.cpuUsage();
 if (kind === "stream") {
-  await augmentFiles({ passages, sums, out: join(dir, "out-stream.npy"), blockRows });
+  await fuse({ passages, sums, out: join(dir, "out-stream.npy"), batchSize });
 } else if (kind === "sweep4") {
-  await sweepAlpha({
+  await fuse({
     passages,
     sums,
     alphas: [0.005, 0.01, 0.02, 0.05],
@@ -23,7 +23,7 @@ if (kind === "stream") {
   // The naive way: load both matrices whole, augment in memory, write the result.
   const p = await loadWhole(passages);
   const s = await loadWhole(sums);
-  const out = augment(p.data, s.data, { dim: p.dim });
+  const out = fuse({ passages: p.data, sums: s.data, dimensions: p.dim });
   const writer = await createNpyWriter(join(dir, "out-naive.npy"), { dim: p.dim });
   const chunk = 65536 * p.dim; // one write call cannot take 2 GiB
   for (let at = 0; at < out.length; at += chunk) await writer.append(out.subarray(at, at + chunk));

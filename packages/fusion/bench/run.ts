@@ -1,4 +1,4 @@
-// Fusion benchmark: streamed augmentFiles / sweepAlpha vs loading whole matrices, at two corpus sizes.
+// Fusion benchmark: fuse streamed over files (one α, a sweep of four) vs loading whole matrices, at two corpus sizes.
 //   pnpm --filter @xqg/fusion bench          (FUSION_N=1000000 FUSION_DIM=768; second size FUSION_N/4)
 import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { createNpyWriter } from "@xqg/corpus";
 const n = Number(process.env["FUSION_N"] ?? 1_000_000);
 const dim = Number(process.env["FUSION_DIM"] ?? 768);
 const sizes = [Math.floor(n / 4), n];
-const blockRows = Number(process.env["FUSION_BLOCK_ROWS"] ?? 256);
+const batchSize = Number(process.env["FUSION_BATCH_SIZE"] ?? 256);
 const contenders = (process.env["FUSION_CONTENDERS"] ?? "stream,stream-cold,sweep4,naive").split(",");
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -71,16 +71,16 @@ for (const size of sizes) {
       } else warm(inputs);
       const { report, peakRssMiB } = await runIsolated<{ seconds: number; cpuSeconds: number }>(
         join(here, "contender.ts"),
-        [kind.replace(/-cold$/, ""), dir, String(blockRows)],
+        [kind.replace(/-cold$/, ""), dir, String(batchSize)],
       );
       const outputs = kind === "sweep4" ? 4 : 1;
       rows.push({
         contender:
           {
-            stream: `augmentFiles (blocks of ${blockRows} rows)`,
-            "stream-cold": `augmentFiles, inputs read from disk (page cache emptied)`,
-            sweep4: "sweepAlpha, 4 alphas, one pass",
-            naive: "naive: load P and S whole + augment + write",
+            stream: `fuse on files (batches of ${batchSize} rows)`,
+            "stream-cold": `fuse on files, inputs read from disk (page cache emptied)`,
+            sweep4: "fuse, a sweep of 4 alphas, one pass",
+            naive: "naive: load P and S whole + fuse in memory + write",
           }[kind] ?? kind,
         passages: size,
         "wall s": report.seconds,

@@ -1,41 +1,40 @@
-import { checkAlpha, checkDim, checkFinite, firstNonFinite, rowsOf } from "./checks.js";
+import { checkAlpha, checkFinite, firstNonFinite, rowsOf } from "./checks.js";
+import { checkReduce, FUSION_DEFAULTS, type Reduce } from "./defaults.js";
 import { FusionError } from "./errors.js";
 import { type MixArena, mixInto } from "./kernel/mix.js";
-import { checkReduce, type Reduce } from "./reduce.js";
 
 export type Counts = Uint32Array | Float32Array | Int32Array | readonly number[];
 
-export interface AugmentOptions {
-  dim: number;
-  /** Weight of the query term: p' = (1 − α)·p + α·q̄. Default 0.01 (the paper). */
-  alpha?: number;
-  /** "sum" (default, the paper) or "mean" (needs `counts`). */
-  reduce?: Reduce;
+/** The settings of one augmentation, as `fuse` passes them on. */
+export interface AugmentSettings {
+  dimensions: number;
+  alpha: number;
+  reduce?: Reduce | undefined;
   /** Queries per passage, one per row; required for reduce "mean". */
-  counts?: Counts;
-  /** L2-normalise each output row (norm in float64, rounded to float32). Default false. */
-  renormalize?: boolean;
+  counts?: Counts | undefined;
+  renormalize?: boolean | undefined;
 }
 
-export const AUGMENT_DEFAULTS = { alpha: 0.01, reduce: "sum", renormalize: false } as const;
-
 /**
- * The paper's augmentation, row by row: p' = (1 − α)·p + α·Σq. Arithmetic is float32 step by step, exactly
- * as NumPy evaluates `(1 - alpha) * P + alpha * S` on float32 arrays. Returns a new array.
+ * The paper's augmentation, row by row, into a new array: p' = (1 − α)·p + α·Σq. Arithmetic is float32 step
+ * by step, exactly as NumPy evaluates `(1 - alpha) * P + alpha * S` on float32 arrays.
  */
-export function augment(p: Float32Array, sumQ: Float32Array, options: AugmentOptions): Float32Array {
-  const dim = checkDim(options?.dim);
-  const n = rowsOf("p", p, dim);
-  const m = rowsOf("sumQ", sumQ, dim);
-  if (n !== m) throw new FusionError(`p has ${n} rows but sumQ has ${m}`, "shape-mismatch");
+export function augmentArrays(p: Float32Array, sumQ: Float32Array, options: AugmentSettings): Float32Array {
+  const dimensions = options.dimensions;
+  const n = rowsOf("passages", p, dimensions);
+  const m = rowsOf("sums", sumQ, dimensions);
+  if (n !== m)
+    throw new FusionError(`passages has ${n} rows but sums has ${m}`, {
+      code: "shape-mismatch",
+      field: "sums",
+    });
   const out = new Float32Array(p.length);
   const settings = resolveAugment(options, n);
   if (augmentInto(out, p, sumQ, settings, 0)) {
     // Which is it: a NaN or ±Infinity in an input, or an overflow?
-    checkFinite({ field: "p" }, p, dim);
-    checkFinite({ field: "sumQ" }, sumQ, dim);
-    const alpha = options.alpha ?? AUGMENT_DEFAULTS.alpha;
-    checkFinite({ field: "output" }, out, dim, 0, ` (overflow at α = ${alpha})`);
+    checkFinite({ field: "passages" }, p, dimensions);
+    checkFinite({ field: "sums" }, sumQ, dimensions);
+    checkFinite({ field: "output" }, out, dimensions, 0, ` (overflow at α = ${options.alpha})`);
   }
   return out;
 }
@@ -43,31 +42,33 @@ export function augment(p: Float32Array, sumQ: Float32Array, options: AugmentOpt
 export interface ResolvedAugment {
   keep: number;
   alpha: number;
-  dim: number;
+  dimensions: number;
   reduce: Reduce;
   counts: Counts | undefined;
   renormalize: boolean;
 }
 
-export function resolveAugment(options: AugmentOptions, rows: number): ResolvedAugment {
-  const alpha = checkAlpha(options.alpha ?? AUGMENT_DEFAULTS.alpha);
-  const reduce = checkReduce(options.reduce ?? AUGMENT_DEFAULTS.reduce);
+export function resolveAugment(options: AugmentSettings, rows: number): ResolvedAugment {
+  const alpha = checkAlpha(options.alpha);
+  const reduce = checkReduce(options.reduce ?? FUSION_DEFAULTS.reduce);
   const counts = options.counts;
   if (reduce === "mean" && counts === undefined)
-    throw new FusionError('reduce "mean" needs counts (queries per passage)', "bad-option", {
+    throw new FusionError('reduce "mean" needs counts (queries per passage)', {
+      code: "invalid-option",
       field: "counts",
     });
   if (counts !== undefined && counts.length !== rows)
-    throw new FusionError(`counts has ${counts.length} entries for ${rows} rows`, "shape-mismatch", {
+    throw new FusionError(`counts has ${counts.length} entries for ${rows} rows`, {
+      code: "shape-mismatch",
       field: "counts",
     });
   return {
     keep: Math.fround(1 - alpha),
     alpha: Math.fround(alpha),
-    dim: options.dim,
+    dimensions: options.dimensions,
     reduce,
     counts,
-    renormalize: options.renormalize ?? AUGMENT_DEFAULTS.renormalize,
+    renormalize: options.renormalize ?? FUSION_DEFAULTS.renormalize,
   };
 }
 
@@ -86,7 +87,7 @@ export function augmentInto(
   countOffset: number,
   arena?: MixArena,
 ): boolean {
-  const { dim, keep, alpha } = r;
+  const { dimensions: dim, keep, alpha } = r;
   const rows = p.length / dim;
   const f = Math.fround;
   let nonFinite: boolean;

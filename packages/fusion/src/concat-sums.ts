@@ -12,22 +12,23 @@ import {
  * Joins Σq matrices of consecutive passage ranges (e.g. one per corpus shard, each summed on its own machine)
  * into the Σq of all of them, in the given order: the sums, the counts, every per-language sum and the ids, block
  * by block, and a description whose passage and query counts are the parts' totals. Each row depends only on its
- * passage's queries, so the result is byte for byte what one pass over all the generated queries writes. The parts
+ * passage's queries, so the result is byte for byte what one `sumQueries` over all the generated queries writes. The parts
  * must share their dimension and kept languages.
  */
 export async function concatQuerySums(parts: readonly string[], out: string): Promise<QuerySumFiles> {
   if (parts.length === 0)
-    throw new FusionError("concatQuerySums: no parts given", "bad-option", { field: "parts" });
+    throw new FusionError("concatQuerySums: no parts given", { code: "invalid-option", field: "parts" });
+  if (typeof out !== "string")
+    throw new FusionError("concatQuerySums: out must be a path", { code: "invalid-option", field: "out" });
   const manifests: QuerySumManifest[] = [];
   for (const part of parts) manifests.push(await readQuerySumManifest(querySumFiles(part).manifest));
   const first = manifests[0]!;
   manifests.forEach((m, i) => {
-    const same = m.dim === first.dim && m.languages.join(",") === first.languages.join(",");
+    const same = m.dimensions === first.dimensions && m.languages.join(",") === first.languages.join(",");
     if (!same)
       throw new FusionError(
-        `${parts[i]}: dimension ${m.dim} with languages [${m.languages.join(", ")}], but ${parts[0]} has dimension ${first.dim} with [${first.languages.join(", ")}]`,
-        "shape-mismatch",
-        { file: parts[i]! },
+        `${parts[i]}: ${m.dimensions} dimensions with languages [${m.languages.join(", ")}], but ${parts[0]} has ${first.dimensions} with [${first.languages.join(", ")}]`,
+        { code: "shape-mismatch", file: parts[i]! },
       );
   });
   const languages = first.languages;
@@ -49,7 +50,7 @@ export async function concatQuerySums(parts: readonly string[], out: string): Pr
   const sum = (field: "passages" | "queries") => manifests.reduce((total, m) => total + m[field], 0);
   await writeQuerySumManifest(files, {
     passages: sum("passages"),
-    dim: first.dim,
+    dimensions: first.dimensions,
     queries: sum("queries"),
     languages,
   });

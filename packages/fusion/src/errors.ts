@@ -1,19 +1,26 @@
 import { XqgError } from "@xqg/core";
 
-/** Machine-readable reason of a {@link FusionError}. */
+/**
+ * Machine-readable reason of a {@link FusionError}: `invalid-option` (an option out of range or of the wrong
+ * kind), `unknown-language`, `shape-mismatch` (rows or dimensions that do not line up), `bad-manifest` (the Σq
+ * description beside a Σq matrix), `missing-ids` / `id-order` (P's and Σq's ids sidecars), `non-finite` (a NaN
+ * or ±Infinity in an input or an output).
+ */
 export type FusionErrorCode =
-  | "bad-option"
+  | "invalid-option"
   | "unknown-language"
   | "shape-mismatch"
   | "bad-manifest"
   | "missing-ids"
   | "id-order"
-  | "non-finite"
-  | "closed";
+  | "non-finite";
 
-export interface FusionErrorDetails {
+export interface FusionErrorInit {
+  code: FusionErrorCode;
   /** The file the problem is in. */
   file?: string | undefined;
+  /** 1-based line in `file`. */
+  line?: number | undefined;
   /** The option or field at fault. */
   field?: string | undefined;
   cause?: unknown;
@@ -27,8 +34,9 @@ export interface FusionErrorDetails {
 export class FusionError extends XqgError {
   declare readonly code: FusionErrorCode;
 
-  constructor(message: string, code: FusionErrorCode, details: FusionErrorDetails = {}) {
-    super(message, { ...details, code, prefix: false });
+  constructor(reason: string, init: FusionErrorInit) {
+    // the reasons name their file in their own words
+    super(reason, { ...init, prefix: false });
     this.name = "FusionError";
   }
 }

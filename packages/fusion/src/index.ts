@@ -1,15 +1,15 @@
-export { createQuerySumAccumulator, type QuerySumAccumulator, type QuerySumBlock } from "./accumulator.js";
-export { AUGMENT_DEFAULTS, type AugmentOptions, augment, type Counts } from "./augment.js";
 export { concatQuerySums } from "./concat-sums.js";
-export { FusionError, type FusionErrorCode, type FusionErrorDetails } from "./errors.js";
-export { type QuerySumFiles, type QuerySumManifest, querySumFiles } from "./files.js";
-export { combineLanguages, type LanguageSelection } from "./languages.js";
-export { REDUCTIONS, type Reduce } from "./reduce.js";
+export { FUSION_DEFAULTS, type Reduce } from "./defaults.js";
+export { FusionError, type FusionErrorCode, type FusionErrorInit } from "./errors.js";
+export { type QuerySumFiles, querySumFiles } from "./files.js";
 export {
-  type AugmentFilesOptions,
-  type AugmentStreamOptions,
-  augmentFiles,
-  type SweepOptions,
-  sweepAlpha,
-} from "./stream.js";
-export { type SumQueriesOptions, sumQueryEmbeddings } from "./sum-queries.js";
+  type AlphaOption,
+  type Counts,
+  type FuseArraysOptions,
+  type FuseCommonOptions,
+  type FusedFile,
+  type FuseFilesOptions,
+  fuse,
+} from "./fuse.js";
+export type { LanguageSelection } from "./languages.js";
+export { type SumQueriesOptions, sumQueries } from "./sum-queries.js";

@@ -1,12 +1,13 @@
-import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import { LANGUAGE_CODES, type Lang } from "@xqg/corpus";
 import type { Counts } from "./augment.js";
+import { checkLang } from "./checks.js";
 import { FusionError } from "./errors.js";
 
 export interface LanguageSelection {
   /** Only these languages' queries (each with weight 1 unless `weights` says otherwise). */
-  languages?: readonly Lang[];
+  languages?: readonly Lang[] | undefined;
   /** Per-language weights: Σ = Σ_l w_l · Σq_l. Languages without a weight are left out. */
-  weights?: Partial<Record<Lang, number>>;
+  weights?: Partial<Record<Lang, number>> | undefined;
 }
 
 /** The languages and weights a selection resolves to, in the canonical order (ar, bn, fi, ja, ko, ru, te). */
@@ -14,18 +15,21 @@ export function resolveSelection(
   selection: LanguageSelection,
   available: readonly Lang[],
 ): Array<{ lang: Lang; weight: number }> {
-  for (const lang of [...(selection.languages ?? []), ...Object.keys(selection.weights ?? {})]) {
-    if (!isLang(lang))
-      throw new FusionError(
-        `unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
-        "unknown-language",
-      );
-    if (!available.includes(lang))
-      throw new FusionError(
-        `no per-language sums for "${lang}" (have: ${available.join(", ") || "none"})`,
-        "bad-option",
-        { field: "languages" },
-      );
+  for (const [field, named] of [
+    ["languages", selection.languages ?? []],
+    ["weights", Object.keys(selection.weights ?? {})],
+  ] as const) {
+    for (const name of named) {
+      const lang = checkLang(name, field);
+      if (!available.includes(lang))
+        throw new FusionError(
+          `no per-language sums for "${lang}" (have: ${available.join(", ") || "none"})`,
+          {
+            code: "invalid-option",
+            field,
+          },
+        );
+    }
   }
   const wanted = selection.weights
     ? (Object.keys(selection.weights) as Lang[]).filter(
@@ -34,8 +38,9 @@ export function resolveSelection(
     : (selection.languages ?? available);
   return LANGUAGE_CODES.filter((l) => wanted.includes(l)).map((lang) => {
     const weight = selection.weights?.[lang] ?? 1;
-    if (!Number.isFinite(weight))
-      throw new FusionError(`weight for "${lang}" must be a finite number, got ${weight}`, "bad-option", {
+    if (typeof weight !== "number" || !Number.isFinite(weight))
+      throw new FusionError(`weight for "${lang}" must be a finite number, got ${JSON.stringify(weight)}`, {
+        code: "invalid-option",
         field: "weights",
       });
     return { lang, weight };
@@ -58,7 +63,9 @@ export function combineLanguages(
   for (const { lang, weight } of chosen) {
     const s = sums[lang]!;
     if (s.length !== length)
-      throw new FusionError(`sums for "${lang}" have ${s.length} floats, others ${length}`, "shape-mismatch");
+      throw new FusionError(`sums for "${lang}" have ${s.length} floats, others ${length}`, {
+        code: "shape-mismatch",
+      });
     const w = Math.fround(weight);
     for (let i = 0; i < length; i++) sum[i] = Math.fround(sum[i]! + Math.fround(w * s[i]!));
   }
@@ -68,7 +75,7 @@ export function combineLanguages(
     counts = new Uint32Array(first?.length ?? 0);
     for (const { lang, weight } of chosen) {
       const c = selection.counts[lang];
-      if (!c) throw new FusionError(`no counts for "${lang}"`, "bad-option", { field: "counts" });
+      if (!c) throw new FusionError(`no counts for "${lang}"`, { code: "invalid-option", field: "counts" });
       if (weight !== 0) for (let i = 0; i < counts.length; i++) counts[i]! += c[i]!;
     }
   }

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { writeIds, writeNpy } from "@xqg/corpus";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { augment, createQuerySumAccumulator, FusionError, sweepAlpha } from "../src/index.js";
+import { FusionError, fuse, sumQueries } from "../src/index.js";
 import { MixArena, mixInto } from "../src/kernel/mix.js";
+import { oneQueryEach, writeSums } from "./helpers.js";
 
 const DIM = 3;
 const P = Float32Array.from({ length: 5 * DIM }, (_, i) => (i % 7) - 2.5);
@@ -26,7 +27,7 @@ async function rejection(promise: Promise<unknown>): Promise<FusionError> {
   throw new Error("expected a FusionError");
 }
 
-/** P and S files (S straight from a matrix, which may hold what the accumulator refuses), with ids. */
+/** P and S files (S straight from a matrix, which may hold what sumQueries refuses), with ids. */
 async function inputs(dir: string, p: Float32Array, s: Float32Array) {
   const passages = join(dir, "p.npy");
   const sums = join(dir, "s.npy");
@@ -83,11 +84,11 @@ describe("NaN and ±Infinity in fusion", () => {
     withTempDir(async (dir) => {
       const out = (a: number) => join(dir, `out-${a}.npy`);
       const bad = await inputs(dir, poisoned(P, 3 * DIM + 1, Number.NaN), S);
-      const error = await rejection(sweepAlpha({ ...bad, alphas: [0, 0.01], out, blockRows: 2 }));
+      const error = await rejection(fuse({ ...bad, alphas: [0, 0.01], out, batchSize: 2 }));
       expect(error.message).toBe(`${bad.passages}: row 3, column 1: NaN; embeddings must be finite`);
       expect([error.code, error.file]).toEqual(["non-finite", bad.passages]);
       const inf = await inputs(dir, P, poisoned(S, 4 * DIM, Number.NEGATIVE_INFINITY));
-      expect((await rejection(sweepAlpha({ ...inf, alphas: [0.01], out, blockRows: 2 }))).message).toBe(
+      expect((await rejection(fuse({ ...inf, alphas: [0.01], out, batchSize: 2 }))).message).toBe(
         `${inf.sums}: row 4, column 0: -Infinity; embeddings must be finite`,
       );
       expect((await readdir(dir)).sort()).toEqual(["p.ids", "p.npy", "s.ids", "s.npy"]);
@@ -97,7 +98,7 @@ describe("NaN and ±Infinity in fusion", () => {
     withTempDir(async (dir) => {
       const huge = await inputs(dir, P, poisoned(S, 2 * DIM + 2, 3e38));
       const out = (a: number) => join(dir, `out-${a}.npy`);
-      const error = await rejection(sweepAlpha({ ...huge, alphas: [0.5, 2], out, blockRows: 2 }));
+      const error = await rejection(fuse({ ...huge, alphas: [0.5, 2], out, batchSize: 2 }));
       expect(error.message).toBe(
         `${out(2)}: row 2, column 2: Infinity (overflow at α = 2); embeddings must be finite`,
       );
@@ -109,46 +110,43 @@ describe("NaN and ±Infinity in fusion", () => {
     withTempDir(async (dir) => {
       const passages = join(dir, "p.npy");
       await writeNpy(passages, P, { dim: DIM });
-      const acc = createQuerySumAccumulator({ passages: 5, dim: DIM });
-      acc.add({ passageIndex: [0, 1, 2, 3, 4], vectors: S });
-      const files = await acc.finish(join(dir, "s.npy"));
+      const files = await writeSums(join(dir, "s.npy"), oneQueryEach(S, DIM), {
+        dimensions: DIM,
+        ids: false,
+      });
       await writeNpy(files.counts, Float32Array.of(1, 1, Number.NaN, 1, 1), { dim: 1, checkFinite: false });
       const out = (a: number) => join(dir, `out-${a}.npy`);
-      const error = await rejection(
-        sweepAlpha({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }),
-      );
+      const error = await rejection(fuse({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }));
       expect(error.message).toBe(`${files.counts}: row 2, column 0: NaN; embeddings must be finite`);
       // and in Σq, which "mean" divides in JavaScript rather than in the kernel
       await writeNpy(files.counts, Float32Array.of(1, 1, 1, 1, 1), { dim: 1 });
       await writeNpy(files.sums, poisoned(S, 4, Number.NaN), { dim: DIM, checkFinite: false });
-      const again = await rejection(
-        sweepAlpha({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }),
-      );
+      const again = await rejection(fuse({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }));
       expect(again.message).toBe(`${files.sums}: row 1, column 1: NaN; embeddings must be finite`);
     }));
 
-  it("are refused by augment (inputs and output) and by the Σq accumulator, naming the row", () => {
-    expect(() => augment(poisoned(P, 5, Number.NaN), S, { dim: DIM })).toThrow(
-      "p: row 1, column 2: NaN; embeddings must be finite",
+  it("are refused by fuse in memory (inputs and output) and in what sumQueries' embed returns", async () => {
+    const at = { passages: P, sums: S, dimensions: DIM };
+    expect(() => fuse({ ...at, passages: poisoned(P, 5, Number.NaN) })).toThrow(
+      "passages: row 1, column 2: NaN; embeddings must be finite",
     );
-    expect(() => augment(P, poisoned(S, 0, Number.POSITIVE_INFINITY), { dim: DIM })).toThrow(
-      "sumQ: row 0, column 0: Infinity; embeddings must be finite",
+    expect(() => fuse({ ...at, sums: poisoned(S, 0, Number.POSITIVE_INFINITY) })).toThrow(
+      "sums: row 0, column 0: Infinity; embeddings must be finite",
     );
-    expect(() => augment(P, poisoned(S, 14, 3e38), { dim: DIM, alpha: 4 })).toThrow(
+    expect(() => fuse({ ...at, sums: poisoned(S, 14, 3e38), alpha: 4 })).toThrow(
       "output: row 4, column 2: Infinity (overflow at α = 4); embeddings must be finite",
     );
-    const acc = createQuerySumAccumulator({ passages: 5, dim: DIM });
-    const vectors = poisoned(new Float32Array(2 * DIM), DIM, Number.NaN);
-    let error: unknown;
-    try {
-      acc.add({ passageIndex: [0, 4], vectors });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(FusionError);
-    expect((error as FusionError).message).toBe(
-      "vectors: row 1, column 0: NaN (passage index 4); embeddings must be finite",
-    );
-    expect(acc.queries).toBe(0);
+    await withTempDir(async (dir) => {
+      const records = [
+        { docid: "a", queries: { ja: ["x"] } },
+        { docid: "b", queries: { ja: ["y", "z"] } },
+      ];
+      const embed = async (texts: string[]) =>
+        poisoned(new Float32Array(texts.length * DIM), 2 * DIM, Number.NaN);
+      const error = await rejection(sumQueries(records, embed, { out: join(dir, "s.npy"), dimensions: DIM }));
+      expect([error.code, error.field]).toEqual(["non-finite", "embed"]);
+      expect(error.message).toBe("embed: row 2, column 0: NaN (a query of b); embeddings must be finite");
+      expect(await readdir(dir)).toEqual([]);
+    });
   });
 });

@@ -3,13 +3,9 @@ import { join } from "node:path";
 import { readNpy, writeNpy } from "@xqg/corpus";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import {
-  augment,
-  augmentFiles,
-  combineLanguages,
-  createQuerySumAccumulator,
-  sweepAlpha,
-} from "../src/index.js";
+import { fuse } from "../src/index.js";
+import { combineLanguages } from "../src/languages.js";
+import { type QueryVectors, writeSums } from "./helpers.js";
 
 // Expected values computed independently with NumPy (float32), by
 //   /usr/bin/python3 packages/fusion/test/parity-reference.py      (NumPy 1.24.2)
@@ -177,72 +173,71 @@ const FLOAT16 = [
 const f32 = (values: number[]) => Float32Array.from(values);
 
 const P = f32([0.1, -0.2, 0.3, 0.7, 1.5, 0.25, -3.1, 0.01, 0.33, 0.66, 0.99, -0.5]);
-const BLOCKS = [
+// The script's Q, passage by passage: each passage's queries by language, in arrival order (the embed of
+// writeSums stores each vector as float32, as the script's arrays are).
+const QUERIES: QueryVectors[] = [
   {
-    lang: "ar",
-    passageIndex: [0, 1, 0],
-    vectors: f32([0.11, 0.12, 0.13, 0.14, -0.9, 0.8, -0.7, 0.6, 0.21, -0.22, 0.23, -0.24]),
+    ar: [
+      [0.11, 0.12, 0.13, 0.14],
+      [0.21, -0.22, 0.23, -0.24],
+    ],
+    bn: [[1.01, 2.02, -3.03, 4.04]],
   },
-  { lang: "bn", passageIndex: [0], vectors: f32([1.01, 2.02, -3.03, 4.04]) },
-  { lang: "ko", passageIndex: [1], vectors: f32([0.5, 0.25, 0.125, 0.0625]) },
-] as const;
+  { ar: [[-0.9, 0.8, -0.7, 0.6]], ko: [[0.5, 0.25, 0.125, 0.0625]] },
+  {},
+];
 
-function accumulate(languages?: Array<"ar" | "bn" | "ko">) {
-  const acc = createQuerySumAccumulator({ passages: 3, dim: 4, ...(languages ? { languages } : {}) });
-  for (const b of BLOCKS) acc.add({ ...b, passageIndex: [...b.passageIndex] });
-  return acc;
-}
+const sumFiles = (out: string, languages?: Array<"ar" | "bn" | "ko">) =>
+  writeSums(out, QUERIES, { dimensions: 4, ids: false, ...(languages ? { languages } : {}) });
 
 describe("parity with NumPy (float32)", () => {
-  it("the accumulator's Σq and counts equal NumPy's sum over each passage's stacked queries", () => {
-    const acc = accumulate();
-    expect(acc.sums()).toEqual(f32(EXPECTED.S));
-    expect(Array.from(acc.counts())).toEqual(EXPECTED.counts);
-    expect(acc.queries).toBe(5);
-  });
+  it("sumQueries' Σq and counts equal NumPy's sum over each passage's stacked queries", () =>
+    withTempDir(async (dir) => {
+      const files = await sumFiles(join(dir, "s.npy"));
+      expect((await readNpy(files.sums)).data).toEqual(f32(EXPECTED.S));
+      expect(Array.from((await readNpy(files.counts)).data)).toEqual(EXPECTED.counts);
+    }));
 
-  it("augment: p' = (1 − α)·p + α·Σq, with α = 0.01 by default", () => {
-    expect(augment(P, f32(EXPECTED.S), { dim: 4 })).toEqual(f32(AT_001.sum));
+  it("fuse: p' = (1 − α)·p + α·Σq, with α = 0.01 by default", () => {
+    expect(fuse({ passages: P, sums: f32(EXPECTED.S), dimensions: 4 })).toEqual(f32(AT_001.sum));
   });
 
   describe.each(BY_ALPHA)("at α = $label", (e) => {
-    it("augment: sum, mean and renormalize", () => {
+    it("fuse in memory: sum, mean and renormalize", () => {
       const S = f32(EXPECTED.S);
-      expect(augment(P, S, { dim: 4, alpha: e.alpha })).toEqual(f32(e.sum));
-      expect(augment(P, S, { dim: 4, alpha: e.alpha, reduce: "mean", counts: EXPECTED.counts })).toEqual(
-        f32(e.mean),
-      );
-      expect(augment(P, S, { dim: 4, alpha: e.alpha, renormalize: true })).toEqual(f32(e.renormalize));
+      const at = { passages: P, sums: S, dimensions: 4, alpha: e.alpha };
+      expect(fuse(at)).toEqual(f32(e.sum));
+      expect(fuse({ ...at, reduce: "mean", counts: EXPECTED.counts })).toEqual(f32(e.mean));
+      expect(fuse({ ...at, renormalize: true })).toEqual(f32(e.renormalize));
     });
 
     it("per-language weights and language subsets", () => {
-      const acc = accumulate(["ar", "bn", "ko"]);
       return withTempDir(async (dir) => {
-        const files = await acc.finish(join(dir, "sums.npy"));
+        const files = await sumFiles(join(dir, "sums.npy"), ["ar", "bn", "ko"]);
         const sums = {
           ar: (await readNpy(files.languageSums.ar!)).data,
           bn: (await readNpy(files.languageSums.bn!)).data,
           ko: (await readNpy(files.languageSums.ko!)).data,
         };
         const weighted = combineLanguages(sums, { weights: { ar: 1, bn: 0.5 } }).sum;
-        expect(augment(P, weighted, { dim: 4, alpha: e.alpha })).toEqual(f32(e.weights));
+        expect(fuse({ passages: P, sums: weighted, dimensions: 4, alpha: e.alpha })).toEqual(f32(e.weights));
         const ko = combineLanguages(sums, { languages: ["ko"] }).sum;
-        expect(augment(P, ko, { dim: 4, alpha: e.alpha })).toEqual(f32(e.koOnly));
+        expect(fuse({ passages: P, sums: ko, dimensions: 4, alpha: e.alpha })).toEqual(f32(e.koOnly));
       });
     });
 
-    it("augmentFiles gives the same numbers from .npy files, for every path", () =>
+    it("fuse on files gives the same numbers from .npy files, for every path", () =>
       withTempDir(async (dir) => {
         const passages = join(dir, "p.npy");
         await writeNpy(passages, P, { dim: 4 });
-        const files = await accumulate(["ar", "bn", "ko"]).finish(join(dir, "s.npy"));
+        const files = await sumFiles(join(dir, "s.npy"), ["ar", "bn", "ko"]);
         const run = async (name: string, options: object) => {
-          await augmentFiles({
+          await fuse({
             passages,
             sums: files.sums,
             out: join(dir, name),
             alpha: e.alpha,
-            blockRows: 2,
+            batchSize: 2,
             ...options,
           });
           return (await readNpy(join(dir, name))).data;
@@ -255,11 +250,11 @@ describe("parity with NumPy (float32)", () => {
       }));
   });
 
-  it("sweepAlpha writes every α of one pass with the same numbers, and augmentFiles defaults to α = 0.01", () =>
+  it("a sweep writes every α of one pass with the same numbers, and one α defaults to 0.01", () =>
     withTempDir(async (dir) => {
       const passages = join(dir, "p.npy");
       await writeNpy(passages, P, { dim: 4 });
-      const files = await accumulate(["ar", "bn", "ko"]).finish(join(dir, "s.npy"));
+      const files = await sumFiles(join(dir, "s.npy"), ["ar", "bn", "ko"]);
       const alphas = BY_ALPHA.map((e) => e.alpha);
       for (const [path, options] of [
         ["sum", {}],
@@ -268,27 +263,27 @@ describe("parity with NumPy (float32)", () => {
         ["renormalize", { renormalize: true }],
       ] as const) {
         const out = (alpha: number) => join(dir, `${path}-${alphas.indexOf(alpha)}.npy`);
-        await sweepAlpha({ passages, sums: files.sums, alphas, out, blockRows: 2, ...options });
+        await fuse({ passages, sums: files.sums, alphas, out, batchSize: 2, ...options });
         for (const e of BY_ALPHA)
           expect((await readNpy(out(e.alpha))).data, `${path} at α = ${e.label}`).toEqual(f32(e[path]));
       }
-      await augmentFiles({ passages, sums: files.sums, out: join(dir, "default.npy") });
+      await fuse({ passages, sums: files.sums, out: join(dir, "default.npy") });
       expect((await readNpy(join(dir, "default.npy"))).data).toEqual(f32(AT_001.sum));
     }));
 
-  it("float16 P: sweepAlpha keeps float16 (or writes float32 when told) with NumPy's values", () =>
+  it("float16 P: a sweep keeps float16 (or writes float32 when told) with NumPy's values", () =>
     withTempDir(async (dir) => {
       const passages = join(dir, "p16.npy");
       await writeNpy(passages, P, { dim: 4, dtype: "float16" });
-      const files = await accumulate().finish(join(dir, "s.npy"));
+      const files = await sumFiles(join(dir, "s.npy"));
       for (const dtype of ["float16", "float32"] as const) {
         const out = (alpha: number) => join(dir, `${dtype}-${alpha}.npy`);
-        await sweepAlpha({
+        await fuse({
           passages,
           sums: files.sums,
           alphas: FLOAT16.map((e) => e.alpha),
           out,
-          blockRows: 2,
+          batchSize: 2,
           ...(dtype === "float32" ? { dtype } : {}),
         });
         for (const e of FLOAT16) {
@@ -305,17 +300,17 @@ describe("parity with NumPy (float32)", () => {
       // rows 0-2 fuse to at most 65504 in float16; row 3 column 2 fuses to 0.5·60000 + 0.5·80000 = 70000
       const p = f32([1, 2, 3, 4, 60000, 60000, 60000, 60000, 0, 0, 0, 0, 0, 0, 60000, 0]);
       await writeNpy(passages, p, { dim: 4, dtype: "float16" });
-      const acc = createQuerySumAccumulator({ passages: 4, dim: 4 });
-      acc.add({ passageIndex: [1, 3], vectors: f32([71000, 71000, 71000, 71000, 0, 0, 80000, 0]) });
-      const files = await acc.finish(join(dir, "s.npy"));
+      const files = await writeSums(
+        join(dir, "s.npy"),
+        [{}, { ja: [[71000, 71000, 71000, 71000]] }, {}, { ja: [[0, 0, 80000, 0]] }],
+        { dimensions: 4, ids: false },
+      );
       const out = join(dir, "fused", "alpha-0.5.npy");
-      await expect(
-        augmentFiles({ passages, sums: files.sums, out, alpha: 0.5, blockRows: 3 }),
-      ).rejects.toThrow(
+      await expect(fuse({ passages, sums: files.sums, out, alpha: 0.5, batchSize: 3 })).rejects.toThrow(
         `${out}: row 3, column 2: 70000 is beyond float16's range (±65504); store float32 instead`,
       );
       expect(existsSync(out)).toBe(false);
-      await augmentFiles({ passages, sums: files.sums, out, alpha: 0.5, dtype: "float32" });
+      await fuse({ passages, sums: files.sums, out, alpha: 0.5, dtype: "float32" });
       expect(Array.from((await readNpy(out)).data).slice(12)).toEqual([0, 0, 70000, 0]);
     }));
 });

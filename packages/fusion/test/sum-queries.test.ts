@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { readIds } from "@xqg/core";
+import { type ProgressEvent, readIds } from "@xqg/core";
 import { readNpy } from "@xqg/corpus";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { createQuerySumAccumulator, sumQueryEmbeddings } from "../src/index.js";
+import { querySumFiles, sumQueries } from "../src/index.js";
 
 // A stand-in query encoder: [length, number of spaces] of each text.
 const embedCalls: string[][] = [];
@@ -19,15 +19,14 @@ const records = [
   { docid: "p3", queries: { te: ["e f g", "h"], ja: ["iiii"] } },
 ];
 
-describe("sumQueryEmbeddings", () => {
-  it("sums every query's embedding into its passage's row, in record order, in chunks", async () => {
+describe("sumQueries", () => {
+  it("sums every query's embedding into its passage's row, in record order, in batches", async () => {
     await withTempDir(async (dir) => {
       embedCalls.length = 0;
-      const files = await sumQueryEmbeddings(records, embed, {
+      const files = await sumQueries(records, embed, {
         out: join(dir, "S.npy"),
-
-        dim: 2,
-        chunk: 3,
+        dimensions: 2,
+        batchSize: 3,
       });
       // p1: [3,1] + [2,0] + [3,0]; p2: none; p3: [5,2] + [1,0] + [4,0]
       expect(Array.from((await readNpy(files.sums)).data)).toEqual([8, 1, 0, 0, 10, 2]);
@@ -42,12 +41,7 @@ describe("sumQueryEmbeddings", () => {
 
   it("keeps the first `limit` queries of each language", async () => {
     await withTempDir(async (dir) => {
-      const files = await sumQueryEmbeddings(records, embed, {
-        out: join(dir, "S.npy"),
-
-        dim: 2,
-        limit: 1,
-      });
+      const files = await sumQueries(records, embed, { out: join(dir, "S.npy"), dimensions: 2, limit: 1 });
       // p1: "a b" + "ddd"; p3: "e f g" + "iiii"
       expect(Array.from((await readNpy(files.sums)).data)).toEqual([6, 1, 0, 0, 9, 2]);
     });
@@ -55,68 +49,117 @@ describe("sumQueryEmbeddings", () => {
 
   it("keeps per-language sums only for the languages asked for; the total has every language", async () => {
     await withTempDir(async (dir) => {
-      const files = await sumQueryEmbeddings(records, embed, {
+      const files = await sumQueries(records, embed, {
         out: join(dir, "S.npy"),
-
-        dim: 2,
-        languages: ["te"],
+        dimensions: 2,
+        languages: ["te", "ja"],
       });
-      expect(Object.keys(files.languageSums)).toEqual(["te"]);
+      expect(files).toEqual({
+        sums: join(dir, "S.npy"),
+        counts: join(dir, "S.counts.npy"),
+        languageSums: { ja: join(dir, "S.ja.npy"), te: join(dir, "S.te.npy") },
+        manifest: join(dir, "S.sums.json"),
+        ids: join(dir, "S.ids"),
+      });
+      expect(files).toEqual(querySumFiles(join(dir, "S.npy"), ["ja", "te"]));
       expect(Array.from((await readNpy(files.languageSums.te!)).data)).toEqual([3, 0, 0, 0, 6, 2]);
       expect(Array.from((await readNpy(files.sums)).data)).toEqual([8, 1, 0, 0, 10, 2]);
-      // counts: total, then te
-      expect(Array.from((await readNpy(files.counts)).data)).toEqual([3, 1, 0, 0, 3, 2]);
+      // counts: total, then ja, then te (canonical order)
+      expect(Array.from((await readNpy(files.counts)).data)).toEqual([3, 2, 1, 0, 0, 0, 3, 1, 2]);
+      expect(JSON.parse(await readFile(files.manifest, "utf8"))).toEqual({
+        format: "xqg-query-sums",
+        version: 2,
+        passages: 3,
+        dimensions: 2,
+        queries: 6,
+        languages: ["ja", "te"],
+      });
+      const teOnly = await sumQueries(records, embed, {
+        out: join(dir, "T.npy"),
+        dimensions: 2,
+        languages: ["te"],
+      });
+      // a language not kept apart counts in the total only
+      expect(Array.from((await readNpy(teOnly.counts)).data)).toEqual([3, 1, 0, 0, 3, 2]);
     });
   });
-});
 
-describe("sumQueryEmbeddings equals the accumulator", () => {
-  it("writes the same bytes as createQuerySumAccumulator fed the same embeddings in the same order", async () => {
+  it("reports passages after each batch, task sum", async () => {
     await withTempDir(async (dir) => {
-      // awkward values so float32 rounding in the sums shows: 200 passages, 0–4 queries in 3 languages
-      let seed = 7;
-      const next = () => {
-        seed = (seed * 1103515245 + 12345) % 2147483648;
-        return seed / 2147483648;
-      };
-      const langs = ["ar", "ja", "te"] as const;
-      const many = Array.from({ length: 200 }, (_, i) => ({
-        docid: `d${i}`,
-        queries: Object.fromEntries(
-          langs.map((l) => [l, Array.from({ length: Math.floor(next() * 5) }, () => `${l} ${next()}`)]),
-        ),
-      }));
-      const vectorOf = (text: string) =>
-        Float32Array.from(
-          { length: 3 },
-          (_, j) => Math.sin(text.length * (j + 1) + Number(text.split(" ")[1]) * 1e4) / 3,
-        );
-      const embedAll = async (texts: string[]) => {
-        const out = new Float32Array(texts.length * 3);
-        for (const [i, t] of texts.entries()) out.set(vectorOf(t), i * 3);
-        return out;
-      };
-      const streamed = await sumQueryEmbeddings(many, embedAll, {
-        out: join(dir, "a.npy"),
-        dim: 3,
-        chunk: 7,
+      const events: ProgressEvent[] = [];
+      await sumQueries(records, embed, {
+        out: join(dir, "S.npy"),
+        dimensions: 2,
+        batchSize: 3,
+        onProgress: (e) => events.push(e),
+      });
+      expect(events).toEqual([
+        { unit: "rows", task: "sum", done: 1, total: undefined },
+        { unit: "rows", task: "sum", done: 3, total: undefined },
+      ]);
+    });
+  });
+
+  it("stops with an AbortError between batches and leaves no file", async () => {
+    await withTempDir(async (dir) => {
+      const controller = new AbortController();
+      const run = sumQueries(records, embed, {
+        out: join(dir, "S.npy"),
+        dimensions: 2,
+        batchSize: 3,
         languages: ["ja"],
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
       });
-      const acc = createQuerySumAccumulator({ passages: many.length, dim: 3, languages: ["ja"] });
-      many.forEach((record, passage) => {
-        for (const [lang, texts] of Object.entries(record.queries)) {
-          for (const text of texts)
-            acc.add({ passageIndex: [passage], vectors: vectorOf(text), lang: lang as "ja" });
-        }
+      await expect(run).rejects.toMatchObject({ name: "AbortError" });
+      expect(await readdir(dir)).toEqual([]);
+      // after the last batch, before the files are in place
+      const late = new AbortController();
+      const lateRun = sumQueries(records, embed, {
+        out: join(dir, "S.npy"),
+        dimensions: 2,
+        signal: late.signal,
+        onProgress: () => late.abort(),
       });
-      const reference = await acc.finish(join(dir, "b.npy"), { ids: many.map((r) => r.docid) });
-      for (const key of ["sums", "counts", "ids"] as const) {
-        expect(await readFile(streamed[key]), key).toEqual(await readFile(reference[key]));
-      }
-      expect(await readFile(streamed.languageSums.ja!)).toEqual(await readFile(reference.languageSums.ja!));
-      expect(JSON.parse(await readFile(streamed.manifest, "utf8"))).toEqual(
-        JSON.parse(await readFile(reference.manifest, "utf8")),
+      await expect(lateRun).rejects.toMatchObject({ name: "AbortError" });
+      await expect(
+        sumQueries(records, embed, { out: join(dir, "S.npy"), dimensions: 2, signal: AbortSignal.abort() }),
+      ).rejects.toMatchObject({ name: "AbortError" });
+      expect(await readdir(dir)).toEqual([]);
+    });
+  });
+
+  it("checks its options and the first record, naming the field", async () => {
+    await withTempDir(async (dir) => {
+      const out = join(dir, "S.npy");
+      await expect(sumQueries(records, embed, { out, dim: 2 } as never)).rejects.toThrow(
+        'sumQueries: option "dim" was renamed to "dimensions"',
       );
+      await expect(sumQueries(records, embed, { out, dimensions: 2, chunk: 4 } as never)).rejects.toThrow(
+        'sumQueries: option "chunk" was renamed to "batchSize"',
+      );
+      await expect(
+        sumQueries(records, embed, { out, dimensions: 2, limitt: 1 } as never),
+      ).rejects.toMatchObject({
+        code: "unknown-option",
+        message: expect.stringContaining('(did you mean "limit"?)'),
+      });
+      await expect(sumQueries(records, embed, { out, dimensions: 0 })).rejects.toMatchObject({
+        code: "invalid-option",
+        field: "dimensions",
+      });
+      await expect(
+        sumQueries([{ id: "p1", queries: {} }] as never, embed, { out, dimensions: 2 }),
+      ).rejects.toMatchObject({
+        code: "invalid-record",
+        field: "docid",
+        message:
+          'sumQueries: generated queries: field "docid" must be a string; found none (the record has id, queries)',
+      });
+      await expect(
+        sumQueries(records, async () => new Float32Array(1), { out, dimensions: 2 }),
+      ).rejects.toThrow("embed returned 1 floats for 6 queries of 2 dimensions");
+      expect(await readdir(dir)).toEqual([]);
     });
   });
 });

@@ -143,7 +143,7 @@ describe("TypeScript consumers type-check against the packed types", () => {
   const consumer = `import { exactSearch, Index } from "@xqg/ann";
 import { type Passage, readPassages } from "@xqg/corpus";
 import { createEncoder, type Encoder } from "@xqg/encoders";
-import { augment } from "@xqg/fusion";
+import { fuse } from "@xqg/fusion";
 import { evaluateXor, wordTokenize } from "@xqg/metrics";
 import { loadTokenizer, resolveModel } from "@xqg/models";
 import { createGenerator } from "@xqg/querygen";
@@ -158,7 +158,7 @@ export async function consumer(corpus: string): Promise<number> {
   index.add(["a"], new Float32Array([1, 0]));
   const hits: string[] = index.search(new Float32Array([1, 0]), 1).ids;
   const exact = exactSearch(new Float32Array([1, 0]), ["a"], new Float32Array([1, 0]), 1, { dimensions: 2 });
-  const fused: Float32Array = augment(new Float32Array(2), new Float32Array(2), { dim: 2, alpha: 0.01 });
+  const fused: Float32Array = fuse({ passages: new Float32Array(2), sums: new Float32Array(2), dimensions: 2 });
   const tokens: string[] = wordTokenize("Who wrote Hamlet?");
   const encoder: Encoder = await createEncoder(resolveModel("m").dir);
   const tokenizer = await loadTokenizer("m");

@@ -1,7 +1,7 @@
 import { DTYPES, INDEX_DEFAULTS, INDEX_TYPES, METRICS, SEARCH_DEFAULTS } from "@xqg/ann";
 import { LANGUAGES, type Lang, NPY_DEFAULTS, NPY_DTYPES } from "@xqg/corpus";
 import { ENCODER_DEFAULTS, POOLERS } from "@xqg/encoders";
-import { AUGMENT_DEFAULTS, REDUCTIONS } from "@xqg/fusion";
+import { FUSION_DEFAULTS } from "@xqg/fusion";
 import {
   CORRECTIONS,
   RKT_TOKENIZERS,
@@ -66,16 +66,16 @@ export const STAGE_FIELDS = {
     ),
   },
   fuse: {
-    alphas: field.numbers([0, AUGMENT_DEFAULTS.alpha], "α values; α = 0 is the un-augmented baseline", {
+    alphas: field.numbers([0, FUSION_DEFAULTS.alpha], "α values; α = 0 is the un-augmented baseline", {
       min: 0,
       max: 1,
     }),
     reduce: field.choiceOf(
-      REDUCTIONS,
-      AUGMENT_DEFAULTS.reduce,
+      FUSION_DEFAULTS.reductions,
+      FUSION_DEFAULTS.reduce,
       "Σq as the paper's sum, or the mean of the generated queries",
     ),
-    renormalize: field.boolean(AUGMENT_DEFAULTS.renormalize, "L2-normalise the augmented embeddings"),
+    renormalize: field.boolean(FUSION_DEFAULTS.renormalize, "L2-normalise the augmented embeddings"),
     languages: field.optionalChoices(
       LANGS,
       "only the generated queries of these languages (default: all; per-language sums are then kept)",

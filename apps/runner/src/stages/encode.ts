@@ -11,7 +11,7 @@ import {
   writeIds,
 } from "@xqg/corpus";
 import { createEncoder, type Encoder, passageText } from "@xqg/encoders";
-import { querySumFiles, sumQueryEmbeddings } from "@xqg/fusion";
+import { querySumFiles, sumQueries } from "@xqg/fusion";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
@@ -210,11 +210,11 @@ export async function encodeGeneratedStage(
         const records =
           part && corpus ? shard(all, { ...part, total: await passageCount(env, corpus, read.corpus) }) : all;
         try {
-          await sumQueryEmbeddings(counted(records, progress), (texts) => encoder.encode(texts, options), {
+          await sumQueries(counted(records, progress), (texts) => encoder.encode(texts, options), {
             out: staged(io.out),
-            dim: encoder.dim,
+            dimensions: encoder.dim,
             limit: settings.limit,
-            chunk: settings.batchSize * 8,
+            batchSize: settings.batchSize * 8,
             ...(languages.length > 0 ? { languages } : {}),
           });
         } catch (error) {

@@ -1,6 +1,7 @@
 import { idsPath, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
-import { querySumFiles, sweepAlpha } from "@xqg/fusion";
+import { fuse, querySumFiles } from "@xqg/fusion";
 import { runStage } from "../manifest.js";
+import type { Progress } from "../progress.js";
 import type { FuseSettings } from "../settings/stages.js";
 import type { StageEnv } from "./common.js";
 
@@ -47,19 +48,28 @@ export async function fuseStage(
       outputs: outs.flatMap((out) => [out, idsPath(out)]),
     },
     async (staged) => {
-      const progress = env.log.progress("fuse", alphas.length, "matrices");
-      await sweepAlpha({
-        passages: io.passages,
-        sums: io.sums,
-        alphas,
-        reduce: settings.reduce,
-        renormalize: settings.renormalize,
-        ...(settings.languages ? { languages: settings.languages } : {}),
-        ...(settings.weights ? { weights: settings.weights } : {}),
-        out: (alpha: number) => staged(io.outputs.get(alpha)!),
-      });
-      progress.tick(alphas.length);
-      progress.done();
+      // the bar opens at the first block, which knows P's number of rows
+      let progress: Progress | undefined;
+      let done = 0;
+      try {
+        await fuse({
+          passages: io.passages,
+          sums: io.sums,
+          alphas,
+          reduce: settings.reduce,
+          renormalize: settings.renormalize,
+          ...(settings.languages ? { languages: settings.languages } : {}),
+          ...(settings.weights ? { weights: settings.weights } : {}),
+          out: (alpha: number) => staged(io.outputs.get(alpha)!),
+          onProgress: (event) => {
+            progress ??= env.log.progress(`fuse (${alphas.length} α)`, event.total, "passages");
+            progress.tick(event.done - done);
+            done = event.done;
+          },
+        });
+      } finally {
+        progress?.done();
+      }
     },
   );
 }

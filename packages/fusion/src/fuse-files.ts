@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { idsPath, streamIds, writeIds } from "@xqg/core";
+import { rm } from "node:fs/promises";
+import { idsPath, type LongCallOptions, streamIds, writeIds } from "@xqg/core";
 import {
   createNpyWriter,
   type Lang,
@@ -8,79 +9,55 @@ import {
   type NpyWriter,
   openNpy,
 } from "@xqg/corpus";
-import { AUGMENT_DEFAULTS, type AugmentOptions, augmentInto, resolveAugment } from "./augment.js";
-import { checkAlpha, checkFinite } from "./checks.js";
+import { augmentInto, resolveAugment } from "./augment.js";
+import { checkFinite } from "./checks.js";
+import type { Reduce } from "./defaults.js";
 import { FusionError } from "./errors.js";
 import { type QuerySumManifest, querySumFiles, readQuerySumManifest } from "./files.js";
 import { MixArena } from "./kernel/mix.js";
 import { combineLanguages, type LanguageSelection, resolveSelection } from "./languages.js";
 
-export interface AugmentStreamOptions
-  extends Omit<AugmentOptions, "dim" | "counts" | "alpha">,
-    LanguageSelection {
-  /** P: passage embeddings `.npy` (float32 or float16), with an optional `.ids` sidecar. */
+/** What `fuse` resolved from the options of a call on files. */
+export interface FilesSettings extends LanguageSelection, LongCallOptions {
   passages: string;
-  /** S: Σq `.npy` written by the accumulator (its counts, per-language sums and ids sit beside it). */
   sums: string;
-  /** Rows per block; memory use is a few blocks whatever the file size. Default 256 (768 KiB at dim 768, so a block stays in cache). */
-  blockRows?: number;
-  /** Output storage type; default that of P. */
-  dtype?: NpyDtype;
-}
-
-export interface AugmentFilesOptions extends AugmentStreamOptions {
-  out: string;
-  alpha?: number;
-}
-
-export interface SweepOptions extends AugmentStreamOptions {
+  /** Every α, checked, and where each one's matrix goes (all different). */
   alphas: readonly number[];
-  /** Where the matrix for one α goes. */
-  out: (alpha: number) => string;
+  paths: readonly string[];
+  reduce: Reduce;
+  renormalize: boolean;
+  batchSize: number;
+  dtype?: NpyDtype | undefined;
 }
 
-/** Augments P with S into `out` (plus `out`'s ids sidecar when P has one), streaming both in blocks. */
-export async function augmentFiles(options: AugmentFilesOptions): Promise<{ path: string; rows: number }> {
-  const alpha = options.alpha ?? AUGMENT_DEFAULTS.alpha;
-  const [result] = await sweepAlpha({ ...options, alphas: [alpha], out: () => options.out });
-  return result!;
-}
-
-/** One augmented matrix per α, from a single pass over P and S. */
-export async function sweepAlpha(
-  options: SweepOptions,
+/**
+ * One augmented matrix per α, from a single pass over P and S in blocks of `batchSize` rows; each output gets
+ * P's ids sidecar. Written through temp files: an error or an abort leaves none of the outputs.
+ */
+export async function fuseFiles(
+  options: FilesSettings,
 ): Promise<Array<{ alpha: number; path: string; rows: number }>> {
-  const alphas = options.alphas.map(checkAlpha);
-  if (alphas.length === 0)
-    throw new FusionError("alphas must not be empty", "bad-option", { field: "alphas" });
-  const paths = alphas.map((a) => options.out(a));
-  if (new Set(paths).size !== paths.length)
-    throw new FusionError("out(alpha) must give a different path for every alpha", "bad-option", {
-      field: "out",
-    });
-  const blockRows = options.blockRows ?? 256;
-  if (!Number.isInteger(blockRows) || blockRows <= 0)
-    throw new FusionError(`blockRows must be a positive integer, got ${blockRows}`, "bad-option", {
-      field: "blockRows",
-    });
-
+  const { alphas, paths, batchSize, signal, onProgress } = options;
+  signal?.throwIfAborted();
   const inputs = await openInputs(options);
   const writers: NpyWriter[] = [];
+  const committed: string[] = [];
+  let next: Promise<unknown> | undefined;
   try {
     const { p, dim, rows } = inputs;
     await checkIdOrder(options.passages, options.sums);
     // Every output block is checked below (a FusionError naming α); the writers need not check again.
     for (const path of paths)
       writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype, checkFinite: false }));
-    const needCounts = (options.reduce ?? "sum") === "mean";
+    const needCounts = options.reduce === "mean";
     // Double buffering: the next block is read and the previous one written while this one is computed.
     // Every buffer is reused and lives in the SIMD kernel's memory: blocks read straight into it, summed in
     // place and written from it, small enough to stay in cache from the read to the write.
-    const blockValues = Math.min(blockRows, rows) * dim;
+    const blockValues = Math.min(batchSize, rows) * dim;
     const { arena, buffers } = blockBuffers(4 + 2 * alphas.length, blockValues);
     const inputBuffers = [0, 1].map((turn) => ({ p: buffers[2 * turn]!, s: buffers[2 * turn + 1]! }));
     const read = async (start: number, turn: number) => {
-      const count = Math.min(blockRows, rows - start);
+      const count = Math.min(batchSize, rows - start);
       const into = inputBuffers[turn]!;
       const [pBlock, sBlock] = await Promise.all([
         p.read(start, count, into.p),
@@ -90,12 +67,15 @@ export async function sweepAlpha(
     };
     const outBuffers = alphas.map((_, i) => [buffers[4 + 2 * i]!, buffers[5 + 2 * i]!]);
     const pending: Array<Promise<void> | undefined> = alphas.map(() => undefined);
-    let next = rows > 0 ? read(0, 0) : undefined;
-    for (let start = 0, turn = 0; next; start += blockRows, turn ^= 1) {
-      const { count, pBlock, sum, counts } = await next;
-      next = start + blockRows < rows ? read(start + blockRows, turn ^ 1) : undefined;
+    let reading = rows > 0 ? read(0, 0) : undefined;
+    next = reading;
+    for (let start = 0, turn = 0; reading; start += batchSize, turn ^= 1) {
+      const { count, pBlock, sum, counts } = await reading;
+      signal?.throwIfAborted();
+      reading = start + batchSize < rows ? read(start + batchSize, turn ^ 1) : undefined;
+      next = reading;
       for (const [i, alpha] of alphas.entries()) {
-        const settings = resolveAugment({ ...options, dim, alpha, counts }, count);
+        const settings = resolveAugment({ ...options, dimensions: dim, alpha, counts }, count);
         const out = outBuffers[i]![turn]!.subarray(0, pBlock.length);
         // The kernel flags a NaN or ±Infinity in the output, which any in P or Σq causes: then find which.
         if (augmentInto(out, pBlock, sum, settings, 0, arena)) {
@@ -107,18 +87,27 @@ export async function sweepAlpha(
         appended.catch(() => {}); // awaited on the next turn; do not let it count as unhandled meanwhile
         pending[i] = appended;
       }
+      onProgress?.({ unit: "rows", task: "fuse", done: start + count, total: rows });
     }
     await Promise.all(pending);
+    signal?.throwIfAborted();
     const pIds = idsPath(options.passages);
     const results = [];
     for (const [i, w] of writers.entries()) {
       const { rows: written } = await w.close();
-      if (existsSync(pIds)) await writeIds(idsPath(paths[i]!), streamIds(pIds));
+      committed.push(paths[i]!);
+      if (existsSync(pIds)) {
+        await writeIds(idsPath(paths[i]!), streamIds(pIds));
+        committed.push(idsPath(paths[i]!));
+      }
       results.push({ alpha: alphas[i]!, path: paths[i]!, rows: written });
     }
     return results;
   } catch (error) {
     await Promise.all(writers.map((w) => w.abort().catch(() => {})));
+    // an output renamed into place before a later one failed goes too: all of them or none
+    await Promise.all(committed.map((path) => rm(path, { force: true })));
+    await next?.catch(() => {}); // a block read still in flight finishes before its file closes
     throw error;
   } finally {
     await inputs.close();
@@ -151,7 +140,7 @@ interface Inputs {
   close(): Promise<void>;
 }
 
-async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
+async function openInputs(options: FilesSettings): Promise<Inputs> {
   const opened: NpyReader[] = [];
   // Read unchecked: the kernel's test of the output covers the inputs (`checkFinite` below finds the culprit).
   const open = async (path: string) => {
@@ -179,14 +168,15 @@ async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
       if (r.rows !== p.rows)
         throw new FusionError(
           `row count mismatch: ${p.path} has ${p.rows} rows but ${r.path} has ${r.rows}`,
-          "shape-mismatch",
-          { file: r.path },
+          {
+            code: "shape-mismatch",
+            file: r.path,
+          },
         );
       if (r !== counts && r.dim !== p.dim)
         throw new FusionError(
-          `dimension mismatch: ${p.path} has dim ${p.dim} but ${r.path} has dim ${r.dim}`,
-          "shape-mismatch",
-          { file: r.path },
+          `dimension mismatch: ${p.path} has ${p.dim} dimensions but ${r.path} has ${r.dim}`,
+          { code: "shape-mismatch", file: r.path },
         );
     }
     const columns = manifest ? 1 + manifest.languages.length : 1;
@@ -236,8 +226,7 @@ async function checkIdOrder(passages: string, sums: string): Promise<void> {
   if (hasA !== hasB)
     throw new FusionError(
       `${hasA ? a : b} exists but ${hasA ? b : a} does not: cannot check that P and S rows are the same passages`,
-      "missing-ids",
-      { file: hasA ? b : a },
+      { code: "missing-ids", file: hasA ? b : a },
     );
   const left = streamIds(a);
   const right = streamIds(b);
@@ -250,8 +239,7 @@ async function checkIdOrder(passages: string, sums: string): Promise<void> {
           r.done ? "nothing (file ended)" : JSON.stringify(r.value);
         throw new FusionError(
           `id order mismatch at row ${row}: ${a} has ${show(x)} but ${b} has ${show(y)}`,
-          "id-order",
-          { file: b },
+          { code: "id-order", file: b },
         );
       }
     }
