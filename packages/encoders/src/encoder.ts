@@ -164,6 +164,7 @@ class DenseEncoder implements Encoder {
   }
 
   tokenize(texts: readonly string[], opts: Pick<EncodeOptions, "role" | "maxLength">): Encoding[] {
+    checkOptions(opts, ENCODE_KEYS, "tokenize");
     const side = this.sides[checkRole(opts.role)];
     const maxLength = this.maxLengthFor(opts.role, opts.maxLength ?? ENCODER_DEFAULTS.maxLength[opts.role]);
     return texts.map((text, index) => {

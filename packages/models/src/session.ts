@@ -90,7 +90,7 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
     throw new ModelError(
       `graphOptimizationLevel must be one of ${Object.keys(GRAPH_OPTIMIZATION_LEVELS).join(", ")}, ` +
         `got ${JSON.stringify(settings.graphOptimizationLevel)}`,
-      { code: "bad-option" },
+      { code: "bad-option", field: "graphOptimizationLevel" },
     );
   }
   const providers = settings.executionProviders.map((name) => providerFor(name, settings.deviceId));
