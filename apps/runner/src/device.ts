@@ -34,8 +34,8 @@ export function sessionOptions(env: {
 }): SessionOptions {
   const device = env.device ?? "cpu";
   return device === "cpu"
-    ? { intraOpThreads: env.threads }
-    : { intraOpThreads: env.threads, executionProviders: executionProviders(device, env.log) };
+    ? { threads: env.threads }
+    : { threads: env.threads, executionProviders: executionProviders(device, env.log) };
 }
 
 /** What a manifest records as the device of a unit that ran models: `cpu` or `cuda`. */

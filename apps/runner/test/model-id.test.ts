@@ -94,7 +94,7 @@ describe("models by Hugging Face id", () => {
     expect(manifest.inputs.generator.path).toBe(relative(dirname(oneOffManifest(short)), mt5));
     expect(JSON.parse(await readFile(oneOffManifest(long), "utf8")).params.maxInputLength).toBe(512);
 
-    const generator = await createGenerator(TINY_MT5, { maxInputLength: 8, session: { intraOpThreads: 1 } });
+    const generator = await createGenerator(TINY_MT5, { maxInputLength: 8, session: { threads: 1 } });
     try {
       const passages = (await lines(input)) as Array<{ docid: string; title: string; text: string }>;
       const expected = [];

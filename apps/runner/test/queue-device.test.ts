@@ -39,13 +39,13 @@ describe("device: cpu | cuda | auto", () => {
     const { log, text } = capture();
     expect(executionProviders("cpu", log)).toEqual(["cpu"]);
     expect(executionProviders("cuda", log)).toEqual(["cuda"]);
-    expect(sessionOptions({ threads: 3, log })).toEqual({ intraOpThreads: 3 });
+    expect(sessionOptions({ threads: 3, log })).toEqual({ threads: 3 });
     if (isCudaAvailable()) {
       expect(executionProviders("auto", log)).toEqual(["cuda"]);
     } else {
       expect(executionProviders("auto", log)).toEqual(["cpu"]);
       expect(sessionOptions({ threads: 0, device: "auto", log })).toEqual({
-        intraOpThreads: 0,
+        threads: 0,
         executionProviders: ["cpu"],
       });
       expect(text().trim().split("\n")).toEqual([

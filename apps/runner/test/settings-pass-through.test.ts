@@ -145,7 +145,7 @@ describe("generate: strategy, topK, topP, temperature, numBeams", () => {
     const beam2 = await generate("--strategy", "beam", "--per-language", "2");
     expect(beam2).not.toEqual(beam4);
 
-    const generator = await createGenerator(TINY_MT5, { session: { intraOpThreads: 1 } });
+    const generator = await createGenerator(TINY_MT5, { session: { threads: 1 } });
     try {
       const expected: Queries = {};
       for await (const r of generator.generate(passages, {

@@ -3,21 +3,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatTable, measure, type Row, runIsolated } from "@xqg/bench-utils";
 import { fixtureDir } from "@xqg/fixtures";
-import {
-  createSession,
-  loadModelConfig,
-  maxInputLength,
-  resolveModel,
-  type SessionOptions,
-  Tensor,
-} from "@xqg/models";
-import { createEncoder, ENCODER_DEFAULTS, planBatches, type Role } from "../src/index.js";
+import { createSession, describeModel, ensureModel, type SessionOptions } from "@xqg/models";
+import { Tensor } from "onnxruntime-node";
+import { planBatches } from "../src/batching.js";
+import { createEncoder, ENCODER_DEFAULTS, type Role } from "../src/index.js";
 import { benchInputs } from "./inputs.js";
 import { CACHE, mbertBaseDir, transformersJsView } from "./models.js";
 
 // Encoder throughput: xqg's encode vs one text per call, vs raw session.run on the same pre-tokenised batches
 // (overhead target ≤ 10%), and vs transformers.js feature-extraction on the same files.
-const SESSION: SessionOptions = { intraOpThreads: 2 };
+const SESSION: SessionOptions = { threads: 2 };
 const BATCH = ENCODER_DEFAULTS.batchSize;
 const REPEATS = 3;
 
@@ -54,8 +49,8 @@ const overheads: Row[] = [];
 for (const setup of setups) {
   const inputs = benchInputs(setup.counts.query, setup.counts.passage);
   const encoder = await createEncoder(setup.dir, { session: SESSION, warn: () => {} });
-  const session = await createSession(resolveModel(setup.dir).model!, SESSION);
-  const limit = maxInputLength(await loadModelConfig(setup.dir)) ?? Number.POSITIVE_INFINITY;
+  const session = await createSession((await ensureModel(setup.dir)).model!, SESSION);
+  const limit = (await describeModel(setup.dir)).maxInputLength ?? Number.POSITIVE_INFINITY;
   for (const role of ["query", "passage"] as const) {
     const texts = role === "query" ? inputs.queries : inputs.passages;
     const maxLength = Math.min(ENCODER_DEFAULTS.maxLength[role], limit);
@@ -167,7 +162,7 @@ async function transformersJs(
       texts,
       checkTexts,
       batchSize: BATCH,
-      threads: SESSION.intraOpThreads,
+      threads: SESSION.threads,
       reference: Array.from(reference),
     }),
   );

@@ -1,4 +1,3 @@
-export { planBatches } from "./batching.js";
 export { ENCODER_DEFAULTS, type Role } from "./defaults.js";
 export {
   createEncoder,
@@ -7,10 +6,8 @@ export {
   type Encoder,
   type EncoderOptions,
   type PassageLike,
-  passageText,
   type StreamOptions,
-  type StreamProgress,
   type StreamRecord,
 } from "./encoder.js";
-export { l2NormalizeRows, POOLERS, type Pooling } from "./pooling.js";
+export type { Pooling } from "./pooling.js";
 export type { LoadOptions } from "./side.js";

@@ -34,16 +34,16 @@ function meanPool(
 }
 
 /** Pooling methods by name: `cls` takes the first token's state (DPR/Tevatron), `mean` averages unmasked tokens. */
-export const POOLERS = { cls: clsPool, mean: meanPool } as const satisfies Record<string, Pooler>;
-export type Pooling = keyof typeof POOLERS;
+export const POOLERS = { cls: clsPool, mean: meanPool } as const satisfies Record<Pooling, Pooler>;
+export type Pooling = "cls" | "mean";
 
 /** Scales each row of [rows, dim] in place to unit L2 norm (rows of zeros stay zero). */
-export function l2NormalizeRows(data: Float32Array, dim: number): void {
-  for (let offset = 0; offset < data.length; offset += dim) {
+export function l2NormalizeRows(data: Float32Array, dimensions: number): void {
+  for (let offset = 0; offset < data.length; offset += dimensions) {
     let sum = 0;
-    for (let d = 0; d < dim; d++) sum += data[offset + d]! * data[offset + d]!;
+    for (let d = 0; d < dimensions; d++) sum += data[offset + d]! * data[offset + d]!;
     if (sum === 0) continue;
     const scale = 1 / Math.sqrt(sum);
-    for (let d = 0; d < dim; d++) data[offset + d]! *= scale;
+    for (let d = 0; d < dimensions; d++) data[offset + d]! *= scale;
   }
 }

@@ -1,5 +1,4 @@
 import {
-  checkSessionNames,
   createSession,
   type Encoding,
   ensureModel,
@@ -10,9 +9,9 @@ import {
   type ModelConfig,
   ModelError,
   type SessionOptions,
-  Tensor,
   type Tokenizer,
 } from "@xqg/models";
+import { Tensor } from "onnxruntime-node";
 import { planBatches } from "./batching.js";
 import { l2NormalizeRows, POOLERS, type Pooling } from "./pooling.js";
 
@@ -30,6 +29,7 @@ export interface EmbedOptions {
   pooling: Pooling;
   normalize: boolean;
   batchSize: number;
+  signal?: AbortSignal | undefined;
 }
 
 type IdTensorType = "int64" | "int32";
@@ -41,7 +41,7 @@ export class EncoderSide {
     readonly tokenizer: Tokenizer,
     readonly config: ModelConfig,
     readonly session: InferenceSession,
-    readonly dim: number,
+    readonly dimensions: number,
     private readonly output: string,
     private readonly feedsTypeIds: boolean,
     private readonly idType: IdTensorType,
@@ -59,15 +59,16 @@ export class EncoderSide {
       loadModelConfig(files.dir),
       loadTokenizer(files.tokenizer),
     ]);
-    const session = await createSession(files.model!, opts.session);
     const output = opts.output ?? "last_hidden_state";
-    checkSessionNames(session, { inputs: ["input_ids", "attention_mask"], outputs: [output] }, files.model);
-    const dim = outputWidth(session, output) ?? config.hidden_size ?? config.d_model;
-    if (dim === undefined) {
-      throw new ModelError(
-        `${files.config}: no hidden_size or d_model, and ${output} has no fixed width`,
-        "bad-json",
-      );
+    const session = await createSession(files.model!, {
+      ...opts.session,
+      expect: { inputs: ["input_ids", "attention_mask"], outputs: [output] },
+    });
+    const dimensions = outputWidth(session, output) ?? config.hidden_size ?? config.d_model;
+    if (dimensions === undefined) {
+      throw new ModelError(`${files.config}: no hidden_size or d_model, and ${output} has no fixed width`, {
+        code: "bad-json",
+      });
     }
     const idType = inputType(session, "input_ids", files.model!);
     return new EncoderSide(
@@ -75,7 +76,7 @@ export class EncoderSide {
       tokenizer,
       config,
       session,
-      dim,
+      dimensions,
       output,
       session.inputNames.includes("token_type_ids"),
       idType,
@@ -90,14 +91,16 @@ export class EncoderSide {
   async embed(
     encodings: readonly Encoding[],
     opts: EmbedOptions,
-    describe?: (index: number) => string,
+    hooks: { describe?: (index: number) => string; afterBatch?: (done: number) => void } = {},
   ): Promise<Float32Array> {
-    const out = new Float32Array(encodings.length * this.dim);
+    const out = new Float32Array(encodings.length * this.dimensions);
     const pool = POOLERS[opts.pooling];
+    let done = 0;
     for (const batch of planBatches(
       encodings.map((encoding) => encoding.ids.length),
       opts.batchSize,
     )) {
+      opts.signal?.throwIfAborted();
       const rows = batch.map((index) => encodings[index]!);
       const { feeds, mask, seq } = this.feeds(rows);
       const result = await this.session.run(feeds);
@@ -105,16 +108,24 @@ export class EncoderSide {
       if (hidden.type !== "float32") {
         throw new ModelError(
           `${this.dir}: output ${this.output} is ${hidden.type}; only float32 outputs are supported`,
-          "io-mismatch",
+          { code: "io-mismatch" },
         );
       }
-      const input = { hidden: hidden.data as Float32Array, mask, batch: rows.length, seq, dim: this.dim };
+      const input = {
+        hidden: hidden.data as Float32Array,
+        mask,
+        batch: rows.length,
+        seq,
+        dim: this.dimensions,
+      };
       batch.forEach((index, row) => {
-        pool(input, row, out, index * this.dim);
+        pool(input, row, out, index * this.dimensions);
       });
+      done += rows.length;
+      hooks.afterBatch?.(done);
     }
-    if (opts.normalize) l2NormalizeRows(out, this.dim);
-    this.checkFinite(out, describe);
+    if (opts.normalize) l2NormalizeRows(out, this.dimensions);
+    this.checkFinite(out, hooks.describe);
     return out;
   }
 
@@ -122,11 +133,10 @@ export class EncoderSide {
     for (let i = 0; i < out.length; i++) {
       const x = out[i]!;
       if (x - x === 0) continue;
-      const input = Math.floor(i / this.dim);
+      const input = Math.floor(i / this.dimensions);
       throw new ModelError(
-        `${this.dir}: the embedding of input ${input}${describe?.(input) ?? ""}, column ${i % this.dim}, is ${x}; embeddings must be finite`,
-        "non-finite",
-        this.dir,
+        `${this.dir}: the embedding of input ${input}${describe?.(input) ?? ""}, column ${i % this.dimensions}, is ${x}; embeddings must be finite`,
+        { code: "non-finite", file: this.dir },
       );
     }
   }
@@ -177,11 +187,10 @@ function inputType(session: InferenceSession, name: string, file: string): IdTen
   const meta = session.inputMetadata.find((entry) => entry.name === name);
   const type = meta?.isTensor ? meta.type : "int64";
   if (type !== "int64" && type !== "int32") {
-    throw new ModelError(
-      `${file}: input ${name} has type ${type}; expected int64 or int32`,
-      "io-mismatch",
-      file,
-    );
+    throw new ModelError(`${file}: input ${name} has type ${type}; expected int64 or int32`, {
+      code: "io-mismatch",
+      file: file,
+    });
   }
   return type;
 }

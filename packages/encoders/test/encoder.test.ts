@@ -1,9 +1,12 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ProgressEvent } from "@xqg/core";
 import { fixtureDir, goldens } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
 import { afterAll, describe, expect, it } from "vitest";
-import { createEncoder, ENCODER_DEFAULTS, passageText, planBatches } from "../src/index.js";
+import { planBatches } from "../src/batching.js";
+import { passageText, STREAM_BLOCK_ROWS } from "../src/encoder.js";
+import { createEncoder, ENCODER_DEFAULTS } from "../src/index.js";
 
 const dir = fixtureDir("tiny-bert");
 const golden = await goldens("tiny-bert");
@@ -19,8 +22,11 @@ describe("ENCODER_DEFAULTS", () => {
       normalize: false,
       maxLength: { query: 32, passage: 128 },
       batchSize: 32,
-      blockSize: 1024,
       titleSeparator: " ",
+      poolings: {
+        cls: "the first token's state (DPR, Tevatron)",
+        mean: "the mean of the unmasked tokens' states",
+      },
     });
   });
 
@@ -51,10 +57,36 @@ describe("encode", () => {
     const reversed = await encoder.encode([...texts].reverse(), { role: "query", batchSize: 5 });
     const n = texts.length;
     for (let i = 0; i < n; i++) {
-      const row = all.subarray(i * encoder.dim, (i + 1) * encoder.dim);
-      const other = reversed.subarray((n - 1 - i) * encoder.dim, (n - i) * encoder.dim);
-      for (let d = 0; d < encoder.dim; d++) expect(Math.abs(row[d]! - other[d]!)).toBeLessThan(1e-5);
+      const row = all.subarray(i * encoder.dimensions, (i + 1) * encoder.dimensions);
+      const other = reversed.subarray((n - 1 - i) * encoder.dimensions, (n - i) * encoder.dimensions);
+      for (let d = 0; d < encoder.dimensions; d++) expect(Math.abs(row[d]! - other[d]!)).toBeLessThan(1e-5);
     }
+  });
+
+  it("reports progress after each batch, and stops at an aborted signal with AbortError", async () => {
+    const events: ProgressEvent[] = [];
+    await encoder.encode(texts.slice(0, 5), {
+      role: "query",
+      batchSize: 2,
+      onProgress: (e) => events.push(e),
+    });
+    expect(events).toEqual([2, 4, 5].map((done) => ({ unit: "rows", task: "encode", done, total: 5 })));
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const aborted = encoder.encode(texts.slice(0, 5), {
+      role: "query",
+      batchSize: 2,
+      signal: controller.signal,
+      onProgress: (e) => {
+        seen.push(e.done);
+        controller.abort();
+      },
+    });
+    await expect(aborted).rejects.toThrow(expect.objectContaining({ name: "AbortError" }));
+    expect(seen).toEqual([2]);
+    await expect(encoder.encode(["a"], { role: "query", signal: AbortSignal.abort() })).rejects.toThrow(
+      expect.objectContaining({ name: "AbortError" }),
+    );
   });
 
   it("returns an empty array for no texts", async () => {
@@ -73,6 +105,12 @@ describe("encode", () => {
     );
     await expect(encoder.encode(["a", 7 as unknown as string], { role: "query" })).rejects.toThrow(
       "texts[1] must be a string, got number",
+    );
+    await expect(encoder.encode(["a"], { role: "query", batch_size: 4 } as never)).rejects.toThrow(
+      'encode: unknown option "batch_size" (did you mean "batchSize"?)',
+    );
+    await expect(createEncoder(dir, { session: {}, warm: () => {} } as never)).rejects.toThrow(
+      'createEncoder: unknown option "warm" (did you mean "warn"?)',
     );
   });
 });
@@ -95,25 +133,28 @@ describe("encodePassages", () => {
 
 describe("encodeStream", () => {
   it("yields blocks in order with progress, equal to encode", async () => {
+    // more records than a block holds: the texts, repeated
+    const n = STREAM_BLOCK_ROWS + 6;
+    const all = Array.from({ length: n }, (_, i) => texts[i % texts.length]!);
     async function* records() {
-      for (const [i, text] of texts.entries()) yield { id: `d${i}`, text };
+      for (const [i, text] of all.entries()) yield { id: `d${i}`, text };
     }
-    const progress: number[] = [];
+    const progress: ProgressEvent[] = [];
     const blocks = [];
     for await (const block of encoder.encodeStream(records(), {
       role: "passage",
-      blockSize: 5,
-      onProgress: (p) => progress.push(p.records),
+      batchSize: 256,
+      onProgress: (p) => progress.push(p),
     })) {
       blocks.push(block);
     }
-    const n = texts.length;
-    expect(blocks.map((block) => block.ids.length)).toEqual(
-      Array.from({ length: Math.ceil(n / 5) }, (_, b) => Math.min(5, n - b * 5)),
+    expect(blocks.map((block) => block.ids.length)).toEqual([STREAM_BLOCK_ROWS, 6]);
+    expect(blocks.flatMap((block) => block.ids)).toEqual(all.map((_, i) => `d${i}`));
+    // after each ONNX Runtime batch: 4 of 256 in the first block, 1 of 6 in the second
+    expect(progress).toEqual(
+      [256, 512, 768, 1024, 1030].map((done) => ({ unit: "rows", task: "encode", done, total: undefined })),
     );
-    expect(blocks.flatMap((block) => block.ids)).toEqual(texts.map((_, i) => `d${i}`));
-    expect(progress.at(-1)).toBe(n);
-    const whole = await encoder.encode(texts, { role: "passage" });
+    const whole = await encoder.encode(all, { role: "passage" });
     const streamed = new Float32Array(whole.length);
     let offset = 0;
     for (const block of blocks) {
@@ -121,6 +162,34 @@ describe("encodeStream", () => {
       offset += block.vectors.length;
     }
     for (let i = 0; i < whole.length; i++) expect(Math.abs(whole[i]! - streamed[i]!)).toBeLessThan(1e-5);
+  });
+
+  it("checks the first record and the options", async () => {
+    const drain = async (records: Iterable<unknown>, opts: object) => {
+      for await (const _ of encoder.encodeStream(records as never, { role: "query", ...opts }));
+    };
+    await expect(drain([{ docid: "p", text: "x" }], {})).rejects.toThrow(
+      'encodeStream: records: field "id" must be a string; found none (the record has docid, text)',
+    );
+    await expect(drain([{ id: "p", text: "x" }], { blockSize: 5 })).rejects.toThrow(
+      'encodeStream: unknown option "blockSize"',
+    );
+  });
+
+  it("stops at an aborted signal with AbortError, yielding nothing more", async () => {
+    const controller = new AbortController();
+    const blocks: unknown[] = [];
+    const records = Array.from({ length: STREAM_BLOCK_ROWS + 1 }, (_, i) => ({ id: `d${i}`, text: "x" }));
+    const run = async () => {
+      for await (const block of encoder.encodeStream(records, {
+        role: "query",
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      }))
+        blocks.push(block);
+    };
+    await expect(run()).rejects.toThrow(expect.objectContaining({ name: "AbortError" }));
+    expect(blocks).toEqual([]);
   });
 
   it("treats records with a title as passages", async () => {

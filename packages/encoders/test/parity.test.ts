@@ -26,13 +26,13 @@ function maxAbsDiff(actual: Float32Array, expected: number[][]): number {
 
 describe("tiny-bert encoder against the PyTorch goldens", () => {
   it("has the model's width", () => {
-    expect(encoder.dim).toBe(golden.batch.cls[0]!.length);
+    expect(encoder.dimensions).toBe(golden.batch.cls[0]!.length);
   });
 
   it("CLS-pools within 1e-4, in input order, at any batch size", async () => {
     for (const batchSize of [1, 3, 64]) {
       const vectors = await encoder.encode(texts, { role: "passage", maxLength, batchSize });
-      expect(vectors.length).toBe(texts.length * encoder.dim);
+      expect(vectors.length).toBe(texts.length * encoder.dimensions);
       expect(maxAbsDiff(vectors, golden.batch.cls)).toBeLessThan(1e-4);
     }
   });

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { formatTable, measure, type Row } from "@xqg/bench-utils";
 import { fixtureDir, goldens, spReferencePath } from "@xqg/fixtures";
 import { sharedDataDir } from "@xqg/test-utils";
-import { loadTokenizer, TOKENIZER_BACKENDS, type TokenizerBackendName } from "../src/index.js";
+import { loadTokenizer } from "../src/index.js";
+import { TOKENIZER_BACKENDS, type TokenizerBackendName } from "../src/tokenizer-backend.js";
 import { loadSpReference, sourceLanguage } from "../test/sp-reference.js";
 
 interface Candidate {

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { checkOptions } from "@xqg/core";
 import { ModelError } from "./errors.js";
 import { readJsonFile } from "./json.js";
 
@@ -47,7 +48,7 @@ export async function loadModelConfig(dirOrFile: string): Promise<ModelConfig> {
   const file = isDir ? join(dirOrFile, "config.json") : dirOrFile;
   const parsed = await readJsonFile(file);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new ModelError(`${file}: expected a JSON object`, "bad-json", file);
+    throw new ModelError(`${file}: expected a JSON object`, { code: "bad-json", file: file });
   }
   const config = parsed as ModelConfig;
   checkNumberFields(file, config);
@@ -55,7 +56,10 @@ export async function loadModelConfig(dirOrFile: string): Promise<ModelConfig> {
   if (!existsSync(generationFile)) return { ...config };
   const generation = await readJsonFile(generationFile);
   if (generation === null || typeof generation !== "object" || Array.isArray(generation)) {
-    throw new ModelError(`${generationFile}: expected a JSON object`, "bad-json", generationFile);
+    throw new ModelError(`${generationFile}: expected a JSON object`, {
+      code: "bad-json",
+      file: generationFile,
+    });
   }
   return { ...config, generation: generation as GenerationConfig };
 }
@@ -79,8 +83,7 @@ function checkNumberFields(file: string, config: ModelConfig): void {
     if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value <= 0)) {
       throw new ModelError(
         `${file}: field "${field}" must be a positive integer, got ${JSON.stringify(value)}`,
-        "bad-json",
-        file,
+        { code: "bad-json", file: file },
       );
     }
   }
@@ -117,11 +120,11 @@ export interface ClampOptions {
  * warning), so an over-long setting never reaches ONNX Runtime as an out-of-range position index.
  */
 export function clampMaxLength(requested: number, config: ModelConfig, opts: ClampOptions = {}): number {
+  checkOptions(opts, ["warn"], "clampMaxLength");
   if (!Number.isInteger(requested) || requested < 1) {
-    throw new ModelError(
-      `maxLength must be a positive integer, got ${JSON.stringify(requested)}`,
-      "bad-option",
-    );
+    throw new ModelError(`maxLength must be a positive integer, got ${JSON.stringify(requested)}`, {
+      code: "bad-option",
+    });
   }
   const limit = maxInputLength(config);
   if (limit === undefined || requested <= limit) return requested;

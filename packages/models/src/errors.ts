@@ -1,6 +1,6 @@
-import { XqgError } from "@xqg/core";
+import { XqgError, type XqgErrorInit } from "@xqg/core";
 
-/** Machine-readable reason for a {@link ModelError}. */
+/** Machine-readable reason for a {@link ModelError}; the README lists what each means. */
 export type ModelErrorCode =
   | "missing-file"
   | "bad-json"
@@ -13,15 +13,21 @@ export type ModelErrorCode =
   | "hub-error"
   | "non-finite";
 
+/** Where a {@link ModelError} happened and why. */
+export interface ModelErrorInit extends Omit<XqgErrorInit, "code"> {
+  code: ModelErrorCode;
+}
+
 /**
  * A user-facing problem with a model directory, a tokenizer or a session; the message says what was expected.
- * An `XqgError` of @xqg/core (the message is given whole: it names the file in its own words).
+ * An `XqgError` of @xqg/core. The reason names the file in its own words, so `file` is not put before it
+ * (`prefix` defaults to false here).
  */
 export class ModelError extends XqgError {
   declare readonly code: ModelErrorCode;
 
-  constructor(message: string, code: ModelErrorCode, file?: string) {
-    super(message, { code, file, prefix: false });
+  constructor(reason: string, init: ModelErrorInit) {
+    super(reason, { prefix: false, ...init });
     this.name = "ModelError";
   }
 }

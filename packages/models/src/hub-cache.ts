@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve, sep } from "node:path";
+import { checkOptions } from "@xqg/core";
 import { ModelError } from "./errors.js";
 
 /**
@@ -22,8 +23,6 @@ export interface HubOptions {
   timeout?: number;
   /** Where the defaults are read from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Told of each file before it is downloaded (size in bytes when the hub lists it), e.g. to log it. */
-  onDownload?: (file: { id: string; path: string; size: number | undefined }) => void;
 }
 
 /** The hub's address, the revision and the answer timeout (s) used when neither the options nor the environment name one. */
@@ -37,8 +36,9 @@ export interface HubSettings {
   token: string | undefined;
   offline: boolean;
   timeout: number;
-  onDownload: HubOptions["onDownload"];
 }
+
+const HUB_KEYS = ["revision", "cacheDir", "endpoint", "token", "offline", "timeout", "env"] as const;
 
 const TRUE_VALUES = new Set(["1", "true", "yes", "on"]);
 
@@ -52,12 +52,13 @@ export function hubCacheDir(env: Readonly<Record<string, string | undefined>> = 
 
 /** HubOptions with the environment's values (and then HUB_DEFAULTS) filled in. */
 export function hubSettings(opts: HubOptions = {}): HubSettings {
+  checkOptions(opts, HUB_KEYS, "hub options");
   const env = opts.env ?? process.env;
   const revision = opts.revision ?? HUB_DEFAULTS.revision;
   if (!isRevision(revision)) {
     throw new ModelError(
       `revision must be a branch, tag or commit sha without "..", got ${JSON.stringify(revision)}`,
-      "bad-option",
+      { code: "bad-option" },
     );
   }
   const timeout =
@@ -66,7 +67,7 @@ export function hubSettings(opts: HubOptions = {}): HubSettings {
   if (!(timeout > 0 && Number.isFinite(timeout))) {
     throw new ModelError(
       `the hub timeout (HF_HUB_DOWNLOAD_TIMEOUT) must be a positive number of seconds, got ${JSON.stringify(opts.timeout ?? env["HF_HUB_DOWNLOAD_TIMEOUT"])}`,
-      "bad-option",
+      { code: "bad-option" },
     );
   }
   return {
@@ -76,7 +77,6 @@ export function hubSettings(opts: HubOptions = {}): HubSettings {
     token: opts.token ?? (env["HF_TOKEN"] || undefined),
     offline: opts.offline ?? TRUE_VALUES.has((env["HF_HUB_OFFLINE"] ?? "").trim().toLowerCase()),
     timeout,
-    onDownload: opts.onDownload,
   };
 }
 

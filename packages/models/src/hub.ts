@@ -5,7 +5,14 @@ import { dirname, join, resolve } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { commitTemp, discardTemp, tempPathFor, writeFileAtomic } from "@xqg/core";
+import {
+  checkOptions,
+  commitTemp,
+  discardTemp,
+  type LongCallOptions,
+  tempPathFor,
+  writeFileAtomic,
+} from "@xqg/core";
 import { ModelError } from "./errors.js";
 import {
   type HubSettings,
@@ -25,10 +32,12 @@ import {
   variantSuffix,
 } from "./resolve.js";
 
-export interface EnsureModelOptions extends ResolveOptions {
+export interface EnsureModelOptions extends ResolveOptions, LongCallOptions {
   /** seq2seq: the decoder graphs to fetch when the repository has both forms; default merged when present. */
   decoder?: "merged" | "split";
 }
+
+const ENSURE_KEYS = ["task", "quantized", "variant", "hub", "decoder", "onProgress", "signal"] as const;
 
 /** The files fetched beside the graphs, when the repository has them. */
 export const HUB_METADATA_FILES = [
@@ -45,6 +54,9 @@ export const EXPORT_TASKS = {
   encoder: "feature-extraction",
   seq2seq: "text2text-generation-with-past",
 } as const satisfies Record<ModelTask, string>;
+
+/** A download reports its progress at its start, every this many bytes, and at its end. */
+const PROGRESS_BYTES = 1 << 20;
 
 /** One file of a repository as `GET /api/models/{id}/revision/{rev}?blobs=true` lists it. */
 interface Sibling {
@@ -82,6 +94,7 @@ const SEQ2SEQ_TYPES = new Set([
  * `optimum-cli` command that exports it.
  */
 export async function ensureModel(dirOrId: string, opts: EnsureModelOptions = {}): Promise<ModelFiles> {
+  checkOptions(opts, ENSURE_KEYS, "ensureModel");
   const root = resolve(dirOrId);
   if (isDirectory(root) || !isModelId(dirOrId)) return resolveModelDir(root, opts);
   const id = dirOrId;
@@ -99,19 +112,20 @@ export async function ensureModel(dirOrId: string, opts: EnsureModelOptions = {}
     }
   }
   if (hub.offline) {
-    throw new ModelError(
-      `${id}: ${looked}; offline (HF_HUB_OFFLINE), so the hub was not asked`,
-      "missing-file",
-      root,
-    );
+    throw new ModelError(`${id}: ${looked}; offline (HF_HUB_OFFLINE), so the hub was not asked`, {
+      code: "missing-file",
+      file: root,
+    });
   }
-  const listing = await fetchListing(id, hub, looked, root);
+  opts.signal?.throwIfAborted();
+  const listing = await fetchListing(id, hub, looked, root, opts.signal);
   const wanted = await selectFiles(id, hub, listing, opts);
   const repoDir = repoCacheDir(hub.cacheDir, id);
   const snapshot = join(repoDir, "snapshots", listing.sha);
   for (const sibling of wanted) {
+    opts.signal?.throwIfAborted();
     const target = join(snapshot, ...sibling.rfilename.split("/"));
-    if (!existsSync(target)) await fetchFile(id, hub, listing.sha, sibling, repoDir, target);
+    if (!existsSync(target)) await fetchFile(id, hub, listing.sha, sibling, repoDir, target, opts);
   }
   if (!isCommitSha(hub.revision)) await writeFileAtomic(where.ref, listing.sha);
   return resolveModelDir(snapshot, opts);
@@ -123,7 +137,7 @@ function hasDecoderForm(files: ModelFiles, form: EnsureModelOptions["decoder"]):
 }
 
 /** GET with the token; gives up when no answer (status and headers) comes within the hub timeout. */
-async function request(url: string, hub: HubSettings): Promise<Response> {
+async function request(url: string, hub: HubSettings, signal?: AbortSignal): Promise<Response> {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new Error(`no answer within ${hub.timeout} s`)),
@@ -132,21 +146,31 @@ async function request(url: string, hub: HubSettings): Promise<Response> {
   try {
     return await fetch(url, {
       headers: hub.token ? { authorization: `Bearer ${hub.token}` } : {},
-      signal: controller.signal,
+      signal: signal ? AbortSignal.any([controller.signal, signal]) : controller.signal,
     });
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw error;
   } finally {
     clearTimeout(timer);
   }
 }
 
-async function fetchListing(id: string, hub: HubSettings, looked: string, root: string): Promise<Listing> {
+async function fetchListing(
+  id: string,
+  hub: HubSettings,
+  looked: string,
+  root: string,
+  signal: AbortSignal | undefined,
+): Promise<Listing> {
   const url = `${hub.endpoint}/api/models/${id}/revision/${encodeURIComponent(hub.revision)}?blobs=true`;
   const fail = (problem: string, code: "hub-error" | "missing-file" = "hub-error") =>
-    new ModelError(`${id}: ${looked}; ${problem}`, code, root);
+    new ModelError(`${id}: ${looked}; ${problem}`, { code, file: root });
   let response: Response;
   try {
-    response = await request(url, hub);
+    response = await request(url, hub, signal);
   } catch (error) {
+    signal?.throwIfAborted();
     throw fail(`${hub.endpoint} could not be reached (${causeOf(error)})`);
   }
   if (!response.ok) {
@@ -229,7 +253,7 @@ async function selectFiles(
     throw new ModelError(
       `${at}: no model${suffix}.onnx (encoder) or encoder_model${suffix}.onnx (seq2seq) in the repository or its ` +
         `onnx/ folder${present}`,
-      "missing-file",
+      { code: "missing-file" },
     );
   }
   const need = (name: string, what: string): string => {
@@ -237,7 +261,7 @@ async function selectFiles(
     if (path) return path;
     throw new ModelError(
       `${at}: ${name} not found; ${what} is expected as ${name} or onnx/${name} in the repository${present}`,
-      "missing-file",
+      { code: "missing-file" },
     );
   };
   const chosen: string[] = [];
@@ -260,7 +284,9 @@ async function selectFiles(
     ],
   ] as const) {
     if (!byName.has(name)) {
-      throw new ModelError(`${at}: ${name} not found in the repository (${hint})${present}`, "missing-file");
+      throw new ModelError(`${at}: ${name} not found in the repository (${hint})${present}`, {
+        code: "missing-file",
+      });
     }
   }
   const wanted = new Set<string>(chosen);
@@ -283,7 +309,7 @@ async function noOnnxError(
   if (weights.length === 0) {
     return new ModelError(
       `${id}@${hub.revision} has no ONNX graphs (onnx/*.onnx or *.onnx) and no PyTorch weights to export`,
-      "no-onnx",
+      { code: "no-onnx" },
     );
   }
   const config =
@@ -302,7 +328,7 @@ async function noOnnxError(
   return new ModelError(
     `${id} has PyTorch weights only (${listed}), no ONNX graphs; export them once with ${how} ` +
       "(pip install optimum-onnx) and give that directory instead",
-    "no-onnx",
+    { code: "no-onnx" },
   );
 }
 
@@ -351,6 +377,7 @@ async function fetchFile(
   sibling: Sibling,
   repoDir: string,
   target: string,
+  { onProgress, signal }: LongCallOptions,
 ): Promise<void> {
   const path = sibling.rfilename;
   const blobs = join(repoDir, "blobs");
@@ -359,17 +386,16 @@ async function fetchFile(
   const known = listedSha256 ?? listedBlobId;
   if (known && existsSync(join(blobs, known))) return place(join(blobs, known), target);
   const size = sibling.lfs?.size ?? sibling.size;
-  hub.onDownload?.({ id, path, size });
   const url = fileUrl(hub, id, sha, path);
   const failed = (problem: string) =>
-    new ModelError(
-      `${id}: downloading ${path} from ${url} failed: ${problem}; nothing was kept`,
-      "hub-error",
-    );
+    new ModelError(`${id}: downloading ${path} from ${url} failed: ${problem}; nothing was kept`, {
+      code: "hub-error",
+    });
   let response: Response;
   try {
-    response = await request(url, hub);
+    response = await request(url, hub, signal);
   } catch (error) {
+    signal?.throwIfAborted();
     throw failed(causeOf(error));
   }
   if (!response.ok || !response.body) {
@@ -382,6 +408,12 @@ async function fetchFile(
   const gitSha1 =
     listedBlobId && expected !== undefined ? createHash("sha1").update(`blob ${expected}\0`) : undefined;
   let bytes = 0;
+  let reported = 0;
+  const report = () => {
+    reported = bytes;
+    onProgress?.({ unit: "bytes", task: "download", file: path, done: bytes, total: expected });
+  };
+  report();
   await mkdir(blobs, { recursive: true });
   const temp = tempPathFor(join(blobs, known ?? "download"));
   let blob: string;
@@ -393,11 +425,14 @@ async function fetchFile(
           sha256.update(chunk);
           gitSha1?.update(chunk);
           bytes += chunk.length;
+          if (bytes - reported >= PROGRESS_BYTES) report();
           done(null, chunk);
         },
       }),
       createWriteStream(temp),
+      ...(signal ? [{ signal }] : []),
     );
+    if (reported !== bytes) report();
     const digest = sha256.digest("hex");
     if (expected !== undefined && bytes !== expected) throw failed(`got ${bytes} of ${expected} bytes`);
     if (listedSha256 && digest !== listedSha256) {
@@ -411,6 +446,7 @@ async function fetchFile(
     await commitTemp(temp, blob);
   } catch (error) {
     await discardTemp(temp);
+    signal?.throwIfAborted();
     throw error instanceof ModelError ? error : failed(causeOf(error));
   }
   await place(blob, target);

@@ -1,35 +1,22 @@
-export { Tensor } from "onnxruntime-node";
 export {
   type ClampOptions,
   clampMaxLength,
   type GenerationConfig,
   loadModelConfig,
   type ModelConfig,
-  maxInputLength,
 } from "./config.js";
 export { describeModel, type ModelDescription } from "./describe.js";
-export { ModelError, type ModelErrorCode } from "./errors.js";
-export { type EnsureModelOptions, EXPORT_TASKS, ensureModel, HUB_METADATA_FILES } from "./hub.js";
+export { ModelError, type ModelErrorCode, type ModelErrorInit } from "./errors.js";
+export { type EnsureModelOptions, ensureModel } from "./hub.js";
+export { type HubOptions, isModelId } from "./hub-cache.js";
+export type { ModelFiles, ModelTask, ResolveOptions } from "./resolve.js";
 export {
-  HUB_DEFAULTS,
-  type HubOptions,
-  type HubSettings,
-  hubCacheDir,
-  hubSettings,
-  isModelId,
-} from "./hub-cache.js";
-export { type ModelFiles, type ModelTask, type ResolveOptions, resolveModel } from "./resolve.js";
-export {
-  checkSessionNames,
   createSession,
-  EXECUTION_PROVIDERS,
   type ExecutionProvider,
   type ExpectedNames,
-  GRAPH_OPTIMIZATION_LEVELS,
   type GraphOptimizationLevel,
   type InferenceSession,
   isCudaAvailable,
-  SESSION_DEFAULTS,
   type SessionOptions,
 } from "./session.js";
 export {
@@ -40,4 +27,4 @@ export {
   type Tokenizer,
   type TokenizerEncodeOptions,
 } from "./tokenizer.js";
-export { TOKENIZER_BACKENDS, type TokenizerBackendName } from "./tokenizer-backend.js";
+export type { TokenizerBackendName } from "./tokenizer-backend.js";

@@ -8,12 +8,16 @@ export async function readJsonFile(file: string): Promise<unknown> {
     text = await readFile(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new ModelError(`${file}: file not found`, "missing-file", file);
+    if (code === "ENOENT")
+      throw new ModelError(`${file}: file not found`, { code: "missing-file", file: file });
     throw error;
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ModelError(`${file}: not valid JSON (${(error as Error).message})`, "bad-json", file);
+    throw new ModelError(`${file}: not valid JSON (${(error as Error).message})`, {
+      code: "bad-json",
+      file: file,
+    });
   }
 }

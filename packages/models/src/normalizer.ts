@@ -56,8 +56,7 @@ export function buildNormalizer(spec: unknown, file: string): NormalizeFn {
       throw new ModelError(
         `${file}: normalizer type ${JSON.stringify(node["type"])} is not supported next to Precompiled ` +
           "(expected Sequence, Precompiled, Replace, Strip, Prepend, NFC, NFD, NFKC, NFKD or Lowercase)",
-        "unsupported-tokenizer",
-        file,
+        { code: "unsupported-tokenizer", file: file },
       );
   }
 }
@@ -73,9 +72,8 @@ function replaceStep(node: Json, file: string): NormalizeFn {
     const regex = new RegExp(pattern.Regex, "gu");
     return (text) => text.replace(regex, () => content);
   }
-  throw new ModelError(
-    `${file}: Replace normalizer without a String or Regex pattern`,
-    "unsupported-tokenizer",
-    file,
-  );
+  throw new ModelError(`${file}: Replace normalizer without a String or Regex pattern`, {
+    code: "unsupported-tokenizer",
+    file: file,
+  });
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { checkOptions } from "@xqg/core";
 import { ModelError } from "./errors.js";
 import { type HubOptions, hubSettings, isModelId, snapshotLocation } from "./hub-cache.js";
 
@@ -33,6 +34,8 @@ export interface ResolveOptions {
   hub?: HubOptions;
 }
 
+const RESOLVE_KEYS = ["task", "quantized", "variant", "hub"] as const;
+
 // Optimum writes graphs beside config.json; transformers.js repositories keep them under onnx/.
 export const GRAPH_FOLDERS = ["", "onnx"] as const;
 
@@ -42,6 +45,7 @@ export const GRAPH_FOLDERS = ["", "onnx"] as const;
  * (`ensureModel` does that). Throws a ModelError naming the file that is missing and the layout that was expected.
  */
 export function resolveModel(dirOrId: string, opts: ResolveOptions = {}): ModelFiles {
+  checkOptions(opts, RESOLVE_KEYS, "resolveModel");
   const root = resolve(dirOrId);
   if (isDirectory(root) || !isModelId(dirOrId)) return resolveModelDir(root, opts);
   const hub = hubSettings(opts.hub);
@@ -50,8 +54,7 @@ export function resolveModel(dirOrId: string, opts: ResolveOptions = {}): ModelF
   throw new ModelError(
     `${dirOrId}: no model directory ${root}, and no snapshot of ${dirOrId}@${hub.revision} in the Hugging Face ` +
       `cache (${ref})`,
-    "missing-file",
-    root,
+    { code: "missing-file", file: root },
   );
 }
 
@@ -63,7 +66,7 @@ export function isDirectory(path: string): boolean {
 export function resolveModelDir(dir: string, opts: ResolveOptions = {}): ModelFiles {
   const root = resolve(dir);
   if (!isDirectory(root)) {
-    throw new ModelError(`${root}: model directory not found`, "missing-file", root);
+    throw new ModelError(`${root}: model directory not found`, { code: "missing-file", file: root });
   }
   const suffix = variantSuffix(opts);
   const task = opts.task ?? detectTask(root, suffix);
@@ -92,8 +95,7 @@ export function resolveModelDir(dir: string, opts: ResolveOptions = {}): ModelFi
       `${root}: ${missing} not found; a seq2seq model needs decoder_model_merged${suffix}.onnx, or ` +
         `decoder_model${suffix}.onnx together with decoder_with_past_model${suffix}.onnx ` +
         `(in the directory or its onnx/ folder)${graphsPresent(root)}`,
-      "missing-file",
-      join(root, missing),
+      { code: "missing-file", file: join(root, missing) },
     );
   }
   const generationConfig = findFile(root, "generation_config.json");
@@ -113,10 +115,9 @@ export function resolveModelDir(dir: string, opts: ResolveOptions = {}): ModelFi
 export function variantSuffix(opts: ResolveOptions): string {
   if (opts.variant !== undefined) {
     if (!/^[A-Za-z0-9_]+$/.test(opts.variant)) {
-      throw new ModelError(
-        `variant must be letters, digits or _, got ${JSON.stringify(opts.variant)}`,
-        "bad-option",
-      );
+      throw new ModelError(`variant must be letters, digits or _, got ${JSON.stringify(opts.variant)}`, {
+        code: "bad-option",
+      });
     }
     return `_${opts.variant}`;
   }
@@ -129,8 +130,7 @@ function detectTask(root: string, suffix: string): ModelTask {
   throw new ModelError(
     `${root}: no model${suffix}.onnx (encoder) or encoder_model${suffix}.onnx (seq2seq) found in the directory ` +
       `or its onnx/ folder${graphsPresent(root)}`,
-    "missing-file",
-    join(root, `model${suffix}.onnx`),
+    { code: "missing-file", file: join(root, `model${suffix}.onnx`) },
   );
 }
 
@@ -147,8 +147,7 @@ function requireGraph(root: string, name: string, what: string): string {
   if (file) return file;
   throw new ModelError(
     `${root}: ${name} not found; ${what} is expected as ${name} or onnx/${name}${graphsPresent(root)}`,
-    "missing-file",
-    join(root, name),
+    { code: "missing-file", file: join(root, name) },
   );
 }
 
@@ -160,7 +159,10 @@ function findFile(root: string, name: string): string | undefined {
 function requireFile(root: string, name: string, hint: string): string {
   const file = findFile(root, name);
   if (file) return file;
-  throw new ModelError(`${root}: ${name} not found (${hint})`, "missing-file", join(root, name));
+  throw new ModelError(`${root}: ${name} not found (${hint})`, {
+    code: "missing-file",
+    file: join(root, name),
+  });
 }
 
 function graphsPresent(root: string): string {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { checkOptions } from "@xqg/core";
 import * as ort from "onnxruntime-node";
 import { ModelError } from "./errors.js";
 
@@ -21,25 +22,39 @@ export const EXECUTION_PROVIDERS = {
 export type ExecutionProvider = keyof typeof EXECUTION_PROVIDERS;
 
 export interface SessionOptions {
-  /** Threads inside one operator; 0 lets ORT choose (one per physical core). */
-  intraOpThreads?: number;
-  /** Threads across independent operators (only used by ORT's parallel execution mode); 0 lets ORT choose. */
-  interOpThreads?: number;
+  /**
+   * Threads ONNX Runtime may use; 0 (default) lets ORT choose (one per physical core). It sets ORT's intra-op
+   * pool; the inter-op pool gets the same cap (ORT only uses it in its parallel execution mode, which xqg never
+   * turns on).
+   */
+  threads?: number;
   graphOptimizationLevel?: GraphOptimizationLevel;
   /** Tried in order; ORT falls back along the list. */
   executionProviders?: ExecutionProvider[];
   /** GPU ordinal for CUDA. */
   deviceId?: number;
+  /**
+   * Input and output names the graph must have (a RegExp matches a family such as /^past_key_values\./): a
+   * graph exported with other names fails here, naming the one missing and listing those it has.
+   */
+  expect?: ExpectedNames;
 }
 
 /** Session defaults: ORT's own thread choice, every graph optimisation, CPU only. */
 export const SESSION_DEFAULTS = {
-  intraOpThreads: 0,
-  interOpThreads: 0,
+  threads: 0,
   graphOptimizationLevel: "all",
   executionProviders: ["cpu"],
   deviceId: 0,
-} as const satisfies Required<SessionOptions>;
+} as const satisfies Required<Omit<SessionOptions, "expect">>;
+
+const SESSION_KEYS = [
+  "threads",
+  "graphOptimizationLevel",
+  "executionProviders",
+  "deviceId",
+  "expect",
+] as const;
 
 export type InferenceSession = ort.InferenceSession;
 
@@ -67,32 +82,43 @@ function nativeBindingDir(): string | undefined {
 
 /** Opens an ONNX graph with the given threads, optimisation level and execution providers (CPU by default). */
 export async function createSession(file: string, opts: SessionOptions = {}): Promise<InferenceSession> {
-  const settings = { ...SESSION_DEFAULTS, ...definedOnly(opts) };
-  checkThreads("intraOpThreads", settings.intraOpThreads);
-  checkThreads("interOpThreads", settings.interOpThreads);
+  checkOptions(opts, SESSION_KEYS, "createSession");
+  const { expect, ...given } = opts ?? {};
+  const settings = { ...SESSION_DEFAULTS, ...definedOnly(given) };
+  checkThreads("threads", settings.threads);
   if (!(settings.graphOptimizationLevel in GRAPH_OPTIMIZATION_LEVELS)) {
     throw new ModelError(
       `graphOptimizationLevel must be one of ${Object.keys(GRAPH_OPTIMIZATION_LEVELS).join(", ")}, ` +
         `got ${JSON.stringify(settings.graphOptimizationLevel)}`,
-      "bad-option",
+      { code: "bad-option", field: "graphOptimizationLevel" },
     );
   }
   const providers = settings.executionProviders.map((name) => providerFor(name, settings.deviceId));
-  if (!existsSync(file)) throw new ModelError(`${file}: ONNX graph not found`, "missing-file", file);
+  if (!existsSync(file))
+    throw new ModelError(`${file}: ONNX graph not found`, { code: "missing-file", file: file });
+  let session: InferenceSession;
   try {
-    return await ort.InferenceSession.create(file, {
-      intraOpNumThreads: settings.intraOpThreads,
-      interOpNumThreads: settings.interOpThreads,
+    session = await ort.InferenceSession.create(file, {
+      intraOpNumThreads: settings.threads,
+      interOpNumThreads: settings.threads,
       graphOptimizationLevel: settings.graphOptimizationLevel,
       executionProviders: providers,
     });
   } catch (error) {
-    throw new ModelError(
-      `${file}: ONNX Runtime could not load the graph: ${(error as Error).message}`,
-      "session-failed",
-      file,
-    );
+    throw new ModelError(`${file}: ONNX Runtime could not load the graph: ${(error as Error).message}`, {
+      code: "session-failed",
+      file: file,
+    });
   }
+  if (expect) {
+    try {
+      checkSessionNames(session, expect, file);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+  }
+  return session;
 }
 
 function providerFor(
@@ -106,22 +132,22 @@ function providerFor(
         "executionProviders asks for cuda, but onnxruntime-node's CUDA provider is not installed here " +
           "(needs Linux x64, CUDA 12 + cuDNN 9, and onnxruntime-node installed with its install script " +
           "allowed, i.e. without ONNXRUNTIME_NODE_INSTALL=skip); use executionProviders: ['cpu'] otherwise",
-        "provider-unavailable",
+        { code: "provider-unavailable" },
       );
     }
     return { name: "cuda", deviceId };
   }
   throw new ModelError(
     `unknown execution provider ${JSON.stringify(name)}; expected one of ${Object.keys(EXECUTION_PROVIDERS).join(", ")}`,
-    "bad-option",
+    { code: "bad-option" },
   );
 }
 
 function checkThreads(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
     throw new ModelError(
-      `${field} must be a non-negative integer (0 = ORT chooses), got ${value}`,
-      "bad-option",
+      `${field} must be a non-negative integer (0 = all cores, ORT chooses), got ${value}`,
+      { code: "bad-option", field },
     );
   }
 }
@@ -140,7 +166,7 @@ export interface ExpectedNames {
  * Throws a ModelError naming the first expected input or output the session lacks, with the names it does
  * have, so a graph exported with other names fails before the first run rather than inside it.
  */
-export function checkSessionNames(session: InferenceSession, expected: ExpectedNames, label = "model"): void {
+function checkSessionNames(session: InferenceSession, expected: ExpectedNames, label = "model"): void {
   checkNames(label, "input", session.inputNames, expected.inputs ?? []);
   checkNames(label, "output", session.outputNames, expected.outputs ?? []);
 }
@@ -157,8 +183,7 @@ function checkNames(
       throw new ModelError(
         `${label}: expected an ${kind} named ${typeof want === "string" ? `"${want}"` : String(want)}, ` +
           `but the graph's ${kind}s are ${actual.map((name) => `"${name}"`).join(", ")}`,
-        "io-mismatch",
-        label,
+        { code: "io-mismatch", file: label },
       );
     }
   }

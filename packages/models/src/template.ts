@@ -40,11 +40,10 @@ export function parseTemplate(postProcessor: unknown, file: string): SpecialTemp
         .map((inner) => parseTemplate(inner, file))
         .filter((template) => template !== NO_TEMPLATE);
       if (templates.length > 1) {
-        throw new ModelError(
-          `${file}: post_processor has more than one template`,
-          "unsupported-tokenizer",
-          file,
-        );
+        throw new ModelError(`${file}: post_processor has more than one template`, {
+          code: "unsupported-tokenizer",
+          file: file,
+        });
       }
       return templates[0] ?? NO_TEMPLATE;
     }
@@ -52,8 +51,7 @@ export function parseTemplate(postProcessor: unknown, file: string): SpecialTemp
       throw new ModelError(
         `${file}: post_processor type ${JSON.stringify(processor["type"])} is not supported ` +
           "(expected TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel or Sequence)",
-        "unsupported-tokenizer",
-        file,
+        { code: "unsupported-tokenizer", file: file },
       );
   }
 }
@@ -81,8 +79,7 @@ function fromTemplateProcessing(processor: Json, file: string): SpecialTemplate 
     if (!special || !ids) {
       throw new ModelError(
         `${file}: post_processor.single has an entry the template cannot resolve: ${JSON.stringify(piece)}`,
-        "unsupported-tokenizer",
-        file,
+        { code: "unsupported-tokenizer", file: file },
       );
     }
     const ids_ = seenContent ? template.suffix : template.prefix;

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { checkOptions } from "@xqg/core";
 import { ModelError } from "./errors.js";
 import { readJsonFile } from "./json.js";
 import { parseTemplate, type SpecialTemplate } from "./template.js";
@@ -51,11 +52,15 @@ export interface LoadTokenizerOptions {
 
 /** Loads `tokenizer.json` from a model directory, or a tokenizer.json path. */
 export async function loadTokenizer(dirOrFile: string, opts: LoadTokenizerOptions = {}): Promise<Tokenizer> {
+  checkOptions(opts, ["implementation"], "loadTokenizer");
   const isDir = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory();
   const file = isDir ? join(dirOrFile, "tokenizer.json") : dirOrFile;
   const json = await readJsonFile(file);
   if (json === null || typeof json !== "object" || !("model" in json)) {
-    throw new ModelError(`${file}: not a tokenizer.json (no "model" field)`, "bad-json", file);
+    throw new ModelError(`${file}: not a tokenizer.json (no "model" field)`, {
+      code: "bad-json",
+      file: file,
+    });
   }
   const spec = json as Record<string, unknown>;
   const implementation = opts.implementation ?? "xqg";
@@ -63,13 +68,14 @@ export async function loadTokenizer(dirOrFile: string, opts: LoadTokenizerOption
     throw new ModelError(
       `implementation must be one of ${Object.keys(TOKENIZER_BACKENDS).join(", ")}, ` +
         `got ${JSON.stringify(implementation)}`,
-      "bad-option",
+      { code: "bad-option" },
     );
   }
   const backend = createTokenizerBackend(spec, file, implementation);
   return new TemplateTokenizer(backend, parseTemplate(spec["post_processor"], file), spec, file);
 }
 
+const ENCODE_KEYS = ["addSpecialTokens", "maxLength"] as const;
 const PAD_TOKENS = ["[PAD]", "<pad>", "<PAD>"];
 const EOS_TOKENS = ["</s>", "<eos>", "<|endoftext|>"];
 
@@ -93,12 +99,12 @@ class TemplateTokenizer implements Tokenizer {
   }
 
   encode(text: string, opts: TokenizerEncodeOptions = {}): Encoding {
+    checkOptions(opts, ENCODE_KEYS, "tokenizer.encode");
     if (typeof text !== "string") {
-      throw new ModelError(
-        `${this.file}: encode expects a string, got ${typeof text}`,
-        "bad-option",
-        this.file,
-      );
+      throw new ModelError(`${this.file}: encode expects a string, got ${typeof text}`, {
+        code: "bad-option",
+        file: this.file,
+      });
     }
     const addSpecial = opts.addSpecialTokens ?? true;
     let content = this.backend.contentIds(text);
@@ -108,7 +114,7 @@ class TemplateTokenizer implements Tokenizer {
         throw new ModelError(
           `maxLength must be an integer of at least ${extra + 1} (the template adds ${extra} special tokens), ` +
             `got ${opts.maxLength}`,
-          "bad-option",
+          { code: "bad-option" },
         );
       }
       if (content.length + extra > opts.maxLength) content = content.slice(0, opts.maxLength - extra);
@@ -122,10 +128,12 @@ class TemplateTokenizer implements Tokenizer {
   }
 
   encodeBatch(texts: string[], opts: TokenizerEncodeOptions = {}): Encoding[] {
+    checkOptions(opts, ENCODE_KEYS, "tokenizer.encodeBatch");
     return texts.map((text) => this.encode(text, opts));
   }
 
   decode(ids: number[], opts: DecodeOptions = {}): string {
+    checkOptions(opts, ["skipSpecialTokens"], "tokenizer.decode");
     return this.backend.decode(ids, opts.skipSpecialTokens ?? true);
   }
 

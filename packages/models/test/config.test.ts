@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { fixtureDir } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { clampMaxLength, describeModel, loadModelConfig, maxInputLength } from "../src/index.js";
+import { maxInputLength } from "../src/config.js";
+import { clampMaxLength, describeModel, loadModelConfig } from "../src/index.js";
 
 describe("loadModelConfig", () => {
   it("merges generation_config.json under .generation", () =>

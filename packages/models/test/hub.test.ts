@@ -1,21 +1,21 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
+import type { ProgressEvent } from "@xqg/core";
 import { fixtureDir, goldens } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
+import { Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
+import { hubCacheDir, hubSettings } from "../src/hub-cache.js";
 import {
   createSession,
   describeModel,
   ensureModel,
-  hubCacheDir,
-  hubSettings,
   isModelId,
   loadTokenizer,
   ModelError,
-  resolveModel,
-  Tensor,
 } from "../src/index.js";
+import { resolveModel } from "../src/resolve.js";
 import {
   bytesOf,
   deadEndpoint,
@@ -121,7 +121,6 @@ describe("isModelId and the cache folder", () => {
       token: undefined,
       offline: false,
       timeout: 10,
-      onDownload: undefined,
     });
     const env = {
       HF_ENDPOINT: "http://127.0.0.1:9/",
@@ -195,12 +194,13 @@ describe("a model given by Hugging Face id", () => {
   it("downloads only the graphs asked for, their external data, the tokenizer and configs, in the hub's layout", () =>
     withTempDir(async (cache) => {
       const hub = await startFakeHub([TINY_BERT]);
-      const seen: string[] = [];
+      const seen: ProgressEvent[] = [];
       try {
         const env = { HF_HUB_CACHE: cache, HF_ENDPOINT: hub.endpoint };
         const files = await ensureModel(ID, {
           task: "encoder",
-          hub: { env, onDownload: ({ path, size }) => seen.push(`${path} ${size}`) },
+          hub: { env },
+          onProgress: (event) => seen.push(event),
         });
         const repo = join(cache, "models--xqg-test--tiny-bert");
         const snapshot = join(repo, "snapshots", SHA);
@@ -222,7 +222,23 @@ describe("a model given by Hugging Face id", () => {
           // the snapshot file is a hard link to its blob
           expect(statSync(file).ino, path).toBe(statSync(join(repo, "blobs", blobName(path))).ino);
         }
-        expect(seen).toEqual(FETCHED.map((path) => `${path} ${bytesOf(TINY_BERT.files[path]!).length}`));
+        // each file: one event before its first byte, one every MiB, one after its last byte
+        const PROGRESS_BYTES = 1 << 20;
+        expect(seen.filter((e) => e.done === 0 || e.done === e.total)).toEqual(
+          FETCHED.flatMap((file) => {
+            const total = bytesOf(TINY_BERT.files[file]!).length;
+            return [0, total].map((done) => ({ unit: "bytes", task: "download", file, done, total }));
+          }),
+        );
+        for (const [i, event] of seen.entries()) {
+          if (event.done === 0 || event.done === event.total) continue;
+          const previous = seen[i - 1]!;
+          expect(previous.unit === "bytes" && event.unit === "bytes" && previous.file === event.file).toBe(
+            true,
+          );
+          expect(event.done - previous.done).toBeGreaterThanOrEqual(PROGRESS_BYTES);
+        }
+        expect(seen.length).toBeLessThanOrEqual(2 * FETCHED.length + 1); // model.onnx_data: 1.8 MB
         expect(files).toEqual({
           dir: snapshot,
           task: "encoder",
@@ -244,7 +260,7 @@ describe("a model given by Hugging Face id", () => {
         const tokenizer = await loadTokenizer(files.tokenizer);
         const { text, input_ids, values } = golden.last_hidden_state;
         expect(tokenizer.encode(text).ids).toEqual(input_ids);
-        const session = await createSession(files.model!, { intraOpThreads: 1 });
+        const session = await createSession(files.model!, { threads: 1 });
         const shape = [1, input_ids.length];
         const out = await session.run({
           input_ids: new Tensor("int64", int64(input_ids), shape),
@@ -358,6 +374,48 @@ describe("a model given by Hugging Face id", () => {
           "someone/nothing@main has no ONNX graphs (onnx/*.onnx or *.onnx) and no PyTorch weights to export",
         );
         expect(readdirSync(cache)).toEqual([]);
+      } finally {
+        await hub.close();
+      }
+    }));
+
+  it("a signal aborted mid-download rejects with AbortError and leaves no file of that download", () =>
+    withTempDir(async (cache) => {
+      const hub = await startFakeHub([TINY_BERT]);
+      const controller = new AbortController();
+      const events: string[] = [];
+      try {
+        const env = { HF_HUB_CACHE: cache, HF_ENDPOINT: hub.endpoint };
+        const error = await ensureModel(ID, {
+          hub: { env },
+          signal: controller.signal,
+          onProgress: (event) => {
+            events.push(`${event.unit === "bytes" ? event.file : ""} ${event.done}`);
+            if (event.unit === "bytes" && event.file === "onnx/model.onnx") controller.abort();
+          },
+        }).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(error?.name).toBe("AbortError");
+        expect(events).toEqual([
+          "config.json 0",
+          `config.json ${bytesOf(TINY_BERT.files["config.json"]!).length}`,
+          "onnx/model.onnx 0",
+        ]);
+        const repo = "models--xqg-test--tiny-bert";
+        expect(tree(cache)).toEqual(
+          ["config.json"].flatMap((path) => [
+            `${repo}/blobs/${gitBlobId(bytesOf(TINY_BERT.files[path]!))}`,
+            `${repo}/snapshots/${SHA}/${path}`,
+          ]),
+        );
+        // an aborted signal stops the call before it asks the hub
+        const before = hub.requests.length;
+        await expect(ensureModel(ID, { hub: { env }, signal: AbortSignal.abort() })).rejects.toThrow(
+          expect.objectContaining({ name: "AbortError" }),
+        );
+        expect(hub.requests.length).toBe(before);
       } finally {
         await hub.close();
       }

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { fixtureDir } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { ModelError, resolveModel } from "../src/index.js";
+import { ModelError } from "../src/index.js";
+import { resolveModel } from "../src/resolve.js";
 
 function layout(dir: string, files: string[]): string {
   for (const file of files) {

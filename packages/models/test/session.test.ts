@@ -2,16 +2,16 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withTempDir } from "@xqg/test-utils";
+import { Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { checkSessionNames, createSession, isCudaAvailable, ModelError, Tensor } from "../src/index.js";
+import { createSession, isCudaAvailable, ModelError } from "../src/index.js";
 
 const IDENTITY = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "identity.onnx");
 
 describe("createSession", () => {
   it("runs a graph on CPU with the requested threads and optimisation level", async () => {
     const session = await createSession(IDENTITY, {
-      intraOpThreads: 1,
-      interOpThreads: 1,
+      threads: 1,
       graphOptimizationLevel: "disabled",
     });
     expect(session.inputNames).toEqual(["input_ids"]);
@@ -36,8 +36,8 @@ describe("createSession", () => {
       await expect(createSession(IDENTITY, { graphOptimizationLevel: "max" as "all" })).rejects.toThrow(
         'graphOptimizationLevel must be one of disabled, basic, extended, all, got "max"',
       );
-      await expect(createSession(IDENTITY, { intraOpThreads: -1 })).rejects.toThrow(
-        "intraOpThreads must be a non-negative integer (0 = ORT chooses), got -1",
+      await expect(createSession(IDENTITY, { threads: -1 })).rejects.toThrow(
+        "threads must be a non-negative integer (0 = all cores, ORT chooses), got -1",
       );
       await expect(createSession(join(dir, "model.onnx"))).rejects.toThrow(
         `${join(dir, "model.onnx")}: ONNX graph not found`,
@@ -50,18 +50,24 @@ describe("createSession", () => {
     }));
 });
 
-describe("checkSessionNames", () => {
+describe("createSession's expect", () => {
   it("accepts matching names and patterns, and names the mismatch with the graph's names", async () => {
-    const session = await createSession(IDENTITY);
-    checkSessionNames(session, { inputs: ["input_ids"], outputs: [/^last_/] });
-    expect(() =>
-      checkSessionNames(session, { inputs: ["input_ids", "attention_mask"] }, "model.onnx"),
-    ).toThrow(
-      'model.onnx: expected an input named "attention_mask", but the graph\'s inputs are "input_ids"',
-    );
-    expect(() => checkSessionNames(session, { outputs: [/^logits$/] })).toThrow(
-      'model: expected an output named /^logits$/, but the graph\'s outputs are "last_hidden_state"',
-    );
+    const session = await createSession(IDENTITY, { expect: { inputs: ["input_ids"], outputs: [/^last_/] } });
     await session.release();
+    await expect(
+      createSession(IDENTITY, { expect: { inputs: ["input_ids", "attention_mask"] } }),
+    ).rejects.toThrow(
+      `${IDENTITY}: expected an input named "attention_mask", but the graph's inputs are "input_ids"`,
+    );
+    await expect(createSession(IDENTITY, { expect: { outputs: [/^logits$/] } })).rejects.toThrow(
+      `${IDENTITY}: expected an output named /^logits$/, but the graph's outputs are "last_hidden_state"`,
+    );
+  });
+
+  it("names an unknown option, and the old thread option's new name", async () => {
+    await expect(createSession(IDENTITY, { intraOpThreads: 1 } as never)).rejects.toThrow(
+      'createSession: unknown option "intraOpThreads"',
+    );
+    await expect(createSession(IDENTITY, { thread: 1 } as never)).rejects.toThrow('did you mean "threads"?');
   });
 });

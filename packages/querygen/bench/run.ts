@@ -10,12 +10,13 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { formatTable, type Row } from "@xqg/bench-utils";
-import { loadModelConfig, loadTokenizer, resolveModel } from "@xqg/models";
+import { ensureModel, loadModelConfig, loadTokenizer } from "@xqg/models";
 import * as ort from "onnxruntime-node";
 import { type DecodeSettings, decodeBatch, type PromptRequest } from "../src/decode.js";
-import { createGenerator, PROMPT_TEMPLATE } from "../src/index.js";
+import { createGenerator } from "../src/index.js";
 import { OnnxSeq2Seq } from "../src/onnx-seq2seq.js";
 import { decodeSettings } from "../src/options.js";
+import { PROMPT_TEMPLATE } from "../src/prompt.js";
 import { withoutCache } from "../src/recompute.js";
 import { createRng } from "../src/rng.js";
 import { sampleCandidate, warpLogits } from "../src/sampling.js";
@@ -122,11 +123,11 @@ async function tinyFixture(): Promise<void> {
     console.log(`\n(tiny-mt5 fixture unavailable: ${(error as Error).message})`);
     return;
   }
-  const files = resolveModel(dir, { task: "seq2seq" });
+  const files = await ensureModel(dir, { task: "seq2seq" });
   const config = await loadModelConfig(dir);
   const tokenizer = await loadTokenizer(dir);
   // One intra-op thread: on a small shared machine ORT's spinning thread pool measures the neighbours.
-  const session = { intraOpThreads: 1, interOpThreads: 1 };
+  const session = { threads: 1 };
   const model = await OnnxSeq2Seq.open(files, config, { session });
   const requests = PROMPTS.map((text, i) => ({ ids: tokenizer.encode(text).ids, key: [String(i)] }));
   await decodeBatch(model, requests, SETTINGS); // warm-up

@@ -1,3 +1,4 @@
+import { invalidOption } from "./errors.js";
 import { topKIndices } from "./top-k.js";
 
 export interface BeamSettings {
@@ -74,9 +75,10 @@ export class BeamSearch {
   constructor(private readonly settings: BeamSettings) {
     const { numBeams, numReturn } = settings;
     if (!Number.isInteger(numBeams) || numBeams < 1)
-      throw new RangeError(`numBeams must be an integer >= 1, got ${numBeams}`);
+      throw invalidOption("numBeams", `numBeams must be an integer >= 1, got ${numBeams}`);
     if (numReturn > numBeams) {
-      throw new RangeError(
+      throw invalidOption(
+        "numBeams",
         `beam search returns at most numBeams (${numBeams}) sequences, asked for ${numReturn}`,
       );
     }
@@ -103,7 +105,8 @@ export class BeamSearch {
     for (let b = 0; b < this.beams.length; b++) {
       const logits = row(b);
       if (logits.length < width) {
-        throw new RangeError(
+        throw invalidOption(
+          "numBeams",
           `beam search needs a vocabulary of at least ${width} tokens (numBeams ${numBeams})`,
         );
       }

@@ -1,3 +1,4 @@
+import { checkOptions, checkRecord } from "@xqg/core";
 import type { GeneratedQueries, Lang } from "@xqg/corpus";
 import {
   ensureModel,
@@ -10,8 +11,14 @@ import {
   type Tokenizer,
 } from "@xqg/models";
 import { decodeBatch, type GeneratedSequence, type PromptRequest } from "./decode.js";
+import { GenerationError, invalidOption } from "./errors.js";
 import { type DecoderForm, OnnxSeq2Seq } from "./onnx-seq2seq.js";
-import { type GenerateOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  GENERATION_DEFAULTS,
+  type GenerateOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
 import { formatPrompt } from "./prompt.js";
 import { withoutCache } from "./recompute.js";
 import type { StepModel } from "./step-model.js";
@@ -62,7 +69,7 @@ export interface Generator {
   close(): Promise<void>;
 }
 
-export const GENERATOR_DEFAULTS = { kvCache: true, maxInputLength: 512 } as const;
+const GENERATOR_KEYS = ["session", "quantized", "decoder", "kvCache", "maxInputLength", "hub"] as const;
 
 /**
  * Opens a seq2seq export (Optimum layout: encoder_model.onnx + merged or split decoder, tokenizer.json): a
@@ -70,9 +77,10 @@ export const GENERATOR_DEFAULTS = { kvCache: true, maxInputLength: 512 } as cons
  * the hub cache, then a download of its ONNX export (see @xqg/models' ensureModel).
  */
 export async function createGenerator(dirOrId: string, opts: GeneratorOptions = {}): Promise<Generator> {
-  const maxInputLength = opts.maxInputLength ?? GENERATOR_DEFAULTS.maxInputLength;
+  checkOptions(opts, GENERATOR_KEYS, "createGenerator");
+  const maxInputLength = opts.maxInputLength ?? GENERATION_DEFAULTS.maxInputLength;
   if (!Number.isInteger(maxInputLength) || maxInputLength < 2) {
-    throw new RangeError(`maxInputLength must be an integer >= 2, got ${maxInputLength}`);
+    throw invalidOption("maxInputLength", `maxInputLength must be an integer >= 2, got ${maxInputLength}`);
   }
   const files = await ensureModel(dirOrId, {
     task: "seq2seq",
@@ -87,10 +95,10 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
     ...(opts.decoder ? { decoder: opts.decoder } : {}),
   });
   const stepModel: StepModel<unknown> =
-    (opts.kvCache ?? GENERATOR_DEFAULTS.kvCache)
+    (opts.kvCache ?? GENERATION_DEFAULTS.kvCache)
       ? (model as StepModel<unknown>)
       : (withoutCache(model) as StepModel<unknown>);
-  const eosIds = eosIdsOf(config, tokenizer);
+  const eosIds = eosIdsOf(config, tokenizer, files.config);
   const padId = model.padId;
 
   const decodeTexts: DecodeTexts = async (texts, keys, resolved, sampleRange) => {
@@ -114,11 +122,14 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
       passages: AsyncIterable<GenerationPassage> | Iterable<GenerationPassage>,
       options?: GenerateOptions<L>,
     ) =>
-      generateQueries(passages, resolveOptions(options), decodeTexts) as AsyncIterable<GeneratedQueries<L>>,
-    async complete(prompts, options) {
-      const resolved = resolveOptions(options);
+      generateQueries(passages, resolveOptions(options), decodeTexts, options ?? {}) as AsyncIterable<
+        GeneratedQueries<L>
+      >,
+    async complete(prompts, options = {}) {
+      const resolved = resolveOptions(options, "complete");
       const out: Completion[][] = [];
       for (let i = 0; i < prompts.length; i += resolved.batchSize) {
+        options.signal?.throwIfAborted();
         const texts = prompts.slice(i, i + resolved.batchSize);
         out.push(
           ...(await decodeTexts(
@@ -127,6 +138,7 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
             resolved,
           )),
         );
+        options.onProgress?.({ unit: "rows", task: "generate", done: out.length, total: prompts.length });
       }
       return out;
     },
@@ -134,11 +146,12 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   };
 }
 
-function eosIdsOf(config: ModelConfig, tokenizer: Tokenizer): number[] {
+function eosIdsOf(config: ModelConfig, tokenizer: Tokenizer, file: string): number[] {
   const configured = config.generation?.eos_token_id ?? config.eos_token_id ?? tokenizer.eosId;
   if (configured === undefined) {
-    throw new Error(
+    throw new GenerationError(
       "the model names no end-of-sequence token (generation_config.json / config.json eos_token_id)",
+      { code: "no-eos", file },
     );
   }
   return Array.isArray(configured) ? configured : [configured];
@@ -175,6 +188,7 @@ async function decodeInRanges(
   const chunk = Math.max(1, Math.floor(cap / texts.length));
   const out: Completion[][] = texts.map(() => []);
   for (let from = 0; from < numReturn; from += chunk) {
+    resolved.signal?.throwIfAborted();
     const part = await decodeTexts(texts, keys, resolved, { from, count: Math.min(chunk, numReturn - from) });
     for (const [i, completions] of part.entries()) out[i]!.push(...completions);
   }
@@ -189,10 +203,15 @@ async function* generateQueries(
   passages: AsyncIterable<GenerationPassage> | Iterable<GenerationPassage>,
   resolved: ResolvedOptions,
   decodeTexts: DecodeTexts,
+  { onProgress, signal }: GenerateOptions<string>,
 ): AsyncIterable<GeneratedQueries<string>> {
+  signal?.throwIfAborted();
+  const total = Array.isArray(passages) ? passages.length : undefined;
   const pending: Pending[] = [];
   let batch: Array<{ owner: Pending; lang: string; text: string }> = [];
+  let completed = 0;
   const run = async () => {
+    signal?.throwIfAborted();
     const results = await decodeInRanges(
       decodeTexts,
       batch.map((b) => b.text),
@@ -202,11 +221,14 @@ async function* generateQueries(
     batch.forEach(({ owner, lang }, i) => {
       owner.record.queries[lang] = results[i]!.map((c) => c.text);
       owner.remaining--;
+      if (owner.remaining === 0) completed++;
     });
     batch = [];
+    onProgress?.({ unit: "rows", task: "generate", done: completed, total });
   };
   let index = 0;
   for await (const passage of passages) {
+    if (index === 0) checkRecord(passage, { docid: "string", text: "string" }, "generate: passages");
     checkPassage(passage, index++);
     const owner: Pending = {
       record: { docid: passage.docid, queries: {} },
@@ -222,11 +244,16 @@ async function* generateQueries(
       batch.push({ owner, lang, text });
       if (batch.length >= resolved.batchSize) await run();
     }
-    while (pending[0] && pending[0].remaining === 0)
+    while (pending[0] && pending[0].remaining === 0) {
+      signal?.throwIfAborted();
       yield orderedRecord(pending.shift()!.record, resolved.languages);
+    }
   }
   if (batch.length > 0) await run();
-  for (const owner of pending) yield orderedRecord(owner.record, resolved.languages);
+  for (const owner of pending) {
+    signal?.throwIfAborted();
+    yield orderedRecord(owner.record, resolved.languages);
+  }
 }
 
 /** Languages in the order asked for, whatever order the batches finished in. */
@@ -241,10 +268,12 @@ function orderedRecord(
 
 function checkPassage(passage: GenerationPassage, index: number): void {
   const where = `passage ${index}${typeof passage?.docid === "string" ? ` (docid ${passage.docid})` : ""}`;
-  if (typeof passage !== "object" || passage === null) throw new TypeError(`${where}: expected an object`);
+  const invalid = (field: string | undefined, problem: string) =>
+    new GenerationError(`${where}: ${problem}`, { code: "invalid-record", field });
+  if (typeof passage !== "object" || passage === null) throw invalid(undefined, "expected an object");
   if (typeof passage.docid !== "string" || passage.docid === "")
-    throw new TypeError(`${where}: field "docid" must be a non-empty string`);
-  if (typeof passage.text !== "string") throw new TypeError(`${where}: field "text" must be a string`);
+    throw invalid("docid", 'field "docid" must be a non-empty string');
+  if (typeof passage.text !== "string") throw invalid("text", 'field "text" must be a string');
   if (passage.title !== undefined && typeof passage.title !== "string")
-    throw new TypeError(`${where}: field "title" must be a string`);
+    throw invalid("title", 'field "title" must be a string');
 }

@@ -1,13 +1,13 @@
 import {
-  checkSessionNames,
   createSession,
+  type ExpectedNames,
   type InferenceSession,
   type ModelConfig,
   ModelError,
   type ModelFiles,
   type SessionOptions,
-  Tensor,
 } from "@xqg/models";
+import { Tensor } from "onnxruntime-node";
 import type { StepModel, StepOutput } from "./step-model.js";
 import { gatherRows, int64Matrix } from "./tensor-rows.js";
 
@@ -95,56 +95,51 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     if (!graphs.encoder || missing) {
       throw new ModelError(
         `decoder: "${form}" needs ${graphs.encoder ? missing : "encoder_model.onnx"}, which the model does not have`,
-        "missing-file",
+        { code: "missing-file" },
       );
     }
-    const open = (file: string) => createSession(file, opts.session);
-    const encoder = await open(graphs.encoder);
-    if (form === "merged")
-      return OnnxSeq2Seq.fromSessions({ encoder, decoderMerged: await open(graphs.decoderMerged!) }, config);
-    const decoder = await open(graphs.decoder!);
+    const open = (file: string, expect: ExpectedNames) => createSession(file, { ...opts.session, expect });
+    const encoder = await open(graphs.encoder, {
+      inputs: ["input_ids", "attention_mask"],
+      outputs: ["last_hidden_state"],
+    });
+    const decoderNames = {
+      inputs: ["input_ids", "encoder_attention_mask"],
+      outputs: ["logits", /^present\.\d+\.decoder\.key$/],
+    };
+    const first = {
+      inputs: [...decoderNames.inputs, "encoder_hidden_states"],
+      outputs: [...decoderNames.outputs, /^present\.\d+\.encoder\.key$/],
+    };
+    const later = {
+      ...decoderNames,
+      inputs: [...decoderNames.inputs, /^past_key_values\.\d+\.encoder\.key$/],
+    };
+    if (form === "merged") {
+      const decoderMerged = await open(graphs.decoderMerged!, {
+        inputs: [...first.inputs, ...later.inputs, "use_cache_branch"],
+        outputs: first.outputs,
+      });
+      return OnnxSeq2Seq.fromSessions({ encoder, decoderMerged }, config);
+    }
+    const decoder = await open(graphs.decoder!, first);
     return OnnxSeq2Seq.fromSessions(
-      { encoder, decoder, decoderWithPast: await open(graphs.decoderWithPast!) },
+      { encoder, decoder, decoderWithPast: await open(graphs.decoderWithPast!, later) },
       config,
     );
   }
 
   /**
    * Wraps sessions the caller created (e.g. with ORT profiling or another execution provider): the encoder
-   * plus either the merged decoder or the decoder / decoder-with-past pair. Checks their input and output names.
+   * plus either the merged decoder or the decoder / decoder-with-past pair. `open` checks their input and output
+   * names (createSession's `expect`); sessions from elsewhere are taken as they are.
    */
   static fromSessions(sessions: Seq2SeqSessions, config: ModelConfig): OnnxSeq2Seq {
     const { encoder } = sessions;
-    checkSessionNames(
-      encoder,
-      { inputs: ["input_ids", "attention_mask"], outputs: ["last_hidden_state"] },
-      "encoder",
-    );
     const form: DecoderForm = "decoderMerged" in sessions ? "merged" : "split";
     const noCache = "decoderMerged" in sessions ? sessions.decoderMerged : sessions.decoder;
     const cached = "decoderMerged" in sessions ? sessions.decoderMerged : sessions.decoderWithPast;
-    const [first, later] =
-      form === "merged" ? ["merged decoder", "merged decoder"] : ["decoder", "decoder with past"];
-    for (const [session, label] of [
-      [noCache, first],
-      [cached, later],
-    ] as const) {
-      checkSessionNames(
-        session,
-        {
-          inputs: ["input_ids", "encoder_attention_mask"],
-          outputs: ["logits", /^present\.\d+\.decoder\.key$/],
-        },
-        label,
-      );
-    }
-    checkSessionNames(
-      noCache,
-      { inputs: ["encoder_hidden_states"], outputs: [/^present\.\d+\.encoder\.key$/] },
-      first,
-    );
-    checkSessionNames(cached, { inputs: [/^past_key_values\.\d+\.encoder\.key$/] }, later);
-    if (form === "merged") checkSessionNames(cached, { inputs: ["use_cache_branch"] }, first);
+    const later = form === "merged" ? "merged decoder" : "decoder with past";
     checkFloat32(cached, later);
     const generation = config.generation ?? {};
     const padId = generation.pad_token_id ?? config.pad_token_id ?? 0;
@@ -179,8 +174,7 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
 
   async next(cache: KvCache, tokens: readonly number[]): Promise<StepOutput<KvCache>> {
     const rows = cache.hidden.dims[0]!;
-    if (tokens.length !== rows)
-      throw new RangeError(`next: ${tokens.length} tokens for a cache of ${rows} rows`);
+    if (tokens.length !== rows) throw new Error(`next: ${tokens.length} tokens for a cache of ${rows} rows`);
     const feeds: Record<string, Tensor> = {
       input_ids: int64Matrix(
         tokens.map((t) => [t]),
@@ -232,8 +226,7 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
   ): Promise<Record<string, Tensor>> {
     const rows = prefixes.length;
     const width = prefixes[0]?.length ?? 0;
-    if (prefixes.some((p) => p.length !== width))
-      throw new RangeError("decoder prefixes must have equal lengths");
+    if (prefixes.some((p) => p.length !== width)) throw new Error("decoder prefixes must have equal lengths");
     const feeds: Record<string, Tensor> = {
       input_ids: int64Matrix(prefixes, width),
       encoder_attention_mask: state.mask,
@@ -265,7 +258,7 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
         throw new ModelError(
           `decoder input "${name}" is not one xqg knows how to feed; expected input_ids, encoder_attention_mask, ` +
             "encoder_hidden_states, use_cache_branch and past_key_values.N.{decoder,encoder}.{key,value}",
-          "io-mismatch",
+          { code: "io-mismatch" },
         );
       }
       feeds[name] = value;
@@ -300,7 +293,7 @@ function shapeOf(session: InferenceSession, config: ModelConfig): Shape {
   if (heads === undefined || headDim === undefined) {
     throw new ModelError(
       "config.json must give num_heads and d_kv (the graph's past_key_values shapes are symbolic)",
-      "bad-json",
+      { code: "bad-json" },
     );
   }
   return { layers, heads, headDim };
@@ -311,8 +304,7 @@ function checkFloat32(session: InferenceSession, label: string): void {
   if (meta?.isTensor && meta.type !== "float32") {
     throw new ModelError(
       `${label}: past_key_values are ${meta.type}; @xqg/querygen runs float32 exports (export without --fp16)`,
-      "io-mismatch",
-      label,
+      { code: "io-mismatch", file: label },
     );
   }
 }

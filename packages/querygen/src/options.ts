@@ -1,6 +1,8 @@
+import { checkOptions, type LongCallOptions } from "@xqg/core";
 import { isLanguageCode, LANGUAGES, type Lang, type LanguageNames } from "@xqg/corpus";
 import type { DecodeSettings, FinishedPolicy, Strategy } from "./decode.js";
-import { PROMPT_TEMPLATE, validatePromptTemplate } from "./prompt.js";
+import { GenerationError, invalidOption } from "./errors.js";
+import { PROMPT_FIELDS, PROMPT_TEMPLATE, validatePromptTemplate } from "./prompt.js";
 import { validateSamplingParams } from "./sampling.js";
 
 /** Decoding strategies, by name. */
@@ -16,7 +18,11 @@ export const FINISHED_POLICIES = {
   pad: "keep them in the batch fed with the pad token, as HF generate does",
 } as const satisfies Record<FinishedPolicy, string>;
 
-/** The xQG paper's generation settings (ielab/xQG4xDR): sampling, HF's top-k 50, max_length 64, 5 per language. */
+/**
+ * The xQG paper's generation settings (ielab/xQG4xDR): sampling, HF's top-k 50, max_length 64, 5 per language;
+ * `createGenerator`'s `kvCache` and `maxInputLength`; and the registries behind `strategy`, `finished` and the
+ * prompt's placeholders.
+ */
 export const GENERATION_DEFAULTS = {
   strategy: "sample",
   perLanguage: 5,
@@ -30,9 +36,39 @@ export const GENERATION_DEFAULTS = {
   seed: 0,
   batchSize: 8,
   finished: "drop",
+  kvCache: true,
+  maxInputLength: 512,
+  strategies: STRATEGIES,
+  finishedPolicies: FINISHED_POLICIES,
+  promptFields: PROMPT_FIELDS,
 } as const;
 
-export interface GenerateOptions<L extends string = Lang> {
+const GENERATE_KEYS = [
+  "languages",
+  "languageNames",
+  "perLanguage",
+  "prompt",
+  "strategy",
+  "topK",
+  "topP",
+  "temperature",
+  "numBeams",
+  "lengthPenalty",
+  "earlyStopping",
+  "maxLength",
+  "seed",
+  "batchSize",
+  "finished",
+  "onProgress",
+  "signal",
+] as const;
+
+/**
+ * `generate`'s and `complete`'s options. `onProgress` gets `{ unit: "rows", task: "generate", done, total }` after
+ * each decoded batch: `generate` counts passages whose queries are all decoded (`total`: the array's length,
+ * undefined for other iterables), `complete` counts prompts. `signal` is checked before each batch.
+ */
+export interface GenerateOptions<L extends string = Lang> extends LongCallOptions {
   /** Target languages, in output order; default every language of `languageNames` (the seven XOR-TyDi ones). */
   languages?: readonly NoInfer<L>[];
   /**
@@ -66,18 +102,20 @@ export interface ResolvedOptions {
   languageNames: Readonly<Record<string, string>>;
   prompt: string;
   batchSize: number;
+  signal: AbortSignal | undefined;
   decode: Omit<DecodeSettings, "eosIds" | "padId">;
 }
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1)
-    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+    throw invalidOption(name, `${name} must be an integer >= 1, got ${value}`);
   return value;
 }
 
 function oneOf<T extends string>(name: string, value: string, choices: Record<T, string>): T {
   if (!Object.hasOwn(choices, value)) {
-    throw new RangeError(
+    throw invalidOption(
+      name,
       `${name} must be one of ${Object.keys(choices).join(", ")}, got ${JSON.stringify(value)}`,
     );
   }
@@ -87,18 +125,21 @@ function oneOf<T extends string>(name: string, value: string, choices: Record<T,
 /** Checks a language set: ISO 639-1 codes (two lowercase letters) mapped to English names. */
 function checkLanguageNames(names: unknown): Readonly<Record<string, string>> {
   if (typeof names !== "object" || names === null || Array.isArray(names))
-    throw new RangeError(
+    throw invalidOption(
+      "languageNames",
       'languageNames must map ISO 639-1 codes to English names, e.g. { ...LANGUAGES, sw: "Swahili" }',
     );
   const entries = Object.entries(names);
-  if (entries.length === 0) throw new RangeError("languageNames names no language");
+  if (entries.length === 0) throw invalidOption("languageNames", "languageNames names no language");
   for (const [code, name] of entries) {
     if (!isLanguageCode(code))
-      throw new RangeError(
+      throw invalidOption(
+        "languageNames",
         `languageNames: ${JSON.stringify(code)} is not an ISO 639-1 code (two lowercase letters, e.g. "sw")`,
       );
     if (typeof name !== "string" || name.trim() === "")
-      throw new RangeError(
+      throw invalidOption(
+        "languageNames",
         `languageNames: the name of "${code}" must be its English name (a non-empty string, e.g. "Swahili")`,
       );
   }
@@ -106,7 +147,11 @@ function checkLanguageNames(names: unknown): Readonly<Record<string, string>> {
 }
 
 /** Fills in defaults and checks every option, naming the option and the allowed values on error. */
-export function resolveOptions<L extends string = Lang>(options: GenerateOptions<L> = {}): ResolvedOptions {
+export function resolveOptions<L extends string = Lang>(
+  options: GenerateOptions<L> = {},
+  call = "generate",
+): ResolvedOptions {
+  checkOptions(options, GENERATE_KEYS, call);
   const d = GENERATION_DEFAULTS;
   const strategy = oneOf("strategy", options.strategy ?? d.strategy, STRATEGIES);
   const languageNames = checkLanguageNames(options.languageNames ?? LANGUAGES);
@@ -115,15 +160,17 @@ export function resolveOptions<L extends string = Lang>(options: GenerateOptions
   for (const lang of languages) {
     if (!Object.hasOwn(languageNames, lang)) {
       const others = options.languageNames === undefined ? " (name others in languageNames)" : "";
-      throw new RangeError(
+      throw new GenerationError(
         `languages: unknown language ${JSON.stringify(lang)}; expected some of ${known.join(", ")}${others}`,
+        { code: "unknown-language", field: "languages" },
       );
     }
   }
   if (new Set(languages).size !== languages.length)
-    throw new RangeError(`languages lists a language twice: ${languages.join(", ")}`);
+    throw invalidOption("languages", `languages lists a language twice: ${languages.join(", ")}`);
   if (strategy === "greedy" && options.perLanguage !== undefined && options.perLanguage !== 1) {
-    throw new RangeError(
+    throw invalidOption(
+      "perLanguage",
       `greedy decoding gives one query per language; perLanguage ${options.perLanguage} needs strategy "sample" or "beam"`,
     );
   }
@@ -133,7 +180,8 @@ export function resolveOptions<L extends string = Lang>(options: GenerateOptions
   );
   const numBeams = positiveInteger("numBeams", options.numBeams ?? numReturn);
   if (strategy === "beam" && numBeams < numReturn) {
-    throw new RangeError(
+    throw invalidOption(
+      "numBeams",
       `beam search returns at most numBeams sequences: numBeams ${numBeams} < perLanguage ${numReturn}`,
     );
   }
@@ -146,15 +194,16 @@ export function resolveOptions<L extends string = Lang>(options: GenerateOptions
   const prompt = options.prompt ?? d.prompt;
   validatePromptTemplate(prompt);
   const seed = options.seed ?? d.seed;
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed)) throw invalidOption("seed", `seed must be a safe integer, got ${seed}`);
   const lengthPenalty = options.lengthPenalty ?? d.lengthPenalty;
   if (!Number.isFinite(lengthPenalty))
-    throw new RangeError(`lengthPenalty must be a finite number, got ${lengthPenalty}`);
+    throw invalidOption("lengthPenalty", `lengthPenalty must be a finite number, got ${lengthPenalty}`);
   return {
     languages,
     languageNames,
     prompt,
     batchSize: positiveInteger("batchSize", options.batchSize ?? d.batchSize),
+    signal: options.signal,
     decode: {
       strategy,
       numReturn,

@@ -1,4 +1,5 @@
 import { LANGUAGES, type Lang, type LanguageNames } from "@xqg/corpus";
+import { GenerationError, invalidOption } from "./errors.js";
 
 /** The xQG paper's prompt, verbatim (Zhuang et al., SIGIR 2023; ielab/xQG4xDR). */
 export const PROMPT_TEMPLATE = "Generate a {Language} question for this passage: {title} {passage}";
@@ -19,7 +20,8 @@ const PLACEHOLDER = /\{([^{}]*)\}/g;
 export function validatePromptTemplate(template: string): void {
   for (const match of template.matchAll(PLACEHOLDER)) {
     if (!(match[1]! in PROMPT_FIELDS)) {
-      throw new RangeError(
+      throw invalidOption(
+        "prompt",
         `prompt template has unknown placeholder {${match[1]}}; allowed: ${Object.keys(PROMPT_FIELDS)
           .map((f) => `{${f}}`)
           .join(", ")}`,
@@ -40,8 +42,9 @@ export function formatPrompt<L extends string = Lang>(
   validatePromptTemplate(template);
   const names: Readonly<Record<string, string>> = languageNames ?? LANGUAGES;
   if (!Object.hasOwn(names, fields.lang))
-    throw new RangeError(
+    throw new GenerationError(
       `no English name for language ${JSON.stringify(fields.lang)}; known: ${Object.keys(names).join(", ")}`,
+      { code: "unknown-language", field: "lang" },
     );
   const values: Record<PromptField, string> = {
     Language: names[fields.lang]!,

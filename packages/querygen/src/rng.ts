@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { invalidOption } from "./errors.js";
 
 /** A seeded stream of uniform random numbers (xoshiro128**). */
 export interface Rng {
@@ -13,7 +14,7 @@ const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 /** xoshiro128** over an explicit 128-bit state (four 32-bit words, not all zero). */
 export function xoshiro128ss(state: readonly [number, number, number, number]): Rng {
   let [a, b, c, d] = state.map((w) => w >>> 0) as [number, number, number, number];
-  if ((a | b | c | d) === 0) throw new RangeError("xoshiro128** state must not be all zero");
+  if ((a | b | c | d) === 0) throw new Error("xoshiro128** state must not be all zero");
   const nextUint32 = (): number => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
@@ -41,7 +42,7 @@ export function xoshiro128ss(state: readonly [number, number, number, number]): 
  * the same seed gives the same queries whatever the batch size, shard or order of processing.
  */
 export function createRng(seed: number, ...parts: ReadonlyArray<string | number>): Rng {
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed)) throw invalidOption("seed", `seed must be a safe integer, got ${seed}`);
   const hash = createHash("sha256");
   for (const part of [seed, ...parts]) {
     const text = String(part);

@@ -1,3 +1,4 @@
+import { invalidOption } from "./errors.js";
 import { topKIndices } from "./top-k.js";
 
 /** Logits warpers of sampling, applied in Hugging Face's order: temperature, then top-k, then top-p. */
@@ -21,10 +22,11 @@ export interface Candidates {
 
 export function validateSamplingParams(params: SamplingParams): void {
   const { topK, topP, temperature } = params;
-  if (!Number.isInteger(topK) || topK < 0) throw new RangeError(`topK must be an integer >= 0, got ${topK}`);
-  if (!(topP > 0 && topP <= 1)) throw new RangeError(`topP must be in (0, 1], got ${topP}`);
+  if (!Number.isInteger(topK) || topK < 0)
+    throw invalidOption("topK", `topK must be an integer >= 0, got ${topK}`);
+  if (!(topP > 0 && topP <= 1)) throw invalidOption("topP", `topP must be in (0, 1], got ${topP}`);
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new RangeError(`temperature must be a finite number > 0, got ${temperature}`);
+    throw invalidOption("temperature", `temperature must be a finite number > 0, got ${temperature}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Tensor } from "@xqg/models";
+import { Tensor } from "onnxruntime-node";
 
 type RowData = Float32Array | BigInt64Array | Int32Array;
 
@@ -12,7 +12,7 @@ export function gatherRows(tensor: Tensor, rows: readonly number[]): Tensor {
   const size = count === 0 ? 0 : data.length / count!;
   const out = new (data.constructor as { new (n: number): RowData })(rows.length * size);
   rows.forEach((row, i) => {
-    if (row < 0 || row >= count!) throw new RangeError(`row ${row} is outside a tensor of ${count} rows`);
+    if (row < 0 || row >= count!) throw new Error(`row ${row} is outside a tensor of ${count} rows`);
     out.set(data.subarray(row * size, (row + 1) * size) as never, i * size);
   });
   return new Tensor(tensor.type, out, [rows.length, ...rest]);

@@ -1,5 +1,5 @@
 import { type BeamGoldens, beamGoldens, fixtureDir, goldens, type Mt5Goldens } from "@xqg/fixtures";
-import { loadModelConfig, resolveModel } from "@xqg/models";
+import { ensureModel, loadModelConfig } from "@xqg/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeBatch } from "../src/decode.js";
 import { createGenerator } from "../src/generator.js";
@@ -20,7 +20,7 @@ beforeAll(async () => {
   g = await goldens("tiny-mt5");
   beam = await beamGoldens();
   merged = await OnnxSeq2Seq.open(
-    resolveModel(fixtureDir("tiny-mt5")),
+    await ensureModel(fixtureDir("tiny-mt5")),
     await loadModelConfig(fixtureDir("tiny-mt5")),
   );
 });
@@ -96,7 +96,7 @@ describe("beam search on tiny-mt5 against the PyTorch reference (HF semantics)",
   });
 
   it("the Generator's beam strategy returns the reference's texts (decoded, special tokens skipped)", async () => {
-    const generator = await createGenerator(fixtureDir("tiny-mt5"), { session: { intraOpThreads: 1 } });
+    const generator = await createGenerator(fixtureDir("tiny-mt5"), { session: { threads: 1 } });
     try {
       const c = beam.cases[0]!;
       const texts = await generator.complete(

@@ -1,6 +1,7 @@
 import { symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ProgressEvent } from "@xqg/core";
 import type { GeneratedQueries } from "@xqg/corpus";
 import { fixtureDir, goldens, type Mt5Goldens } from "@xqg/fixtures";
 import { runReadmeExample, withTempDir } from "@xqg/test-utils";
@@ -67,7 +68,7 @@ describe("createGenerator on tiny-mt5", () => {
   });
 
   it("formats the golden prompts with the paper's template", async () => {
-    const { formatPrompt, PROMPT_TEMPLATE } = await import("../src/index.js");
+    const { formatPrompt, PROMPT_TEMPLATE } = await import("../src/prompt.js");
     for (const p of g.generation.prompts) {
       expect(
         formatPrompt(PROMPT_TEMPLATE, { lang: p.lang as never, title: p.title, passage: p.passage }),
@@ -86,7 +87,7 @@ describe("createGenerator on tiny-mt5", () => {
       records.push(r);
     const first: GeneratedQueries<"sw" | "de"> = records[0]!;
     expect(Object.keys(first.queries)).toEqual(["sw", "de"]);
-    const { formatPrompt, PROMPT_TEMPLATE } = await import("../src/index.js");
+    const { formatPrompt, PROMPT_TEMPLATE } = await import("../src/prompt.js");
     const prompts = PASSAGES.slice(0, 2).flatMap((p) =>
       (["sw", "de"] as const).map((lang) =>
         formatPrompt(PROMPT_TEMPLATE, { lang, title: p.title, passage: p.text }, languageNames),
@@ -167,9 +168,78 @@ describe("createGenerator on tiny-mt5", () => {
     await expect(
       collect(generator, [PASSAGES[0], { docid: "x", title: "t" }], { languages: ["ja"] }),
     ).rejects.toThrow('passage 1 (docid x): field "text" must be a string');
+    // the first record is checked as every xqg reader checks one
     await expect(collect(generator, [{ docid: 7, text: "" }], {})).rejects.toThrow(
-      'passage 0: field "docid" must be a non-empty string',
+      'generate: passages: field "docid" must be a string; found a number',
     );
+    await expect(collect(generator, [PASSAGES[0], { docid: 5, text: "" }], {})).rejects.toThrow(
+      expect.objectContaining({
+        name: "GenerationError",
+        code: "invalid-record",
+        field: "docid",
+        message: 'passage 1: field "docid" must be a non-empty string',
+      }),
+    );
+  });
+
+  it("reports progress after each batch: passages done (generate), prompts done (complete)", async () => {
+    const events: ProgressEvent[] = [];
+    const options: GenerateOptions<"ja" | "en"> = {
+      languages: ["ja", "en"],
+      languageNames: { ja: "Japanese", en: "English" },
+      strategy: "greedy",
+      maxLength: 4,
+      batchSize: 3,
+      onProgress: (e) => events.push(e),
+    };
+    await collect(generator, PASSAGES, options as GenerateOptions);
+    // batches of 3 prompts: d1 ja, d1 en, d2 ja | d2 en, d3 ja, d3 en
+    expect(events).toEqual([1, 3].map((done) => ({ unit: "rows", task: "generate", done, total: 3 })));
+    events.length = 0;
+    await collect(generator, new Set(PASSAGES) as never, options as GenerateOptions);
+    expect(events.map((e) => e.total)).toEqual([undefined, undefined]);
+    events.length = 0;
+    await generator.complete(["a", "b", "c"], {
+      ...options,
+      languages: undefined,
+    } as GenerateOptions<string>);
+    expect(events).toEqual([3].map((done) => ({ unit: "rows", task: "generate", done, total: 3 })));
+  });
+
+  it("stops at an aborted signal with AbortError, yielding nothing more", async () => {
+    const controller = new AbortController();
+    const records: unknown[] = [];
+    const run = async () => {
+      for await (const r of generator.generate(PASSAGES, {
+        languages: ["ja"],
+        strategy: "greedy",
+        maxLength: 4,
+        batchSize: 1,
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      }))
+        records.push(r);
+    };
+    await expect(run()).rejects.toThrow(expect.objectContaining({ name: "AbortError" }));
+    expect(records).toEqual([]);
+    await expect(generator.complete(["a"], { signal: AbortSignal.abort() })).rejects.toThrow(
+      expect.objectContaining({ name: "AbortError" }),
+    );
+  });
+
+  it("names unknown options and bad values with a GenerationError", async () => {
+    await expect(collect(generator, PASSAGES, { top_k: 5 } as GenerateOptions)).rejects.toThrow(
+      'generate: unknown option "top_k" (did you mean "topK"?)',
+    );
+    await expect(collect(generator, PASSAGES, { topK: -1 })).rejects.toThrow(
+      expect.objectContaining({ name: "GenerationError", code: "invalid-option", field: "topK" }),
+    );
+    await expect(createGenerator(fixtureDir("tiny-mt5"), { maxInputLength: 1 })).rejects.toThrow(
+      expect.objectContaining({ code: "invalid-option", field: "maxInputLength" }),
+    );
+    await expect(
+      createGenerator(fixtureDir("tiny-mt5"), { session: { intraOpThreads: 1 } } as never),
+    ).rejects.toThrow('createSession: unknown option "intraOpThreads"');
   });
 
   it("says which decoder graph is missing", async () => {

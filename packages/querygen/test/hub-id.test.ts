@@ -21,7 +21,7 @@ it("opens a Hugging Face id from the hub cache (onnx/ layout, symlinked blobs as
 
     const generator = await createGenerator("xqg-test/tiny-mt5", {
       hub: { env: { HF_HUB_CACHE: cache, HF_HUB_OFFLINE: "1" } },
-      session: { intraOpThreads: 1 },
+      session: { threads: 1 },
     });
     try {
       expect(generator.files.dir).toBe(snapshot);

@@ -1,5 +1,5 @@
 import { fixtureDir, goldens, type Mt5Goldens } from "@xqg/fixtures";
-import { loadModelConfig, resolveModel } from "@xqg/models";
+import { ensureModel, loadModelConfig } from "@xqg/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DecodeSettings, decodeBatch } from "../src/decode.js";
 import { OnnxSeq2Seq } from "../src/onnx-seq2seq.js";
@@ -13,8 +13,8 @@ let split: OnnxSeq2Seq;
 beforeAll(async () => {
   g = await goldens("tiny-mt5");
   const config = await loadModelConfig(fixtureDir("tiny-mt5"));
-  merged = await OnnxSeq2Seq.open(resolveModel(fixtureDir("tiny-mt5")), config);
-  split = await OnnxSeq2Seq.open(resolveModel(fixtureDir("tiny-mt5-split")), config);
+  merged = await OnnxSeq2Seq.open(await ensureModel(fixtureDir("tiny-mt5")), config);
+  split = await OnnxSeq2Seq.open(await ensureModel(fixtureDir("tiny-mt5-split")), config);
 });
 
 afterAll(async () => {

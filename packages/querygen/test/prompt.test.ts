@@ -1,7 +1,8 @@
 import { LANGUAGES } from "@xqg/corpus";
 import { describe, expect, it } from "vitest";
-import { formatPrompt, GENERATION_DEFAULTS, PROMPT_TEMPLATE } from "../src/index.js";
+import { formatPrompt, GENERATION_DEFAULTS } from "../src/index.js";
 import { resolveOptions } from "../src/options.js";
+import { PROMPT_TEMPLATE } from "../src/prompt.js";
 
 describe("prompts", () => {
   it("is the paper's template, verbatim", () => {

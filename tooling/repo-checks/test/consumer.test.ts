@@ -145,7 +145,7 @@ import { type Passage, readPassages } from "@xqg/corpus";
 import { createEncoder, type Encoder } from "@xqg/encoders";
 import { fuse } from "@xqg/fusion";
 import { evaluateXor, wordTokenize } from "@xqg/metrics";
-import { loadTokenizer, resolveModel } from "@xqg/models";
+import { ensureModel, loadTokenizer } from "@xqg/models";
 import { createGenerator } from "@xqg/querygen";
 
 export async function consumer(corpus: string): Promise<number> {
@@ -160,7 +160,7 @@ export async function consumer(corpus: string): Promise<number> {
   const exact = exactSearch(new Float32Array([1, 0]), ["a"], new Float32Array([1, 0]), 1, { dimensions: 2 });
   const fused: Float32Array = fuse({ passages: new Float32Array(2), sums: new Float32Array(2), dimensions: 2 });
   const tokens: string[] = wordTokenize("Who wrote Hamlet?");
-  const encoder: Encoder = await createEncoder(resolveModel("m").dir);
+  const encoder: Encoder = await createEncoder((await ensureModel("m")).dir);
   const tokenizer = await loadTokenizer("m");
   const generator = await createGenerator("g");
   void [hits, exact, fused, tokens, encoder, tokenizer, generator, evaluateXor];

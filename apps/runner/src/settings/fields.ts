@@ -84,7 +84,7 @@ export const field = {
     const expected = `one of ${choices.map((c) => `"${c}"`).join(", ")}`;
     return make(schema, expected, fallback, help, (raw) => raw, "NAME");
   },
-  /** One of a package's registry keys (`POOLERS`, `METRICS`, ...): a new entry there is accepted here. */
+  /** One of a package's registry keys (`ENCODER_DEFAULTS.poolings`, `METRICS`, ...): a new entry there is accepted here. */
   choiceOf<R extends Record<string, unknown>>(registry: R, fallback: keyof R & string, help: string) {
     return field.choice(keysOf(registry), fallback, help);
   },

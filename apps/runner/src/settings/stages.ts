@@ -1,6 +1,6 @@
 import { DTYPES, INDEX_DEFAULTS, INDEX_TYPES, METRICS, SEARCH_DEFAULTS } from "@xqg/ann";
 import { LANGUAGES, type Lang, NPY_DEFAULTS, NPY_DTYPES } from "@xqg/corpus";
-import { ENCODER_DEFAULTS, POOLERS } from "@xqg/encoders";
+import { ENCODER_DEFAULTS } from "@xqg/encoders";
 import { FUSION_DEFAULTS } from "@xqg/fusion";
 import {
   CORRECTIONS,
@@ -9,7 +9,7 @@ import {
   SIGNIFICANCE_TESTS,
   XOR_EVALUATION_DEFAULTS,
 } from "@xqg/metrics";
-import { GENERATION_DEFAULTS, GENERATOR_DEFAULTS, STRATEGIES } from "@xqg/querygen";
+import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import { type Fields, field, type SettingsOf } from "./fields.js";
 
 const LANGS = Object.keys(LANGUAGES) as [Lang, ...Lang[]];
@@ -34,7 +34,7 @@ export const STAGE_FIELDS = {
       1,
       100,
     ),
-    strategy: field.choiceOf(STRATEGIES, G.strategy, "decoding strategy (greedy: one query per language)"),
+    strategy: field.choiceOf(G.strategies, G.strategy, "decoding strategy (greedy: one query per language)"),
     seed: field.int(G.seed, "seed of the sampler (same seed, same queries on any batch size or shard)"),
     topK: field.int(G.topK, "top-k of sampling (0 turns it off)"),
     topP: field.number(G.topP, "nucleus (top-p) threshold of sampling", {
@@ -46,14 +46,14 @@ export const STAGE_FIELDS = {
     numBeams: field.optionalInt("beams of beam search (default: perLanguage)", 1, 64),
     maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2, 1024),
     maxInputLength: field.int(
-      GENERATOR_DEFAULTS.maxInputLength,
+      G.maxInputLength,
       "prompt tokens kept, end-of-sequence included; longer passages are cut (DSI-QG: 256)",
       2,
     ),
     batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1, 4096),
   },
   encode: {
-    pooling: field.choiceOf(POOLERS, E.pooling, "pooling of the encoder's last hidden state"),
+    pooling: field.choiceOf(E.poolings, E.pooling, "pooling of the encoder's last hidden state"),
     normalize: field.boolean(E.normalize, "L2-normalise embeddings"),
     queryMaxLength: field.int(E.maxLength.query, "maximum query tokens (generated and dev queries)", 1),
     passageMaxLength: field.int(E.maxLength.passage, "maximum passage tokens (title + text)", 1),

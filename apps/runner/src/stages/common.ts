@@ -61,11 +61,12 @@ export async function localModel(dirOrId: string, task: ModelTask, env: StageEnv
   if (existsSync(dirOrId) || !isModelId(dirOrId)) return dirOrId;
   const files = await ensureModel(dirOrId, {
     task,
-    hub: {
-      onDownload: ({ id, path, size }) =>
-        env.log.info(
-          `${id}: downloading ${path}${size === undefined ? "" : ` (${(size / 1e6).toFixed(1)} MB)`}`,
-        ),
+    onProgress: (event) => {
+      if (event.unit !== "bytes" || event.done !== 0) return;
+      const { file, total } = event;
+      env.log.info(
+        `${dirOrId}: downloading ${file}${total === undefined ? "" : ` (${(total / 1e6).toFixed(1)} MB)`}`,
+      );
     },
   });
   return files.dir;

@@ -10,7 +10,7 @@ import {
   shard,
   writeIds,
 } from "@xqg/corpus";
-import { createEncoder, type Encoder, passageText } from "@xqg/encoders";
+import { createEncoder, type Encoder } from "@xqg/encoders";
 import { querySumFiles, sumQueries } from "@xqg/fusion";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
@@ -106,7 +106,10 @@ export async function encodePassagesStage(
         const total = await passageCount(env, io.corpus, read.corpus);
         const encoder = await openEncoder(models, env);
         const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
-        const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
+        const writer = await createNpyWriter(staged(io.out), {
+          dim: encoder.dimensions,
+          dtype: settings.dtype,
+        });
         const ids: string[] = [];
         try {
           const records = (async function* () {
@@ -115,7 +118,7 @@ export async function encodePassagesStage(
               count: part.count,
               total,
             })) {
-              yield { id: p.docid, text: passageText(p) };
+              yield { id: p.docid, title: p.title, text: p.text };
             }
           })();
           const blocks = encoder.encodeStream(counted(records, progress), {
@@ -212,7 +215,7 @@ export async function encodeGeneratedStage(
         try {
           await sumQueries(counted(records, progress), (texts) => encoder.encode(texts, options), {
             out: staged(io.out),
-            dimensions: encoder.dim,
+            dimensions: encoder.dimensions,
             limit: settings.limit,
             batchSize: settings.batchSize * 8,
             ...(languages.length > 0 ? { languages } : {}),
@@ -268,7 +271,10 @@ export async function encodeQueriesStage(
             queries.map((q) => q.question),
             encodeOptions(settings, "query"),
           );
-          const writer = await createNpyWriter(staged(io.out), { dim: encoder.dim, dtype: settings.dtype });
+          const writer = await createNpyWriter(staged(io.out), {
+            dim: encoder.dimensions,
+            dtype: settings.dtype,
+          });
           await writer.append(vectors);
           await writer.close();
         } finally {
