@@ -1,4 +1,3 @@
-export { Tensor } from "onnxruntime-node";
 export {
   type ClampOptions,
   clampMaxLength,
@@ -18,6 +17,14 @@ export {
   hubSettings,
   isModelId,
 } from "./hub-cache.js";
+export {
+  Tensor,
+  type TensorConstructor,
+  type TensorData,
+  type TensorDataMap,
+  type TensorType,
+  type ValueMetadata,
+} from "./onnx.js";
 export { type ModelFiles, type ModelTask, type ResolveOptions, resolveModel } from "./resolve.js";
 export {
   checkSessionNames,

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { ModelError } from "./errors.js";
+import type { InferenceSession } from "./onnx.js";
 
 /** ONNX Runtime graph optimisation levels, by the names ORT uses. */
 export const GRAPH_OPTIMIZATION_LEVELS = {
@@ -41,7 +42,7 @@ export const SESSION_DEFAULTS = {
   deviceId: 0,
 } as const satisfies Required<SessionOptions>;
 
-export type InferenceSession = ort.InferenceSession;
+export type { InferenceSession };
 
 /**
  * Whether onnxruntime-node can use CUDA here: its CUDA provider library must sit beside the native binding
@@ -80,12 +81,14 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
   const providers = settings.executionProviders.map((name) => providerFor(name, settings.deviceId));
   if (!existsSync(file)) throw new ModelError(`${file}: ONNX graph not found`, "missing-file", file);
   try {
-    return await ort.InferenceSession.create(file, {
+    // ORT's session, checked against this package's structural InferenceSession.
+    const session: InferenceSession = await ort.InferenceSession.create(file, {
       intraOpNumThreads: settings.intraOpThreads,
       interOpNumThreads: settings.interOpThreads,
       graphOptimizationLevel: settings.graphOptimizationLevel,
       executionProviders: providers,
     });
+    return session;
   } catch (error) {
     throw new ModelError(
       `${file}: ONNX Runtime could not load the graph: ${(error as Error).message}`,
