@@ -74,7 +74,6 @@ beforeAll(async () => {
       ...names,
       "typescript@5.9.3",
       "@types/node@22",
-      "jest@30",
     ],
     { cwd: app, env },
   );
@@ -328,7 +327,7 @@ export async function consumer(corpus: string): Promise<number> {
   });
 });
 
-describe("Jest (installed in the project) loads every package from a CommonJS test file", () => {
+describe("Jest 29 and 30 (installed in the project) load every package from CommonJS test files", () => {
   const suite = `// Jest runs CommonJS tests in its own module system: require() must find real CommonJS files.
 const { mkdtempSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
@@ -442,7 +441,7 @@ module.exports = class OnnxEnvironment extends TestEnvironment {
   }
 };
 `;
-  const onnx = `/** @jest-environment ./jest/onnx-environment.cjs */
+  const onnx = `/** @jest-environment ./onnx-environment.cjs */
 test("@xqg/encoders: encodes a query with ONNX Runtime", async () => {
   const { createEncoder } = require("@xqg/encoders");
   const encoder = await createEncoder(process.env.XQG_ENCODER_MODEL);
@@ -469,23 +468,35 @@ test("@xqg/querygen: generates queries for a passage", async () => {
 });
 `;
 
-  it("every test in the *.test.cjs files passes under Jest 30", () => {
-    mkdirSync(join(app, "jest"), { recursive: true });
-    writeFileSync(join(app, "jest", "packages.test.cjs"), suite);
-    writeFileSync(join(app, "jest", "onnx-environment.cjs"), environment);
-    writeFileSync(join(app, "jest", "onnx.test.cjs"), onnx);
+  // Each Jest major in a folder of the project with its own package.json and node_modules (so the environment
+  // file's require("jest-environment-node") finds that Jest's own); the packages come from the project's.
+  it.each([29, 30])("every test in the *.test.cjs files passes under Jest %i", (major) => {
+    const dir = join(app, `jest${major}`);
+    mkdirSync(join(dir, "test"), { recursive: true });
+    writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: `jest${major}`, private: true })}\n`);
+    exec("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", `jest@${major}`], {
+      cwd: dir,
+      env,
+    });
+    writeFileSync(join(dir, "test", "packages.test.cjs"), suite);
+    writeFileSync(join(dir, "onnx-environment.cjs"), environment);
+    writeFileSync(join(dir, "test", "onnx.test.cjs"), onnx);
     writeFileSync(
-      join(app, "jest.config.cjs"),
-      'module.exports = { testEnvironment: "node", roots: ["<rootDir>/jest"], testMatch: ["**/*.test.cjs"] };\n',
+      join(dir, "jest.config.cjs"),
+      'module.exports = { testEnvironment: "node", roots: ["<rootDir>/test"], testMatch: ["**/*.test.cjs"] };\n',
     );
-    const jest = join(app, "node_modules", "jest", "bin", "jest.js");
+    const jest = join(dir, "node_modules", "jest", "bin", "jest.js");
     const r = exec(process.execPath, [jest, "--ci", "--colors=false", "--verbose"], {
-      cwd: app,
+      cwd: dir,
       env,
       ok: [0, 1],
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Tests:\s+13 passed, 13 total/);
+    const version = JSON.parse(readFileSync(join(dir, "node_modules", "jest", "package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(version.version.split(".")[0]).toBe(String(major));
   });
 });
 
