@@ -225,14 +225,15 @@ async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest,
   return true;
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the CommonJS build (dist/*.cjs) has a `require` of its own at the top level.
+const requireHere = createRequire(import.meta.url);
 
 /** `{ name: version }` of the given packages as installed, plus the runner itself. */
 export function packageVersions(names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of [...names, "xqg"].sort()) {
     out[name] =
-      name === "xqg" ? runnerVersion() : (require(`${name}/package.json`) as { version: string }).version;
+      name === "xqg" ? runnerVersion() : (requireHere(`${name}/package.json`) as { version: string }).version;
   }
   return out;
 }

@@ -9,9 +9,9 @@ import {
   type ModelConfig,
   ModelError,
   type SessionOptions,
+  Tensor,
   type Tokenizer,
 } from "@xqg/models";
-import { Tensor } from "onnxruntime-node";
 import { planBatches } from "./batching.js";
 import { l2NormalizeRows, POOLERS, type Pooling } from "./pooling.js";
 

@@ -9,6 +9,14 @@ export { describeModel, type ModelDescription } from "./describe.js";
 export { ModelError, type ModelErrorCode, type ModelErrorInit } from "./errors.js";
 export { type EnsureModelOptions, ensureModel } from "./hub.js";
 export { type HubOptions, isModelId } from "./hub-cache.js";
+export {
+  Tensor,
+  type TensorConstructor,
+  type TensorData,
+  type TensorDataMap,
+  type TensorType,
+  type ValueMetadata,
+} from "./onnx.js";
 export type { ModelFiles, ModelTask, ResolveOptions } from "./resolve.js";
 export {
   createSession,

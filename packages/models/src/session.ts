@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { checkOptions } from "@xqg/core";
 import * as ort from "onnxruntime-node";
 import { ModelError } from "./errors.js";
+import type { InferenceSession } from "./onnx.js";
 
 /** ONNX Runtime graph optimisation levels, by the names ORT uses. */
 export const GRAPH_OPTIMIZATION_LEVELS = {
@@ -56,7 +57,7 @@ const SESSION_KEYS = [
   "expect",
 ] as const;
 
-export type InferenceSession = ort.InferenceSession;
+export type { InferenceSession };
 
 /**
  * Whether onnxruntime-node can use CUDA here: its CUDA provider library must sit beside the native binding

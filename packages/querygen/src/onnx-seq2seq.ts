@@ -6,8 +6,8 @@ import {
   ModelError,
   type ModelFiles,
   type SessionOptions,
+  Tensor,
 } from "@xqg/models";
-import { Tensor } from "onnxruntime-node";
 import type { StepModel, StepOutput } from "./step-model.js";
 import { gatherRows, int64Matrix } from "./tensor-rows.js";
 

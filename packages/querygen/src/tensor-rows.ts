@@ -1,4 +1,4 @@
-import { Tensor } from "onnxruntime-node";
+import { Tensor } from "@xqg/models";
 
 type RowData = Float32Array | BigInt64Array | Int32Array;
 

@@ -13,9 +13,11 @@ export function apiFileName(packageName: string): string {
   return `${packageName.replace(/^@xqg\//, "")}.api.md`;
 }
 
+/** The ES module entry (`exports["."].import`): the CommonJS one beside it is built from the same sources. */
 function entryPoints(p: WorkspacePackage): { js: string; dts: string } {
-  const main = (p.manifest["exports"] as Record<string, Record<string, string>>)["."]!;
-  return { js: join(p.dir, main["default"]!), dts: join(p.dir, main["types"]!) };
+  const main = (p.manifest["exports"] as Record<string, Record<string, Record<string, string>>>)["."]!;
+  const esm = main["import"]!;
+  return { js: join(p.dir, esm["default"]!), dts: join(p.dir, esm["types"]!) };
 }
 
 /** What `import("<package>")` gives at run time: each export's name and `typeof` ("class" for classes). */

@@ -12,6 +12,12 @@ export {
 export { copyWorkingTree } from "./clone.js";
 export { type ExecOptions, type ExecResult, exec, pnpm, userEnv } from "./exec.js";
 export { packAll } from "./pack.js";
+export {
+  type LocalRegistry,
+  type LocalRegistryOptions,
+  startLocalRegistry,
+  upstreamRegistry,
+} from "./registry.js";
 export { ABSENT, shimPath } from "./shims.js";
 export { readTarball, type Tarball } from "./tarball.js";
 export {

@@ -55,14 +55,27 @@ describe("each packed tarball", () => {
     expect(m["publishConfig"]).toMatchObject({ access: "public" });
   });
 
-  it.each(names)("%s: exports work for import, require and types", (name) => {
-    const m = tarballs.get(name)!.manifest;
-    const main = (m["exports"] as Record<string, Record<string, string>>)["."]!;
-    expect(Object.keys(main)).toEqual(["types", "default"]);
-    const files = tarballs.get(name)!.files;
-    expect(files).toContain(main["types"]!.replace(/^\.\//, ""));
-    expect(files).toContain(main["default"]!.replace(/^\.\//, ""));
-  });
+  it.each(names)(
+    "%s: exports work for import, require and types (an ES module and a CommonJS build)",
+    (name) => {
+      const m = tarballs.get(name)!.manifest;
+      const main = (m["exports"] as Record<string, Record<string, Record<string, string>>>)["."]!;
+      expect(main).toEqual({
+        import: { types: "./dist/index.d.ts", default: "./dist/index.js" },
+        require: { types: "./dist/index.d.cts", default: "./dist/index.cjs" },
+      });
+      expect(m["main"]).toBe("./dist/index.cjs");
+      expect(m["types"]).toBe("./dist/index.d.cts");
+      const files = tarballs.get(name)!.files;
+      for (const entry of Object.values(main).flatMap((c) => Object.values(c)))
+        expect(files).toContain(entry.replace(/^\.\//, ""));
+      // Every ES module file has its CommonJS twin, types included.
+      for (const f of files.filter((f) => f.startsWith("dist/") && f.endsWith(".js")))
+        expect(files, f).toContain(f.replace(/\.js$/, ".cjs"));
+      for (const f of files.filter((f) => f.startsWith("dist/") && f.endsWith(".d.ts")))
+        expect(files, f).toContain(f.replace(/\.d\.ts$/, ".d.cts"));
+    },
+  );
 
   it.each(names)("%s: ships LICENSE and README, no tests, no sources maps can't show", (name) => {
     const t = tarballs.get(name)!;
@@ -70,7 +83,7 @@ describe("each packed tarball", () => {
     expect(t.files).toContain("README.md");
     expect(t.files.filter((f) => /(^|\/)test\/|\.test\.[jt]s$/.test(f))).toEqual([]);
     expect(t.files.filter((f) => f.endsWith(".d.ts.map"))).toEqual([]);
-    for (const map of t.files.filter((f) => f.endsWith(".js.map"))) {
+    for (const map of t.files.filter((f) => f.endsWith(".js.map") || f.endsWith(".cjs.map"))) {
       const parsed = JSON.parse(t.read(map)) as { sources: string[]; sourcesContent?: (string | null)[] };
       expect(parsed.sourcesContent?.length, map).toBe(parsed.sources.length);
       expect(
