@@ -145,7 +145,7 @@ export async function exactSearch(
     total,
     first,
     last,
-    idOf: docid,
+    idOf: ids === undefined ? undefined : docid,
   });
   if (rows !== undefined) return best.map(toRankedRows);
   if (nq > 0 && idArray && seen !== idArray.length)
