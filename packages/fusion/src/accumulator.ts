@@ -146,7 +146,7 @@ export function createQuerySumAccumulator(options: {
 }
 
 async function writeMatrix(path: string, data: Float32Array, dim: number): Promise<void> {
-  const writer = await createNpyWriter(path, { dim });
+  const writer = await createNpyWriter(path, { dimensions: dim });
   const chunk = dim * 65536;
   try {
     for (let at = 0; at < data.length; at += chunk) await writer.append(data.subarray(at, at + chunk));

@@ -1,5 +1,7 @@
-import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import { isLanguageCode, LANGUAGES, type Lang } from "@xqg/corpus";
 import { FusionError } from "./errors.js";
+
+const LANGUAGE_CODES = Object.keys(LANGUAGES) as Lang[];
 
 export function checkDim(dim: unknown): number {
   if (typeof dim !== "number" || !Number.isInteger(dim) || dim <= 0)
@@ -67,7 +69,7 @@ export function checkFinite(
 
 /** A language code of the seven, or a FusionError naming the allowed ones (`field`: the option at fault). */
 export function checkLang(lang: unknown, field: string): Lang {
-  if (!isLang(lang))
+  if (!isLanguageCode(lang, LANGUAGES))
     throw new FusionError(
       `unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
       "unknown-language",

@@ -1,6 +1,8 @@
-import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import { isLanguageCode, LANGUAGES, type Lang } from "@xqg/corpus";
 import type { Counts } from "./augment.js";
 import { FusionError } from "./errors.js";
+
+const LANGUAGE_CODES = Object.keys(LANGUAGES) as Lang[];
 
 export interface LanguageSelection {
   /** Only these languages' queries (each with weight 1 unless `weights` says otherwise). */
@@ -15,7 +17,7 @@ export function resolveSelection(
   available: readonly Lang[],
 ): Array<{ lang: Lang; weight: number }> {
   for (const lang of [...(selection.languages ?? []), ...Object.keys(selection.weights ?? {})]) {
-    if (!isLang(lang))
+    if (!isLanguageCode(lang, LANGUAGES))
       throw new FusionError(
         `unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`,
         "unknown-language",

@@ -71,7 +71,9 @@ export async function sweepAlpha(
     await checkIdOrder(options.passages, options.sums);
     // Every output block is checked below (a FusionError naming α); the writers need not check again.
     for (const path of paths)
-      writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype, checkFinite: false }));
+      writers.push(
+        await createNpyWriter(path, { dimensions: dim, dtype: options.dtype ?? p.dtype, checkFinite: false }),
+      );
     const needCounts = (options.reduce ?? "sum") === "mean";
     // Double buffering: the next block is read and the previous one written while this one is computed.
     // Every buffer is reused and lives in the SIMD kernel's memory: blocks read straight into it, summed in
@@ -182,9 +184,9 @@ async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
           "shape-mismatch",
           { file: r.path },
         );
-      if (r !== counts && r.dim !== p.dim)
+      if (r !== counts && r.dimensions !== p.dimensions)
         throw new FusionError(
-          `dimension mismatch: ${p.path} has dim ${p.dim} but ${r.path} has dim ${r.dim}`,
+          `dimension mismatch: ${p.path} has dim ${p.dimensions} but ${r.path} has dim ${r.dimensions}`,
           "shape-mismatch",
           { file: r.path },
         );
@@ -192,7 +194,7 @@ async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
     const columns = manifest ? 1 + manifest.languages.length : 1;
     return {
       p,
-      dim: p.dim,
+      dim: p.dimensions,
       rows: p.rows,
       async sumBlock(start, count, withCounts, into) {
         const countBlock = withCounts && counts ? await counts.read(start, count) : undefined;
@@ -212,7 +214,8 @@ async function openInputs(options: AugmentStreamOptions): Promise<Inputs> {
         return combineLanguages(sums, { ...options, ...(countBlock ? { counts: perLangCounts } : {}) });
       },
       async checkFinite(start, count) {
-        for (const r of opened) checkFinite({ file: r.path }, await r.read(start, count), r.dim, start);
+        for (const r of opened)
+          checkFinite({ file: r.path }, await r.read(start, count), r.dimensions, start);
       },
       close: async () => {
         await Promise.all(opened.map((r) => r.close()));

@@ -37,7 +37,7 @@ export async function sumQueryEmbeddings(
   const files = querySumFiles(options.out, languages);
   const writers: NpyWriter[] = [];
   const open = async (path: string, columns: number) => {
-    const writer = await createNpyWriter(path, { dim: columns });
+    const writer = await createNpyWriter(path, { dimensions: columns });
     writers.push(writer);
     return writer;
   };

@@ -234,7 +234,7 @@ describe("parity with NumPy (float32)", () => {
     it("augmentFiles gives the same numbers from .npy files, for every path", () =>
       withTempDir(async (dir) => {
         const passages = join(dir, "p.npy");
-        await writeNpy(passages, P, { dim: 4 });
+        await writeNpy(passages, P, { dimensions: 4 });
         const files = await accumulate(["ar", "bn", "ko"]).finish(join(dir, "s.npy"));
         const run = async (name: string, options: object) => {
           await augmentFiles({
@@ -258,7 +258,7 @@ describe("parity with NumPy (float32)", () => {
   it("sweepAlpha writes every α of one pass with the same numbers, and augmentFiles defaults to α = 0.01", () =>
     withTempDir(async (dir) => {
       const passages = join(dir, "p.npy");
-      await writeNpy(passages, P, { dim: 4 });
+      await writeNpy(passages, P, { dimensions: 4 });
       const files = await accumulate(["ar", "bn", "ko"]).finish(join(dir, "s.npy"));
       const alphas = BY_ALPHA.map((e) => e.alpha);
       for (const [path, options] of [
@@ -279,7 +279,7 @@ describe("parity with NumPy (float32)", () => {
   it("float16 P: sweepAlpha keeps float16 (or writes float32 when told) with NumPy's values", () =>
     withTempDir(async (dir) => {
       const passages = join(dir, "p16.npy");
-      await writeNpy(passages, P, { dim: 4, dtype: "float16" });
+      await writeNpy(passages, P, { dimensions: 4, dtype: "float16" });
       const files = await accumulate().finish(join(dir, "s.npy"));
       for (const dtype of ["float16", "float32"] as const) {
         const out = (alpha: number) => join(dir, `${dtype}-${alpha}.npy`);
@@ -304,7 +304,7 @@ describe("parity with NumPy (float32)", () => {
       const passages = join(dir, "p16.npy");
       // rows 0-2 fuse to at most 65504 in float16; row 3 column 2 fuses to 0.5·60000 + 0.5·80000 = 70000
       const p = f32([1, 2, 3, 4, 60000, 60000, 60000, 60000, 0, 0, 0, 0, 0, 0, 60000, 0]);
-      await writeNpy(passages, p, { dim: 4, dtype: "float16" });
+      await writeNpy(passages, p, { dimensions: 4, dtype: "float16" });
       const acc = createQuerySumAccumulator({ passages: 4, dim: 4 });
       acc.add({ passageIndex: [1, 3], vectors: f32([71000, 71000, 71000, 71000, 0, 0, 80000, 0]) });
       const files = await acc.finish(join(dir, "s.npy"));

@@ -1,6 +1,7 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { openNpy, readIds, readNpy, writeIds, writeNpy } from "@xqg/corpus";
+import { readIds, writeIds } from "@xqg/core";
+import { openNpy, readNpy, writeNpy } from "@xqg/corpus";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { augment, augmentFiles, createQuerySumAccumulator, sweepAlpha } from "../src/index.js";
@@ -12,7 +13,7 @@ const IDS = ["p0", "p1", "p2", "p3", "p4"];
 
 async function setUp(dir: string, ids: { p?: string[]; s?: string[] } = { p: IDS, s: IDS }) {
   const passages = join(dir, "p.npy");
-  await writeNpy(passages, P, { dim: DIM });
+  await writeNpy(passages, P, { dimensions: DIM });
   if (ids.p) await writeIds(join(dir, "p.ids"), ids.p);
   const acc = createQuerySumAccumulator({ passages: 5, dim: DIM });
   acc.add({ passageIndex: [0, 1, 2, 3, 4], vectors: S });
@@ -35,7 +36,7 @@ describe("sweepAlpha", () => {
       expect(out.map((o) => [o.alpha, o.rows])).toEqual(alphas.map((a) => [a, 5]));
       for (const alpha of alphas) {
         const written = await readNpy(join(dir, `aug-${alpha}.npy`));
-        expect([written.rows, written.dim, written.dtype]).toEqual([5, DIM, "float32"]);
+        expect([written.rows, written.dimensions, written.dtype]).toEqual([5, DIM, "float32"]);
         expect(written.data).toEqual(augment(P, S, { dim: DIM, alpha }));
         expect(await readIds(join(dir, `aug-${alpha}.ids`))).toEqual(IDS);
       }
@@ -48,7 +49,7 @@ describe("sweepAlpha", () => {
     withTempDir(async (dir) => {
       const { sums } = await setUp(dir, {});
       const half = join(dir, "half.npy");
-      await writeNpy(half, P, { dim: DIM, dtype: "float16" });
+      await writeNpy(half, P, { dimensions: DIM, dtype: "float16" });
       await augmentFiles({ passages: half, sums, out: join(dir, "o16.npy") });
       await augmentFiles({ passages: half, sums, out: join(dir, "o32.npy"), dtype: "float32" });
       const r16 = await openNpy(join(dir, "o16.npy"));
@@ -86,12 +87,12 @@ describe("input checks", () => {
     withTempDir(async (dir) => {
       const { sums } = await setUp(dir, {});
       const short = join(dir, "short.npy");
-      await writeNpy(short, P.subarray(0, 4 * DIM), { dim: DIM });
+      await writeNpy(short, P.subarray(0, 4 * DIM), { dimensions: DIM });
       await expect(augmentFiles({ passages: short, sums, out: join(dir, "o.npy") })).rejects.toThrow(
         `row count mismatch: ${short} has 4 rows but ${sums} has 5`,
       );
       const wide = join(dir, "wide.npy");
-      await writeNpy(wide, new Float32Array(5 * 4), { dim: 4 });
+      await writeNpy(wide, new Float32Array(5 * 4), { dimensions: 4 });
       await expect(augmentFiles({ passages: wide, sums, out: join(dir, "o.npy") })).rejects.toThrow(
         `dimension mismatch: ${wide} has dim 4 but ${sums} has dim 3`,
       );
@@ -133,7 +134,7 @@ describe("accumulator", () => {
       expect((await readNpy(files.sums)).data).toEqual(Float32Array.of(0.5, 0.5, 4, 6));
       expect((await readNpy(files.languageSums.ja!)).data).toEqual(Float32Array.of(0, 0, 4, 6));
       const counts = await readNpy(files.counts);
-      expect([counts.rows, counts.dim, Array.from(counts.data)]).toEqual([2, 3, [1, 1, 0, 2, 0, 2]]);
+      expect([counts.rows, counts.dimensions, Array.from(counts.data)]).toEqual([2, 3, [1, 1, 0, 2, 0, 2]]);
       expect(JSON.parse(await readFile(files.manifest, "utf8"))).toEqual({
         format: "xqg-query-sums",
         version: 1,
