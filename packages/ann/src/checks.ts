@@ -2,17 +2,18 @@ import { AnnError } from "./errors.js";
 
 export function checkDimensions(dimensions: unknown): number {
   if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions <= 0) {
-    throw new AnnError(
-      `dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`,
-      { code: "bad-option", field: "dimensions" },
-    );
+    throw new AnnError(`dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`, {
+      code: "bad-option",
+      field: "dimensions",
+    });
   }
   return dimensions;
 }
 
 export function checkDepth(k: unknown): number {
   if (typeof k !== "number" || !Number.isInteger(k) || k <= 0)
-    throw new AnnError(`depth must be a positive integer, got ${JSON.stringify(k)}`, { code: "bad-option",
+    throw new AnnError(`depth must be a positive integer, got ${JSON.stringify(k)}`, {
+      code: "bad-option",
       field: "depth",
     });
   return k;
@@ -43,7 +44,8 @@ export function checkOptionalCount(name: string, value: unknown): number {
 /** Checks that `data` is a Float32Array holding whole rows of `dimensions`; returns the row count. */
 export function rowsOf(what: string, data: unknown, dimensions: number): number {
   if (!(data instanceof Float32Array))
-    throw new AnnError(`${what} must be a Float32Array (rows × ${dimensions}, row-major)`, { code: "bad-option",
+    throw new AnnError(`${what} must be a Float32Array (rows × ${dimensions}, row-major)`, {
+      code: "bad-option",
       field: what,
     });
   if (data.length % dimensions !== 0) {
@@ -58,7 +60,8 @@ export function rowsOf(what: string, data: unknown, dimensions: number): number 
 /** A single query vector must have exactly `dimensions` floats. */
 export function checkVector(vector: unknown, dimensions: number): Float32Array {
   if (!(vector instanceof Float32Array))
-    throw new AnnError(`query must be a Float32Array of ${dimensions} floats`, { code: "bad-option",
+    throw new AnnError(`query must be a Float32Array of ${dimensions} floats`, {
+      code: "bad-option",
       field: "query",
     });
   if (vector.length !== dimensions) {
@@ -91,7 +94,8 @@ export function checkFinite(
       what === "query"
         ? "query"
         : `${what} row ${row}${id === undefined ? "" : ` (id ${JSON.stringify(id)})`}`;
-    throw new AnnError(`${where}, column ${i % dimensions}: ${x}; vectors must be finite`, { code: "non-finite",
+    throw new AnnError(`${where}, column ${i % dimensions}: ${x}; vectors must be finite`, {
+      code: "non-finite",
       field: what,
     });
   }

@@ -1,5 +1,5 @@
 import type { ProgressEvent } from "@xqg/core";
-import { checkFinite, checkDepth, rowsOf } from "./checks.js";
+import { checkDepth, checkFinite, rowsOf } from "./checks.js";
 import { AnnError } from "./errors.js";
 import { byRank, type RankedRow, topRows, wholeBuffer } from "./exact.js";
 import type { Metric } from "./metric.js";
@@ -87,16 +87,16 @@ export async function searchRowBlocks(
 function checkBlock(caller: string, block: RowBlock, dimensions: number, end: number): number {
   const start = block?.start;
   if (!Number.isSafeInteger(start) || start < 0)
-    throw new AnnError(
-      `${caller}: block start must be a non-negative integer, got ${String(start)}`,
-      { code: "bad-option", field: "start" },
-    );
+    throw new AnnError(`${caller}: block start must be a non-negative integer, got ${String(start)}`, {
+      code: "bad-option",
+      field: "start",
+    });
   const count = rowsOf(`the block at row ${start}`, block.rows, dimensions);
   if (start < end)
-    throw new AnnError(
-      `${caller}: the block at row ${start} overlaps or precedes rows up to ${end}`,
-      { code: "bad-option", field: "start" },
-    );
+    throw new AnnError(`${caller}: the block at row ${start} overlaps or precedes rows up to ${end}`, {
+      code: "bad-option",
+      field: "start",
+    });
   return count;
 }
 
@@ -133,16 +133,16 @@ export function mergeRankedRows(parts: readonly (readonly RankedRows[])[], depth
   const k = depth;
   checkDepth(k);
   if (!Array.isArray(parts) || parts.length === 0)
-    throw new AnnError(
-      "mergeRankedRows: parts must be a non-empty array, one list of RankedRows per part",
-      { code: "bad-option", field: "parts" },
-    );
+    throw new AnnError("mergeRankedRows: parts must be a non-empty array, one list of RankedRows per part", {
+      code: "bad-option",
+      field: "parts",
+    });
   parts.forEach((part, p) => {
     if (!Array.isArray(part))
-      throw new AnnError(
-        `mergeRankedRows: part ${p} must be an array of RankedRows (one per query)`,
-        { code: "bad-option", field: "parts" },
-      );
+      throw new AnnError(`mergeRankedRows: part ${p} must be an array of RankedRows (one per query)`, {
+        code: "bad-option",
+        field: "parts",
+      });
   });
   const nq = parts[0]!.length;
   const odd = parts.findIndex((part) => part.length !== nq);
@@ -179,21 +179,22 @@ function rankedList(ranked: RankedRows | undefined, p: number, q: number): Ranke
   const rows = ranked?.rows;
   const scores = ranked?.scores;
   if (!Array.isArray(rows) || !(scores instanceof Float32Array) || rows.length !== scores.length)
-    throw new AnnError(
-      `${where}: expected { rows: number[], scores: Float32Array } of equal lengths`,
-      { code: "bad-option", field: "parts" },
-    );
+    throw new AnnError(`${where}: expected { rows: number[], scores: Float32Array } of equal lengths`, {
+      code: "bad-option",
+      field: "parts",
+    });
   const list: RankedRow[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     const score = scores[i]!;
     if (typeof row !== "number" || !Number.isSafeInteger(row) || row < 0)
-      throw new AnnError(
-        `${where}: row ${String(row)} at position ${i} is not a non-negative integer`,
-        { code: "bad-option", field: "parts" },
-      );
+      throw new AnnError(`${where}: row ${String(row)} at position ${i} is not a non-negative integer`, {
+        code: "bad-option",
+        field: "parts",
+      });
     if (Number.isNaN(score))
-      throw new AnnError(`${where}: the score at position ${i} (row ${row}) is NaN`, { code: "bad-option",
+      throw new AnnError(`${where}: the score at position ${i} (row ${row}) is NaN`, {
+        code: "bad-option",
         field: "parts",
       });
     const entry = { row, score };

@@ -50,13 +50,11 @@ export async function readIdsFile(path: string, expected: number): Promise<strin
   } catch (error) {
     if (isXqgError(error)) throw error;
     if ((error as NodeJS.ErrnoException).code !== "ENOENT")
-      throw new AnnError(
-        `${path}: cannot read the id sidecar (${(error as Error).message})`,
-        { code: "missing-file",
-          file: path,
-          cause: error,
-        },
-      );
+      throw new AnnError(`${path}: cannot read the id sidecar (${(error as Error).message})`, {
+        code: "missing-file",
+        file: path,
+        cause: error,
+      });
     throw new AnnError(
       `${path}: id sidecar is missing (an @xqg/ann index is saved as three files: X, X.ids, X.json)`,
       { code: "missing-file", file: path, cause: error },
@@ -83,7 +81,8 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
         : code
           ? `cannot read (${(error as Error).message})`
           : "not valid JSON";
-    throw new AnnError(`${indexPath} is not an @xqg/ann index: manifest ${path}: ${why}`, { code: "bad-manifest",
+    throw new AnnError(`${indexPath} is not an @xqg/ann index: manifest ${path}: ${why}`, {
+      code: "bad-manifest",
       file: path,
       cause: error,
     });
@@ -99,7 +98,8 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
     try {
       return check(m[name]);
     } catch (error) {
-      throw new AnnError(`${path}: field "${name}": ${(error as Error).message}`, { code: "bad-manifest",
+      throw new AnnError(`${path}: field "${name}": ${(error as Error).message}`, {
+        code: "bad-manifest",
         file: path,
         field: name,
         cause: error,
@@ -108,7 +108,11 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
   };
   const count = field("count", (v) => {
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      throw new AnnError("must be a non-negative integer", { code: "bad-manifest", file: path, field: "count" });
+      throw new AnnError("must be a non-negative integer", {
+        code: "bad-manifest",
+        file: path,
+        field: "count",
+      });
     return v;
   });
   return {
@@ -141,7 +145,8 @@ export async function checkIndexHeader(path: string, manifest: IndexManifest): P
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      throw new AnnError(`${path}: cannot read the index file (EISDIR: it is a directory)`, { code: "missing-file",
+      throw new AnnError(`${path}: cannot read the index file (EISDIR: it is a directory)`, {
+        code: "missing-file",
         file: path,
       });
     }
@@ -154,7 +159,8 @@ export async function checkIndexHeader(path: string, manifest: IndexManifest): P
     const { bytesRead } =
       size >= 8 && headAt < size ? await handle.read(head, 0, 64, headAt) : { bytesRead: 0 };
     if (bytesRead < 41 || head.toString("latin1", 0, 7) !== MAGIC)
-      throw new AnnError(`${path} is not a usearch index file (no usearch header)`, { code: "bad-index",
+      throw new AnnError(`${path} is not a usearch index file (no usearch header)`, {
+        code: "bad-index",
         file: path,
       });
     const metricCode = head.readUInt8(13);

@@ -1,9 +1,9 @@
 import { cpus } from "node:os";
 import { checkOptions, type LongCallOptions, type Run } from "@xqg/core";
 import {
+  checkDepth,
   checkDimensions,
   checkFinite,
-  checkDepth,
   checkOptionalCount,
   checkThreads,
   checkVector,
@@ -11,6 +11,8 @@ import {
 } from "./checks.js";
 import { checkDtype, DTYPES, type Dtype } from "./dtype.js";
 import { AnnError } from "./errors.js";
+import { wholeBuffer } from "./exact.js";
+import { nextTurn } from "./exact-rows.js";
 import {
   checkIndexHeader,
   commitFiles,
@@ -24,8 +26,6 @@ import {
 } from "./files.js";
 import { IdMap } from "./id-map.js";
 import { checkMetric, METRICS, type Metric, scoresFromDistances } from "./metric.js";
-import { wholeBuffer } from "./exact.js";
-import { nextTurn } from "./exact-rows.js";
 import { checkBatchSize, checkQueryIds } from "./search.js";
 import { type BatchMatches, Index as UsearchIndex } from "./usearch.js";
 
@@ -109,7 +109,9 @@ interface Resolved {
 
 function resolve(options: IndexOptions): Resolved {
   if (typeof options !== "object" || options === null)
-    throw new AnnError("Index options must be an object with at least { dimensions }", { code: "bad-option" });
+    throw new AnnError("Index options must be an object with at least { dimensions }", {
+      code: "bad-option",
+    });
   checkOptions(options, INDEX_OPTIONS, "Index.create");
   return {
     dimensions: checkDimensions(options.dimensions),
@@ -217,7 +219,12 @@ export class ReadonlyIndex {
   }
 
   /** One native batch search of `n` checked query rows. */
-  private searchRows(queries: Float32Array, n: number, depth: number, threads: number): ReadonlyMap<string, number>[] {
+  private searchRows(
+    queries: Float32Array,
+    n: number,
+    depth: number,
+    threads: number,
+  ): ReadonlyMap<string, number>[] {
     if (this.size === 0) return Array.from({ length: n }, () => new Map());
     if (n === 1) {
       const m = this.native.search(queries, depth, 1);
@@ -364,15 +371,16 @@ async function openSaved(path: string, options: OpenOptions, mode: "load" | "vie
     if (mode === "load") native.load(path);
     else native.view(path);
   } catch (error) {
-    throw new AnnError(
-      `${path}: usearch could not ${mode} the index: ${(error as Error).message}`,
-      { code: "bad-index", file: path, cause: error },
-    );
+    throw new AnnError(`${path}: usearch could not ${mode} the index: ${(error as Error).message}`, {
+      code: "bad-index",
+      file: path,
+      cause: error,
+    });
   }
   if (native.size() !== manifest.count)
-    throw new AnnError(
-      `${path}: usearch reports ${native.size()} vectors, the manifest ${manifest.count}`,
-      { code: "bad-index", file: path },
-    );
+    throw new AnnError(`${path}: usearch reports ${native.size()} vectors, the manifest ${manifest.count}`, {
+      code: "bad-index",
+      file: path,
+    });
   return { native, idMap: new IdMap(ids), settings };
 }

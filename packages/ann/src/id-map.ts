@@ -53,10 +53,9 @@ export class IdMap {
   idOf(key: bigint): string {
     const id = this.#table.at(Number(key));
     if (id === undefined)
-      throw new AnnError(
-        `usearch returned key ${key}, which has no id (index and id sidecar disagree)`,
-        { code: "bad-index" },
-      );
+      throw new AnnError(`usearch returned key ${key}, which has no id (index and id sidecar disagree)`, {
+        code: "bad-index",
+      });
     return id;
   }
 

@@ -15,7 +15,13 @@ export {
   type SearchBatchOptions,
 } from "./hnsw-index.js";
 export type { Metric } from "./metric.js";
-export { type ExactRowsOptions, type ExactSearchOptions, exactSearch, type Passages, type RowRange } from "./search.js";
+export {
+  type ExactRowsOptions,
+  type ExactSearchOptions,
+  exactSearch,
+  type Passages,
+  type RowRange,
+} from "./search.js";
 
 /**
  * The choices and defaults of this package, by name, for tools that list them (a CLI's `--help`, a config

@@ -120,7 +120,11 @@ export async function exactSearch(
         { code: "count-mismatch", field: "ids" },
       );
     blocks = matrixBlocks(passages, dimensions, first, last, batchSize);
-  } else if (passages !== null && typeof passages === "object" && (Symbol.asyncIterator in passages || Symbol.iterator in passages)) {
+  } else if (
+    passages !== null &&
+    typeof passages === "object" &&
+    (Symbol.asyncIterator in passages || Symbol.iterator in passages)
+  ) {
     if (rows !== undefined) {
       ({ start: first, end: last } = checkRange(rows, Number.POSITIVE_INFINITY));
       total = Number.isFinite(last) ? last - first : undefined;
@@ -175,10 +179,13 @@ function toRun(
     for (const { row, score } of top) {
       const id = docid(row);
       if (scores.has(id))
-        throw new AnnError(`exactSearch: docid ${JSON.stringify(id)} names two rows; docids must be distinct`, {
-          code: "duplicate-id",
-          field: "ids",
-        });
+        throw new AnnError(
+          `exactSearch: docid ${JSON.stringify(id)} names two rows; docids must be distinct`,
+          {
+            code: "duplicate-id",
+            field: "ids",
+          },
+        );
       scores.set(id, score);
     }
     run.set(queryIds?.[q] ?? String(q), scores);
@@ -219,7 +226,10 @@ export function checkQueryIds(queryIds: unknown, queries: number): readonly stri
   const seen = new Set<string>();
   for (const [i, id] of queryIds.entries()) {
     if (typeof id !== "string")
-      throw new AnnError(`queryIds[${i}] must be a string, got ${typeof id}`, { code: "bad-id", field: "queryIds" });
+      throw new AnnError(`queryIds[${i}] must be a string, got ${typeof id}`, {
+        code: "bad-id",
+        field: "queryIds",
+      });
     if (seen.has(id))
       throw new AnnError(`query id ${JSON.stringify(id)} appears twice; a run needs distinct query ids`, {
         code: "duplicate-id",

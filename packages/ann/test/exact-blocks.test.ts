@@ -47,13 +47,10 @@ describe("exactSearch over row blocks", () => {
             threads: 2,
           });
           expect(views, `block size ${size}`).toEqual(expected);
-          const copies = await blockHits(
-            copiedBlocks(matrix, dim, size),
-            (row) => `d${row}`,
-            queries,
-            k,
-            { dimensions: dim, metric },
-          );
+          const copies = await blockHits(copiedBlocks(matrix, dim, size), (row) => `d${row}`, queries, k, {
+            dimensions: dim,
+            metric,
+          });
           expect(copies, `block size ${size}, async copies`).toEqual(expected);
         }
       });
@@ -80,9 +77,9 @@ describe("exactSearch over row blocks", () => {
     });
     const ids = (row: number) => `d${row}`;
     expect(await exactHits(matrix, docids(rows), queries, 5, { dimensions: 2 })).toEqual(expected);
-    expect(
-      await blockHits(viewBlocks(matrix, 2, 300_000), ids, queries, 5, { dimensions: 2 }),
-    ).toEqual(expected);
+    expect(await blockHits(viewBlocks(matrix, 2, 300_000), ids, queries, 5, { dimensions: 2 })).toEqual(
+      expected,
+    );
   });
 
   it("breaks ties across blocks by row number, with exact scores", async () => {

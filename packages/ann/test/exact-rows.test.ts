@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  AnnError,
   ANN_OPTIONS,
+  AnnError,
   type Metric,
   mergeRankedRows,
   type RankedRows,
@@ -114,9 +114,7 @@ describe("exactSearch with rows + mergeRankedRows", () => {
     expect(mergeRankedRows([whole], k)).toEqual(whole);
     // Fewer than k asked in the merge than in the parts: the best k of the union.
     const parts = await Promise.all(
-      ranges.map(([start, end]) =>
-        rowHits(rangeBlocks(matrix, dim, start, end, 50), queries, k, options),
-      ),
+      ranges.map(([start, end]) => rowHits(rangeBlocks(matrix, dim, start, end, 50), queries, k, options)),
     );
     expect(toIds(mergeRankedRows(parts, 5))).toEqual(await exactHits(matrix, ids, queries, 5, options));
   });
@@ -181,7 +179,10 @@ describe("exactSearch with rows", () => {
     ]);
     for (const k of [0, -1, 1.5]) {
       error = await rejection(search([row(0)], k));
-      expect([error.message, error.code]).toEqual([`depth must be a positive integer, got ${k}`, "bad-option"]);
+      expect([error.message, error.code]).toEqual([
+        `depth must be a positive integer, got ${k}`,
+        "bad-option",
+      ]);
     }
   });
 });

@@ -69,7 +69,9 @@ describe("exactSearch", async () => {
       ["d31", "d32"],
     ]);
     expect(results.map((r) => r.ids)).toEqual(
-      (await exactHits(matrix.slice(), docids(60), queries.slice(), 2, { dimensions: dim })).map((r) => r.ids),
+      (await exactHits(matrix.slice(), docids(60), queries.slice(), 2, { dimensions: dim })).map(
+        (r) => r.ids,
+      ),
     );
   });
 
@@ -112,9 +114,18 @@ describe("exactSearch as a Run", () => {
     const whole = await exactHits(data, docids(300), queries, 7, { dimensions: 8, batchSize: 1_000 });
     for (const batchSize of [1, 7, 64, 299])
       expect(await exactHits(data, docids(300), queries, 7, { dimensions: 8, batchSize })).toEqual(whole);
-    const rows = await exactSearch(queries, data, { dimensions: 8, depth: 7, rows: { start: 0 }, batchSize: 50 });
+    const rows = await exactSearch(queries, data, {
+      dimensions: 8,
+      depth: 7,
+      rows: { start: 0 },
+      batchSize: 50,
+    });
     expect(rows.map((r) => r.rows.map((row) => `d${row}`))).toEqual(whole.map((r) => r.ids));
-    const range = await exactSearch(queries, data, { dimensions: 8, depth: 3, rows: { start: 100, end: 200 } });
+    const range = await exactSearch(queries, data, {
+      dimensions: 8,
+      depth: 3,
+      rows: { start: 100, end: 200 },
+    });
     for (const r of range) for (const row of r.rows) expect(row >= 100 && row < 200).toBe(true);
   });
 
@@ -125,9 +136,9 @@ describe("exactSearch as a Run", () => {
     await expect(exactSearch(P, P, { dimensions: 4, depth: 1, rows: { start: 3, end: 9 } })).rejects.toThrow(
       "exactSearch: rows { start: 3, end: 9 } must be integers with 0 ≤ start ≤ end ≤ 4",
     );
-    await expect(
-      exactSearch(P, P, { dimensions: 4, depth: 1, rows: {}, ids: IDS } as never),
-    ).rejects.toThrow("exactSearch: with rows the result is ranked rows: ids and queryIds do not apply");
+    await expect(exactSearch(P, P, { dimensions: 4, depth: 1, rows: {}, ids: IDS } as never)).rejects.toThrow(
+      "exactSearch: with rows the result is ranked rows: ids and queryIds do not apply",
+    );
     await expect(
       exactSearch(P, P, { dimensions: 4, depth: 1, queryIds: ["a", "b", "a", "c"] }),
     ).rejects.toMatchObject({ code: "duplicate-id", field: "queryIds" });
@@ -143,7 +154,12 @@ describe("exactSearch progress and abort", () => {
 
   it("reports the passage rows searched after each batch, exactly", async () => {
     const events: unknown[] = [];
-    await exactSearch(queries, data, { dimensions: 4, depth: 3, batchSize: 100, onProgress: (e) => events.push(e) });
+    await exactSearch(queries, data, {
+      dimensions: 4,
+      depth: 3,
+      batchSize: 100,
+      onProgress: (e) => events.push(e),
+    });
     expect(events).toEqual([
       { unit: "rows", task: "search", done: 100, total: 250 },
       { unit: "rows", task: "search", done: 200, total: 250 },

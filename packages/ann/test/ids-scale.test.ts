@@ -17,7 +17,9 @@ describe("ids past 2^24", () => {
     expect(() => map.append(["x-new", ids[PAST_MAP_LIMIT - 1]!])).toThrow(
       `duplicate id "${ids[PAST_MAP_LIMIT - 1]}" at position 1: already in the index (row ${PAST_MAP_LIMIT - 1})`,
     );
-    expect(() => map.append(["x-new", "0"])).toThrow('duplicate id "0" at position 1: already in the index (row 0)');
+    expect(() => map.append(["x-new", "0"])).toThrow(
+      'duplicate id "0" at position 1: already in the index (row 0)',
+    );
     expect(map.size).toBe(PAST_MAP_LIMIT);
     map.append(["x-new"]);
     expect(map.size).toBe(PAST_MAP_LIMIT + 1);

@@ -173,7 +173,11 @@ describe("Index.searchBatch as a Run", () => {
     ]);
     const controller = new AbortController();
     await expect(
-      index.searchBatch(queries, 1, { batchSize: 1, signal: controller.signal, onProgress: () => controller.abort() }),
+      index.searchBatch(queries, 1, {
+        batchSize: 1,
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      }),
     ).rejects.toMatchObject({ name: "AbortError" });
     await expect(index.searchBatch(queries, 1, { queryIds: ["a", "a", "b"] })).rejects.toMatchObject({
       code: "duplicate-id",
@@ -211,7 +215,9 @@ describe("Index.add as a long call", () => {
     // the rest can be added afterwards
     await index.add(docids(250).slice(100), data.subarray(400));
     expect(index.size).toBe(250);
-    await expect(index.add(["x"], new Float32Array(4), { signal: AbortSignal.abort() })).rejects.toMatchObject({
+    await expect(
+      index.add(["x"], new Float32Array(4), { signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({
       name: "AbortError",
     });
     expect(index.has("x")).toBe(false);
@@ -222,7 +228,9 @@ describe("Index.add as a long call", () => {
       const index = Index.create({ dimensions: 4 });
       const controller = new AbortController();
       controller.abort();
-      await expect(index.add(IDS, P, { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+      await expect(index.add(IDS, P, { signal: controller.signal })).rejects.toMatchObject({
+        name: "AbortError",
+      });
       expect(await readdir(dir)).toEqual([]);
     }));
 });

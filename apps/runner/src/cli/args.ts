@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { UserError } from "../errors.js";
-import { defaultsOf, type Field, type Fields, flagName, schemaOf } from "../settings/fields.js";
+import { defaultsOf, type Field, type Fields, flagName, renamedValue, schemaOf } from "../settings/fields.js";
 import { parseShard, type ShardPart, WHOLE } from "../shard.js";
 
 /**
@@ -140,6 +140,8 @@ function parseSettings(
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]);
     const f = fields[key] as Field<unknown>;
+    const renamed = renamedValue(f, given[key]);
+    if (renamed) throw new UserError(`${command}: --${flagName(key)}: ${renamed}`);
     throw new UserError(
       `${command}: --${flagName(key)}: expected ${f.expected}, got ${JSON.stringify(values[flagName(key)])}`,
     );
