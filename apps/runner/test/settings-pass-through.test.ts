@@ -352,7 +352,7 @@ describe("index: connectivity, expansionAdd, expansionSearch", () => {
   it("each is recorded in the manifest; connectivity in the index's JSON; both graph settings change the index bytes", async () => {
     const byDefault = await index();
     expect(byDefault.params).toEqual({
-      dtype: "f32",
+      dtype: "float32",
       metric: "ip",
       connectivity: 0,
       expansionAdd: 0,
@@ -647,7 +647,7 @@ report: { test: permutation, rounds: 50, seed: 3, correction: holm, maxP: 0.2 }
         await readFile(`${index}.json`),
       );
       expect(await manifest(`index.${name}`)).toEqual({
-        dtype: "f32",
+        dtype: "float32",
         metric: "ip",
         connectivity: 4,
         expansionAdd: 8,

@@ -38,7 +38,7 @@ try {
   for (const blockRows of blockSizes) {
     const streamed = await runIsolated<BlocksReport>(child, args(blockRows));
     rows.push({
-      search: "exactSearchBlocks (streamed from disk)",
+      search: "exactSearch over row blocks (streamed from disk)",
       "block rows": blockRows,
       "read + search s": streamed.report.seconds,
       QPS: nq / streamed.report.seconds,
