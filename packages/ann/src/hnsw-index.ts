@@ -210,7 +210,7 @@ export class ReadonlyIndex {
       options.signal?.throwIfAborted();
       const q1 = Math.min(n, q0 + batchSize);
       const found = this.searchRows(wholeBuffer(queries.subarray(q0 * d, q1 * d)), q1 - q0, depth, threads);
-      found.forEach((scores, i) => run.set(queryIds?.[q0 + i] ?? String(q0 + i), scores));
+      for (const [i, scores] of found.entries()) run.set(queryIds?.[q0 + i] ?? String(q0 + i), scores);
       options.onProgress?.({ unit: "rows", task: "search", done: q1, total: n });
       await nextTurn();
     }
@@ -246,7 +246,7 @@ export class ReadonlyIndex {
   private toScores(keys: BigUint64Array, distances: Float32Array): ReadonlyMap<string, number> {
     const scores = scoresFromDistances(distances, this.metric, this.dtype === "int8");
     const out = new Map<string, number>();
-    keys.forEach((key, i) => out.set(this.idMap.idOf(key), scores[i]!));
+    for (let i = 0; i < keys.length; i++) out.set(this.idMap.idOf(keys[i]!), scores[i]!);
     return out;
   }
 }
