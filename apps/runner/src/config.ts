@@ -10,7 +10,7 @@ import { z } from "zod";
 import { DEVICES, type Device } from "./device.js";
 import { UserError } from "./errors.js";
 import { alphasProblem, MIN_ALPHA } from "./layout.js";
-import { defaultsOf, type Field, type Fields, schemaOf } from "./settings/fields.js";
+import { defaultsOf, type Field, type Fields, renamedValue, schemaOf } from "./settings/fields.js";
 import { INPUT_FIELDS, type InputSettings } from "./settings/inputs.js";
 import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
 import { MAX_SHARDS, parseShard, type ShardPart } from "./shard.js";
@@ -314,7 +314,16 @@ function describeIssue(
   }
   const expected = expectedAt(keyPath);
   const value = valueAt(raw, keyPath);
+  const renamed = renamedValue(fieldAt(keyPath), value);
+  if (renamed) return `${file}${lineOf(keyPath)}: ${render(keyPath)}: ${renamed}`;
   return `${file}${lineOf(keyPath)}: ${render(keyPath)}: expected ${expected}, got ${show(value)}`;
+}
+
+/** The stage setting at `keyPath` (`index.dtype`), if it is one. */
+function fieldAt(keyPath: ReadonlyArray<PropertyKey>): Field<unknown> | undefined {
+  const [head, second] = keyPath.map(String);
+  if (head === undefined || second === undefined || !(head in STAGE_FIELDS)) return undefined;
+  return (STAGE_FIELDS[head as StageName] as Fields)[second];
 }
 
 function knownKeys(keyPath: ReadonlyArray<PropertyKey>): string[] {

@@ -5,6 +5,7 @@ import type { Hasher } from "./hash.js";
 import { acquireLease } from "./lease.js";
 import { formatDuration, type Logger } from "./progress.js";
 import { makeStaging, refuseOverwritingInputs, removeStaging } from "./safety.js";
+import { RENAMED_DTYPES } from "./settings/stages.js";
 import { runnerVersion } from "./version.js";
 
 /** What a stage reads, how it is set, and what it writes. Its manifest records all of it. */
@@ -203,6 +204,30 @@ async function describe(hasher: Hasher, spec: StageSpec, base: string): Promise<
   return { stage: spec.stage, inputs, params: spec.params, packages: packageVersions(spec.packages) };
 }
 
+/**
+ * Setting values that were renamed after units recorded them: stage, params key, old value → new value. A
+ * unit whose manifest holds an old spelling is compared as if it held the new one, so renaming a value never
+ * makes finished work stale (an HNSW index built with `dtype: "f16"` is the one `dtype: "float16"` asks for).
+ */
+export const PARAM_MIGRATIONS: ReadonlyArray<{
+  readonly stage: string;
+  readonly key: string;
+  readonly values: Readonly<Record<string, string>>;
+}> = [{ stage: "index", key: "dtype", values: RENAMED_DTYPES }];
+
+/** `params` as recorded by a unit of `stage`, with renamed values in their current spelling (a new object). */
+export function migrateParams(stage: string, params: unknown): unknown {
+  if (params === null || typeof params !== "object" || Array.isArray(params)) return params;
+  let migrated: Record<string, unknown> | undefined;
+  for (const { stage: s, key, values } of PARAM_MIGRATIONS) {
+    const value = (params as Record<string, unknown>)[key];
+    if (s !== stage || typeof value !== "string" || !Object.hasOwn(values, value)) continue;
+    migrated ??= { ...(params as Record<string, unknown>) };
+    migrated[key] = values[value];
+  }
+  return migrated ?? params;
+}
+
 async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest, "outputs">, base: string) {
   let recorded: Manifest;
   try {
@@ -212,6 +237,7 @@ async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest,
   }
   // the device is a record of where the unit ran, not a reason to run it again
   const { outputs, device: _device, ...rest } = recorded;
+  rest.params = migrateParams(rest.stage, rest.params);
   if (JSON.stringify(rest) !== JSON.stringify(JSON.parse(JSON.stringify(expected)))) return false;
   for (const output of spec.outputs) {
     const want = outputs[relative(base, output)];

@@ -104,6 +104,11 @@ describe("config", () => {
       'exp.yaml:6: index.type: expected one of "exact", "hnsw", got "ivf"',
     ],
     [
+      "an index dtype by its old name",
+      `${MINIMAL}index:\n  type: hnsw\n  dtype: f16\n`,
+      'exp.yaml:7: index.dtype: "f16" was renamed to "float16"',
+    ],
+    [
       "a bad shard",
       `${MINIMAL}shards: 4/4\n`,
       'exp.yaml:5: shards: expected i/N with 0 ≤ i < N ≤ 100,000 (e.g. 0/4), got "4/4"',

@@ -54,7 +54,7 @@ describe("encode.dtype float16 through fuse and search", () => {
       const qids = await readIds(join(out, "embeddings", "queries.ids"));
       const rows = [];
       for await (const row of readRun(join(out, "runs", "alpha-0.5.trec"))) rows.push(row);
-      const dim = fused.dim;
+      const dim = fused.dimensions;
       for (const [qi, qid] of qids.entries()) {
         const scores = docids.map((_, d) => {
           let dot = 0;

@@ -46,7 +46,7 @@ describe("xqg index and search --index", () => {
         "--out",
         at("p.usearch"),
         "--dtype",
-        "f32",
+        "float32",
         "--threads",
         "1",
       );
@@ -58,9 +58,20 @@ describe("xqg index and search --index", () => {
         "--out",
         at("p.usearch"),
         "--dtype",
-        "f32",
+        "float32",
       );
       expect(again.stderr).toMatch(/^xqg: index: up to date/m);
+      const renamed = await xqg(
+        "index",
+        "--embeddings",
+        at("p.npy"),
+        "--out",
+        at("p.usearch"),
+        "--dtype",
+        "f32",
+      );
+      expect(renamed.code).not.toBe(0);
+      expect(renamed.stderr).toContain('index: --dtype: "f32" was renamed to "float32"');
       const search = (target: string[], out: string) =>
         xqg("search", ...target, "--queries", at("q.npy"), "--out", at(out), "--depth", "10", "--quiet");
       expect((await search(["--index", at("p.usearch")], "hnsw.trec")).code).toBe(0);

@@ -3,14 +3,14 @@ import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { Hasher } from "../src/hash.js";
-import { runStage, type StageSpec } from "../src/manifest.js";
+import { migrateParams, PARAM_MIGRATIONS, runStage, type StageSpec } from "../src/manifest.js";
 import { createLogger } from "../src/progress.js";
 
-async function stage(dir: string, params: unknown, content: string, force = false) {
+async function stage(dir: string, params: unknown, content: string, force = false, name = "demo") {
   const input = join(dir, "in.txt");
   const out = join(dir, "out", "result.txt");
   const spec: StageSpec = {
-    stage: "demo",
+    stage: name,
     manifest: join(dir, "manifests", "demo.json"),
     inputs: { source: input },
     params,
@@ -81,6 +81,37 @@ describe("runStage", () => {
         }),
       ).rejects.toThrow("boom");
       expect((await readdir(dir)).sort()).toEqual([".xqg-staging", "in.txt"]);
+    });
+  });
+});
+
+describe("renamed setting values in recorded params", () => {
+  it("every migration maps old values to new ones, in that stage and key only", () => {
+    for (const { stage, key, values } of PARAM_MIGRATIONS)
+      for (const [old, current] of Object.entries(values)) {
+        expect(migrateParams(stage, { [key]: old, other: 1 })).toEqual({ [key]: current, other: 1 });
+        expect(migrateParams(stage, { [key]: current })).toEqual({ [key]: current });
+        expect(migrateParams(`not-${stage}`, { [key]: old })).toEqual({ [key]: old });
+      }
+    expect(migrateParams("index", { dtype: "f16", metric: "ip" })).toEqual({
+      dtype: "float16",
+      metric: "ip",
+    });
+    expect(migrateParams("index", ["f16"])).toEqual(["f16"]);
+    expect(migrateParams("index", undefined)).toBeUndefined();
+  });
+
+  it("an index unit recorded with dtype f16 is up to date for dtype float16, and stale for float32", async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, "in.txt"), "a");
+      const params = { dtype: "float16", metric: "ip", connectivity: 0, expansionAdd: 0, expansionSearch: 0 };
+      expect((await stage(dir, params, "x", false, "index")).status).toBe("ran");
+      // the manifest as a runner before the rename wrote it
+      const path = join(dir, "manifests", "demo.json");
+      const manifest = JSON.parse(await readFile(path, "utf8"));
+      await writeFile(path, JSON.stringify({ ...manifest, params: { ...params, dtype: "f16" } }));
+      expect((await stage(dir, params, "y", false, "index")).status).toBe("skipped");
+      expect((await stage(dir, { ...params, dtype: "float32" }, "y", false, "index")).status).toBe("ran");
     });
   });
 });

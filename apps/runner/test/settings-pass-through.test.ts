@@ -8,7 +8,8 @@
 import { copyFile, cp, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idsPath, readNpy, writeIds, writeNpy } from "@xqg/corpus";
+import { idsPath, writeIds } from "@xqg/core";
+import { readNpy, writeNpy } from "@xqg/corpus";
 import { pairedTTest, permutationTest } from "@xqg/metrics";
 import { createGenerator } from "@xqg/querygen";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -266,8 +267,8 @@ describe("fuse: reduce and renormalize", () => {
     const m = await readNpy(join(out, "alpha-0.3.npy"));
     return { m, manifest: JSON.parse(await readFile(oneOffManifest(join(out, "fuse")), "utf8")) };
   }
-  const row = (x: { data: Float32Array; dim: number }, r: number) =>
-    x.data.subarray(r * x.dim, (r + 1) * x.dim);
+  const row = (x: { data: Float32Array; dimensions: number }, r: number) =>
+    x.data.subarray(r * x.dimensions, (r + 1) * x.dimensions);
   const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((t, x) => t + x * x, 0));
   function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string) {
     expect(actual.length).toBe(expected.length);
@@ -332,7 +333,7 @@ describe("index: connectivity, expansionAdd, expansionSearch", () => {
   beforeAll(async () => {
     embeddings = fresh("vectors.npy");
     await mkdir(join(embeddings, ".."), { recursive: true });
-    await writeNpy(embeddings, randomMatrix(400, 16, 1), { dim: 16 });
+    await writeNpy(embeddings, randomMatrix(400, 16, 1), { dimensions: 16 });
     await writeIds(
       idsPath(embeddings),
       Array.from({ length: 400 }, (_, i) => `d${i}`),
@@ -351,7 +352,7 @@ describe("index: connectivity, expansionAdd, expansionSearch", () => {
   it("each is recorded in the manifest; connectivity in the index's JSON; both graph settings change the index bytes", async () => {
     const byDefault = await index();
     expect(byDefault.params).toEqual({
-      dtype: "f32",
+      dtype: "float32",
       metric: "ip",
       connectivity: 0,
       expansionAdd: 0,
@@ -525,7 +526,7 @@ describe("--force", () => {
   it("reruns a stage whose manifest matches, rewriting its outputs with the same bytes", async () => {
     const P = fresh("passages.npy");
     await mkdir(join(P, ".."), { recursive: true });
-    await writeNpy(P, randomMatrix(20, 8, 2), { dim: 8 });
+    await writeNpy(P, randomMatrix(20, 8, 2), { dimensions: 8 });
     await writeIds(
       idsPath(P),
       Array.from({ length: 20 }, (_, i) => `p${i}`),
@@ -534,7 +535,7 @@ describe("--force", () => {
     await mkdir(join(S, ".."), { recursive: true });
     const out = fresh("fused");
     // Σq is any matrix with ids here: fuse reads S.npy and S.ids (counts only for reduce mean)
-    await writeNpy(S, randomMatrix(20, 8, 3), { dim: 8 });
+    await writeNpy(S, randomMatrix(20, 8, 3), { dimensions: 8 });
     await copyFile(idsPath(P), idsPath(S));
     const fuse = (...flags: string[]) =>
       xqg("fuse", "--passages", P, "--sums", S, "--alphas", "0.5", "--out", out, ...flags);
@@ -646,7 +647,7 @@ report: { test: permutation, rounds: 50, seed: 3, correction: holm, maxP: 0.2 }
         await readFile(`${index}.json`),
       );
       expect(await manifest(`index.${name}`)).toEqual({
-        dtype: "f32",
+        dtype: "float32",
         metric: "ip",
         connectivity: 4,
         expansionAdd: 8,
@@ -762,7 +763,8 @@ search: { depth: 1 }
     const queries = await readNpy(join(dir, "run-ef/embeddings/queries.npy"));
     const top1 = async (options: { expansionSearch?: number }) => {
       const view = await Index.view(join(dir, "run-ef/index/baseline.usearch"), options);
-      return view.searchBatch(queries.data, 1, { threads: 1 }).map((h) => h.ids[0]);
+      const run = await view.searchBatch(queries.data, 1, { threads: 1 });
+      return [...run.values()].map((scores) => [...scores.keys()][0]);
     };
     const narrow = await top1({ expansionSearch: 1 });
     expect(narrow).not.toEqual(await top1({})); // the setting matters on these embeddings

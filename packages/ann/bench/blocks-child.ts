@@ -1,11 +1,12 @@
 // One step of bench/blocks.ts in its own process: "write" writes the data; "search" with blockRows 0 reads
 // the whole matrix and runs exactSearch, otherwise the matrix is read from disk `blockRows` rows at a time
-// (fresh arrays, like @xqg/corpus NpyReader.blocks) into exactSearchBlocks.
+// (fresh arrays, like @xqg/corpus NpyReader.blocks) into exactSearch.
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { reportFromChild } from "@xqg/bench-utils";
-import { exactSearch, exactSearchBlocks, type RowBlock, type SearchResult } from "../src/index.js";
+import { exactSearch, type RowBlock } from "../src/index.js";
+import { type Hits, hitsOfRun } from "../test/hits.js";
 import { clusteredRows, readMatrix, writeMatrix } from "./data.js";
 
 export interface BlocksReport {
@@ -52,10 +53,12 @@ if (mode === "write") {
   const queries = readMatrix(join(dir!, "queries.f32"), nq * dim);
   const ids = Array.from({ length: n }, (_, i) => `d${i}`);
   const started = performance.now();
-  const results: SearchResult[] =
+  const options = { dimensions: dim, depth: k, ids };
+  const results: Hits[] = hitsOfRun(
     blockRows === 0
-      ? exactSearch(readMatrix(join(dir!, "data.f32"), n * dim), ids, queries, k, { dimensions: dim })
-      : await exactSearchBlocks(fileBlocks(join(dir!, "data.f32")), ids, queries, k, { dimensions: dim });
+      ? await exactSearch(queries, readMatrix(join(dir!, "data.f32"), n * dim), { ...options, batchSize: n })
+      : await exactSearch(queries, fileBlocks(join(dir!, "data.f32")), options),
+  );
   const seconds = (performance.now() - started) / 1000;
   const hash = createHash("sha256");
   for (const r of results) hash.update(`${r.ids.join(",")}|${Array.from(r.scores).join(",")}\n`);

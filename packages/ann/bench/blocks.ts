@@ -1,5 +1,5 @@
 // Exact search with the matrix in memory (exactSearch) vs streamed from disk in row blocks
-// (exactSearchBlocks), each in its own process for an honest peak RSS.
+// (exactSearch over row blocks), each in its own process for an honest peak RSS.
 //   pnpm --filter @xqg/ann bench:blocks     (ANN_N=200000 ANN_DIM=768 ANN_QUERIES=1000 ANN_K=100
 //                                           ANN_BLOCK_ROWS=16384,65536)
 import { mkdtempSync, rmSync } from "node:fs";
@@ -38,7 +38,7 @@ try {
   for (const blockRows of blockSizes) {
     const streamed = await runIsolated<BlocksReport>(child, args(blockRows));
     rows.push({
-      search: "exactSearchBlocks (streamed from disk)",
+      search: "exactSearch over row blocks (streamed from disk)",
       "block rows": blockRows,
       "read + search s": streamed.report.seconds,
       QPS: nq / streamed.report.seconds,

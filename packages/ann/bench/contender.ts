@@ -44,7 +44,7 @@ async function buildUsearch(path: string): Promise<{ buildSeconds: number; build
   const index = Index.create({ dimensions: dim, dtype: dtype as Dtype, connectivity, expansionAdd });
   const start = performance.now();
   const cpu = process.cpuUsage();
-  index.add(ids, data);
+  await index.add(ids, data, { batchSize: n });
   const built = { buildSeconds: seconds(start), buildCpuSeconds: cpuSeconds(cpu) };
   await index.save(path);
   return built;
@@ -55,14 +55,14 @@ async function searchUsearch(path: string, ef: number): Promise<Point> {
   // Loaded into memory, as hnswlib-node's index is; `Index.view` maps the file instead, and would time page
   // faults on the first queries (or, on machines that page out idle file data, on any of them).
   const index = await Index.load(path, { expansionSearch: ef });
-  index.searchBatch(queries.subarray(0, 10 * dim), k); // warm the thread pool
+  await index.searchBatch(queries.subarray(0, 10 * dim), k); // warm the thread pool
   let start = performance.now();
-  const found = index.searchBatch(queries, k);
+  const found = await index.searchBatch(queries, k, { batchSize: nq });
   const qps = nq / seconds(start);
   start = performance.now();
-  index.searchBatch(queries, k, { threads: 1 });
+  await index.searchBatch(queries, k, { threads: 1, batchSize: nq });
   const qps1 = nq / seconds(start);
-  const ids = found.map((r) => r.ids);
+  const ids = [...found.values()].map((scores) => [...scores.keys()]);
   return { ef, qps, qps1, recall: recallAtK(ids, truth, k) };
 }
 

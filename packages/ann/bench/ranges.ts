@@ -1,7 +1,7 @@
 // Exact search split into R row ranges (one per machine, as the runner's `searchRanges: R`) against one
 // streamed search of the whole matrix, all in this process and this run:
-//   - anchor: exactSearchBlocks over the whole .npy file (blocks of ANN_BLOCK_ROWS rows);
-//   - per R: exactSearchRows over each range (split as @xqg/corpus shardRange splits shards), each range's
+//   - anchor: exactSearch over the whole .npy file (blocks of ANN_BLOCK_ROWS rows), as a Run;
+//   - per R: exactSearch with `rows` over each range (split as @xqg/corpus `shard` splits shards), each range's
 //     result written as JSON lines the way the runner writes them and parsed back, then mergeRankedRows;
 //   - the merged rows, mapped to ids, must equal the anchor's ids and scores exactly (throws otherwise).
 //   pnpm --filter @xqg/ann bench:ranges     (ANN_N=200000 ANN_DIM=768 ANN_QUERIES=1000 ANN_K=100
@@ -11,14 +11,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatTable, type Row } from "@xqg/bench-utils";
-import { createNpyWriter, openNpy, shardRange } from "@xqg/corpus";
-import {
-  exactSearchBlocks,
-  exactSearchRows,
-  mergeRankedRows,
-  type RankedRows,
-  type SearchResult,
-} from "../src/index.js";
+import { createNpyWriter, openNpy, shard } from "@xqg/corpus";
+import { exactSearch, mergeRankedRows, type RankedRows } from "../src/index.js";
+import { type Hits, hitsOfRun } from "../test/hits.js";
 import { clusteredRows } from "./data.js";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -58,14 +53,14 @@ async function fastest<T>(fn: () => Promise<T>): Promise<Timing & { result: T }>
 }
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
-const options = { dimensions: dim, metric: "ip" as const };
+const options = { dimensions: dim, depth: k, metric: "ip" as const };
 
 /** Writes the passages as a float32 .npy file (generated a block at a time) and returns the queries. */
 async function writeData(path: string): Promise<{ queries: Float32Array; clusters: number }> {
   const clusters = Math.max(1, Math.round(n / 1000));
   const draw = (rows: number, seed: number) =>
     clusteredRows(rows, dim, { clusters, spread: 1, seed, centreSeed: 42 });
-  const writer = await createNpyWriter(path, { dim });
+  const writer = await createNpyWriter(path, { dimensions: dim });
   for (let start = 0, seed = 1; start < n; start += blockRows, seed++)
     await writer.append(draw(Math.min(blockRows, n - start), seed));
   await writer.close();
@@ -87,7 +82,7 @@ function fromJsonLines(text: string): RankedRows[] {
 }
 
 /** Throws unless the merged rows, as ids, give exactly the anchor's ids and scores. */
-function checkSame(anchor: readonly SearchResult[], merged: readonly RankedRows[], ranges: number): void {
+function checkSame(anchor: readonly Hits[], merged: readonly RankedRows[], ranges: number): void {
   if (merged.length !== anchor.length)
     throw new Error(`R=${ranges}: ${merged.length} merged lists for ${anchor.length} queries`);
   anchor.forEach((want, q) => {
@@ -112,8 +107,11 @@ try {
   try {
     const ids = (row: number) => `d${row}`;
     // Untimed warm-up (JIT, first-call setup), so the anchor is not charged for what the ranges then skip.
-    await exactSearchRows(reader.blocks(blockRows, { end: Math.min(n, blockRows) }), queries, k, options);
-    const anchor = await fastest(() => exactSearchBlocks(reader.blocks(blockRows), ids, queries, k, options));
+    const warm = { start: 0, end: Math.min(n, blockRows) };
+    await exactSearch(queries, reader.blocks({ batchSize: blockRows, ...warm }), { ...options, rows: warm });
+    const anchor = await fastest(async () =>
+      hitsOfRun(await exactSearch(queries, reader.blocks({ batchSize: blockRows }), { ...options, ids })),
+    );
     const table: Row[] = [
       {
         R: "anchor",
@@ -139,9 +137,12 @@ try {
       const bytes: number[] = [];
       const texts: string[] = [];
       for (let index = 0; index < ranges; index++) {
-        const range = shardRange({ index, count: ranges, total: n });
+        const { start, end } = shard({ index, count: ranges, total: n });
         const search = await fastest(() =>
-          exactSearchRows(reader.blocks(blockRows, range), queries, k, options),
+          exactSearch(queries, reader.blocks({ batchSize: blockRows, start, end }), {
+            ...options,
+            rows: { start, end },
+          }),
         );
         const write = await timed(() => toJsonLines(search.result));
         searches.push(search);
@@ -158,7 +159,7 @@ try {
       const wall = Math.max(...searches.map((s, i) => s.wall + writes[i]!.wall)) + parse.wall + merge.wall;
       table.push({
         R: ranges,
-        "rows per range": shardRange({ index: 0, count: ranges, total: n }).end,
+        "rows per range": shard({ index: 0, count: ranges, total: n }).end,
         "search s: sum over ranges": sum(searches.map((s) => s.wall)),
         "search CPU s: sum": sum(searches.map((s) => s.cpu)),
         "slowest range s": Math.max(...searches.map((s) => s.wall)),

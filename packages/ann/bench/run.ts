@@ -1,4 +1,4 @@
-// ANN benchmark: usearch-backed Index (f32/f16/i8) vs hnswlib-node vs exact search, on clustered unit vectors.
+// ANN benchmark: usearch-backed Index (float32/float16/int8) vs hnswlib-node vs exact search, on clustered unit vectors.
 //   pnpm --filter @xqg/ann bench            (ANN_N=1000000 ANN_DIM=768 ANN_QUERIES=1000 ANN_K=100)
 //   ANN_N=100000 pnpm --filter @xqg/ann bench   for a quick run
 // hnswlib-node is installed on first use into .bench-cache/hnswlib (bench/hnswlib.ts); when that fails (no C++
@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatTable, type Row, runIsolated } from "@xqg/bench-utils";
 import { exactSearch } from "../src/index.js";
+import { hitsOfRun } from "../test/hits.js";
 import { clusteredRows, writeMatrix } from "./data.js";
 import { ensureHnswlib, HNSWLIB_VERSION } from "./hnswlib.js";
 import { jsBlockedExact } from "./js-exact.js";
@@ -24,22 +25,23 @@ const jsQueries = env("ANN_JS_QUERIES", 4);
 const efs = process.env["ANN_EFS"] ?? "128,256,512";
 const connectivity = env("ANN_M", 16);
 const expansionAdd = env("ANN_EF_ADD", 128);
-const contenders = (process.env["ANN_CONTENDERS"] ?? "usearch:f32,usearch:f16,usearch:i8,hnswlib:f32").split(
-  ",",
-);
+const contenders = (
+  process.env["ANN_CONTENDERS"] ?? "usearch:float32,usearch:float16,usearch:int8,hnswlib:float32"
+).split(",");
 
 const dir = mkdtempSync(join(tmpdir(), "xqg-ann-bench-"));
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = (start: number) => (performance.now() - start) / 1000;
 
-function prepare(): { exactQps: number; jsQps: number; jsAgree: number } {
+async function prepare(): Promise<{ exactQps: number; jsQps: number; jsAgree: number }> {
   const data = clusteredRows(n, dim, { clusters, spread: 1, seed: 1, centreSeed: 42 });
   const queries = clusteredRows(nq, dim, { clusters, spread: 1, seed: 2, centreSeed: 42 });
   writeMatrix(join(dir, "data.f32"), data);
   writeMatrix(join(dir, "queries.f32"), queries);
   const ids = Array.from({ length: n }, (_, i) => String(i));
   let start = performance.now();
-  const truth = exactSearch(data, ids, queries, k, { dimensions: dim });
+  // one batch: the whole matrix in one usearch call, as the in-memory search of a matrix this size
+  const truth = hitsOfRun(await exactSearch(queries, data, { dimensions: dim, depth: k, ids, batchSize: n }));
   const exactQps = nq / seconds(start);
   const rows = new Int32Array(nq * k);
   for (const [q, r] of truth.entries()) for (const [i, id] of r.ids.entries()) rows[q * k + i] = Number(id);
@@ -58,12 +60,12 @@ try {
   const skipped = hnswlib.ok ? null : `hnswlib-node ${HNSWLIB_VERSION} anchor skipped: ${hnswlib.reason}`;
   if (skipped) console.error(skipped);
   let start = performance.now();
-  const { exactQps, jsQps, jsAgree } = prepare();
+  const { exactQps, jsQps, jsAgree } = await prepare();
   console.error(`data + ground truth ready in ${seconds(start).toFixed(0)} s`);
   const rows: Row[] = [
     {
       contender: "exactSearch (usearch SIMD + exact rescoring)",
-      dtype: "f32",
+      dtype: "float32",
       "build s": 0,
       "build CPU s": 0,
       ef: "-",
@@ -75,7 +77,7 @@ try {
     },
     {
       contender: "JS blocked matmul + heap (1 thread)",
-      dtype: "f32",
+      dtype: "float32",
       "build s": 0,
       "build CPU s": 0,
       ef: "-",

@@ -2,19 +2,19 @@ import { AnnError } from "./errors.js";
 
 export function checkDimensions(dimensions: unknown): number {
   if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions <= 0) {
-    throw new AnnError(
-      `dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`,
-      "bad-option",
-      { field: "dimensions" },
-    );
+    throw new AnnError(`dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`, {
+      code: "bad-option",
+      field: "dimensions",
+    });
   }
   return dimensions;
 }
 
-export function checkK(k: unknown): number {
+export function checkDepth(k: unknown): number {
   if (typeof k !== "number" || !Number.isInteger(k) || k <= 0)
-    throw new AnnError(`k must be a positive integer, got ${JSON.stringify(k)}`, "bad-option", {
-      field: "k",
+    throw new AnnError(`depth must be a positive integer, got ${JSON.stringify(k)}`, {
+      code: "bad-option",
+      field: "depth",
     });
   return k;
 }
@@ -24,8 +24,7 @@ export function checkThreads(threads: unknown): number {
   if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 0) {
     throw new AnnError(
       `threads must be a non-negative integer (0 = automatic), got ${JSON.stringify(threads)}`,
-      "bad-option",
-      { field: "threads" },
+      { code: "bad-option", field: "threads" },
     );
   }
   return threads;
@@ -36,8 +35,7 @@ export function checkOptionalCount(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     throw new AnnError(
       `${name} must be a non-negative integer (0 = usearch's default), got ${JSON.stringify(value)}`,
-      "bad-option",
-      { field: name },
+      { code: "bad-option", field: name },
     );
   }
   return value;
@@ -46,14 +44,14 @@ export function checkOptionalCount(name: string, value: unknown): number {
 /** Checks that `data` is a Float32Array holding whole rows of `dimensions`; returns the row count. */
 export function rowsOf(what: string, data: unknown, dimensions: number): number {
   if (!(data instanceof Float32Array))
-    throw new AnnError(`${what} must be a Float32Array (rows × ${dimensions}, row-major)`, "bad-option", {
+    throw new AnnError(`${what} must be a Float32Array (rows × ${dimensions}, row-major)`, {
+      code: "bad-option",
       field: what,
     });
   if (data.length % dimensions !== 0) {
     throw new AnnError(
       `dimension mismatch: ${what} has ${data.length} floats, not a multiple of the index's ${dimensions} dimensions`,
-      "dimension-mismatch",
-      { field: what },
+      { code: "dimension-mismatch", field: what },
     );
   }
   return data.length / dimensions;
@@ -62,14 +60,14 @@ export function rowsOf(what: string, data: unknown, dimensions: number): number 
 /** A single query vector must have exactly `dimensions` floats. */
 export function checkVector(vector: unknown, dimensions: number): Float32Array {
   if (!(vector instanceof Float32Array))
-    throw new AnnError(`query must be a Float32Array of ${dimensions} floats`, "bad-option", {
+    throw new AnnError(`query must be a Float32Array of ${dimensions} floats`, {
+      code: "bad-option",
       field: "query",
     });
   if (vector.length !== dimensions) {
     throw new AnnError(
       `dimension mismatch: query has ${vector.length} floats, the index has ${dimensions} dimensions (use searchBatch for several queries)`,
-      "dimension-mismatch",
-      { field: "query" },
+      { code: "dimension-mismatch", field: "query" },
     );
   }
   return vector;
@@ -96,7 +94,8 @@ export function checkFinite(
       what === "query"
         ? "query"
         : `${what} row ${row}${id === undefined ? "" : ` (id ${JSON.stringify(id)})`}`;
-    throw new AnnError(`${where}, column ${i % dimensions}: ${x}; vectors must be finite`, "non-finite", {
+    throw new AnnError(`${where}, column ${i % dimensions}: ${x}; vectors must be finite`, {
+      code: "non-finite",
       field: what,
     });
   }
@@ -107,8 +106,7 @@ export function checkIdText(id: unknown, position: number): string {
   if (typeof id !== "string" || id.length === 0 || /[\r\n]/.test(id)) {
     throw new AnnError(
       `id at position ${position} must be a non-empty string without line breaks, got ${JSON.stringify(id)}`,
-      "bad-id",
-      { field: "ids" },
+      { code: "bad-id", field: "ids" },
     );
   }
   return id;

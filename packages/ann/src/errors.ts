@@ -12,7 +12,9 @@ export type AnnErrorCode =
   | "bad-manifest"
   | "bad-index";
 
-export interface AnnErrorDetails {
+/** Where an {@link AnnError} happened: its code, and the file and option or field at fault when known. */
+export interface AnnErrorInit {
+  code: AnnErrorCode;
   /** The index file or sidecar the problem is in. */
   file?: string | undefined;
   /** The option, argument or manifest field at fault. */
@@ -27,8 +29,8 @@ export interface AnnErrorDetails {
 export class AnnError extends XqgError {
   declare readonly code: AnnErrorCode;
 
-  constructor(message: string, code: AnnErrorCode, details: AnnErrorDetails = {}) {
-    super(message, { ...details, code, prefix: false });
+  constructor(reason: string, init: AnnErrorInit) {
+    super(reason, { ...init, prefix: false });
     this.name = "AnnError";
   }
 }

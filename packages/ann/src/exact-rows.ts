@@ -1,7 +1,8 @@
-import { checkDimensions, checkFinite, checkK, checkThreads, rowsOf } from "./checks.js";
+import type { ProgressEvent } from "@xqg/core";
+import { checkDepth, checkFinite, rowsOf } from "./checks.js";
 import { AnnError } from "./errors.js";
-import { byRank, type ExactSearchOptions, type RankedRow, topRows, wholeBuffer } from "./exact.js";
-import { checkMetric } from "./metric.js";
+import { byRank, type RankedRow, topRows, wholeBuffer } from "./exact.js";
+import type { Metric } from "./metric.js";
 
 /** Consecutive rows of a matrix: `rows` holds rows `start …` ([count × dimensions], row-major). */
 export interface RowBlock {
@@ -9,82 +10,76 @@ export interface RowBlock {
   readonly rows: Float32Array;
 }
 
-export interface ExactSearchBlocksOptions extends ExactSearchOptions {
-  /** Called after each block has been searched, e.g. for progress. */
-  onBlock?: (block: { start: number; count: number }) => void;
-}
-
 /**
- * One query's best rows in rank order (score descending, equal scores by row ascending), as returned by
- * {@link exactSearchRows} and {@link mergeRankedRows}. `rows` are row numbers of the whole matrix (the blocks'
- * `start`s), `scores[i]` the exact score of `rows[i]` (higher is better, as in `SearchResult`).
+ * One query's best rows in rank order (score descending, equal scores by row ascending), as `exactSearch`
+ * returns them with `rows` and {@link mergeRankedRows} merges them. `rows` are row numbers of the whole matrix,
+ * `scores[i]` the exact score of `rows[i]` (higher is better).
  */
 export interface RankedRows {
   rows: number[];
   scores: Float32Array;
 }
 
-/**
- * `exactSearchBlocks` without docids: the `k` best rows of the blocks for each query row, numbered in the
- * whole matrix. The blocks may cover any rows of a bigger matrix (a row range such as 1,000,000–1,999,999,
- * searched on one machine) but must come in row order without overlap. The lists of separate row ranges
- * merge with {@link mergeRankedRows} into exactly what one `exactSearch` of the whole matrix returns: the
- * same rows, scores and order, ties included. Refuses what `exactSearchBlocks` refuses, with the same
- * `AnnError` codes; `onBlock({ start, count })` is called after each block.
- */
-export function exactSearchRows(
-  blocks: AsyncIterable<RowBlock> | Iterable<RowBlock>,
-  queries: Float32Array,
-  k: number,
-  options: ExactSearchBlocksOptions,
-): Promise<RankedRows[]> {
-  return searchRowBlocks("exactSearchRows", blocks, queries, k, options, {}).then((best) =>
-    best.map(toRankedRows),
-  );
+/** What the streamed search needs once its options are checked. */
+export interface RowSearch {
+  readonly dimensions: number;
+  readonly metric: Metric;
+  readonly threads: number;
+  readonly onProgress?: ((event: ProgressEvent) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Rows to be searched, for the progress events (undefined when not known in advance). */
+  readonly total: number | undefined;
+  /** Blocks must lie in rows [first, last). */
+  readonly first: number;
+  readonly last: number;
+  /** Docid of a row, for naming a non-finite row. */
+  readonly idOf?: ((row: number) => string) | undefined;
 }
 
-/** What `exactSearchBlocks` adds to the row search: docids for error messages, and its ids count check. */
-export interface RowBlocksExtras {
-  /** Docid of a row, for naming a non-finite row. */
-  idOf?: (row: number) => string;
-  /** Called with each block's start and row count once the block itself has been checked. */
-  checkRows?: (start: number, count: number) => void;
-}
+/** Lets a pending abort (a timer, a signal from another task) land between two batches of synchronous work. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The one streamed exact search: a running top-k per query (rows numbered in the whole matrix), merged block
- * by block. `caller` prefixes the error messages. Returns `[]` without reading the blocks when there are no
- * queries.
+ * by block; after each block `onProgress` gets the rows searched so far, and an aborted `signal` stops the
+ * search before the next block. `caller` prefixes the error messages. Returns `[]` without reading the blocks
+ * when there are no queries.
  */
 export async function searchRowBlocks(
   caller: string,
   blocks: AsyncIterable<RowBlock> | Iterable<RowBlock>,
   queries: Float32Array,
   k: number,
-  options: ExactSearchBlocksOptions,
-  extras: RowBlocksExtras,
+  search: RowSearch,
 ): Promise<RankedRow[][]> {
-  const dimensions = checkDimensions(options?.dimensions);
-  const metric = checkMetric(options.metric ?? "ip");
-  const threads = checkThreads(options.threads);
+  const { dimensions, metric, threads, signal } = search;
   const nq = rowsOf("queries", queries, dimensions);
-  checkK(k);
   checkFinite("queries", queries, dimensions);
+  signal?.throwIfAborted();
   if (nq === 0) return [];
   const whole = wholeBuffer(queries);
   let best: RankedRow[][] = Array.from({ length: nq }, () => []);
-  let end = 0;
+  let end = search.first;
+  let done = 0;
   for await (const block of blocks) {
+    signal?.throwIfAborted();
     const count = checkBlock(caller, block, dimensions, end);
-    extras.checkRows?.(block.start, count);
-    checkFinite("matrix", block.rows, dimensions, block.start, extras.idOf);
+    if (block.start + count > search.last)
+      throw new AnnError(
+        `${caller}: the block at row ${block.start} has ${count} rows, past row ${search.last}`,
+        { code: "count-mismatch", field: "rows" },
+      );
+    checkFinite("matrix", block.rows, dimensions, block.start, search.idOf);
     if (count > 0) {
       const found = topRows(block.rows, whole, dimensions, Math.min(k, count), metric, threads);
       best = best.map((top, q) => mergeTop(top, shift(found[q]!, block.start), k));
     }
     end = block.start + count;
-    options.onBlock?.({ start: block.start, count });
+    done += count;
+    search.onProgress?.({ unit: "rows", task: "search", done, total: search.total });
+    await nextTurn();
   }
+  signal?.throwIfAborted();
   return best;
 }
 
@@ -92,18 +87,16 @@ export async function searchRowBlocks(
 function checkBlock(caller: string, block: RowBlock, dimensions: number, end: number): number {
   const start = block?.start;
   if (!Number.isSafeInteger(start) || start < 0)
-    throw new AnnError(
-      `${caller}: block start must be a non-negative integer, got ${String(start)}`,
-      "bad-option",
-      { field: "start" },
-    );
+    throw new AnnError(`${caller}: block start must be a non-negative integer, got ${String(start)}`, {
+      code: "bad-option",
+      field: "start",
+    });
   const count = rowsOf(`the block at row ${start}`, block.rows, dimensions);
   if (start < end)
-    throw new AnnError(
-      `${caller}: the block at row ${start} overlaps or precedes rows up to ${end}`,
-      "bad-option",
-      { field: "start" },
-    );
+    throw new AnnError(`${caller}: the block at row ${start} overlaps or precedes rows up to ${end}`, {
+      code: "bad-option",
+      field: "start",
+    });
   return count;
 }
 
@@ -122,7 +115,7 @@ function mergeTop(a: readonly RankedRow[], b: readonly RankedRow[], k: number): 
   return merged;
 }
 
-const toRankedRows = (top: readonly RankedRow[]): RankedRows => ({
+export const toRankedRows = (top: readonly RankedRow[]): RankedRows => ({
   rows: top.map((r) => r.row),
   scores: Float32Array.from(top, (r) => r.score),
 });
@@ -136,21 +129,20 @@ const toRankedRows = (top: readonly RankedRow[]): RankedRows => ({
  * shares no array with them. Throws an `AnnError` (`bad-option`, or `count-mismatch` for parts with different
  * numbers of queries); at least one part is needed, since no part gives no number of queries.
  */
-export function mergeRankedRows(parts: readonly (readonly RankedRows[])[], k: number): RankedRows[] {
-  checkK(k);
+export function mergeRankedRows(parts: readonly (readonly RankedRows[])[], depth: number): RankedRows[] {
+  const k = depth;
+  checkDepth(k);
   if (!Array.isArray(parts) || parts.length === 0)
-    throw new AnnError(
-      "mergeRankedRows: parts must be a non-empty array, one list of RankedRows per part",
-      "bad-option",
-      { field: "parts" },
-    );
+    throw new AnnError("mergeRankedRows: parts must be a non-empty array, one list of RankedRows per part", {
+      code: "bad-option",
+      field: "parts",
+    });
   parts.forEach((part, p) => {
     if (!Array.isArray(part))
-      throw new AnnError(
-        `mergeRankedRows: part ${p} must be an array of RankedRows (one per query)`,
-        "bad-option",
-        { field: "parts" },
-      );
+      throw new AnnError(`mergeRankedRows: part ${p} must be an array of RankedRows (one per query)`, {
+        code: "bad-option",
+        field: "parts",
+      });
   });
   const nq = parts[0]!.length;
   const odd = parts.findIndex((part) => part.length !== nq);
@@ -158,8 +150,7 @@ export function mergeRankedRows(parts: readonly (readonly RankedRows[])[], k: nu
     throw new AnnError(
       `mergeRankedRows: part ${odd} has ${parts[odd]!.length} queries but part 0 has ${nq}; ` +
         "every part must be searched with the same queries",
-      "count-mismatch",
-      { field: "parts" },
+      { code: "count-mismatch", field: "parts" },
     );
   return Array.from({ length: nq }, (_, q) => {
     const seen = new Map<number, number>();
@@ -172,8 +163,7 @@ export function mergeRankedRows(parts: readonly (readonly RankedRows[])[], k: nu
           throw new AnnError(
             `mergeRankedRows: row ${row} is in part ${other} and in part ${p} (query ${q}); ` +
               "the parts' row ranges must not overlap",
-            "bad-option",
-            { field: "parts" },
+            { code: "bad-option", field: "parts" },
           );
         seen.set(row, p);
       }
@@ -189,23 +179,22 @@ function rankedList(ranked: RankedRows | undefined, p: number, q: number): Ranke
   const rows = ranked?.rows;
   const scores = ranked?.scores;
   if (!Array.isArray(rows) || !(scores instanceof Float32Array) || rows.length !== scores.length)
-    throw new AnnError(
-      `${where}: expected { rows: number[], scores: Float32Array } of equal lengths`,
-      "bad-option",
-      { field: "parts" },
-    );
+    throw new AnnError(`${where}: expected { rows: number[], scores: Float32Array } of equal lengths`, {
+      code: "bad-option",
+      field: "parts",
+    });
   const list: RankedRow[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     const score = scores[i]!;
     if (typeof row !== "number" || !Number.isSafeInteger(row) || row < 0)
-      throw new AnnError(
-        `${where}: row ${String(row)} at position ${i} is not a non-negative integer`,
-        "bad-option",
-        { field: "parts" },
-      );
+      throw new AnnError(`${where}: row ${String(row)} at position ${i} is not a non-negative integer`, {
+        code: "bad-option",
+        field: "parts",
+      });
     if (Number.isNaN(score))
-      throw new AnnError(`${where}: the score at position ${i} (row ${row}) is NaN`, "bad-option", {
+      throw new AnnError(`${where}: the score at position ${i} (row ${row}) is NaN`, {
+        code: "bad-option",
         field: "parts",
       });
     const entry = { row, score };
@@ -213,8 +202,7 @@ function rankedList(ranked: RankedRows | undefined, p: number, q: number): Ranke
       throw new AnnError(
         `${where}: not in rank order at position ${i} (row ${row}, score ${score} after row ` +
           `${list[i - 1]!.row}, score ${list[i - 1]!.score}); lists must be sorted by score descending, then row`,
-        "bad-option",
-        { field: "parts" },
+        { code: "bad-option", field: "parts" },
       );
     list.push(entry);
   }

@@ -1,56 +1,8 @@
-import { checkDimensions, checkFinite, checkK, checkThreads, checkVector, rowsOf } from "./checks.js";
-import { AnnError } from "./errors.js";
-import { IdMap } from "./id-map.js";
-import { checkMetric, METRICS, type Metric } from "./metric.js";
-import type { SearchResult } from "./result.js";
+import { METRICS, type Metric } from "./metric.js";
 import { type BatchMatches, type Matches, exactSearch as usearchExactSearch } from "./usearch.js";
-
-export interface ExactSearchOptions {
-  dimensions: number;
-  /** Defaults to "ip", the paper's faiss IndexFlatIP. */
-  metric?: Metric;
-  /** 0 (default) = every core. */
-  threads?: number;
-}
 
 /** Extra candidates fetched beyond k so that exact re-scoring can fix float32 near-ties at the cut-off. */
 const MARGIN = 16;
-
-/**
- * Exact (brute-force) search: the k best rows of `matrix` ([ids.length × dimensions]) for each query row.
- * Candidates come from usearch's SIMD exact search (faster than a JS blocked matrix product, see
- * BENCHMARKS.md); scores are then recomputed in float64 and rounded to float32, and ties are broken by
- * row order, so results are deterministic whatever the thread count.
- */
-export function exactSearch(
-  matrix: Float32Array,
-  ids: readonly string[],
-  queries: Float32Array,
-  k: number,
-  options: ExactSearchOptions,
-): SearchResult[] {
-  const dimensions = checkDimensions(options?.dimensions);
-  const metric = checkMetric(options.metric ?? "ip");
-  const threads = checkThreads(options.threads);
-  const n = rowsOf("matrix", matrix, dimensions);
-  if (ids.length !== n)
-    throw new AnnError(
-      `exactSearch: ${ids.length} ids but the matrix has ${n} rows of ${dimensions} dimensions`,
-      "count-mismatch",
-      { field: "ids" },
-    );
-  const nq = rowsOf("queries", queries, dimensions);
-  checkK(k);
-  checkFinite("matrix", matrix, dimensions, 0, ids);
-  checkFinite("queries", queries, dimensions);
-  const kk = Math.min(k, n);
-  if (nq === 0) return [];
-  if (kk === 0) return Array.from({ length: nq }, () => ({ ids: [], scores: new Float32Array(0) }));
-  return topRows(matrix, queries, dimensions, kk, metric, threads).map((top) => ({
-    ids: top.map((r) => ids[r.row]!),
-    scores: Float32Array.from(top, (r) => r.score),
-  }));
-}
 
 /** A row of the matrix and its exact score (float64 arithmetic rounded to float32). */
 export interface RankedRow {
@@ -181,68 +133,3 @@ const SCORERS: Record<Metric, Scorer> = {
     return -sum;
   },
 };
-
-/** Brute-force index with the same interface as `Index`: the ground truth, and the paper's faiss flat IP. */
-export class FlatIndex {
-  readonly dimensions: number;
-  readonly metric: Metric;
-  #matrix: Float32Array;
-  readonly #ids = new IdMap();
-
-  private constructor(dimensions: number, metric: Metric) {
-    this.dimensions = dimensions;
-    this.metric = metric;
-    this.#matrix = new Float32Array(0);
-  }
-
-  static create(options: { dimensions: number; metric?: Metric }): FlatIndex {
-    return new FlatIndex(checkDimensions(options.dimensions), checkMetric(options.metric ?? "ip"));
-  }
-
-  get size(): number {
-    return this.#ids.size;
-  }
-
-  ids(): readonly string[] {
-    return this.#ids.ids();
-  }
-
-  /** Copies the rows in; ids must be new and distinct. */
-  add(ids: readonly string[], vectors: Float32Array): void {
-    const n = rowsOf("vectors", vectors, this.dimensions);
-    if (n !== ids.length)
-      throw new AnnError(
-        `add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`,
-        "count-mismatch",
-        { field: "ids" },
-      );
-    checkFinite("vectors", vectors, this.dimensions, 0, ids);
-    const used = this.size * this.dimensions;
-    const first = this.#ids.append(ids);
-    try {
-      if (used + vectors.length > this.#matrix.length) {
-        const grown = new Float32Array(Math.max(used + vectors.length, this.#matrix.length * 2));
-        grown.set(this.#matrix.subarray(0, used));
-        this.#matrix = grown;
-      }
-      this.#matrix.set(vectors, used);
-    } catch (error) {
-      this.#ids.truncate(first);
-      throw error;
-    }
-  }
-
-  search(vector: Float32Array, k: number): SearchResult {
-    checkVector(vector, this.dimensions);
-    return this.searchBatch(vector, k)[0]!;
-  }
-
-  searchBatch(queries: Float32Array, k: number, options: { threads?: number } = {}): SearchResult[] {
-    const matrix = this.#matrix.subarray(0, this.size * this.dimensions);
-    return exactSearch(matrix, this.#ids.ids(), queries, k, {
-      dimensions: this.dimensions,
-      metric: this.metric,
-      threads: options.threads ?? 0,
-    });
-  }
-}

@@ -1,7 +1,7 @@
 import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { isXqgError, readIds, tempPathFor, writeIds } from "@xqg/core";
 import { checkDimensions } from "./checks.js";
-import { checkDtype, DTYPES, type Dtype } from "./dtype.js";
+import { DTYPES, type Dtype, manifestDtype } from "./dtype.js";
 import { AnnError } from "./errors.js";
 import { checkMetric, METRICS, type Metric } from "./metric.js";
 
@@ -50,25 +50,20 @@ export async function readIdsFile(path: string, expected: number): Promise<strin
   } catch (error) {
     if (isXqgError(error)) throw error;
     if ((error as NodeJS.ErrnoException).code !== "ENOENT")
-      throw new AnnError(
-        `${path}: cannot read the id sidecar (${(error as Error).message})`,
-        "missing-file",
-        {
-          file: path,
-          cause: error,
-        },
-      );
+      throw new AnnError(`${path}: cannot read the id sidecar (${(error as Error).message})`, {
+        code: "missing-file",
+        file: path,
+        cause: error,
+      });
     throw new AnnError(
       `${path}: id sidecar is missing (an @xqg/ann index is saved as three files: X, X.ids, X.json)`,
-      "missing-file",
-      { file: path, cause: error },
+      { code: "missing-file", file: path, cause: error },
     );
   }
   if (ids.length !== expected)
     throw new AnnError(
       `${path}: has ${ids.length} ids but the manifest says the index holds ${expected} vectors`,
-      "count-mismatch",
-      { file: path },
+      { code: "count-mismatch", file: path },
     );
   return ids;
 }
@@ -86,7 +81,8 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
         : code
           ? `cannot read (${(error as Error).message})`
           : "not valid JSON";
-    throw new AnnError(`${indexPath} is not an @xqg/ann index: manifest ${path}: ${why}`, "bad-manifest", {
+    throw new AnnError(`${indexPath} is not an @xqg/ann index: manifest ${path}: ${why}`, {
+      code: "bad-manifest",
       file: path,
       cause: error,
     });
@@ -95,15 +91,15 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
   if (m["format"] !== "xqg-ann-index" || m["version"] !== 1) {
     throw new AnnError(
       `${path}: field "format" must be "xqg-ann-index" with "version": 1, got ${JSON.stringify(m["format"])} / ${JSON.stringify(m["version"])}`,
-      "bad-manifest",
-      { file: path, field: "format" },
+      { code: "bad-manifest", file: path, field: "format" },
     );
   }
   const field = <T>(name: string, check: (v: unknown) => T): T => {
     try {
       return check(m[name]);
     } catch (error) {
-      throw new AnnError(`${path}: field "${name}": ${(error as Error).message}`, "bad-manifest", {
+      throw new AnnError(`${path}: field "${name}": ${(error as Error).message}`, {
+        code: "bad-manifest",
         file: path,
         field: name,
         cause: error,
@@ -112,14 +108,18 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
   };
   const count = field("count", (v) => {
     if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      throw new AnnError("must be a non-negative integer", "bad-manifest", { file: path, field: "count" });
+      throw new AnnError("must be a non-negative integer", {
+        code: "bad-manifest",
+        file: path,
+        field: "count",
+      });
     return v;
   });
   return {
     format: "xqg-ann-index",
     version: 1,
     metric: field("metric", checkMetric),
-    dtype: field("dtype", checkDtype),
+    dtype: field("dtype", manifestDtype),
     dimensions: field("dimensions", checkDimensions),
     count,
     connectivity: field("connectivity", (v) => (typeof v === "number" ? v : 0)),
@@ -140,12 +140,13 @@ export async function checkIndexHeader(path: string, manifest: IndexManifest): P
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === "ENOENT" ? "index file not found" : `cannot read the index file (${(error as Error).message})`;
-    throw new AnnError(`${path}: ${why}`, "missing-file", { file: path, cause: error });
+    throw new AnnError(`${path}: ${why}`, { code: "missing-file", file: path, cause: error });
   }
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      throw new AnnError(`${path}: cannot read the index file (EISDIR: it is a directory)`, "missing-file", {
+      throw new AnnError(`${path}: cannot read the index file (EISDIR: it is a directory)`, {
+        code: "missing-file",
         file: path,
       });
     }
@@ -158,7 +159,8 @@ export async function checkIndexHeader(path: string, manifest: IndexManifest): P
     const { bytesRead } =
       size >= 8 && headAt < size ? await handle.read(head, 0, 64, headAt) : { bytesRead: 0 };
     if (bytesRead < 41 || head.toString("latin1", 0, 7) !== MAGIC)
-      throw new AnnError(`${path} is not a usearch index file (no usearch header)`, "bad-index", {
+      throw new AnnError(`${path} is not a usearch index file (no usearch header)`, {
+        code: "bad-index",
         file: path,
       });
     const metricCode = head.readUInt8(13);
@@ -168,8 +170,7 @@ export async function checkIndexHeader(path: string, manifest: IndexManifest): P
     const mismatch = (what: string, file: unknown, expected: unknown) =>
       new AnnError(
         `${path}: ${what} in the index file is ${file} but its manifest ${manifestSidecar(path)} says ${expected}`,
-        "bad-index",
-        { file: path },
+        { code: "bad-index", file: path },
       );
     if (metricCode !== METRICS[manifest.metric].headerCode)
       throw mismatch("metric", `code ${String.fromCharCode(metricCode)}`, manifest.metric);

@@ -1,8 +1,9 @@
 import { cpus } from "node:os";
+import { checkOptions, type LongCallOptions, type Run } from "@xqg/core";
 import {
+  checkDepth,
   checkDimensions,
   checkFinite,
-  checkK,
   checkOptionalCount,
   checkThreads,
   checkVector,
@@ -10,6 +11,8 @@ import {
 } from "./checks.js";
 import { checkDtype, DTYPES, type Dtype } from "./dtype.js";
 import { AnnError } from "./errors.js";
+import { wholeBuffer } from "./exact.js";
+import { nextTurn } from "./exact-rows.js";
 import {
   checkIndexHeader,
   commitFiles,
@@ -23,13 +26,13 @@ import {
 } from "./files.js";
 import { IdMap } from "./id-map.js";
 import { checkMetric, METRICS, type Metric, scoresFromDistances } from "./metric.js";
-import type { SearchResult } from "./result.js";
+import { checkBatchSize, checkQueryIds } from "./search.js";
 import { type BatchMatches, Index as UsearchIndex } from "./usearch.js";
 
 /** Defaults follow the paper's faiss flat inner-product search (usearch itself defaults to cosine). */
 export const INDEX_DEFAULTS = {
   metric: "ip",
-  dtype: "f32",
+  dtype: "float32",
   /** 0 lets usearch choose (16 neighbours per node, expansion 128 when adding, 64 when searching). */
   connectivity: 0,
   expansionAdd: 0,
@@ -54,10 +57,46 @@ export interface OpenOptions {
   expansionAdd?: number;
 }
 
-export interface ThreadOptions {
+/** Options of `add`: a long call, in batches of `batchSize` vectors. */
+export interface AddOptions extends LongCallOptions {
   /** Worker threads; 0 (default) lets usearch use every core. */
-  threads?: number;
+  threads?: number | undefined;
+  /** Vectors per native call, between which progress is reported and an abort lands (default 65,536). */
+  batchSize?: number | undefined;
 }
+
+/** Options of `searchBatch`: a long call, in batches of `batchSize` queries. */
+export interface SearchBatchOptions extends LongCallOptions {
+  /** The id of each query row (distinct); default: the row number. */
+  queryIds?: readonly string[] | undefined;
+  /** Worker threads; 0 (default) lets usearch use every core. */
+  threads?: number | undefined;
+  /** Queries per native call (default 256). */
+  batchSize?: number | undefined;
+}
+
+const ADD_OPTIONS = ["threads", "batchSize", "onProgress", "signal"];
+const SEARCH_OPTIONS = ["queryIds", "threads", "batchSize", "onProgress", "signal"];
+const INDEX_OPTIONS = ["dimensions", "metric", "dtype", "connectivity", "expansionAdd", "expansionSearch"];
+const OPEN_OPTIONS = ["expansionAdd", "expansionSearch"];
+
+/** A search's settings unless told otherwise: exact, as the paper, 100 passages per query. */
+export const SEARCH_DEFAULTS = {
+  indexType: "exact",
+  /** Passages retrieved per query. */
+  depth: 100,
+  /** Queries per batch sent to the index. */
+  batchSize: 256,
+} as const;
+
+/** How passages are searched, by name. */
+export const INDEX_TYPES = {
+  exact: "exact flat search over the embedding matrix (the paper's faiss flat); no index to build",
+  hnsw: "a usearch HNSW graph (approximate; stored as float32, float16 or int8)",
+} as const;
+export type IndexType = keyof typeof INDEX_TYPES;
+
+const ADD_BATCH = 65_536;
 
 interface Resolved {
   dimensions: number;
@@ -70,7 +109,10 @@ interface Resolved {
 
 function resolve(options: IndexOptions): Resolved {
   if (typeof options !== "object" || options === null)
-    throw new AnnError("Index options must be an object with at least { dimensions }", "bad-option");
+    throw new AnnError("Index options must be an object with at least { dimensions }", {
+      code: "bad-option",
+    });
+  checkOptions(options, INDEX_OPTIONS, "Index.create");
   return {
     dimensions: checkDimensions(options.dimensions),
     metric: checkMetric(options.metric ?? INDEX_DEFAULTS.metric),
@@ -136,41 +178,76 @@ export class ReadonlyIndex {
     return this.idMap.ids();
   }
 
-  /** The k best matches for one query vector (Float32Array of `dimensions` floats). */
-  search(vector: Float32Array, k: number): SearchResult {
+  /**
+   * The `depth` best passages for one query vector (Float32Array of `dimensions` floats): docid → score, in
+   * rank order (higher is better).
+   */
+  search(vector: Float32Array, depth: number): ReadonlyMap<string, number> {
     checkVector(vector, this.dimensions);
     checkFinite("query", vector, this.dimensions);
-    checkK(k);
-    if (this.size === 0) return { ids: [], scores: new Float32Array(0) };
-    const m = this.native.search(vector, k, 1);
-    return this.toResult(m.keys, m.distances);
+    checkDepth(depth);
+    if (this.size === 0) return new Map();
+    const m = this.native.search(vector, depth, 1);
+    return this.toScores(m.keys, m.distances);
   }
 
-  /** The k best matches for each row of `queries` ([n × dimensions]), searched in parallel. */
-  searchBatch(queries: Float32Array, k: number, options: ThreadOptions = {}): SearchResult[] {
+  /**
+   * The `depth` best passages for each row of `queries` ([n × dimensions]) as a `Run` (query id → docid →
+   * score), `batchSize` queries per native call searched in parallel. `onProgress` gets `{ unit: "rows", task:
+   * "search", done, total }` (queries) after each batch; an aborted `signal` rejects between batches.
+   */
+  async searchBatch(queries: Float32Array, depth: number, options: SearchBatchOptions = {}): Promise<Run> {
+    checkOptions(options, SEARCH_OPTIONS, "searchBatch");
     const n = rowsOf("queries", queries, this.dimensions);
     checkFinite("queries", queries, this.dimensions);
-    checkK(k);
+    checkDepth(depth);
+    const queryIds = options.queryIds === undefined ? undefined : checkQueryIds(options.queryIds, n);
+    const batchSize = checkBatchSize(options.batchSize, SEARCH_DEFAULTS.batchSize);
     const threads = Math.min(checkThreads(options.threads) || hardwareThreads(), this.contexts);
-    if (n === 0) return [];
-    if (this.size === 0) return Array.from({ length: n }, () => ({ ids: [], scores: new Float32Array(0) }));
-    if (n === 1) return [this.search(queries, k)];
+    const run = new Map<string, ReadonlyMap<string, number>>();
+    const d = this.dimensions;
+    for (let q0 = 0; q0 < n; q0 += batchSize) {
+      options.signal?.throwIfAborted();
+      const q1 = Math.min(n, q0 + batchSize);
+      const found = this.searchRows(wholeBuffer(queries.subarray(q0 * d, q1 * d)), q1 - q0, depth, threads);
+      for (const [i, scores] of found.entries()) run.set(queryIds?.[q0 + i] ?? String(q0 + i), scores);
+      options.onProgress?.({ unit: "rows", task: "search", done: q1, total: n });
+      await nextTurn();
+    }
+    options.signal?.throwIfAborted();
+    return run;
+  }
+
+  /** One native batch search of `n` checked query rows. */
+  private searchRows(
+    queries: Float32Array,
+    n: number,
+    depth: number,
+    threads: number,
+  ): ReadonlyMap<string, number>[] {
+    if (this.size === 0) return Array.from({ length: n }, () => new Map());
+    if (n === 1) {
+      const m = this.native.search(queries, depth, 1);
+      return [this.toScores(m.keys, m.distances)];
+    }
     // usearch returns BatchMatches for a flat array of several rows, whatever its overloads say.
-    const batch = this.native.search(queries, k, threads) as unknown as BatchMatches;
-    const results: SearchResult[] = [];
+    const batch = this.native.search(queries, depth, threads) as unknown as BatchMatches;
+    const results: ReadonlyMap<string, number>[] = [];
     for (let q = 0; q < n; q++) {
       const count = Number(batch.counts[q]);
-      const from = q * k;
+      const from = q * depth;
       results.push(
-        this.toResult(batch.keys.subarray(from, from + count), batch.distances.subarray(from, from + count)),
+        this.toScores(batch.keys.subarray(from, from + count), batch.distances.subarray(from, from + count)),
       );
     }
     return results;
   }
 
-  private toResult(keys: BigUint64Array, distances: Float32Array): SearchResult {
-    const ids = Array.from(keys, (key) => this.idMap.idOf(key));
-    return { ids, scores: scoresFromDistances(distances, this.metric, this.dtype === "i8") };
+  private toScores(keys: BigUint64Array, distances: Float32Array): ReadonlyMap<string, number> {
+    const scores = scoresFromDistances(distances, this.metric, this.dtype === "int8");
+    const out = new Map<string, number>();
+    for (let i = 0; i < keys.length; i++) out.set(this.idMap.idOf(keys[i]!), scores[i]!);
+    return out;
   }
 }
 
@@ -190,40 +267,59 @@ export class Index extends ReadonlyIndex {
 
   /** Loads an index saved by `save` fully into memory; it can be searched and extended. */
   static async load(path: string, options: OpenOptions = {}): Promise<Index> {
+    checkOptions(options, OPEN_OPTIONS, "Index.load");
     const { native, idMap, settings } = await openSaved(path, options, "load");
     return new Index(native, idMap, settings);
   }
 
   /** Memory-maps an index saved by `save`, for indexes larger than RAM. The view is read-only. */
   static async view(path: string, options: OpenOptions = {}): Promise<ReadonlyIndex> {
+    checkOptions(options, OPEN_OPTIONS, "Index.view");
     const { native, idMap, settings } = await openSaved(path, options, "view");
     return new IndexView(native, idMap, settings);
   }
 
-  /** Adds rows of `vectors` ([ids.length × dimensions]) under the given ids; ids must be new and distinct. */
-  add(ids: readonly string[], vectors: Float32Array, options: ThreadOptions = {}): void {
+  /**
+   * Adds rows of `vectors` ([ids.length × dimensions]) under the given ids; ids must be new and distinct (a bad
+   * id adds nothing). Vectors go in `batchSize` at a time; `onProgress` gets `{ unit: "rows", task: "index",
+   * done, total }` after each batch, and an aborted `signal` rejects between batches: the index then holds the
+   * batches already added (as many vectors as the last progress event said), consistent and usable.
+   */
+  async add(ids: readonly string[], vectors: Float32Array, options: AddOptions = {}): Promise<void> {
+    checkOptions(options, ADD_OPTIONS, "add");
     if (!Array.isArray(ids))
-      throw new AnnError("ids must be an array of strings", "bad-option", { field: "ids" });
+      throw new AnnError("ids must be an array of strings", { code: "bad-option", field: "ids" });
     const n = rowsOf("vectors", vectors, this.dimensions);
     if (n !== ids.length)
-      throw new AnnError(
-        `add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`,
-        "count-mismatch",
-        { field: "ids" },
-      );
-    let threads = checkThreads(options.threads) || hardwareThreads();
+      throw new AnnError(`add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`, {
+        code: "count-mismatch",
+        field: "ids",
+      });
+    const batchSize = checkBatchSize(options.batchSize, ADD_BATCH);
+    const wanted = checkThreads(options.threads) || hardwareThreads();
     checkFinite("vectors", vectors, this.dimensions, 0, ids);
+    options.signal?.throwIfAborted();
     if (n === 0) return;
     const first = this.idMap.append(ids);
+    let added = 0;
     try {
-      // Mirrors usearch's binding: it reserves (capacity and `threads` contexts) only when the index must grow.
-      if (this.native.size() + n >= this.native.capacity()) this.contexts = threads;
-      else threads = Math.min(threads, this.contexts);
-      const keys = new BigUint64Array(n);
-      for (let i = 0; i < n; i++) keys[i] = BigInt(first + i);
-      this.native.add(keys, vectors, threads);
+      while (added < n) {
+        options.signal?.throwIfAborted();
+        const count = Math.min(batchSize, n - added);
+        let threads = wanted;
+        // Mirrors usearch's binding: it reserves (capacity and `threads` contexts) only when the index must grow.
+        if (this.native.size() + count >= this.native.capacity()) this.contexts = threads;
+        else threads = Math.min(threads, this.contexts);
+        const keys = new BigUint64Array(count);
+        for (let i = 0; i < count; i++) keys[i] = BigInt(first + added + i);
+        const d = this.dimensions;
+        this.native.add(keys, wholeBuffer(vectors.subarray(added * d, (added + count) * d)), threads);
+        added += count;
+        options.onProgress?.({ unit: "rows", task: "index", done: added, total: n });
+        if (added < n) await nextTurn();
+      }
     } catch (error) {
-      this.idMap.truncate(first);
+      this.idMap.truncate(first + added);
       throw error;
     }
   }
@@ -275,17 +371,16 @@ async function openSaved(path: string, options: OpenOptions, mode: "load" | "vie
     if (mode === "load") native.load(path);
     else native.view(path);
   } catch (error) {
-    throw new AnnError(
-      `${path}: usearch could not ${mode} the index: ${(error as Error).message}`,
-      "bad-index",
-      { file: path, cause: error },
-    );
+    throw new AnnError(`${path}: usearch could not ${mode} the index: ${(error as Error).message}`, {
+      code: "bad-index",
+      file: path,
+      cause: error,
+    });
   }
   if (native.size() !== manifest.count)
-    throw new AnnError(
-      `${path}: usearch reports ${native.size()} vectors, the manifest ${manifest.count}`,
-      "bad-index",
-      { file: path },
-    );
+    throw new AnnError(`${path}: usearch reports ${native.size()} vectors, the manifest ${manifest.count}`, {
+      code: "bad-index",
+      file: path,
+    });
   return { native, idMap: new IdMap(ids), settings };
 }

@@ -39,8 +39,7 @@ export class IdMap {
         earlier < first
           ? `duplicate id ${JSON.stringify(id)} at position ${i}: already in the index (row ${earlier})`
           : `duplicate id ${JSON.stringify(id)} at positions ${earlier - first} and ${i} of the same batch`,
-        "duplicate-id",
-        { field: "ids" },
+        { code: "duplicate-id", field: "ids" },
       );
     }
     return first;
@@ -54,10 +53,9 @@ export class IdMap {
   idOf(key: bigint): string {
     const id = this.#table.at(Number(key));
     if (id === undefined)
-      throw new AnnError(
-        `usearch returned key ${key}, which has no id (index and id sidecar disagree)`,
-        "bad-index",
-      );
+      throw new AnnError(`usearch returned key ${key}, which has no id (index and id sidecar disagree)`, {
+        code: "bad-index",
+      });
     return id;
   }
 

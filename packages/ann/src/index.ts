@@ -1,22 +1,36 @@
-export { DTYPES, type Dtype } from "./dtype.js";
-export { AnnError, type AnnErrorCode, type AnnErrorDetails } from "./errors.js";
-export { type ExactSearchOptions, exactSearch, FlatIndex } from "./exact.js";
-export { exactSearchBlocks, type RowIds } from "./exact-blocks.js";
+import { DTYPES } from "./dtype.js";
+import { INDEX_DEFAULTS, INDEX_TYPES, SEARCH_DEFAULTS } from "./hnsw-index.js";
+import { METRICS } from "./metric.js";
+
+export type { Dtype } from "./dtype.js";
+export { AnnError, type AnnErrorCode, type AnnErrorInit } from "./errors.js";
+export { mergeRankedRows, type RankedRows, type RowBlock } from "./exact-rows.js";
 export {
-  type ExactSearchBlocksOptions,
-  exactSearchRows,
-  mergeRankedRows,
-  type RankedRows,
-  type RowBlock,
-} from "./exact-rows.js";
-export {
-  INDEX_DEFAULTS,
+  type AddOptions,
   Index,
   type IndexOptions,
+  type IndexType,
   type OpenOptions,
-  ReadonlyIndex,
-  type ThreadOptions,
+  type ReadonlyIndex,
+  type SearchBatchOptions,
 } from "./hnsw-index.js";
-export { METRICS, type Metric } from "./metric.js";
-export type { SearchResult } from "./result.js";
-export { INDEX_TYPES, type IndexType, SEARCH_DEFAULTS } from "./search-defaults.js";
+export type { Metric } from "./metric.js";
+export {
+  type ExactRowsOptions,
+  type ExactSearchOptions,
+  exactSearch,
+  type Passages,
+  type RowRange,
+} from "./search.js";
+
+/**
+ * The choices and defaults of this package, by name, for tools that list them (a CLI's `--help`, a config
+ * schema): `dtypes` (HNSW storage types), `metrics`, `indexTypes` (exact or HNSW), and the defaults of
+ * `Index.create` (`index`) and of a search (`search`: index type, depth, queries per batch).
+ */
+export const ANN_OPTIONS = {
+  dtypes: DTYPES,
+  metrics: METRICS,
+  indexTypes: INDEX_TYPES,
+  defaults: { index: INDEX_DEFAULTS, search: SEARCH_DEFAULTS },
+} as const;

@@ -35,8 +35,7 @@ export function checkMetric(metric: unknown): Metric {
   if (typeof metric === "string" && Object.hasOwn(METRICS, metric)) return metric as Metric;
   throw new AnnError(
     `unknown metric ${JSON.stringify(metric)}; allowed: ${Object.keys(METRICS).join(", ")}`,
-    "bad-option",
-    { field: "metric" },
+    { code: "bad-option", field: "metric" },
   );
 }
 

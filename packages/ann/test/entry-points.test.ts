@@ -51,16 +51,16 @@ function node(args: string[], cwd: string, input = ""): Promise<Exit> {
 // One line of JavaScript (the REPL reads line by line): a function of the module that indexes three passages,
 // searches two queries and prints the results after a marker.
 const use = [
-  "(m) => {",
+  "async (m) => {",
   "const ids = ['doc-a', 'doc-b', 'doc-c'];",
   "const passages = new Float32Array([1, 0, 2, 0, 0, 3, 0, 1, 2, 2, 2, 2]);",
   "const queries = new Float32Array([1, 1, 1, 1, 0, 1, 0, 0]);",
   "const index = m.Index.create({ dimensions: 4 });",
-  "index.add(ids, passages);",
+  "await index.add(ids, passages);",
   "const best = index.search(queries.subarray(0, 4), 2);",
-  "const batch = index.searchBatch(queries, 1).map((r) => r.ids);",
-  "const exact = m.exactSearch(passages, ids, queries, 1, { dimensions: 4 }).map((r) => [r.ids, Array.from(r.scores)]);",
-  "console.log('RESULT ' + JSON.stringify({ size: index.size, ids: best.ids, scores: Array.from(best.scores), batch, exact }));",
+  "const batch = [...(await index.searchBatch(queries, 1)).values()].map((s) => [...s.keys()]);",
+  "const exact = [...(await m.exactSearch(queries, passages, { dimensions: 4, depth: 1, ids })).values()].map((s) => [[...s.keys()], [...s.values()]]);",
+  "console.log('RESULT ' + JSON.stringify({ size: index.size, ids: [...best.keys()], scores: [...best.values()], batch, exact }));",
   "}",
 ].join(" ");
 
@@ -146,7 +146,8 @@ describe("the built package outside a module file", () => {
   });
 
   it("the REPL (node -i), import() and require(), each in a fresh REPL", async () => {
-    for (const line of [`import("@xqg/ann").then(${use})`, `(${use})(require("@xqg/ann"))`]) {
+    // `await`: the REPL ends at the end of its input, so it must wait for the (async) use to print.
+    for (const line of [`await import("@xqg/ann").then(${use})`, `await (${use})(require("@xqg/ann"))`]) {
       const exit = await node(["-i"], consumer, `${line}\n`);
       expect(result(exit)).toEqual(EXPECTED);
     }

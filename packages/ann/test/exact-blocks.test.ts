@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { exactSearch, exactSearchBlocks, METRICS, type Metric, type RowBlock } from "../src/index.js";
+import { ANN_OPTIONS, type Metric, type RowBlock } from "../src/index.js";
+import { blockHits, exactHits } from "./hits.js";
 import { docids, mulberry32, randomMatrix } from "./random.js";
 
 /** `blockRows` rows at a time, as views into `matrix` (like a reader that slices one buffer). */
@@ -22,9 +23,9 @@ function coarseMatrix(rows: number, dim: number, seed: number): Float32Array {
   return Float32Array.from({ length: rows * dim }, () => Math.floor(next() * 3) - 1);
 }
 
-const METRIC_NAMES = Object.keys(METRICS) as Metric[];
+const METRIC_NAMES = Object.keys(ANN_OPTIONS.metrics) as Metric[];
 
-describe("exactSearchBlocks", () => {
+describe("exactSearch over row blocks", () => {
   const dim = 16;
   const n = 1000;
   const k = 50;
@@ -38,21 +39,18 @@ describe("exactSearchBlocks", () => {
   ] as const) {
     for (const metric of METRIC_NAMES) {
       it(`matches exactSearch on ${name} data with ${metric}, for every block size`, async () => {
-        const expected = exactSearch(matrix, ids, queries, k, { dimensions: dim, metric });
+        const expected = await exactHits(matrix, ids, queries, k, { dimensions: dim, metric });
         for (const size of blockSizes) {
-          const views = await exactSearchBlocks(viewBlocks(matrix, dim, size), ids, queries, k, {
+          const views = await blockHits(viewBlocks(matrix, dim, size), ids, queries, k, {
             dimensions: dim,
             metric,
             threads: 2,
           });
           expect(views, `block size ${size}`).toEqual(expected);
-          const copies = await exactSearchBlocks(
-            copiedBlocks(matrix, dim, size),
-            (row) => `d${row}`,
-            queries,
-            k,
-            { dimensions: dim, metric },
-          );
+          const copies = await blockHits(copiedBlocks(matrix, dim, size), (row) => `d${row}`, queries, k, {
+            dimensions: dim,
+            metric,
+          });
           expect(copies, `block size ${size}, async copies`).toEqual(expected);
         }
       });
@@ -78,16 +76,16 @@ describe("exactSearchBlocks", () => {
       return { ids: top.map((t) => `d${t.row}`), scores: Float32Array.from(top, (t) => t.score) };
     });
     const ids = (row: number) => `d${row}`;
-    expect(exactSearch(matrix, docids(rows), queries, 5, { dimensions: 2 })).toEqual(expected);
-    expect(
-      await exactSearchBlocks(viewBlocks(matrix, 2, 300_000), ids, queries, 5, { dimensions: 2 }),
-    ).toEqual(expected);
+    expect(await exactHits(matrix, docids(rows), queries, 5, { dimensions: 2 })).toEqual(expected);
+    expect(await blockHits(viewBlocks(matrix, 2, 300_000), ids, queries, 5, { dimensions: 2 })).toEqual(
+      expected,
+    );
   });
 
   it("breaks ties across blocks by row number, with exact scores", async () => {
     const rows = new Float32Array(60 * 3);
     for (let i = 0; i < 60; i++) rows.set(i === 41 ? [2, 0, 0] : [1, 0, 0], i * 3);
-    const [r] = await exactSearchBlocks(viewBlocks(rows, 3, 4), docids(60), new Float32Array([1, 0, 0]), 5, {
+    const [r] = await blockHits(viewBlocks(rows, 3, 4), docids(60), new Float32Array([1, 0, 0]), 5, {
       dimensions: 3,
     });
     expect(r!.ids).toEqual(["d41", "d0", "d1", "d2", "d3"]);
@@ -97,7 +95,7 @@ describe("exactSearchBlocks", () => {
   it("returns every row when k exceeds the rows, and skips rows between blocks given ids by function", async () => {
     const matrix = new Float32Array([1, 0, 0, 3, 2, 2, -1, 0]);
     const query = new Float32Array([1, 1]);
-    const all = await exactSearchBlocks(viewBlocks(matrix, 2, 3), ["a", "b", "c", "d"], query, 10, {
+    const all = await blockHits(viewBlocks(matrix, 2, 3), ["a", "b", "c", "d"], query, 10, {
       dimensions: 2,
     });
     expect(all).toEqual([{ ids: ["c", "b", "a", "d"], scores: new Float32Array([4, 3, 1, -1]) }]);
@@ -106,29 +104,29 @@ describe("exactSearchBlocks", () => {
       { start: 100, rows: matrix.slice(0, 4) },
       { start: 205, rows: matrix.slice(4, 6) },
     ];
-    const seen: Array<{ start: number; count: number }> = [];
-    const [r] = await exactSearchBlocks(shard, (row) => `p${row}`, query, 2, {
+    const seen: unknown[] = [];
+    const [r] = await blockHits(shard, (row) => `p${row}`, query, 2, {
       dimensions: 2,
-      onBlock: (block) => seen.push(block),
+      onProgress: (event) => seen.push(event),
     });
     expect(r).toEqual({ ids: ["p205", "p101"], scores: new Float32Array([4, 3]) });
     expect(seen).toEqual([
-      { start: 100, count: 2 },
-      { start: 205, count: 1 },
+      { unit: "rows", task: "search", done: 2, total: undefined },
+      { unit: "rows", task: "search", done: 3, total: undefined },
     ]);
   });
 
   it("handles no queries, no blocks and empty blocks", async () => {
     const q = new Float32Array([1, 1]);
-    expect(await exactSearchBlocks([], [], new Float32Array(0), 3, { dimensions: 2 })).toEqual([]);
-    expect(await exactSearchBlocks([], [], q, 3, { dimensions: 2 })).toEqual([
+    expect(await blockHits([], [], new Float32Array(0), 3, { dimensions: 2 })).toEqual([]);
+    expect(await blockHits([], [], q, 3, { dimensions: 2 })).toEqual([
       { ids: [], scores: new Float32Array(0) },
     ]);
     const blocks = [
       { start: 0, rows: new Float32Array(0) },
       { start: 0, rows: new Float32Array([1, 2]) },
     ];
-    expect(await exactSearchBlocks(blocks, ["a"], q, 3, { dimensions: 2 })).toEqual([
+    expect(await blockHits(blocks, ["a"], q, 3, { dimensions: 2 })).toEqual([
       { ids: ["a"], scores: new Float32Array([3]) },
     ]);
   });
@@ -137,24 +135,24 @@ describe("exactSearchBlocks", () => {
     const q = new Float32Array([1, 1]);
     const row = (start: number) => ({ start, rows: new Float32Array([1, 2]) });
     const search = (blocks: RowBlock[], ids: string[] | ((r: number) => string) = ["a", "b"]) =>
-      exactSearchBlocks(blocks, ids, q, 1, { dimensions: 2 });
+      blockHits(blocks, ids, q, 1, { dimensions: 2 });
     await expect(search([row(1), row(0)])).rejects.toThrow(
-      "exactSearchBlocks: the block at row 0 overlaps or precedes rows up to 2",
+      "exactSearch: the block at row 0 overlaps or precedes rows up to 2",
     );
     await expect(search([row(0), row(2)])).rejects.toThrow(
-      "exactSearchBlocks: the block at row 2 has 1 rows, past the 2 ids given",
+      "exactSearch: the block at row 2 has 1 rows, past row 2",
     );
     await expect(search([row(0)])).rejects.toThrow(
-      "exactSearchBlocks: the blocks held 1 rows but 2 ids were given",
+      "exactSearch: the blocks held 1 rows but 2 ids were given",
     );
     await expect(search([{ start: -1, rows: new Float32Array(2) }], () => "x")).rejects.toThrow(
-      "exactSearchBlocks: block start must be a non-negative integer, got -1",
+      "exactSearch: block start must be a non-negative integer, got -1",
     );
     await expect(search([{ start: 0, rows: new Float32Array(3) }])).rejects.toThrow(
       "dimension mismatch: the block at row 0 has 3 floats, not a multiple of the index's 2 dimensions",
     );
-    await expect(exactSearchBlocks([row(0)], ["a"], q, 0, { dimensions: 2 })).rejects.toThrow(
-      "k must be a positive integer, got 0",
+    await expect(blockHits([row(0)], ["a"], q, 0, { dimensions: 2 })).rejects.toThrow(
+      "depth must be a positive integer, got 0",
     );
   });
 });

@@ -1,17 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
+  ANN_OPTIONS,
   AnnError,
-  exactSearch,
-  exactSearchRows,
-  METRICS,
   type Metric,
   mergeRankedRows,
   type RankedRows,
   type RowBlock,
 } from "../src/index.js";
+import { exactHits, rowHits } from "./hits.js";
 import { docids, randomMatrix } from "./random.js";
 
-const METRIC_NAMES = Object.keys(METRICS) as Metric[];
+const METRIC_NAMES = Object.keys(ANN_OPTIONS.metrics) as Metric[];
 
 /** Rows [start, end) of `matrix` in blocks of `blockRows`, numbered in the whole matrix. */
 function* rangeBlocks(
@@ -41,7 +40,7 @@ function nudge(x: number, up: boolean): number {
   return f[0]!;
 }
 
-describe("exactSearchRows + mergeRankedRows", () => {
+describe("exactSearch with rows + mergeRankedRows", () => {
   const dim = 8;
   const n = 300;
   const k = 20;
@@ -82,9 +81,9 @@ describe("exactSearchRows + mergeRankedRows", () => {
   for (const metric of METRIC_NAMES) {
     it(`merged row ranges equal exactSearch on the whole matrix with ${metric} (ties, near-ties, any part order)`, async () => {
       const options = { dimensions: dim, metric, threads: 2 };
-      const expected = exactSearch(matrix, ids, queries, k, options);
+      const expected = await exactHits(matrix, ids, queries, k, options);
       // The data ties at the cut-off: for the hub0 query, row order decides which of the tied copies are in.
-      const [longer] = exactSearch(matrix, ids, queries.subarray(0, dim), k + 1, options);
+      const [longer] = await exactHits(matrix, ids, queries.subarray(0, dim), k + 1, options);
       expect(longer!.scores[k]).toBe(longer!.scores[k - 1]);
       for (const size of blockSizes) {
         const parts: RankedRows[][] = [];
@@ -93,7 +92,7 @@ describe("exactSearchRows + mergeRankedRows", () => {
             i % 2 === 0
               ? rangeBlocks(matrix, dim, start, end, size)
               : asyncRangeBlocks(matrix, dim, start, end, size);
-          const part = await exactSearchRows(blocks, queries, k, options);
+          const part = await rowHits(blocks, queries, k, options);
           for (const list of part) {
             expect(list.rows.length).toBe(Math.min(k, end - start));
             for (const row of list.rows) expect(row >= start && row < end).toBe(true);
@@ -110,46 +109,40 @@ describe("exactSearchRows + mergeRankedRows", () => {
 
   it("one range searched whole equals the unmerged search, with rows numbered in the whole matrix", async () => {
     const options = { dimensions: dim };
-    const whole = await exactSearchRows(rangeBlocks(matrix, dim, 0, n, 64), queries, k, options);
-    expect(toIds(whole)).toEqual(exactSearch(matrix, ids, queries, k, options));
+    const whole = await rowHits(rangeBlocks(matrix, dim, 0, n, 64), queries, k, options);
+    expect(toIds(whole)).toEqual(await exactHits(matrix, ids, queries, k, options));
     expect(mergeRankedRows([whole], k)).toEqual(whole);
     // Fewer than k asked in the merge than in the parts: the best k of the union.
     const parts = await Promise.all(
-      ranges.map(([start, end]) =>
-        exactSearchRows(rangeBlocks(matrix, dim, start, end, 50), queries, k, options),
-      ),
+      ranges.map(([start, end]) => rowHits(rangeBlocks(matrix, dim, start, end, 50), queries, k, options)),
     );
-    expect(toIds(mergeRankedRows(parts, 5))).toEqual(exactSearch(matrix, ids, queries, 5, options));
+    expect(toIds(mergeRankedRows(parts, 5))).toEqual(await exactHits(matrix, ids, queries, 5, options));
   });
 });
 
-describe("exactSearchRows", () => {
+describe("exactSearch with rows", () => {
   it("numbers rows from the blocks' starts, far into a bigger matrix, and reports each block", async () => {
     const rows = new Float32Array([1, 0, 0, 3, 2, 2, -1, 0]);
     const query = new Float32Array([1, 1]);
-    const seen: Array<{ start: number; count: number }> = [];
+    const seen: number[] = [];
     const blocks = [
       { start: 1_000_000, rows: rows.slice(0, 4) },
       { start: 1_000_002, rows: new Float32Array(0) },
       { start: 1_999_998, rows: rows.slice(4) },
     ];
-    const result = await exactSearchRows(blocks, query, 3, {
+    const result = await rowHits(blocks, query, 3, {
       dimensions: 2,
-      onBlock: (block) => seen.push(block),
+      onProgress: (event) => seen.push(event.done),
     });
     expect(result).toEqual([
       { rows: [1_999_998, 1_000_001, 1_000_000], scores: new Float32Array([4, 3, 1]) },
     ]);
-    expect(seen).toEqual([
-      { start: 1_000_000, count: 2 },
-      { start: 1_000_002, count: 0 },
-      { start: 1_999_998, count: 2 },
-    ]);
+    expect(seen).toEqual([2, 2, 4]);
   });
 
   it("returns no lists without queries and empty lists without blocks", async () => {
-    expect(await exactSearchRows([], new Float32Array(0), 3, { dimensions: 2 })).toEqual([]);
-    expect(await exactSearchRows([], new Float32Array([1, 1, 0, 1]), 3, { dimensions: 2 })).toEqual([
+    expect(await rowHits([], new Float32Array(0), 3, { dimensions: 2 })).toEqual([]);
+    expect(await rowHits([], new Float32Array([1, 1, 0, 1]), 3, { dimensions: 2 })).toEqual([
       { rows: [], scores: new Float32Array(0) },
       { rows: [], scores: new Float32Array(0) },
     ]);
@@ -158,7 +151,7 @@ describe("exactSearchRows", () => {
   it("refuses blocks out of order, bad block starts and rows, non-finite rows and a bad k", async () => {
     const q = new Float32Array([1, 1]);
     const row = (start: number) => ({ start, rows: new Float32Array([1, 2]) });
-    const search = (blocks: RowBlock[], k = 1) => exactSearchRows(blocks, q, k, { dimensions: 2 });
+    const search = (blocks: RowBlock[], k = 1) => rowHits(blocks, q, k, { dimensions: 2 });
     const rejection = async (p: Promise<unknown>) => {
       const error = await p.then(
         () => undefined,
@@ -169,11 +162,11 @@ describe("exactSearchRows", () => {
     };
     let error = await rejection(search([row(5), row(5)]));
     expect([error.message, error.code]).toEqual([
-      "exactSearchRows: the block at row 5 overlaps or precedes rows up to 6",
+      "exactSearch: the block at row 5 overlaps or precedes rows up to 6",
       "bad-option",
     ]);
     error = await rejection(search([{ start: 1.5, rows: new Float32Array(2) }]));
-    expect(error.message).toBe("exactSearchRows: block start must be a non-negative integer, got 1.5");
+    expect(error.message).toBe("exactSearch: block start must be a non-negative integer, got 1.5");
     error = await rejection(search([{ start: 0, rows: new Float32Array(3) }]));
     expect([error.message, error.code]).toEqual([
       "dimension mismatch: the block at row 0 has 3 floats, not a multiple of the index's 2 dimensions",
@@ -186,7 +179,10 @@ describe("exactSearchRows", () => {
     ]);
     for (const k of [0, -1, 1.5]) {
       error = await rejection(search([row(0)], k));
-      expect([error.message, error.code]).toEqual([`k must be a positive integer, got ${k}`, "bad-option"]);
+      expect([error.message, error.code]).toEqual([
+        `depth must be a positive integer, got ${k}`,
+        "bad-option",
+      ]);
     }
   });
 });
@@ -263,6 +259,6 @@ describe("mergeRankedRows", () => {
       "mergeRankedRows: parts must be a non-empty array, one list of RankedRows per part",
     );
     for (const k of [0, -3, 2.5, Number.NaN])
-      fails(() => mergeRankedRows([one], k), `k must be a positive integer, got ${JSON.stringify(k)}`);
+      fails(() => mergeRankedRows([one], k), `depth must be a positive integer, got ${JSON.stringify(k)}`);
   });
 });

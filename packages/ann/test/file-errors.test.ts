@@ -9,7 +9,7 @@ describe("file errors keep their cause", () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "p.usearch");
       const index = Index.create({ dimensions: 2 });
-      index.add(["a"], Float32Array.of(1, 0));
+      await index.add(["a"], Float32Array.of(1, 0));
       await index.save(path);
       const ids = `${path}.ids`;
       const { rm } = await import("node:fs/promises");

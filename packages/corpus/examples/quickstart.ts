@@ -1,17 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createNpyWriter,
-  idsPath,
-  openNpy,
-  type Passage,
-  readIds,
-  readPassages,
-  shard,
-  writeIds,
-  writePassages,
-} from "@xqg/corpus";
+import { idsPath, readIds, writeIds } from "@xqg/core";
+import { createNpyWriter, openNpy, type Passage, readPassages, shard, writePassages } from "@xqg/corpus";
 
 const passages: Passage[] = [
   { docid: "p1", title: "Helsinki", text: "Helsinki is the capital and most populous city of Finland." },
@@ -37,9 +28,9 @@ try {
   // 2. Two workers, one shard each: embeddings streamed into .npy (float16), ids into the sidecar.
   for (let index = 0; index < 2; index++) {
     const npy = join(dir, `passages.${index}.npy`);
-    const writer = await createNpyWriter(npy, { dim: 4, dtype: "float16" });
+    const writer = await createNpyWriter(npy, { dimensions: 4, dtype: "float16" });
     const ids: string[] = [];
-    for await (const passage of shard(readPassages(corpus), { index, count: 2, total: records })) {
+    for await (const passage of shard({ index, count: 2, total: records }).records(readPassages(corpus))) {
       await writer.append(embed(passage));
       ids.push(passage.docid);
     }
@@ -54,7 +45,7 @@ try {
     const ids = await readIds(idsPath(npy));
     const last = await reader.read(reader.rows - 1, 1);
     console.log(
-      `shard ${index}: ${reader.rows} × ${reader.dim} ${reader.dtype} [${ids.join(" ")}]; ` +
+      `shard ${index}: ${reader.rows} × ${reader.dimensions} ${reader.dtype} [${ids.join(" ")}]; ` +
         `${ids.at(-1)} = [${Array.from(last).join(", ")}]`,
     );
     await reader.close();

@@ -21,11 +21,16 @@ export type CorpusErrorCode =
   | "record-too-long"
   | "io";
 
+/** Where a {@link CorpusError} happened: its code, the file, and the line and field when known. */
 export interface CorpusErrorInit {
-  file: string;
-  line?: number | undefined;
-  field?: string | undefined;
   code: CorpusErrorCode;
+  file: string;
+  /** 1-based. */
+  line?: number | undefined;
+  /** The offending field, column or option. */
+  field?: string | undefined;
+  /** The error this one wraps (an I/O error, a JSON.parse failure, …). */
+  cause?: unknown;
 }
 
 /**
@@ -37,15 +42,15 @@ export class CorpusError extends XqgError {
   declare readonly file: string;
   declare readonly code: CorpusErrorCode;
 
-  constructor(reason: string, init: CorpusErrorInit, options?: { cause?: unknown }) {
-    super(reason, init, options);
+  constructor(reason: string, init: CorpusErrorInit) {
+    super(reason, init);
     this.name = "CorpusError";
   }
 }
 
 /** Makes CorpusErrors from @xqg/core's XOR submission scanner and parser (what `readXorSubmission` streams through). */
 export const corpusError = (reason: string, init: XqgErrorInit): CorpusError =>
-  new CorpusError(reason, { ...init, file: init.file ?? "", code: init.code as CorpusErrorCode }, init);
+  new CorpusError(reason, { ...init, file: init.file ?? "", code: init.code as CorpusErrorCode });
 
 /** A data quirk that was repaired (e.g. `lang: " ar"` → `"ar"`), reported through `onWarning`. */
 export interface CorpusWarning {

@@ -1,16 +1,5 @@
-// Compatibility: the ids sidecar and atomic writes live in @xqg/core; the runner and this README use them from here.
+export { CorpusError, type CorpusErrorCode, type CorpusErrorInit, type CorpusWarning } from "./errors.js";
 export {
-  type AtomicOptions,
-  idsPath,
-  readIds,
-  type SinkOptions,
-  writeFileAtomic,
-  writeIds,
-  writeTextAtomic,
-} from "@xqg/core";
-export { CorpusError, type CorpusErrorCode, type CorpusWarning } from "./errors.js";
-export {
-  GENERATED_FORMATS,
   type GeneratedFormat,
   type GeneratedReadOptions,
   type GeneratedWriteOptions,
@@ -18,7 +7,6 @@ export {
   writeGeneratedQueries,
 } from "./formats/generated.js";
 export {
-  PASSAGE_FORMATS,
   type PassageFormat,
   type PassageReadOptions,
   type PassageWriteOptions,
@@ -27,7 +15,6 @@ export {
 } from "./formats/passages.js";
 export { readQrels, writeQrels } from "./formats/qrels.js";
 export {
-  QUERY_FORMATS,
   type QueryFormat,
   type QueryReadOptions,
   type QueryWriteOptions,
@@ -35,7 +22,6 @@ export {
   writeQueries,
 } from "./formats/queries.js";
 export {
-  RUN_FORMATS,
   type RunFormat,
   type RunReadOptions,
   type RunWriteOptions,
@@ -45,29 +31,20 @@ export {
   type XorReadOptions,
   type XorSubmissionEntry,
 } from "./formats/runs.js";
-export { TSV_DEFAULTS } from "./formats/tsv.js";
-export {
-  isLang,
-  isLanguageCode,
-  LANGUAGE_CODES,
-  LANGUAGES,
-  type Lang,
-  type LanguageNames,
-} from "./languages.js";
+export { isLanguageCode, LANGUAGES, type Lang, type LanguageNames } from "./languages.js";
 export { type ConcatNpyOptions, concatNpy } from "./npy/concat.js";
-export { NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./npy/header.js";
-export { type NpyReader, type OpenNpyOptions, openNpy, readNpy } from "./npy/reader.js";
-export { createNpyWriter, type NpyWriter, type NpyWriterOptions, writeNpy } from "./npy/writer.js";
+export type { NpyDtype } from "./npy/header.js";
 export {
-  createDuplicateDetector,
-  DUPLICATE_POLICIES,
-  type Duplicate,
-  type DuplicateDetector,
-  type DuplicateOptions,
-  type DuplicatePolicy,
-  findDuplicates,
-} from "./read/duplicates.js";
+  type NpyBlocksOptions,
+  type NpyReader,
+  type OpenNpyOptions,
+  openNpy,
+  readNpy,
+} from "./npy/reader.js";
+export { createNpyWriter, type NpyWriter, type NpyWriterOptions, writeNpy } from "./npy/writer.js";
+export type { DuplicateOptions, DuplicatePolicy } from "./read/duplicates.js";
 export type { ReadOptions, ReadStats, RecordReader } from "./read/reader.js";
-export { type ShardSpec, shard, shardRange } from "./shard.js";
+export { FORMATS } from "./registry.js";
+export { type Shard, type ShardSpec, shard } from "./shard.js";
 export type { GeneratedQueries, Passage, QrelsRow, Query, RunRow } from "./types.js";
 export type { WriteOptions } from "./write.js";

@@ -13,12 +13,6 @@ export const LANGUAGES = {
 
 export type Lang = keyof typeof LANGUAGES;
 
-export const LANGUAGE_CODES = Object.keys(LANGUAGES) as readonly Lang[];
-
-export function isLang(value: unknown): value is Lang {
-  return typeof value === "string" && Object.hasOwn(LANGUAGES, value);
-}
-
 /**
  * The languages of an experiment, ISO 639-1 code → English name (the name the xQG prompt uses), e.g.
  * `{ ...LANGUAGES, sw: "Swahili" }` for XOR-TyDi's seven and Swahili. Passed as `languages`, it replaces
@@ -27,9 +21,15 @@ export function isLang(value: unknown): value is Lang {
  */
 export type LanguageNames<L extends string = string> = { readonly [K in L]: string };
 
-/** An ISO 639-1 language code: two lowercase ASCII letters (`"sw"`, not `"SW"`, `"swa"` or `"sw-KE"`). */
-export function isLanguageCode(value: unknown): value is string {
-  return typeof value === "string" && /^[a-z]{2}$/.test(value);
+/**
+ * Whether `value` is an ISO 639-1 language code: two lowercase ASCII letters (`"sw"`, not `"SW"`, `"swa"` or
+ * `"sw-KE"`); with `languages` (e.g. {@link LANGUAGES}), also one of its codes.
+ */
+export function isLanguageCode(value: unknown): value is string;
+export function isLanguageCode<L extends string>(value: unknown, languages: LanguageNames<L>): value is L;
+export function isLanguageCode(value: unknown, languages?: LanguageNames): boolean {
+  if (typeof value !== "string" || !/^[a-z]{2}$/.test(value)) return false;
+  return languages === undefined || Object.hasOwn(languages, value);
 }
 
 /** A checked language set, as the readers and writers apply it (internal). */

@@ -6,6 +6,9 @@ const WRITE_CHUNK_CHARS = 1 << 18;
 
 export interface WriteOptions extends SinkOptions {}
 
+/** The keys of {@link WriteOptions}, for `checkOptions`. */
+export const WRITE_OPTIONS = ["durable", "gzip"] as const;
+
 /**
  * Writes one line per record through {@link writeTextAtomic}: the output appears only once every record
  * is written, and a bad record (or a failing source) leaves no file behind.

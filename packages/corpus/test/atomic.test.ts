@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "@xqg/core";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { readPassages, readRun, writeFileAtomic, writePassages, writeRun } from "../src/index.js";
+import { readPassages, readRun, writePassages, writeRun } from "../src/index.js";
 import { collect, listing, rejection } from "./helpers.js";
 
 describe("writeFileAtomic", () => {

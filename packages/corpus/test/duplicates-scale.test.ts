@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createDuplicateDetector } from "../src/index.js";
+import { createDuplicateDetector } from "../src/read/duplicates.js";
 
 // One V8 Map or Set holds at most 2^24 entries; an 18M-passage corpus has more ids than that.
 const PAST_MAP_LIMIT = 2 ** 24 + 10;

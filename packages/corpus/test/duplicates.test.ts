@@ -3,14 +3,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import {
-  CorpusError,
-  type CorpusWarning,
-  createDuplicateDetector,
-  findDuplicates,
-  readPassages,
-  readQueries,
-} from "../src/index.js";
+import { CorpusError, type CorpusWarning, readPassages, readQueries } from "../src/index.js";
+import { createDuplicateDetector, findDuplicates } from "../src/read/duplicates.js";
 import { collect, rejection } from "./helpers.js";
 
 const passage = (docid: string, text: string) => JSON.stringify({ docid, title: "t", text });

@@ -29,7 +29,7 @@ describe("non-finite values in .npy files", () => {
         `${path}: row 17, column 3: NaN; embeddings must be finite`,
       );
       const blocks = (async () => {
-        for await (const _ of reader.blocks(8));
+        for await (const _ of reader.blocks({ batchSize: 8 }));
       })();
       expect((await rejection(blocks)).message).toBe(
         `${path}: row 17, column 3: NaN; embeddings must be finite`,
@@ -44,7 +44,7 @@ describe("non-finite values in .npy files", () => {
     await withTempDir(async (dir) => {
       const half = join(dir, "h.npy");
       await writeNpy(half, Float32Array.of(1, 2, Number.NEGATIVE_INFINITY, 4), {
-        dim: 2,
+        dimensions: 2,
         dtype: "float16",
         checkFinite: false,
       });
@@ -52,7 +52,7 @@ describe("non-finite values in .npy files", () => {
         `${half}: row 1, column 0: -Infinity; embeddings must be finite`,
       );
       const good = join(dir, "g.npy");
-      await writeNpy(good, Float32Array.of(1, 2), { dim: 2, dtype: "float16" });
+      await writeNpy(good, Float32Array.of(1, 2), { dimensions: 2, dtype: "float16" });
       const error = await rejection(concatNpy([good, half], { out: join(dir, "all.npy") }));
       expect(error.message).toBe(`${half}: row 1, column 0: -Infinity; embeddings must be finite`);
       expect((await readdir(dir)).sort()).toEqual(["g.npy", "h.npy"]);
@@ -62,7 +62,7 @@ describe("non-finite values in .npy files", () => {
   it("are refused on write, naming the row of the whole file, before anything of the append is written", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "out.npy");
-      const writer = await createNpyWriter(path, { dim: 3 });
+      const writer = await createNpyWriter(path, { dimensions: 3 });
       await writer.append(Float32Array.of(1, 2, 3, 4, 5, 6));
       const error = await rejection(writer.append(Float32Array.of(0, 0, 0, 7, Number.POSITIVE_INFINITY, 9)));
       expect(error).toBeInstanceOf(CorpusError);
@@ -74,7 +74,7 @@ describe("non-finite values in .npy files", () => {
       expect(Array.from((await readNpy(path)).data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
       const half = join(dir, "half.npy");
       const nan = Float32Array.of(1, Number.NaN);
-      expect((await rejection(writeNpy(half, nan, { dim: 1, dtype: "float16" }))).message).toBe(
+      expect((await rejection(writeNpy(half, nan, { dimensions: 1, dtype: "float16" }))).message).toBe(
         `${half}: row 1, column 0: NaN; embeddings must be finite`,
       );
       expect((await readdir(dir)).sort()).toEqual(["out.npy"]);

@@ -1,17 +1,9 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { idsPath, readIds, writeIds } from "@xqg/core";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import {
-  CorpusError,
-  createNpyWriter,
-  idsPath,
-  openNpy,
-  readIds,
-  readNpy,
-  writeIds,
-  writeNpy,
-} from "../src/index.js";
+import { CorpusError, createNpyWriter, openNpy, readNpy, writeNpy } from "../src/index.js";
 import { fromHalfBits, toHalfBits } from "../src/npy/half.js";
 import { encodeNpyHeader } from "../src/npy/header.js";
 
@@ -63,10 +55,10 @@ describe("writeNpy / readNpy", () => {
   it("writes exactly the bytes np.save writes, and reads them back", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "e.npy");
-      expect(await writeNpy(path, ROWS_3x4, { dim: 4 })).toEqual({ rows: 3 });
+      expect(await writeNpy(path, ROWS_3x4, { dimensions: 4 })).toEqual({ rows: 3 });
       expect(new Uint8Array(await readFile(path))).toEqual(concat(HEADER_3x4_F4, DATA_3x4_F4));
       const back = await readNpy(path);
-      expect(back).toEqual({ data: ROWS_3x4, rows: 3, dim: 4, dtype: "float32" });
+      expect(back).toEqual({ data: ROWS_3x4, rows: 3, dimensions: 4, dtype: "float32" });
       expect(await readdir(dir)).toEqual(["e.npy"]);
     });
   });
@@ -74,7 +66,7 @@ describe("writeNpy / readNpy", () => {
   it("writes float16 as numpy does (round to nearest even) and converts back to float32", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "h.npy");
-      await writeNpy(path, Float32Array.of(1, -2, 0.5, 65504, 1e-7, -0), { dim: 3, dtype: "float16" });
+      await writeNpy(path, Float32Array.of(1, -2, 0.5, 65504, 1e-7, -0), { dimensions: 3, dtype: "float16" });
       const bytes = new Uint8Array(await readFile(path));
       expect(bytes.subarray(0, 128)).toEqual(
         concat(
@@ -136,7 +128,7 @@ describe("writeNpy / readNpy", () => {
       const path = join(dir, "be.npy");
       await writeFile(path, concat(header, data));
       const back = await readNpy(path);
-      expect([back.rows, back.dim, back.dtype]).toEqual([3, 4, "float16"]);
+      expect([back.rows, back.dimensions, back.dtype]).toEqual([3, 4, "float16"]);
       // float(x) for x in a.astype(np.float32).ravel()
       expect(Array.from(back.data)).toEqual([
         1,
@@ -162,7 +154,7 @@ describe("writeNpy / readNpy", () => {
   it("refuses a finite value beyond float16's range instead of storing infinity, naming the file and row", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "half.npy");
-      const writer = await createNpyWriter(path, { dim: 3, dtype: "float16" });
+      const writer = await createNpyWriter(path, { dimensions: 3, dtype: "float16" });
       // 65519.99 still rounds to 65504; 65520 rounds to infinity
       await writer.append(Float32Array.of(1, 65504, -65519.99, 0, 0, 0));
       const error = await writer.append(Float32Array.of(2, 2, 2, 3, -65520, 3)).catch((e: unknown) => e);
@@ -174,7 +166,7 @@ describe("writeNpy / readNpy", () => {
       expect(await readdir(dir)).toEqual([]);
       // Infinity and NaN given as such are not an overflow: with the finite checks off they are stored as they are
       await writeNpy(path, Float32Array.of(Number.POSITIVE_INFINITY, Number.NaN), {
-        dim: 2,
+        dimensions: 2,
         dtype: "float16",
         checkFinite: false,
       });
@@ -230,7 +222,7 @@ describe("createNpyWriter", () => {
   it("streams rows in and fixes the header on close; nothing is visible before", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "s.npy");
-      const writer = await createNpyWriter(path, { dim: 4 });
+      const writer = await createNpyWriter(path, { dimensions: 4 });
       await writer.append(ROWS_3x4.subarray(0, 4));
       await writer.append(new Float32Array(0));
       await writer.append(ROWS_3x4.subarray(4));
@@ -245,16 +237,21 @@ describe("createNpyWriter", () => {
   it("writes an empty (0, dim) array", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "empty.npy");
-      const writer = await createNpyWriter(path, { dim: 5, dtype: "float16" });
+      const writer = await createNpyWriter(path, { dimensions: 5, dtype: "float16" });
       await writer.close();
-      expect(await readNpy(path)).toEqual({ data: new Float32Array(0), rows: 0, dim: 5, dtype: "float16" });
+      expect(await readNpy(path)).toEqual({
+        data: new Float32Array(0),
+        rows: 0,
+        dimensions: 5,
+        dtype: "float16",
+      });
     });
   });
 
   it("serialises appends that were not awaited", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "q.npy");
-      const writer = await createNpyWriter(path, { dim: 2 });
+      const writer = await createNpyWriter(path, { dimensions: 2 });
       const pending = Array.from({ length: 50 }, (_, i) => writer.append(Float32Array.of(i, -i)));
       await Promise.all(pending);
       await writer.close();
@@ -266,16 +263,21 @@ describe("createNpyWriter", () => {
   it("abort leaves nothing behind; bad row lengths and dtypes are refused", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "a.npy");
-      const writer = await createNpyWriter(path, { dim: 3 });
+      const writer = await createNpyWriter(path, { dimensions: 3 });
       await expect(writer.append(new Float32Array(4))).rejects.toThrow(
-        `${path}: append got 4 values, not a multiple of dim 3`,
+        `${path}: append got 4 values, not a multiple of dimensions 3`,
       );
       await writer.append(new Float32Array(3));
       await writer.abort();
       expect(await readdir(dir)).toEqual([]);
       await expect(writer.append(new Float32Array(3))).rejects.toThrow(/already aborted/);
-      await expect(createNpyWriter(path, { dim: 0 })).rejects.toThrow(/dim must be a positive integer/);
-      await expect(createNpyWriter(path, { dim: 2, dtype: "int8" as "float16" })).rejects.toThrow(
+      await expect(createNpyWriter(path, { dimensions: 0 })).rejects.toThrow(
+        /dimensions must be a positive integer/,
+      );
+      await expect(createNpyWriter(path, { dim: 2 } as never)).rejects.toThrow(
+        'createNpyWriter: unknown option "dim"',
+      );
+      await expect(createNpyWriter(path, { dimensions: 2, dtype: "int8" as "float16" })).rejects.toThrow(
         'dtype "int8" is not one of float32, float16',
       );
       expect(await readdir(dir)).toEqual([]);
@@ -290,9 +292,9 @@ describe("openNpy", () => {
       const dim = 3;
       const all = Float32Array.from({ length: 10 * dim }, (_, i) => i / 4);
       for (const dtype of ["float32", "float16"] as const) {
-        await writeNpy(path, all, { dim, dtype });
+        await writeNpy(path, all, { dimensions: dim, dtype });
         const reader = await openNpy(path);
-        expect([reader.rows, reader.dim, reader.dtype]).toEqual([10, 3, dtype]);
+        expect([reader.rows, reader.dimensions, reader.dtype]).toEqual([10, 3, dtype]);
         expect(Array.from(await reader.read(4, 2))).toEqual(Array.from(all.subarray(12, 18)));
         expect(await reader.read(10, 0)).toEqual(new Float32Array(0));
         await expect(reader.read(9, 2)).rejects.toThrow(RangeError);
@@ -305,7 +307,8 @@ describe("openNpy", () => {
         expect(Array.from(into.subarray(2 * dim))).toEqual([-1, -1, -1, -1]);
         await expect(reader.read(0, 4, into)).rejects.toThrow(/at least 12 values/);
         const blocks = [];
-        for await (const block of reader.blocks(4)) blocks.push([block.start, block.rows.length / dim]);
+        for await (const block of reader.blocks({ batchSize: 4 }))
+          blocks.push([block.start, block.rows.length / dim]);
         expect(blocks).toEqual([
           [0, 4],
           [4, 4],
@@ -321,11 +324,11 @@ describe("openNpy", () => {
       const path = join(dir, "r.npy");
       const dim = 2;
       const all = Float32Array.from({ length: 10 * dim }, (_, i) => i);
-      await writeNpy(path, all, { dim });
+      await writeNpy(path, all, { dimensions: dim });
       const reader = await openNpy(path);
       const blocks = async (blockRows: number, range?: { start?: number; end?: number }) => {
         const out: Array<[number, number[]]> = [];
-        for await (const block of reader.blocks(blockRows, range))
+        for await (const block of reader.blocks({ batchSize: blockRows, ...range }))
           out.push([block.start, Array.from(block.rows)]);
         return out;
       };
@@ -354,7 +357,7 @@ describe("openNpy", () => {
         );
         expect(error).toBeInstanceOf(RangeError);
         expect((error as Error).message).toBe(
-          `blocks(4, { ${values} }): the range must be integers with 0 ≤ start ≤ end ≤ 10 (the rows of ${path})`,
+          `blocks({ ${values} }): the range must be integers with 0 ≤ start ≤ end ≤ 10 (the rows of ${path})`,
         );
       }
       await reader.close();

@@ -1,8 +1,14 @@
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { readPassages, shard, shardRange, writePassages } from "../src/index.js";
+import { readPassages, type ShardSpec, shard, writePassages } from "../src/index.js";
 import { collect, rejection } from "./helpers.js";
+
+/** The row range of a shard. */
+const shardRange = (spec: ShardSpec) => {
+  const { start, end } = shard(spec);
+  return { start, end };
+};
 
 describe("shard", () => {
   it("splits like numpy.array_split: contiguous, the first total % count shards one longer", () => {
@@ -23,7 +29,7 @@ describe("shard", () => {
       await writePassages(path, passages);
       const parts = [];
       for (let index = 0; index < 4; index++) {
-        parts.push(await collect(shard(readPassages(path), { index, count: 4, total: 23 })));
+        parts.push(await collect(shard({ index, count: 4, total: 23 }).records(readPassages(path))));
       }
       expect(parts.map((p) => p.length)).toEqual([6, 6, 6, 5]);
       expect(parts.flat()).toEqual(passages);
@@ -42,7 +48,7 @@ describe("shard", () => {
       const records = Array.from({ length: total }, (_, i) => i);
       const parts: number[][] = [];
       for (let index = 0; index < count; index++)
-        parts.push(await collect(shard(records, { index, count, total })));
+        parts.push(await collect(shard({ index, count, total }).records(records)));
       expect(
         parts.map((p) => p.length),
         `${total} in ${count}`,
@@ -53,17 +59,19 @@ describe("shard", () => {
       expect(ranges.map((r) => r.start)).toEqual([0, ...ranges.slice(0, -1).map((r) => r.end)]);
     }
     // An empty shard still checks the source's length: the last one reads to the end.
-    const long = await rejection(collect(shard([1, 2, 3, 4, 5, 6], { index: 11, count: 12, total: 5 })));
+    const long = await rejection(
+      collect(shard({ index: 11, count: 12, total: 5 }).records([1, 2, 3, 4, 5, 6])),
+    );
     expect(long.message).toBe("source: has more than total=5 records");
-    const short = await rejection(collect(shard([1, 2], { index: 4, count: 12, total: 5 })));
+    const short = await rejection(collect(shard({ index: 4, count: 12, total: 5 }).records([1, 2])));
     expect(short.message).toBe("source: has 2 records, fewer than total=5");
   });
 
   it("refuses a total that does not match the source", async () => {
-    const short = await rejection(collect(shard([1, 2, 3], { index: 0, count: 2, total: 8 })));
+    const short = await rejection(collect(shard({ index: 0, count: 2, total: 8 }).records([1, 2, 3])));
     expect(short.message).toBe("source: has 3 records, fewer than total=8");
-    const long = await rejection(collect(shard([1, 2, 3], { index: 1, count: 2, total: 2 })));
+    const long = await rejection(collect(shard({ index: 1, count: 2, total: 2 }).records([1, 2, 3])));
     expect(long.message).toBe("source: has more than total=2 records");
-    expect(await collect(shard([1, 2, 3], { index: 0, count: 2, total: 3 }))).toEqual([1, 2]);
+    expect(await collect(shard({ index: 0, count: 2, total: 3 }).records([1, 2, 3]))).toEqual([1, 2]);
   });
 });

@@ -24,7 +24,7 @@ if (kind === "stream") {
   const p = await loadWhole(passages);
   const s = await loadWhole(sums);
   const out = fuse({ passages: p.data, sums: s.data, dimensions: p.dim });
-  const writer = await createNpyWriter(join(dir, "out-naive.npy"), { dim: p.dim });
+  const writer = await createNpyWriter(join(dir, "out-naive.npy"), { dimensions: p.dim });
   const chunk = 65536 * p.dim; // one write call cannot take 2 GiB
   for (let at = 0; at < out.length; at += chunk) await writer.append(out.subarray(at, at + chunk));
   await writer.close();
@@ -33,10 +33,11 @@ if (kind === "stream") {
 /** Like readNpy, in reads of at most 65536 rows (one read call cannot take 2 GiB). */
 async function loadWhole(path: string): Promise<{ data: Float32Array; dim: number }> {
   const reader = await openNpy(path);
-  const data = new Float32Array(reader.rows * reader.dim);
-  for await (const { start, rows } of reader.blocks(65536)) data.set(rows, start * reader.dim);
+  const data = new Float32Array(reader.rows * reader.dimensions);
+  for await (const { start, rows } of reader.blocks({ batchSize: 65536 }))
+    data.set(rows, start * reader.dimensions);
   await reader.close();
-  return { data, dim: reader.dim };
+  return { data, dim: reader.dimensions };
 }
 const cpu = process.cpuUsage(cpuStart);
 reportFromChild({ seconds: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 });

@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 async function writeRandom(path: string, rows: number, seed: number): Promise<void> {
   // durable: flushed to disk before the contenders start, so none of them pays for this writeback.
-  const writer = await createNpyWriter(path, { dim, durable: true });
+  const writer = await createNpyWriter(path, { dimensions: dim, durable: true });
   const block = 8192;
   let x = seed;
   for (let start = 0; start < rows; start += block) {

@@ -1,6 +1,9 @@
 import { checkOptions } from "@xqg/core";
-import { isLang, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import { isLanguageCode, LANGUAGES, type Lang } from "@xqg/corpus";
 import { FusionError } from "./errors.js";
+
+/** The seven languages' codes, in XOR-TyDi's order. */
+export const LANGUAGE_CODES = Object.keys(LANGUAGES) as Lang[];
 
 /** A positive integer option (`dimensions`, `batchSize`), or a FusionError naming it. */
 export function checkPositiveInteger(value: unknown, field: string): number {
@@ -70,7 +73,7 @@ export function checkFinite(
 
 /** A language code of the seven, or a FusionError naming the allowed ones (`field`: the option at fault). */
 export function checkLang(lang: unknown, field: string): Lang {
-  if (!isLang(lang))
+  if (!isLanguageCode(lang, LANGUAGES))
     throw new FusionError(`unknown language ${JSON.stringify(lang)}; allowed: ${LANGUAGE_CODES.join(", ")}`, {
       code: "unknown-language",
       field,

@@ -48,7 +48,9 @@ export async function fuseFiles(
     await checkIdOrder(options.passages, options.sums);
     // Every output block is checked below (a FusionError naming α); the writers need not check again.
     for (const path of paths)
-      writers.push(await createNpyWriter(path, { dim, dtype: options.dtype ?? p.dtype, checkFinite: false }));
+      writers.push(
+        await createNpyWriter(path, { dimensions: dim, dtype: options.dtype ?? p.dtype, checkFinite: false }),
+      );
     const needCounts = options.reduce === "mean";
     // Double buffering: the next block is read and the previous one written while this one is computed.
     // Every buffer is reused and lives in the SIMD kernel's memory: blocks read straight into it, summed in
@@ -173,16 +175,16 @@ async function openInputs(options: FilesSettings): Promise<Inputs> {
             file: r.path,
           },
         );
-      if (r !== counts && r.dim !== p.dim)
+      if (r !== counts && r.dimensions !== p.dimensions)
         throw new FusionError(
-          `dimension mismatch: ${p.path} has ${p.dim} dimensions but ${r.path} has ${r.dim}`,
+          `dimension mismatch: ${p.path} has ${p.dimensions} dimensions but ${r.path} has ${r.dimensions}`,
           { code: "shape-mismatch", file: r.path },
         );
     }
     const columns = manifest ? 1 + manifest.languages.length : 1;
     return {
       p,
-      dim: p.dim,
+      dim: p.dimensions,
       rows: p.rows,
       async sumBlock(start, count, withCounts, into) {
         const countBlock = withCounts && counts ? await counts.read(start, count) : undefined;
@@ -202,7 +204,8 @@ async function openInputs(options: FilesSettings): Promise<Inputs> {
         return combineLanguages(sums, { ...options, ...(countBlock ? { counts: perLangCounts } : {}) });
       },
       async checkFinite(start, count) {
-        for (const r of opened) checkFinite({ file: r.path }, await r.read(start, count), r.dim, start);
+        for (const r of opened)
+          checkFinite({ file: r.path }, await r.read(start, count), r.dimensions, start);
       },
       close: async () => {
         await Promise.all(opened.map((r) => r.close()));

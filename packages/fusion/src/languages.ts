@@ -1,6 +1,6 @@
-import { LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import type { Lang } from "@xqg/corpus";
 import type { Counts } from "./augment.js";
-import { checkLang } from "./checks.js";
+import { checkLang, LANGUAGE_CODES } from "./checks.js";
 import { FusionError } from "./errors.js";
 
 export interface LanguageSelection {

@@ -59,7 +59,7 @@ export async function sumQueries(
   signal?.throwIfAborted();
   const writers: NpyWriter[] = [];
   const open = async (path: string, columns: number) => {
-    const writer = await createNpyWriter(path, { dim: columns });
+    const writer = await createNpyWriter(path, { dimensions: columns });
     writers.push(writer);
     return writer;
   };

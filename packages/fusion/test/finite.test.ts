@@ -1,6 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { writeIds, writeNpy } from "@xqg/corpus";
+import { writeIds } from "@xqg/core";
+import { writeNpy } from "@xqg/corpus";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { FusionError, fuse, sumQueries } from "../src/index.js";
@@ -31,8 +32,8 @@ async function rejection(promise: Promise<unknown>): Promise<FusionError> {
 async function inputs(dir: string, p: Float32Array, s: Float32Array) {
   const passages = join(dir, "p.npy");
   const sums = join(dir, "s.npy");
-  await writeNpy(passages, p, { dim: DIM, checkFinite: false });
-  await writeNpy(sums, s, { dim: DIM, checkFinite: false });
+  await writeNpy(passages, p, { dimensions: DIM, checkFinite: false });
+  await writeNpy(sums, s, { dimensions: DIM, checkFinite: false });
   const ids = ["a", "b", "c", "d", "e"];
   await writeIds(join(dir, "p.ids"), ids);
   await writeIds(join(dir, "s.ids"), ids);
@@ -109,18 +110,21 @@ describe("NaN and ±Infinity in fusion", () => {
   it('are refused in the counts read by reduce: "mean", where a NaN would pass for "no queries"', () =>
     withTempDir(async (dir) => {
       const passages = join(dir, "p.npy");
-      await writeNpy(passages, P, { dim: DIM });
+      await writeNpy(passages, P, { dimensions: DIM });
       const files = await writeSums(join(dir, "s.npy"), oneQueryEach(S, DIM), {
         dimensions: DIM,
         ids: false,
       });
-      await writeNpy(files.counts, Float32Array.of(1, 1, Number.NaN, 1, 1), { dim: 1, checkFinite: false });
+      await writeNpy(files.counts, Float32Array.of(1, 1, Number.NaN, 1, 1), {
+        dimensions: 1,
+        checkFinite: false,
+      });
       const out = (a: number) => join(dir, `out-${a}.npy`);
       const error = await rejection(fuse({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }));
       expect(error.message).toBe(`${files.counts}: row 2, column 0: NaN; embeddings must be finite`);
       // and in Σq, which "mean" divides in JavaScript rather than in the kernel
-      await writeNpy(files.counts, Float32Array.of(1, 1, 1, 1, 1), { dim: 1 });
-      await writeNpy(files.sums, poisoned(S, 4, Number.NaN), { dim: DIM, checkFinite: false });
+      await writeNpy(files.counts, Float32Array.of(1, 1, 1, 1, 1), { dimensions: 1 });
+      await writeNpy(files.sums, poisoned(S, 4, Number.NaN), { dimensions: DIM, checkFinite: false });
       const again = await rejection(fuse({ passages, sums: files.sums, alphas: [0.1], out, reduce: "mean" }));
       expect(again.message).toBe(`${files.sums}: row 1, column 1: NaN; embeddings must be finite`);
     }));

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ProgressEvent } from "@xqg/core";
-import { openNpy, readIds, readNpy, writeIds, writeNpy } from "@xqg/corpus";
+import { readIds, writeIds } from "@xqg/core";
+import { openNpy, readNpy, writeNpy } from "@xqg/corpus";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { FUSION_DEFAULTS, fuse } from "../src/index.js";
@@ -15,7 +16,7 @@ const IDS = ["p0", "p1", "p2", "p3", "p4"];
 
 async function setUp(dir: string, ids: { p?: string[]; s?: string[] } = { p: IDS, s: IDS }) {
   const passages = join(dir, "p.npy");
-  await writeNpy(passages, P, { dim: DIM });
+  await writeNpy(passages, P, { dimensions: DIM });
   if (ids.p) await writeIds(join(dir, "p.ids"), ids.p);
   const files = await writeSums(join(dir, "s.npy"), oneQueryEach(S, DIM), {
     dimensions: DIM,
@@ -35,7 +36,7 @@ describe("fuse on files", () => {
       expect(out.map((o) => [o.alpha, o.rows])).toEqual(alphas.map((a) => [a, 5]));
       for (const alpha of alphas) {
         const written = await readNpy(join(dir, `aug-${alpha}.npy`));
-        expect([written.rows, written.dim, written.dtype]).toEqual([5, DIM, "float32"]);
+        expect([written.rows, written.dimensions, written.dtype]).toEqual([5, DIM, "float32"]);
         expect(written.data).toEqual(inMemory(alpha));
         expect(await readIds(join(dir, `aug-${alpha}.ids`))).toEqual(IDS);
       }
@@ -56,7 +57,7 @@ describe("fuse on files", () => {
     withTempDir(async (dir) => {
       const { sums } = await setUp(dir, {});
       const half = join(dir, "half.npy");
-      await writeNpy(half, P, { dim: DIM, dtype: "float16" });
+      await writeNpy(half, P, { dimensions: DIM, dtype: "float16" });
       await fuse({ passages: half, sums, out: join(dir, "o16.npy") });
       await fuse({ passages: half, sums, out: join(dir, "o32.npy"), dtype: "float32" });
       const r16 = await openNpy(join(dir, "o16.npy"));
@@ -135,12 +136,12 @@ describe("input checks", () => {
     withTempDir(async (dir) => {
       const { sums } = await setUp(dir, {});
       const short = join(dir, "short.npy");
-      await writeNpy(short, P.subarray(0, 4 * DIM), { dim: DIM });
+      await writeNpy(short, P.subarray(0, 4 * DIM), { dimensions: DIM });
       await expect(fuse({ passages: short, sums, out: join(dir, "o.npy") })).rejects.toThrow(
         `row count mismatch: ${short} has 4 rows but ${sums} has 5`,
       );
       const wide = join(dir, "wide.npy");
-      await writeNpy(wide, new Float32Array(5 * 4), { dim: 4 });
+      await writeNpy(wide, new Float32Array(5 * 4), { dimensions: 4 });
       await expect(fuse({ passages: wide, sums, out: join(dir, "o.npy") })).rejects.toThrow(
         `dimension mismatch: ${wide} has 4 dimensions but ${sums} has 3`,
       );

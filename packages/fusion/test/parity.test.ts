@@ -229,7 +229,7 @@ describe("parity with NumPy (float32)", () => {
     it("fuse on files gives the same numbers from .npy files, for every path", () =>
       withTempDir(async (dir) => {
         const passages = join(dir, "p.npy");
-        await writeNpy(passages, P, { dim: 4 });
+        await writeNpy(passages, P, { dimensions: 4 });
         const files = await sumFiles(join(dir, "s.npy"), ["ar", "bn", "ko"]);
         const run = async (name: string, options: object) => {
           await fuse({
@@ -253,7 +253,7 @@ describe("parity with NumPy (float32)", () => {
   it("a sweep writes every α of one pass with the same numbers, and one α defaults to 0.01", () =>
     withTempDir(async (dir) => {
       const passages = join(dir, "p.npy");
-      await writeNpy(passages, P, { dim: 4 });
+      await writeNpy(passages, P, { dimensions: 4 });
       const files = await sumFiles(join(dir, "s.npy"), ["ar", "bn", "ko"]);
       const alphas = BY_ALPHA.map((e) => e.alpha);
       for (const [path, options] of [
@@ -274,7 +274,7 @@ describe("parity with NumPy (float32)", () => {
   it("float16 P: a sweep keeps float16 (or writes float32 when told) with NumPy's values", () =>
     withTempDir(async (dir) => {
       const passages = join(dir, "p16.npy");
-      await writeNpy(passages, P, { dim: 4, dtype: "float16" });
+      await writeNpy(passages, P, { dimensions: 4, dtype: "float16" });
       const files = await sumFiles(join(dir, "s.npy"));
       for (const dtype of ["float16", "float32"] as const) {
         const out = (alpha: number) => join(dir, `${dtype}-${alpha}.npy`);
@@ -299,7 +299,7 @@ describe("parity with NumPy (float32)", () => {
       const passages = join(dir, "p16.npy");
       // rows 0-2 fuse to at most 65504 in float16; row 3 column 2 fuses to 0.5·60000 + 0.5·80000 = 70000
       const p = f32([1, 2, 3, 4, 60000, 60000, 60000, 60000, 0, 0, 0, 0, 0, 0, 60000, 0]);
-      await writeNpy(passages, p, { dim: 4, dtype: "float16" });
+      await writeNpy(passages, p, { dimensions: 4, dtype: "float16" });
       const files = await writeSums(
         join(dir, "s.npy"),
         [{}, { ja: [[71000, 71000, 71000, 71000]] }, {}, { ja: [[0, 0, 80000, 0]] }],

@@ -194,9 +194,13 @@ export async function consumer(corpus: string): Promise<number> {
     n += passage.text.length;
   }
   const index = Index.create({ dimensions: 2 });
-  index.add(["a"], new Float32Array([1, 0]));
-  const hits: string[] = index.search(new Float32Array([1, 0]), 1).ids;
-  const exact = exactSearch(new Float32Array([1, 0]), ["a"], new Float32Array([1, 0]), 1, { dimensions: 2 });
+  await index.add(["a"], new Float32Array([1, 0]));
+  const hits: string[] = [...index.search(new Float32Array([1, 0]), 1).keys()];
+  const exact = await exactSearch(new Float32Array([1, 0]), new Float32Array([1, 0]), {
+    dimensions: 2,
+    depth: 1,
+    ids: ["a"],
+  });
   const fused: Float32Array = fuse({ passages: new Float32Array(2), sums: new Float32Array(2), dimensions: 2 });
   const tokens: string[] = wordTokenize("Who wrote Hamlet?");
   const encoder: Encoder = await createEncoder((await ensureModel("m")).dir);
@@ -524,8 +528,9 @@ describe("CommonJS require() of every package (its CommonJS build)", () => {
       join(app, "search.cjs"),
       `const { Index } = require("@xqg/ann");
 const index = Index.create({ dimensions: 2 });
-index.add(["a", "b"], new Float32Array([1, 0, 0, 1]));
-console.log(index.search(new Float32Array([0.1, 0.9]), 1).ids.join());`,
+index.add(["a", "b"], new Float32Array([1, 0, 0, 1])).then(() =>
+  console.log([...index.search(new Float32Array([0.1, 0.9]), 1).keys()].join()),
+);`,
     );
     expect(node(["search.cjs"]).stdout).toBe("b\n");
   });

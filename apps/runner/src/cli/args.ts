@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { nearestName } from "@xqg/core";
 import { UsageError } from "../errors.js";
-import { defaultsOf, type Field, type Fields, flagName, schemaOf } from "../settings/fields.js";
+import { defaultsOf, type Field, type Fields, flagName, renamedValue, schemaOf } from "../settings/fields.js";
 import { parseShard, type ShardPart, WHOLE } from "../shard.js";
 import { threadsProblem } from "../threads.js";
 
@@ -145,6 +145,8 @@ function parseSettings(
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0]);
     const f = fields[key] as Field<unknown>;
+    const renamed = renamedValue(f, given[key]);
+    if (renamed) throw new UsageError(`${command}: --${flagName(key)}: ${renamed}`);
     throw new UsageError(
       `${command}: --${flagName(key)}: expected ${f.expected}, got ${JSON.stringify(values[flagName(key)])}`,
     );

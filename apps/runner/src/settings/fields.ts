@@ -22,6 +22,16 @@ export interface Field<T> {
   /** The value's placeholder in `--help`; undefined for a boolean. */
   readonly placeholder: Placeholder;
   readonly fromFlag: (raw: string) => unknown;
+  /** Old spellings of its values, old → new, answered "renamed to …" rather than "expected …". */
+  readonly renamed?: Readonly<Record<string, string>> | undefined;
+}
+
+/** What a setting says of a value it refuses that is an old spelling of one it takes, else undefined. */
+export function renamedValue(f: Field<unknown> | undefined, value: unknown): string | undefined {
+  const renamed = typeof value === "string" && f?.renamed ? f.renamed[value] : undefined;
+  return renamed === undefined
+    ? undefined
+    : `${JSON.stringify(value)} was renamed to ${JSON.stringify(renamed)}`;
 }
 
 /** ISO 639-1: two lowercase letters (as @xqg/corpus's `isLanguageCode`). */
@@ -75,18 +85,26 @@ export const field = {
     const fromFlag = (raw: string): unknown => (raw === "true" ? true : raw === "false" ? false : raw);
     return make(z.boolean(), "true or false", fallback, help, fromFlag, undefined);
   },
+  /** One of `choices`; `renamed` maps old spellings to the current ones, for the error a user then gets. */
   choice<const C extends readonly [string, ...string[]]>(
     choices: C,
     fallback: C[number],
     help: string,
+    options: { renamed?: Readonly<Record<string, C[number]>> } = {},
   ): Field<C[number]> {
     const schema = z.enum(choices) as unknown as z.ZodType<C[number]>;
     const expected = `one of ${choices.map((c) => `"${c}"`).join(", ")}`;
-    return make(schema, expected, fallback, help, (raw) => raw, "NAME");
+    const made = make(schema, expected, fallback, help, (raw) => raw, "NAME");
+    return options.renamed ? { ...made, renamed: options.renamed } : made;
   },
   /** One of a package's registry keys (`ENCODER_DEFAULTS.poolings`, `METRICS`, ...): a new entry there is accepted here. */
-  choiceOf<R extends Record<string, unknown>>(registry: R, fallback: keyof R & string, help: string) {
-    return field.choice(keysOf(registry), fallback, help);
+  choiceOf<R extends Record<string, unknown>>(
+    registry: R,
+    fallback: keyof R & string,
+    help: string,
+    options: { renamed?: Readonly<Record<string, keyof R & string>> } = {},
+  ) {
+    return field.choice(keysOf(registry), fallback, help, options);
   },
   choices<const C extends readonly [string, ...string[]]>(
     choices: C,

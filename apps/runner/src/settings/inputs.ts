@@ -1,10 +1,4 @@
-import {
-  DUPLICATE_POLICIES,
-  GENERATED_FORMATS,
-  LANGUAGES,
-  PASSAGE_FORMATS,
-  QUERY_FORMATS,
-} from "@xqg/corpus";
+import { FORMATS, LANGUAGES } from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { field, type SettingsOf } from "./fields.js";
 
@@ -16,22 +10,22 @@ import { field, type SettingsOf } from "./fields.js";
  */
 export const INPUT_FIELDS = {
   corpusFormat: field.optionalChoiceOf(
-    PASSAGE_FORMATS,
+    FORMATS.passages,
     "format of the corpus (default: told from its first record)",
   ),
   queriesFormat: field.optionalChoiceOf(
-    QUERY_FORMATS,
+    FORMATS.queries,
     "format of the queries (default: told from their first record)",
   ),
   generatedFormat: field.optionalChoiceOf(
-    GENERATED_FORMATS,
+    FORMATS.generated,
     "format of the generated queries (default: told from their first record)",
   ),
   queriesLang: field.optionalLanguageCode(
     "language of queries whose records name none (TSV, Tevatron, BEIR)",
   ),
   duplicates: field.optionalChoiceOf(
-    DUPLICATE_POLICIES,
+    FORMATS.duplicates,
     'a passage or query id seen twice: "error" (default; names both lines), or keep the "first" or "last"',
   ),
   languageNames: field.optionalLanguageNames(

@@ -1,5 +1,5 @@
-import { DTYPES, INDEX_DEFAULTS, INDEX_TYPES, METRICS, SEARCH_DEFAULTS } from "@xqg/ann";
-import { LANGUAGES, type Lang, NPY_DEFAULTS, NPY_DTYPES } from "@xqg/corpus";
+import { ANN_OPTIONS } from "@xqg/ann";
+import { FORMATS, LANGUAGES, type Lang } from "@xqg/corpus";
 import { ENCODER_DEFAULTS } from "@xqg/encoders";
 import { FUSION_DEFAULTS } from "@xqg/fusion";
 import {
@@ -13,6 +13,11 @@ import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import { type Fields, field, type SettingsOf } from "./fields.js";
 
 const LANGS = Object.keys(LANGUAGES) as [Lang, ...Lang[]];
+const INDEX_DEFAULTS = ANN_OPTIONS.defaults.index;
+const SEARCH_DEFAULTS = ANN_OPTIONS.defaults.search;
+
+/** The index dtypes' names before they were spelled as NumPy spells them: answered "renamed to …". */
+export const RENAMED_DTYPES = { f32: "float32", f16: "float16", i8: "int8" } as const;
 
 const G = GENERATION_DEFAULTS;
 const E = ENCODER_DEFAULTS;
@@ -58,7 +63,7 @@ export const STAGE_FIELDS = {
     queryMaxLength: field.int(E.maxLength.query, "maximum query tokens (generated and dev queries)", 1),
     passageMaxLength: field.int(E.maxLength.passage, "maximum passage tokens (title + text)", 1),
     batchSize: field.int(E.batchSize, "texts per encoder batch", 1, 65536),
-    dtype: field.choiceOf(NPY_DTYPES, NPY_DEFAULTS.dtype, "dtype of the stored .npy matrices"),
+    dtype: field.choiceOf(FORMATS.npyDtypes, FORMATS.defaults.npy.dtype, "dtype of the stored .npy matrices"),
     limit: field.int(0, "generated queries: keep only the first N per language (0: all)"),
     sumLanguages: field.optionalChoices(
       LANGS,
@@ -87,12 +92,18 @@ export const STAGE_FIELDS = {
   },
   index: {
     type: field.choiceOf(
-      INDEX_TYPES,
+      ANN_OPTIONS.indexTypes,
       SEARCH_DEFAULTS.indexType,
       "exact flat search (the paper's faiss flat) or HNSW",
     ),
-    dtype: field.choiceOf(DTYPES, INDEX_DEFAULTS.dtype, "scalar type stored in the HNSW index"),
-    metric: field.choiceOf(METRICS, INDEX_DEFAULTS.metric, "similarity (the paper: inner product)"),
+    dtype: field.choiceOf(ANN_OPTIONS.dtypes, INDEX_DEFAULTS.dtype, "scalar type stored in the HNSW index", {
+      renamed: RENAMED_DTYPES,
+    }),
+    metric: field.choiceOf(
+      ANN_OPTIONS.metrics,
+      INDEX_DEFAULTS.metric,
+      "similarity (the paper: inner product)",
+    ),
     connectivity: field.int(INDEX_DEFAULTS.connectivity, "HNSW connectivity (0: usearch's default)"),
     expansionAdd: field.int(
       INDEX_DEFAULTS.expansionAdd,

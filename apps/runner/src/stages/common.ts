@@ -104,7 +104,12 @@ export async function withInputHints<T>(files: InputFiles, work: () => Promise<T
       .replace("pass { lang }", whereToSet("queriesLang", "CODE"))
       .replace("pass { languages }", `name them under ${config}: in the config, or ${flag} code=Name`);
     if (reason === error.reason) throw error;
-    const init = { file: error.file, line: error.line, field: error.field, code: error.code };
-    throw new CorpusError(reason, init, { cause: error });
+    throw new CorpusError(reason, {
+      file: error.file,
+      line: error.line,
+      field: error.field,
+      code: error.code,
+      cause: error,
+    });
   }
 }

@@ -1,14 +1,13 @@
+import { idsPath, writeIds } from "@xqg/core";
 import {
   CorpusError,
   createNpyWriter,
-  idsPath,
-  LANGUAGE_CODES,
+  LANGUAGES,
   type Lang,
   readGeneratedQueries,
   readPassages,
   readQueries,
   shard,
-  writeIds,
 } from "@xqg/corpus";
 import { createEncoder, type Encoder } from "@xqg/encoders";
 import { querySumFiles, sumQueries } from "@xqg/fusion";
@@ -107,17 +106,15 @@ export async function encodePassagesStage(
         const encoder = await openEncoder(models, env);
         const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
         const writer = await createNpyWriter(staged(io.out), {
-          dim: encoder.dimensions,
+          dimensions: encoder.dimensions,
           dtype: settings.dtype,
         });
         const ids: string[] = [];
         try {
           const records = (async function* () {
-            for await (const p of shard(readPassages(io.corpus, read.corpus), {
-              index: part.index,
-              count: part.count,
-              total,
-            })) {
+            for await (const p of shard({ index: part.index, count: part.count, total }).records(
+              readPassages(io.corpus, read.corpus),
+            )) {
               yield { id: p.docid, title: p.title, text: p.text };
             }
           })();
@@ -211,7 +208,13 @@ export async function encodeGeneratedStage(
           ...(part && !corpus ? { allowEmpty: true } : {}),
         });
         const records =
-          part && corpus ? shard(all, { ...part, total: await passageCount(env, corpus, read.corpus) }) : all;
+          part && corpus
+            ? shard({
+                index: part.index,
+                count: part.count,
+                total: await passageCount(env, corpus, read.corpus),
+              }).records(all)
+            : all;
         try {
           await sumQueries(counted(records, progress), (texts) => encoder.encode(texts, options), {
             out: staged(io.out),
@@ -237,7 +240,7 @@ export async function encodeGeneratedStage(
 
 /** The languages whose Σq is kept apart, in canonical order (none unless configured). */
 export function sumLanguagesOf(settings: Pick<EncodeSettings, "sumLanguages">): Lang[] {
-  return LANGUAGE_CODES.filter((l) => settings.sumLanguages?.includes(l));
+  return (Object.keys(LANGUAGES) as Lang[]).filter((l) => settings.sumLanguages?.includes(l));
 }
 
 /** Embeddings of the dev queries (`out`, plus the query-ids sidecar). */
@@ -272,7 +275,7 @@ export async function encodeQueriesStage(
             encodeOptions(settings, "query"),
           );
           const writer = await createNpyWriter(staged(io.out), {
-            dim: encoder.dimensions,
+            dimensions: encoder.dimensions,
             dtype: settings.dtype,
           });
           await writer.append(vectors);

@@ -1,4 +1,5 @@
-import { idsPath, LANGUAGE_CODES, type Lang } from "@xqg/corpus";
+import { idsPath } from "@xqg/core";
+import { LANGUAGES, type Lang } from "@xqg/corpus";
 import { fuse, querySumFiles } from "@xqg/fusion";
 import { runStage } from "../manifest.js";
 import type { Progress } from "../progress.js";
@@ -77,5 +78,5 @@ export async function fuseStage(
 /** The languages whose Σq a language subset or weighting reads, in canonical order. */
 export function selectedLanguages(settings: Pick<FuseSettings, "languages" | "weights">): Lang[] {
   const named = new Set<string>([...(settings.languages ?? []), ...Object.keys(settings.weights ?? {})]);
-  return LANGUAGE_CODES.filter((l) => named.has(l));
+  return (Object.keys(LANGUAGES) as Lang[]).filter((l) => named.has(l));
 }

@@ -1,4 +1,4 @@
-import { readPassages, shard, shardRange, writeGeneratedQueries } from "@xqg/corpus";
+import { readPassages, shard, writeGeneratedQueries } from "@xqg/corpus";
 import { createGenerator } from "@xqg/querygen";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
@@ -60,7 +60,7 @@ export async function generateStage(
       async (staged) => {
         const total = await passageCount(env, io.corpus, read.corpus);
         const corpus = readPassages(io.corpus, read.corpus);
-        const passages = shard(corpus, { index: part.index, count: part.count, total });
+        const passages = shard({ index: part.index, count: part.count, total }).records(corpus);
         const generator = await createGenerator(model, {
           session: sessionOptions(env),
           maxInputLength: settings.maxInputLength,
@@ -100,6 +100,6 @@ export function label(stage: string, part: ShardPart): string {
 
 /** Rows in shard `index` of `count` over `total` items. */
 export function shardSize(total: number, part: ShardPart): number {
-  const { start, end } = shardRange({ index: part.index, count: part.count, total });
+  const { start, end } = shard({ index: part.index, count: part.count, total });
   return end - start;
 }

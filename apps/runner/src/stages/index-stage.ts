@@ -1,5 +1,6 @@
 import { Index } from "@xqg/ann";
-import { idsPath, openNpy, readIds } from "@xqg/corpus";
+import { idsPath, readIds } from "@xqg/core";
+import { openNpy } from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { IndexSettings } from "../settings/stages.js";
@@ -35,7 +36,7 @@ export async function indexStage(
         );
       }
       const index = Index.create({
-        dimensions: matrix.dim,
+        dimensions: matrix.dimensions,
         metric: settings.metric,
         dtype: settings.dtype,
         ...(settings.connectivity ? { connectivity: settings.connectivity } : {}),
@@ -44,9 +45,9 @@ export async function indexStage(
       });
       const progress = env.log.progress("index", matrix.rows, "vectors");
       try {
-        for await (const block of matrix.blocks(65536)) {
-          const n = block.rows.length / matrix.dim;
-          index.add(ids.slice(block.start, block.start + n), block.rows, { threads: env.threads });
+        for await (const block of matrix.blocks({ batchSize: 65536 })) {
+          const n = block.rows.length / matrix.dimensions;
+          await index.add(ids.slice(block.start, block.start + n), block.rows, { threads: env.threads });
           progress.tick(n);
         }
       } finally {

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
-import { concatNpy, idsPath, type Lang, writeTextAtomic } from "@xqg/corpus";
+import { idsPath, writeTextAtomic } from "@xqg/core";
+import { concatNpy, type Lang } from "@xqg/corpus";
 import { concatQuerySums, querySumFiles } from "@xqg/fusion";
 import { runStage } from "../manifest.js";
 import type { StageEnv } from "./common.js";

@@ -1,23 +1,7 @@
 import { readFile } from "node:fs/promises";
-import {
-  exactSearchBlocks,
-  exactSearchRows,
-  Index,
-  mergeRankedRows,
-  type RankedRows,
-  type SearchResult,
-} from "@xqg/ann";
-import { streamIds } from "@xqg/core";
-import {
-  idsPath,
-  type NpyReader,
-  openNpy,
-  type RunRow,
-  readIds,
-  shardRange,
-  writeRun,
-  writeTextAtomic,
-} from "@xqg/corpus";
+import { exactSearch, Index, mergeRankedRows, type RankedRows } from "@xqg/ann";
+import { idsPath, type ProgressEvent, type Run, readIds, streamIds, writeTextAtomic } from "@xqg/core";
+import { type NpyReader, openNpy, type RunRow, shard, writeRun } from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { IndexSettings, SearchSettings } from "../settings/stages.js";
@@ -63,31 +47,41 @@ export async function searchStage(
     async (staged) => {
       const queryIds = await readIds(idsPath(io.queries));
       const queries = await openNpy(io.queries);
-      let hits: SearchResult[];
+      let run: Run;
       try {
-        hits =
+        run =
           target.kind === "exact"
-            ? await searchExact(env, target, queries, settings.depth)
-            : await searchIndex(env, target, queries, settings);
+            ? await searchExact(env, target, queries, queryIds, settings.depth)
+            : await searchIndex(env, target, queries, queryIds, settings);
       } finally {
         await queries.close();
       }
-      await writeHits(staged(io.out), hits, queryIds, io.tag);
+      await writeHits(staged(io.out), run, io.tag);
     },
   );
 }
 
-/** The hits as a TREC run, one line per (query, rank). */
-async function writeHits(
-  out: string,
-  hits: readonly SearchResult[],
-  queryIds: readonly string[],
-  tag: string,
-) {
-  const rows: RunRow[] = hits.flatMap((hit, q) =>
-    hit.ids.map((docid, r) => ({ qid: queryIds[q]!, docid, rank: r + 1, score: hit.scores[r]! })),
-  );
+/**
+ * The run as a TREC run, one line per (query, rank), in the search's own order: queries as the queries matrix
+ * holds them, each query's docids as the search ranked them (its maps' insertion order: ties by row for exact
+ * search).
+ */
+async function writeHits(out: string, run: Run, tag: string) {
+  const rows: RunRow[] = [];
+  for (const [qid, scores] of run) {
+    let rank = 0;
+    for (const [docid, score] of scores) rows.push({ qid, docid, rank: ++rank, score });
+  }
   await writeRun(out, rows, { format: "trec", tag });
+}
+
+/** Feeds a long call's running totals (`done`) to a progress line, which counts increments. */
+function ticking(progress: { tick(n: number): void }): (event: ProgressEvent) => void {
+  let last = 0;
+  return (event) => {
+    progress.tick(event.done - last);
+    last = event.done;
+  };
 }
 
 /**
@@ -120,20 +114,21 @@ export async function searchRangeStage(
     async (staged) => {
       const [queries, passages] = [await openNpy(io.queries), await openNpy(io.embeddings)];
       try {
-        checkDimension(queries, passages.dim);
-        const { start, end } = shardRange({ ...io.range, total: passages.rows });
+        checkDimension(queries, passages.dimensions);
+        const { start, end } = shard({ index: io.range.index, count: io.range.count, total: passages.rows });
         const progress = env.log.progress(`search rows ${start}–${end}`, end - start, "passages");
         let found: RankedRows[];
         try {
-          found = await exactSearchRows(
-            passages.blocks(EXACT_BLOCK_ROWS, { start, end }),
+          found = await exactSearch(
             await queries.read(0, queries.rows),
-            settings.depth,
+            passages.blocks({ batchSize: EXACT_BLOCK_ROWS, start, end }),
             {
+              rows: { start, end },
+              depth: settings.depth,
               metric: io.metric,
-              dimensions: passages.dim,
+              dimensions: passages.dimensions,
               threads: env.threads,
-              onBlock: (block) => progress.tick(block.count),
+              onProgress: ticking(progress),
             },
           );
         } finally {
@@ -186,8 +181,13 @@ export async function mergeSearchStage(
         idsPath(io.embeddings),
         merged.flatMap((r) => r.rows),
       );
-      const hits = merged.map((r) => ({ ids: r.rows.map((row) => docids.get(row)!), scores: r.scores }));
-      await writeHits(staged(io.out), hits, queryIds, io.tag);
+      const run: Run = new Map(
+        merged.map((r, q) => [
+          queryIds[q]!,
+          new Map(r.rows.map((row, i) => [docids.get(row)!, r.scores[i]!])),
+        ]),
+      );
+      await writeHits(staged(io.out), run, io.tag);
     },
   );
 }
@@ -244,27 +244,29 @@ async function searchExact(
   env: StageEnv,
   target: Extract<SearchTarget, { kind: "exact" }>,
   queries: NpyReader,
+  queryIds: readonly string[],
   depth: number,
-): Promise<SearchResult[]> {
+): Promise<Run> {
   const passages = await openNpy(target.embeddings);
   try {
     const ids = await readIds(idsPath(target.embeddings));
     if (ids.length !== passages.rows) {
       throw new UserError(`${idsPath(target.embeddings)}: ${ids.length} ids for ${passages.rows} rows`);
     }
-    checkDimension(queries, passages.dim);
+    checkDimension(queries, passages.dimensions);
     const progress = env.log.progress("search", passages.rows, "passages");
     try {
-      return await exactSearchBlocks(
-        passages.blocks(EXACT_BLOCK_ROWS),
-        ids,
+      return await exactSearch(
         await queries.read(0, queries.rows),
-        depth,
+        passages.blocks({ batchSize: EXACT_BLOCK_ROWS }),
         {
+          depth,
+          ids,
+          queryIds,
           metric: target.metric,
-          dimensions: passages.dim,
+          dimensions: passages.dimensions,
           threads: env.threads,
-          onBlock: (block) => progress.tick(block.count),
+          onProgress: ticking(progress),
         },
       );
     } finally {
@@ -280,29 +282,31 @@ async function searchIndex(
   env: StageEnv,
   target: Extract<SearchTarget, { kind: "index" }>,
   queries: NpyReader,
+  queryIds: readonly string[],
   settings: SearchSettings,
-): Promise<SearchResult[]> {
+): Promise<Run> {
   const index = await Index.view(
     target.index,
     target.expansionSearch ? { expansionSearch: target.expansionSearch } : {},
   );
   checkDimension(queries, index.dimensions);
   const progress = env.log.progress("search", queries.rows, "queries");
-  const hits: SearchResult[] = [];
   try {
-    for await (const block of queries.blocks(settings.batchSize)) {
-      const found = index.searchBatch(block.rows, settings.depth, { threads: env.threads });
-      hits.push(...found);
-      progress.tick(found.length);
-    }
+    return await index.searchBatch(await queries.read(0, queries.rows), settings.depth, {
+      queryIds,
+      batchSize: settings.batchSize,
+      threads: env.threads,
+      onProgress: ticking(progress),
+    });
   } finally {
     progress.done();
   }
-  return hits;
 }
 
-function checkDimension(queries: NpyReader, dim: number): void {
-  if (queries.dim !== dim) {
-    throw new UserError(`${queries.path}: query dimension ${queries.dim} differs from the passages' ${dim}`);
+function checkDimension(queries: NpyReader, dimensions: number): void {
+  if (queries.dimensions !== dimensions) {
+    throw new UserError(
+      `${queries.path}: query dimension ${queries.dimensions} differs from the passages' ${dimensions}`,
+    );
   }
 }

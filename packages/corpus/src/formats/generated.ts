@@ -1,10 +1,17 @@
+import { checkOptions } from "@xqg/core";
 import type { Lang, LanguageNames, LanguageSet } from "../languages.js";
 import { languageSet } from "../languages.js";
 import { Fields, unknownLanguage } from "../read/fields.js";
 import type { FirstLine } from "../read/lines.js";
-import { createLineReader, type ParseContext, type ReadOptions, type RecordReader } from "../read/reader.js";
+import {
+  createLineReader,
+  type ParseContext,
+  READ_OPTIONS,
+  type ReadOptions,
+  type RecordReader,
+} from "../read/reader.js";
 import type { GeneratedQueries } from "../types.js";
-import { OutputCheck, type WriteOptions, writeLines } from "../write.js";
+import { OutputCheck, WRITE_OPTIONS, type WriteOptions, writeLines } from "../write.js";
 import { checkFormat, detectingReader, jsonKeys, resolveFormat, undetectedFormat } from "./resolve.js";
 
 /**
@@ -39,6 +46,7 @@ export function readGeneratedQueries<L extends string = Lang>(
   path: string,
   options: GeneratedReadOptions<L> = {},
 ): RecordReader<GeneratedQueries<L>> {
+  checkOptions(options, [...READ_OPTIONS, "format", "languages"], "readGeneratedQueries");
   const languages = languageSet(options.languages, path);
   const open = (format: GeneratedFormat): RecordReader<GeneratedQueries<L>> => {
     const field = format === "jsonl" ? "queries" : "generated_queries";
@@ -80,11 +88,12 @@ export interface GeneratedWriteOptions<L extends string = Lang> extends WriteOpt
 }
 
 /** Writes generated queries atomically as JSON lines (xqg's, or the release's `generated_queries` records). */
-export function writeGeneratedQueries<L extends string = Lang>(
+export async function writeGeneratedQueries<L extends string = Lang>(
   path: string,
   records: AsyncIterable<GeneratedQueries<L>> | Iterable<GeneratedQueries<L>>,
   options: GeneratedWriteOptions<L> = {},
 ): Promise<{ records: number }> {
+  checkOptions(options, [...WRITE_OPTIONS, "format", "languages"], "writeGeneratedQueries");
   const format = resolveFormat(path, options.format ?? "jsonl", GENERATED_FORMATS, {});
   const languages = languageSet(options.languages, path);
   const key = format === "jsonl" ? "queries" : "generated_queries";

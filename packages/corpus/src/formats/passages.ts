@@ -1,10 +1,17 @@
+import { checkOptions } from "@xqg/core";
 import { CorpusError } from "../errors.js";
 import type { DuplicateOptions, RecordIdentity } from "../read/duplicates.js";
 import { Fields, type JsonObject, parseJsonObject } from "../read/fields.js";
 import { type FirstLine, lineBatches } from "../read/lines.js";
-import { createLineReader, type LineParser, type ReadOptions, type RecordReader } from "../read/reader.js";
+import {
+  createLineReader,
+  type LineParser,
+  READ_OPTIONS,
+  type ReadOptions,
+  type RecordReader,
+} from "../read/reader.js";
 import type { Passage } from "../types.js";
-import { OutputCheck, type WriteOptions, writeLines } from "../write.js";
+import { OutputCheck, WRITE_OPTIONS, type WriteOptions, writeLines } from "../write.js";
 import { checkFormat, detectingReader, jsonKeys, resolveFormat, undetectedFormat } from "./resolve.js";
 import { quoteTsv, TSV_DEFAULTS, tsvRecordBatches } from "./tsv.js";
 
@@ -149,6 +156,7 @@ const msmarcoParser =
 
 /** Streams the passages of a corpus file (.gz read transparently), in any of PASSAGE_FORMATS. */
 export function readPassages(path: string, options: PassageReadOptions = {}): RecordReader<Passage> {
+  checkOptions(options, [...READ_OPTIONS, "duplicates", "format", "fieldSizeLimit"], "readPassages");
   const limit = options.fieldSizeLimit ?? TSV_DEFAULTS.fieldSizeLimit;
   if (!Number.isSafeInteger(limit) || limit < 1) {
     const reason = `option "fieldSizeLimit" must be a positive integer, got ${String(options.fieldSizeLimit)}`;
@@ -180,11 +188,12 @@ export interface PassageWriteOptions extends WriteOptions {
 }
 
 /** Writes passages atomically in any of PASSAGE_FORMATS (gzipped when the path ends with ".gz"). */
-export function writePassages(
+export async function writePassages(
   path: string,
   passages: AsyncIterable<Passage> | Iterable<Passage>,
   options: PassageWriteOptions = {},
 ): Promise<{ records: number }> {
+  checkOptions(options, [...WRITE_OPTIONS, "format"], "writePassages");
   const format = resolveFormat(path, options.format, PASSAGE_FORMATS, BY_EXTENSION);
   return PASSAGE_FORMAT_HANDLERS[format].write(path, passages, options);
 }

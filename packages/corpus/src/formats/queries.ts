@@ -1,3 +1,4 @@
+import { checkOptions } from "@xqg/core";
 import { CorpusError } from "../errors.js";
 import { type Lang, type LanguageNames, type LanguageSet, languageSet } from "../languages.js";
 import type { DuplicateOptions, RecordIdentity } from "../read/duplicates.js";
@@ -7,11 +8,12 @@ import {
   createLineReader,
   type LineParser,
   type ParseContext,
+  READ_OPTIONS,
   type ReadOptions,
   type RecordReader,
 } from "../read/reader.js";
 import type { Query } from "../types.js";
-import { OutputCheck, type WriteOptions, writeLines } from "../write.js";
+import { OutputCheck, WRITE_OPTIONS, type WriteOptions, writeLines } from "../write.js";
 import { checkFormat, detectingReader, jsonKeys, resolveFormat, undetectedFormat } from "./resolve.js";
 
 /**
@@ -136,6 +138,7 @@ export function readQueries<L extends string = Lang>(
   path: string,
   options: QueryReadOptions<L> = {},
 ): RecordReader<Query<L>> {
+  checkOptions(options, [...READ_OPTIONS, "duplicates", "format", "languages", "lang"], "readQueries");
   const languages = languageSet(options.languages, path);
   if (options.lang !== undefined && !languages.has(options.lang)) {
     const reason = `option ${unknownLanguage("lang", options.lang, languages).slice("field ".length)}`;
@@ -177,11 +180,12 @@ export interface QueryWriteOptions<L extends string = Lang> extends WriteOptions
 }
 
 /** Writes queries atomically in any of QUERY_FORMATS. */
-export function writeQueries<L extends string = Lang>(
+export async function writeQueries<L extends string = Lang>(
   path: string,
   queries: AsyncIterable<Query<L>> | Iterable<Query<L>>,
   options: QueryWriteOptions<L> = {},
 ): Promise<{ records: number }> {
+  checkOptions(options, [...WRITE_OPTIONS, "format", "withLang", "languages"], "writeQueries");
   const format = resolveFormat(path, options.format, QUERY_FORMATS, BY_EXTENSION);
   const languages = languageSet(options.languages, path);
   const handler = QUERY_FORMAT_HANDLERS[format];

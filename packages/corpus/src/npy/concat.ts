@@ -1,4 +1,4 @@
-import { idsPath, readIds, writeIds } from "@xqg/core";
+import { checkOptions, idsPath, readIds, writeIds } from "@xqg/core";
 import { CorpusError } from "../errors.js";
 import { openNpy } from "./reader.js";
 import { createNpyWriter } from "./writer.js";
@@ -9,7 +9,7 @@ export interface ConcatNpyOptions {
   /** Also concatenate the parts' ids sidecars (`idsPath(part)`) into this file. */
   ids?: string;
   /** Rows per block read from a part (default 16,384): memory stays one block, whatever the sizes. */
-  blockRows?: number;
+  batchSize?: number;
 }
 
 /**
@@ -20,25 +20,27 @@ export interface ConcatNpyOptions {
 export async function concatNpy(
   parts: readonly string[],
   options: ConcatNpyOptions,
-): Promise<{ rows: number; dim: number; dtype: string }> {
+): Promise<{ rows: number; dimensions: number; dtype: string }> {
+  checkOptions(options, ["out", "ids", "batchSize"], "concatNpy");
   if (parts.length === 0)
     throw new CorpusError("no parts to concatenate", { file: options.out, code: "npy-shape" });
   const first = await openNpy(parts[0]!);
-  const { dim, dtype } = first;
+  const { dimensions: dim, dtype } = first;
   await first.close();
-  const writer = await createNpyWriter(options.out, { dim, dtype });
+  const writer = await createNpyWriter(options.out, { dimensions: dim, dtype });
   const ids: string[] = [];
   try {
     for (const part of parts) {
       const reader = await openNpy(part);
       try {
-        if (reader.dim !== dim || reader.dtype !== dtype) {
+        if (reader.dimensions !== dim || reader.dtype !== dtype) {
           throw new CorpusError(
-            `[${reader.rows}, ${reader.dim}] ${reader.dtype}, but ${parts[0]} has dimension ${dim} and ${dtype}`,
+            `[${reader.rows}, ${reader.dimensions}] ${reader.dtype}, but ${parts[0]} has dimension ${dim} and ${dtype}`,
             { file: part, code: "npy-shape" },
           );
         }
-        for await (const block of reader.blocks(options.blockRows ?? 16384)) await writer.append(block.rows);
+        for await (const block of reader.blocks({ batchSize: options.batchSize ?? 16384 }))
+          await writer.append(block.rows);
       } finally {
         await reader.close();
       }
@@ -46,7 +48,7 @@ export async function concatNpy(
     }
     const { rows } = await writer.close();
     if (options.ids !== undefined) await writeIds(options.ids, ids);
-    return { rows, dim, dtype };
+    return { rows, dimensions: dim, dtype };
   } catch (error) {
     await writer.abort();
     throw error;

@@ -1,4 +1,5 @@
 import { type FileHandle, open } from "node:fs/promises";
+import { checkOptions } from "@xqg/core";
 import { CorpusError } from "../errors.js";
 import { decodeRows, HOST_LITTLE_ENDIAN } from "./bytes.js";
 import { checkFinite } from "./finite.js";
@@ -15,25 +16,23 @@ import {
 export interface NpyReader {
   readonly path: string;
   readonly rows: number;
-  readonly dim: number;
+  /** Floats per row (the second axis of the shape). */
+  readonly dimensions: number;
   readonly dtype: NpyDtype;
   /**
    * `count` rows from row `start`, as float32 (float16 files are converted); a NaN or ±Infinity among them
    * throws a `non-finite` CorpusError naming the row and column (unless opened with `checkFinite: false`). With `into` (at least
-   * `count × dim` values) the rows are written there, and the returned array is a view of its start; reusing
+   * `count × dimensions` values) the rows are written there, and the returned array is a view of its start; reusing
    * one buffer across reads saves an allocation and keeps a streamed block warm in cache.
    */
   read(start: number, count: number, into?: Float32Array): Promise<Float32Array>;
   /**
-   * The rows in order, `blockRows` at a time (the last block may be shorter). With `range`, only rows
-   * `start` (default 0) up to `end` (exclusive, default `rows`), e.g. one machine's share of the matrix; block
-   * starts are row numbers of the whole file either way. A range that is not non-negative integers with
-   * `start ≤ end ≤ rows` throws a RangeError naming the values.
+   * The rows in order, `batchSize` at a time (the last block may be shorter), from row `start` (default 0) up
+   * to `end` (exclusive, default `rows`), e.g. one machine's share of the matrix; block starts are row numbers
+   * of the whole file either way. A range that is not non-negative integers with `start ≤ end ≤ rows` throws a
+   * RangeError naming the values.
    */
-  blocks(
-    blockRows: number,
-    range?: { start?: number; end?: number },
-  ): AsyncIterable<{ start: number; rows: Float32Array }>;
+  blocks(options: NpyBlocksOptions): AsyncIterable<{ start: number; rows: Float32Array }>;
   close(): Promise<void>;
 }
 
@@ -56,16 +55,25 @@ async function readExactly(
   return done === length ? bytes : bytes.subarray(0, done);
 }
 
+/** Which rows `NpyReader.blocks` reads, and how many at a time. */
+export interface NpyBlocksOptions {
+  /** Rows per block. */
+  batchSize: number;
+  start?: number | undefined;
+  end?: number | undefined;
+}
+
 export interface OpenNpyOptions {
   /** Refuse rows holding NaN or ±Infinity when they are read (default true). */
   checkFinite?: boolean;
 }
 
 export async function openNpy(path: string, options: OpenNpyOptions = {}): Promise<NpyReader> {
+  checkOptions(options, ["checkFinite"], "openNpy");
   const handle = await open(path, "r");
   try {
     const fail = (reason: string, cause?: unknown): never => {
-      throw new CorpusError(reason, { file: path, code: "npy-format" }, { cause });
+      throw new CorpusError(reason, { file: path, code: "npy-format", cause });
     };
     const preamble = await readExactly(handle, NPY_PREAMBLE_BYTES, 0);
     let header: ReturnType<typeof parseNpyHeader>;
@@ -108,13 +116,13 @@ class FileNpyReader implements NpyReader {
     readonly path: string,
     private readonly handle: FileHandle,
     readonly rows: number,
-    readonly dim: number,
+    readonly dimensions: number,
     readonly dtype: NpyDtype,
     private readonly littleEndian: boolean,
     private readonly dataOffset: number,
     private readonly finite: boolean,
   ) {
-    this.#rowBytes = dim * NPY_DTYPES[dtype].bytes;
+    this.#rowBytes = dimensions * NPY_DTYPES[dtype].bytes;
   }
 
   async read(start: number, count: number, into?: Float32Array): Promise<Float32Array> {
@@ -126,7 +134,7 @@ class FileNpyReader implements NpyReader {
         `read(${start}, ${count}) is past the last row of ${this.path} (${this.rows} rows)`,
       );
     }
-    const values = count * this.dim;
+    const values = count * this.dimensions;
     if (into !== undefined && !(into instanceof Float32Array && into.length >= values)) {
       throw new RangeError(
         `read(${start}, ${count}): into must be a Float32Array of at least ${values} values`,
@@ -147,19 +155,18 @@ class FileNpyReader implements NpyReader {
       throw new CorpusError("file shrank while reading", { file: this.path, code: "npy-format" });
     }
     const rows = direct ? target : decodeRows(bytes, this.dtype, this.littleEndian, target);
-    if (this.finite) checkFinite(this.path, rows, this.dim, start);
+    if (this.finite) checkFinite(this.path, rows, this.dimensions, start);
     return rows;
   }
 
-  async *blocks(
-    blockRows: number,
-    range?: { start?: number; end?: number },
-  ): AsyncIterable<{ start: number; rows: Float32Array }> {
+  async *blocks(options: NpyBlocksOptions): AsyncIterable<{ start: number; rows: Float32Array }> {
+    checkOptions(options, ["batchSize", "start", "end"], "NpyReader.blocks");
+    const blockRows = options?.batchSize;
     if (!Number.isSafeInteger(blockRows) || blockRows <= 0) {
-      throw new RangeError(`blocks(${blockRows}): blockRows must be a positive integer`);
+      throw new RangeError(`blocks: batchSize must be a positive integer, got ${show(blockRows)}`);
     }
-    const first = range?.start ?? 0;
-    const end = range?.end ?? this.rows;
+    const first = options.start ?? 0;
+    const end = options.end ?? this.rows;
     if (
       !Number.isSafeInteger(first) ||
       !Number.isSafeInteger(end) ||
@@ -168,7 +175,7 @@ class FileNpyReader implements NpyReader {
       end > this.rows
     ) {
       throw new RangeError(
-        `blocks(${blockRows}, { start: ${show(first)}, end: ${show(end)} }): the range must be integers with ` +
+        `blocks({ start: ${show(first)}, end: ${show(end)} }): the range must be integers with ` +
           `0 ≤ start ≤ end ≤ ${this.rows} (the rows of ${this.path})`,
       );
     }
@@ -185,15 +192,15 @@ class FileNpyReader implements NpyReader {
 /** A range bound as written in an error message: strings quoted, so that "5" does not read as 5. */
 const show = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
 
-/** Reads a whole `.npy` file into one Float32Array (row-major [rows, dim]). */
+/** Reads a whole `.npy` file into one Float32Array (row-major [rows, dimensions]). */
 export async function readNpy(
   path: string,
   options: OpenNpyOptions = {},
-): Promise<{ data: Float32Array; rows: number; dim: number; dtype: NpyDtype }> {
+): Promise<{ data: Float32Array; rows: number; dimensions: number; dtype: NpyDtype }> {
   const reader = await openNpy(path, options);
   try {
     const data = await reader.read(0, reader.rows);
-    return { data, rows: reader.rows, dim: reader.dim, dtype: reader.dtype };
+    return { data, rows: reader.rows, dimensions: reader.dimensions, dtype: reader.dtype };
   } finally {
     await reader.close();
   }

@@ -1,14 +1,15 @@
 import type { FileHandle } from "node:fs/promises";
 import { mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type AtomicOptions, commitTemp, discardTemp, tempPathFor } from "@xqg/core";
+import { type AtomicOptions, checkOptions, commitTemp, discardTemp, tempPathFor } from "@xqg/core";
 import { CorpusError } from "../errors.js";
 import { encodeRows } from "./bytes.js";
 import { checkFinite } from "./finite.js";
 import { encodeNpyHeader, NPY_DEFAULTS, NPY_DTYPES, type NpyDtype } from "./header.js";
 
 export interface NpyWriterOptions extends AtomicOptions {
-  dim: number;
+  /** Floats per row. */
+  dimensions: number;
   /** Storage type on disk. Rows are always passed in as float32. Default "float32". */
   dtype?: NpyDtype;
   /** Refuse rows holding NaN or ±Infinity, naming the row and column (default true). */
@@ -18,11 +19,11 @@ export interface NpyWriterOptions extends AtomicOptions {
 /** Appends rows to a `.npy` file as they come; the file appears at `path` only on `close()`. */
 export interface NpyWriter {
   readonly path: string;
-  readonly dim: number;
+  readonly dimensions: number;
   readonly dtype: NpyDtype;
   /** Rows appended so far. */
   readonly rows: number;
-  /** Appends one or more rows (`rows.length` must be a multiple of `dim`). */
+  /** Appends one or more rows (`rows.length` must be a multiple of `dimensions`). */
   append(rows: Float32Array): Promise<void>;
   /** Writes the final shape into the header and renames the temp file to `path`. */
   close(): Promise<{ rows: number }>;
@@ -32,10 +33,10 @@ export interface NpyWriter {
 
 export function checkDim(dim: number, file: string): void {
   if (!Number.isSafeInteger(dim) || dim <= 0) {
-    throw new CorpusError(`dim must be a positive integer, got ${dim}`, {
+    throw new CorpusError(`dimensions must be a positive integer, got ${dim}`, {
       file,
       code: "npy-shape",
-      field: "dim",
+      field: "dimensions",
     });
   }
 }
@@ -51,8 +52,12 @@ export function checkDtype(dtype: string, file: string): asserts dtype is NpyDty
   }
 }
 
+/** Every option of `createNpyWriter` and `writeNpy` (AtomicOptions included). */
+const NPY_WRITER_OPTIONS = ["dimensions", "dtype", "checkFinite", "durable"];
+
 export async function createNpyWriter(path: string, options: NpyWriterOptions): Promise<NpyWriter> {
-  const { dim, dtype = NPY_DEFAULTS.dtype } = options;
+  checkOptions(options, NPY_WRITER_OPTIONS, "createNpyWriter");
+  const { dimensions: dim, dtype = NPY_DEFAULTS.dtype } = options;
   checkDim(dim, path);
   checkDtype(dtype, path);
   await mkdir(dirname(path), { recursive: true });
@@ -81,7 +86,7 @@ class StreamingNpyWriter implements NpyWriter {
     private readonly temp: string,
     private readonly handle: FileHandle,
     private readonly headerLength: number,
-    readonly dim: number,
+    readonly dimensions: number,
     readonly dtype: NpyDtype,
     private readonly atomic: AtomicOptions & { checkFinite?: boolean },
   ) {
@@ -96,13 +101,13 @@ class StreamingNpyWriter implements NpyWriter {
     if (!(rows instanceof Float32Array)) {
       return Promise.reject(new TypeError("NpyWriter.append expects a Float32Array"));
     }
-    if (rows.length % this.dim !== 0) {
-      const reason = `append got ${rows.length} values, not a multiple of dim ${this.dim}`;
+    if (rows.length % this.dimensions !== 0) {
+      const reason = `append got ${rows.length} values, not a multiple of dimensions ${this.dimensions}`;
       return Promise.reject(new CorpusError(reason, { file: this.path, code: "npy-shape" }));
     }
     return this.#enqueue(async () => {
       this.#assertOpen();
-      if (this.atomic.checkFinite ?? true) checkFinite(this.path, rows, this.dim, this.#rows);
+      if (this.atomic.checkFinite ?? true) checkFinite(this.path, rows, this.dimensions, this.#rows);
       const bytes = encodeRows(rows, this.dtype);
       if (this.dtype === "float16") this.#checkHalfRange(rows, bytes);
       try {
@@ -124,7 +129,7 @@ class StreamingNpyWriter implements NpyWriter {
         await discardTemp(this.temp);
         throw error;
       }
-      this.#rows += rows.length / this.dim;
+      this.#rows += rows.length / this.dimensions;
     });
   }
 
@@ -133,7 +138,7 @@ class StreamingNpyWriter implements NpyWriter {
       this.#assertOpen();
       this.#state = "closed";
       try {
-        const header = encodeNpyHeader(this.#rows, this.dim, this.dtype);
+        const header = encodeNpyHeader(this.#rows, this.dimensions, this.dtype);
         if (header.length !== this.headerLength) throw new Error("npy header length changed");
         await this.handle.write(header, 0, header.length, 0);
         await this.handle.close();
@@ -165,8 +170,8 @@ class StreamingNpyWriter implements NpyWriter {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < rows.length; i++) {
       if ((view.getUint16(i * 2, true) & 0x7fff) !== 0x7c00 || !Number.isFinite(rows[i]!)) continue;
-      const row = this.#rows + Math.floor(i / this.dim);
-      const reason = `row ${row}, column ${i % this.dim}: ${rows[i]} is beyond float16's range (±65504); store float32 instead`;
+      const row = this.#rows + Math.floor(i / this.dimensions);
+      const reason = `row ${row}, column ${i % this.dimensions}: ${rows[i]} is beyond float16's range (±65504); store float32 instead`;
       throw new CorpusError(reason, { file: this.path, code: "bad-value", field: "dtype" });
     }
   }
@@ -182,7 +187,7 @@ class StreamingNpyWriter implements NpyWriter {
   }
 }
 
-/** Writes a whole [rows, dim] matrix to `path` atomically. */
+/** Writes a whole [rows, dimensions] matrix to `path` atomically. */
 export async function writeNpy(
   path: string,
   data: Float32Array,

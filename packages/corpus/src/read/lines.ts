@@ -38,15 +38,13 @@ export function ioError(path: string, error: unknown, linesRead: number): unknow
   if (error instanceof CorpusError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const message = (error as Error | undefined)?.message ?? String(error);
-  if (code === "ENOENT")
-    return new CorpusError("file not found", { file: path, code: "io" }, { cause: error });
-  if (code === "EISDIR")
-    return new CorpusError("is a directory", { file: path, code: "io" }, { cause: error });
+  if (code === "ENOENT") return new CorpusError("file not found", { file: path, code: "io", cause: error });
+  if (code === "EISDIR") return new CorpusError("is a directory", { file: path, code: "io", cause: error });
   if (code === "EACCES")
-    return new CorpusError("permission denied", { file: path, code: "io" }, { cause: error });
+    return new CorpusError("permission denied", { file: path, code: "io", cause: error });
   if (code?.startsWith("Z_") || (error as { errno?: number } | undefined)?.errno === -5) {
     const reason = `gzip data is corrupt (${message}) after line ${linesRead}`;
-    return new CorpusError(reason, { file: path, code: "gzip" }, { cause: error });
+    return new CorpusError(reason, { file: path, code: "gzip", cause: error });
   }
   return error;
 }
@@ -92,7 +90,7 @@ export async function* textChunks(path: string, progress: () => number): AsyncGe
         text = decoder.decode(chunk, { stream: true });
       } catch (error) {
         const line = invalidUtf8Line(chunk, progress() + 1);
-        throw new CorpusError("invalid UTF-8", { file: path, line, code: "encoding" }, { cause: error });
+        throw new CorpusError("invalid UTF-8", { file: path, line, code: "encoding", cause: error });
       }
       yield text;
     }

@@ -23,6 +23,9 @@ export interface ReadOptions {
   allowEmpty?: boolean;
 }
 
+/** The keys of {@link ReadOptions}, for `checkOptions`. */
+export const READ_OPTIONS = ["onError", "onSkip", "onWarning", "allowEmpty"] as const;
+
 /** Counts of the read in progress (or just finished); reset when iteration starts again. */
 export interface ReadStats {
   records: number;
