@@ -72,7 +72,7 @@ export function compare(
 }
 
 /** An evaluation's per-query values: measure → query id → value. */
-function scoresOf(evaluation: Evaluation): SystemScores {
+export function scoresOf(evaluation: Evaluation): SystemScores {
   const { measures, perQuery } = evaluation;
   return new Map(
     measures.map((m) => [
@@ -88,10 +88,11 @@ function comparisonError(reason: string, field: string): MetricsError {
 
 /** The comparison from per-query scores; `languageOf` and `languages` give the language rows. */
 export function compareScores(
-  systems: ReadonlyMap<string, SystemScores>,
+  systems: ReadonlyMap<string, SystemScores> | Readonly<Record<string, SystemScores>>,
   opts: CompareOptions & { languageOf?: ReadonlyMap<string, string>; languages?: readonly string[] } = {},
 ): Comparison {
-  const entries = [...systems];
+  const entries =
+    systems instanceof Map ? [...systems] : Object.entries(systems as Record<string, SystemScores>);
   if (entries.length === 0) throw comparisonError("compare needs at least one system", "systems");
   const names = entries.map(([name]) => name);
   const { test, maxP, correction, seed, rounds } = { ...SIGNIFICANCE_DEFAULTS, ...definedOnly(opts) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { holm, pairedTTest, permutationTest } from "../src/index.js";
 import { regularizedIncompleteBeta, studentTTwoSided } from "../src/stats/incomplete-beta.js";
+import { holm, pairedTTest, permutationTest } from "../src/stats/tests.js";
 
 // Literals computed independently with Debian bookworm's SciPy 1.10.1 (`apt-get install -y python3-scipy`):
 //   /usr/bin/python3 -c "from scipy import stats; import numpy as np; a=[...]; b=[...];
