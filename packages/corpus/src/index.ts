@@ -40,10 +40,7 @@ export {
   type RunReadOptions,
   type RunWriteOptions,
   readRun,
-  readXorSubmission,
   writeRun,
-  type XorReadOptions,
-  type XorSubmissionEntry,
 } from "./formats/runs.js";
 export { TSV_DEFAULTS } from "./formats/tsv.js";
 export {
@@ -69,5 +66,5 @@ export {
 } from "./read/duplicates.js";
 export type { ReadOptions, ReadStats, RecordReader } from "./read/reader.js";
 export { type ShardSpec, shard, shardRange } from "./shard.js";
-export type { GeneratedQueries, Passage, QrelsRow, Query, RunRow } from "./types.js";
+export type { GeneratedQueries, Passage, QrelsRow, Query } from "./types.js";
 export type { WriteOptions } from "./write.js";

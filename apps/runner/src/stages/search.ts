@@ -12,7 +12,6 @@ import {
   idsPath,
   type NpyReader,
   openNpy,
-  type RunRow,
   readIds,
   shardRange,
   writeRun,
@@ -84,10 +83,10 @@ async function writeHits(
   queryIds: readonly string[],
   tag: string,
 ) {
-  const rows: RunRow[] = hits.flatMap((hit, q) =>
-    hit.ids.map((docid, r) => ({ qid: queryIds[q]!, docid, rank: r + 1, score: hit.scores[r]! })),
+  const run = new Map(
+    hits.map((hit, q) => [queryIds[q]!, new Map(hit.ids.map((docid, r) => [docid, hit.scores[r]!]))]),
   );
-  await writeRun(out, rows, { format: "trec", tag });
+  await writeRun(out, run, { format: "trec", tag });
 }
 
 /**
