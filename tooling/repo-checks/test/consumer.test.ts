@@ -144,7 +144,7 @@ describe("TypeScript consumers type-check against the packed types", () => {
 import { type Passage, readPassages } from "@xqg/corpus";
 import { createEncoder, type Encoder } from "@xqg/encoders";
 import { augment } from "@xqg/fusion";
-import { evaluateXor, wordTokenize } from "@xqg/metrics";
+import { createEvaluator, type Evaluation } from "@xqg/metrics";
 import { loadTokenizer, resolveModel } from "@xqg/models";
 import { createGenerator } from "@xqg/querygen";
 
@@ -159,11 +159,11 @@ export async function consumer(corpus: string): Promise<number> {
   const hits: string[] = index.search(new Float32Array([1, 0]), 1).ids;
   const exact = exactSearch(new Float32Array([1, 0]), ["a"], new Float32Array([1, 0]), 1, { dimensions: 2 });
   const fused: Float32Array = augment(new Float32Array(2), new Float32Array(2), { dim: 2, alpha: 0.01 });
-  const tokens: string[] = wordTokenize("Who wrote Hamlet?");
+  const tokens: Evaluation = await createEvaluator({ qrels: [] }, ["nDCG@10"]).evaluate(new Map());
   const encoder: Encoder = await createEncoder(resolveModel("m").dir);
   const tokenizer = await loadTokenizer("m");
   const generator = await createGenerator("g");
-  void [hits, exact, fused, tokens, encoder, tokenizer, generator, evaluateXor];
+  void [hits, exact, fused, tokens, encoder, tokenizer, generator];
   return n;
 }
 `;
