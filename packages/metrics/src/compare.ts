@@ -108,6 +108,9 @@ export function compareScores(
       "correction",
     );
   }
+  for (const [field, value] of Object.entries({ maxP, seed, rounds }))
+    if (typeof value !== "number" || Number.isNaN(value))
+      throw comparisonError(`${field} must be a number, got ${JSON.stringify(value)}`, field);
   const baseline = opts.baseline ?? names[0]!;
   if (!names.includes(baseline))
     throw comparisonError(

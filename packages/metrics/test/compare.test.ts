@@ -98,6 +98,9 @@ describe("compare", () => {
       }),
     );
     expect(() => compare(all, { test: "wilcoxon" as "t" })).toThrow("known: t, permutation");
+    expect(() => compare(all, { maxP: "0.05" as never })).toThrow(
+      expect.objectContaining({ code: "bad-comparison", field: "maxP" }),
+    );
     expect(() => compare(all, { corection: "holm" } as never)).toThrow(
       expect.objectContaining({ code: "unknown-option", field: "corection" }),
     );

@@ -54,7 +54,10 @@ describe("pairedTTest", () => {
     expect(pairedTTest([1, 2], [1, 2]).pValue).toBe(1);
     expect(pairedTTest([2, 3], [1, 2]).pValue).toBe(0);
     expect(pairedTTest([1], [0]).pValue).toBeNaN();
-    expect(() => pairedTTest([1, 2], [1])).toThrow(RangeError);
+    expect(() => pairedTTest([1, 2], [1])).toThrow(expect.objectContaining({ code: "bad-comparison" }));
+    expect(() => permutationTest([1], [1], { rounds: 0 })).toThrow(
+      expect.objectContaining({ field: "rounds" }),
+    );
   });
 });
 
