@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { idsPath, writeIds } from "@xqg/core";
 import { readNpy, writeNpy } from "@xqg/corpus";
-import { pairedTTest, permutationTest } from "@xqg/metrics";
+import { SIGNIFICANCE_TESTS } from "@xqg/metrics";
 import { createGenerator } from "@xqg/querygen";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/cli/commands.js";
@@ -457,7 +457,7 @@ describe("report: test, correction, rounds, seed, maxP", () => {
     for (const alpha of ["0.1", "0.5"] as const)
       for (const g of groups)
         expect(byDefault.p(alpha, g), `${alpha} ${g}`).toBe(
-          pairedTTest(group(alpha, g), group("baseline", g)).pValue,
+          SIGNIFICANCE_TESTS.t.run(group(alpha, g), group("baseline", g)).pValue,
         );
     expect(byDefault.p("0.1", "ar")).toBeCloseTo(0.0756, 4);
     expect(byDefault.cells("0.1")).toEqual(["83.3", "100.0", "91.7†"]);
@@ -486,8 +486,12 @@ describe("report: test, correction, rounds, seed, maxP", () => {
     for (const alpha of ["0.1", "0.5"] as const) {
       for (const g of groups) {
         const [a, b] = [group(alpha, g), group("baseline", g)];
-        expect(few.p(alpha, g)).toBe(permutationTest(a, b, { seed: 42, rounds: 50 }).pValue);
-        expect(otherSeed.p(alpha, g)).toBe(permutationTest(a, b, { seed: 3, rounds: 50 }).pValue);
+        expect(few.p(alpha, g)).toBe(
+          SIGNIFICANCE_TESTS.permutation.run(a, b, { seed: 42, rounds: 50 }).pValue,
+        );
+        expect(otherSeed.p(alpha, g)).toBe(
+          SIGNIFICANCE_TESTS.permutation.run(a, b, { seed: 3, rounds: 50 }).pValue,
+        );
         const k = few.p(alpha, g) * 51;
         expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-9);
         if (few.p(alpha, g) !== otherSeed.p(alpha, g)) differs++;

@@ -26,10 +26,7 @@ export {
   type RunReadOptions,
   type RunWriteOptions,
   readRun,
-  readXorSubmission,
   writeRun,
-  type XorReadOptions,
-  type XorSubmissionEntry,
 } from "./formats/runs.js";
 export { isLanguageCode, LANGUAGES, type Lang, type LanguageNames } from "./languages.js";
 export { type ConcatNpyOptions, concatNpy } from "./npy/concat.js";
@@ -46,5 +43,5 @@ export type { DuplicateOptions, DuplicatePolicy } from "./read/duplicates.js";
 export type { ReadOptions, ReadStats, RecordReader } from "./read/reader.js";
 export { FORMATS } from "./registry.js";
 export { type Shard, type ShardSpec, shard } from "./shard.js";
-export type { GeneratedQueries, Passage, QrelsRow, Query, RunRow } from "./types.js";
+export type { GeneratedQueries, Passage, QrelsRow, Query } from "./types.js";
 export type { WriteOptions } from "./write.js";

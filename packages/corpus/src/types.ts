@@ -24,7 +24,7 @@ export interface GeneratedQueries<L extends string = Lang> {
   queries: Partial<Record<L, string[]>>;
 }
 
-/** One ranked result. Higher score is better; rank starts at 1. */
+/** One line of a run file (internal: `readRun` and `writeRun` take and give @xqg/core's `Run`). Rank starts at 1. */
 export interface RunRow {
   qid: string;
   docid: string;

@@ -1,20 +1,21 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Run } from "@xqg/core";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
+import { readRunRows, readXorSubmission } from "../src/formats/runs.js";
 import {
   type GeneratedQueries,
   type Lang,
   type QrelsRow,
-  type RunRow,
   readGeneratedQueries,
   readQrels,
   readRun,
-  readXorSubmission,
   writeGeneratedQueries,
   writeQrels,
   writeRun,
 } from "../src/index.js";
+import type { RunRow } from "../src/types.js";
 import { collect, rejection } from "./helpers.js";
 
 const ROWS: RunRow[] = [
@@ -22,31 +23,79 @@ const ROWS: RunRow[] = [
   { qid: "q1", docid: "d1", rank: 2, score: 0.1 + 0.2 },
   { qid: "q2", docid: "d2", rank: 1, score: -3 },
 ];
+/** The rows as a Run (d1 listed first: writing ranks by score). */
+const RUN: Run = new Map([
+  [
+    "q1",
+    new Map([
+      ["d1", 0.1 + 0.2],
+      ["d3", 12.5],
+    ]),
+  ],
+  ["q2", new Map([["d2", -3]])],
+]);
 
 describe("runs", () => {
   it("round-trips TREC runs with full-precision scores", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "run.trec");
-      await writeRun(path, ROWS, { tag: "mbert" });
+      expect(await writeRun(path, RUN, { tag: "mbert" })).toEqual({ records: 3 });
       expect(await readFile(path, "utf8")).toBe(
         "q1 Q0 d3 1 12.5 mbert\nq1 Q0 d1 2 0.30000000000000004 mbert\nq2 Q0 d2 1 -3 mbert\n",
       );
-      expect(await collect(readRun(path))).toEqual(ROWS);
+      expect(await collect(readRunRows(path))).toEqual(ROWS);
+      expect(await readRun(path)).toEqual(RUN);
       await writeFile(path, "q9\tQ0  d9 0 1e-3 tag\n");
-      expect(await collect(readRun(path))).toEqual([{ qid: "q9", docid: "d9", rank: 0, score: 0.001 }]);
+      expect(await readRun(path)).toEqual(new Map([["q9", new Map([["d9", 0.001]])]]));
+    });
+  });
+
+  it("reads a run by score, as trec_eval: the rank column ignored, a repeated docid at its best score", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "run.trec");
+      await writeFile(path, "q Q0 a 1 1 t\nq Q0 b 2 3 t\nq Q0 a 3 0.5 t\nq Q0 c 4 1 t\n");
+      expect(await readRun(path)).toEqual(
+        new Map([
+          [
+            "q",
+            new Map([
+              ["a", 1],
+              ["b", 3],
+              ["c", 1],
+            ]),
+          ],
+        ]),
+      );
+      // ties by docid descending, as trec_eval ranks them
+      await writeRun(path, await readRun(path), { tag: "t" });
+      expect(await readFile(path, "utf8")).toBe("q Q0 b 1 3 t\nq Q0 c 2 1 t\nq Q0 a 3 1 t\n");
+      const rows = [{ qid: "q", docid: "d", rank: 1, score: 1 }] as never;
+      expect((await rejection(writeRun(path, rows))).message).toBe(
+        `${path}: the run must be a Map of query id → Map of docid → score (@xqg/core's Run)`,
+      );
     });
   });
 
   it("round-trips Tevatron TSV with scores (rank from the position per query) or ranks", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "run.tsv");
-      await writeRun(path, ROWS);
+      await writeRun(path, RUN);
       expect(await readFile(path, "utf8")).toBe("q1\td3\t12.5\nq1\td1\t0.30000000000000004\nq2\td2\t-3\n");
-      expect(await collect(readRun(path))).toEqual(ROWS);
-      await writeRun(path, ROWS, { column: "rank" });
+      expect(await collect(readRunRows(path))).toEqual(ROWS);
+      expect(await readRun(path)).toEqual(RUN);
+      await writeRun(path, RUN, { column: "rank" });
       expect(await readFile(path, "utf8")).toBe("q1\td3\t1\nq1\td1\t2\nq2\td2\t1\n");
-      expect(await collect(readRun(path, { column: "rank" }))).toEqual(
-        ROWS.map((row) => ({ ...row, score: -row.rank })),
+      expect(await readRun(path, { column: "rank" })).toEqual(
+        new Map([
+          [
+            "q1",
+            new Map([
+              ["d3", -1],
+              ["d1", -2],
+            ]),
+          ],
+          ["q2", new Map([["d2", -1]])],
+        ]),
       );
     });
   });
@@ -56,8 +105,7 @@ describe("runs", () => {
       const path = join(dir, "submission.json");
       const lang: Record<string, Lang> = { q1: "ja", q2: "te" };
       const text: Record<string, string> = { d1: "one", d2: 'two "2"', d3: "three\nlines" };
-      const shuffled = [ROWS[1]!, ROWS[0]!, ROWS[2]!];
-      await writeRun(path, shuffled, { queryLang: (q) => lang[q], passageText: (d) => text[d] });
+      await writeRun(path, RUN, { queryLang: (q) => lang[q], passageText: (d) => text[d] });
       expect(await readFile(path, "utf8")).toBe(
         '[\n{"id":"q1","lang":"ja","ctxs":["three\\nlines","one"]},\n{"id":"q2","lang":"te","ctxs":["two \\"2\\""]}\n]\n',
       );
@@ -66,15 +114,23 @@ describe("runs", () => {
         { id: "q1", lang: "ja", ctxs: ["three\nlines", "one"] },
         { id: "q2", lang: "te", ctxs: ['two "2"'] },
       ]);
-      expect(await collect(readRun(path))).toEqual([
-        { qid: "q1", docid: "three\nlines", rank: 1, score: -1 },
-        { qid: "q1", docid: "one", rank: 2, score: -2 },
-        { qid: "q2", docid: 'two "2"', rank: 1, score: -1 },
-      ]);
+      // an unscored ranking: scores from rank (scoreOfRank), the passage texts as docids
+      expect(await readRun(path)).toEqual(
+        new Map([
+          [
+            "q1",
+            new Map([
+              ["three\nlines", -1],
+              ["one", -2],
+            ]),
+          ],
+          ["q2", new Map([['two "2"', -1]])],
+        ]),
+      );
       // Pretty-printed JSON (json.dump(..., indent=2)) with braces inside strings reads the same.
       await writeFile(path, '[\n  {\n    "id": "a}", "lang": "ar",\n    "ctxs": ["{[x]}"]\n  }\n]');
       expect(await collect(readXorSubmission(path))).toEqual([{ id: "a}", lang: "ar", ctxs: ["{[x]}"] }]);
-      const missing = await rejection(writeRun(join(dir, "x.json"), ROWS, { queryLang: (q) => lang[q] }));
+      const missing = await rejection(writeRun(join(dir, "x.json"), RUN, { queryLang: (q) => lang[q] }));
       expect(missing.message).toBe(
         `${join(dir, "x.json")}: the XOR format needs queryLang and passageText (the submission holds languages and passage texts)`,
       );

@@ -1,216 +1,288 @@
+import { checkOptions, checkRecord, type LongCallOptions, type Run, rankedDocids } from "@xqg/core";
+import { MetricsError } from "./errors.js";
 import { getOrCreate } from "./map-util.js";
 import { dedupe, scoreRanking } from "./measures/compute.js";
-import { type Measure, MeasureError, toMeasure } from "./measures/measure.js";
+import { type Measure, parseMeasure } from "./measures/measure.js";
 import { exactMean } from "./stats/exact-mean.js";
-import type { XorAnswers } from "./xor/evaluate.js";
+import { type RktTokenizer, rktTokenizer } from "./tokenize/rkt-tokenizers.js";
 import { rktHits, spanAnswers, tokenBudget } from "./xor/rkt.js";
 import { TokenCache } from "./xor/token-cache.js";
 
 /** TREC qrels: query id → document id → relevance grade. */
 export type Qrels = ReadonlyMap<string, ReadonlyMap<string, number>>;
-/** A run: query id → document ids in rank order (best first). */
-export type Run = ReadonlyMap<string, readonly string[]>;
-/** A run as a plain object, as ir_measures, ranx and pytrec_eval take it: query id → document id → score. */
-export type RunObject = Readonly<Record<string, Readonly<Record<string, number>>>>;
-/** What an evaluator scores: a ranked `Run`, or a `RunObject` (ordered like trec_eval, see `runFromObject`). */
-export type RunInput = Run | RunObject;
 
-/** Options of `createEvaluator`. */
-export interface EvaluatorOptions {
+/** One relevance judgement, as @xqg/corpus' `readQrels` yields it (ir_measures' names). */
+export interface QrelsRow {
+  readonly qid: string;
+  readonly docid: string;
+  readonly relevance: number;
+}
+
+/** A query of the judgments: its language (per-language results) and, for R@kt, its answer strings. */
+export interface JudgedQuery {
+  readonly id: string;
+  readonly lang?: string | undefined;
+  /** XOR-TyDi answers; needed for R@kt ("yes" and "no" are not looked for). */
+  readonly answers?: readonly string[] | undefined;
+}
+
+/** What runs are judged against: qrels for R@k/P/MRR/nDCG/MAP; queries' answers and passage text for R@kt. */
+export interface Judgments {
+  /** Qrels rows `{ qid, docid, relevance }` (e.g. @xqg/corpus' `readQrels`), or qrels as a Map. */
+  readonly qrels?: Qrels | Iterable<QrelsRow> | undefined;
+  /**
+   * The queries, in file order: per-query results follow this order, languages come from `lang`, R@kt looks for
+   * `answers`.
+   */
+  readonly queries?: Iterable<JudgedQuery> | undefined;
+  /** Passage text by docid; needed for R@kt. */
+  readonly passageText?: ((docid: string) => string | undefined) | undefined;
+  /** How R@kt tokenises passages (default `"nltk"`, the official scoring; see `RKT_TOKENIZERS`). */
+  readonly tokenizer?: RktTokenizer | undefined;
+  /** A folder with NLTK's punkt_tab English files, for the `nltk` tokenizer (default: $NLTK_DATA, ~/nltk_data, …). */
+  readonly nltkData?: string | undefined;
+  /** Language rows in this order (others after them, in order of first appearance). */
+  readonly languageOrder?: readonly string[] | undefined;
   /**
    * Qrels measures: score every judged query, a query the run lacks scoring 0 (trec_eval `-c`; the default),
    * or only the judged queries the run contains (`false`, trec_eval without `-c`). R@kt never counts a query
    * the run lacks, as the official XOR-TyDi script.
    */
-  readonly complete?: boolean;
+  readonly complete?: boolean | undefined;
 }
 
-/** What queries are judged against: qrels for R@k/P/MRR/nDCG/MAP, answer strings and passage text for R@kt. */
-export interface Judgments {
-  qrels?: Qrels;
-  /** XOR-TyDi answers (with `lang`); needed for R@kt. */
-  answers?: Iterable<XorAnswers>;
-  /** Passage text by docid; needed for R@kt. */
-  passageText?: (docid: string) => string | undefined;
-  /** Query language, for per-language results (answers' `lang` is used when given). */
-  languages?: ReadonlyMap<string, string>;
-  /** Token cache shared across evaluators (NLTK English word_tokenize by default). */
-  tokenCache?: TokenCache;
-}
-
-export interface QueryScore {
-  readonly queryId: string;
-  /** Canonical measure string (`nDCG@10`). */
-  readonly measure: string;
-  readonly value: number;
+/** One run's scores per language and per query (0–1): what `xqg evaluate` writes and `compare` reads. */
+export interface Evaluation {
+  /** Canonical measure strings (`R@2kt`, `nDCG@10`). */
+  readonly measures: readonly string[];
+  readonly languages: readonly string[];
+  /** Judged queries per language (for R@kt: those with an answer other than yes/no) that the run scores. */
+  readonly counts: Readonly<Record<string, number>>;
+  /**
+   * Judged queries per language that the run does not contain: R@kt leaves them out (as the official script
+   * does), qrels measures score them 0 (unless `complete: false`). Every language, zeros included; absent from
+   * evaluations written before it was added.
+   */
+  readonly missing?: Readonly<Record<string, number>>;
+  /** measure → language (and `avg`, the macro average over languages) → mean over the judged queries. */
+  readonly scores: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** One entry per judged query, in the queries' order: measure → value. */
+  readonly perQuery: ReadonlyArray<{ id: string; lang: string; values: Readonly<Record<string, number>> }>;
+  /** How R@kt tokenised the passages. */
+  readonly tokenizer: RktTokenizer;
 }
 
 /** Evaluates any number of runs against fixed judgments (ir_measures' evaluator, ranx's evaluate). */
 export interface Evaluator {
-  readonly measures: readonly Measure[];
-  /** Judged queries for a measure, in judgment order; a run missing one of them scores 0 on it. */
-  judgedQueries(measure: Measure | string): readonly string[];
-  languageOf(queryId: string): string | undefined;
-  /** Languages of the judged queries, in order of first appearance. */
+  /** Canonical measure strings, in the order given. */
+  readonly measures: readonly string[];
+  /** Languages of the judged queries, in the evaluation's order. */
   readonly languages: readonly string[];
-  /** Whether queries the run lacks score 0 on qrels measures (trec_eval `-c`); see `EvaluatorOptions`. */
-  readonly complete: boolean;
-  /** measure string → query id → value, for every judged (and, unless `complete`, retrieved) query. */
-  scores(run: RunInput): Map<string, Map<string, number>>;
-  perQuery(run: RunInput): QueryScore[];
-  /** Mean over judged queries per measure. */
-  aggregate(run: RunInput): Map<string, number>;
   /**
-   * language → measure → mean over that language's judged queries, plus `avg`: the macro average (without
-   * languages, the mean over the judged queries).
+   * Scores `run` (query id → docid → score; ordered as trec_eval orders a run: score descending, ties by docid
+   * descending): per query, per language and macro-averaged. Reports `{ unit: "rows", task: "evaluate" }`
+   * progress in queries evaluated; `signal` cancels between batches.
    */
-  aggregateByLanguage(run: RunInput): Map<string, Map<string, number>>;
+  evaluate(run: Run, options?: LongCallOptions): Promise<Evaluation>;
 }
 
-/** Builds qrels from rows (e.g. a parsed TREC qrels file); a repeated (qid, docid) keeps the last grade. */
-export function qrelsFromRows(rows: Iterable<{ qid: string; docid: string; rel: number }>): Qrels {
-  const out = new Map<string, Map<string, number>>();
-  for (const r of rows) {
-    getOrCreate(out, r.qid, () => new Map<string, number>()).set(r.docid, r.rel);
-  }
-  return out;
-}
+/** Queries evaluated between two progress events (and abort checks). */
+export const EVALUATE_BATCH = 256;
 
-/**
- * Builds a run from rows (a parsed TREC or Tevatron run). Like trec_eval, documents are ordered by score
- * (descending, ties by docid descending) and the rank column is ignored; without scores, by rank.
- */
-export function runFromRows(
-  rows: Iterable<{ qid: string; docid: string; rank?: number; score?: number }>,
-): Run {
-  const byQuery = new Map<string, Array<{ docid: string; rank?: number; score?: number }>>();
-  for (const r of rows) {
-    getOrCreate(byQuery, r.qid, () => []).push(r);
-  }
-  const out = new Map<string, string[]>();
-  for (const [qid, list] of byQuery) {
-    const byScore = list.every((r) => r.score !== undefined);
-    const sorted = [...list].sort((a, b) =>
-      byScore
-        ? b.score! - a.score! || (a.docid < b.docid ? 1 : a.docid > b.docid ? -1 : 0)
-        : (a.rank ?? 0) - (b.rank ?? 0),
-    );
-    out.set(
-      qid,
-      sorted.map((r) => r.docid),
-    );
-  }
-  return out;
-}
+const JUDGMENT_KEYS = [
+  "qrels",
+  "queries",
+  "passageText",
+  "tokenizer",
+  "nltkData",
+  "languageOrder",
+  "complete",
+] as const;
 
 /**
- * Builds a run from `{ qid: { docid: score } }`, ordered as trec_eval orders a run file: score descending,
- * ties by docid descending.
+ * An evaluator of `measures` (`"nDCG@10"`, `"R@2kt"`, …; see `parseMeasure`) bound to `judgments`; passages are
+ * tokenised once across the runs it evaluates.
  */
-export function runFromObject(run: RunObject): Run {
-  return runFromRows(
-    Object.entries(run).flatMap(([qid, docs]) =>
-      Object.entries(docs).map(([docid, score]) => ({ qid, docid, score })),
-    ),
-  );
+export function createEvaluator(judgments: Judgments, measures: readonly string[]): Evaluator {
+  return createEvaluatorWith(judgments, measures);
 }
 
-/** A `Run` as is; a `RunObject` through `runFromObject`. */
-export function toRun(run: RunInput): Run {
-  return run instanceof Map ? (run as Run) : runFromObject(run as RunObject);
-}
-
-export function createEvaluator(
-  judgments: Judgments | Qrels,
+/** `createEvaluator` with a word tokenizer of the caller's (tests: no Punkt data needed). */
+export function createEvaluatorWith(
+  judgments: Judgments,
   measures: readonly (Measure | string)[],
-  options: EvaluatorOptions = {},
+  tokenize?: (text: string) => string[],
 ): Evaluator {
-  const complete = options.complete ?? true;
-  const j: Judgments = judgments instanceof Map ? { qrels: judgments as Qrels } : (judgments as Judgments);
-  const ms = measures.map(toMeasure);
-  if (ms.length === 0) throw new MeasureError("no measures given");
+  checkOptions(judgments, JUDGMENT_KEYS, "createEvaluator");
+  const j = judgments ?? {};
+  if (!Array.isArray(measures)) {
+    throw new MetricsError("createEvaluator: measures must be an array of measure strings", {
+      code: "bad-measure",
+      field: "measures",
+    });
+  }
+  const ms = measures.map((m) => (typeof m === "string" ? parseMeasure(m) : m));
+  if (ms.length === 0)
+    throw new MetricsError("no measures given", { code: "bad-measure", field: "measures" });
   const keys = ms.map(String);
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (dup) throw new MeasureError(`measure ${dup} is listed twice`);
+  if (dup)
+    throw new MetricsError(`measure ${dup} is listed twice`, { code: "bad-measure", field: "measures" });
+  const complete = j.complete ?? true;
+  const tokenizerName = j.tokenizer ?? "nltk";
 
-  const langOf = new Map(j.languages ?? []);
+  const langOf = new Map<string, string>();
+  const queryOrder: string[] = [];
   const span = new Map<string, string[]>();
-  const needsAnswers = ms.some((m) => m.unit === "kt");
-  if (needsAnswers) {
-    if (!j.answers || !j.passageText) {
-      throw new MeasureError("R@kt needs judgments with `answers` and `passageText`");
-    }
-    for (const a of j.answers) {
-      if (!langOf.has(a.id)) langOf.set(a.id, a.lang);
-      const s = spanAnswers(a.answers);
-      if (s.length > 0) span.set(a.id, s);
+  const kt = ms.filter((m) => m.unit === "kt");
+  const qrelsMeasures = ms.filter((m) => m.unit !== "kt");
+  let first = true;
+  for (const q of j.queries ?? []) {
+    if (first)
+      checkRecord(q, kt.length > 0 ? { id: "string", answers: "array" } : { id: "string" }, "queries");
+    first = false;
+    queryOrder.push(q.id);
+    if (q.lang !== undefined && !langOf.has(q.id)) langOf.set(q.id, q.lang);
+    if (kt.length > 0) {
+      const s = spanAnswers(q.answers ?? []);
+      if (s.length > 0) span.set(q.id, s);
     }
   }
-  if (ms.some((m) => m.unit !== "kt") && !j.qrels) {
-    throw new MeasureError(`${ms.find((m) => m.unit !== "kt")} needs qrels`);
+  if (kt.length > 0 && (j.queries === undefined || j.passageText === undefined)) {
+    throw new MetricsError(`${kt[0]} needs judgments with \`queries\` (with answers) and \`passageText\``, {
+      code: "missing-judgments",
+      field: j.queries === undefined ? "queries" : "passageText",
+    });
   }
-  const qrels: Qrels = j.qrels ?? new Map();
-  const cache = j.tokenCache ?? new TokenCache();
+  if (qrelsMeasures.length > 0 && j.qrels === undefined) {
+    throw new MetricsError(`${qrelsMeasures[0]} needs qrels`, { code: "missing-judgments", field: "qrels" });
+  }
+  const qrels = toQrels(j.qrels);
+  // Punkt is loaded only when R@kt is asked
+  const cache =
+    kt.length > 0 ? new TokenCache(tokenize ?? rktTokenizer(tokenizerName, nltkPath(j))) : undefined;
   const passageText = j.passageText;
-  const judged = (m: Measure): readonly string[] => (m.unit === "kt" ? [...span.keys()] : [...qrels.keys()]);
-  const judgedLists = new Map(ms.map((m) => [String(m), judged(m)]));
-  const languages = [...new Set([...judgedLists.values()].flat().map((q) => langOf.get(q)))].filter(
-    (l): l is string => l !== undefined,
-  );
+
+  const judgedIds = [
+    ...new Set([...(kt.length > 0 ? span.keys() : []), ...(qrelsMeasures.length > 0 ? qrels.keys() : [])]),
+  ];
+  const order = j.languageOrder ?? [];
+  const rank = (lang: string): number => (order.includes(lang) ? order.indexOf(lang) : order.length);
+  // first appearance over the measures' judged queries, in the measures' order
+  const judgedInMeasureOrder = ms.flatMap((m) => (m.unit === "kt" ? [...span.keys()] : [...qrels.keys()]));
+  const languages = [...new Set(judgedInMeasureOrder.map((q) => langOf.get(q)))]
+    .filter((l): l is string => l !== undefined)
+    .sort((a, b) => rank(a) - rank(b));
 
   const textOf = (docid: string) => () => {
     const text = passageText!(docid);
-    if (text === undefined) throw new Error(`no text for passage ${JSON.stringify(docid)}`);
+    if (text === undefined)
+      throw new MetricsError(`no text for passage ${JSON.stringify(docid)}`, {
+        code: "missing-passage",
+        field: "passageText",
+      });
     return text;
   };
+  const budgets = kt.map((m) => tokenBudget(m.cutoff!));
 
-  function scores(input: RunInput): Map<string, Map<string, number>> {
-    const run = toRun(input);
+  /** measure string → query id → value; each measure's queries in judgment order. */
+  async function scores(run: Run, options: LongCallOptions): Promise<Map<string, Map<string, number>>> {
+    const { onProgress, signal } = options;
+    signal?.throwIfAborted();
+    const ktValues = kt.map(() => new Map<string, number>());
+    const qrelsValues = qrelsMeasures.map(() => new Map<string, number>());
+    const total = judgedIds.length;
+    for (let start = 0; start < total; start += EVALUATE_BATCH) {
+      const end = Math.min(total, start + EVALUATE_BATCH);
+      for (let i = start; i < end; i++) {
+        const qid = judgedIds[i]!;
+        const scored = run.get(qid);
+        const answers = span.get(qid);
+        // A query the run lacks is not scored by R@kt, as in the official script (`Evaluation.missing` counts them).
+        if (answers !== undefined && scored !== undefined) {
+          const passages = (function* () {
+            for (const d of rankedDocids(scored)) yield cache!.get(d, textOf(d));
+          })();
+          rktHits(answers, passages, budgets).forEach((h, k) => {
+            ktValues[k]!.set(qid, h ? 1 : 0);
+          });
+        }
+        const judgedDocs = qrels.get(qid);
+        if (judgedDocs !== undefined && qrelsMeasures.length > 0 && (complete || scored !== undefined)) {
+          const ranking = dedupe(scored === undefined ? [] : rankedDocids(scored));
+          qrelsMeasures.forEach((m, k) => {
+            qrelsValues[k]!.set(qid, scoreRanking(m, ranking, judgedDocs));
+          });
+        }
+      }
+      onProgress?.({ unit: "rows", task: "evaluate", done: end, total });
+      if (end < total) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        signal?.throwIfAborted();
+      }
+    }
     const out = new Map<string, Map<string, number>>();
-    const kt = ms.filter((m) => m.unit === "kt");
-    if (kt.length > 0) {
-      const budgets = kt.map((m) => tokenBudget(m.cutoff!));
-      const perMeasure = kt.map(() => new Map<string, number>());
-      for (const [qid, answers] of span) {
-        // A query the run lacks is not scored, as in the official script (`LanguageEvaluation.missing` counts them).
-        const docids = run.get(qid);
-        if (docids === undefined) continue;
-        const passages = (function* () {
-          for (const d of docids) {
-            yield cache.get(d, textOf(d));
-          }
-        })();
-        const hits = rktHits(answers, passages, budgets);
-        hits.forEach((h, i) => {
-          perMeasure[i]!.set(qid, h ? 1 : 0);
-        });
-      }
-      kt.forEach((m, i) => {
-        out.set(String(m), perMeasure[i]!);
-      });
-    }
-    const deduped = new Map<string, string[]>();
-    for (const m of ms) {
-      if (m.unit === "kt") continue;
-      const values = new Map<string, number>();
-      for (const [qid, judgedDocs] of qrels) {
-        if (!complete && !run.has(qid)) continue;
-        const ranking = getOrCreate(deduped, qid, () => dedupe(run.get(qid) ?? []));
-        values.set(qid, scoreRanking(m, ranking, judgedDocs));
-      }
-      out.set(String(m), values);
-    }
-    return new Map(keys.map((k) => [k, out.get(k)!]));
+    // each measure's queries in judgment order: answers' order for R@kt, the qrels' for the others
+    kt.forEach((m, k) => {
+      const v = ktValues[k]!;
+      out.set(String(m), new Map([...span.keys()].filter((q) => v.has(q)).map((q) => [q, v.get(q)!])));
+    });
+    qrelsMeasures.forEach((m, k) => {
+      const v = qrelsValues[k]!;
+      out.set(String(m), new Map([...qrels.keys()].filter((q) => v.has(q)).map((q) => [q, v.get(q)!])));
+    });
+    return new Map(keys.map((key) => [key, out.get(key)!]));
   }
 
-  function aggregate(run: RunInput): Map<string, number> {
-    return new Map(
-      [...scores(run)].map(([k, v]) => [k, v.size === 0 ? Number.NaN : exactMean([...v.values()])]),
-    );
+  async function evaluate(run: Run, options: LongCallOptions = {}): Promise<Evaluation> {
+    checkOptions(options, ["onProgress", "signal"], "evaluate");
+    if (!(run instanceof Map)) {
+      throw new MetricsError(
+        "evaluate: the run must be a Map of query id → Map of docid → score (@xqg/core's Run)",
+        { code: "invalid-run", field: "run" },
+      );
+    }
+    const all = await scores(run, options);
+    const perQuery = new Map<string, { id: string; lang: string; values: Record<string, number> }>();
+    for (const id of queryOrder)
+      if (!perQuery.has(id)) perQuery.set(id, { id, lang: langOf.get(id) ?? "", values: {} });
+    for (const [measure, values] of all) {
+      for (const [qid, value] of values) {
+        const entry = getOrCreate(perQuery, qid, () => ({
+          id: qid,
+          lang: langOf.get(qid) ?? "",
+          values: {} as Record<string, number>,
+        }));
+        entry.values[measure] = value;
+      }
+    }
+    const judged = [...perQuery.values()].filter((q) => Object.keys(q.values).length > 0);
+    const counts: Record<string, number> = {};
+    for (const lang of languages) counts[lang] = judged.filter((q) => q.lang === lang).length;
+    const missing: Record<string, number> = Object.fromEntries(languages.map((lang) => [lang, 0]));
+    for (const qid of judgedIds) {
+      const lang = langOf.get(qid);
+      if (!run.has(qid) && lang !== undefined && lang in missing) missing[lang]!++;
+    }
+    const byLang = aggregateByLanguage(all);
+    return {
+      measures: keys,
+      languages,
+      counts,
+      missing,
+      scores: Object.fromEntries(
+        keys.map((m) => [
+          m,
+          Object.fromEntries([...languages, "avg"].map((lang) => [lang, byLang.get(lang)!.get(m)!])),
+        ]),
+      ),
+      perQuery: judged,
+      tokenizer: tokenizerName,
+    };
   }
 
-  function aggregateByLanguage(run: RunInput): Map<string, Map<string, number>> {
-    const all = scores(run);
+  /** language → measure → mean over that language's judged queries, plus `avg` (the macro average). */
+  function aggregateByLanguage(all: Map<string, Map<string, number>>): Map<string, Map<string, number>> {
     const out = new Map<string, Map<string, number>>();
     for (const lang of languages) {
       out.set(
@@ -238,18 +310,23 @@ export function createEvaluator(
     return out;
   }
 
-  return {
-    measures: ms,
-    complete,
-    languages,
-    judgedQueries: (m) => judgedLists.get(String(toMeasure(m))) ?? [],
-    languageOf: (q) => langOf.get(q),
-    scores,
-    perQuery: (run) =>
-      [...scores(run)].flatMap(([measure, v]) =>
-        [...v].map(([queryId, value]) => ({ queryId, measure, value })),
-      ),
-    aggregate,
-    aggregateByLanguage,
-  };
+  return { measures: keys, languages, evaluate };
+}
+
+function nltkPath(j: Judgments): { path?: string } {
+  return j.nltkData === undefined ? {} : { path: j.nltkData };
+}
+
+/** Qrels from rows `{ qid, docid, relevance }` (a repeated pair keeps the last grade), or the Map as given. */
+function toQrels(input: Judgments["qrels"]): Qrels {
+  if (input === undefined) return new Map();
+  if (input instanceof Map) return input as Qrels;
+  const out = new Map<string, Map<string, number>>();
+  let first = true;
+  for (const r of input as Iterable<QrelsRow>) {
+    if (first) checkRecord(r, { qid: "string", docid: "string", relevance: "number" }, "qrels");
+    first = false;
+    getOrCreate(out, r.qid, () => new Map<string, number>()).set(r.docid, r.relevance);
+  }
+  return out;
 }

@@ -1,9 +1,9 @@
 // trec_eval's names and output format for the measures it has, so that `xqg evaluate --trec-eval` can be
 // diffed against `trec_eval -m ndcg_cut.10 -m recall.100 QRELS RUN`.
 
-import type { Evaluator, RunInput } from "./evaluator.js";
-import { toRun } from "./evaluator.js";
-import { type Measure, toMeasure } from "./measures/measure.js";
+import { checkOptions } from "@xqg/core";
+import type { Evaluation } from "./evaluator.js";
+import { type Measure, parseMeasure, toMeasure } from "./measures/measure.js";
 import { exactMean } from "./stats/exact-mean.js";
 
 /**
@@ -30,46 +30,39 @@ export function trecEvalName(m: Measure | string): string | undefined {
   }
 }
 
-export interface TrecEvalOutputOptions {
+/** Options of `formatTrecEval`. */
+export interface TrecEvalOptions {
   /** Per-query lines before the `all` lines (trec_eval `-q`), queries in trec_eval's order (qid, bytewise). */
-  readonly perQuery?: boolean;
+  readonly perQuery?: boolean | undefined;
+  /** Per-query lines only for the queries of this run (as trec_eval prints them); default: every scored query. */
+  readonly run?: { has(qid: string): boolean } | undefined;
 }
 
 /**
- * trec_eval's output (`%-22s\t%s\t%6.4f`: name, query id or `all`, value) for `run`. A measure trec_eval lacks
- * keeps its xqg name (`MRR@10`, `R@2kt`). Per-query lines cover the queries the run contains; `all` averages
- * as the evaluator was built: with `complete` (trec_eval `-c`), judged queries the run lacks count 0.
+ * trec_eval's output (`%-22s\t%s\t%6.4f`: name, query id or `all`, value) of an evaluation, to diff against
+ * `trec_eval -c -m ndcg_cut.10 QRELS RUN`. A measure trec_eval lacks keeps its xqg name (`MRR@10`, `R@2kt`).
+ * `all` is the mean over each measure's scored queries: with `complete` (trec_eval `-c`, the default), judged
+ * queries the run lacks count 0.
  */
-export function trecEvalOutput(
-  evaluator: Evaluator,
-  input: RunInput,
-  opts: TrecEvalOutputOptions = {},
-): string {
-  const run = toRun(input);
-  return formatTrecEval(evaluator.measures, evaluator.scores(run), {
-    ...opts,
-    inRun: (qid) => run.has(qid),
-  });
-}
-
-/**
- * trec_eval's output from per-query scores (measure → query id → value, e.g. an evaluation's `perQuery`):
- * `all` is the mean over each measure's queries; per-query lines (with `perQuery`) for those `inRun` accepts.
- */
-export function formatTrecEval(
-  measures: readonly (Measure | string)[],
-  scores: ReadonlyMap<string, ReadonlyMap<string, number>>,
-  opts: TrecEvalOutputOptions & { inRun?: (qid: string) => boolean } = {},
-): string {
-  const keys = measures.map((m) => String(toMeasure(m)));
+export function formatTrecEval(evaluation: Evaluation, options: TrecEvalOptions = {}): string {
+  checkOptions(options, ["perQuery", "run"], "formatTrecEval");
+  const keys = evaluation.measures.map((m) => String(parseMeasure(m)));
+  const scores = new Map(
+    keys.map((m) => [
+      m,
+      new Map(
+        evaluation.perQuery.flatMap((q) => (q.values[m] === undefined ? [] : [[q.id, q.values[m]] as const])),
+      ),
+    ]),
+  );
   const names = keys.map((m) => trecEvalName(m) ?? m);
   const line = (name: string, qid: string, value: number) =>
     `${name.padEnd(22)}\t${qid}\t${value.toFixed(4)}\n`;
   let out = "";
-  if (opts.perQuery) {
-    const inRun = opts.inRun ?? (() => true);
+  if (options.perQuery) {
+    const run = options.run;
     const qids = [...new Set([...scores.values()].flatMap((v) => [...v.keys()]))]
-      .filter(inRun)
+      .filter((q) => run === undefined || run.has(q))
       .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     for (const qid of qids)
       keys.forEach((m, i) => {

@@ -1,28 +1,23 @@
 import { describe, expect, it } from "vitest";
+import { createEvaluatorWith } from "../src/evaluator.js";
 import {
   createEvaluator,
-  evaluateByLanguage,
   parseMeasure,
   RKT_TOKENIZERS,
-  rktTokenizer,
   significanceMark,
-  TokenCache,
   XOR_EVALUATION_DEFAULTS,
 } from "../src/index.js";
+import { rktTokenizer } from "../src/tokenize/rkt-tokenizers.js";
 import { treebankWordTokenize } from "../src/tokenize/treebank.js";
-import { languages, qids, qrels, runs } from "./three-runs.js";
+import { languages, qids, qrels, runFrom, runs } from "./three-runs.js";
 
-describe("evaluateByLanguage", () => {
-  const evaluator = createEvaluator({ qrels, languages }, ["R@1"]);
+describe("evaluate: per language and per query", () => {
   // bn listed first in the file order, so the language order option decides the rows
   const queries = [...qids].reverse().map((id) => ({ id, lang: languages.get(id)! }));
 
-  it("gives per-language means, the macro average, counts and per-query values in the queries' order", () => {
-    const e = evaluateByLanguage(evaluator, runs.sysA, {
-      queries,
-      languageOrder: ["bn", "ar"],
-      tokenizer: "nltk",
-    });
+  it("gives per-language means, the macro average, counts and per-query values in the queries' order", async () => {
+    const evaluator = createEvaluator({ qrels, queries, languageOrder: ["bn", "ar"] }, ["R@1"]);
+    const e = await evaluator.evaluate(runs.sysA);
     expect(e).toEqual({
       measures: ["R@1"],
       languages: ["bn", "ar"],
@@ -37,14 +32,12 @@ describe("evaluateByLanguage", () => {
     });
   });
 
-  it("puts languages missing from the order after the listed ones, in order of first appearance", () => {
-    const e = evaluateByLanguage(evaluator, runs.base, {
-      queries,
-      languageOrder: ["bn"],
-      tokenizer: "treebank",
-    });
-    expect(e.languages).toEqual(["bn", "ar"]);
-    expect(evaluateByLanguage(evaluator, runs.base, { queries, tokenizer: "nltk" }).languages).toEqual([
+  it("puts languages missing from the order after the listed ones, in order of first appearance", async () => {
+    const e = await createEvaluator({ qrels, queries, languageOrder: ["bn"], tokenizer: "treebank" }, [
+      "R@1",
+    ]).evaluate(runs.base);
+    expect([e.languages, e.tokenizer]).toEqual([["bn", "ar"], "treebank"]);
+    expect((await createEvaluator({ qrels, queries }, ["R@1"]).evaluate(runs.base)).languages).toEqual([
       "ar",
       "bn",
     ]);
@@ -63,24 +56,24 @@ describe("queries missing from the run", () => {
     ["d2", "a dog ran"],
   ]);
   const judgments = {
-    answers,
+    queries: answers,
     passageText: (d: string) => texts.get(d),
-    tokenCache: new TokenCache((t) => t.split(" ")),
+    tokenizer: "treebank" as const,
     qrels: new Map([
       ["q1", new Map([["d1", 1]])],
       ["q2", new Map([["d2", 1]])],
     ]),
   };
-  const run = new Map([
-    ["q1", ["d1"]],
-    ["q3", ["d2"]],
-  ]);
+  const split = (t: string) => t.split(" ");
+  const run = runFrom(
+    new Map([
+      ["q1", ["d1"]],
+      ["q3", ["d2"]],
+    ]),
+  );
 
-  it("are left out of R@kt, as the official script does, and counted per language", () => {
-    const e = evaluateByLanguage(createEvaluator(judgments, ["R@2kt"]), run, {
-      queries: answers,
-      tokenizer: "treebank",
-    });
+  it("are left out of R@kt, as the official script does, and counted per language", async () => {
+    const e = await createEvaluatorWith(judgments, ["R@2kt"], split).evaluate(run);
     expect(e).toEqual({
       measures: ["R@2kt"],
       languages: ["ar", "bn"],
@@ -95,11 +88,8 @@ describe("queries missing from the run", () => {
     });
   });
 
-  it("score 0 on qrels measures, and are counted once when several measures judge them", () => {
-    const e = evaluateByLanguage(createEvaluator(judgments, ["R@2kt", "R@1"]), run, {
-      queries: answers,
-      tokenizer: "treebank",
-    });
+  it("score 0 on qrels measures, and are counted once when several measures judge them", async () => {
+    const e = await createEvaluatorWith(judgments, ["R@2kt", "R@1"], split).evaluate(run);
     expect(e.missing).toEqual({ ar: 1, bn: 0 });
     expect(e.perQuery).toEqual([
       { id: "q1", lang: "ar", values: { "R@2kt": 1, "R@1": 1 } },

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { compare, createEvaluator, pairedTTest, permutationTest } from "../src/index.js";
-import { HITS, languages, qrels, runs } from "./three-runs.js";
+import { compare, createEvaluator, SIGNIFICANCE_TESTS } from "../src/index.js";
+import { evaluateAll, HITS, qrels, queries, runs } from "./three-runs.js";
+
+const pairedTTest = (a: number[], b: number[]) => SIGNIFICANCE_TESTS.t.run(a, b);
+const permutationTest = (a: number[], b: number[], o: { seed: number }) =>
+  SIGNIFICANCE_TESTS.permutation.run(a, b, { rounds: 10_000, ...o });
 
 // Uncorrected p-values from SciPy 1.10.1 (Debian python3-scipy), `stats.ttest_rel(sys[s:e], base[s:e]).pvalue`:
 //   /usr/bin/python3 -c "from scipy import stats; print(repr(stats.ttest_rel([1,1,1,1,1,0],[1,0,0,0,0,0]).pvalue))"
@@ -12,10 +16,10 @@ const P = {
 };
 
 describe("compare", () => {
-  const evaluator = createEvaluator({ qrels, languages }, ["R@1"]);
+  const evaluator = createEvaluator({ qrels, queries }, ["R@1"]);
 
-  it("reports per-language means, the macro average and Holm-corrected tests against the baseline", () => {
-    const report = compare(evaluator, runs, { correction: "holm" });
+  it("reports per-language means, the macro average and Holm-corrected tests against the baseline", async () => {
+    const report = compare(await evaluateAll(evaluator, runs), { correction: "holm" });
     const d = report.toJSON();
     expect(d.baseline).toBe("base");
     expect(d.rows.map((r) => r.group)).toEqual(["ar", "bn", "avg"]);
@@ -57,8 +61,8 @@ describe("compare", () => {
     );
   });
 
-  it("marks significantly lower systems and supports other baselines, no correction and the permutation test", () => {
-    const r = compare(evaluator, runs, {
+  it("marks significantly lower systems and supports other baselines, no correction and the permutation test", async () => {
+    const r = compare(await evaluateAll(evaluator, runs), {
       baseline: "sysA",
       correction: "none",
       test: "permutation",
@@ -76,19 +80,29 @@ describe("compare", () => {
     expect(json.seed).toBe(1);
   });
 
-  it("without languages has one row over all queries", () => {
-    const r = compare(createEvaluator(qrels, ["R@1"]), runs);
+  it("without languages has one row over all queries", async () => {
+    const r = compare(await evaluateAll(createEvaluator({ qrels }, ["R@1"]), runs));
     expect(r.data.rows.map((x) => x.group)).toEqual(["all"]);
     expect(r.data.rows[0]!.cells["sysA"]!["R@1"]!.pValue).toBe(pairedTTest(HITS.sysA, HITS.base).pValue);
   });
 
-  it("scores a judged query missing from a run as 0 and rejects unknown names", () => {
-    const partial = { base: runs.base, empty: new Map() };
-    const r = compare(evaluator, partial);
+  it("scores a judged query missing from a run as 0 and rejects unknown names", async () => {
+    const partial = await evaluateAll(evaluator, { base: runs.base, empty: new Map() });
+    const r = compare(partial);
     expect(r.data.rows[2]!.cells["empty"]!["R@1"]!.mean).toBe(0);
-    expect(() => compare(evaluator, runs, { baseline: "nope" })).toThrow(
-      'baseline "nope" is not among the runs',
+    const all = await evaluateAll(evaluator, runs);
+    expect(() => compare(all, { baseline: "nope" })).toThrow(
+      expect.objectContaining({
+        code: "bad-comparison",
+        message: expect.stringContaining('baseline "nope" is not among the systems'),
+      }),
     );
-    expect(() => compare(evaluator, runs, { test: "wilcoxon" as "t" })).toThrow("known: t, permutation");
+    expect(() => compare(all, { test: "wilcoxon" as "t" })).toThrow("known: t, permutation");
+    expect(() => compare(all, { maxP: "0.05" as never })).toThrow(
+      expect.objectContaining({ code: "bad-comparison", field: "maxP" }),
+    );
+    expect(() => compare(all, { corection: "holm" } as never)).toThrow(
+      expect.objectContaining({ code: "unknown-option", field: "corection" }),
+    );
   });
 });

@@ -71,7 +71,7 @@ describe("xqg-eval-xor basics", () => {
         "XOR-Retrieve R@kt (same numbers as the official eval_xor_retrieve.py).",
         '  --data_file PATH   XOR-TyDi JSON lines with "id" and "answers"',
         '  --pred_file PATH   JSON array of {"id", "lang", "ctxs": [passage text, ...]}',
-        '  --json             print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...}',
+        '  --json             print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...} (scores 0–1)',
         "  --ks LIST          comma-separated k values in thousands of tokens (default 2,5)",
         "  --nltk_data PATH   folder with NLTK's punkt_tab English files (default: $NLTK_DATA, ~/nltk_data, ...)",
         "  --max_token_num N  accepted and ignored, as by the official script",
@@ -113,12 +113,12 @@ describe.skipIf(nltkSkip)("xqg-eval-xor", () => {
     });
   });
 
-  it("prints JSON with --json and other k with --ks", async () => {
+  it("prints JSON (scores 0–1) with --json and other k with --ks", async () => {
     await withFiles((data, pred) => {
       const r = run([`--data_file=${data}`, `--pred_file=${pred}`, "--json", "--ks", "0.003", ...nltk]);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out.join("\n"))).toEqual({
-        "R@0.003kt": { bn: 100, ar: 33.33333333333333, avg: 66.66666666666666 },
+        "R@0.003kt": { bn: 1, ar: 1 / 3, avg: 0.6666666666666666 },
       });
     });
   });
@@ -157,11 +157,7 @@ describe.skipIf(nltkSkip)("xqg-eval-xor", () => {
     await withFiles((data, pred, dir) => {
       const ok = exec(["--data_file", data, "--pred_file", pred, "--json", ...nltk]);
       expect(ok.status).toBe(0);
-      expect(JSON.parse(ok.stdout)["R@5kt"]).toEqual({
-        bn: 100,
-        ar: 33.33333333333333,
-        avg: 66.66666666666666,
-      });
+      expect(JSON.parse(ok.stdout)["R@5kt"]).toEqual({ bn: 1, ar: 1 / 3, avg: 0.6666666666666666 });
       const bad = join(dir, "bad.jsonl");
       writeFileSync(bad, "{}\n");
       const failed = exec(["--data_file", bad, "--pred_file", pred, ...nltk]);

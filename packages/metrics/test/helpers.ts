@@ -20,3 +20,18 @@ export function readJsonl<T>(file: string): T[] {
     .filter((l) => l !== "")
     .map((l) => JSON.parse(l) as T);
 }
+
+/** An evaluation's per-query values: measure → query id → value (in the evaluation's query order). */
+export function valuesOf(evaluation: {
+  measures: readonly string[];
+  perQuery: ReadonlyArray<{ id: string; values: Readonly<Record<string, number>> }>;
+}): Map<string, Map<string, number>> {
+  return new Map(
+    evaluation.measures.map((m) => [
+      m,
+      new Map(
+        evaluation.perQuery.flatMap((q) => (q.values[m] === undefined ? [] : [[q.id, q.values[m]] as const])),
+      ),
+    ]),
+  );
+}

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  createEvaluator,
-  MeasureError,
-  measure,
-  parseMeasure,
-  qrelsFromRows,
-  runFromRows,
-} from "../src/index.js";
+import { createEvaluator, MetricsError, parseMeasure } from "../src/index.js";
+import { measure } from "../src/measures/measure.js";
+import { valuesOf } from "./helpers.js";
+import { runFrom } from "./three-runs.js";
 
 describe("parseMeasure", () => {
   it("parses names, parameters, cutoffs and the kt unit into canonical values", () => {
@@ -45,31 +41,36 @@ describe("parseMeasure", () => {
       "the kt unit (thousands of tokens) applies to R only, not nDCG",
     );
     expect(() => parseMeasure("nDCG(rel=2)@10")).toThrow("nDCG takes no rel parameter");
-    expect(() => parseMeasure("R@0")).toThrow(MeasureError);
+    expect(() => parseMeasure("R@0")).toThrow(MetricsError);
+    expect(() => parseMeasure("R@0")).toThrow(
+      expect.objectContaining({ code: "bad-measure", field: "measure" }),
+    );
   });
 });
 
 describe("createEvaluator with qrels, hand-computed", () => {
-  const qrels = qrelsFromRows([
-    { qid: "q1", docid: "d1", rel: 2 },
-    { qid: "q1", docid: "d2", rel: 1 },
-    { qid: "q1", docid: "d3", rel: 0 },
-    { qid: "q1", docid: "d4", rel: 1 },
-    { qid: "q2", docid: "d5", rel: 1 },
-    { qid: "q3", docid: "d1", rel: 0 }, // judged, nothing relevant
-    { qid: "q4", docid: "d9", rel: 1 }, // missing from the run
-  ]);
-  const run = new Map([
-    ["q1", ["d3", "d1", "d5", "d2", "d1"]], // d1 repeated: only its first rank counts
-    ["q2", ["d6", "d7"]],
-    ["q3", ["d1"]],
-    ["qX", ["d1"]], // not judged: ignored
-  ]);
+  const qrels = [
+    { qid: "q1", docid: "d1", relevance: 2 },
+    { qid: "q1", docid: "d2", relevance: 1 },
+    { qid: "q1", docid: "d3", relevance: 0 },
+    { qid: "q1", docid: "d4", relevance: 1 },
+    { qid: "q2", docid: "d5", relevance: 1 },
+    { qid: "q3", docid: "d1", relevance: 0 }, // judged, nothing relevant
+    { qid: "q4", docid: "d9", relevance: 1 }, // missing from the run
+  ];
+  const run = runFrom(
+    new Map([
+      ["q1", ["d3", "d1", "d5", "d2"]],
+      ["q2", ["d6", "d7"]],
+      ["q3", ["d1"]],
+      ["qX", ["d1"]], // not judged: ignored
+    ]),
+  );
   const log2 = Math.log2;
   const idcg3 = 2 + 1 / log2(3) + 1 / 2;
 
-  it("scores each query as trec_eval would", () => {
-    const ev = createEvaluator(qrels, [
+  it("scores each query as trec_eval would", async () => {
+    const ev = createEvaluator({ qrels }, [
       "R@2",
       "R@100",
       "P@2",
@@ -82,7 +83,8 @@ describe("createEvaluator with qrels, hand-computed", () => {
       "P(rel=2)@2",
       "R(rel=2)@2",
     ]);
-    const s = ev.scores(run);
+    const e = await ev.evaluate(run);
+    const s = valuesOf(e);
     const q1 = Object.fromEntries([...s].map(([m, v]) => [m, v.get("q1")]));
     expect(q1).toEqual({
       "R@2": 1 / 3,
@@ -101,57 +103,64 @@ describe("createEvaluator with qrels, hand-computed", () => {
       expect([...v.keys()]).toEqual(["q1", "q2", "q3", "q4"]);
       expect([v.get("q2"), v.get("q3"), v.get("q4")]).toEqual([0, 0, 0]);
     }
-    expect(ev.aggregate(run).get("R@100")).toBe(1 / 6);
-    expect(ev.perQuery(run).filter((r) => r.queryId === "q1" && r.measure === "MAP")).toEqual([
-      { queryId: "q1", measure: "MAP", value: 1 / 3 },
-    ]);
+    expect(e.scores["R@100"]).toEqual({ avg: 1 / 6 });
+    expect(e.perQuery.find((q) => q.id === "q1")!.values["MAP"]).toBe(1 / 3);
   });
 
-  it("scores an empty run 0 on every judged query", () => {
-    const ev = createEvaluator(qrels, ["nDCG@10", "MAP"]);
-    expect(ev.aggregate(new Map())).toEqual(
-      new Map([
-        ["nDCG@10", 0],
-        ["MAP", 0],
-      ]),
-    );
+  it("scores an empty run 0 on every judged query", async () => {
+    const ev = createEvaluator({ qrels }, ["nDCG@10", "MAP"]);
+    expect((await ev.evaluate(new Map())).scores).toEqual({ "nDCG@10": { avg: 0 }, MAP: { avg: 0 } });
   });
 
-  it("macro-averages over languages", () => {
-    const languages = new Map([
-      ["q1", "ar"],
-      ["q2", "ar"],
-      ["q3", "bn"],
-      ["q4", "bn"],
-    ]);
-    const ev = createEvaluator({ qrels, languages }, ["R@100"]);
-    const by = ev.aggregateByLanguage(run);
+  it("macro-averages over languages", async () => {
+    const queries = [
+      { id: "q1", lang: "ar" },
+      { id: "q2", lang: "ar" },
+      { id: "q3", lang: "bn" },
+      { id: "q4", lang: "bn" },
+    ];
+    const ev = createEvaluator({ qrels, queries }, ["R@100"]);
     expect(ev.languages).toEqual(["ar", "bn"]);
-    expect(by.get("ar")!.get("R@100")).toBe(1 / 3);
-    expect(by.get("bn")!.get("R@100")).toBe(0);
-    expect(by.get("avg")!.get("R@100")).toBe(1 / 6);
+    expect((await ev.evaluate(run)).scores["R@100"]).toEqual({ ar: 1 / 3, bn: 0, avg: 1 / 6 });
   });
 
-  it("orders a run's rows by score like trec_eval (rank column ignored, ties by docid descending)", () => {
-    const r = runFromRows([
-      { qid: "q", docid: "a", rank: 1, score: 1 },
-      { qid: "q", docid: "b", rank: 2, score: 3 },
-      { qid: "q", docid: "c", rank: 3, score: 1 },
-    ]);
-    expect(r.get("q")).toEqual(["b", "c", "a"]);
-    expect(
-      runFromRows([
-        { qid: "q", docid: "x", rank: 2 },
-        { qid: "q", docid: "y", rank: 1 },
-      ]).get("q"),
-    ).toEqual(["y", "x"]);
+  it("orders a run's documents by score like trec_eval (ties by docid descending)", async () => {
+    const ev = createEvaluator({ qrels: [{ qid: "q", docid: "c", relevance: 1 }] }, ["MRR"]);
+    const run = (scores: Record<string, number>) => new Map([["q", new Map(Object.entries(scores))]]);
+    // b first, then the tie a/c at 1: c before a
+    expect((await ev.evaluate(run({ a: 1, b: 3, c: 1 }))).scores["MRR"]!["avg"]).toBe(1 / 2);
+    expect((await ev.evaluate(run({ a: 1, b: 3, c: 0.5 }))).scores["MRR"]!["avg"]).toBe(1 / 3);
   });
 
   it("refuses measures it cannot compute from the judgments", () => {
-    expect(() => createEvaluator(qrels, ["R@2kt"])).toThrow(
-      "R@kt needs judgments with `answers` and `passageText`",
+    expect(() => createEvaluator({ qrels }, ["R@2kt"])).toThrow(
+      expect.objectContaining({ code: "missing-judgments", field: "queries" }),
     );
-    expect(() => createEvaluator({ answers: [], passageText: () => "" }, ["MAP"])).toThrow("MAP needs qrels");
-    expect(() => createEvaluator(qrels, ["MAP", "AP"])).toThrow("measure MAP is listed twice");
+    expect(() => createEvaluator({ queries: [], passageText: () => "" }, ["MAP"])).toThrow("MAP needs qrels");
+    expect(() => createEvaluator({ qrels }, ["MAP", "AP"])).toThrow("measure MAP is listed twice");
+    expect(() => createEvaluator({ qrels }, [])).toThrow(expect.objectContaining({ code: "bad-measure" }));
+  });
+
+  it("names the field a plain-JavaScript caller got wrong, never scores NaN or 0", async () => {
+    const old = [{ qid: "q1", docid: "d1", rel: 2 }] as never;
+    expect(() => createEvaluator({ qrels: old }, ["MAP"])).toThrow(
+      expect.objectContaining({
+        code: "invalid-record",
+        field: "relevance",
+        message: expect.stringContaining('qrels: field "relevance" must be a number'),
+      }),
+    );
+    expect(() => createEvaluator({ qrel: qrels } as never, ["MAP"])).toThrow(
+      expect.objectContaining({
+        code: "unknown-option",
+        field: "qrel",
+        message: expect.stringContaining('"qrels"'),
+      }),
+    );
+    const ev = createEvaluator({ qrels }, ["MAP"]);
+    await expect(ev.evaluate({ q1: { d1: 1 } } as never)).rejects.toMatchObject({ code: "invalid-run" });
+    await expect(ev.evaluate(run, { onProgres: () => {} } as never)).rejects.toMatchObject({
+      code: "unknown-option",
+    });
   });
 });

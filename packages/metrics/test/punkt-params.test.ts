@@ -2,8 +2,8 @@ import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWordTokenizer, loadPunktParameters } from "../src/index.js";
-import { findPunktDir } from "../src/tokenize/punkt-params.js";
+import { findPunktDir, loadPunktParameters } from "../src/tokenize/punkt-params.js";
+import { createWordTokenizer } from "../src/tokenize/word-tokenize.js";
 import { nltkSkip, punktDir } from "./helpers.js";
 
 const savedEnv = process.env["NLTK_DATA"];

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createWordTokenizer, evaluateXorSubmission, TokenCache } from "../src/index.js";
+import { createWordTokenizer } from "../src/tokenize/word-tokenize.js";
 import { rktHits, spanAnswers, tokenBudget } from "../src/xor/rkt.js";
+import { evaluateXorSubmission, xorScores } from "../src/xor/submission.js";
+import { TokenCache } from "../src/xor/token-cache.js";
 import { nltkSkip, punktDir, readJsonl } from "./helpers.js";
 
 interface RktVector {
@@ -45,20 +47,26 @@ describe.skipIf(nltkSkip)("R@kt parity with NLTK-computed vectors", () => {
   it("aggregates per language exactly like counting the vectors", () => {
     const answers = new Map(vectors.map((v) => [v.id, v.answers]));
     const result = evaluateXorSubmission(answers, vectors, [2, 5], { cache });
+    const percent = xorScores(result, 100);
+    const fraction = xorScores(result, 1);
     for (const k of ["2", "5"] as const) {
       for (const lang of result.languages) {
         const counted = vectors.filter((v) => v.lang === lang && v.hit);
         const hits = counted.filter((v) => v.hit![k] === 1).length;
         expect(result.counts[lang]).toBe(counted.length);
-        expect(result.scores[`R@${k}kt`]![lang]).toBe((hits / counted.length) * 100);
+        expect(percent[`R@${k}kt`]![lang]).toBe((hits / counted.length) * 100);
+        expect(fraction[`R@${k}kt`]![lang]).toBe(hits / counted.length);
       }
     }
     // Macro averages as the official script prints them, from the vectors' NLTK hits with Python:
     //   per-language hits/count*100, then statistics.mean(...) → 55.38467920419377 and 68.21319505011063
-    expect(result.scores["R@2kt"]!["avg"]).toBe(55.38467920419377);
-    expect(result.scores["R@5kt"]!["avg"]).toBe(68.21319505011063);
+    expect(percent["R@2kt"]!["avg"]).toBe(55.38467920419377);
+    expect(percent["R@5kt"]!["avg"]).toBe(68.21319505011063);
+    // on 0–1 (what every xqg API and JSON gives), the same macro averages rescaled
+    expect(fraction["R@2kt"]!["avg"]).toBeCloseTo(0.5538467920419377, 15);
+    expect(fraction["R@5kt"]!["avg"]).toBeCloseTo(0.6821319505011063, 15);
     const skipped = vectors.filter((v) => v.skipped).length;
     expect(skipped).toBe(24);
-    expect(result.perQuery.length).toBe(633 - 24);
+    expect(Object.values(result.counts).reduce((a, b) => a + b, 0)).toBe(633 - 24);
   });
 });

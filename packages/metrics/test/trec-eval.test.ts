@@ -1,49 +1,47 @@
+import { type Run, rankedDocids } from "@xqg/core";
 import { describe, expect, it } from "vitest";
-import {
-  createEvaluator,
-  meanConfidenceInterval,
-  qrelsFromRows,
-  runFromObject,
-  runFromRows,
-  studentTQuantile,
-  trecEvalName,
-  trecEvalOutput,
-} from "../src/index.js";
+import { createEvaluator, formatTrecEval } from "../src/index.js";
+import { meanConfidenceInterval, studentTQuantile } from "../src/stats/confidence.js";
+import { trecEvalName } from "../src/trec-eval.js";
+import { valuesOf } from "./helpers.js";
+import { runFrom } from "./three-runs.js";
 
 // q1: d2 (grade 2) and d1 (grade 1) relevant, d4 judged non-relevant; q2: d5; q3: d6 (not in the run).
-const qrels = qrelsFromRows([
-  { qid: "q1", docid: "d1", rel: 1 },
-  { qid: "q1", docid: "d2", rel: 2 },
-  { qid: "q1", docid: "d4", rel: 0 },
-  { qid: "q2", docid: "d5", rel: 1 },
-  { qid: "q3", docid: "d6", rel: 1 },
-]);
+const qrels = [
+  { qid: "q1", docid: "d1", relevance: 1 },
+  { qid: "q1", docid: "d2", relevance: 2 },
+  { qid: "q1", docid: "d4", relevance: 0 },
+  { qid: "q2", docid: "d5", relevance: 1 },
+  { qid: "q3", docid: "d6", relevance: 1 },
+];
 // d2 and d1 tie at 2: trec_eval ranks the larger docid first (d2); q9 is not judged.
-const run = { q1: { d1: 2, d3: 3, d2: 2 }, q2: { d5: 0.5, d7: 1 }, q9: { d1: 1 } };
+const runObject = { q1: { d1: 2, d3: 3, d2: 2 }, q2: { d5: 0.5, d7: 1 }, q9: { d1: 1 } };
+const run: Run = new Map(Object.entries(runObject).map(([q, docs]) => [q, new Map(Object.entries(docs))]));
+const mean = async (ev: ReturnType<typeof createEvaluator>, m: string) =>
+  (await ev.evaluate(run)).scores[m]!["avg"];
 // nDCG@10 by hand: q1 (2/log2 3 + 1/log2 4) / (2 + 1/log2 3), q2 1/log2 3, q3 0
 const ndcgQ1 = (2 / Math.log2(3) + 1 / 2) / (2 + 1 / Math.log2(3));
 const ndcgQ2 = 1 / Math.log2(3);
 
-describe("plain-object runs", () => {
+describe("runs", () => {
   it("are ordered as trec_eval orders a run file: score descending, ties by docid descending", () => {
-    expect([...runFromObject(run)]).toEqual([
+    expect([...run].map(([q, scores]) => [q, rankedDocids(scores)])).toEqual([
       ["q1", ["d3", "d2", "d1"]],
       ["q2", ["d7", "d5"]],
       ["q9", ["d1"]],
     ]);
   });
 
-  it("score like the same run as a Map", () => {
-    const ev = createEvaluator(qrels, ["nDCG@10", "RR@10", "R@100"]);
-    const asMap = runFromRows([
-      { qid: "q1", docid: "d3", rank: 1 },
-      { qid: "q1", docid: "d2", rank: 2 },
-      { qid: "q1", docid: "d1", rank: 3 },
-      { qid: "q2", docid: "d7", rank: 1 },
-      { qid: "q2", docid: "d5", rank: 2 },
-    ]);
-    expect(ev.aggregate(run)).toEqual(ev.aggregate(asMap));
-    expect(ev.scores(run).get("nDCG@10")).toEqual(
+  it("score like the same ranking with scores from rank", async () => {
+    const ev = createEvaluator({ qrels }, ["nDCG@10", "RR@10", "R@100"]);
+    const byRank = runFrom(
+      new Map([
+        ["q1", ["d3", "d2", "d1"]],
+        ["q2", ["d7", "d5"]],
+      ]),
+    );
+    expect((await ev.evaluate(run)).scores).toEqual((await ev.evaluate(byRank)).scores);
+    expect(valuesOf(await ev.evaluate(run)).get("nDCG@10")).toEqual(
       new Map([
         ["q1", ndcgQ1],
         ["q2", ndcgQ2],
@@ -54,17 +52,15 @@ describe("plain-object runs", () => {
 });
 
 describe("complete (trec_eval -c)", () => {
-  it("by default counts judged queries the run lacks as 0; with complete: false averages over the run's", () => {
-    const withC = createEvaluator(qrels, ["nDCG@10", "MRR@10", "R@100"]).aggregate(run);
-    expect(withC.get("nDCG@10")).toBeCloseTo((ndcgQ1 + ndcgQ2) / 3, 15);
-    expect(withC.get("MRR@10")).toBe(1 / 3);
-    expect(withC.get("R@100")).toBe(2 / 3);
-    const ev = createEvaluator(qrels, ["nDCG@10", "MRR@10", "R@100"], { complete: false });
-    expect(ev.complete).toBe(false);
-    const without = ev.aggregate(run);
-    expect(without.get("nDCG@10")).toBeCloseTo((ndcgQ1 + ndcgQ2) / 2, 15);
-    expect(without.get("MRR@10")).toBe(0.5);
-    expect(without.get("R@100")).toBe(1);
+  it("by default counts judged queries the run lacks as 0; with complete: false averages over the run's", async () => {
+    const withC = createEvaluator({ qrels }, ["nDCG@10", "MRR@10", "R@100"]);
+    expect(await mean(withC, "nDCG@10")).toBeCloseTo((ndcgQ1 + ndcgQ2) / 3, 15);
+    expect(await mean(withC, "MRR@10")).toBe(1 / 3);
+    expect(await mean(withC, "R@100")).toBe(2 / 3);
+    const ev = createEvaluator({ qrels, complete: false }, ["nDCG@10", "MRR@10", "R@100"]);
+    expect(await mean(ev, "nDCG@10")).toBeCloseTo((ndcgQ1 + ndcgQ2) / 2, 15);
+    expect(await mean(ev, "MRR@10")).toBe(0.5);
+    expect(await mean(ev, "R@100")).toBe(1);
   });
 });
 
@@ -88,9 +84,9 @@ describe("trec_eval output", () => {
     ]);
   });
 
-  it("prints %-22s\\t%s\\t%6.4f lines, per query (sorted qids, run's queries only) then all", () => {
-    const ev = createEvaluator(qrels, ["nDCG@10", "RR", "RR@10"]);
-    expect(trecEvalOutput(ev, run, { perQuery: true })).toBe(
+  it("prints %-22s\\t%s\\t%6.4f lines, per query (sorted qids, run's queries only) then all", async () => {
+    const ev = createEvaluator({ qrels }, ["nDCG@10", "RR", "RR@10"]);
+    expect(formatTrecEval(await ev.evaluate(run), { perQuery: true, run })).toBe(
       [
         "ndcg_cut_10           \tq1\t0.6697",
         "recip_rank            \tq1\t0.5000",
@@ -104,8 +100,8 @@ describe("trec_eval output", () => {
         "",
       ].join("\n"),
     );
-    const noC = createEvaluator(qrels, ["nDCG@10"], { complete: false });
-    expect(trecEvalOutput(noC, run)).toBe("ndcg_cut_10           \tall\t0.6503\n");
+    const noC = createEvaluator({ qrels, complete: false }, ["nDCG@10"]);
+    expect(formatTrecEval(await noC.evaluate(run))).toBe("ndcg_cut_10           \tall\t0.6503\n");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createWordTokenizer } from "../src/index.js";
+import { createWordTokenizer } from "../src/tokenize/word-tokenize.js";
 import { nltkSkip, punktDir, readJsonl } from "./helpers.js";
 
 describe.skipIf(nltkSkip)("wordTokenize parity with NLTK 3.8", () => {

@@ -1,14 +1,11 @@
 import {
+  type ComparisonCell,
   type Correction,
-  compareScores,
-  type LanguageEvaluation,
-  meanConfidenceInterval,
-  type ReportCell,
+  compare,
+  type Evaluation,
   type RktTokenizer,
   SIGNIFICANCE_DEFAULTS,
   type SignificanceTest,
-  type SystemScores,
-  studentTQuantile,
 } from "@xqg/metrics";
 
 /** One row of the report: the baseline (α = 0), xQG at an α, or a point of the queries-per-language ablation. */
@@ -54,7 +51,7 @@ export interface ExperimentSystem {
   readonly alpha: number;
   /** Set for the points of the queries-per-language ablation. */
   readonly queriesPerLanguage: number | undefined;
-  readonly evaluation: LanguageEvaluation;
+  readonly evaluation: Evaluation;
 }
 
 /** How systems are tested against the baseline; unset keys are @xqg/metrics' SIGNIFICANCE_DEFAULTS. */
@@ -69,7 +66,7 @@ export interface ExperimentSignificance {
 /**
  * Scores of every system side by side, with p-values of a paired test against the baseline per language
  * (over that language's queries) and for the average (over all counted queries, paired by query id): the α
- * rows and the ablation rows are each one `compareScores` of @xqg/metrics, so Holm corrects within each table.
+ * rows and the ablation rows are each one `compare` of @xqg/metrics, so Holm corrects within each table.
  */
 export function buildExperimentReport(
   systems: readonly ExperimentSystem[],
@@ -86,12 +83,10 @@ export function buildExperimentReport(
   // names only inside the comparison: position keeps them unique
   const key = (s: ExperimentSystem): string => `${systems.indexOf(s)}: α = ${s.alpha}`;
   const rowsOf = (compared: readonly ExperimentSystem[]): ExperimentRow[] => {
-    const report = compareScores(
-      new Map([baseline, ...compared.filter((s) => s !== baseline)].map((s) => [key(s), scoresOf(s)])),
+    const report = compare(
+      new Map([baseline, ...compared.filter((s) => s !== baseline)].map((s) => [key(s), s.evaluation])),
       {
         baseline: key(baseline),
-        languageOf: languageOf(systems),
-        languages,
         test: settings.test,
         maxP: settings.maxP,
         correction: settings.correction,
@@ -100,9 +95,9 @@ export function buildExperimentReport(
       },
     ).toJSON();
     // a language none of whose queries is counted (e.g. only yes/no answers) has no row: no score, no test
-    const cell = (s: ExperimentSystem, measure: string, group: string): ReportCell =>
+    const cell = (s: ExperimentSystem, measure: string, group: string): ComparisonCell =>
       report.rows.find((r) => r.group === group)?.cells[key(s)]?.[measure] ?? UNSCORED;
-    const byColumn = (s: ExperimentSystem, value: (c: ReportCell) => number) =>
+    const byColumn = <T>(s: ExperimentSystem, value: (c: ComparisonCell) => T) =>
       Object.fromEntries(
         measures.map((m) => [
           m,
@@ -120,7 +115,7 @@ export function buildExperimentReport(
       queriesPerLanguage: s.queriesPerLanguage ?? null,
       scores: byColumn(s, (c) => c.mean),
       pValues: s === baseline ? null : byColumn(s, (c) => c.pAdjusted!),
-      ci: intervalsOf(s, measures, languages),
+      ci: byColumn(s, (c) => c.ci),
       ...missingOf(s),
     }));
   };
@@ -135,66 +130,15 @@ export function buildExperimentReport(
   };
 }
 
-const UNSCORED: ReportCell = { mean: Number.NaN, pValue: Number.NaN, pAdjusted: Number.NaN };
+const UNSCORED: ComparisonCell = {
+  mean: Number.NaN,
+  ci: [Number.NaN, Number.NaN],
+  pValue: Number.NaN,
+  pAdjusted: Number.NaN,
+};
 
 /** `{ missing }` with the languages whose queries the system's run lacks, or nothing when it lacks none. */
 function missingOf(system: ExperimentSystem): { missing?: Record<string, number> } {
   const missing = Object.entries(system.evaluation.missing ?? {}).filter(([, n]) => n > 0);
   return missing.length === 0 ? {} : { missing: Object.fromEntries(missing) };
-}
-
-function scoresOf(system: ExperimentSystem): SystemScores {
-  const { measures, perQuery } = system.evaluation;
-  return new Map(
-    measures.map((m) => [
-      m,
-      new Map(perQuery.flatMap((q) => (q.values[m] === undefined ? [] : [[q.id, q.values[m]] as const]))),
-    ]),
-  );
-}
-
-function languageOf(systems: readonly ExperimentSystem[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const s of systems) for (const q of s.evaluation.perQuery) if (q.lang !== "") out.set(q.id, q.lang);
-  return out;
-}
-
-/** 95% t-based confidence intervals of each language's mean and of the macro average (see `ExperimentRow.ci`). */
-function intervalsOf(
-  system: ExperimentSystem,
-  measures: readonly string[],
-  languages: readonly string[],
-): Record<string, Record<string, readonly [number, number]>> {
-  return Object.fromEntries(
-    measures.map((m) => {
-      const out: Record<string, readonly [number, number]> = {};
-      let variance = 0;
-      let n = 0;
-      let sum = 0;
-      let counted = 0;
-      for (const lang of languages) {
-        const xs = system.evaluation.perQuery.flatMap((q) =>
-          q.lang === lang && q.values[m] !== undefined ? [q.values[m]] : [],
-        );
-        const ci = meanConfidenceInterval(xs);
-        out[lang] = [ci.low, ci.high];
-        if (xs.length > 0) {
-          counted++;
-          sum += ci.mean;
-          n += xs.length;
-          if (xs.length > 1) {
-            const ss = xs.reduce((a, x) => a + (x - ci.mean) ** 2, 0) / (xs.length - 1);
-            variance += ss / xs.length;
-          }
-        }
-      }
-      if (counted === 0 || n - counted < 1) out["avg"] = [Number.NaN, Number.NaN];
-      else {
-        const mean = sum / counted;
-        const half = (studentTQuantile(0.95, n - counted) * Math.sqrt(variance)) / counted;
-        out["avg"] = [mean - half, mean + half];
-      }
-      return [m, out];
-    }),
-  );
 }

@@ -49,6 +49,24 @@ function table(rows: readonly ExperimentRow[], measure: string, data: Experiment
   return [line(header), rule, ...body.map(line)];
 }
 
+/**
+ * The report's files by name, as `xqg report` writes them (see `experimentReportFiles`): `report.md` (the
+ * tables, scores ×100), `report.json` (the report as data, scores 0–1), `report.tex` with `latex`, and the SVG
+ * plots.
+ */
+export function renderExperimentReport(
+  data: ExperimentReport,
+  options: { latex?: boolean | undefined } = {},
+): Map<string, string> {
+  const files = new Map<string, string>([
+    ["report.md", experimentMarkdown(data)],
+    ["report.json", `${JSON.stringify(data, null, 2)}\n`],
+  ]);
+  if (options.latex) files.set("report.tex", experimentLatex(data));
+  for (const [name, svg] of experimentPlots(data)) files.set(name, svg);
+  return files;
+}
+
 /** The report as Markdown: one table per measure (rows: baseline and xQG per α), then the ablation if any. */
 export function experimentMarkdown(data: ExperimentReport): string {
   const test = TEST_TEXT[data.test.name];
@@ -103,7 +121,7 @@ export function plotFile(measure: string, versus: "alpha" | "queries-per-languag
 export function experimentReportFiles(
   measures: readonly string[],
   ablation: boolean,
-  opts: { latex?: boolean } = {},
+  opts: { latex?: boolean | undefined } = {},
 ): string[] {
   const files = ["report.md", "report.json", ...(opts.latex ? ["report.tex"] : [])];
   for (const measure of measures) {

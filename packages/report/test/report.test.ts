@@ -1,15 +1,12 @@
-import { type LanguageEvaluation, pairedTTest } from "@xqg/metrics";
+import { type Evaluation, SIGNIFICANCE_TESTS } from "@xqg/metrics";
 import { describe, expect, it } from "vitest";
-import {
-  buildExperimentReport,
-  experimentLatex,
-  experimentMarkdown,
-  experimentPlots,
-  experimentReportFiles,
-  niceTicks,
-} from "../src/index.js";
+import { buildExperimentReport, experimentReportFiles, renderExperimentReport } from "../src/index.js";
+import { niceTicks } from "../src/line-chart.js";
+import { experimentLatex, experimentMarkdown, experimentPlots } from "../src/render.js";
 
-function evaluation(values: Record<string, number[]>): LanguageEvaluation {
+const pairedTTest = (a: number[], b: number[]) => SIGNIFICANCE_TESTS.t.run(a, b);
+
+function evaluation(values: Record<string, number[]>): Evaluation {
   const perQuery = Object.entries(values).flatMap(([lang, xs]) =>
     xs.map((x, i) => ({ id: `${lang}${i}`, lang, values: { "R@2kt": x } })),
   );
@@ -89,6 +86,19 @@ describe("report files", () => {
       "r5kt-vs-queries-per-language.svg",
     ]);
   });
+
+  it("renders exactly the files it names: Markdown (×100), JSON (0–1), LaTeX when asked, the plots", () => {
+    const data = buildExperimentReport([
+      { alpha: 0, queriesPerLanguage: undefined, evaluation: baseline },
+      { alpha: 0.01, queriesPerLanguage: undefined, evaluation: better },
+    ]);
+    for (const latex of [false, true]) {
+      const files = renderExperimentReport(data, { latex });
+      expect([...files.keys()].sort()).toEqual(experimentReportFiles(["R@2kt"], false, { latex }).sort());
+      expect(files.get("report.md")).toBe(experimentMarkdown(data));
+      expect(JSON.parse(files.get("report.json")!).rows[1].scores["R@2kt"].avg).toBe(0.6875);
+    }
+  });
 });
 
 describe("significance settings", () => {
@@ -135,7 +145,7 @@ describe("a language without counted queries", () => {
 
 describe("queries missing from a run", () => {
   const lacking = (missing: Record<string, number>) => ({ ...better, missing });
-  const build = (...evaluations: LanguageEvaluation[]) =>
+  const build = (...evaluations: Evaluation[]) =>
     buildExperimentReport(
       evaluations.map((evaluation, i) => ({
         alpha: i === 0 ? 0 : i / 100,

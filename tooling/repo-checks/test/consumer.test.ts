@@ -183,7 +183,7 @@ describe("TypeScript consumers type-check against the packed types", () => {
 import { type Passage, readPassages } from "@xqg/corpus";
 import { createEncoder, type Encoder } from "@xqg/encoders";
 import { fuse } from "@xqg/fusion";
-import { evaluateXor, wordTokenize } from "@xqg/metrics";
+import { createEvaluator, type Evaluation } from "@xqg/metrics";
 import { ensureModel, loadTokenizer } from "@xqg/models";
 import { createGenerator } from "@xqg/querygen";
 
@@ -202,11 +202,11 @@ export async function consumer(corpus: string): Promise<number> {
     ids: ["a"],
   });
   const fused: Float32Array = fuse({ passages: new Float32Array(2), sums: new Float32Array(2), dimensions: 2 });
-  const tokens: string[] = wordTokenize("Who wrote Hamlet?");
+  const tokens: Evaluation = await createEvaluator({ qrels: [] }, ["nDCG@10"]).evaluate(new Map());
   const encoder: Encoder = await createEncoder((await ensureModel("m")).dir);
   const tokenizer = await loadTokenizer("m");
   const generator = await createGenerator("g");
-  void [hits, exact, fused, tokens, encoder, tokenizer, generator, evaluateXor];
+  void [hits, exact, fused, tokens, encoder, tokenizer, generator];
   return n;
 }
 `;

@@ -1,16 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { type Query, readPassages, readQrels, readQueries, readRun } from "@xqg/corpus";
-import {
-  createEvaluator,
-  evaluateByLanguage,
-  formatTrecEval,
-  type LanguageEvaluation,
-  parseMeasure,
-  qrelsFromRows,
-  rktTokenizer,
-  runFromRows,
-  TokenCache,
-} from "@xqg/metrics";
+import { type QrelsRow, type Query, readPassages, readQrels, readQueries, readRun } from "@xqg/corpus";
+import { createEvaluator, type Evaluation, formatTrecEval, parseMeasure } from "@xqg/metrics";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import {
@@ -104,11 +94,9 @@ export async function evaluateStage(
         outputs: [io.out],
       },
       async (staged) => {
-        const rows = [];
-        for await (const row of readRun(io.run)) rows.push(row);
-        const run = runFromRows(rows);
+        const run = await readRun(io.run);
         const needed = new Set<string>();
-        for (const list of run.values()) for (const docid of list) needed.add(docid);
+        for (const scores of run.values()) for (const docid of scores.keys()) needed.add(docid);
         const texts = new Map<string, string>();
         if (io.corpus) {
           for await (const p of readPassages(io.corpus, read.corpus))
@@ -118,35 +106,24 @@ export async function evaluateStage(
               throw new UserError(`${io.run}: passage ${JSON.stringify(docid)} is not in ${io.corpus}`);
           }
         }
-        const answers: Query<string>[] = [];
-        if (io.queries) for await (const q of readQueries(io.queries, read.queries)) answers.push(q);
-        let qrels: ReturnType<typeof qrelsFromRows> | undefined;
-        if (io.qrels) {
-          const qrelRows = [];
-          for await (const r of readQrels(io.qrels))
-            qrelRows.push({ qid: r.qid, docid: r.docid, rel: r.relevance });
-          qrels = qrelsFromRows(qrelRows);
-        }
+        const queries: Query<string>[] = [];
+        if (io.queries) for await (const q of readQueries(io.queries, read.queries)) queries.push(q);
+        const qrels: QrelsRow[] = [];
+        if (io.qrels) for await (const r of readQrels(io.qrels)) qrels.push(r);
         // Punkt is loaded only when R@kt is asked
-        const tokenCache = needsAnswers
-          ? new TokenCache(rktTokenizer(settings.tokenizer, io.nltkData ? { path: io.nltkData } : {}))
-          : undefined;
         const evaluator = createEvaluator(
           {
-            ...(tokenCache ? { tokenCache } : {}),
-            answers,
+            queries,
             passageText: (docid) => texts.get(docid),
-            languages: new Map(answers.map((q) => [q.id, q.lang])),
-            ...(qrels ? { qrels } : {}),
+            ...(io.qrels ? { qrels } : {}),
+            tokenizer: settings.tokenizer,
+            nltkData: io.nltkData,
+            languageOrder: languageCodes(inputs),
+            complete,
           },
           measures,
-          { complete },
         );
-        const evaluation = evaluateByLanguage(evaluator, run, {
-          queries: answers,
-          languageOrder: languageCodes(inputs),
-          tokenizer: settings.tokenizer,
-        });
+        const evaluation = await evaluator.evaluate(run);
         const missing = Object.entries(evaluation.missing ?? {}).filter(([, n]) => n > 0);
         if (missing.length > 0)
           env.log.warn(
@@ -162,7 +139,7 @@ export async function evaluateStage(
  * The evaluation as a terminal table: one row per measure, its mean per language (when the queries give
  * languages) and `avg` (the macro average over languages; without languages, the mean over queries).
  */
-export function evaluationTable(evaluation: LanguageEvaluation): string {
+export function evaluationTable(evaluation: Evaluation): string {
   const columns = [...evaluation.languages, "avg"];
   const header = ["measure", ...columns];
   const body = evaluation.measures.map((m) => [
@@ -185,24 +162,14 @@ export function evaluationTable(evaluation: LanguageEvaluation): string {
  * lines for the queries of `runFile`.
  */
 export async function evaluationTrecEval(
-  evaluation: LanguageEvaluation,
+  evaluation: Evaluation,
   runFile: string,
   perQuery: boolean,
 ): Promise<string> {
-  const scores = new Map(
-    evaluation.measures.map((m) => [
-      m,
-      new Map(
-        evaluation.perQuery.flatMap((q) => (q.values[m] === undefined ? [] : [[q.id, q.values[m]] as const])),
-      ),
-    ]),
-  );
-  const inRun = new Set<string>();
-  if (perQuery) for await (const row of readRun(runFile)) inRun.add(row.qid);
-  return formatTrecEval(evaluation.measures, scores, { perQuery, inRun: (q) => inRun.has(q) });
+  return formatTrecEval(evaluation, perQuery ? { perQuery, run: await readRun(runFile) } : {});
 }
 
 /** Reads an evaluation JSON (what `evaluateStage` writes). */
-export async function readEvaluation(file: string): Promise<LanguageEvaluation> {
-  return JSON.parse(await readFile(file, "utf8")) as LanguageEvaluation;
+export async function readEvaluation(file: string): Promise<Evaluation> {
+  return JSON.parse(await readFile(file, "utf8")) as Evaluation;
 }

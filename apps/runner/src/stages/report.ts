@@ -4,15 +4,13 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "@xqg/core";
 import type { DuplicatePolicy, PassageFormat } from "@xqg/corpus";
-import type { LanguageEvaluation } from "@xqg/metrics";
+import type { Evaluation } from "@xqg/metrics";
 import type { ModelTask } from "@xqg/models";
 import {
   buildExperimentReport,
   type ExperimentSystem,
-  experimentLatex,
-  experimentMarkdown,
-  experimentPlots,
   experimentReportFiles,
+  renderExperimentReport,
 } from "@xqg/report";
 import { UserError } from "../errors.js";
 import { packageVersions, runStage } from "../manifest.js";
@@ -51,9 +49,9 @@ export interface Provenance {
 export async function reportStage(env: StageEnv, io: ReportInput, settings: ReportSettings) {
   const loaded: ExperimentSystem[] = [];
   for (const s of io.systems) {
-    let evaluation: LanguageEvaluation;
+    let evaluation: Evaluation;
     try {
-      evaluation = JSON.parse(await readFile(s.evaluation, "utf8")) as LanguageEvaluation;
+      evaluation = JSON.parse(await readFile(s.evaluation, "utf8")) as Evaluation;
     } catch {
       throw new UserError(`${s.evaluation}: cannot read an evaluation (the output of xqg evaluate)`);
     }
@@ -103,10 +101,8 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
     async (staged) => {
       const { test, maxP, correction, seed, rounds } = settings;
       const data = buildExperimentReport(loaded, { test, maxP, correction, seed, rounds });
-      await writeFile(staged(join(io.out, "report.md")), experimentMarkdown(data));
-      await writeFile(staged(join(io.out, "report.json")), `${JSON.stringify(data, null, 2)}\n`);
-      if (settings.latex) await writeFile(staged(join(io.out, "report.tex")), experimentLatex(data));
-      for (const [name, svg] of experimentPlots(data)) await writeFile(staged(join(io.out, name)), svg);
+      for (const [name, text] of renderExperimentReport(data, { latex: settings.latex }))
+        await writeFile(staged(join(io.out, name)), text);
       if (io.provenance) {
         const record = await provenanceRecord(env, io.provenance, models);
         await writeFile(staged(join(io.out, "provenance.json")), `${JSON.stringify(record, null, 2)}\n`);

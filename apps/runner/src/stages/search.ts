@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { exactSearch, Index, mergeRankedRows, type RankedRows } from "@xqg/ann";
 import { idsPath, type ProgressEvent, type Run, readIds, streamIds, writeTextAtomic } from "@xqg/core";
-import { type NpyReader, openNpy, type RunRow, shard, writeRun } from "@xqg/corpus";
+import { type NpyReader, openNpy, shard, writeRun } from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { IndexSettings, SearchSettings } from "../settings/stages.js";
@@ -62,17 +62,11 @@ export async function searchStage(
 }
 
 /**
- * The run as a TREC run, one line per (query, rank), in the search's own order: queries as the queries matrix
- * holds them, each query's docids as the search ranked them (its maps' insertion order: ties by row for exact
- * search).
+ * The run as a TREC run, one line per (query, rank): queries as the queries matrix holds them, each query's
+ * docids in trec_eval's order (score descending, ties by docid descending).
  */
 async function writeHits(out: string, run: Run, tag: string) {
-  const rows: RunRow[] = [];
-  for (const [qid, scores] of run) {
-    let rank = 0;
-    for (const [docid, score] of scores) rows.push({ qid, docid, rank: ++rank, score });
-  }
-  await writeRun(out, rows, { format: "trec", tag });
+  await writeRun(out, run, { format: "trec", tag });
 }
 
 /** Feeds a long call's running totals (`done`) to a progress line, which counts increments. */

@@ -1,6 +1,9 @@
 import {
   type XorSubmissionEntry as CoreXorSubmissionEntry,
   parseXorEntry as parseXorElement,
+  type Run,
+  rankedDocids,
+  scoreOfRank,
   writeTextAtomic,
 } from "@xqg/core";
 import { CorpusError, corpusError } from "../errors.js";
@@ -117,10 +120,27 @@ export function readXorSubmission<L extends string = Lang>(
 }
 
 /**
- * Streams the rows of a run file. For XOR submissions, which hold passage texts rather than ids, `docid`
- * is the passage text, rank its position and score −rank.
+ * Reads a run file into a `Run` (query id → docid → score, @xqg/core's). The rank column of a TREC run is
+ * ignored, as trec_eval ignores it; a Tevatron file with `column: "rank"` and an XOR submission (whose "docids"
+ * are the passage texts) score each document `scoreOfRank(rank)`, −rank. A (query, docid) pair that repeats
+ * keeps its best score.
  */
-export function readRun(path: string, options: RunReadOptions = {}): RecordReader<RunRow> {
+export async function readRun(path: string, options: RunReadOptions = {}): Promise<Run> {
+  const run = new Map<string, Map<string, number>>();
+  for await (const row of readRunRows(path, options)) {
+    let scores = run.get(row.qid);
+    if (scores === undefined) {
+      scores = new Map();
+      run.set(row.qid, scores);
+    }
+    const seen = scores.get(row.docid);
+    if (seen === undefined || row.score > seen) scores.set(row.docid, row.score);
+  }
+  return run;
+}
+
+/** Streams the rows of a run file (what `readRun` collects). */
+export function readRunRows(path: string, options: RunReadOptions = {}): RecordReader<RunRow> {
   const format = resolveFormat(path, options.format, RUN_FORMATS, BY_EXTENSION);
   return RUN_FORMAT_HANDLERS[format].read(path, options);
 }
@@ -146,7 +166,7 @@ function readXorRun(path: string, options: RunReadOptions): RecordReader<RunRow>
     async *[Symbol.asyncIterator]() {
       for await (const entry of entries) {
         for (let i = 0; i < entry.ctxs.length; i++) {
-          yield { qid: entry.id, docid: entry.ctxs[i]!, rank: i + 1, score: -(i + 1) };
+          yield { qid: entry.id, docid: entry.ctxs[i]!, rank: i + 1, score: scoreOfRank(i + 1) };
         }
       }
     },
@@ -178,14 +198,32 @@ function checkRow(row: RunRow, check: OutputCheck, separator: "space" | "tab"): 
 
 type RunRows = AsyncIterable<RunRow> | Iterable<RunRow>;
 
-/** Writes a run atomically: TREC, Tevatron TSV or XOR-TyDi submission JSON. */
-export function writeRun(
+/**
+ * Writes a run atomically: TREC, Tevatron TSV or XOR-TyDi submission JSON. Queries in the run's order, each
+ * query's documents ranked as trec_eval ranks them (score descending, ties by docid descending), rank from 1.
+ * `records` counts the rows written.
+ */
+export async function writeRun(
   path: string,
-  rows: AsyncIterable<RunRow> | Iterable<RunRow>,
+  run: Run,
   options: RunWriteOptions = {},
 ): Promise<{ records: number }> {
+  if (!(run instanceof Map))
+    throw new CorpusError("the run must be a Map of query id → Map of docid → score (@xqg/core's Run)", {
+      file: path,
+      field: "run",
+      code: "wrong-type",
+    });
   const format = resolveFormat(path, options.format, RUN_FORMATS, BY_EXTENSION);
-  return RUN_FORMAT_HANDLERS[format].write(path, rows, options);
+  return RUN_FORMAT_HANDLERS[format].write(path, runRows(run), options);
+}
+
+/** A run's rows in the order they are written. */
+function* runRows(run: Run): Generator<RunRow> {
+  for (const [qid, scores] of run) {
+    let rank = 0;
+    for (const docid of rankedDocids(scores)) yield { qid, docid, rank: ++rank, score: scores.get(docid)! };
+  }
 }
 
 function writeTrecRun(path: string, rows: RunRows, options: RunWriteOptions): Promise<{ records: number }> {

@@ -1,9 +1,14 @@
 import { readFileSync } from "node:fs";
-import { isXqgError, XqgError } from "@xqg/core";
-import { InputError } from "../input-error.js";
+import { isXqgError } from "@xqg/core";
+import { MetricsError } from "../errors.js";
 import { createWordTokenizer } from "../tokenize/word-tokenize.js";
-import type { XorEvaluation } from "../xor/evaluate.js";
-import { evaluateXorSubmission, readXorAnswers, readXorPredictions } from "../xor/submission.js";
+import {
+  evaluateXorSubmission,
+  readXorAnswers,
+  readXorPredictions,
+  type XorSubmissionResult,
+  xorScores,
+} from "../xor/submission.js";
 import { TokenCache } from "../xor/token-cache.js";
 import { pyFloat } from "./py-float.js";
 
@@ -15,7 +20,7 @@ const OPTIONS: ReadonlyArray<{ names: readonly string[]; value?: string; help: s
     value: "PATH",
     help: 'JSON array of {"id", "lang", "ctxs": [passage text, ...]}',
   },
-  { names: ["--json"], help: 'print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...}' },
+  { names: ["--json"], help: 'print {"R@2kt": {"<lang>": score, ..., "avg": score}, ...} (scores 0–1)' },
   { names: ["--ks"], value: "LIST", help: "comma-separated k values in thousands of tokens (default 2,5)" },
   {
     names: ["--nltk_data"],
@@ -50,7 +55,7 @@ export interface EvalXorIo {
 }
 
 /** Wrong command-line arguments: the message, then the usage (exit code 2). */
-class UsageError extends XqgError {
+class UsageError extends MetricsError {
   constructor(message: string) {
     super(message, { code: "usage" });
     this.name = "UsageError";
@@ -87,16 +92,17 @@ function parseKs(text: string): number[] {
 }
 
 /** The official script's printout, one line per print() call. */
-export function formatOfficial(result: XorEvaluation): string[] {
+export function formatOfficial(result: XorSubmissionResult): string[] {
+  const scores = xorScores(result, 100);
   const lines: string[] = [];
   for (const m of result.measures) {
     lines.push(`Evaluating ${m}`);
     for (const lang of result.languages) {
       lines.push(`performance on ${lang} (${result.counts[lang]} examples)`);
-      lines.push(pyFloat(result.scores[m]![lang]!));
+      lines.push(pyFloat(scores[m]![lang]!));
     }
     lines.push("Final macro averaged score: ");
-    lines.push(pyFloat(result.scores[m]!["avg"]!));
+    lines.push(pyFloat(scores[m]!["avg"]!));
   }
   return lines;
 }
@@ -125,9 +131,12 @@ export function runEvalXor(argv: readonly string[], io: EvalXorIo): number {
     const predictions = readXorPredictions(predFile);
     const result = evaluateXorSubmission(answers, predictions, ks, { cache: new TokenCache(tokenize) });
     if (result.languages.length === 0) {
-      throw new InputError(`no prediction has an id with span answers in ${dataFile}`, predFile);
+      throw new MetricsError(`no prediction has an id with span answers in ${dataFile}`, {
+        code: "bad-value",
+        file: predFile,
+      });
     }
-    if (json) io.out(JSON.stringify(result.scores, null, 2));
+    if (json) io.out(JSON.stringify(xorScores(result, 1), null, 2));
     else for (const line of formatOfficial(result)) io.out(line);
     return 0;
   } catch (e) {

@@ -1,7 +1,7 @@
 // Measures are values with a canonical string form (as in ir_measures): `nDCG@10`, `R@2kt`, `P(rel=2)@5`.
 // The string is the identity: results are keyed by it, and parseMeasure(String(m)) equals m.
 
-import { XqgError } from "@xqg/core";
+import { MetricsError } from "../errors.js";
 
 /** Measure definitions; the keys are the canonical names. */
 export const MEASURES = {
@@ -44,12 +44,9 @@ export interface Measure {
   toString(): string;
 }
 
-/** A measure name that does not parse, or parameters a measure does not take. An `XqgError` of @xqg/core. */
-export class MeasureError extends XqgError {
-  constructor(message: string) {
-    super(message, { code: "bad-measure", field: "measure" });
-    this.name = "MeasureError";
-  }
+/** A measure name that does not parse, or parameters a measure does not take. */
+function measureError(reason: string): MetricsError {
+  return new MetricsError(reason, { code: "bad-measure", field: "measure" });
 }
 
 function canonical(
@@ -69,22 +66,19 @@ export function measure(
 ): Measure {
   const { cutoff, unit, rel = 1 } = opts;
   if (!(name in MEASURES))
-    throw new MeasureError(
-      `unknown measure ${JSON.stringify(name)}; known: ${Object.keys(MEASURES).join(", ")}`,
-    );
+    throw measureError(`unknown measure ${JSON.stringify(name)}; known: ${Object.keys(MEASURES).join(", ")}`);
   if (unit === "kt") {
-    if (name !== "R")
-      throw new MeasureError(`the kt unit (thousands of tokens) applies to R only, not ${name}`);
+    if (name !== "R") throw measureError(`the kt unit (thousands of tokens) applies to R only, not ${name}`);
     if (cutoff === undefined || !Number.isFinite(cutoff) || cutoff < 0) {
-      throw new MeasureError(`R@kt needs a cutoff >= 0 in thousands of tokens, got ${cutoff}`);
+      throw measureError(`R@kt needs a cutoff >= 0 in thousands of tokens, got ${cutoff}`);
     }
   } else if (cutoff !== undefined && !(Number.isInteger(cutoff) && cutoff > 0)) {
-    throw new MeasureError(`${name}: the cutoff must be a positive integer, got ${cutoff}`);
+    throw measureError(`${name}: the cutoff must be a positive integer, got ${cutoff}`);
   }
-  if (name === "P" && cutoff === undefined) throw new MeasureError("P needs a cutoff, e.g. P@10");
-  if (!Number.isInteger(rel)) throw new MeasureError(`rel must be an integer, got ${rel}`);
+  if (name === "P" && cutoff === undefined) throw measureError("P needs a cutoff, e.g. P@10");
+  if (!Number.isInteger(rel)) throw measureError(`rel must be an integer, got ${rel}`);
   if (rel !== 1 && !(MEASURES[name].params as readonly string[]).includes("rel")) {
-    throw new MeasureError(`${name} takes no rel parameter (it uses graded relevance)`);
+    throw measureError(`${name} takes no rel parameter (it uses graded relevance)`);
   }
   const text = canonical(name, cutoff, unit, rel);
   const judgedBy = unit === "kt" ? "answers" : "qrels";
@@ -92,7 +86,7 @@ export function measure(
 }
 
 function fail(source: string, at: number, why: string): never {
-  throw new MeasureError(
+  throw measureError(
     `${why} at position ${at} of ${JSON.stringify(source)}\n  ${source}\n  ${" ".repeat(at)}^`,
   );
 }
@@ -128,7 +122,7 @@ export function parseMeasure(source: string): Measure {
   try {
     return measure(name, { cutoff, unit, rel });
   } catch (e) {
-    throw new MeasureError(`${(e as Error).message} (in ${JSON.stringify(source)})`);
+    throw measureError(`${(e as Error).message} (in ${JSON.stringify(source)})`);
   }
 }
 

@@ -12,7 +12,7 @@ export type SignificanceTest = keyof typeof SIGNIFICANCE_TESTS;
 
 /** Multiple-comparison corrections by name (over the systems compared with the baseline). */
 export const CORRECTIONS = {
-  holm: { label: "Holm-corrected", adjust: holm },
+  holm: { label: "Holm-corrected", adjust: (p: readonly number[]) => holm(p) },
   none: { label: "uncorrected", adjust: (p: readonly number[]) => [...p] },
 } as const;
 export type Correction = keyof typeof CORRECTIONS;

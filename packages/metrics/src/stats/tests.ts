@@ -1,3 +1,4 @@
+import { MetricsError } from "../errors.js";
 import { studentTTwoSided } from "./incomplete-beta.js";
 
 export interface TestResult {
@@ -12,7 +13,9 @@ export interface TestResult {
 
 function differences(a: readonly number[], b: readonly number[]): number[] {
   if (a.length !== b.length)
-    throw new RangeError(`paired samples differ in length: ${a.length} vs ${b.length}`);
+    throw new MetricsError(`paired samples differ in length: ${a.length} vs ${b.length}`, {
+      code: "bad-comparison",
+    });
   return a.map((x, i) => x - b[i]!);
 }
 
@@ -66,7 +69,10 @@ export function permutationTest(
 ): TestResult {
   const { seed = 42, rounds = 10_000 } = opts;
   if (!(Number.isInteger(rounds) && rounds > 0))
-    throw new RangeError(`rounds must be a positive integer, got ${rounds}`);
+    throw new MetricsError(`rounds must be a positive integer, got ${rounds}`, {
+      code: "bad-comparison",
+      field: "rounds",
+    });
   const d = differences(a, b);
   const n = d.length;
   if (n === 0) return { statistic: Number.NaN, pValue: Number.NaN, meanDifference: Number.NaN, n };

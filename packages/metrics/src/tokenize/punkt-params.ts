@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
-import { XqgError } from "@xqg/core";
+import { MetricsError } from "../errors.js";
 
 /** The parameters of a trained Punkt sentence tokenizer (NLTK's `PunktParameters`). */
 export interface PunktParameters {
@@ -26,11 +26,8 @@ export interface PunktLoadOptions {
 }
 
 /** The Punkt parameter files are missing or malformed (a user's environment problem, not a bug). */
-export class PunktDataError extends XqgError {
-  constructor(message: string, where: { file?: string; line?: number } = {}) {
-    super(message, { ...where, code: "punkt-data", prefix: false });
-    this.name = "PunktDataError";
-  }
+function punktError(reason: string, where: { file?: string; line?: number } = {}): MetricsError {
+  return new MetricsError(reason, { ...where, code: "punkt-data", prefix: false });
 }
 
 export const PUNKT_FILES = [
@@ -70,7 +67,7 @@ export function findPunktDir(opts: PunktLoadOptions = {}): string {
   if (opts.path !== undefined) {
     const found = candidatesUnder(resolve(opts.path), language).find(hasAllFiles);
     if (found) return found;
-    throw new PunktDataError(
+    throw punktError(
       `Punkt parameters not found in ${resolve(opts.path)} (need ${PUNKT_FILES.join(", ")} in it, in ./${language} or in ./tokenizers/punkt_tab/${language}); get them with: python -m nltk.downloader punkt_tab`,
     );
   }
@@ -80,7 +77,7 @@ export function findPunktDir(opts: PunktLoadOptions = {}): string {
     const dir = join(root, "tokenizers", "punkt_tab", language);
     if (hasAllFiles(dir)) return dir;
   }
-  throw new PunktDataError(
+  throw punktError(
     `NLTK Punkt parameters (tokenizers/punkt_tab/${language}) not found in $NLTK_DATA or ${standardNltkDataDirs().join(", ")}; run \`python -m nltk.downloader punkt_tab\` (or \`-d <dir>\` with NLTK_DATA=<dir>), or pass the folder explicitly`,
   );
 }
@@ -92,7 +89,7 @@ function lines(dir: string, file: string): string[] {
 }
 
 function fail(dir: string, file: string, line: number, why: string): never {
-  throw new PunktDataError(`${join(dir, file)}:${line}: ${why}`, { file: join(dir, file), line });
+  throw punktError(`${join(dir, file)}:${line}: ${why}`, { file: join(dir, file), line });
 }
 
 /** Reads NLTK's `punkt_tab` parameters (the text form of the Punkt model) from a folder. */

@@ -1,32 +1,54 @@
+// The official XOR-Retrieve scoring of a submission file, for `xqg-eval-xor`: the same walk, the same numbers.
+
 import { readFileSync } from "node:fs";
-import { readXorSubmissionSync } from "@xqg/core";
-import { InputError } from "../input-error.js";
-import { rktMeasureName, XorAccumulator, type XorEvaluation } from "./evaluate.js";
+import { readXorSubmissionSync, type XorSubmissionEntry } from "@xqg/core";
+import { MetricsError, type MetricsErrorCode } from "../errors.js";
+import { exactMean } from "../stats/exact-mean.js";
 import { rktHits, spanAnswers, tokenBudget } from "./rkt.js";
 import { TokenCache } from "./token-cache.js";
 
-/** One entry of an XOR-Retrieve submission (`pred_file`): passage texts in rank order. */
-export interface XorPrediction {
-  readonly id: string;
-  readonly lang: string;
-  readonly ctxs: readonly string[];
+/** R@kt of a submission per language, as hit counts: `scores` (0–1) and `percentages` (the script's) derive from them. */
+export interface XorSubmissionResult {
+  /** Measure names, e.g. `["R@2kt", "R@5kt"]`. */
+  readonly measures: readonly string[];
+  /** Languages with at least one counted query, in order of first appearance. */
+  readonly languages: readonly string[];
+  /** Counted queries per language (those with an answer other than "yes"/"no"). */
+  readonly counts: Readonly<Record<string, number>>;
+  /** measure → language → queries whose answer was found. */
+  readonly hits: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+export function rktMeasureName(k: number): string {
+  return `R@${k}kt`;
 }
 
 /**
  * Scores a submission exactly as the official `eval_xor_retrieve.py`: it walks the predictions (language from
- * each prediction), skips ids absent from the answers, and counts each prediction with span answers.
+ * each prediction), skips ids absent from the answers, and counts each prediction with span answers; every
+ * passage text of `ctxs` is read, repeats included.
  */
 export function evaluateXorSubmission(
   answers: ReadonlyMap<string, readonly string[]>,
-  predictions: Iterable<XorPrediction>,
+  predictions: Iterable<XorSubmissionEntry>,
   ks: readonly number[] = [2, 5],
   opts: { cache?: TokenCache; tokenize?: (text: string) => string[] } = {},
-): XorEvaluation {
+): XorSubmissionResult {
   const budgets = ks.map(tokenBudget);
+  const measures = ks.map(rktMeasureName);
   const cache = opts.cache ?? new TokenCache(opts.tokenize);
-  const acc = new XorAccumulator(ks.map(rktMeasureName));
+  const order: string[] = [];
+  const counts = new Map<string, number>();
+  const hits = new Map<string, number[]>();
   for (const p of predictions) {
-    acc.see(p.lang);
+    if (!counts.has(p.lang)) {
+      order.push(p.lang);
+      counts.set(p.lang, 0);
+      hits.set(
+        p.lang,
+        measures.map(() => 0),
+      );
+    }
     const gold = answers.get(p.id);
     if (gold === undefined) continue;
     const span = spanAnswers(gold);
@@ -34,20 +56,61 @@ export function evaluateXorSubmission(
     const passages = (function* () {
       for (const text of p.ctxs) yield cache.get(text, () => text);
     })();
-    acc.add(p.id, p.lang, rktHits(span, passages, budgets));
+    counts.set(p.lang, counts.get(p.lang)! + 1);
+    const sums = hits.get(p.lang)!;
+    rktHits(span, passages, budgets).forEach((h, i) => {
+      if (h) sums[i]!++;
+    });
   }
-  return acc.result();
+  const languages = order.filter((l) => counts.get(l)! > 0);
+  return {
+    measures,
+    languages,
+    counts: Object.fromEntries(languages.map((l) => [l, counts.get(l)!])),
+    hits: Object.fromEntries(
+      measures.map((m, i) => [m, Object.fromEntries(languages.map((l) => [l, hits.get(l)![i]!]))]),
+    ),
+  };
+}
+
+/**
+ * measure → language → score, plus `avg` (the macro average, Python's exact `statistics.mean`): with `scale`
+ * 100, the official script's `hits / count * 100` to the last bit; with 1, fractions.
+ */
+export function xorScores(
+  result: XorSubmissionResult,
+  scale: 1 | 100,
+): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    result.measures.map((m) => {
+      const perLang = result.languages.map((l) =>
+        scale === 1
+          ? result.hits[m]![l]! / result.counts[l]!
+          : (result.hits[m]![l]! / result.counts[l]!) * 100,
+      );
+      const row: Record<string, number> = Object.fromEntries(
+        result.languages.map((l, j) => [l, perLang[j]!]),
+      );
+      row["avg"] = exactMean(perLang);
+      return [m, row];
+    }),
+  );
 }
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === "string");
 }
 
+function inputError(reason: string, file: string, code: MetricsErrorCode, line?: number, field?: string) {
+  return new MetricsError(field === undefined ? reason : `${field}: ${reason}`, { code, file, line, field });
+}
+
 function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (e) {
-    throw new InputError((e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(e), file);
+    const notFound = (e as NodeJS.ErrnoException).code === "ENOENT";
+    throw inputError(notFound ? "file not found" : String(e), file, "io");
   }
 }
 
@@ -63,24 +126,26 @@ export function readXorAnswers(file: string): Map<string, string[]> {
       try {
         item = JSON.parse(raw);
       } catch (e) {
-        throw new InputError(`invalid JSON (${(e as Error).message})`, file, line);
+        throw inputError(`invalid JSON (${(e as Error).message})`, file, "invalid-json", line);
       }
       if (typeof item !== "object" || item === null || Array.isArray(item)) {
-        throw new InputError("expected a JSON object", file, line);
+        throw inputError("expected a JSON object", file, "wrong-type", line);
       }
       const { id, answers } = item as Record<string, unknown>;
-      if (typeof id !== "string") throw new InputError("expected a string", file, line, "id");
+      if (typeof id !== "string") throw inputError("expected a string", file, "wrong-type", line, "id");
       if (!isStringArray(answers))
-        throw new InputError("expected an array of strings", file, line, "answers");
+        throw inputError("expected an array of strings", file, "wrong-type", line, "answers");
       out.set(id, answers);
     });
   return out;
 }
 
 /**
- * Reads an XOR-Retrieve submission: a JSON array of `{id, lang, ctxs: [passage text, ...]}`, with @xqg/core's
- * XOR reader (the one @xqg/corpus streams with); problems are InputErrors naming the line and field.
+ * Reads an XOR-Retrieve submission (a JSON array of `{id, lang, ctxs: [passage text, ...]}`) with @xqg/core's
+ * XOR reader (the one @xqg/corpus' `readRun` reads with); problems are MetricsErrors naming the line and field.
  */
-export function readXorPredictions(file: string): XorPrediction[] {
-  return readXorSubmissionSync(file, { error: (reason, init) => new InputError(reason, { ...init, file }) });
+export function readXorPredictions(file: string): XorSubmissionEntry[] {
+  return readXorSubmissionSync(file, {
+    error: (reason, init) => new MetricsError(reason, { ...init, file, code: init.code as MetricsErrorCode }),
+  });
 }

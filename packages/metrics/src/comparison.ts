@@ -5,8 +5,15 @@ import {
   type SignificanceTest,
 } from "./stats/significance.js";
 
-export interface ReportCell {
+export interface ComparisonCell {
+  /** Mean over the row's queries (0–1); a query the system's run lacks scores 0. */
   readonly mean: number;
+  /**
+   * 95% t-based confidence interval of the mean over the queries the system scores: mean ± t(0.975, n − 1)·s/√n;
+   * for `avg`, the macro average ± t(0.975, N − L)·√(Σ s²/n)/L over the L languages' N queries. NaN bounds
+   * under 2 queries.
+   */
+  readonly ci: readonly [number, number];
   /** Versus the baseline (absent for the baseline itself). */
   readonly pValue?: number;
   readonly pAdjusted?: number;
@@ -18,16 +25,16 @@ export interface ReportCell {
   readonly losses?: number;
 }
 
-export interface ReportRow {
+export interface ComparisonRow {
   /** A language, `avg` (macro average over languages; tested on all queries pooled), or `all`. */
   readonly group: string;
   /** Judged queries per measure in this row. */
   readonly queries: Readonly<Record<string, number>>;
   /** system → measure → cell. */
-  readonly cells: Readonly<Record<string, Readonly<Record<string, ReportCell>>>>;
+  readonly cells: Readonly<Record<string, Readonly<Record<string, ComparisonCell>>>>;
 }
 
-export interface ReportData {
+export interface ComparisonData {
   readonly baseline: string;
   readonly systems: readonly string[];
   readonly measures: readonly string[];
@@ -36,9 +43,10 @@ export interface ReportData {
   readonly maxP: number;
   readonly seed?: number;
   readonly rounds?: number;
-  readonly rows: readonly ReportRow[];
+  readonly rows: readonly ComparisonRow[];
 }
 
+/** How `Comparison.toMarkdown` prints scores. */
 export interface MarkdownOptions {
   /** Multiply means by this (default 100: percentages, as papers print R@kt). */
   scale?: number;
@@ -55,15 +63,15 @@ export function significanceMark(significant: boolean, mean: number, baselineMea
   return mean > baselineMean ? "†" : "‡";
 }
 
-/** A comparison of runs: the table a paper shows, as data, Markdown or JSON. */
-export class Report {
-  readonly data: ReportData;
+/** A comparison of runs against a baseline: the table a paper shows, as data (JSON) or Markdown (×100). */
+export class Comparison {
+  readonly data: ComparisonData;
 
-  constructor(data: ReportData) {
+  constructor(data: ComparisonData) {
     this.data = data;
   }
 
-  toJSON(): ReportData {
+  toJSON(): ComparisonData {
     return this.data;
   }
 
