@@ -1,8 +1,13 @@
 export { type MainIo, main } from "./cli/main.js";
 export { loadConfig, parseConfig, type RunConfig } from "./config.js";
 export { UserError } from "./errors.js";
-export { layout, systemName } from "./layout.js";
-export { type RunOptions, runPipeline } from "./pipeline.js";
+export { type Execution, type Executor, localExecutor } from "./executor.js";
+export { inspectPlan, type PlanReport, type UnitReport } from "./inspect.js";
+export type { StageContext, UnitState } from "./manifest.js";
+export { prepareRun } from "./pipeline.js";
+export { type Plan, planExperiment, type System, type Unit } from "./plan.js";
 export { createLogger, type Logger, type LoggerOptions } from "./progress.js";
-export { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
-export { parseShard, type ShardPart } from "./shard.js";
+export { Scheduler, type SchedulerUnit, type UnitStatus } from "./scheduler.js";
+export type { ShardPart } from "./shard.js";
+export type { StageEnv } from "./stages/common.js";
+export { runUnit, type Work, type WorkKind } from "./units.js";

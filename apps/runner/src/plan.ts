@@ -467,3 +467,11 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   });
   return { units, ends: "done" };
 }
+
+/**
+ * The experiment of a config as plain-data units of work, in an order that runs each after its dependencies
+ * (`{ shard }`: only that shard's generation, passage encoding and Σq). The library's name for `planUnits`.
+ */
+export function planExperiment(config: RunConfig, options: { readonly shard?: ShardPart } = {}): Plan {
+  return planUnits(config, options.shard);
+}

@@ -29,7 +29,7 @@ describe("README", () => {
     const { stdout } = await xqg("--help");
     const commands = stdout
       .split("\n")
-      .slice(3, 13)
+      .slice(3, 15)
       .map((l) => l.trim().split(/\s+/)[0]);
     for (const command of commands) expect(readme).toContain(`\`xqg ${command} `);
   });

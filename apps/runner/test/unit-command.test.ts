@@ -167,3 +167,27 @@ describe("the scheduler examples (examples/schedulers)", () => {
     });
   });
 });
+
+describe("a run from code (the README's API example)", () => {
+  it("loadConfig / planExperiment / prepareRun / localExecutor give the outputs of xqg run", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const readme = await readFile(resolve(import.meta.dirname, "../README.md"), "utf8");
+      const api = readme.slice(readme.indexOf("## API"));
+      const example = /```ts\n([\s\S]*?)```/.exec(api)![1]!;
+      const entry = resolve(import.meta.dirname, "../dist/index.js");
+      await writeFile(
+        join(dir, "example.mjs"),
+        example.replace('from "xqg"', `from ${JSON.stringify(entry)}`),
+      );
+      const out = await run(process.execPath, [join(dir, "example.mjs")], {
+        cwd: dir,
+        env: { ...process.env, XQG_CONFIG: config },
+      });
+      expect(out.stdout).toMatch(
+        /^\d+ units: generate, encode-passages, .*\nran \d+, already up to date 0\n$/,
+      );
+      expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(reference);
+    });
+  });
+});

@@ -97,6 +97,19 @@ beforeAll(async () => {
     root,
   );
   if (build.code !== 0) throw new Error(`tsc failed:\n${build.stdout}${build.stderr}`);
+  // the CommonJS half of the dual build (what `require("@xqg/ann")` loads), into the same folder
+  const cjsConfig = join(consumer, "tsconfig.cjs.json");
+  await writeFile(
+    cjsConfig,
+    JSON.stringify({
+      extends: join(root, "tsconfig.build.json"),
+      compilerOptions: { outDir: join(pkg, "dist"), rootDir: join(root, "src") },
+      include: [join(root, "src")],
+      exclude: [join(root, "src/**/*.test.ts")],
+    }),
+  );
+  const cjs = await node([join(root, "..", "..", "tooling", "scripts", "build-cjs.mjs"), cjsConfig], root);
+  if (cjs.code !== 0) throw new Error(`build-cjs failed:\n${cjs.stdout}${cjs.stderr}`);
   const manifest = await readFile(join(root, "package.json"), "utf8");
   await writeFile(join(pkg, "package.json"), manifest);
   for (const name of Object.keys((JSON.parse(manifest) as { dependencies?: object }).dependencies ?? {})) {

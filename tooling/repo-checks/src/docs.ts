@@ -15,7 +15,7 @@ export function section(markdown: string, heading: RegExp): string | undefined {
 
 /**
  * The names in the first column of every Markdown table of `text`: each backticked name, without a call's
- * arguments (`` `createEncoder(dir, options)` `` → `createEncoder`) or a member path (`Index.create` → `Index`).
+ * arguments (`` `createEncoder(dir, options)` `` → `createEncoder`); a member path stays whole (`encoder.encode`).
  */
 export function tableNames(text: string): string[] {
   const names: string[] = [];
@@ -23,7 +23,7 @@ export function tableNames(text: string): string[] {
     if (!line.startsWith("|") || /^\|\s*-/.test(line)) continue;
     const first = line.split("|")[1] ?? "";
     for (const match of first.matchAll(/`([^`]+)`/g)) {
-      const name = /^(?:new\s+)?([A-Za-z_$][\w$]*)/.exec(match[1]!.trim())?.[1];
+      const name = /^(?:new\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)/.exec(match[1]!.trim())?.[1];
       if (name) names.push(name);
     }
   }
@@ -48,7 +48,7 @@ export function exportedNames(p: WorkspacePackage): Set<string> {
 /** Whether `name` is a property (`name:`, `name?:`, or a method `name(`) of some declaration in the API report. */
 export function isDeclaredMember(p: WorkspacePackage, name: string): boolean {
   const escaped = name.replace(/[$]/g, "\\$");
-  return new RegExp(`(^|[\\s{;,(])(readonly\\s+)?${escaped}\\??(:|\\()`, "m").test(apiReport(p));
+  return new RegExp(`(^|[\\s{;,(])(readonly\\s+)?${escaped}\\??(:|\\(|<)`, "m").test(apiReport(p));
 }
 
 /** Backticked repository paths in a Markdown text (`apps/runner/src/plan.ts`, `tooling/scripts/env.sh`). */

@@ -267,12 +267,12 @@ export const error: core.XqgError | undefined = undefined;
 import core = require("@xqg/core");
 import { readPassages, type Passage } from "@xqg/corpus";
 import { createEncoder, type Encoder } from "@xqg/encoders";
-import { augment } from "@xqg/fusion";
+import { fuse } from "@xqg/fusion";
 import { createEvaluator, parseMeasure, type Measure } from "@xqg/metrics";
 import { type InferenceSession, loadTokenizer, Tensor } from "@xqg/models";
 import { createGenerator } from "@xqg/querygen";
 import { buildExperimentReport } from "@xqg/report";
-import { parseShard, systemName } from "xqg";
+import { type Plan, planExperiment } from "xqg";
 
 export async function consumer(corpus: string): Promise<number> {
   let n = 0;
@@ -281,9 +281,9 @@ export async function consumer(corpus: string): Promise<number> {
     n += passage.text.length;
   }
   const index = ann.Index.create({ dimensions: 2 });
-  index.add(["a"], new Float32Array([1, 0]));
-  const hits: string[] = index.search(new Float32Array([1, 0]), 1).ids;
-  const fused: Float32Array = augment(new Float32Array(2), new Float32Array(2), { dim: 2, alpha: 0.01 });
+  await index.add(["a"], new Float32Array([1, 0]));
+  const hits: string[] = [...index.search(new Float32Array([1, 0]), 1).keys()];
+  const fused: Float32Array = fuse({ passages: new Float32Array(2), sums: new Float32Array(2), dimensions: 2 });
   const m: Measure = parseMeasure("MRR@10");
   const evaluator = createEvaluator({ qrels: new Map([["q1", new Map([["d1", 1]])]]) }, [m]);
   const encoder: Encoder = await createEncoder("m");
@@ -291,7 +291,8 @@ export async function consumer(corpus: string): Promise<number> {
   const ids = new Tensor("int64", BigInt64Array.from([1n]), [1]);
   const err: core.XqgError | undefined = undefined;
   void [hits, fused, evaluator, encoder, session, ids, err, loadTokenizer, createGenerator];
-  void [buildExperimentReport, parseShard, systemName(0.01)];
+  const plan: Plan | undefined = undefined;
+  void [buildExperimentReport, planExperiment, plan];
   return n;
 }
 `;
@@ -361,17 +362,17 @@ test("@xqg/corpus: reads a small passages file", async () => {
   expect(ids).toEqual([["p1", "A tragedy."], ["p2", "Tokyo."]]);
 });
 
-test("@xqg/metrics: parses a measure and scores a tiny run against qrels", () => {
+test("@xqg/metrics: parses a measure and scores a tiny run against qrels", async () => {
   const { createEvaluator, parseMeasure } = require("@xqg/metrics");
   expect(String(parseMeasure("nDCG@10"))).toBe("nDCG@10");
-  const qrels = new Map([["q1", new Map([["d2", 1]])], ["q2", new Map([["d1", 1]])]]);
+  const qrels = [{ qid: "q1", docid: "d2", relevance: 1 }, { qid: "q2", docid: "d1", relevance: 1 }];
   const evaluator = createEvaluator({ qrels }, ["MRR@10"]);
-  const run = new Map([["q1", ["d1", "d2"]], ["q2", ["d1"]]]);
-  expect(evaluator.aggregate(run).get("MRR@10")).toBeCloseTo(0.75, 12);
+  const run = new Map([["q1", new Map([["d1", 2], ["d2", 1]])], ["q2", new Map([["d1", 1]])]]);
+  expect((await evaluator.evaluate(run)).scores["MRR@10"].avg).toBeCloseTo(0.75, 12);
 });
 
 test("@xqg/report: the experiment table of two systems", () => {
-  const { buildExperimentReport, experimentMarkdown } = require("@xqg/report");
+  const { buildExperimentReport, renderExperimentReport } = require("@xqg/report");
   const evaluation = (x) => ({
     measures: ["R@2kt"], languages: ["ja"], counts: { ja: 2 }, tokenizer: "nltk",
     scores: { "R@2kt": { ja: x, avg: x } },
@@ -382,51 +383,49 @@ test("@xqg/report: the experiment table of two systems", () => {
     { alpha: 0.01, queriesPerLanguage: undefined, evaluation: evaluation(1) },
   ]);
   expect(report.rows[1].scores["R@2kt"].avg).toBe(1);
-  expect(experimentMarkdown(report)).toContain("| xQG α = 0.01");
+  expect(renderExperimentReport(report).get("report.md")).toContain("| xQG α = 0.01");
 });
 
-test("@xqg/ann: usearch's native addon, exact and approximate search", () => {
+test("@xqg/ann: usearch's native addon, exact and approximate search", async () => {
   const { exactSearch, Index } = require("@xqg/ann");
   const index = Index.create({ dimensions: 2 });
-  index.add(["a", "b"], new Float32Array([1, 0, 0, 1]));
-  expect(index.search(new Float32Array([0.1, 0.9]), 1).ids).toEqual(["b"]);
-  const [exact] = exactSearch(Float32Array.of(1, 0, 0, 1), ["a", "b"], Float32Array.of(0.9, 0.1), 1, { dimensions: 2 });
-  expect(exact.ids).toEqual(["a"]);
+  await index.add(["a", "b"], new Float32Array([1, 0, 0, 1]));
+  expect([...index.search(new Float32Array([0.1, 0.9]), 1).keys()]).toEqual(["b"]);
+  const run = await exactSearch(Float32Array.of(0.9, 0.1), Float32Array.of(1, 0, 0, 1), { dimensions: 2, depth: 1, ids: ["a", "b"], queryIds: ["q"] });
+  expect([...run.get("q").keys()]).toEqual(["a"]);
 });
 
 test("@xqg/fusion: the paper's formula", () => {
-  const { augment } = require("@xqg/fusion");
-  expect(Array.from(augment(Float32Array.of(1, 0, 0, 1), Float32Array.of(6, 2, 0, 10), { dim: 2, alpha: 0.5 }))).toEqual([3.5, 1, 0, 5.5]);
+  const { fuse } = require("@xqg/fusion");
+  expect(Array.from(fuse({ passages: Float32Array.of(1, 0, 0, 1), sums: Float32Array.of(6, 2, 0, 10), dimensions: 2, alpha: 0.5 }))).toEqual([3.5, 1, 0, 5.5]);
 });
 
 test("@xqg/models: resolves a model directory and tokenises", async () => {
-  const { loadTokenizer, resolveModel } = require("@xqg/models");
-  const model = resolveModel(process.env.XQG_ENCODER_MODEL);
+  const { loadTokenizer, ensureModel } = require("@xqg/models");
+  const model = await ensureModel(process.env.XQG_ENCODER_MODEL);
   expect(model.task).toBe("encoder");
   const tokenizer = await loadTokenizer(model.dir);
   expect(tokenizer.encode("Who wrote Hamlet?").ids.length).toBeGreaterThan(2);
 });
 
-test("@xqg/encoders: batching and normalisation (ONNX runs: onnx.test.cjs)", () => {
-  const { l2NormalizeRows, planBatches } = require("@xqg/encoders");
-  const rows = Float32Array.of(3, 4);
-  l2NormalizeRows(rows, 2);
-  expect(Array.from(rows)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
-  expect(planBatches([5, 1, 3, 2], 2)).toEqual([[0, 2], [3, 1]]);
+test("@xqg/encoders: the paper's defaults (ONNX runs: onnx.test.cjs)", () => {
+  const { ENCODER_DEFAULTS } = require("@xqg/encoders");
+  expect([ENCODER_DEFAULTS.pooling, ENCODER_DEFAULTS.maxLength.query, ENCODER_DEFAULTS.maxLength.passage]).toEqual(["cls", 32, 128]);
 });
 
 test("@xqg/querygen: prompts (ONNX runs: onnx.test.cjs)", () => {
-  const { formatPrompt, PROMPT_TEMPLATE } = require("@xqg/querygen");
-  expect(formatPrompt(PROMPT_TEMPLATE, { lang: "ja", title: "Hamlet", passage: "A tragedy." })).toBe(
+  const { formatPrompt, GENERATION_DEFAULTS } = require("@xqg/querygen");
+  expect(formatPrompt(GENERATION_DEFAULTS.prompt, { lang: "ja", title: "Hamlet", passage: "A tragedy." })).toBe(
     "Generate a Japanese question for this passage: Hamlet A tragedy.",
   );
 });
 
-test("xqg: the runner's library entry", () => {
-  const { parseShard, systemName, STAGE_FIELDS } = require("xqg");
-  expect(parseShard("2/4")).toBeDefined();
-  expect(typeof systemName(0.01)).toBe("string");
-  expect(Object.keys(STAGE_FIELDS).length).toBeGreaterThan(0);
+test("xqg: the experiment as a library plans a config as plain data", () => {
+  const { parseConfig, planExperiment } = require("xqg");
+  const config = parseConfig("corpus: c.jsonl\\nqueries: q.jsonl\\nencoder: e\\ngenerator: g\\n", "x.yaml");
+  const plan = planExperiment(config);
+  expect(plan.units[0].key).toBe("generate");
+  expect(JSON.parse(JSON.stringify(plan.units))).toEqual(plan.units);
 });
 `;
 
@@ -451,7 +450,7 @@ test("@xqg/encoders: encodes a query with ONNX Runtime", async () => {
   const encoder = await createEncoder(process.env.XQG_ENCODER_MODEL);
   try {
     const vectors = await encoder.encode(["Who wrote Hamlet?"], { role: "query" });
-    expect(vectors.length).toBe(encoder.dim);
+    expect(vectors.length).toBe(encoder.dimensions);
     expect(Array.from(vectors).every(Number.isFinite)).toBe(true);
   } finally {
     await encoder.close();

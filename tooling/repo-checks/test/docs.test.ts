@@ -25,7 +25,12 @@ describe.each(packages.map((p) => [p.name, p] as const))("%s README", (_name, p)
     const names = tableNames(api!);
     expect(names.length).toBeGreaterThan(0);
     const exported = exportedNames(p);
-    expect(names.filter((n) => !exported.has(n))).toEqual([]);
+    // `encoder.encode(...)`: a method of what an export returns
+    const known = (name: string) => {
+      const [head, ...rest] = name.split(".");
+      return exported.has(head!) || (rest.length > 0 && isDeclaredMember(p, rest.at(-1)!));
+    };
+    expect(names.filter((n) => !known(n))).toEqual([]);
   });
 
   it("puts the API table before the long sections", () => {
@@ -38,11 +43,18 @@ describe.each(packages.map((p) => [p.name, p] as const))("%s README", (_name, p)
     const options = section(readme, /^Options\b/);
     if (options === undefined) return;
     const names = tableNames(options);
-    expect(names.filter((n) => !isDeclaredMember(p, n) && !exportedNames(p).has(n))).toEqual([]);
+    // options a package takes from @xqg/core's shared types (onProgress, signal) count as its own
+    const core = packages.find((q) => q.name === "@xqg/core")!;
+    const declared = (name: string) => {
+      const n = name.split(".").at(-1)!;
+      return isDeclaredMember(p, n) || isDeclaredMember(core, n) || exportedNames(p).has(n);
+    };
+    expect(names.filter((n) => !declared(n))).toEqual([]);
   });
 
-  it("leaves the Node/ESM paragraph to the root README", () => {
-    expect(readme).not.toMatch(/ESM-first/);
+  it("leaves the Node/ESM paragraph to the root README (one line pointing there)", () => {
+    expect(readme).not.toMatch(/maintained LTS lines|CommonJS code can|ESM-first/);
+    expect(readme).toMatch(/Node\.js 22 and 24.*root README/);
   });
 });
 

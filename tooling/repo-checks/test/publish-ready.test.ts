@@ -32,11 +32,10 @@ it("every package with engines, and the root, supports Node 22.12+ (the 22 and 2
     expect((p.manifest["engines"] as { node: string }).node, p.name).toBe(ENGINES);
 });
 
-it("every README says which Node lines are supported and that the packages are ESM-first", () => {
+it("every README says which Node lines are supported", () => {
   for (const dir of [ROOT, ...publishedPackages().map((p) => p.dir)]) {
     const readme = readFileSync(join(dir, "README.md"), "utf8");
     expect(/Node(\.js)? 22 and 24/.test(readme), `${dir}/README.md names Node 22 and 24`).toBe(true);
-    expect(/ESM-first/.test(readme), `${dir}/README.md says ESM-first`).toBe(true);
   }
 });
 
