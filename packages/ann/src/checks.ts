@@ -3,7 +3,7 @@ import { AnnError } from "./errors.js";
 export function checkDimensions(dimensions: unknown): number {
   if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions <= 0) {
     throw new AnnError(`dimensions must be a positive integer, got ${JSON.stringify(dimensions)}`, {
-      code: "bad-option",
+      code: "invalid-option",
       field: "dimensions",
     });
   }
@@ -13,7 +13,7 @@ export function checkDimensions(dimensions: unknown): number {
 export function checkDepth(k: unknown): number {
   if (typeof k !== "number" || !Number.isInteger(k) || k <= 0)
     throw new AnnError(`depth must be a positive integer, got ${JSON.stringify(k)}`, {
-      code: "bad-option",
+      code: "invalid-option",
       field: "depth",
     });
   return k;
@@ -24,7 +24,7 @@ export function checkThreads(threads: unknown): number {
   if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 0) {
     throw new AnnError(
       `threads must be a non-negative integer (0 = automatic), got ${JSON.stringify(threads)}`,
-      { code: "bad-option", field: "threads" },
+      { code: "invalid-option", field: "threads" },
     );
   }
   return threads;
@@ -35,7 +35,7 @@ export function checkOptionalCount(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     throw new AnnError(
       `${name} must be a non-negative integer (0 = usearch's default), got ${JSON.stringify(value)}`,
-      { code: "bad-option", field: name },
+      { code: "invalid-option", field: name },
     );
   }
   return value;
@@ -45,7 +45,7 @@ export function checkOptionalCount(name: string, value: unknown): number {
 export function rowsOf(what: string, data: unknown, dimensions: number): number {
   if (!(data instanceof Float32Array))
     throw new AnnError(`${what} must be a Float32Array (rows × ${dimensions}, row-major)`, {
-      code: "bad-option",
+      code: "invalid-option",
       field: what,
     });
   if (data.length % dimensions !== 0) {
@@ -61,7 +61,7 @@ export function rowsOf(what: string, data: unknown, dimensions: number): number 
 export function checkVector(vector: unknown, dimensions: number): Float32Array {
   if (!(vector instanceof Float32Array))
     throw new AnnError(`query must be a Float32Array of ${dimensions} floats`, {
-      code: "bad-option",
+      code: "invalid-option",
       field: "query",
     });
   if (vector.length !== dimensions) {

@@ -28,7 +28,7 @@ export function checkDtype(dtype: unknown): Dtype {
     renamed
       ? `dtype "${dtype}" was renamed to "${renamed}"`
       : `unknown dtype ${JSON.stringify(dtype)}; allowed: ${Object.keys(DTYPES).join(", ")}`,
-    { code: "bad-option", field: "dtype" },
+    { code: "invalid-option", field: "dtype" },
   );
 }
 

@@ -2,7 +2,7 @@ import { XqgError } from "@xqg/core";
 
 /** Machine-readable reason of an {@link AnnError}. */
 export type AnnErrorCode =
-  | "bad-option"
+  | "invalid-option"
   | "dimension-mismatch"
   | "count-mismatch"
   | "bad-id"

@@ -88,13 +88,13 @@ function checkBlock(caller: string, block: RowBlock, dimensions: number, end: nu
   const start = block?.start;
   if (!Number.isSafeInteger(start) || start < 0)
     throw new AnnError(`${caller}: block start must be a non-negative integer, got ${String(start)}`, {
-      code: "bad-option",
+      code: "invalid-option",
       field: "start",
     });
   const count = rowsOf(`the block at row ${start}`, block.rows, dimensions);
   if (start < end)
     throw new AnnError(`${caller}: the block at row ${start} overlaps or precedes rows up to ${end}`, {
-      code: "bad-option",
+      code: "invalid-option",
       field: "start",
     });
   return count;
@@ -126,7 +126,7 @@ export const toRankedRows = (top: readonly RankedRow[]): RankedRows => ({
  * more) merge into exactly those of one exact search over the whole matrix. Parts may come in any order.
  * Every part must hold one list per query, each list in rank order with `rows.length === scores.length`; a
  * row found in two parts (overlapping ranges) is refused. Pure: the inputs are not modified and the result
- * shares no array with them. Throws an `AnnError` (`bad-option`, or `count-mismatch` for parts with different
+ * shares no array with them. Throws an `AnnError` (`invalid-option`, or `count-mismatch` for parts with different
  * numbers of queries); at least one part is needed, since no part gives no number of queries.
  */
 export function mergeRankedRows(parts: readonly (readonly RankedRows[])[], depth: number): RankedRows[] {
@@ -134,13 +134,13 @@ export function mergeRankedRows(parts: readonly (readonly RankedRows[])[], depth
   checkDepth(k);
   if (!Array.isArray(parts) || parts.length === 0)
     throw new AnnError("mergeRankedRows: parts must be a non-empty array, one list of RankedRows per part", {
-      code: "bad-option",
+      code: "invalid-option",
       field: "parts",
     });
   parts.forEach((part, p) => {
     if (!Array.isArray(part))
       throw new AnnError(`mergeRankedRows: part ${p} must be an array of RankedRows (one per query)`, {
-        code: "bad-option",
+        code: "invalid-option",
         field: "parts",
       });
   });
@@ -163,7 +163,7 @@ export function mergeRankedRows(parts: readonly (readonly RankedRows[])[], depth
           throw new AnnError(
             `mergeRankedRows: row ${row} is in part ${other} and in part ${p} (query ${q}); ` +
               "the parts' row ranges must not overlap",
-            { code: "bad-option", field: "parts" },
+            { code: "invalid-option", field: "parts" },
           );
         seen.set(row, p);
       }
@@ -180,7 +180,7 @@ function rankedList(ranked: RankedRows | undefined, p: number, q: number): Ranke
   const scores = ranked?.scores;
   if (!Array.isArray(rows) || !(scores instanceof Float32Array) || rows.length !== scores.length)
     throw new AnnError(`${where}: expected { rows: number[], scores: Float32Array } of equal lengths`, {
-      code: "bad-option",
+      code: "invalid-option",
       field: "parts",
     });
   const list: RankedRow[] = [];
@@ -189,12 +189,12 @@ function rankedList(ranked: RankedRows | undefined, p: number, q: number): Ranke
     const score = scores[i]!;
     if (typeof row !== "number" || !Number.isSafeInteger(row) || row < 0)
       throw new AnnError(`${where}: row ${String(row)} at position ${i} is not a non-negative integer`, {
-        code: "bad-option",
+        code: "invalid-option",
         field: "parts",
       });
     if (Number.isNaN(score))
       throw new AnnError(`${where}: the score at position ${i} (row ${row}) is NaN`, {
-        code: "bad-option",
+        code: "invalid-option",
         field: "parts",
       });
     const entry = { row, score };
@@ -202,7 +202,7 @@ function rankedList(ranked: RankedRows | undefined, p: number, q: number): Ranke
       throw new AnnError(
         `${where}: not in rank order at position ${i} (row ${row}, score ${score} after row ` +
           `${list[i - 1]!.row}, score ${list[i - 1]!.score}); lists must be sorted by score descending, then row`,
-        { code: "bad-option", field: "parts" },
+        { code: "invalid-option", field: "parts" },
       );
     list.push(entry);
   }

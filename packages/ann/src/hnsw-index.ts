@@ -110,7 +110,7 @@ interface Resolved {
 function resolve(options: IndexOptions): Resolved {
   if (typeof options !== "object" || options === null)
     throw new AnnError("Index options must be an object with at least { dimensions }", {
-      code: "bad-option",
+      code: "invalid-option",
     });
   checkOptions(options, INDEX_OPTIONS, "Index.create");
   return {
@@ -288,7 +288,7 @@ export class Index extends ReadonlyIndex {
   async add(ids: readonly string[], vectors: Float32Array, options: AddOptions = {}): Promise<void> {
     checkOptions(options, ADD_OPTIONS, "add");
     if (!Array.isArray(ids))
-      throw new AnnError("ids must be an array of strings", { code: "bad-option", field: "ids" });
+      throw new AnnError("ids must be an array of strings", { code: "invalid-option", field: "ids" });
     const n = rowsOf("vectors", vectors, this.dimensions);
     if (n !== ids.length)
       throw new AnnError(`add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`, {

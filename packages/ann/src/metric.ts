@@ -35,7 +35,7 @@ export function checkMetric(metric: unknown): Metric {
   if (typeof metric === "string" && Object.hasOwn(METRICS, metric)) return metric as Metric;
   throw new AnnError(
     `unknown metric ${JSON.stringify(metric)}; allowed: ${Object.keys(METRICS).join(", ")}`,
-    { code: "bad-option", field: "metric" },
+    { code: "invalid-option", field: "metric" },
   );
 }
 

@@ -81,7 +81,7 @@ export async function exactSearch(
   checkOptions(options, KNOWN, "exactSearch");
   if (typeof options !== "object" || options === null)
     throw new AnnError("exactSearch: options must be an object with at least { dimensions, depth }", {
-      code: "bad-option",
+      code: "invalid-option",
     });
   const dimensions = checkDimensions(options.dimensions);
   const depth = checkDepth(options.depth);
@@ -92,14 +92,14 @@ export async function exactSearch(
   const { ids, queryIds } = options as ExactSearchOptions;
   if (rows !== undefined && (ids !== undefined || queryIds !== undefined))
     throw new AnnError("exactSearch: with rows the result is ranked rows: ids and queryIds do not apply", {
-      code: "bad-option",
+      code: "invalid-option",
       field: ids !== undefined ? "ids" : "queryIds",
     });
   const nq = rowsOf("queries", queries, dimensions);
   if (queryIds !== undefined) checkQueryIds(queryIds, nq);
   if (ids !== undefined && typeof ids !== "function" && !Array.isArray(ids))
     throw new AnnError("exactSearch: ids must be an array of docids or a function from row to docid", {
-      code: "bad-option",
+      code: "invalid-option",
       field: "ids",
     });
   const idArray = Array.isArray(ids) ? (ids as readonly string[]) : undefined;
@@ -136,7 +136,7 @@ export async function exactSearch(
   } else
     throw new AnnError(
       "exactSearch: passages must be a Float32Array (rows × dimensions) or an iterable of { start, rows } blocks",
-      { code: "bad-option", field: "passages" },
+      { code: "invalid-option", field: "passages" },
     );
 
   let seen = 0;
@@ -210,7 +210,7 @@ export function checkBatchSize(batchSize: unknown, fallback = BATCH_ROWS): numbe
   if (batchSize === undefined) return fallback;
   if (typeof batchSize !== "number" || !Number.isSafeInteger(batchSize) || batchSize <= 0)
     throw new AnnError(`batchSize must be a positive integer, got ${JSON.stringify(batchSize)}`, {
-      code: "bad-option",
+      code: "invalid-option",
       field: "batchSize",
     });
   return batchSize;
@@ -242,7 +242,7 @@ export function checkQueryIds(queryIds: unknown, queries: number): readonly stri
 
 function checkRange(range: RowRange, rows: number): { start: number; end: number } {
   if (typeof range !== "object" || range === null)
-    throw new AnnError("exactSearch: rows must be { start?, end? }", { code: "bad-option", field: "rows" });
+    throw new AnnError("exactSearch: rows must be { start?, end? }", { code: "invalid-option", field: "rows" });
   checkOptions(range, ["start", "end"], "exactSearch rows");
   const start = range.start ?? 0;
   const end = range.end ?? rows;
@@ -250,7 +250,7 @@ function checkRange(range: RowRange, rows: number): { start: number; end: number
   if (!ok(start) || !ok(end) || start > end || end > rows || !Number.isFinite(start))
     throw new AnnError(
       `exactSearch: rows { start: ${String(range.start)}, end: ${String(range.end)} } must be integers with 0 ≤ start ≤ end ≤ ${rows}`,
-      { code: "bad-option", field: "rows" },
+      { code: "invalid-option", field: "rows" },
     );
   return { start, end };
 }

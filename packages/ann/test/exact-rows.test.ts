@@ -163,7 +163,7 @@ describe("exactSearch with rows", () => {
     let error = await rejection(search([row(5), row(5)]));
     expect([error.message, error.code]).toEqual([
       "exactSearch: the block at row 5 overlaps or precedes rows up to 6",
-      "bad-option",
+      "invalid-option",
     ]);
     error = await rejection(search([{ start: 1.5, rows: new Float32Array(2) }]));
     expect(error.message).toBe("exactSearch: block start must be a non-negative integer, got 1.5");
@@ -181,7 +181,7 @@ describe("exactSearch with rows", () => {
       error = await rejection(search([row(0)], k));
       expect([error.message, error.code]).toEqual([
         `depth must be a positive integer, got ${k}`,
-        "bad-option",
+        "invalid-option",
       ]);
     }
   });
@@ -189,7 +189,7 @@ describe("exactSearch with rows", () => {
 
 describe("mergeRankedRows", () => {
   const list = (rows: number[], scores: number[]): RankedRows => ({ rows, scores: new Float32Array(scores) });
-  const fails = (f: () => unknown, message: string, code = "bad-option") => {
+  const fails = (f: () => unknown, message: string, code = "invalid-option") => {
     let error: unknown;
     try {
       f();

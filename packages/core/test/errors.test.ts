@@ -30,7 +30,7 @@ describe("XqgError", () => {
   });
 
   it("leaves the reason alone without a file, or when told the reason names the file", () => {
-    expect(new XqgError("k must be a positive integer", { code: "bad-option" }).message).toBe(
+    expect(new XqgError("k must be a positive integer", { code: "invalid-option" }).message).toBe(
       "k must be a positive integer",
     );
     expect(

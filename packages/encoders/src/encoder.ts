@@ -146,13 +146,13 @@ class DenseEncoder implements Encoder {
     if (!Object.hasOwn(POOLERS, pooling)) {
       throw new ModelError(
         `pooling must be one of ${Object.keys(POOLERS).join(", ")}, got ${JSON.stringify(pooling)}`,
-        { code: "bad-option", field: "pooling" },
+        { code: "invalid-option", field: "pooling" },
       );
     }
     const batchSize = opts.batchSize ?? ENCODER_DEFAULTS.batchSize;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ModelError(`batchSize must be a positive integer, got ${batchSize}`, {
-        code: "bad-option",
+        code: "invalid-option",
         field: "batchSize",
       });
     }
@@ -169,7 +169,7 @@ class DenseEncoder implements Encoder {
     const maxLength = this.maxLengthFor(opts.role, opts.maxLength ?? ENCODER_DEFAULTS.maxLength[opts.role]);
     return texts.map((text, index) => {
       if (typeof text !== "string") {
-        throw new ModelError(`texts[${index}] must be a string, got ${typeof text}`, { code: "bad-option" });
+        throw new ModelError(`texts[${index}] must be a string, got ${typeof text}`, { code: "invalid-option" });
       }
       return side.tokenizer.encode(text, { maxLength });
     });
@@ -244,7 +244,7 @@ class DenseEncoder implements Encoder {
 function checkRole(role: unknown): Role {
   if (role === "query" || role === "passage") return role;
   throw new ModelError(`role must be "query" or "passage", got ${JSON.stringify(role)}`, {
-    code: "bad-option",
+    code: "invalid-option",
     field: "role",
   });
 }

@@ -123,7 +123,7 @@ export function clampMaxLength(requested: number, config: ModelConfig, opts: Cla
   checkOptions(opts, ["warn"], "clampMaxLength");
   if (!Number.isInteger(requested) || requested < 1) {
     throw new ModelError(`maxLength must be a positive integer, got ${JSON.stringify(requested)}`, {
-      code: "bad-option",
+      code: "invalid-option",
     });
   }
   const limit = maxInputLength(config);

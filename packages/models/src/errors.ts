@@ -4,7 +4,7 @@ import { XqgError, type XqgErrorInit } from "@xqg/core";
 export type ModelErrorCode =
   | "missing-file"
   | "bad-json"
-  | "bad-option"
+  | "invalid-option"
   | "unsupported-tokenizer"
   | "io-mismatch"
   | "provider-unavailable"

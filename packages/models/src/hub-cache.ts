@@ -58,7 +58,7 @@ export function hubSettings(opts: HubOptions = {}): HubSettings {
   if (!isRevision(revision)) {
     throw new ModelError(
       `revision must be a branch, tag or commit sha without "..", got ${JSON.stringify(revision)}`,
-      { code: "bad-option" },
+      { code: "invalid-option" },
     );
   }
   const timeout =
@@ -67,7 +67,7 @@ export function hubSettings(opts: HubOptions = {}): HubSettings {
   if (!(timeout > 0 && Number.isFinite(timeout))) {
     throw new ModelError(
       `the hub timeout (HF_HUB_DOWNLOAD_TIMEOUT) must be a positive number of seconds, got ${JSON.stringify(opts.timeout ?? env["HF_HUB_DOWNLOAD_TIMEOUT"])}`,
-      { code: "bad-option" },
+      { code: "invalid-option" },
     );
   }
   return {

@@ -116,7 +116,7 @@ export function variantSuffix(opts: ResolveOptions): string {
   if (opts.variant !== undefined) {
     if (!/^[A-Za-z0-9_]+$/.test(opts.variant)) {
       throw new ModelError(`variant must be letters, digits or _, got ${JSON.stringify(opts.variant)}`, {
-        code: "bad-option",
+        code: "invalid-option",
       });
     }
     return `_${opts.variant}`;

@@ -91,7 +91,7 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
     throw new ModelError(
       `graphOptimizationLevel must be one of ${Object.keys(GRAPH_OPTIMIZATION_LEVELS).join(", ")}, ` +
         `got ${JSON.stringify(settings.graphOptimizationLevel)}`,
-      { code: "bad-option", field: "graphOptimizationLevel" },
+      { code: "invalid-option", field: "graphOptimizationLevel" },
     );
   }
   const providers = settings.executionProviders.map((name) => providerFor(name, settings.deviceId));
@@ -140,7 +140,7 @@ function providerFor(
   }
   throw new ModelError(
     `unknown execution provider ${JSON.stringify(name)}; expected one of ${Object.keys(EXECUTION_PROVIDERS).join(", ")}`,
-    { code: "bad-option" },
+    { code: "invalid-option" },
   );
 }
 
@@ -148,7 +148,7 @@ function checkThreads(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
     throw new ModelError(
       `${field} must be a non-negative integer (0 = all cores, ORT chooses), got ${value}`,
-      { code: "bad-option", field },
+      { code: "invalid-option", field },
     );
   }
 }

@@ -68,7 +68,7 @@ export async function loadTokenizer(dirOrFile: string, opts: LoadTokenizerOption
     throw new ModelError(
       `implementation must be one of ${Object.keys(TOKENIZER_BACKENDS).join(", ")}, ` +
         `got ${JSON.stringify(implementation)}`,
-      { code: "bad-option" },
+      { code: "invalid-option" },
     );
   }
   const backend = createTokenizerBackend(spec, file, implementation);
@@ -102,7 +102,7 @@ class TemplateTokenizer implements Tokenizer {
     checkOptions(opts, ENCODE_KEYS, "tokenizer.encode");
     if (typeof text !== "string") {
       throw new ModelError(`${this.file}: encode expects a string, got ${typeof text}`, {
-        code: "bad-option",
+        code: "invalid-option",
         file: this.file,
       });
     }
@@ -114,7 +114,7 @@ class TemplateTokenizer implements Tokenizer {
         throw new ModelError(
           `maxLength must be an integer of at least ${extra + 1} (the template adds ${extra} special tokens), ` +
             `got ${opts.maxLength}`,
-          { code: "bad-option" },
+          { code: "invalid-option" },
         );
       }
       if (content.length + extra > opts.maxLength) content = content.slice(0, opts.maxLength - extra);

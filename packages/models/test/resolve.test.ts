@@ -119,7 +119,7 @@ describe("resolveModel", () => {
   it("rejects a variant that is not a file-name suffix", () =>
     withTempDir(async (dir) => {
       layout(dir, [...META, "model.onnx"]);
-      expect(errorOf(() => resolveModel(dir, { variant: "../x" })).code).toBe("bad-option");
+      expect(errorOf(() => resolveModel(dir, { variant: "../x" })).code).toBe("invalid-option");
     }));
 });
 
