@@ -47,7 +47,12 @@ describe("localExecutor", () => {
 
   it("runs one unit at a time in plan order by default", async () => {
     const order: string[] = [];
-    const executor = localExecutor({ run: async (u) => (order.push(u.key), "ran") });
+    const executor = localExecutor({
+      run: async (u) => {
+        order.push(u.key);
+        return "ran";
+      },
+    });
     expect(await executor.execute(plan, env)).toEqual({ ran: ["a", "b", "c", "d", "e", "f"], skipped: [] });
     expect(order).toEqual(["a", "b", "c", "d", "e", "f"]);
   });

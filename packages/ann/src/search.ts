@@ -242,7 +242,10 @@ export function checkQueryIds(queryIds: unknown, queries: number): readonly stri
 
 function checkRange(range: RowRange, rows: number): { start: number; end: number } {
   if (typeof range !== "object" || range === null)
-    throw new AnnError("exactSearch: rows must be { start?, end? }", { code: "invalid-option", field: "rows" });
+    throw new AnnError("exactSearch: rows must be { start?, end? }", {
+      code: "invalid-option",
+      field: "rows",
+    });
   checkOptions(range, ["start", "end"], "exactSearch rows");
   const start = range.start ?? 0;
   const end = range.end ?? rows;

@@ -169,7 +169,9 @@ class DenseEncoder implements Encoder {
     const maxLength = this.maxLengthFor(opts.role, opts.maxLength ?? ENCODER_DEFAULTS.maxLength[opts.role]);
     return texts.map((text, index) => {
       if (typeof text !== "string") {
-        throw new ModelError(`texts[${index}] must be a string, got ${typeof text}`, { code: "invalid-option" });
+        throw new ModelError(`texts[${index}] must be a string, got ${typeof text}`, {
+          code: "invalid-option",
+        });
       }
       return side.tokenizer.encode(text, { maxLength });
     });
