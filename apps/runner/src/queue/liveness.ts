@@ -71,6 +71,14 @@ export async function startHeartbeat(
       error = (e as Error).message.split("\n")[0];
     }
   };
+  // the first beat once connected (Redis answered checkRedis a moment ago), not into a connection not yet open
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, Math.max(heartbeatMs, 2_000));
+    client.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   await beat();
   const timer = setInterval(() => void beat(), heartbeatMs);
   timer.unref();
