@@ -86,7 +86,9 @@ describe.skipIf(!REDIS_SERVER)("a Redis with a password", () => {
     await withTempDir(async (dir) => {
       const result = await xqg("run", await writeTestConfig(dir), "--queue", at);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^xqg: cannot use the queue at redis:\/\/127\.0\.0\.1:\d+: authentication failed/);
+      expect(result.stderr).toMatch(
+        /^xqg: cannot use the queue at redis:\/\/127\.0\.0\.1:\d+: authentication failed/,
+      );
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(existsSync(join(dir, "out"))).toBe(false);
     });
@@ -108,7 +110,11 @@ describe.skipIf(!REDIS_SERVER)("a Redis with a password", () => {
         expect(status.stdout).toMatch(/0 active, 0 waiting, .*0 failed, \d+ done/);
         expect(status.stdout).toMatch(/^workers: 1 alive/m);
         await worker.kill("SIGTERM");
-        await waitFor(() => worker.child.exitCode !== null || worker.child.signalCode !== null, 10_000, "exit");
+        await waitFor(
+          () => worker.child.exitCode !== null || worker.child.signalCode !== null,
+          10_000,
+          "exit",
+        );
         for (const text of [run.stdout, run.stderr, status.stdout, status.stderr, worker.output()])
           expect(text).not.toContain(PASSWORD);
       } finally {

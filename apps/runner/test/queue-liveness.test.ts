@@ -47,103 +47,109 @@ async function get(port: number, path: string): Promise<{ status: number; text: 
   return { status: response.status, text: await response.text() };
 }
 
-describe.skipIf(!REDIS_SERVER)("a worker that dies: no live worker holds its unit, and everyone says so", () => {
-  let redis: RedisServer;
-  const workers: WorkerProcess[] = [];
-  const saved = { ...process.env };
+describe.skipIf(!REDIS_SERVER)(
+  "a worker that dies: no live worker holds its unit, and everyone says so",
+  () => {
+    let redis: RedisServer;
+    const workers: WorkerProcess[] = [];
+    const saved = { ...process.env };
 
-  beforeAll(async () => {
-    Object.assign(process.env, ENV);
-    redis = await startRedis();
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill("SIGKILL")));
-    await redis?.dispose();
-    for (const name of Object.keys(ENV))
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-  });
-
-  it("the only worker SIGKILLed mid-unit: `xqg status` and the coordinator's ETA say no live worker holds it, within seconds", async () => {
-    await withTempDir(async (dir) => {
-      const config = await writeTestConfig(dir);
-      // generation held for a long time in its staging writes: the unit is mid-run when the worker dies
-      const worker = await withEnv(
-        {
-          NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} --import ${SLOW}`.trim(),
-          XQG_TEST_STAGING_PAUSE_MS: "60000",
-        },
-        () => spawnWorker(redis.url),
-      );
-      workers.push(worker);
-      const coordinator = spawnXqg(["run", config, "--queue", redis.url]);
-      let coordinatorErr = "";
-      coordinator.stdout!.resume();
-      coordinator.stderr!.on("data", (c) => {
-        coordinatorErr += c;
-      });
-      const coordinatorExited = new Promise((r) => coordinator.once("exit", r));
-      try {
-        const pid = worker.child.pid!;
-        expect(await generationStarted(join(dir, "out"))).toBe(pid);
-        const before = await xqg("status", "--queue", redis.url);
-        expect(before.stdout).toMatch(new RegExp(`^workers: 1 alive \\(\\S+:${pid}\\)$`, "m"));
-        expect(before.stdout).toMatch(new RegExp(`^ {2}active +generate \\(plan \\w+\\): on \\S+:${pid}, attempt 1`, "m"));
-
-        const killed = performance.now();
-        await worker.kill("SIGKILL");
-        let status = "";
-        await waitFor(
-          async () => {
-            status = (await xqg("status", "--queue", redis.url)).stdout;
-            return /no live worker holds it/.test(status);
-          },
-          10_000,
-          "xqg status to say the unit's worker is gone",
-        );
-        const statusSeconds = (performance.now() - killed) / 1000;
-        // the heartbeat's time to live is 3 beats: 0.9 s here (15 s by default)
-        expect(statusSeconds).toBeLessThan(5);
-        expect(status).toMatch(/^workers: none alive$/m);
-        const line = status.split("\n").find((l) => /^ {2}active +generate /.test(l))!;
-        expect(line).toMatch(
-          new RegExp(
-            `^ {2}active +generate \\(plan \\w+\\): active, but no live worker holds it \\(its worker \\S+:${pid} is gone; ` +
-              "it returns to the queue when its lock expires in ~(\\d+) s and a live worker looks for stalled jobs\\), attempt 1",
-          ),
-        );
-        const lockSeconds = Number(/in ~(\d+) s/.exec(line)![1]);
-        expect(lockSeconds).toBeGreaterThan(LOCK_MS / 1000 - 60);
-        expect(lockSeconds).toBeLessThanOrEqual(LOCK_MS / 1000);
-
-        // the coordinator warns once, and its ETA no longer counts the unit as running
-        await waitFor(
-          () => /unit generate is active on worker \S+, which is gone \(no heartbeat\)/.test(coordinatorErr),
-          10_000,
-          "the coordinator to warn",
-        );
-        const coordinatorSeconds = (performance.now() - killed) / 1000;
-        expect(coordinatorErr).toMatch(
-          new RegExp(
-            `queue: unit generate is active on worker \\S+:${pid}, which is gone \\(no heartbeat\\); it returns to the queue when its lock expires in ~\\d+ s; no live worker: start one with xqg worker --queue redis://127\\.0\\.0\\.1:${redis.port}`,
-          ),
-        );
-        // (its progress line, every 5 s without a terminal, carries the estimate)
-        await waitFor(
-          () => /ETA: none, no live worker \(1 unit on a gone worker, to run again\)/.test(coordinatorErr),
-          15_000,
-          "the coordinator's ETA to say so",
-        );
-        console.info(
-          `SIGKILL → xqg status says so ${statusSeconds.toFixed(2)} s; → coordinator warns ${coordinatorSeconds.toFixed(2)} s`,
-        );
-      } finally {
-        coordinator.kill("SIGKILL");
-        await coordinatorExited;
-      }
+    beforeAll(async () => {
+      Object.assign(process.env, ENV);
+      redis = await startRedis();
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all(workers.map((w) => w.kill("SIGKILL")));
+      await redis?.dispose();
+      for (const name of Object.keys(ENV))
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
     });
-  }, 180_000);
-});
+
+    it("the only worker SIGKILLed mid-unit: `xqg status` and the coordinator's ETA say no live worker holds it, within seconds", async () => {
+      await withTempDir(async (dir) => {
+        const config = await writeTestConfig(dir);
+        // generation held for a long time in its staging writes: the unit is mid-run when the worker dies
+        const worker = await withEnv(
+          {
+            NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} --import ${SLOW}`.trim(),
+            XQG_TEST_STAGING_PAUSE_MS: "60000",
+          },
+          () => spawnWorker(redis.url),
+        );
+        workers.push(worker);
+        const coordinator = spawnXqg(["run", config, "--queue", redis.url]);
+        let coordinatorErr = "";
+        coordinator.stdout!.resume();
+        coordinator.stderr!.on("data", (c) => {
+          coordinatorErr += c;
+        });
+        const coordinatorExited = new Promise((r) => coordinator.once("exit", r));
+        try {
+          const pid = worker.child.pid!;
+          expect(await generationStarted(join(dir, "out"))).toBe(pid);
+          const before = await xqg("status", "--queue", redis.url);
+          expect(before.stdout).toMatch(new RegExp(`^workers: 1 alive \\(\\S+:${pid}\\)$`, "m"));
+          expect(before.stdout).toMatch(
+            new RegExp(`^ {2}active +generate \\(plan \\w+\\): on \\S+:${pid}, attempt 1`, "m"),
+          );
+
+          const killed = performance.now();
+          await worker.kill("SIGKILL");
+          let status = "";
+          await waitFor(
+            async () => {
+              status = (await xqg("status", "--queue", redis.url)).stdout;
+              return /no live worker holds it/.test(status);
+            },
+            10_000,
+            "xqg status to say the unit's worker is gone",
+          );
+          const statusSeconds = (performance.now() - killed) / 1000;
+          // the heartbeat's time to live is 3 beats: 0.9 s here (15 s by default)
+          expect(statusSeconds).toBeLessThan(5);
+          expect(status).toMatch(/^workers: none alive$/m);
+          const line = status.split("\n").find((l) => /^ {2}active +generate /.test(l))!;
+          expect(line).toMatch(
+            new RegExp(
+              `^ {2}active +generate \\(plan \\w+\\): active, but no live worker holds it \\(its worker \\S+:${pid} is gone; ` +
+                "it returns to the queue when its lock expires in ~(\\d+) s and a live worker looks for stalled jobs\\), attempt 1",
+            ),
+          );
+          const lockSeconds = Number(/in ~(\d+) s/.exec(line)![1]);
+          expect(lockSeconds).toBeGreaterThan(LOCK_MS / 1000 - 60);
+          expect(lockSeconds).toBeLessThanOrEqual(LOCK_MS / 1000);
+
+          // the coordinator warns once, and its ETA no longer counts the unit as running
+          await waitFor(
+            () =>
+              /unit generate is active on worker \S+, which is gone \(no heartbeat\)/.test(coordinatorErr),
+            10_000,
+            "the coordinator to warn",
+          );
+          const coordinatorSeconds = (performance.now() - killed) / 1000;
+          expect(coordinatorErr).toMatch(
+            new RegExp(
+              `queue: unit generate is active on worker \\S+:${pid}, which is gone \\(no heartbeat\\); it returns to the queue when its lock expires in ~\\d+ s; no live worker: start one with xqg worker --queue redis://127\\.0\\.0\\.1:${redis.port}`,
+            ),
+          );
+          // (its progress line, every 5 s without a terminal, carries the estimate)
+          await waitFor(
+            () => /ETA: none, no live worker \(1 unit on a gone worker, to run again\)/.test(coordinatorErr),
+            15_000,
+            "the coordinator's ETA to say so",
+          );
+          console.info(
+            `SIGKILL → xqg status says so ${statusSeconds.toFixed(2)} s; → coordinator warns ${coordinatorSeconds.toFixed(2)} s`,
+          );
+        } finally {
+          coordinator.kill("SIGKILL");
+          await coordinatorExited;
+        }
+      });
+    }, 180_000);
+  },
+);
 
 describe.skipIf(!REDIS_SERVER)("xqg worker --health-port: probes", () => {
   let redis: RedisServer;
@@ -186,7 +192,9 @@ describe.skipIf(!REDIS_SERVER)("xqg worker --health-port: probes", () => {
     const unreadySeconds = (performance.now() - stopped) / 1000;
     expect(unreadySeconds).toBeLessThan(5);
     expect(answer.text).toMatch(
-      new RegExp(`^worker \\S+: no heartbeat reached redis://127\\.0\\.0\\.1:${redis.port} for \\d+ s \\(.+\\)\\n$`),
+      new RegExp(
+        `^worker \\S+: no heartbeat reached redis://127\\.0\\.0\\.1:${redis.port} for \\d+ s \\(.+\\)\\n$`,
+      ),
     );
     // a worker waiting for its Redis is alive: restarting it would not bring Redis back
     expect((await get(port, "/livez")).status).toBe(200);

@@ -127,7 +127,9 @@ export async function coordinate<U extends QueuedUnit>(
   let liveWorkers: number | undefined;
   const orphanWarned = new Map<string, string>();
   const showEstimate = () =>
-    progress.note?.(describeEstimate(estimate.estimate(Date.now()), queuedCount > 0 ? liveWorkers : undefined));
+    progress.note?.(
+      describeEstimate(estimate.estimate(Date.now()), queuedCount > 0 ? liveWorkers : undefined),
+    );
   const estimating = setInterval(showEstimate, ESTIMATE_EVERY_MS);
   events.on("active", ({ jobId }) => {
     const key = unitOfJob(jobId);
@@ -267,7 +269,9 @@ export async function coordinate<U extends QueuedUnit>(
   async function checkHolders(active: readonly U[]): Promise<void> {
     liveWorkers = (await liveness.liveWorkers(options.queueName)).length;
     if (active.length === 0) return;
-    const jobs = await Promise.all(active.map((u) => queue.getJob(jobIdOf(planId, u.key)) as Promise<Job | undefined>));
+    const jobs = await Promise.all(
+      active.map((u) => queue.getJob(jobIdOf(planId, u.key)) as Promise<Job | undefined>),
+    );
     const holders = await liveness.holders(
       options.queueName,
       jobs.map((job, i) => ({

@@ -133,7 +133,8 @@ export class RunEstimate {
     const extrapolated = new Map<string, number[]>();
     for (const [key, running] of this.#running) {
       const stage = this.#stageOf.get(key)!;
-      if (typical.has(stage) || running.orphaned || running.fraction === undefined || running.fraction <= 0) continue;
+      if (typical.has(stage) || running.orphaned || running.fraction === undefined || running.fraction <= 0)
+        continue;
       const elapsed = Math.max(0, (now - running.since) / 1000);
       extrapolated.set(stage, [...(extrapolated.get(stage) ?? []), elapsed / running.fraction]);
     }

@@ -14,6 +14,9 @@ import type { Heartbeat } from "./liveness.js";
  *   take units and the queue sees it alive); 503 and one line saying why otherwise (the queue URL without its
  *   password). For a readiness or startup probe, and for monitoring.
  */
+/** The endpoint's paths (the deployment files' probes name them; a test checks they match). */
+export const HEALTH_PATHS = { live: "/livez", ready: "/readyz" } as const;
+
 export interface HealthState {
   readonly heartbeat: Heartbeat;
   readonly ttlMs: number;
@@ -31,17 +34,20 @@ export async function startHealthServer(port: number, state: HealthState): Promi
       response.end(`${text}\n`);
     };
     if (request.method !== "GET" && request.method !== "HEAD") return reply(405, "GET only");
-    if (path === "/livez") {
+    if (path === HEALTH_PATHS.live) {
       return state.running()
         ? reply(200, `ok: worker ${state.worker} running`)
         : reply(503, `worker ${state.worker} has stopped`);
     }
-    if (path === "/readyz") {
+    if (path === HEALTH_PATHS.ready) {
       if (!state.running()) return reply(503, `worker ${state.worker} has stopped`);
       const last = state.heartbeat.lastOk();
       const age = last === undefined ? undefined : performance.now() - last;
       if (age !== undefined && age <= state.ttlMs)
-        return reply(200, `ok: worker ${state.worker}, heartbeat to ${state.display} ${Math.round(age / 1000)} s ago`);
+        return reply(
+          200,
+          `ok: worker ${state.worker}, heartbeat to ${state.display} ${Math.round(age / 1000)} s ago`,
+        );
       const why = state.heartbeat.lastError() ?? "no answer";
       return reply(
         503,
@@ -50,7 +56,7 @@ export async function startHealthServer(port: number, state: HealthState): Promi
         } (${why})`,
       );
     }
-    return reply(404, "not found: GET /livez or /readyz");
+    return reply(404, `not found: GET ${HEALTH_PATHS.live} or ${HEALTH_PATHS.ready}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
