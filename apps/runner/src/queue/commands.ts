@@ -16,7 +16,7 @@ interface QueueCommand {
 const positiveInt = (s: string): number | undefined => (/^[1-9]\d*$/.test(s) ? Number(s) : undefined);
 const POSITIVE: ValueKind<number> = { placeholder: "N", expected: "an integer ≥ 1", parse: positiveInt };
 const PORT: ValueKind<number> = {
-  placeholder: "PORT",
+  placeholder: "N",
   expected: "a TCP port, 1 to 65535",
   parse: (s) => {
     const n = positiveInt(s);
@@ -48,7 +48,7 @@ export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
   worker: {
     summary: "take units of work of `xqg run --queue` off Redis and run them (any machine sharing `output`)",
     usage:
-      "--queue URL [--concurrency N] [--threads N] [--device cpu|cuda|auto] [--idle-exit SECONDS] [--health-port PORT]",
+      "--queue URL [--concurrency N] [--threads N] [--device cpu|cuda|auto] [--idle-exit SECONDS] [--health-port N]",
     flags: {
       args: {
         queue: QUEUE,
