@@ -267,8 +267,10 @@ export async function coordinate<U extends QueuedUnit>(
    * progress and is said so once, with when it returns to the queue; the ETA counts it as not started.
    */
   async function checkHolders(active: readonly U[]): Promise<void> {
-    liveWorkers = (await liveness.liveWorkers(options.queueName)).length;
-    if (active.length === 0) return;
+    if (active.length === 0) {
+      liveWorkers = (await liveness.liveWorkers(options.queueName)).length;
+      return;
+    }
     const jobs = await Promise.all(
       active.map((u) => queue.getJob(jobIdOf(planId, u.key)) as Promise<Job | undefined>),
     );
@@ -279,6 +281,8 @@ export async function coordinate<U extends QueuedUnit>(
         worker: job?.processedBy,
       })),
     );
+    // read after the holders: a worker found gone there (its key expired) is not counted alive here
+    liveWorkers = (await liveness.liveWorkers(options.queueName)).length;
     for (const [i, unit] of active.entries()) {
       const holder = holders[i]!;
       estimate.orphaned(unit.key, !holder.alive);

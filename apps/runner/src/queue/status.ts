@@ -26,10 +26,8 @@ export async function queueStatus(url: string, queueName = QUEUE_NAME): Promise<
   const liveness = new LivenessReader(target);
   try {
     const counts = await queue.getJobCounts(...ORDER);
-    const live = await liveness.liveWorkers(queueName);
     const lines = [
       `queue ${target.display}: ${ORDER.map((s) => `${counts[s] ?? 0} ${s === "completed" ? "done" : s}`).join(", ")}`,
-      `workers: ${live.length === 0 ? "none alive" : `${live.length} alive (${shortList(live)})`}`,
     ];
     for (const state of ORDER.filter((s) => s !== "completed")) {
       const jobs = (await queue.getJobs([state], 0, 199, true)) as Array<Job<UnitJob, UnitResult>>;
@@ -44,6 +42,13 @@ export async function queueStatus(url: string, queueName = QUEUE_NAME): Promise<
       if ((counts[state] ?? 0) > jobs.length)
         lines.push(`  … ${(counts[state] ?? 0) - jobs.length} more ${state}`);
     }
+    // read after the units' holders: a worker found gone there (its key expired) is not listed alive here
+    const live = await liveness.liveWorkers(queueName);
+    lines.splice(
+      1,
+      0,
+      `workers: ${live.length === 0 ? "none alive" : `${live.length} alive (${shortList(live)})`}`,
+    );
     return `${lines.join("\n")}\n`;
   } finally {
     await Promise.allSettled([queue.close(), liveness.close()]);
