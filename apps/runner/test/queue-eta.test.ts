@@ -82,11 +82,13 @@ describe("the coordinator's estimate of the time left", () => {
     expect(estimate.estimate(s(150))).toEqual({ seconds: 125, lowerBound: false, orphaned: 1 });
     // without a measured stage, it is unknown: a lower bound
     const alone = new RunEstimate(UNITS.slice(0, 1));
-    alone.started("generate.shard-0", 0);
+    alone.active("generate.shard-0", 0); // a start the events missed, found active in the queue
     alone.orphaned("generate.shard-0", true);
     expect(alone.estimate(s(10))).toEqual({ seconds: undefined, lowerBound: true, orphaned: 1 });
-    // taken by another worker: a fresh start, progressing again (10% in 10 s: 90 s left)
+    // taken by another worker: a fresh start, progressing again (10% in 10 s: 90 s left); seen active again
+    // later, its clock is kept
     estimate.started("generate.shard-1", s(200));
+    estimate.active("generate.shard-1", s(205));
     estimate.progressed("generate.shard-1", 10, 100);
     estimate.progressed("generate.shard-0", 100, 100);
     expect(estimate.estimate(s(210))).toEqual({ seconds: 90, lowerBound: false });

@@ -138,7 +138,9 @@ describe.skipIf(!REDIS_SERVER)(
             () => /ETA: none, no live worker \(1 unit on a gone worker, to run again\)/.test(coordinatorErr),
             15_000,
             "the coordinator's ETA to say so",
-          );
+          ).catch((error: Error) => {
+            throw new Error(`${error.message}; the coordinator said:\n${coordinatorErr}`);
+          });
           console.info(
             `SIGKILL → xqg status says so ${statusSeconds.toFixed(2)} s; → coordinator warns ${coordinatorSeconds.toFixed(2)} s`,
           );

@@ -285,6 +285,7 @@ export async function coordinate<U extends QueuedUnit>(
     liveWorkers = (await liveness.liveWorkers(options.queueName)).length;
     for (const [i, unit] of active.entries()) {
       const holder = holders[i]!;
+      estimate.active(unit.key, jobs[i]?.processedOn ?? Date.now());
       estimate.orphaned(unit.key, !holder.alive);
       if (holder.alive || orphanWarned.get(unit.key) === holder.worker) continue;
       orphanWarned.set(unit.key, holder.worker);

@@ -51,6 +51,14 @@ export class RunEstimate {
     this.#capacity = Math.max(this.#capacity, this.#running.size);
   }
 
+  /**
+   * The queue says the unit is active since `at` (ms): started, unless its start was already seen (the
+   * coordinator's events can miss a start, e.g. one just before they were listened to).
+   */
+  active(key: string, at: number): void {
+    if (!this.#running.has(key)) this.started(key, at);
+  }
+
   /** The unit's own progress: `count` of `total` (ignored without a total). */
   progressed(key: string, count: number, total: number | null | undefined): void {
     const running = this.#running.get(key);
