@@ -1,10 +1,22 @@
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { GENERATION_DEFAULTS, GENERATOR_DEFAULTS } from "@xqg/querygen";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { parseFlags } from "../src/cli/args.js";
 import { COMMANDS } from "../src/cli/commands.js";
-import { parseQueueUrl } from "../src/queue/connection.js";
+import { PASSWORD_ENV, parseQueueUrl } from "../src/queue/connection.js";
+import { HEALTH_PATHS } from "../src/queue/health.js";
+import {
+  freePort,
+  REDIS_SERVER,
+  type RedisServer,
+  spawnWorker,
+  startRedis,
+  type WorkerProcess,
+  waitFor,
+} from "./queue-helpers.js";
 
 // The deployment files cannot run here (no Docker, Kubernetes or Slurm): they are parsed and checked — their
 // structure, images and commands, and every xqg command line in them against the CLI's own flag parser.
@@ -21,6 +33,72 @@ function checkXqg(argv: readonly string[]) {
   if (queue !== undefined) parseQueueUrl(queue);
   return flags;
 }
+
+/** A queue URL of a deployment file: the password is never in it (it comes from $XQG_REDIS_PASSWORD). */
+function checkQueueUrl(raw: string) {
+  expect(new URL(raw).password, raw).toBe("");
+  expect(new URL(raw).username, raw).toBe("");
+}
+
+/**
+ * The memory arithmetic of kubernetes.yaml's comment, from mT5-base's shape and the generation defaults the code
+ * uses: fp32 weights of the ONNX encoder and merged decoder (each with the shared embedding; the decoder with the
+ * untied LM head), and the KV cache of batchSize × 5 sampled sequences (generator.ts caps a decode call there).
+ */
+const MT5_BASE = { vocab: 250_112, d: 768, ff: 2048, layers: 12 };
+function generationMemory() {
+  const { vocab, d, ff, layers } = MT5_BASE;
+  const embedding = vocab * d;
+  const encoderLayer = 4 * d * d + 3 * d * ff; // attention q, k, v, o; gated-GELU wi_0, wi_1, wo
+  const decoderLayer = 8 * d * d + 3 * d * ff; // self- and cross-attention
+  const parameters = 2 * embedding + layers * (encoderLayer + decoderLayer); // untied LM head
+  const encoderGraph = 4 * (embedding + layers * encoderLayer);
+  const decoderGraph = 4 * (2 * embedding + layers * decoderLayer);
+  const sequences = GENERATION_DEFAULTS.batchSize * Math.min(GENERATION_DEFAULTS.perLanguage, 5);
+  const cross = 4 * layers * 2 * sequences * GENERATOR_DEFAULTS.maxInputLength * d;
+  const self = 4 * layers * 2 * sequences * GENERATION_DEFAULTS.maxLength * d;
+  return {
+    parameters,
+    encoderGraph,
+    decoderGraph,
+    weights: encoderGraph + decoderGraph,
+    cross,
+    self,
+    sequences,
+  };
+}
+const GB = 1e9;
+/** Transient activations, tokenizer, ONNX Runtime's arenas, Node: the comment's allowance. */
+const OVERHEAD = 1.5 * GB;
+
+/** A Kubernetes quantity in bytes ("8Gi", "500M") or cores ("4", "500m"). */
+function quantity(raw: string | number): number {
+  const m = /^(\d+(?:\.\d+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(String(raw));
+  expect(m, `quantity ${raw}`).not.toBeNull();
+  const factor: Record<string, number> = {
+    "": 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+  };
+  return Number(m![1]) * factor[m![2] ?? ""]!;
+}
+
+/** Compose's memory ("8g", "512m") in bytes. */
+function composeBytes(raw: string): number {
+  const m = /^(\d+)([kmg])$/.exec(raw);
+  expect(m, `memory ${raw}`).not.toBeNull();
+  return Number(m![1]) * { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[m![2] as "k" | "m" | "g"];
+}
+
+const numberFlag = (flags: ReturnType<typeof checkXqg>, name: string, fallback: number) =>
+  Number(flags.args[name]?.[0] ?? fallback);
 
 describe("deployment files", () => {
   it("Dockerfile: a Node 24 build of the workspace, the xqg bin as entrypoint, CUDA opt-in", async () => {
@@ -39,6 +117,11 @@ describe("deployment files", () => {
     expect(`/opt/xqg/${pkg.bin.xqg.replace(/^\.\//, "")}`).toBe(entry[1]);
     const root = JSON.parse(await readFile(resolve(import.meta.dirname, "../../../package.json"), "utf8"));
     expect(root.packageManager).toMatch(/^pnpm@/); // corepack enable provides it
+    // the port the workers' --health-port names in kubernetes.yaml
+    const k8s = parseAllDocuments(await read("kubernetes.yaml")).map((d) => d.toJS());
+    const worker = k8s.find((d) => d.metadata.name === "xqg-worker").spec.template.spec.containers[0];
+    const port = worker.args[worker.args.indexOf("--health-port") + 1];
+    expect(text).toMatch(new RegExp(`^EXPOSE ${port}$`, "m"));
   });
 
   it("docker-compose.yml: Redis, scalable workers and the coordinator on one shared volume", async () => {
@@ -50,15 +133,35 @@ describe("deployment files", () => {
           command?: string[];
           volumes?: string[];
           build?: unknown;
-          deploy?: { replicas: number };
+          deploy?: {
+            replicas: number;
+            resources?: {
+              reservations: { cpus: string; memory: string };
+              limits: { cpus: string; memory: string };
+            };
+          };
           depends_on?: string[];
+          environment?: Record<string, string>;
+          healthcheck?: { test: string[]; interval: string; timeout: string; retries: number };
         }
       >;
     };
     expect(Object.keys(compose.services).sort()).toEqual(["coordinator", "redis", "worker"]);
     const { redis, worker, coordinator } = compose.services as Required<typeof compose.services>;
     expect(redis!.image).toMatch(/^redis:\d/);
-    expect(redis!.command).toEqual(["redis-server", "--save", "", "--appendonly", "no"]);
+    // the password from the environment (.env), never in a file of the repository
+    const fromEnv = /^\$\{XQG_REDIS_PASSWORD:\?[^}]+\}$/;
+    expect(redis!.command!.slice(0, 6)).toEqual([
+      "redis-server",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--requirepass",
+    ]);
+    expect(redis!.command![6]).toMatch(fromEnv);
+    for (const service of [worker!, coordinator!])
+      expect(service.environment![PASSWORD_ENV]).toMatch(fromEnv);
     expect(worker!.image).toBe("xqg");
     expect(coordinator!.image).toBe("xqg");
     expect(worker!.deploy!.replicas).toBeGreaterThanOrEqual(2);
@@ -67,43 +170,136 @@ describe("deployment files", () => {
     expect(coordinator!.command![0]).toBe("run");
     for (const service of [worker!, coordinator!]) {
       const flags = checkXqg(service.command!);
+      checkQueueUrl(flags.args["queue"]![0]!);
       expect(parseQueueUrl(flags.args["queue"]![0]!).options.host).toBe("redis");
     }
+    // the health check fetches the worker's readiness path on its --health-port
+    const workerFlags = checkXqg(worker!.command!);
+    const check = worker!.healthcheck!.test;
+    expect(check.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+    expect(check[3]).toContain(
+      `fetch('http://127.0.0.1:${workerFlags.args["healthPort"]![0]}${HEALTH_PATHS.ready}')`,
+    );
+    // resources: a core per thread per unit, memory for mT5-base generation (kubernetes.yaml's arithmetic)
+    const threads = workerFlags.threads!;
+    const concurrency = numberFlag(workerFlags, "concurrency", 1);
+    const resources = worker!.deploy!.resources!;
+    expect(Number(resources.reservations.cpus)).toBe(threads * concurrency);
+    expect(Number(resources.limits.cpus)).toBeGreaterThanOrEqual(threads * concurrency);
+    const need =
+      (generationMemory().weights + generationMemory().cross + generationMemory().self) * concurrency +
+      OVERHEAD;
+    expect(composeBytes(resources.reservations.memory)).toBeGreaterThanOrEqual(need);
+    expect(composeBytes(resources.limits.memory)).toBeGreaterThanOrEqual(
+      composeBytes(resources.reservations.memory),
+    );
     expect(coordinator!.command![1]!.startsWith(worker!.volumes![0]!.split(":")[1]!)).toBe(true);
     const build = worker!.build as { context: string; dockerfile: string };
     expect(resolve(DEPLOY, build.context, build.dockerfile)).toBe(join(DEPLOY, "Dockerfile"));
   });
 
-  it("kubernetes.yaml: a ReadWriteMany volume, Redis and its Service, a worker Deployment, a coordinator Job", async () => {
-    const docs = parseAllDocuments(await read("kubernetes.yaml")).map((d) => d.toJS());
+  it("kubernetes.yaml: a ReadWriteMany volume, Redis with a password from a Secret, CPU and GPU worker Deployments with probes and resources, a coordinator Job", async () => {
+    const text = await read("kubernetes.yaml");
+    const docs = parseAllDocuments(text).map((d) => d.toJS());
     const kinds = docs.map((d) => `${d.kind}/${d.metadata.name}`);
     expect(kinds).toEqual([
       "PersistentVolumeClaim/xqg-data",
       "Deployment/redis",
       "Service/redis",
       "Deployment/xqg-worker",
+      "Deployment/xqg-worker-gpu",
       "Job/xqg-coordinator",
     ]);
-    const [pvc, redis, service, worker, job] = docs;
+    const [pvc, redis, service, worker, gpuWorker, job] = docs;
     expect(pvc.apiVersion).toBe("v1");
     expect(pvc.spec.accessModes).toEqual(["ReadWriteMany"]);
     expect(redis.apiVersion).toBe("apps/v1");
     expect(service.spec.ports[0].port).toBe(6379);
     expect(service.spec.selector).toEqual(redis.spec.template.metadata.labels);
-    expect(worker.apiVersion).toBe("apps/v1");
-    expect(worker.spec.selector.matchLabels).toEqual(worker.spec.template.metadata.labels);
     expect(job.apiVersion).toBe("batch/v1");
     expect(job.spec.template.spec.restartPolicy).toBe("OnFailure");
-    const workerPod = worker.spec.template.spec;
     const jobPod = job.spec.template.spec;
-    expect(workerPod.containers[0].image).toBe(jobPod.containers[0].image);
-    for (const pod of [workerPod, jobPod]) {
+
+    // the password: a Secret (created by hand, not in the file) → env → redis-server --requirepass and $XQG_REDIS_PASSWORD
+    const secret = { secretKeyRef: { name: "xqg-redis", key: "password" } };
+    expect(text).toContain("kubectl create secret generic xqg-redis --from-literal=password=");
+    const redisContainer = redis.spec.template.spec.containers[0];
+    expect(redisContainer.env).toEqual([{ name: "REDIS_PASSWORD", valueFrom: secret }]);
+    expect(redisContainer.args.slice(-2)).toEqual(["--requirepass", "$(REDIS_PASSWORD)"]);
+    expect(redisContainer.readinessProbe.tcpSocket.port).toBe(6379);
+
+    const cpu = generationMemory();
+    for (const [deployment, device] of [
+      [worker, "cpu"],
+      [gpuWorker, "cuda"],
+    ] as const) {
+      const name = deployment.metadata.name;
+      expect(deployment.apiVersion, name).toBe("apps/v1");
+      expect(deployment.spec.selector.matchLabels, name).toEqual(deployment.spec.template.metadata.labels);
+      const pod = deployment.spec.template.spec;
+      const container = pod.containers[0];
+      expect(container.args[0], name).toBe("worker");
+      const flags = checkXqg(container.args);
+      expect(flags.args["device"], name).toEqual([device]);
+      expect(container.env, name).toEqual([{ name: PASSWORD_ENV, valueFrom: secret }]);
+      // probes: HTTP GETs of the paths the worker serves, on the port its --health-port names
+      const port = container.ports.find((p: { name: string }) => p.name === "health");
+      expect(String(port.containerPort), name).toBe(flags.args["healthPort"]![0]);
+      expect(container.livenessProbe.httpGet, name).toEqual({ path: HEALTH_PATHS.live, port: "health" });
+      expect(container.readinessProbe.httpGet, name).toEqual({ path: HEALTH_PATHS.ready, port: "health" });
+      // liveness is patient (a minute): a busy unit must not get its worker restarted
+      expect(
+        container.livenessProbe.periodSeconds * container.livenessProbe.failureThreshold,
+      ).toBeGreaterThanOrEqual(60);
+      // resources: a core per thread per unit; the limits hold the requests
+      const { requests, limits } = container.resources;
+      const threads = flags.threads!;
+      const concurrency = numberFlag(flags, "concurrency", 1);
+      expect(quantity(requests.cpu), name).toBe(threads * concurrency);
+      expect(quantity(limits.cpu), name).toBeGreaterThanOrEqual(quantity(requests.cpu));
+      expect(quantity(limits.memory), name).toBeGreaterThanOrEqual(quantity(requests.memory));
+      if (device === "cpu") {
+        // the model and its KV cache in host memory, per unit
+        const need = (cpu.weights + cpu.cross + cpu.self) * concurrency + OVERHEAD;
+        expect(quantity(requests.memory), name).toBeGreaterThanOrEqual(need);
+        expect(limits["nvidia.com/gpu"], name).toBeUndefined();
+      } else {
+        // weights and cache on the GPU; the host still reads the model before copying it there
+        expect(quantity(requests.memory), name).toBeGreaterThanOrEqual(cpu.weights + OVERHEAD);
+        expect(limits["nvidia.com/gpu"], name).toBe(1);
+        expect(pod.tolerations, name).toContainEqual({
+          key: "nvidia.com/gpu",
+          operator: "Exists",
+          effect: "NoSchedule",
+        });
+        expect(container.image, name).not.toBe(jobPod.containers[0].image);
+      }
+    }
+    expect(worker.spec.template.spec.containers[0].image).toBe(jobPod.containers[0].image);
+    // the comment states the arithmetic the test makes
+    const gb = (bytes: number) => `${(bytes / GB).toFixed(2)} GB`;
+    expect(cpu.sequences).toBe(40);
+    for (const figure of [
+      `${Math.round(cpu.parameters / 1e6)}M parameters (${gb(cpu.parameters * 4)})`,
+      `= ${gb(cpu.encoderGraph)}`,
+      `= ${gb(cpu.decoderGraph)}`,
+      `${(cpu.weights / GB).toFixed(1)} GB loaded`,
+      `= ${gb(cpu.cross)}`,
+      `= ${gb(cpu.self)}`,
+      `batchSize ${GENERATION_DEFAULTS.batchSize} prompts × 5 samples = ${cpu.sequences} sequences`,
+      `maxInputLength ${GENERATOR_DEFAULTS.maxInputLength}, maxLength ${GENERATION_DEFAULTS.maxLength}`,
+    ])
+      expect(text, figure).toContain(figure);
+
+    for (const pod of [worker.spec.template.spec, gpuWorker.spec.template.spec, jobPod]) {
       expect(pod.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "xqg-data" } }]);
       expect(pod.containers[0].volumeMounts).toEqual([{ name: "data", mountPath: "/data" }]);
       const flags = checkXqg(pod.containers[0].args);
+      checkQueueUrl(flags.args["queue"]![0]!);
       expect(parseQueueUrl(flags.args["queue"]![0]!).options.host).toBe(service.metadata.name);
+      expect(pod.containers[0].env).toEqual([{ name: PASSWORD_ENV, valueFrom: secret }]);
+      expect(pod.containers[0].resources.requests).toBeDefined();
     }
-    expect(workerPod.containers[0].args[0]).toBe("worker");
     expect(jobPod.containers[0].args.slice(0, 2)).toEqual(["run", "/data/xqg.yaml"]);
   });
 
@@ -127,4 +323,74 @@ describe("deployment files", () => {
     const merge = wraps[1]!.replaceAll("$config", "repro.yaml").split(" ");
     expect(checkXqg(merge.slice(1)).shard).toEqual({ index: 0, count: 1 });
   });
+});
+
+/** `node -e SCRIPT` as the compose health check runs it; resolves to its exit code. */
+function runHealthcheck(script: string): Promise<number> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["-e", script], { timeout: 10_000 }, (error) =>
+      resolve(error ? Number((error as { code?: number }).code ?? 1) : 0),
+    );
+  });
+}
+
+// The probes as written in the files, against a real worker of a real Redis with a password: the worker's own
+// arguments (its queue pointed at the local Redis, its health port a free one), the Secret's password in the
+// environment, the compose health check's command run as Docker would.
+describe.skipIf(!REDIS_SERVER)("deployment probes against a live worker", () => {
+  const password = "from-the-secret";
+  let redis: RedisServer;
+  let worker: WorkerProcess | undefined;
+  const saved = { password: process.env[PASSWORD_ENV], beat: process.env["XQG_WORKER_HEARTBEAT_MS"] };
+
+  beforeAll(async () => {
+    redis = await startRedis("--requirepass", password);
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.kill("SIGKILL");
+    await redis?.dispose();
+    for (const [name, value] of [
+      [PASSWORD_ENV, saved.password],
+      ["XQG_WORKER_HEARTBEAT_MS", saved.beat],
+    ] as const)
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  });
+
+  it("kubernetes' httpGet probes and compose's health check: healthy for a live worker, not ready once its Redis is gone", async () => {
+    const k8s = parseAllDocuments(await read("kubernetes.yaml")).map((d) => d.toJS());
+    const container = k8s.find((d) => d.metadata.name === "xqg-worker").spec.template.spec.containers[0];
+    const compose = parseYaml(await read("docker-compose.yml")) as {
+      services: { worker: { command: string[]; healthcheck: { test: string[] } } };
+    };
+    const port = await freePort();
+    const args = (container.args as string[]).map((arg, i, all) =>
+      all[i - 1] === "--queue" ? redis.url : all[i - 1] === "--health-port" ? String(port) : arg,
+    );
+    const declared =
+      compose.services.worker.command[compose.services.worker.command.indexOf("--health-port") + 1]!;
+    const healthcheck = compose.services.worker.healthcheck.test[3]!.replace(`:${declared}/`, `:${port}/`);
+    const probe = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3_000) });
+      return response.status;
+    };
+
+    process.env[PASSWORD_ENV] = password;
+    process.env["XQG_WORKER_HEARTBEAT_MS"] = "300";
+    worker = spawnWorker(args[2]!, ...args.slice(3));
+    await waitFor(() => /waiting for units/.test(worker!.output()), 60_000, "the worker to start");
+    expect(await probe(container.livenessProbe.httpGet.path)).toBe(200);
+    expect(await probe(container.readinessProbe.httpGet.path)).toBe(200);
+    expect(await runHealthcheck(healthcheck)).toBe(0);
+
+    await redis.stop();
+    await waitFor(
+      async () => (await probe(container.readinessProbe.httpGet.path)) === 503,
+      10_000,
+      "not ready",
+    );
+    expect(await runHealthcheck(healthcheck)).toBe(1);
+    expect(await probe(container.livenessProbe.httpGet.path)).toBe(200);
+    expect(worker.output()).not.toContain(password);
+  }, 120_000);
 });

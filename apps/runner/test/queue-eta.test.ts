@@ -66,4 +66,31 @@ describe("the coordinator's estimate of the time left", () => {
     estimate.progressed("generate.shard-0", 20, 100);
     expect(estimate.estimate(s(110))).toEqual({ seconds: 40, lowerBound: false });
   });
+
+  it("counts a unit on a gone worker as not started (no progress from its elapsed time), says how many, and undoes it when the unit starts again", () => {
+    const estimate = new RunEstimate(UNITS.slice(0, 2));
+    estimate.started("generate.shard-0", 0);
+    estimate.started("generate.shard-1", 0);
+    estimate.progressed("generate.shard-0", 50, 100); // 100 s left at 100 s
+    estimate.progressed("generate.shard-1", 50, 100);
+    expect(estimate.estimate(s(100))).toEqual({ seconds: 100, lowerBound: false });
+    // shard 1's worker is gone: its half done is lost; it runs again from scratch, at the stage's 200 s
+    estimate.orphaned("generate.shard-1", true);
+    expect(estimate.estimate(s(100))).toEqual({ seconds: 150, lowerBound: false, orphaned: 1 });
+    // time passing does not make the orphan progress: it stays at the stage's mean (shard 0: 75% at 150 s)
+    estimate.progressed("generate.shard-0", 75, 100);
+    expect(estimate.estimate(s(150))).toEqual({ seconds: 125, lowerBound: false, orphaned: 1 });
+    // without a measured stage, it is unknown: a lower bound
+    const alone = new RunEstimate(UNITS.slice(0, 1));
+    alone.active("generate.shard-0", 0); // a start the events missed, found active in the queue
+    alone.orphaned("generate.shard-0", true);
+    expect(alone.estimate(s(10))).toEqual({ seconds: undefined, lowerBound: true, orphaned: 1 });
+    // taken by another worker: a fresh start, progressing again (10% in 10 s: 90 s left); seen active again
+    // later, its clock is kept
+    estimate.started("generate.shard-1", s(200));
+    estimate.active("generate.shard-1", s(205));
+    estimate.progressed("generate.shard-1", 10, 100);
+    estimate.progressed("generate.shard-0", 100, 100);
+    expect(estimate.estimate(s(210))).toEqual({ seconds: 90, lowerBound: false });
+  });
 });

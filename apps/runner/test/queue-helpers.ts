@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A throwaway redis-server on a free loopback port, without persistence. */
+/** A throwaway redis-server on a free loopback port, without persistence (`extra`: more of its flags). */
 export interface RedisServer {
   readonly port: number;
   readonly url: string;
@@ -47,14 +47,26 @@ export interface RedisServer {
   dispose(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(...extra: string[]): Promise<RedisServer> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "xqg-redis-"));
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        ...extra,
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let log = "";
@@ -73,7 +85,7 @@ export async function startRedis(): Promise<RedisServer> {
   };
   const stop = async () => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise((r) => c.once("exit", r));
     c.kill("SIGKILL");
     await exited;

@@ -15,6 +15,14 @@ interface QueueCommand {
 
 const positiveInt = (s: string): number | undefined => (/^[1-9]\d*$/.test(s) ? Number(s) : undefined);
 const POSITIVE: ValueKind<number> = { placeholder: "N", expected: "an integer ≥ 1", parse: positiveInt };
+const PORT: ValueKind<number> = {
+  placeholder: "N",
+  expected: "a TCP port, 1 to 65535",
+  parse: (s) => {
+    const n = positiveInt(s);
+    return n !== undefined && n <= 65_535 ? n : undefined;
+  },
+};
 const URL_KIND: ValueKind<string> = {
   placeholder: "URL",
   expected: "redis://[user:password@]HOST:PORT[/DB]",
@@ -39,7 +47,8 @@ const first = <T>(flags: ParsedFlags, name: string, kind: ValueKind<T>): T | und
 export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
   worker: {
     summary: "take units of work of `xqg run --queue` off Redis and run them (any machine sharing `output`)",
-    usage: "--queue URL [--concurrency N] [--threads N] [--device cpu|cuda|auto] [--idle-exit SECONDS]",
+    usage:
+      "--queue URL [--concurrency N] [--threads N] [--device cpu|cuda|auto] [--idle-exit SECONDS] [--health-port N]",
     flags: {
       args: {
         queue: QUEUE,
@@ -54,6 +63,10 @@ export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
           help: "exit after this many seconds without a unit (default: run until stopped)",
           value: POSITIVE,
         },
+        healthPort: {
+          help: "serve GET /livez (the worker runs) and GET /readyz (its heartbeat reaches Redis) on this port, for probes",
+          value: PORT,
+        },
       },
       fields: {},
       shard: false,
@@ -63,6 +76,7 @@ export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
       const concurrency = first(flags, "concurrency", POSITIVE);
       const idleExit = first(flags, "idleExit", POSITIVE);
       const device = first(flags, "device", DEVICE);
+      const healthPort = first(flags, "healthPort", PORT);
       const worker = await (await import("./worker.js")).startWorker({
         queue: first(flags, "queue", URL_KIND)!,
         log: ctx.log,
@@ -70,6 +84,7 @@ export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
         ...(device === undefined ? {} : { device }),
         ...(flags.threads === undefined ? {} : { threads: flags.threads }),
         ...(idleExit === undefined ? {} : { idleExitMs: idleExit * 1000 }),
+        ...(healthPort === undefined ? {} : { healthPort }),
       });
       // SIGTERM / SIGINT (scale-down, preemption, Ctrl-C): the units in progress go back to the queue at once
       // rather than when their lock expires (bin.ts awaits this, then removes the leases and exits)

@@ -10,6 +10,8 @@ export interface QueueTarget {
   readonly display: string;
   /** Connection settings for ioredis (BullMQ passes them on). */
   readonly options: RedisSettings;
+  /** Where the password came from (messages say so, never what it is). */
+  readonly passwordFrom: "the URL" | `$${typeof PASSWORD_ENV}` | undefined;
 }
 
 export interface RedisSettings {
@@ -38,7 +40,9 @@ export function parseQueueUrl(raw: string, where = "--queue"): QueueTarget {
   if (path !== "" && !/^\d+$/.test(path))
     throw new UserError(`${where}: the database after the port must be a number (e.g. /0), got "/${path}"`);
   const port = url.port === "" ? 6379 : Number(url.port);
-  const password = url.password !== "" ? decodeURIComponent(url.password) : process.env[PASSWORD_ENV];
+  const fromEnv = process.env[PASSWORD_ENV];
+  const password = url.password !== "" ? decodeURIComponent(url.password) : fromEnv;
+  const passwordFrom = url.password !== "" ? "the URL" : fromEnv ? (`$${PASSWORD_ENV}` as const) : undefined;
   const options: RedisSettings = {
     host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
     port,
@@ -47,7 +51,7 @@ export function parseQueueUrl(raw: string, where = "--queue"): QueueTarget {
     ...(password ? { password } : {}),
     ...(url.protocol === "rediss:" ? { tls: {} } : {}),
   };
-  return { display: mask(url), options };
+  return { display: mask(url), options, passwordFrom };
 }
 
 function mask(url: URL): string {
@@ -85,18 +89,24 @@ export async function checkRedis(target: QueueTarget, timeoutMs = 5_000): Promis
       timer,
     ]);
   } catch (error) {
-    const why = describeError((lastError ?? error) as Error);
+    const why = describeError((lastError ?? error) as Error, target);
     throw new UserError(`cannot use the queue at ${target.display}: ${why}`, { cause: error });
   } finally {
     client.disconnect();
   }
 }
 
-function describeError(error: Error): string {
+/** One line on why Redis could not be used; it never contains the password (Redis's replies do not either). */
+function describeError(error: Error, target: QueueTarget): string {
   const code = (error as NodeJS.ErrnoException).code;
   const message = error.message.split("\n")[0]!;
   if (code === "ECONNREFUSED") return "connection refused (is redis-server running there?)";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "unknown host";
-  if (/WRONGPASS|NOAUTH|AUTH/.test(message)) return `authentication failed (${message})`;
-  return message;
+  if (/NOAUTH/.test(message))
+    return `authentication failed: the server requires a password and none was given (put it in $${PASSWORD_ENV}, or in the URL as redis://:PASSWORD@HOST:PORT)`;
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(message))
+    return `authentication failed: wrong ${target.options.username ? "user name or " : ""}password (from ${target.passwordFrom ?? "nowhere"})`;
+  if (/without any password configured|AUTH/.test(message))
+    return `authentication failed: a password was given (from ${target.passwordFrom ?? "nowhere"}) but the server has none (${message})`;
+  return target.options.password ? message.split(target.options.password).join("***") : message;
 }

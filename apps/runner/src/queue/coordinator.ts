@@ -16,6 +16,7 @@ import {
   type UnitJob,
   type UnitResult,
 } from "./jobs.js";
+import { LivenessReader } from "./liveness.js";
 
 export interface CoordinatorOptions {
   /** `redis://HOST:PORT[/DB]`. */
@@ -121,7 +122,14 @@ export async function coordinate<U extends QueuedUnit>(
   const unitOfJob = (jobId: string) => byJob.get(jobId)?.key;
   const estimate = new RunEstimate(units);
   const ranSeconds = new Map<string, number>();
-  const showEstimate = () => progress.note?.(describeEstimate(estimate.estimate(Date.now())));
+  const liveness = new LivenessReader(target);
+  /** Workers whose heartbeat is there (undefined: not looked yet); units seen on a gone worker, by worker. */
+  let liveWorkers: number | undefined;
+  const orphanWarned = new Map<string, string>();
+  const showEstimate = () =>
+    progress.note?.(
+      describeEstimate(estimate.estimate(Date.now()), queuedCount > 0 ? liveWorkers : undefined),
+    );
   const estimating = setInterval(showEstimate, ESTIMATE_EVERY_MS);
   events.on("active", ({ jobId }) => {
     const key = unitOfJob(jobId);
@@ -172,11 +180,14 @@ export async function coordinate<U extends QueuedUnit>(
   try {
     for (;;) {
       try {
-        if (performance.now() - lastFull >= fullEveryMs) {
+        const full = performance.now() - lastFull >= fullEveryMs;
+        if (full) {
           for (const unit of units) if (state.get(unit.key) === "queued") toCheck.add(unit);
           lastFull = performance.now();
         }
-        await check([...toCheck]);
+        const active = await check([...toCheck]);
+        // on full checks only, when every active unit is among those read
+        if (full) await checkHolders(active);
         await enqueueReady();
         lastTrouble = 0;
       } catch (error) {
@@ -199,7 +210,7 @@ export async function coordinate<U extends QueuedUnit>(
   } finally {
     clearInterval(estimating);
     progress.done();
-    await Promise.allSettled([events.close(), queue.close()]);
+    await Promise.allSettled([events.close(), queue.close(), liveness.close()]);
   }
   const blocked = [...state.values()].filter((s) => s === "blocked" || s === "waiting-deps").length;
   return { failures, blocked };
@@ -251,8 +262,48 @@ export async function coordinate<U extends QueuedUnit>(
     }
   }
 
-  async function check(list: readonly U[]): Promise<void> {
+  /**
+   * Whether the workers of the `active` units still live (their heartbeat): a unit on a gone worker makes no
+   * progress and is said so once, with when it returns to the queue; the ETA counts it as not started.
+   */
+  async function checkHolders(active: readonly U[]): Promise<void> {
+    if (active.length === 0) {
+      liveWorkers = (await liveness.liveWorkers(options.queueName)).length;
+      return;
+    }
+    const jobs = await Promise.all(
+      active.map((u) => queue.getJob(jobIdOf(planId, u.key)) as Promise<Job | undefined>),
+    );
+    const holders = await liveness.holders(
+      options.queueName,
+      jobs.map((job, i) => ({
+        lockKey: `${queue.toKey(jobIdOf(planId, active[i]!.key))}:lock`,
+        worker: job?.processedBy,
+      })),
+    );
+    // read after the holders: a worker found gone there (its key expired) is not counted alive here
+    liveWorkers = (await liveness.liveWorkers(options.queueName)).length;
+    for (const [i, unit] of active.entries()) {
+      const holder = holders[i]!;
+      estimate.active(unit.key, jobs[i]?.processedOn ?? Date.now());
+      estimate.orphaned(unit.key, !holder.alive);
+      if (holder.alive || orphanWarned.get(unit.key) === holder.worker) continue;
+      orphanWarned.set(unit.key, holder.worker);
+      const back =
+        holder.lockMs !== undefined
+          ? `it returns to the queue when its lock expires in ~${Math.ceil(holder.lockMs / 1000)} s`
+          : "its lock has expired: it returns to the queue at a live worker's next stall check";
+      log.warn(
+        `queue: unit ${unit.key} is active on worker ${holder.worker}, which is gone (no heartbeat); ${back}` +
+          `${liveWorkers === 0 ? "; no live worker: start one with xqg worker --queue " + target.display : ""}`,
+      );
+    }
+  }
+
+  /** Reads the state of the `list`'s queued units and acts on it; returns those that are active. */
+  async function check(list: readonly U[]): Promise<U[]> {
     const lost: U[] = [];
+    const active: U[] = [];
     for (let i = 0; i < list.length; i += 500) {
       const chunk = list.slice(i, i + 500).filter((u) => state.get(u.key) === "queued");
       const states = await Promise.all(chunk.map((u) => queue.getJobState(jobIdOf(planId, u.key))));
@@ -279,6 +330,8 @@ export async function coordinate<U extends QueuedUnit>(
           log.warn(`queue: unit ${unit.key} failed after ${made} attempts: ${reason}`);
         } else if (s === "unknown") {
           lost.push(unit);
+        } else if (s === "active") {
+          active.push(unit);
         }
       }
     }
@@ -286,15 +339,20 @@ export async function coordinate<U extends QueuedUnit>(
       log.info(`queue: ${lost.length} unit(s) not in the queue (Redis restarted?); enqueued again`);
       await addJobs(lost);
     }
+    return active;
   }
 }
 
 /** How often the coordinator's line is refreshed with the estimate (the logger decides what is printed). */
 const ESTIMATE_EVERY_MS = 1_000;
 
-function describeEstimate(estimate: Estimate): string {
-  if (estimate.seconds === undefined) return "ETA: after the first units";
-  return `ETA ${estimate.lowerBound ? "≥" : "≈"} ${formatDuration(estimate.seconds)} across the workers`;
+function describeEstimate(estimate: Estimate, liveWorkers: number | undefined): string {
+  const tail = estimate.orphaned
+    ? ` (${estimate.orphaned} unit${estimate.orphaned === 1 ? "" : "s"} on a gone worker, to run again)`
+    : "";
+  if (liveWorkers === 0) return `ETA: none, no live worker${tail}`;
+  if (estimate.seconds === undefined) return `ETA: after the first units${tail}`;
+  return `ETA ${estimate.lowerBound ? "≥" : "≈"} ${formatDuration(estimate.seconds)} across the workers${tail}`;
 }
 
 /** A completed job's return value as the queue's events carry it (JSON text). */

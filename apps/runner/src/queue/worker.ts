@@ -8,6 +8,7 @@ import type { Logger, Progress } from "../progress.js";
 import type { StageEnv } from "../stages/common.js";
 import { runUnit } from "../units.js";
 import { checkRedis, parseQueueUrl } from "./connection.js";
+import { startHealthServer } from "./health.js";
 import {
   localVersions,
   QUEUE_NAME,
@@ -16,6 +17,7 @@ import {
   type UnitResult,
   versionMismatch,
 } from "./jobs.js";
+import { heartbeatTimings, startHeartbeat } from "./liveness.js";
 
 export interface WorkerOptions {
   readonly queue: string;
@@ -29,6 +31,8 @@ export interface WorkerOptions {
   readonly queueName?: string;
   /** Stop after this long without a unit to run (default: never). */
   readonly idleExitMs?: number;
+  /** Serve `GET /livez` and `GET /readyz` on this port (health.ts). */
+  readonly healthPort?: number;
 }
 
 export interface RunningWorker {
@@ -59,6 +63,27 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const me = `${hostname()}:${process.pid}`;
   const plans = new Map<string, Plan>();
   const log = options.log;
+  const queueName = options.queueName ?? QUEUE_NAME;
+  // the queue's sign that this worker lives (xqg status, the coordinator): a key that expires soon after death
+  const heartbeat = await startHeartbeat(target, queueName, {
+    worker: me,
+    since: new Date().toISOString(),
+    concurrency: options.concurrency ?? 1,
+  });
+  let serving = true;
+  const health =
+    options.healthPort === undefined
+      ? undefined
+      : await startHealthServer(options.healthPort, {
+          heartbeat,
+          ttlMs: heartbeatTimings().ttlMs,
+          display: target.display,
+          worker: me,
+          running: () => serving,
+        }).catch(async (error: unknown) => {
+          await heartbeat.stop();
+          throw error;
+        });
 
   let busy = 0;
   let idleSince = performance.now();
@@ -143,7 +168,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return { outcome, worker: me, seconds: (performance.now() - started) / 1000 };
   };
 
-  const worker = new Worker<UnitJob, UnitResult>(options.queueName ?? QUEUE_NAME, processor, {
+  const worker = new Worker<UnitJob, UnitResult>(queueName, processor, {
     connection: { ...target.options },
     concurrency: options.concurrency ?? 1,
     name: me,
@@ -168,7 +193,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
-  worker.on("closed", () => resolveClosed());
+  const finish = async () => {
+    serving = false;
+    health?.close();
+    await heartbeat.stop();
+  };
+  worker.on("closed", () => {
+    void finish().then(resolveClosed, resolveClosed);
+  });
   if (options.idleExitMs !== undefined) {
     const idleMs = options.idleExitMs;
     const timer = setInterval(() => {
@@ -190,6 +222,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await worker.pause(true);
       stop();
       await Promise.all([...running].map(giveBack));
+      await finish();
       return { handedBack: [...handed.handedBack], kept: [...handed.kept] };
     },
     closed,
