@@ -64,6 +64,15 @@ function walk(dir, suffixes, out = []) {
 // Outputs of an earlier CommonJS build (a source may have been removed or renamed since).
 for (const stale of walk(outDir, [".cjs", ".cjs.map", ".d.cts"])) rmSync(stale);
 
+// ES module outputs whose source is gone (tsc never deletes what it wrote before): a stale dist/x.js would be
+// packed without its CommonJS twin.
+const rootDir = esm.options.rootDir ?? dirname(configFile);
+const sources = new Set(esm.fileNames.map((f) => resolve(f).replace(/\.(m|c)?tsx?$/, "")));
+for (const built of walk(outDir, [".js", ".js.map", ".d.ts", ".d.ts.map"])) {
+  const stem = built.replace(/(\.d)?\.ts(\.map)?$|\.js(\.map)?$/, "");
+  if (!sources.has(join(rootDir, relative(outDir, stem)))) rmSync(built);
+}
+
 /** `./y.js` → `./y.cjs` for relative specifiers; anything else unchanged. */
 const relativeJs = (quote, path) => `${quote}${path}.cjs${quote}`;
 

@@ -103,7 +103,7 @@ const JUDGMENT_KEYS = [
  * An evaluator of `measures` (`"nDCG@10"`, `"R@2kt"`, …; see `parseMeasure`) bound to `judgments`; passages are
  * tokenised once across the runs it evaluates.
  */
-export function createEvaluator(judgments: Judgments, measures: readonly string[]): Evaluator {
+export function createEvaluator(judgments: Judgments, measures: readonly (Measure | string)[]): Evaluator {
   return createEvaluatorWith(judgments, measures);
 }
 
