@@ -2,6 +2,7 @@
 import { main } from "./cli/main.js";
 import { runInterruptHooks } from "./interrupt.js";
 import { releaseAllLeasesSync } from "./lease.js";
+import { removeActiveStagingSync } from "./manifest.js";
 import { formatDuration } from "./progress.js";
 
 /**
@@ -13,10 +14,11 @@ const HAND_BACK_MS =
 
 // Ctrl-C or a scheduler's SIGTERM: give back what this process holds (an `xqg worker` first moves its jobs back
 // to the queue, for at most HAND_BACK_MS), then the units' leases, say so in one line, and exit as shells
-// expect (128 + signal). Partial outputs stay in staging, which the next run removes or redoes. A second signal
-// exits at once.
+// expect (128 + signal). The staging of the units in progress is removed: a stopped run leaves no partial output.
+// A second signal exits at once.
 let interrupted = false;
 const exit = (code: number, line: string): never => {
+  removeActiveStagingSync();
   releaseAllLeasesSync();
   process.stderr.write(`\nxqg: ${line}\n`);
   process.exit(code);

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
@@ -43,6 +44,24 @@ export type UnitState =
   | { readonly state: "done" }
   | { readonly state: "stale"; readonly reason: string }
   | { readonly state: "pending"; readonly reason: string };
+
+/** The staging folders of the units this process is running now (removed on SIGINT / SIGTERM). */
+const activeStaging = new Set<string>();
+
+/**
+ * Removes the staging of every unit this process is running, synchronously: what an interrupted process does
+ * before it exits, beside releasing its leases, so that a stopped run leaves no partial output behind.
+ */
+export function removeActiveStagingSync(): void {
+  for (const staging of activeStaging) {
+    try {
+      rmSync(staging, { recursive: true, force: true });
+    } catch {
+      // the next run removes it
+    }
+  }
+  activeStaging.clear();
+}
 
 interface Manifest {
   stage: string;
@@ -110,7 +129,19 @@ async function runLeased(
       throw new Error(`bug: ${finalPath} is not a declared output of ${spec.stage}`);
     return join(dirname(finalPath), ".xqg-staging", key, basename(finalPath));
   };
-  await body(staged);
+  for (const staging of stagingDirs.keys()) activeStaging.add(staging);
+  try {
+    await body(staged);
+  } catch (error) {
+    // a failed or aborted unit leaves nothing behind: its staging goes now, not at the next run
+    for (const staging of stagingDirs.keys()) {
+      await removeStaging(staging).catch(() => undefined);
+      await rmdir(dirname(staging)).catch(() => undefined);
+    }
+    throw error;
+  } finally {
+    for (const staging of stagingDirs.keys()) activeStaging.delete(staging);
+  }
   for (const output of spec.outputs) {
     try {
       await stat(staged(output));

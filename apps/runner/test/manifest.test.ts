@@ -62,7 +62,10 @@ describe("runStage", () => {
     });
   });
 
-  it("leaves the previous state alone when the stage fails", async () => {
+  it.each([
+    ["fails", new Error("boom")],
+    ["is aborted", new DOMException("This operation was aborted", "AbortError")],
+  ])("leaves the previous state alone, and no staging, when the stage %s", async (_how, thrown) => {
     await withTempDir(async (dir) => {
       await writeFile(join(dir, "in.txt"), "a");
       const spec: StageSpec = {
@@ -77,10 +80,10 @@ describe("runStage", () => {
       await expect(
         runStage(ctx, spec, async (staged) => {
           await writeFile(staged(join(dir, "o.txt")), "half");
-          throw new Error("boom");
+          throw thrown;
         }),
-      ).rejects.toThrow("boom");
-      expect((await readdir(dir)).sort()).toEqual([".xqg-staging", "in.txt"]);
+      ).rejects.toBe(thrown);
+      expect((await readdir(dir)).sort()).toEqual(["in.txt"]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { GENERATION_DEFAULTS, GENERATOR_DEFAULTS } from "@xqg/querygen";
+import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { parseFlags } from "../src/cli/args.js";
@@ -55,7 +55,7 @@ function generationMemory() {
   const encoderGraph = 4 * (embedding + layers * encoderLayer);
   const decoderGraph = 4 * (2 * embedding + layers * decoderLayer);
   const sequences = GENERATION_DEFAULTS.batchSize * Math.min(GENERATION_DEFAULTS.perLanguage, 5);
-  const cross = 4 * layers * 2 * sequences * GENERATOR_DEFAULTS.maxInputLength * d;
+  const cross = 4 * layers * 2 * sequences * GENERATION_DEFAULTS.maxInputLength * d;
   const self = 4 * layers * 2 * sequences * GENERATION_DEFAULTS.maxLength * d;
   return {
     parameters,
@@ -287,7 +287,7 @@ describe("deployment files", () => {
       `= ${gb(cpu.cross)}`,
       `= ${gb(cpu.self)}`,
       `batchSize ${GENERATION_DEFAULTS.batchSize} prompts × 5 samples = ${cpu.sequences} sequences`,
-      `maxInputLength ${GENERATOR_DEFAULTS.maxInputLength}, maxLength ${GENERATION_DEFAULTS.maxLength}`,
+      `maxInputLength ${GENERATION_DEFAULTS.maxInputLength}, maxLength ${GENERATION_DEFAULTS.maxLength}`,
     ])
       expect(text, figure).toContain(figure);
 
