@@ -21,7 +21,8 @@ export interface Executor {
 /**
  * Runs the units in this process, `concurrency` at a time (default 1: one after the other, in plan order, as
  * `xqg run` does). The first failure stops it: units already running finish, nothing new starts, and the
- * failure is thrown. An aborted `signal` stops it the same way, between units.
+ * failure is thrown. An aborted `signal` stops it the same way: the running units stop after their current
+ * batch (the signal reaches the package calls they make), their staging is removed, and nothing new starts.
  */
 export function localExecutor(
   options: {
@@ -43,7 +44,7 @@ export function localExecutor(
       let failure: { error: unknown } | undefined;
       const start = (unit: Unit) => {
         scheduler.start(unit.key);
-        const done = run(unit, env).then(
+        const done = run(unit, signal ? { ...env, signal } : env).then(
           (outcome) => {
             (outcome === "ran" ? ran : skipped).push(unit.key);
             scheduler.finish(unit.key);

@@ -91,6 +91,20 @@ describe("localExecutor", () => {
     expect(started).toEqual(["a", "b"]);
   });
 
+  it("hands its signal to the units it runs, so that their package calls stop too", async () => {
+    const controller = new AbortController();
+    const seen: Array<AbortSignal | undefined> = [];
+    const executor = localExecutor({
+      run: async (_u, unitEnv) => {
+        seen.push(unitEnv.signal);
+        return "ran";
+      },
+    });
+    await executor.execute(plan, env, { signal: controller.signal });
+    expect(seen.length).toBe(6);
+    expect(seen.every((s) => s === controller.signal)).toBe(true);
+  });
+
   it("stops between units when its signal is aborted", async () => {
     const controller = new AbortController();
     const started: string[] = [];

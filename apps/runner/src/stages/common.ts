@@ -12,6 +12,11 @@ export interface StageEnv extends StageContext {
   readonly threads: number;
   /** Where ONNX Runtime runs (default cpu): the config's `device`, or `xqg worker --device`. */
   readonly device?: Device;
+  /**
+   * Stops the unit: the package calls it makes reject with an AbortError after their current batch, and the
+   * unit's staging is removed (`runStage`).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Passes items through, ticking `progress` for each (or by `weight`). */

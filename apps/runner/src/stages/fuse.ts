@@ -67,6 +67,7 @@ export async function fuseStage(
             progress.tick(event.done - done);
             done = event.done;
           },
+          signal: env.signal,
         });
       } finally {
         progress?.done();

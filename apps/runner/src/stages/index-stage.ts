@@ -47,7 +47,10 @@ export async function indexStage(
       try {
         for await (const block of matrix.blocks({ batchSize: 65536 })) {
           const n = block.rows.length / matrix.dimensions;
-          await index.add(ids.slice(block.start, block.start + n), block.rows, { threads: env.threads });
+          await index.add(ids.slice(block.start, block.start + n), block.rows, {
+            threads: env.threads,
+            signal: env.signal,
+          });
           progress.tick(n);
         }
       } finally {
