@@ -6,10 +6,10 @@ import { CHART_FONT } from "./line-chart.js";
 
 // The charts' font (DejaVu Sans, from the dejavu-fonts-ttf package) is embedded by both renderers, so PNG and
 // PDF look the same on every machine and need no system fonts.
-const require = createRequire(import.meta.url);
+const resolveHere = createRequire(import.meta.url).resolve;
 let fontFile: string | undefined;
 function chartFontFile(): string {
-  fontFile ??= require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
+  fontFile ??= resolveHere("dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
   return fontFile;
 }
 
