@@ -1,4 +1,10 @@
-import { type Correction, parseMeasure, type SignificanceTest, significanceMark } from "@xqg/metrics";
+import {
+  type Correction,
+  parseMeasure,
+  type RktTokenizer,
+  type SignificanceTest,
+  significanceMark,
+} from "@xqg/metrics";
 import type { ExperimentReport, ExperimentRow } from "./experiment.js";
 import { svgToPdf, svgToPng } from "./figures.js";
 import { type ChartGeometry, type LineChart, lineChart, MAX_SERIES } from "./line-chart.js";
@@ -12,6 +18,15 @@ const CORRECTION_TEXT = {
   none: "",
   holm: ", Holm-corrected across the α rows",
 } satisfies Record<Correction, string>;
+
+/** What the Markdown says under the tables about how R@kt tokenised passages (nothing for the official one). */
+const TOKENIZER_NOTE = {
+  nltk: "",
+  "nltk-3.9":
+    " R@kt tokenised by NLTK 3.9's word_tokenize (the official scoring used NLTK 3.8; a few passages tokenise differently).",
+  treebank:
+    " R@kt tokenised by NLTK's Treebank tokenizer without Punkt sentence splitting: not comparable with published numbers.",
+} satisfies Record<RktTokenizer, string>;
 
 function rowLabel(row: ExperimentRow): string {
   if (row.pValues === null) return "baseline (α = 0)";
@@ -80,9 +95,7 @@ export function experimentMarkdown(data: ExperimentReport): string {
   for (const measure of data.measures) out.push(...table(data.rows, measure, data), "");
   out.push(
     `† better, ‡ worse than the baseline with p < ${data.test.maxP} (${test}${correction}; per language over its queries, avg over all queries).`,
-    data.tokenizer === "nltk" || !data.measures.some((m) => parseMeasure(m).judgedBy === "answers")
-      ? "Scores × 100."
-      : "Scores × 100. R@kt tokenised by NLTK's Treebank tokenizer without Punkt sentence splitting: not comparable with published numbers.",
+    `Scores × 100.${data.measures.some((m) => parseMeasure(m).judgedBy === "answers") ? TOKENIZER_NOTE[data.tokenizer] : ""}`,
     data.languages.length === 0
       ? "Counted queries: none (no query has an answer other than yes/no)."
       : `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
