@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
+import { createEvaluator } from "../src/evaluator.js";
 import {
   findPunktDir,
   loadPunktParameters,
@@ -46,6 +47,27 @@ describe("the shipped English punkt_tab tables", () => {
     expect(p.sentStarters.size).toBe(39);
     expect(p.orthoContext.size).toBe(20366);
     expect(p.orthoContext.get("springsteen")).toBe(4);
+  });
+});
+
+describe("R@kt with no NLTK data installed", () => {
+  it("scores with the shipped tables, NLTK 3.8 and 3.9 alike where they agree", async () => {
+    delete process.env["NLTK_DATA"];
+    // Punkt ends the first sentence at "York." (so "York ." is a token pair), but not at "Dr." (an abbreviation)
+    const text = new Map([["d1", "Good muffins cost $3.88 in New York.  Ask Dr. Smith's shop."]]);
+    const queries = [
+      { id: "q1", lang: "en", answers: ["York ."] },
+      { id: "q2", lang: "en", answers: ["Dr. Smith 's"] },
+      { id: "q3", lang: "en", answers: ["Dr . Smith"] },
+    ];
+    const run = new Map(queries.map((q) => [q.id, new Map([["d1", 1]])]));
+    for (const tokenizer of ["nltk", "nltk-3.9"] as const) {
+      const e = await createEvaluator({ queries, passageText: (d) => text.get(d)!, tokenizer }, [
+        "R@2kt",
+      ]).evaluate(run);
+      expect(e.perQuery.map((q) => q.values["R@2kt"])).toEqual([1, 1, 0]);
+      expect(e.tokenizer).toBe(tokenizer);
+    }
   });
 });
 

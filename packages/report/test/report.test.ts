@@ -71,6 +71,27 @@ describe("report", () => {
   });
 });
 
+describe("how R@kt tokenised", () => {
+  it("is said under the tables unless it is the official NLTK 3.8 word_tokenize", () => {
+    const line = (tokenizer: "nltk" | "nltk-3.9" | "treebank") =>
+      experimentMarkdown(
+        buildExperimentReport([
+          { alpha: 0, queriesPerLanguage: undefined, evaluation: { ...baseline, tokenizer } },
+          { alpha: 0.01, queriesPerLanguage: undefined, evaluation: { ...better, tokenizer } },
+        ]),
+      )
+        .split("\n")
+        .find((l) => l.startsWith("Scores × 100."));
+    expect(line("nltk")).toBe("Scores × 100.");
+    expect(line("nltk-3.9")).toBe(
+      "Scores × 100. R@kt tokenised by NLTK 3.9's word_tokenize (the official scoring used NLTK 3.8; a few passages tokenise differently).",
+    );
+    expect(line("treebank")).toMatch(
+      /^Scores × 100\. R@kt tokenised by NLTK's Treebank tokenizer without Punkt/,
+    );
+  });
+});
+
 describe("report files", () => {
   it("names Markdown, JSON and one plot per measure (two with the ablation), each as SVG, PNG and PDF", () => {
     expect(experimentReportFiles(["R@2kt", "nDCG@10"], false)).toEqual([
