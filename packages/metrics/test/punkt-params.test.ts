@@ -1,8 +1,14 @@
-import { mkdirSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
-import { findPunktDir, loadPunktParameters } from "../src/tokenize/punkt-params.js";
+import { createEvaluator } from "../src/evaluator.js";
+import {
+  findPunktDir,
+  loadPunktParameters,
+  PUNKT_FILES,
+  SHIPPED_PUNKT_DIR,
+} from "../src/tokenize/punkt-params.js";
 import { createWordTokenizer } from "../src/tokenize/word-tokenize.js";
 import { nltkSkip, punktDir } from "./helpers.js";
 
@@ -12,9 +18,26 @@ afterEach(() => {
   else process.env["NLTK_DATA"] = savedEnv;
 });
 
-describe.skipIf(nltkSkip)("Punkt parameters", () => {
-  it("reads the English punkt_tab files as NLTK's sets and map", () => {
-    const p = loadPunktParameters({ path: punktDir() });
+describe("the shipped English punkt_tab tables", () => {
+  it("are found without NLTK_DATA, and NLTK_DATA or an explicit path still wins", async () => {
+    delete process.env["NLTK_DATA"];
+    expect(findPunktDir()).toBe(SHIPPED_PUNKT_DIR);
+    expect(SHIPPED_PUNKT_DIR.endsWith(join("metrics", "data", "punkt_tab", "english"))).toBe(true);
+    await withTempDir(async (dir) => {
+      const english = join(dir, "tokenizers", "punkt_tab", "english");
+      mkdirSync(english, { recursive: true });
+      for (const f of PUNKT_FILES) symlinkSync(join(SHIPPED_PUNKT_DIR, f), join(english, f));
+      process.env["NLTK_DATA"] = dir;
+      expect(findPunktDir()).toBe(english);
+      process.env["NLTK_DATA"] = "/nonexistent";
+      expect(findPunktDir()).toBe(SHIPPED_PUNKT_DIR);
+      expect(findPunktDir({ path: english })).toBe(english);
+    });
+  });
+
+  it("are NLTK's English parameters (156 abbreviations, 37 collocations, 39 starters, 20,366 types)", () => {
+    delete process.env["NLTK_DATA"];
+    const p = loadPunktParameters();
     expect(p.abbrevTypes.size).toBe(156);
     expect(p.abbrevTypes.has(". . ")).toBe(true);
     expect(p.abbrevTypes.has("u.s")).toBe(true);
@@ -24,6 +47,34 @@ describe.skipIf(nltkSkip)("Punkt parameters", () => {
     expect(p.sentStarters.size).toBe(39);
     expect(p.orthoContext.size).toBe(20366);
     expect(p.orthoContext.get("springsteen")).toBe(4);
+  });
+});
+
+describe("R@kt with no NLTK data installed", () => {
+  it("scores with the shipped tables, NLTK 3.8 and 3.9 alike where they agree", async () => {
+    delete process.env["NLTK_DATA"];
+    // Punkt ends the first sentence at "York." (so "York ." is a token pair), but not at "Dr." (an abbreviation)
+    const text = new Map([["d1", "Good muffins cost $3.88 in New York.  Ask Dr. Smith's shop."]]);
+    const queries = [
+      { id: "q1", lang: "en", answers: ["York ."] },
+      { id: "q2", lang: "en", answers: ["Dr. Smith 's"] },
+      { id: "q3", lang: "en", answers: ["Dr . Smith"] },
+    ];
+    const run = new Map(queries.map((q) => [q.id, new Map([["d1", 1]])]));
+    for (const tokenizer of ["nltk", "nltk-3.9"] as const) {
+      const e = await createEvaluator({ queries, passageText: (d) => text.get(d)!, tokenizer }, [
+        "R@2kt",
+      ]).evaluate(run);
+      expect(e.perQuery.map((q) => q.values["R@2kt"])).toEqual([1, 1, 0]);
+      expect(e.tokenizer).toBe(tokenizer);
+    }
+  });
+});
+
+describe.skipIf(nltkSkip)("Punkt parameters", () => {
+  it("ships byte-identical copies of the shared punkt_tab files", () => {
+    for (const f of PUNKT_FILES)
+      expect(readFileSync(join(SHIPPED_PUNKT_DIR, f)).equals(readFileSync(join(punktDir(), f)))).toBe(true);
   });
 
   it("finds them under $NLTK_DATA (tokenizers/punkt_tab/english) and under an explicit root", async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { SHIPPED_PUNKT_DIR } from "../src/tokenize/punkt-params.js";
 import { createWordTokenizer } from "../src/tokenize/word-tokenize.js";
 import { rktHits, spanAnswers, tokenBudget } from "../src/xor/rkt.js";
 import { evaluateXorSubmission, xorScores } from "../src/xor/submission.js";
 import { TokenCache } from "../src/xor/token-cache.js";
-import { nltkSkip, punktDir, readJsonl } from "./helpers.js";
+import { nltkSkip, readJsonl } from "./helpers.js";
 
 interface RktVector {
   id: string;
@@ -18,7 +19,8 @@ const KS = ["0.1", "1", "2", "5"] as const;
 
 describe.skipIf(nltkSkip)("R@kt parity with NLTK-computed vectors", () => {
   const vectors = nltkSkip ? [] : readJsonl<RktVector>("rkt_vectors.jsonl");
-  const cache = nltkSkip ? undefined : new TokenCache(createWordTokenizer({ path: punktDir() }));
+  // the tables this package ships (SHIPPED_PUNKT_DIR), not the shared copy
+  const cache = nltkSkip ? undefined : new TokenCache(createWordTokenizer({ path: SHIPPED_PUNKT_DIR }));
 
   it("agrees on every case of rkt_vectors.jsonl for k = 0.1, 1, 2, 5", () => {
     const budgets = KS.map((k) => tokenBudget(Number(k)));

@@ -1,6 +1,13 @@
-import { type Correction, parseMeasure, type SignificanceTest, significanceMark } from "@xqg/metrics";
+import {
+  type Correction,
+  parseMeasure,
+  type RktTokenizer,
+  type SignificanceTest,
+  significanceMark,
+} from "@xqg/metrics";
 import type { ExperimentReport, ExperimentRow } from "./experiment.js";
-import { type LineChart, lineChartSvg, MAX_SERIES } from "./line-chart.js";
+import { svgToPdf, svgToPng } from "./figures.js";
+import { type ChartGeometry, type LineChart, lineChart, MAX_SERIES } from "./line-chart.js";
 
 /** How the footnote names each test and correction (the registries' keys, so a new one must be named here). */
 const TEST_TEXT = {
@@ -11,6 +18,15 @@ const CORRECTION_TEXT = {
   none: "",
   holm: ", Holm-corrected across the α rows",
 } satisfies Record<Correction, string>;
+
+/** What the Markdown says under the tables about how R@kt tokenised passages (nothing for the official one). */
+const TOKENIZER_NOTE = {
+  nltk: "",
+  "nltk-3.9":
+    " R@kt tokenised by NLTK 3.9's word_tokenize (the official scoring used NLTK 3.8; a few passages tokenise differently).",
+  treebank:
+    " R@kt tokenised by NLTK's Treebank tokenizer without Punkt sentence splitting: not comparable with published numbers.",
+} satisfies Record<RktTokenizer, string>;
 
 function rowLabel(row: ExperimentRow): string {
   if (row.pValues === null) return "baseline (α = 0)";
@@ -51,19 +67,23 @@ function table(rows: readonly ExperimentRow[], measure: string, data: Experiment
 
 /**
  * The report's files by name, as `xqg report` writes them (see `experimentReportFiles`): `report.md` (the
- * tables, scores ×100), `report.json` (the report as data, scores 0–1), `report.tex` with `latex`, and the SVG
- * plots.
+ * tables, scores ×100), `report.json` (the report as data, scores 0–1), `report.tex` with `latex`, and each
+ * plot as SVG, PNG (1280 × 800) and PDF (vector); text files as strings, PNG and PDF as bytes.
  */
 export function renderExperimentReport(
   data: ExperimentReport,
   options: { latex?: boolean | undefined } = {},
-): Map<string, string> {
-  const files = new Map<string, string>([
+): Map<string, string | Uint8Array> {
+  const files = new Map<string, string | Uint8Array>([
     ["report.md", experimentMarkdown(data)],
     ["report.json", `${JSON.stringify(data, null, 2)}\n`],
   ]);
   if (options.latex) files.set("report.tex", experimentLatex(data));
-  for (const [name, svg] of experimentPlots(data)) files.set(name, svg);
+  for (const [stem, chart] of experimentCharts(data)) {
+    files.set(`${stem}.svg`, chart.svg);
+    files.set(`${stem}.png`, svgToPng(chart.svg));
+    files.set(`${stem}.pdf`, svgToPdf(chart.svg, chart.width, chart.height));
+  }
   return files;
 }
 
@@ -75,9 +95,7 @@ export function experimentMarkdown(data: ExperimentReport): string {
   for (const measure of data.measures) out.push(...table(data.rows, measure, data), "");
   out.push(
     `† better, ‡ worse than the baseline with p < ${data.test.maxP} (${test}${correction}; per language over its queries, avg over all queries).`,
-    data.tokenizer === "nltk" || !data.measures.some((m) => parseMeasure(m).judgedBy === "answers")
-      ? "Scores × 100."
-      : "Scores × 100. R@kt tokenised by NLTK's Treebank tokenizer without Punkt sentence splitting: not comparable with published numbers.",
+    `Scores × 100.${data.measures.some((m) => parseMeasure(m).judgedBy === "answers") ? TOKENIZER_NOTE[data.tokenizer] : ""}`,
     data.languages.length === 0
       ? "Counted queries: none (no query has an answer other than yes/no)."
       : `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
@@ -112,10 +130,13 @@ function missingLine(data: ExperimentReport): string | undefined {
   return `Missing from the runs: ${each.join("; ")} (${why}).`;
 }
 
-/** The file name of a measure's plot (`r2kt-vs-alpha.svg`). */
-export function plotFile(measure: string, versus: "alpha" | "queries-per-language"): string {
-  return `${measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase()}-vs-${versus}.svg`;
+/** The file name of a measure's plot without its extension (`r2kt-vs-alpha`). */
+export function plotStem(measure: string, versus: "alpha" | "queries-per-language"): string {
+  return `${measure.replace(/[^A-Za-z0-9]+/g, "").toLowerCase()}-vs-${versus}`;
 }
+
+/** Each plot is written in these formats, in this order. */
+export const PLOT_FORMATS = ["svg", "png", "pdf"] as const;
 
 /** The files a report of these measures consists of: Markdown, JSON, the plots (and report.tex with `latex`). */
 export function experimentReportFiles(
@@ -125,33 +146,45 @@ export function experimentReportFiles(
 ): string[] {
   const files = ["report.md", "report.json", ...(opts.latex ? ["report.tex"] : [])];
   for (const measure of measures) {
-    files.push(plotFile(measure, "alpha"));
-    if (ablation) files.push(plotFile(measure, "queries-per-language"));
+    const stems = [
+      plotStem(measure, "alpha"),
+      ...(ablation ? [plotStem(measure, "queries-per-language")] : []),
+    ];
+    for (const stem of stems) files.push(...PLOT_FORMATS.map((f) => `${stem}.${f}`));
   }
   return files;
 }
 
 /**
- * SVG plots by file name: each measure vs α, and vs generated queries per language when the ablation ran.
- * Scores × 100 on round ticks; the x axis is categorical (evenly spaced α values, not to scale); the
- * baseline's average is a dashed reference line; points significantly different from the baseline are ringed;
- * error bars are 95% t-based confidence intervals of each mean over queries. At most 8 series: the first 7
- * languages and the average (the chart says so when languages are left out).
+ * The plots by file stem: each measure vs α, and vs generated queries per language when the ablation ran.
+ * Scores × 100 on round ticks, the axis within 0–100; the x axis is categorical (evenly spaced α values, not to
+ * scale), each series offset a little sideways so error bars at one α do not overlap; the baseline's average
+ * is a dashed reference line named in the legend; points significantly better than the baseline are filled
+ * up-triangles, significantly worse down-triangles; error bars are 95% t-based confidence intervals of each
+ * mean over queries, clipped to the axis. At most 8 series: the first 7 languages and the average (the chart
+ * says so when languages are left out). Scores that are not defined (no counted query) are left out.
  */
-export function experimentPlots(data: ExperimentReport): Map<string, string> {
-  const plots = new Map<string, string>();
+export function experimentCharts(data: ExperimentReport): Map<string, ChartGeometry> {
+  const plots = new Map<string, ChartGeometry>();
   const shown = data.languages.slice(0, MAX_SERIES - 1);
   const note =
     shown.length < data.languages.length
       ? `first ${shown.length} of ${data.languages.length} languages shown; avg over all`
       : undefined;
+  const baseline = data.rows[0]!;
   const series = (rows: readonly ExperimentRow[], measure: string): LineChart["series"] =>
     [...shown, "avg"].map((group) => ({
       name: group,
-      values: rows.map((r) => r.scores[measure]![group]! * 100),
-      significant: rows.map((r) => {
+      values: rows.map((r) => (r.scores[measure]?.[group] ?? Number.NaN) * 100),
+      marks: rows.map((r) => {
         const p = r.pValues?.[measure]?.[group];
-        return p !== undefined && p < data.test.maxP;
+        const score = r.scores[measure]?.[group] ?? Number.NaN;
+        const mark = significanceMark(
+          p !== undefined && p < data.test.maxP,
+          score,
+          baseline.scores[measure]?.[group] ?? Number.NaN,
+        );
+        return mark === "†" ? "better" : mark === "‡" ? "worse" : undefined;
       }),
       ci: rows.map((r) => {
         const [low, high] = r.ci?.[measure]?.[group] ?? [Number.NaN, Number.NaN];
@@ -159,19 +192,17 @@ export function experimentPlots(data: ExperimentReport): Map<string, string> {
       }),
       ...(group === "avg" ? { emphasis: true } : {}),
     }));
-  const reference = (measure: string) => ({
-    value: data.rows[0]!.scores[measure]!["avg"]! * 100,
-    label: "baseline avg",
-  });
   const common = (measure: string) => ({
-    yLabel: `${measure} ×100 (95% CI; ring: p < ${data.test.maxP} vs baseline)`,
-    reference: reference(measure),
+    yLabel: `${measure} ×100 (mean, 95% CI)`,
+    range: [0, 100] as const,
+    reference: { value: (baseline.scores[measure]?.["avg"] ?? Number.NaN) * 100, label: "baseline avg" },
+    marksLabel: `vs baseline, p < ${data.test.maxP}`,
     ...(note ? { note } : {}),
   });
   for (const measure of data.measures) {
     plots.set(
-      plotFile(measure, "alpha"),
-      lineChartSvg({
+      plotStem(measure, "alpha"),
+      lineChart({
         title: `${measure} vs α`,
         xLabel: "α (categories, not to scale)",
         x: data.rows.map((r) => String(r.alpha)),
@@ -181,18 +212,23 @@ export function experimentPlots(data: ExperimentReport): Map<string, string> {
     );
     if (data.ablation) {
       plots.set(
-        plotFile(measure, "queries-per-language"),
-        lineChartSvg({
+        plotStem(measure, "queries-per-language"),
+        lineChart({
           title: `${measure} vs generated queries per language (α = ${data.ablation.alpha})`,
           xLabel: "generated queries per language (categories)",
           x: ["0", ...data.ablation.rows.map((r) => String(r.queriesPerLanguage))],
-          series: series([data.rows[0]!, ...data.ablation.rows], measure),
+          series: series([baseline, ...data.ablation.rows], measure),
           ...common(measure),
         }),
       );
     }
   }
   return plots;
+}
+
+/** The plots as SVG text by file name (`r2kt-vs-alpha.svg`). */
+export function experimentPlots(data: ExperimentReport): Map<string, string> {
+  return new Map([...experimentCharts(data)].map(([stem, chart]) => [`${stem}.svg`, chart.svg]));
 }
 
 /** A measure's name in LaTeX math-safe text (`R@2kt` → `R@2kt`, `_` and `%` escaped). */

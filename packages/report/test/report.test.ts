@@ -71,19 +71,40 @@ describe("report", () => {
   });
 });
 
+describe("how R@kt tokenised", () => {
+  it("is said under the tables unless it is the official NLTK 3.8 word_tokenize", () => {
+    const line = (tokenizer: "nltk" | "nltk-3.9" | "treebank") =>
+      experimentMarkdown(
+        buildExperimentReport([
+          { alpha: 0, queriesPerLanguage: undefined, evaluation: { ...baseline, tokenizer } },
+          { alpha: 0.01, queriesPerLanguage: undefined, evaluation: { ...better, tokenizer } },
+        ]),
+      )
+        .split("\n")
+        .find((l) => l.startsWith("Scores × 100."));
+    expect(line("nltk")).toBe("Scores × 100.");
+    expect(line("nltk-3.9")).toBe(
+      "Scores × 100. R@kt tokenised by NLTK 3.9's word_tokenize (the official scoring used NLTK 3.8; a few passages tokenise differently).",
+    );
+    expect(line("treebank")).toMatch(
+      /^Scores × 100\. R@kt tokenised by NLTK's Treebank tokenizer without Punkt/,
+    );
+  });
+});
+
 describe("report files", () => {
-  it("names Markdown, JSON and one plot per measure (two with the ablation)", () => {
+  it("names Markdown, JSON and one plot per measure (two with the ablation), each as SVG, PNG and PDF", () => {
     expect(experimentReportFiles(["R@2kt", "nDCG@10"], false)).toEqual([
       "report.md",
       "report.json",
-      "r2kt-vs-alpha.svg",
-      "ndcg10-vs-alpha.svg",
+      ...["svg", "png", "pdf"].map((f) => `r2kt-vs-alpha.${f}`),
+      ...["svg", "png", "pdf"].map((f) => `ndcg10-vs-alpha.${f}`),
     ]);
     expect(experimentReportFiles(["R@5kt"], true)).toEqual([
       "report.md",
       "report.json",
-      "r5kt-vs-alpha.svg",
-      "r5kt-vs-queries-per-language.svg",
+      ...["svg", "png", "pdf"].map((f) => `r5kt-vs-alpha.${f}`),
+      ...["svg", "png", "pdf"].map((f) => `r5kt-vs-queries-per-language.${f}`),
     ]);
   });
 
@@ -96,7 +117,9 @@ describe("report files", () => {
       const files = renderExperimentReport(data, { latex });
       expect([...files.keys()].sort()).toEqual(experimentReportFiles(["R@2kt"], false, { latex }).sort());
       expect(files.get("report.md")).toBe(experimentMarkdown(data));
-      expect(JSON.parse(files.get("report.json")!).rows[1].scores["R@2kt"].avg).toBe(0.6875);
+      expect(JSON.parse(files.get("report.json") as string).rows[1].scores["R@2kt"].avg).toBe(0.6875);
+      expect(files.get("r2kt-vs-alpha.png")).toBeInstanceOf(Uint8Array);
+      expect(files.get("r2kt-vs-alpha.pdf")).toBeInstanceOf(Uint8Array);
     }
   });
 });
@@ -196,21 +219,23 @@ describe("paper plots and LaTeX", () => {
     expect(aHigh.toFixed(6)).toBe((0.3125 + aHalf).toFixed(6));
   });
 
-  it("draws round ticks, ×100, α as categories, the baseline line, rings and error bars", () => {
+  it("draws round ticks within 0–100, α as categories, the baseline line, ▲/▼ marks and error bars", () => {
     const svg = experimentPlots(data).get("r2kt-vs-alpha.svg")!;
-    // the CIs span −41.8 … 141.8 (bn: n = 4): ticks every 50, the axis clamped at 0
-    const ticks = [...svg.matchAll(/text-anchor="end" dominant-baseline="middle">([^<]+)</g)].map(
-      (m) => m[1],
-    );
-    expect(ticks).toEqual(["0", "50", "100", "150", "200"]);
-    expect(svg).toContain(">R@2kt ×100 (95% CI; ring: p &lt; 0.05 vs baseline)</text>");
+    // the CIs span −41.8 … 141.8 (bn: n = 4): clipped to the measure's range, ticks every 20 up to 100
+    const ticks = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(ticks).toEqual(["0", "20", "40", "60", "80", "100"]);
+    expect(svg).toContain(">R@2kt ×100 (mean, 95% CI)</text>");
     expect(svg).toContain(">α (categories, not to scale)</text>");
     expect(svg.match(/<line class="reference" [^>]*stroke-dasharray="6 4"\/>/g)).toHaveLength(1);
-    expect(svg).toContain(">baseline avg</text>");
-    // ar and avg at α = 0.01 are significant
-    expect(svg.match(/<circle class="significant" /g)).toHaveLength(2);
-    // one error bar per point: 3 series × 2 α
-    expect(svg.match(/<path class="ci" /g)).toHaveLength(6);
+    // the baseline is named in the legend (right of the plot), not on its line
+    expect(svg).toMatch(/<text x="(\d+)" y="[\d.]+">baseline avg<\/text>/);
+    expect(Number(/<text x="(\d+)" y="[\d.]+">baseline avg/.exec(svg)![1])).toBeGreaterThan(490);
+    expect(svg).toContain(">vs baseline, p &lt; 0.05</text>");
+    // ar and avg at α = 0.01 are significantly better (filled up-triangles), plus the legend's ▲ and ▼
+    expect(svg.match(/<path class="better" /g)).toHaveLength(3);
+    expect(svg.match(/<path class="worse" /g)).toHaveLength(1);
+    // one error bar per point but bn's (n = 4: 50 ± 92, past both ends of the axis): 2 series × 2 α
+    expect(svg.match(/<path class="ci" /g)).toHaveLength(4);
   });
 
   it("keeps at most 8 series: the first 7 languages and avg, and says so", () => {
@@ -218,7 +243,8 @@ describe("paper plots and LaTeX", () => {
     const ev = evaluation(Object.fromEntries(langs.map((l) => [l, [0, 1, 1]])));
     const many = buildExperimentReport([{ alpha: 0, queriesPerLanguage: undefined, evaluation: ev }]);
     const svg = experimentPlots(many).get("r2kt-vs-alpha.svg")!;
-    expect(svg.match(/<polyline /g)).toHaveLength(8);
+    // one α: a dot per series, no lines
+    expect(svg.match(/<circle /g)).toHaveLength(8);
     expect(svg).toContain(">first 7 of 9 languages shown; avg over all</text>");
   });
 

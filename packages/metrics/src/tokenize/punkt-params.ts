@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { MetricsError } from "../errors.js";
 
 /** The parameters of a trained Punkt sentence tokenizer (NLTK's `PunktParameters`). */
@@ -18,7 +19,8 @@ export interface PunktParameters {
 export interface PunktLoadOptions {
   /**
    * A `punkt_tab/<language>` folder holding the four files, a `punkt_tab` folder, or an nltk_data root
-   * (with `tokenizers/punkt_tab/<language>`). Without it: `$NLTK_DATA`, then NLTK's standard locations.
+   * (with `tokenizers/punkt_tab/<language>`). Without it: `$NLTK_DATA`, then the English tables this package
+   * ships (see {@link SHIPPED_PUNKT_DIR}), then NLTK's standard locations (other languages).
    */
   path?: string;
   /** Punkt model name; only `english` is validated against NLTK. */
@@ -36,6 +38,12 @@ export const PUNKT_FILES = [
   "sent_starters.txt",
   "ortho_context.tab",
 ] as const;
+
+/**
+ * NLTK's English `punkt_tab` tables as this package ships them (`data/punkt_tab/english`, unmodified from
+ * nltk_data, Apache-2.0; see NOTICE): what R@kt uses when neither a path nor `$NLTK_DATA` names others.
+ */
+export const SHIPPED_PUNKT_DIR = fileURLToPath(new URL("../../data/punkt_tab/english", import.meta.url));
 
 /** NLTK's default nltk_data search path (`nltk.data.path`) on POSIX systems. */
 export function standardNltkDataDirs(): string[] {
@@ -72,13 +80,17 @@ export function findPunktDir(opts: PunktLoadOptions = {}): string {
     );
   }
   const envRoots = (process.env["NLTK_DATA"] ?? "").split(delimiter).filter((p) => p !== "");
-  const roots = [...envRoots, ...standardNltkDataDirs()];
-  for (const root of roots) {
+  for (const root of envRoots) {
+    const dir = join(root, "tokenizers", "punkt_tab", language);
+    if (hasAllFiles(dir)) return dir;
+  }
+  if (language === "english" && hasAllFiles(SHIPPED_PUNKT_DIR)) return SHIPPED_PUNKT_DIR;
+  for (const root of standardNltkDataDirs()) {
     const dir = join(root, "tokenizers", "punkt_tab", language);
     if (hasAllFiles(dir)) return dir;
   }
   throw punktError(
-    `NLTK Punkt parameters (tokenizers/punkt_tab/${language}) not found in $NLTK_DATA or ${standardNltkDataDirs().join(", ")}; run \`python -m nltk.downloader punkt_tab\` (or \`-d <dir>\` with NLTK_DATA=<dir>), or pass the folder explicitly`,
+    `NLTK Punkt parameters (tokenizers/punkt_tab/${language}) not found in $NLTK_DATA or ${standardNltkDataDirs().join(", ")} (this package ships English only); run \`python -m nltk.downloader punkt_tab\` (or \`-d <dir>\` with NLTK_DATA=<dir>), or pass the folder explicitly`,
   );
 }
 

@@ -4,7 +4,9 @@ import { createWordTokenizer } from "./word-tokenize.js";
 
 /** How R@kt tokenises the ranked passages, by name. */
 export const RKT_TOKENIZERS = {
-  nltk: "NLTK word_tokenize: Punkt sentences, then the improved Treebank tokenizer (the official scoring; needs punkt_tab)",
+  nltk: "NLTK 3.8's word_tokenize: Punkt sentences, then the improved Treebank tokenizer (the official scoring)",
+  "nltk-3.9":
+    "NLTK 3.9's word_tokenize (white space runs made one space before contractions are split; R@kt can differ slightly)",
   treebank:
     "the Treebank step alone, without Punkt sentence splitting (needs no data; not comparable with published numbers)",
 } as const;
@@ -16,10 +18,11 @@ export const XOR_EVALUATION_DEFAULTS = {
   tokenizer: "nltk",
 } as const satisfies { measures: readonly string[]; tokenizer: RktTokenizer };
 
-/** The tokenizer function of that name (`nltk` loads Punkt from `punkt`, else $NLTK_DATA and NLTK's folders). */
+/** The tokenizer function of that name (`nltk*` load Punkt from `punkt`, else $NLTK_DATA, else the shipped tables). */
 export function rktTokenizer(name: RktTokenizer, punkt: PunktLoadOptions = {}): (text: string) => string[] {
   const make = {
     nltk: () => createWordTokenizer(punkt),
+    "nltk-3.9": () => createWordTokenizer(punkt, "3.9"),
     treebank: () => treebankWordTokenize,
   } satisfies Record<RktTokenizer, () => (text: string) => string[]>;
   return make[name]();

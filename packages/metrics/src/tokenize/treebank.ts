@@ -2,6 +2,8 @@ import { PY_END, PY_S, PY_W_CHARS, pySplit } from "./python-text.js";
 
 // NLTK 3.8's NLTKWordTokenizer (the improved Treebank tokenizer behind `word_tokenize`): the same regex
 // substitutions in the same order, with Python's Unicode \w, \s, \d, \b and `$` spelled out for JS.
+// NLTK 3.9 added one substitution to the ending quotes: white space runs become one space before the
+// contraction rules (which need a space after `'s`, `n't`, ...), so `Peter's\n` splits as `Peter 's` there.
 
 /**
  * A substitution; a cheap test that is false only when the pattern cannot match (to skip the pass); and, for
@@ -54,6 +56,16 @@ const ENDING_QUOTES: Rule[] = [
   [re("([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) "), "$1 $2 ", has("'")],
 ];
 
+/** NLTK 3.9's ending quotes: the same, with runs of (Python) white space made one space before the contractions. */
+const ENDING_QUOTES_3_9: Rule[] = [
+  ...ENDING_QUOTES.slice(0, 3),
+  [re(`${PY_S}+`), " "],
+  ...ENDING_QUOTES.slice(3),
+];
+
+/** The NLTK releases whose word tokenizer this module reproduces. */
+export type NltkVersion = "3.8" | "3.9";
+
 // Case-insensitive (Unicode folding adds nothing for these letters), used to skip all contraction passes at once.
 const MAY_CONTRACT = /can|d'ye|gim|gon|got|lem|more'n|wan|'t/i;
 
@@ -85,12 +97,12 @@ function apply(text: string, rules: readonly Rule[]): string {
   return out;
 }
 
-/** NLTK's `NLTKWordTokenizer().tokenize(sentence)` (without `convert_parentheses`). */
-export function treebankWordTokenize(sentence: string): string[] {
+/** NLTK's `NLTKWordTokenizer().tokenize(sentence)` (without `convert_parentheses`), as of NLTK 3.8 or 3.9. */
+export function treebankWordTokenize(sentence: string, version: NltkVersion = "3.8"): string[] {
   let text = apply(sentence, STARTING_QUOTES);
   text = apply(text, PUNCTUATION);
   text = apply(text, [PARENS_BRACKETS, DOUBLE_DASHES]);
-  text = apply(` ${text} `, ENDING_QUOTES);
+  text = apply(` ${text} `, version === "3.9" ? ENDING_QUOTES_3_9 : ENDING_QUOTES);
   if (MAY_CONTRACT.test(text)) text = apply(text, CONTRACTIONS);
   return pySplit(text);
 }
