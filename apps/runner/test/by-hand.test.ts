@@ -167,8 +167,17 @@ describe("the stage commands by hand", () => {
       expect(hand.get(file)).toEqual(auto.get(`embeddings/${file}`));
     }
     for (const [name] of systems) {
-      expect(hand.get(`runs/${name}.trec`)).toEqual(auto.get(`runs/${name}.trec`));
-      expect(hand.get(`eval/${name}.json`)).toEqual(auto.get(`eval/${name}.json`));
+      // an ablation point that keeps every generated query is the full system: xqg run reuses its run, and the
+      // hand-made one must be that run byte for byte
+      const same = auto.has(`runs/${name}.trec`) ? name : name.replace(/^first-\d+-/, "");
+      if (same !== name) expect(name).toBe("first-2-alpha-0.5");
+      // (the TREC tag names the system: xqg-first-2-alpha-0.5 by hand, xqg-alpha-0.5 in the reused run)
+      const handRun = hand
+        .get(`runs/${name}.trec`)!
+        .toString("utf8")
+        .replaceAll(`xqg-${name}\n`, `xqg-${same}\n`);
+      expect(handRun).toEqual(auto.get(`runs/${same}.trec`)!.toString("utf8"));
+      expect(hand.get(`eval/${name}.json`)).toEqual(auto.get(`eval/${same}.json`));
     }
     for (const file of [
       "report.md",
