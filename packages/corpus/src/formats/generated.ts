@@ -60,6 +60,10 @@ export function readGeneratedQueries<L extends string = Lang>(
     });
   };
   if (options.format !== undefined) return open(checkFormat(path, options.format, GENERATED_FORMATS));
+  // an index names the format it was built with: no first line to read
+  const indexed = options.index?.format;
+  if (indexed !== undefined && Object.hasOwn(GENERATED_FORMATS, indexed))
+    return open(indexed as keyof typeof GENERATED_FORMATS);
   return detectingReader(path, (first) => open(first ? detectGeneratedFormat(path, first) : "jsonl"));
 }
 

@@ -181,6 +181,10 @@ export function readPassages(path: string, options: PassageReadOptions = {}): Re
     );
   };
   if (options.format !== undefined) return open(checkFormat(path, options.format, PASSAGE_FORMATS));
+  // an index names the format it was built with: no first line to read
+  const indexed = options.index?.format;
+  if (indexed !== undefined && Object.hasOwn(PASSAGE_FORMATS, indexed))
+    return open(indexed as keyof typeof PASSAGE_FORMATS);
   // an empty file: any format says so (or yields nothing with allowEmpty)
   return detectingReader(path, (first) => open(first ? detectPassageFormat(path, first) : "jsonl"));
 }

@@ -434,7 +434,11 @@ export function tsvRecordBatches(limit: number): BatchSource {
       if (header) yield header;
     }
     const splitter = new TsvSplitter(path, limit, at);
-    const options = { start: at?.offset ?? 0, onBom: (n: number) => splitter.skipBytes(n) };
+    const options = {
+      start: at?.offset ?? 0,
+      onBom: (n: number) => splitter.skipBytes(n),
+      ...(at?.end !== undefined ? { end: at.end } : {}),
+    };
     for await (const text of textChunks(path, () => splitter.line - 1, options)) {
       const batch = splitter.push(text);
       if (batch) yield batch;

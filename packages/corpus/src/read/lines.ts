@@ -76,6 +76,8 @@ export interface SourcePosition {
   line: number;
   /** Report each entry's byte offset in `LineBatch.offsets` (what an index pass needs). */
   track?: boolean;
+  /** Read no byte at or past this offset (one that begins a line): the end of a range read. */
+  end?: number;
 }
 
 /** Options of {@link textChunks}. */
@@ -87,6 +89,8 @@ export interface TextOptions {
   start?: number;
   /** Called with 3 when the text starts with a UTF-8 BOM (which is dropped), so byte offsets can count it. */
   onBom?: (bytes: number) => void;
+  /** Stop before this byte offset (of a plain file; a gzip file is read to its end). */
+  end?: number;
 }
 
 /**
@@ -174,7 +178,11 @@ export async function* lineBatches(
       `line is longer than ${maxLineChars.toLocaleString("en")} characters: not a record (a lost line break?)`,
       { file: path, line, code: "record-too-long" },
     );
-  const from = { start: byte, onBom: (n: number) => (byte += n) };
+  const from = {
+    start: byte,
+    onBom: (n: number) => (byte += n),
+    ...(at?.end !== undefined ? { end: at.end } : {}),
+  };
   for await (const text of textChunks(path, () => next - 1, from)) {
     if (text.indexOf("\n") < 0) {
       pending.push(text);

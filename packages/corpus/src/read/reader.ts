@@ -206,7 +206,10 @@ class Reader<T> implements RecordReader<T>, Indexable {
       // the index pass saw every id: the records it dropped as repeats are dropped again by line
       const start = rangeStart(index, range.start);
       position = start.records;
-      if (start.offset > 0) at = { offset: start.offset, line: start.line };
+      // the read stops at the indexed entry at or after the range's end, if there is one
+      const stop = Math.ceil(range.end / index.every);
+      const end = stop < index.offsets.length && stop > 0 ? { end: index.offsets[stop]! } : {};
+      if (start.offset > 0 || end.end !== undefined) at = { offset: start.offset, line: start.line, ...end };
       if (index.dropped.length > 0) {
         const dropped = new Set(index.dropped);
         filter = { accept: (_record, line) => !dropped.has(line) };
