@@ -30,6 +30,9 @@ export class Hasher {
     private readonly maxFolderFiles: number,
   ) {}
 
+  /** Values of `derivedJson` already read or computed in this process, by digest and name. */
+  private readonly memory = new Map<string, unknown>();
+
   static async open(cacheFile?: string, options: { maxFolderFiles?: number } = {}): Promise<Hasher> {
     const cache = new Map<string, CacheEntry>();
     if (cacheFile) {
@@ -79,6 +82,38 @@ export class Hasher {
     const value = await compute();
     if (entry) entry.derived = { ...entry.derived, [name]: value };
     await this.save();
+    return value;
+  }
+
+  /**
+   * A JSON value derived from a file's content (e.g. its byte-offset record index), computed once per digest and
+   * kept in a file of its own beside the hash cache (`.xqg-cache/derived/<sha256>.<name>.json`), so that every
+   * shard of a run (and every later run) reuses it while the file is unchanged; without a cache file, kept in
+   * memory for this process. A torn or unreadable file is computed again.
+   */
+  async derivedJson<T>(path: string, name: string, compute: () => Promise<T>): Promise<T> {
+    const sha256 = await this.hash(path);
+    const key = `${sha256}.${name}`;
+    const held = this.memory.get(key);
+    if (held !== undefined) return held as T;
+    const file = this.cacheFile ? join(dirname(this.cacheFile), "derived", `${key}.json`) : undefined;
+    if (file) {
+      try {
+        const value = JSON.parse(await readFile(file, "utf8")) as T;
+        this.memory.set(key, value);
+        return value;
+      } catch {
+        // not there yet, or torn by a killed run: computed again below
+      }
+    }
+    const value = await compute();
+    this.memory.set(key, value);
+    if (file) {
+      await mkdir(dirname(file), { recursive: true });
+      const temp = `${file}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify(value));
+      await rename(temp, file);
+    }
     return value;
   }
 

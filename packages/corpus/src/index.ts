@@ -40,7 +40,8 @@ export {
 } from "./npy/reader.js";
 export { createNpyWriter, type NpyWriter, type NpyWriterOptions, writeNpy } from "./npy/writer.js";
 export type { DuplicateOptions, DuplicatePolicy } from "./read/duplicates.js";
-export type { ReadOptions, ReadStats, RecordReader } from "./read/reader.js";
+export { indexRecords, type RecordIndex, type RecordRange } from "./read/offsets.js";
+export type { RangeOptions, ReadOptions, ReadStats, RecordReader } from "./read/reader.js";
 export { FORMATS } from "./registry.js";
 export { type Shard, type ShardSpec, shard } from "./shard.js";
 export type { GeneratedQueries, Passage, QrelsRow, Query } from "./types.js";

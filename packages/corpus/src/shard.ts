@@ -17,7 +17,9 @@ export interface Shard extends ShardSpec {
   /**
    * The shard's records of `source`, read in one pass and stopping (closing the source) at the shard's end.
    * Throws a `shard` CorpusError if the source turns out shorter than `total`, or — for the last shard, which
-   * reads to the end — longer, so a wrong `total` can never silently drop records.
+   * reads to the end — longer, so a wrong `total` can never silently drop records. It parses the source from its
+   * first record: for a file read in many shards, read `{ range: { start, end }, index }` instead (see
+   * `indexRecords`), which seeks.
    */
   records<T>(source: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T>;
 }

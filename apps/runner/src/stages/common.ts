@@ -1,5 +1,16 @@
 import { existsSync } from "node:fs";
-import { CorpusError, type DuplicatePolicy, type PassageFormat, readPassages } from "@xqg/corpus";
+import {
+  CorpusError,
+  type DuplicatePolicy,
+  type GeneratedFormat,
+  indexRecords,
+  type LanguageNames,
+  type PassageFormat,
+  type RecordIndex,
+  readGeneratedQueries,
+  readPassages,
+  shard,
+} from "@xqg/corpus";
 import { ensureModel, isModelId, type ModelTask } from "@xqg/models";
 import type { Device } from "../device.js";
 import type { StageContext } from "../manifest.js";
@@ -31,25 +42,63 @@ export async function* counted<T>(
   }
 }
 
-/** Counts the items of a stream (e.g. the passages of a corpus, to size shards and progress bars). */
-export async function countItems(source: AsyncIterable<unknown>): Promise<number> {
-  let n = 0;
-  for await (const _ of source) n++;
-  return n;
+type PassageOptions = { format?: PassageFormat; duplicates?: DuplicatePolicy };
+
+/** The cache key of what a read of the corpus counts: a format or duplicate policy may read the bytes differently. */
+function passageKey(options: PassageOptions): string {
+  return ["passages", options.format, options.duplicates].filter((k) => k !== undefined).join(".");
 }
 
 /**
  * Passages in a corpus, counted once and recorded beside its digest (every shard of a run sizes its range from
- * it, and a later run reuses it while the corpus is unchanged).
+ * it, and a later run reuses it while the corpus is unchanged). Counted by the pass that builds the corpus's
+ * record index (`passageIndex`), so that pass is the only one.
  */
-export function passageCount(
+export function passageCount(env: StageEnv, corpus: string, options: PassageOptions = {}): Promise<number> {
+  return env.hasher.derived(corpus, passageKey(options), async () => {
+    return (await passageIndex(env, corpus, options)).records;
+  });
+}
+
+/**
+ * The byte-offset record index of a corpus (@xqg/corpus `indexRecords`), built once per digest in one
+ * sequential pass and kept in the output's `.xqg-cache/derived/`: a shard's read seeks to its range.
+ */
+export function passageIndex(
   env: StageEnv,
   corpus: string,
-  options: { format?: PassageFormat; duplicates?: DuplicatePolicy } = {},
-): Promise<number> {
-  // a format or duplicate policy given explicitly may read the same bytes differently: its count is kept apart
-  const key = ["passages", options.format, options.duplicates].filter((k) => k !== undefined).join(".");
-  return env.hasher.derived(corpus, key, () => countItems(readPassages(corpus, options)));
+  options: PassageOptions = {},
+): Promise<RecordIndex> {
+  return env.hasher.derivedJson(corpus, `${passageKey(options)}.index`, () =>
+    indexRecords(readPassages(corpus, options)),
+  );
+}
+
+/** The record index of a generated-queries file, as `passageIndex` (keyed by the read's format and languages). */
+export function generatedIndex(
+  env: StageEnv,
+  generated: string,
+  options: { format?: GeneratedFormat; languages?: LanguageNames<string> } = {},
+): Promise<RecordIndex> {
+  const languages = options.languages ? Object.keys(options.languages).sort().join(",") : undefined;
+  const key = ["generated", options.format, languages, "index"].filter((k) => k !== undefined).join(".");
+  return env.hasher.derivedJson(generated, key, () => indexRecords(readGeneratedQueries(generated, options)));
+}
+
+/**
+ * The passages of shard `part` of a corpus: the shard's range of records, read from the nearest indexed byte
+ * offset before it (never from the first record), and `total`, the corpus's passages.
+ */
+export async function shardPassages(
+  env: StageEnv,
+  corpus: string,
+  options: PassageOptions,
+  part: { index: number; count: number },
+) {
+  const index = await passageIndex(env, corpus, options);
+  const total = index.records;
+  const { start, end } = shard({ index: part.index, count: part.count, total });
+  return { total, passages: readPassages(corpus, { ...options, range: { start, end }, index }) };
 }
 
 /** A number as it appears in file names and tables: `0.01`, never `1e-2`. */

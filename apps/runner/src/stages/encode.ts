@@ -5,7 +5,6 @@ import {
   LANGUAGES,
   type Lang,
   readGeneratedQueries,
-  readPassages,
   readQueries,
   shard,
 } from "@xqg/corpus";
@@ -23,7 +22,15 @@ import {
 } from "../settings/inputs.js";
 import type { EncodeSettings } from "../settings/stages.js";
 import { type ShardPart, WHOLE } from "../shard.js";
-import { counted, localModel, passageCount, type StageEnv, withInputHints } from "./common.js";
+import {
+  counted,
+  generatedIndex,
+  localModel,
+  passageCount,
+  type StageEnv,
+  shardPassages,
+  withInputHints,
+} from "./common.js";
 import { label, shardSize } from "./generate.js";
 
 export interface EncoderDirs {
@@ -102,7 +109,7 @@ export async function encodePassagesStage(
         outputs: [io.out, idsPath(io.out)],
       },
       async (staged) => {
-        const total = await passageCount(env, io.corpus, read.corpus);
+        const { total, passages } = await shardPassages(env, io.corpus, read.corpus, part);
         const encoder = await openEncoder(models, env);
         const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
         const writer = await createNpyWriter(staged(io.out), {
@@ -112,9 +119,7 @@ export async function encodePassagesStage(
         const ids: string[] = [];
         try {
           const records = (async function* () {
-            for await (const p of shard({ index: part.index, count: part.count, total }).records(
-              readPassages(io.corpus, read.corpus),
-            )) {
+            for await (const p of passages) {
               yield { id: p.docid, title: p.title, text: p.text };
             }
           })();
@@ -202,20 +207,16 @@ export async function encodeGeneratedStage(
         );
         const options = encodeOptions(settings, "query");
         const languages = sumLanguagesOf(settings);
-        // a shard's own file is empty when the shard holds no passage
-        const all = readGeneratedQueries(io.generated, {
-          ...read.generated,
-          ...(part && !corpus ? { allowEmpty: true } : {}),
-        });
-        const records =
-          part && corpus
-            ? shard({
-                index: part.index,
-                count: part.count,
-                total: await passageCount(env, corpus, read.corpus),
-              }).records(all)
-            : all;
         try {
+          // a shard's own file is empty when the shard holds no passage; a file of the whole corpus's records
+          // is read from the indexed byte offset nearest before the shard's first record
+          const records =
+            part && corpus
+              ? await shardRecords(env, io.generated, read.generated, part, corpus, read.corpus)
+              : readGeneratedQueries(io.generated, {
+                  ...read.generated,
+                  ...(part ? { allowEmpty: true } : {}),
+                });
           await sumQueries(counted(records, progress), (texts) => encoder.encode(texts, options), {
             out: staged(io.out),
             dimensions: encoder.dimensions,
@@ -236,6 +237,31 @@ export async function encodeGeneratedStage(
       },
     ),
   );
+}
+
+/**
+ * Shard `part`'s records of a generated-queries file holding one record per passage of `corpus`, in corpus
+ * order: the file's record count must be the corpus's, and the shard's range is read through the file's index.
+ */
+async function shardRecords(
+  env: StageEnv,
+  generated: string,
+  options: Parameters<typeof generatedIndex>[2],
+  part: ShardPart,
+  corpus: string,
+  corpusOptions: Parameters<typeof passageCount>[2],
+) {
+  const total = await passageCount(env, corpus, corpusOptions);
+  const index = await generatedIndex(env, generated, options);
+  if (index.records !== total) {
+    const than = index.records < total ? "fewer" : "more";
+    throw new CorpusError(`has ${index.records} records, ${than} than total=${total}`, {
+      file: generated,
+      code: "shard",
+    });
+  }
+  const { start, end } = shard({ index: part.index, count: part.count, total });
+  return readGeneratedQueries(generated, { ...options, range: { start, end }, index });
 }
 
 /** The languages whose Σq is kept apart, in canonical order (none unless configured). */

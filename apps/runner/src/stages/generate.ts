@@ -1,4 +1,4 @@
-import { readPassages, shard, writeGeneratedQueries } from "@xqg/corpus";
+import { shard, writeGeneratedQueries } from "@xqg/corpus";
 import { createGenerator } from "@xqg/querygen";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
@@ -12,7 +12,7 @@ import {
 } from "../settings/inputs.js";
 import type { GenerateSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
-import { counted, localModel, passageCount, type StageEnv, withInputHints } from "./common.js";
+import { counted, localModel, type StageEnv, shardPassages, withInputHints } from "./common.js";
 
 export interface GenerateIo {
   readonly corpus: string;
@@ -58,9 +58,7 @@ export async function generateStage(
         outputs: [io.out],
       },
       async (staged) => {
-        const total = await passageCount(env, io.corpus, read.corpus);
-        const corpus = readPassages(io.corpus, read.corpus);
-        const passages = shard({ index: part.index, count: part.count, total }).records(corpus);
+        const { total, passages } = await shardPassages(env, io.corpus, read.corpus, part);
         const generator = await createGenerator(model, {
           session: sessionOptions(env),
           maxInputLength: settings.maxInputLength,

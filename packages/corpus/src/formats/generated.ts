@@ -6,6 +6,8 @@ import type { FirstLine } from "../read/lines.js";
 import {
   createLineReader,
   type ParseContext,
+  RANGE_OPTIONS,
+  type RangeOptions,
   READ_OPTIONS,
   type ReadOptions,
   type RecordReader,
@@ -25,7 +27,7 @@ export const GENERATED_FORMATS = {
 } as const;
 export type GeneratedFormat = keyof typeof GENERATED_FORMATS;
 
-export interface GeneratedReadOptions<L extends string = Lang> extends ReadOptions {
+export interface GeneratedReadOptions<L extends string = Lang> extends ReadOptions, RangeOptions {
   /** Default: told from the first non-blank line (see GENERATED_FORMATS); ".gz" is read through. */
   format?: GeneratedFormat;
   /** The languages queries may be in, ISO 639-1 code → English name; default LANGUAGES. */
@@ -46,7 +48,7 @@ export function readGeneratedQueries<L extends string = Lang>(
   path: string,
   options: GeneratedReadOptions<L> = {},
 ): RecordReader<GeneratedQueries<L>> {
-  checkOptions(options, [...READ_OPTIONS, "format", "languages"], "readGeneratedQueries");
+  checkOptions(options, [...READ_OPTIONS, ...RANGE_OPTIONS, "format", "languages"], "readGeneratedQueries");
   const languages = languageSet(options.languages, path);
   const open = (format: GeneratedFormat): RecordReader<GeneratedQueries<L>> => {
     const field = format === "jsonl" ? "queries" : "generated_queries";
@@ -58,6 +60,10 @@ export function readGeneratedQueries<L extends string = Lang>(
     });
   };
   if (options.format !== undefined) return open(checkFormat(path, options.format, GENERATED_FORMATS));
+  // an index names the format it was built with: no first line to read
+  const indexed = options.index?.format;
+  if (indexed !== undefined && Object.hasOwn(GENERATED_FORMATS, indexed))
+    return open(indexed as keyof typeof GENERATED_FORMATS);
   return detectingReader(path, (first) => open(first ? detectGeneratedFormat(path, first) : "jsonl"));
 }
 

@@ -2,10 +2,12 @@ import { checkOptions } from "@xqg/core";
 import { CorpusError } from "../errors.js";
 import type { DuplicateOptions, RecordIdentity } from "../read/duplicates.js";
 import { Fields, type JsonObject, parseJsonObject } from "../read/fields.js";
-import { type FirstLine, lineBatches } from "../read/lines.js";
+import { type FirstLine, lineSource } from "../read/lines.js";
 import {
   createLineReader,
   type LineParser,
+  RANGE_OPTIONS,
+  type RangeOptions,
   READ_OPTIONS,
   type ReadOptions,
   type RecordReader,
@@ -31,7 +33,7 @@ export const PASSAGE_FORMATS = {
 export type PassageFormat = keyof typeof PASSAGE_FORMATS;
 const BY_EXTENSION: Record<string, PassageFormat> = { jsonl: "jsonl", json: "jsonl", tsv: "dpr-tsv" };
 
-export interface PassageReadOptions extends ReadOptions, DuplicateOptions {
+export interface PassageReadOptions extends ReadOptions, DuplicateOptions, RangeOptions {
   /** Default: told from the first non-blank line (see PASSAGE_FORMATS); ".gz" is read through. */
   format?: PassageFormat;
   /**
@@ -156,7 +158,11 @@ const msmarcoParser =
 
 /** Streams the passages of a corpus file (.gz read transparently), in any of PASSAGE_FORMATS. */
 export function readPassages(path: string, options: PassageReadOptions = {}): RecordReader<Passage> {
-  checkOptions(options, [...READ_OPTIONS, "duplicates", "format", "fieldSizeLimit"], "readPassages");
+  checkOptions(
+    options,
+    [...READ_OPTIONS, ...RANGE_OPTIONS, "duplicates", "format", "fieldSizeLimit"],
+    "readPassages",
+  );
   const limit = options.fieldSizeLimit ?? TSV_DEFAULTS.fieldSizeLimit;
   if (!Number.isSafeInteger(limit) || limit < 1) {
     const reason = `option "fieldSizeLimit" must be a positive integer, got ${String(options.fieldSizeLimit)}`;
@@ -164,7 +170,7 @@ export function readPassages(path: string, options: PassageReadOptions = {}): Re
   }
   const open = (format: PassageFormat): RecordReader<Passage> => {
     const handler = PASSAGE_FORMAT_HANDLERS[format];
-    const source = handler.split === "python-csv" ? tsvRecordBatches(limit) : lineBatches;
+    const source = handler.split === "python-csv" ? tsvRecordBatches(limit) : lineSource;
     return createLineReader(
       path,
       format,
@@ -175,6 +181,10 @@ export function readPassages(path: string, options: PassageReadOptions = {}): Re
     );
   };
   if (options.format !== undefined) return open(checkFormat(path, options.format, PASSAGE_FORMATS));
+  // an index names the format it was built with: no first line to read
+  const indexed = options.index?.format;
+  if (indexed !== undefined && Object.hasOwn(PASSAGE_FORMATS, indexed))
+    return open(indexed as keyof typeof PASSAGE_FORMATS);
   // an empty file: any format says so (or yields nothing with allowEmpty)
   return detectingReader(path, (first) => open(first ? detectPassageFormat(path, first) : "jsonl"));
 }

@@ -3,7 +3,7 @@ import { CorpusError } from "../errors.js";
 import { type Lang, type LanguageNames, type LanguageSet, languageSet } from "../languages.js";
 import type { DuplicateOptions, RecordIdentity } from "../read/duplicates.js";
 import { Fields, type JsonObject, parseJsonObject, unknownLanguage } from "../read/fields.js";
-import { type FirstLine, lineBatches } from "../read/lines.js";
+import { type FirstLine, lineSource } from "../read/lines.js";
 import {
   createLineReader,
   type LineParser,
@@ -152,7 +152,7 @@ export function readQueries<L extends string = Lang>(
       format,
       options,
       (context) => handler.parser<L>(context, rule),
-      lineBatches,
+      lineSource,
       QUERY_IDENTITY,
     );
   };

@@ -1,5 +1,6 @@
 import { CorpusError } from "../errors.js";
 import { type FirstLine, firstLine } from "../read/lines.js";
+import { BUILD_INDEX, type Indexable, type RecordIndex } from "../read/offsets.js";
 import type { ReadStats, RecordReader } from "../read/reader.js";
 
 /** `(one of a, b, c)`: the choices an error about a format names. */
@@ -71,10 +72,15 @@ const NO_STATS: ReadStats = { records: 0, skipped: 0, duplicates: 0, warnings: 0
 export function detectingReader<T>(
   path: string,
   open: (first: FirstLine | undefined) => RecordReader<T>,
-): RecordReader<T> {
+): RecordReader<T> & Indexable {
   let current: RecordReader<T> | undefined;
   return {
     path,
+    async [BUILD_INDEX](every: number): Promise<RecordIndex> {
+      const reader = open(await firstLine(path));
+      current = reader;
+      return (reader as RecordReader<T> & Indexable)[BUILD_INDEX](every);
+    },
     get format() {
       return current?.format ?? "auto";
     },

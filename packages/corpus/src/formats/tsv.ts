@@ -1,5 +1,5 @@
 import { CorpusError } from "../errors.js";
-import { type LineBatch, textChunks } from "../read/lines.js";
+import { type LineBatch, type SourcePosition, textChunks } from "../read/lines.js";
 import type { BatchSource } from "../read/reader.js";
 
 /** Python's `csv.field_size_limit()` default: the longest field, in characters (code points), a read accepts. */
@@ -66,10 +66,25 @@ export class TsvSplitter {
   #cr = -2;
   #quote = -2;
 
+  /** Byte offset of the buffer's first character, when offsets are tracked. */
+  #byte = 0;
+  readonly #track: boolean;
+
   constructor(
     readonly file: string,
     readonly limit: number = TSV_DEFAULTS.fieldSizeLimit,
-  ) {}
+    /** Where the text pushed starts (a byte offset that begins line `at.line`); tracks offsets if asked. */
+    at?: SourcePosition,
+  ) {
+    this.#line = at?.line ?? 1;
+    this.#byte = at?.offset ?? 0;
+    this.#track = at?.track === true;
+  }
+
+  /** Counts bytes the text does not hold (a dropped BOM) in the tracked offsets. */
+  skipBytes(bytes: number): void {
+    this.#byte += bytes;
+  }
 
   /** Line number of the next record. */
   get line(): number {
@@ -121,6 +136,15 @@ export class TsvSplitter {
     const lines: string[] = [];
     const numbers: number[] = [];
     const fields: Array<readonly string[] | CorpusError> = [];
+    const offsets: number[] | undefined = this.#track ? [] : undefined;
+    // bytes of buffer[0, counted) are in `byte`
+    let counted = 0;
+    let byte = this.#byte;
+    const byteAt = (at: number): number => {
+      if (at > counted) byte += Buffer.byteLength(buffer.slice(counted, at), "utf8");
+      counted = at;
+      return byte;
+    };
     let pos = 0;
     let line = this.#line;
     let unterminated = false;
@@ -148,6 +172,7 @@ export class TsvSplitter {
       }
       const record = this.#record(pos, line, final);
       if (record === undefined) break;
+      offsets?.push(byteAt(pos));
       lines.push(record.raw);
       numbers.push(line);
       fields.push(record.fields);
@@ -174,8 +199,10 @@ export class TsvSplitter {
     }
     this.#buffer = pos === 0 ? buffer : buffer.slice(pos);
     this.#line = line;
+    if (this.#track) this.#byte = byteAt(pos);
     if (lines.length === 0) return undefined;
-    return { lines, first: numbers[0]!, unterminated: final && unterminated, numbers, fields };
+    const batch = { lines, first: numbers[0]!, unterminated: final && unterminated, numbers, fields };
+    return offsets ? { ...batch, offsets } : batch;
   }
 
   #tooLong(column: number, line: number, quoted: boolean): CorpusError {
@@ -395,17 +422,51 @@ export class TsvSplitter {
   }
 }
 
-/** A batch source of Python-csv TSV records (`LineBatch.fields` holds each record's fields). */
+/**
+ * A batch source of Python-csv TSV records (`LineBatch.fields` holds each record's fields). Read from a position
+ * past the start, it first yields the file's first non-blank record alone (the header row, which tells the
+ * reader the columns), then the records from that position.
+ */
 export function tsvRecordBatches(limit: number): BatchSource {
-  return async function* (path: string): AsyncGenerator<LineBatch> {
-    const splitter = new TsvSplitter(path, limit);
-    for await (const text of textChunks(path, () => splitter.line - 1)) {
+  return async function* (path: string, at?: SourcePosition): AsyncGenerator<LineBatch> {
+    if (at !== undefined && at.offset > 0) {
+      const header = await firstRecord(path, limit);
+      if (header) yield header;
+    }
+    const splitter = new TsvSplitter(path, limit, at);
+    const options = {
+      start: at?.offset ?? 0,
+      onBom: (n: number) => splitter.skipBytes(n),
+      ...(at?.end !== undefined ? { end: at.end } : {}),
+    };
+    for await (const text of textChunks(path, () => splitter.line - 1, options)) {
       const batch = splitter.push(text);
       if (batch) yield batch;
     }
     const last = splitter.end();
     if (last) yield last;
   };
+}
+
+/** The first record of a TSV file whose text is not blank, as a batch of its own (read no further). */
+async function firstRecord(path: string, limit: number): Promise<LineBatch | undefined> {
+  const splitter = new TsvSplitter(path, limit);
+  const take = (batch: LineBatch | undefined): LineBatch | undefined => {
+    const i = batch ? batch.lines.findIndex((line) => line.trim().length > 0) : -1;
+    if (!batch || i < 0) return undefined;
+    return {
+      lines: [batch.lines[i]!],
+      first: batch.numbers![i]!,
+      unterminated: false,
+      numbers: [batch.numbers![i]!],
+      fields: [batch.fields![i]!],
+    };
+  };
+  for await (const text of textChunks(path, () => splitter.line - 1)) {
+    const found = take(splitter.push(text));
+    if (found) return found;
+  }
+  return take(splitter.end());
 }
 
 /**

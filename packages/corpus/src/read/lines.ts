@@ -20,6 +20,8 @@ export interface LineBatch {
    * span lines): `lines[i]` is then the record's text, and a record the source could not split is its error.
    */
   fields?: Array<readonly string[] | CorpusError>;
+  /** Byte offset (of the uncompressed text) where each entry starts: only when the source was asked to track. */
+  offsets?: number[];
 }
 
 async function isGzip(path: string): Promise<boolean> {
@@ -68,23 +70,70 @@ function invalidUtf8Line(chunk: Uint8Array, line: number): number {
   }
 }
 
+/** Where a read starts: a byte offset (of the uncompressed text) that begins line `line` (1-based). */
+export interface SourcePosition {
+  offset: number;
+  line: number;
+  /** Report each entry's byte offset in `LineBatch.offsets` (what an index pass needs). */
+  track?: boolean;
+  /** Read no byte at or past this offset (one that begins a line): the end of a range read. */
+  end?: number;
+}
+
+/** Options of {@link textChunks}. */
+export interface TextOptions {
+  /**
+   * Byte offset to start at (of the uncompressed stream: a gzip file is decompressed from its start and the
+   * bytes before `start` dropped undecoded, since gzip has no random access). Must begin a line.
+   */
+  start?: number;
+  /** Called with 3 when the text starts with a UTF-8 BOM (which is dropped), so byte offsets can count it. */
+  onBom?: (bytes: number) => void;
+  /** Stop before this byte offset (of a plain file; a gzip file is read to its end). */
+  end?: number;
+}
+
 /**
  * The decoded text of a file in chunks, gunzipped when the file starts with the gzip magic bytes
  * (whatever its name). A leading BOM is dropped; invalid UTF-8 is an error, never silently replaced.
  * Reading is pulled by the consumer, so a slow consumer pauses the file stream (backpressure).
  */
-export async function* textChunks(path: string, progress: () => number): AsyncGenerator<string> {
+export async function* textChunks(
+  path: string,
+  progress: () => number,
+  options: TextOptions = {},
+): AsyncGenerator<string> {
   let gzip: boolean;
   try {
     gzip = await isGzip(path);
   } catch (error) {
     throw ioError(path, error, 0);
   }
-  const file = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const start = options.start ?? 0;
+  const file = createReadStream(path, {
+    highWaterMark: READ_CHUNK,
+    ...(start > 0 && !gzip ? { start } : {}),
+  });
   const bytes = gzip ? pipeline(file, createGunzip({ chunkSize: READ_CHUNK }), () => {}) : file;
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  // past the start, a U+FEFF that begins a line is text, as it is to a read from the start
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: start > 0 });
+  let skip = gzip ? start : 0;
+  let first = start === 0;
   try {
-    for await (const chunk of bytes as AsyncIterable<Uint8Array>) {
+    for await (let chunk of bytes as AsyncIterable<Uint8Array>) {
+      if (skip > 0) {
+        if (chunk.length <= skip) {
+          skip -= chunk.length;
+          continue;
+        }
+        chunk = chunk.subarray(skip);
+        skip = 0;
+      }
+      if (first) {
+        first = false;
+        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+          options.onBom?.(3);
+      }
       let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });
@@ -109,9 +158,18 @@ export async function* textChunks(path: string, progress: () => number): AsyncGe
  */
 export const MAX_LINE_CHARS = 1 << 24;
 
-/** The lines of a file in batches (one per read chunk), "\r\n" and "\n" both accepted. */
-export async function* lineBatches(path: string, maxLineChars = MAX_LINE_CHARS): AsyncGenerator<LineBatch> {
-  let next = 1;
+/**
+ * The lines of a file in batches (one per read chunk), "\r\n" and "\n" both accepted; from `at` (a byte
+ * offset that begins line `at.line`) when given.
+ */
+export async function* lineBatches(
+  path: string,
+  maxLineChars = MAX_LINE_CHARS,
+  at?: SourcePosition,
+): AsyncGenerator<LineBatch> {
+  let next = at?.line ?? 1;
+  const track = at?.track === true;
+  let byte = at?.offset ?? 0;
   // the unfinished last line, in pieces: joined once its newline arrives (never re-copied chunk by chunk)
   let pending: string[] = [];
   let pendingLength = 0;
@@ -120,7 +178,12 @@ export async function* lineBatches(path: string, maxLineChars = MAX_LINE_CHARS):
       `line is longer than ${maxLineChars.toLocaleString("en")} characters: not a record (a lost line break?)`,
       { file: path, line, code: "record-too-long" },
     );
-  for await (const text of textChunks(path, () => next - 1)) {
+  const from = {
+    start: byte,
+    onBom: (n: number) => (byte += n),
+    ...(at?.end !== undefined ? { end: at.end } : {}),
+  };
+  for await (const text of textChunks(path, () => next - 1, from)) {
     if (text.indexOf("\n") < 0) {
       pending.push(text);
       pendingLength += text.length;
@@ -134,16 +197,28 @@ export async function* lineBatches(path: string, maxLineChars = MAX_LINE_CHARS):
     pendingLength = rest.length;
     for (let i = 0; i < lines.length; i++) if (lines[i]!.length > maxLineChars) throw tooLong(next + i);
     if (lines.length === 0) continue;
+    let offsets: number[] | undefined;
+    if (track) {
+      offsets = new Array<number>(lines.length);
+      for (let i = 0; i < lines.length; i++) {
+        offsets[i] = byte;
+        byte += Buffer.byteLength(lines[i]!, "utf8") + 1;
+      }
+    }
     stripCarriageReturns(lines);
-    yield { lines, first: next, unterminated: false };
+    yield { lines, first: next, unterminated: false, ...(offsets ? { offsets } : {}) };
     next += lines.length;
   }
   if (pendingLength > 0) {
     const lines = [pending.join("")];
     stripCarriageReturns(lines);
-    yield { lines, first: next, unterminated: true };
+    yield { lines, first: next, unterminated: true, ...(track ? { offsets: [byte] } : {}) };
   }
 }
+
+/** {@link lineBatches} as a reader's source: lines, from `at` when given. */
+export const lineSource = (path: string, at?: SourcePosition): AsyncIterable<LineBatch> =>
+  lineBatches(path, MAX_LINE_CHARS, at);
 
 function stripCarriageReturns(lines: string[]): void {
   for (let i = 0; i < lines.length; i++) {

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { CorpusError, type CorpusWarning } from "../errors.js";
 import {
   type DuplicateFilter,
@@ -7,7 +8,15 @@ import {
   lastLineScan,
   type RecordIdentity,
 } from "./duplicates.js";
-import { type LineBatch, lineBatches } from "./lines.js";
+import { type LineBatch, lineSource, type SourcePosition } from "./lines.js";
+import {
+  BUILD_INDEX,
+  checkRange,
+  type Indexable,
+  type RecordIndex,
+  type RecordRange,
+  rangeStart,
+} from "./offsets.js";
 
 export interface ReadOptions {
   /** "fail" (default) stops at the first bad record; "skip" drops it, counts it and goes on. */
@@ -61,7 +70,42 @@ export type LineParser<T> = (
   fields?: readonly string[] | CorpusError,
 ) => T | undefined;
 
-export type BatchSource = (path: string) => AsyncIterable<LineBatch>;
+/** The batches of a file, from `at` (a byte offset that begins a line) when given. */
+export type BatchSource = (path: string, at?: SourcePosition) => AsyncIterable<LineBatch>;
+
+/** The options of the readers that can read a range of records (readPassages, readGeneratedQueries). */
+export interface RangeOptions {
+  /**
+   * Only records `[start, end)` (0-based positions among the records the read would yield). Without `index`
+   * the file is read from its start and the records before `start` parsed and dropped; with it, the read
+   * starts at the indexed byte offset nearest before `start`. Either way it stops after record `end - 1`, and a
+   * file that ends before `end` is a `shard` CorpusError.
+   */
+  range?: RecordRange;
+  /** The file's index, from `indexRecords` over a reader with the same options: lets `range` seek. */
+  index?: RecordIndex;
+}
+export const RANGE_OPTIONS = ["range", "index"] as const;
+
+/** The options that change which records a read yields, and so what positions mean (an index's `options`). */
+function countingKey(read: ReadOptions): string {
+  const options = read as ReadOptions & Record<string, unknown>;
+  const languages = options["languages"];
+  return JSON.stringify({
+    onError: options.onError ?? "fail",
+    duplicates: options["duplicates"] ?? "error",
+    fieldSizeLimit: options["fieldSizeLimit"],
+    lang: options["lang"],
+    languages: languages && typeof languages === "object" ? Object.keys(languages).sort() : undefined,
+  });
+}
+
+interface Indexer {
+  every: number;
+  offsets: number[];
+  lines: number[];
+  dropped: number[];
+}
 
 function isBlank(text: string): boolean {
   return text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
@@ -78,7 +122,7 @@ const NEVER_SKIPPED = new Set<CorpusError["code"]>([
   "duplicate-id",
 ]);
 
-class Reader<T> implements RecordReader<T> {
+class Reader<T> implements RecordReader<T>, Indexable {
   #stats: ReadStats = { records: 0, skipped: 0, duplicates: 0, warnings: 0, lines: 0 };
 
   constructor(
@@ -96,12 +140,43 @@ class Reader<T> implements RecordReader<T> {
     return this.#stats;
   }
 
+  async [BUILD_INDEX](every: number): Promise<RecordIndex> {
+    let bytes: number;
+    try {
+      bytes = (await stat(this.path)).size;
+    } catch (error) {
+      throw new CorpusError((error as Error).message, { file: this.path, code: "io", cause: error });
+    }
+    const indexer: Indexer = { every, offsets: [0], lines: [1], dropped: [] };
+    const records = this.iterate(indexer);
+    let count = 0;
+    for (let r = await records.next(); !r.done; r = await records.next()) count++;
+    return {
+      version: 1,
+      bytes,
+      format: this.format,
+      options: countingKey(this.options),
+      records: count,
+      every,
+      offsets: indexer.offsets,
+      lines: indexer.lines,
+      dropped: indexer.dropped,
+    };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this.iterate(undefined);
+  }
+
   // A hand-written iterator rather than an async generator: records already parsed from the current batch
   // are handed out without a generator round trip, which is most of the per-record cost.
-  [Symbol.asyncIterator](): AsyncIterator<T> {
+  private iterate(indexer: Indexer | undefined): AsyncIterator<T> {
     const stats: ReadStats = { records: 0, skipped: 0, duplicates: 0, warnings: 0, lines: 0 };
     this.#stats = stats;
     const { onError = "fail", onSkip, onWarning, allowEmpty = false, duplicates = "error" } = this.options;
+    const { range, index: recordIndex } = this.options as RangeOptions;
+    if (range !== undefined)
+      checkRange(this.path, range, recordIndex, this.format, countingKey(this.options));
     const summary = new Map<string, { count: number; first: CorpusWarning }>();
     const file = this.path;
     const context: ParseContext = {
@@ -122,14 +197,46 @@ class Reader<T> implements RecordReader<T> {
     let filter: DuplicateFilter<T> | undefined = this.scan;
     // "last" reads the file once to find each id's last line, and yields on the second read.
     let scan: (() => Promise<void>) | undefined;
-    if (filter === undefined && identity !== undefined) {
+    // a range read: the position of the next record, and where the read starts
+    let position = 0;
+    let at: SourcePosition | undefined = indexer ? { offset: 0, line: 1, track: true } : undefined;
+    const seek = range !== undefined ? recordIndex : undefined;
+    if (seek !== undefined && range !== undefined) {
+      const index = seek;
+      // the index pass saw every id: the records it dropped as repeats are dropped again by line
+      const start = rangeStart(index, range.start);
+      position = start.records;
+      // the read stops at the indexed entry at or after the range's end, if there is one
+      const stop = Math.ceil(range.end / index.every);
+      const end = stop < index.offsets.length && stop > 0 ? { end: index.offsets[stop]! } : {};
+      if (start.offset > 0 || end.end !== undefined) at = { offset: start.offset, line: start.line, ...end };
+      if (index.dropped.length > 0) {
+        const dropped = new Set(index.dropped);
+        filter = { accept: (_record, line) => !dropped.has(line) };
+      }
+      scan = async () => {
+        const size = await stat(file).then(
+          (info) => info.size,
+          (error: unknown) => {
+            throw new CorpusError((error as Error).message, { file, code: "io", cause: error });
+          },
+        );
+        if (size !== index.bytes)
+          throw new CorpusError(
+            `the file has ${size} bytes, its index was built over ${index.bytes}: build the index again`,
+            { file, code: "shard", field: "index" },
+          );
+      };
+    } else if (filter === undefined && identity !== undefined) {
       if (duplicates === "error" || duplicates === "first") {
         filter = firstPassFilter(identity, duplicates, file, (line, field, message) =>
           context.warn(line, field, "duplicate-record", message),
         );
       } else if (duplicates === "last") {
         const lastLines = lastLineScan(identity);
-        const quiet = { ...this.options, onSkip: () => {}, onWarning: () => {} };
+        // the first read sees the whole file: a later repeat decides which line is the last
+        const { range: _range, index: _index, ...whole } = this.options as ReadOptions & RangeOptions;
+        const quiet = { ...whole, onSkip: () => {}, onWarning: () => {} };
         const first = new Reader(
           this.path,
           this.format,
@@ -150,16 +257,21 @@ class Reader<T> implements RecordReader<T> {
         );
       }
     }
-    const batches = this.source(file)[Symbol.asyncIterator]();
+    const batches = (
+      range !== undefined && range.start === range.end ? emptySource() : this.source(file, at)
+    )[Symbol.asyncIterator]();
     let batch: LineBatch = { lines: [], first: 1, unterminated: false };
     let index = 0;
     let sawData = false;
     let finished = false;
+    // a range read has yielded its last record
+    let ended = range !== undefined && range.start === range.end;
 
     // The next record of the current batch, or undefined when the batch is used up.
     const nextInBatch = (): T | undefined => {
-      const { lines, numbers, fields } = batch;
+      const { lines, numbers, fields, offsets } = batch;
       while (index < lines.length) {
+        if (ended) return undefined;
         const i = index++;
         const text = lines[i]!;
         stats.lines++;
@@ -171,7 +283,17 @@ class Reader<T> implements RecordReader<T> {
           if (record !== undefined) {
             if (filter !== undefined && !filter.accept(record, line)) {
               stats.duplicates++;
+              indexer?.dropped.push(line);
               continue;
+            }
+            if (indexer !== undefined && position > 0 && position % indexer.every === 0) {
+              indexer.offsets.push(offsets![i]!);
+              indexer.lines.push(line);
+            }
+            const p = position++;
+            if (range !== undefined) {
+              if (p < range.start) continue;
+              if (position === range.end) ended = true;
             }
             stats.records++;
             return record;
@@ -188,7 +310,14 @@ class Reader<T> implements RecordReader<T> {
 
     const finish = (): IteratorResult<T> => {
       finished = true;
-      if (!sawData && !allowEmpty) {
+      if (range !== undefined && !ended) {
+        const total = seek ? ` (its index counts ${seek.records})` : "";
+        throw new CorpusError(`has ${position} records, fewer than the range's end ${range.end}${total}`, {
+          file,
+          code: "shard",
+        });
+      }
+      if (!sawData && !allowEmpty && range === undefined) {
         throw new CorpusError("file is empty (no records); pass allowEmpty: true if that is expected", {
           file,
           code: "empty-file",
@@ -203,6 +332,10 @@ class Reader<T> implements RecordReader<T> {
 
     const refill = async (): Promise<IteratorResult<T>> => {
       for (;;) {
+        if (ended) {
+          await batches.return?.();
+          return finish();
+        }
         const next = await batches.next();
         if (next.done) return finish();
         batch = next.value;
@@ -248,12 +381,14 @@ class Reader<T> implements RecordReader<T> {
   }
 }
 
+async function* emptySource(): AsyncGenerator<LineBatch> {}
+
 export function createLineReader<T>(
   path: string,
   format: string,
   options: ReadOptions,
   makeParser: (context: ParseContext) => LineParser<T>,
-  source: BatchSource = lineBatches,
+  source: BatchSource = lineSource,
   /** How records are identified, for readers whose records have ids: enables the `duplicates` policy. */
   identity?: RecordIdentity<T>,
 ): RecordReader<T> {
