@@ -115,6 +115,7 @@ export async function localModel(dirOrId: string, task: ModelTask, env: StageEnv
   if (existsSync(dirOrId) || !isModelId(dirOrId)) return dirOrId;
   const files = await ensureModel(dirOrId, {
     task,
+    signal: env.signal,
     onProgress: (event) => {
       if (event.unit !== "bytes" || event.done !== 0) return;
       const { file, total } = event;

@@ -125,6 +125,7 @@ export async function encodePassagesStage(
           })();
           const blocks = encoder.encodeStream(counted(records, progress), {
             ...encodeOptions(settings, "passage"),
+            signal: env.signal,
           });
           for await (const block of blocks) {
             await writer.append(block.vectors);
@@ -218,6 +219,7 @@ export async function encodeGeneratedStage(
                   ...(part ? { allowEmpty: true } : {}),
                 });
           await sumQueries(counted(records, progress), (texts) => encoder.encode(texts, options), {
+            signal: env.signal,
             out: staged(io.out),
             dimensions: encoder.dimensions,
             limit: settings.limit,
@@ -298,7 +300,10 @@ export async function encodeQueriesStage(
         try {
           const vectors = await encoder.encode(
             queries.map((q) => q.question),
-            encodeOptions(settings, "query"),
+            {
+              ...encodeOptions(settings, "query"),
+              signal: env.signal,
+            },
           );
           const writer = await createNpyWriter(staged(io.out), {
             dimensions: encoder.dimensions,

@@ -77,6 +77,7 @@ export async function generateStage(
             ...(settings.numBeams === undefined ? {} : { numBeams: settings.numBeams }),
             maxLength: settings.maxLength,
             batchSize: settings.batchSize,
+            signal: env.signal,
           });
           await writeGeneratedQueries(
             staged(io.out),
