@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
@@ -113,6 +113,10 @@ async function runLeased(
     ctx.log.info(`${spec.stage}: up to date (${where})`);
     return "skipped";
   }
+  if (!ctx.force) {
+    const state = await unitState(ctx.hasher, spec);
+    if (state.state === "stale") ctx.log.info(`${spec.stage}: out of date: ${state.reason} (${where})`);
+  }
   const started = Date.now();
   const stagingDirs = new Map<string, string>();
   const key = basename(spec.manifest, ".json");
@@ -197,9 +201,9 @@ async function firstDifference(
     if (!(role in expected.inputs)) return `an input is gone: ${role}`;
   const param = differingKey(recorded.params, JSON.parse(JSON.stringify(expected.params)));
   if (param !== undefined) return `a setting changed: ${param || "(all)"}`;
+  const packages = withLegacyRuntimes(recorded.packages ?? {}, expected.packages);
   for (const [name, version] of Object.entries(expected.packages)) {
-    if (recorded.packages?.[name] !== version)
-      return `${name} changed (${recorded.packages?.[name] ?? "none"} → ${version})`;
+    if (packages[name] !== version) return `${name} changed (${packages[name] ?? "none"} → ${version})`;
   }
   for (const output of spec.outputs) {
     const want = recorded.outputs?.[relative(base, output)];
@@ -269,6 +273,7 @@ async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest,
   // the device is a record of where the unit ran, not a reason to run it again
   const { outputs, device: _device, ...rest } = recorded;
   rest.params = migrateParams(rest.stage, rest.params);
+  rest.packages = withLegacyRuntimes(rest.packages, expected.packages);
   if (JSON.stringify(rest) !== JSON.stringify(JSON.parse(JSON.stringify(expected)))) return false;
   for (const output of spec.outputs) {
     const want = outputs[relative(base, output)];
@@ -285,12 +290,59 @@ async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest,
 // Not named `require`: the CommonJS build (dist/*.cjs) has a `require` of its own at the top level.
 const requireHere = createRequire(import.meta.url);
 
-/** `{ name: version }` of the given packages as installed, plus the runner itself. */
+/**
+ * The native runtimes whose version changes what a package computes (onnxruntime-node's ORT build changes
+ * every embedding; the tokenizers library every token; usearch the HNSW graph): recorded beside the package,
+ * so that a unit made with another runtime is out of date, with the versions as the reason.
+ */
+export const NATIVE_RUNTIMES: Readonly<Record<string, readonly string[]>> = {
+  "@xqg/models": ["onnxruntime-node", "@huggingface/tokenizers"],
+  "@xqg/encoders": ["onnxruntime-node"],
+  "@xqg/querygen": ["onnxruntime-node"],
+  "@xqg/ann": ["usearch"],
+};
+
+/**
+ * `{ name: version }` of the given packages as installed, plus the runner itself, plus the native runtimes they
+ * run on (`NATIVE_RUNTIMES`, each resolved from the package that loads it).
+ */
 export function packageVersions(names: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of [...names, "xqg"].sort()) {
-    out[name] =
-      name === "xqg" ? runnerVersion() : (requireHere(`${name}/package.json`) as { version: string }).version;
+  const versions = new Map<string, string>([["xqg", runnerVersion()]]);
+  for (const name of names) {
+    const manifest = requireHere.resolve(`${name}/package.json`);
+    versions.set(name, (requireHere(manifest) as { version: string }).version);
+    for (const runtime of NATIVE_RUNTIMES[name] ?? [])
+      versions.set(runtime, installedVersion(runtime, manifest));
   }
-  return out;
+  return Object.fromEntries([...versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The version of `name` as `from` (a package.json) would load it; its package.json found by walking up. */
+function installedVersion(name: string, from: string): string {
+  const load = createRequire(from);
+  let dir = dirname(load.resolve(name));
+  for (;;) {
+    const candidate = join(dir, "package.json");
+    if (existsSync(candidate)) {
+      const manifest = JSON.parse(readFileSync(candidate, "utf8")) as { name?: string; version?: string };
+      if (manifest.name === name && manifest.version) return manifest.version;
+    }
+    if (dirname(dir) === dir) throw new Error(`bug: no package.json of ${name} above ${from}`);
+    dir = dirname(dir);
+  }
+}
+
+/**
+ * A manifest written before the native runtimes were recorded has none: it counts as made with today's (there
+ * is no telling), so that finished units are not redone for an upgrade of xqg alone.
+ */
+function withLegacyRuntimes(
+  recorded: Record<string, string>,
+  expected: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const runtimes = new Set(Object.values(NATIVE_RUNTIMES).flat());
+  const missing = Object.keys(expected).filter((name) => runtimes.has(name) && !(name in (recorded ?? {})));
+  if (missing.length === 0) return recorded;
+  const merged = { ...recorded, ...Object.fromEntries(missing.map((name) => [name, expected[name]!])) };
+  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

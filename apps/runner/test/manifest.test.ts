@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { Hasher } from "../src/hash.js";
-import { migrateParams, PARAM_MIGRATIONS, runStage, type StageSpec } from "../src/manifest.js";
+import {
+  migrateParams,
+  PARAM_MIGRATIONS,
+  packageVersions,
+  runStage,
+  type StageSpec,
+} from "../src/manifest.js";
 import { createLogger } from "../src/progress.js";
 
 async function stage(dir: string, params: unknown, content: string, force = false, name = "demo") {
@@ -115,6 +121,71 @@ describe("renamed setting values in recorded params", () => {
       await writeFile(path, JSON.stringify({ ...manifest, params: { ...params, dtype: "f16" } }));
       expect((await stage(dir, params, "y", false, "index")).status).toBe("skipped");
       expect((await stage(dir, { ...params, dtype: "float32" }, "y", false, "index")).status).toBe("ran");
+    });
+  });
+});
+
+describe("native runtimes in manifests", () => {
+  async function unit(dir: string) {
+    await writeFile(join(dir, "in.txt"), "x");
+    const out = join(dir, "out.txt");
+    const spec: StageSpec = {
+      stage: "demo",
+      manifest: join(dir, "manifests", "demo.json"),
+      inputs: { source: join(dir, "in.txt") },
+      params: {},
+      packages: ["@xqg/models", "@xqg/ann"],
+      outputs: [out],
+    };
+    const lines: string[] = [];
+    const log = { ...createLogger({ quiet: true }), info: (m: string) => lines.push(m) };
+    const ctx = { hasher: await Hasher.open(), log, force: false };
+    const run = () => runStage(ctx, spec, async (staged) => writeFile(staged(out), "y"));
+    return { spec, run, lines };
+  }
+
+  it("records onnxruntime-node, the tokenizers library and usearch beside the packages that load them", async () => {
+    await withTempDir(async (dir) => {
+      const { spec, run } = await unit(dir);
+      await run();
+      const packages = JSON.parse(await readFile(spec.manifest, "utf8")).packages as Record<string, string>;
+      expect(Object.keys(packages)).toEqual([
+        "@huggingface/tokenizers",
+        "@xqg/ann",
+        "@xqg/models",
+        "onnxruntime-node",
+        "usearch",
+        "xqg",
+      ]);
+      expect(packages["onnxruntime-node"]).toMatch(/^\d+\.\d+\.\d+/);
+      expect(packageVersions(["@xqg/ann"])["usearch"]).toBe(packages["usearch"]);
+    });
+  });
+
+  it("a unit made with another ONNX Runtime is out of date, and says so", async () => {
+    await withTempDir(async (dir) => {
+      const { spec, run, lines } = await unit(dir);
+      await run();
+      const manifest = JSON.parse(await readFile(spec.manifest, "utf8"));
+      const today = manifest.packages["onnxruntime-node"];
+      manifest.packages["onnxruntime-node"] = "1.0.0";
+      await writeFile(spec.manifest, JSON.stringify(manifest));
+      expect(await run()).toBe("ran");
+      expect(lines.find((l) => l.includes("out of date"))).toMatch(
+        `demo: out of date: onnxruntime-node changed (1.0.0 → ${today})`,
+      );
+    });
+  });
+
+  it("a manifest from before runtimes were recorded stays up to date", async () => {
+    await withTempDir(async (dir) => {
+      const { spec, run } = await unit(dir);
+      await run();
+      const manifest = JSON.parse(await readFile(spec.manifest, "utf8"));
+      for (const runtime of ["onnxruntime-node", "@huggingface/tokenizers", "usearch"])
+        delete manifest.packages[runtime];
+      await writeFile(spec.manifest, JSON.stringify(manifest));
+      expect(await run()).toBe("skipped");
     });
   });
 });

@@ -216,6 +216,9 @@ describe("the report's provenance", () => {
     expect(provenance["corpus"]!.sha256).toBe(sha(join(QUICKSTART, "corpus.jsonl")));
     expect(Object.keys(provenance["models"]!)).toEqual(["encoder", "generator"]);
     expect(Object.keys(provenance["packages"]!)).toContain("@xqg/report");
+    // the native runtimes the outputs depend on
+    for (const runtime of ["onnxruntime-node", "@huggingface/tokenizers", "usearch"])
+      expect(Object.keys(provenance["packages"]!)).toContain(runtime);
     const info = JSON.parse(await readFile(join(dir, "out", "report", "run-info.json"), "utf8"));
     expect(Object.keys(info)).toEqual(["date", "host", "node", "xqg"]);
   });
