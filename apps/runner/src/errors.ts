@@ -1,23 +1,24 @@
 import { constants, existsSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { dirname } from "node:path";
-import { isXqgError, XqgError } from "@xqg/core";
+import { isXqgError, XqgError, type XqgErrorInit } from "@xqg/core";
 
 /**
  * A mistake the user can fix (bad config, missing file, wrong flag). The CLI prints its message alone, never a
- * stack trace. An `XqgError` of @xqg/core (`code` "user").
+ * stack trace. An `XqgError` of @xqg/core with its constructor shape, `(reason, { code?, file?, line?, field?,
+ * cause? })`; `code` is "user" unless given.
  */
 export class UserError extends XqgError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, { code: "user" }, options);
+  constructor(reason: string, init: Partial<XqgErrorInit> = {}) {
+    super(reason, { code: "user", ...init });
     this.name = "UserError";
   }
 }
 
 /** A mistake in the command line itself (an unknown flag, a bad flag value): the CLI exits 2, as Unix tools do. */
-export class UsageError extends XqgError {
-  constructor(message: string) {
-    super(message, { code: "usage" });
+export class UsageError extends UserError {
+  constructor(reason: string, init: Partial<XqgErrorInit> = {}) {
+    super(reason, { code: "usage", ...init });
     this.name = "UsageError";
   }
 }
