@@ -34,7 +34,7 @@ async function writeAll(path: string, lines: () => Generator<string>): Promise<v
   for (const line of lines()) {
     chunk.push(line);
     if (chunk.length === 10_000) {
-      if (!out.write(`${chunk.join("\n")}\n`)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(`${chunk.join("\n")}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
       chunk = [];
     }
   }

@@ -1,7 +1,7 @@
 import { checkOptions, checkRecord, type LongCallOptions, type Run, rankedDocids } from "@xqg/core";
 import { MetricsError } from "./errors.js";
 import { getOrCreate } from "./map-util.js";
-import { dedupe, scoreRanking } from "./measures/compute.js";
+import { scoreRanking } from "./measures/compute.js";
 import { type Measure, parseMeasure } from "./measures/measure.js";
 import { exactMean } from "./stats/exact-mean.js";
 import { type RktTokenizer, rktTokenizer } from "./tokenize/rkt-tokenizers.js";
@@ -64,12 +64,29 @@ export interface Evaluation {
    * evaluations written before it was added.
    */
   readonly missing?: Readonly<Record<string, number>>;
+  /**
+   * How many queries the judgments judge (for any measure), the run ranks, are evaluated (judged and ranked) and
+   * are judged but missing from the run; absent from evaluations written before it was added.
+   */
+  readonly queries?: Readonly<QueryCounts>;
   /** measure → language (and `avg`, the macro average over languages) → mean over the judged queries. */
   readonly scores: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** One entry per judged query, in the queries' order: measure → value. */
   readonly perQuery: ReadonlyArray<{ id: string; lang: string; values: Readonly<Record<string, number>> }>;
   /** How R@kt tokenised the passages. */
   readonly tokenizer: RktTokenizer;
+}
+
+/** The query counts of an {@link Evaluation}. */
+export interface QueryCounts {
+  /** Queries the judgments judge (qrels or, for R@kt, answers other than yes/no). */
+  readonly judged: number;
+  /** Queries the run ranks. */
+  readonly run: number;
+  /** Judged queries the run ranks. */
+  readonly evaluated: number;
+  /** Judged queries the run lacks (scored 0 by qrels measures with `complete`, left out otherwise). */
+  readonly missing: number;
 }
 
 /** Evaluates any number of runs against fixed judgments (ir_measures' evaluator, ranx's evaluate). */
@@ -209,7 +226,8 @@ export function createEvaluatorWith(
         }
         const judgedDocs = qrels.get(qid);
         if (judgedDocs !== undefined && qrelsMeasures.length > 0 && (complete || scored !== undefined)) {
-          const ranking = dedupe(scored === undefined ? [] : rankedDocids(scored));
+          // a Run's docids are unique per query (a Map): nothing to deduplicate
+          const ranking = scored === undefined ? [] : ranked(scored);
           qrelsMeasures.forEach((m, k) => {
             qrelsValues[k]!.set(qid, scoreRanking(m, ranking, judgedDocs));
           });
@@ -265,11 +283,14 @@ export function createEvaluatorWith(
       if (!run.has(qid) && lang !== undefined && lang in missing) missing[lang]!++;
     }
     const byLang = aggregateByLanguage(all);
+    let evaluated = 0;
+    for (const qid of judgedIds) if (run.has(qid)) evaluated++;
     return {
       measures: keys,
       languages,
       counts,
       missing,
+      queries: { judged: judgedIds.length, run: run.size, evaluated, missing: judgedIds.length - evaluated },
       scores: Object.fromEntries(
         keys.map((m) => [
           m,
@@ -311,6 +332,33 @@ export function createEvaluatorWith(
   }
 
   return { measures: keys, languages, evaluate };
+}
+
+/**
+ * `rankedDocids` (score descending, ties by docid descending, as trec_eval) without an entry array per document:
+ * the scores in a Float64Array, an index permutation sorted. Most of a big evaluation's time was that garbage.
+ */
+function ranked(scores: ReadonlyMap<string, number>): string[] {
+  const n = scores.size;
+  const ids = new Array<string>(n);
+  const values = new Float64Array(n);
+  let i = 0;
+  scores.forEach((value, docid) => {
+    ids[i] = docid;
+    values[i++] = value;
+  });
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  order.sort((a, b) => {
+    const diff = values[b]! - values[a]!;
+    if (diff) return diff; // NaN (±Infinity twice) falls to the docids, as rankedDocids
+    const x = ids[a]!;
+    const y = ids[b]!;
+    return x < y ? 1 : x > y ? -1 : 0;
+  });
+  const out = new Array<string>(n);
+  for (let k = 0; k < n; k++) out[k] = ids[order[k]!]!;
+  return out;
 }
 
 function nltkPath(j: Judgments): { path?: string } {

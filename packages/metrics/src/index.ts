@@ -11,6 +11,7 @@ export { MetricsError, type MetricsErrorCode, type MetricsErrorInit } from "./er
 export {
   createEvaluator,
   type Evaluation,
+  type QueryCounts,
   type Evaluator,
   type JudgedQuery,
   type Judgments,

@@ -284,14 +284,15 @@ class LineRunReader {
     this.#line = 0;
     for await (const chunk of textChunks(this.source, () => this.#line)) {
       const text = pending.length > 0 ? pending + chunk : chunk;
+      // TREC lines of a chunk without tabs are cut in place (no string per line): most of a big run
+      const inPlace = this.#format === "trec" && this.#find === undefined && text.indexOf("\t") < 0;
       let start = 0;
       for (;;) {
         const end = text.indexOf("\n", start);
         if (end < 0) break;
         this.#line++;
-        const line =
-          end > start && text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-        if (this.#lineDone(line)) return;
+        const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+        if (!(inPlace && this.#trecAt(text, start, stop)) && this.#lineDone(text.slice(start, stop))) return;
         start = end + 1;
       }
       pending = text.slice(start);
@@ -303,6 +304,28 @@ class LineRunReader {
       if (this.#lineDone(pending)) return;
     }
     if (this.#format === undefined && this.#block.length > 0) this.#decide();
+  }
+
+  /**
+   * A TREC line `q Q0 d 1 0.5 tag` with single spaces, read from `text` between `start` and `end` without cutting
+   * the line out; false for any other line (blank, other spacing, a bad field), which `#lineDone` then reads.
+   */
+  #trecAt(text: string, start: number, end: number): boolean {
+    const a = text.indexOf(" ", start);
+    const b = text.indexOf(" ", a + 1);
+    const c = text.indexOf(" ", b + 1);
+    const d = text.indexOf(" ", c + 1);
+    const e = text.indexOf(" ", d + 1);
+    if (!(a > start && b > a + 1 && c > b + 1 && d > c + 1 && e > d + 1 && e + 1 < end)) return false;
+    const f = text.indexOf(" ", e + 1);
+    if (f >= 0 && f < end) return false;
+    const rank = Number(text.slice(c + 1, d));
+    if (!Number.isSafeInteger(rank)) return false;
+    const scoreText = text.slice(d + 1, e);
+    const score = Number(scoreText);
+    if (Number.isNaN(score)) return false;
+    this.#add(text.slice(start, a), text.slice(b + 1, c), score, this.#line);
+    return true;
   }
 
   /** Handles one line; true when the search for a repeated pair's first line is over. */
@@ -322,11 +345,32 @@ class LineRunReader {
   #row(text: string, line: number): void {
     const format = this.#format;
     if (format === "trec") {
-      let parts = text.split(" ");
-      if (parts.length !== 6 || text.includes("\t") || parts.includes("")) parts = text.trim().split(/\s+/);
+      // the common line, `q Q0 d 1 0.5 tag` with single spaces, is cut without building an array
+      const a = text.indexOf(" ");
+      const b = text.indexOf(" ", a + 1);
+      const c = text.indexOf(" ", b + 1);
+      const d = text.indexOf(" ", c + 1);
+      const e = text.indexOf(" ", d + 1);
+      if (
+        a > 0 &&
+        b > a + 1 &&
+        c > b + 1 &&
+        d > c + 1 &&
+        e > d + 1 &&
+        e + 1 < text.length &&
+        text.indexOf(" ", e + 1) < 0 &&
+        text.indexOf("\t") < 0
+      ) {
+        const rankText = text.slice(c + 1, d);
+        const rank = Number(rankText);
+        if (!Number.isSafeInteger(rank)) new Fields(this.name, line).integer(rankText, "rank");
+        const score = this.#number(text.slice(d + 1, e), "score", line);
+        this.#add(text.slice(0, a), text.slice(b + 1, c), score, line);
+        return;
+      }
+      const parts = text.trim().split(/\s+/);
       if (parts.length !== 6) this.#columns(TREC_NAMES, "whitespace", parts.length, line);
-      const rank = Number(parts[3]);
-      if (!Number.isSafeInteger(rank)) new Fields(this.name, line).integer(parts[3]!, "rank");
+      new Fields(this.name, line).integer(parts[3]!, "rank");
       this.#add(parts[0]!, parts[2]!, this.#number(parts[4]!, "score", line), line);
       return;
     }

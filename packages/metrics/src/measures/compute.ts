@@ -53,8 +53,3 @@ export function scoreRanking(m: Measure, ranking: readonly string[], judged: Jud
     }
   }
 }
-
-/** The ranking with repeated docids removed (first occurrence kept), as a run file cannot rank a document twice. */
-export function dedupe(ranking: readonly string[]): string[] {
-  return [...new Set(ranking)];
-}
