@@ -62,7 +62,8 @@ async function generate(dir: string): Promise<{ run: string; qrels: string }> {
       }
       const ranked = [...seen];
       for (let j = 0; j < 10; j++) {
-        const pick = random() < 0.6 ? ranked[Math.floor(random() ** 3 * ranked.length)]! : Math.floor(random() * POOL);
+        const pick =
+          random() < 0.6 ? ranked[Math.floor(random() ** 3 * ranked.length)]! : Math.floor(random() * POOL);
         judged.push(`q${q} 0 d${pick} ${Math.floor(random() * 3)}`);
       }
     }
@@ -164,9 +165,24 @@ try {
   const lines = `${QUERIES.toLocaleString("en")} queries × ${DEPTH.toLocaleString("en")}`;
   console.log(
     formatTable([
-      { [`evaluate ${lines} (${METRICS.join(", ")})`]: "xqg evaluate (in-process)", "wall s": cold.seconds, "CPU s": cold.cpuSeconds, "vs naive": `${(anchor.seconds / cold.seconds).toFixed(2)}×` },
-      { [`evaluate ${lines} (${METRICS.join(", ")})`]: "xqg evaluate again (JIT warm)", "wall s": warm.seconds, "CPU s": warm.cpuSeconds, "vs naive": `${(anchor.seconds / warm.seconds).toFixed(2)}×` },
-      { [`evaluate ${lines} (${METRICS.join(", ")})`]: "naive (readline + split + sort per query)", "wall s": anchor.seconds, "CPU s": anchor.cpuSeconds, "vs naive": "1.0×" },
+      {
+        [`evaluate ${lines} (${METRICS.join(", ")})`]: "xqg evaluate (in-process)",
+        "wall s": cold.seconds,
+        "CPU s": cold.cpuSeconds,
+        "vs naive": `${(anchor.seconds / cold.seconds).toFixed(2)}×`,
+      },
+      {
+        [`evaluate ${lines} (${METRICS.join(", ")})`]: "xqg evaluate again (JIT warm)",
+        "wall s": warm.seconds,
+        "CPU s": warm.cpuSeconds,
+        "vs naive": `${(anchor.seconds / warm.seconds).toFixed(2)}×`,
+      },
+      {
+        [`evaluate ${lines} (${METRICS.join(", ")})`]: "naive (readline + split + sort per query)",
+        "wall s": anchor.seconds,
+        "CPU s": anchor.cpuSeconds,
+        "vs naive": "1.0×",
+      },
     ]),
   );
 } finally {

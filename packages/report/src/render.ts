@@ -79,7 +79,9 @@ export function experimentMarkdown(data: ExperimentReport): string {
       ? "Scores × 100."
       : "Scores × 100. R@kt tokenised by NLTK's Treebank tokenizer without Punkt sentence splitting: not comparable with published numbers.",
     data.languages.length === 0
-      ? "Counted queries: none (no query has an answer other than yes/no)."
+      ? (data.counts["all"] ?? 0) > 0
+        ? `Counted queries: ${data.counts["all"]} (no languages: the avg column is the mean over them).`
+        : "Counted queries: none (no query has an answer other than yes/no)."
       : `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
   );
   const missing = missingLine(data);

@@ -285,7 +285,8 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   search: {
-    summary: "rank passages for every query embedding; writes a run (TREC, or the TSV its name or --run-format says)",
+    summary:
+      "rank passages for every query embedding; writes a run (TREC, or the TSV its name or --run-format says)",
     usage:
       "(--index FILE.usearch | --embeddings FILE.npy) --queries Q.npy --out RUN.trec|RUN.tsv|- [--run-format FORMAT] [settings]",
     flags: {
@@ -329,7 +330,9 @@ export const COMMANDS: Record<string, Command> = {
       const tag = maybe(flags, "tag") ?? (out === "-" ? "xqg" : basename(out).replace(/\.[^.]*$/, ""));
       const format = all(flags, "runFormat", RUN_FORMAT)[0];
       if (format === "xor")
-        throw new UsageError("search: --run-format xor: an XOR submission holds passage texts, which a search does not have");
+        throw new UsageError(
+          "search: --run-format xor: an XOR submission holds passage texts, which a search does not have",
+        );
       await (await import("../stages/search.js")).searchStage(
         await envOf(flags, ctx),
         { target, queries: one(flags, "queries"), out, format, tag, manifest: manifestOf(out) },
@@ -344,7 +347,7 @@ export const COMMANDS: Record<string, Command> = {
     usage:
       "--run RUN --qrels QRELS --metrics nDCG@10,RR@10,R@100 [--out EVAL.json] [--trec-eval [--per-query]] [settings]\n" +
       "       xqg evaluate --run RUN --queries FILE.jsonl --corpus FILE [--out EVAL.json] [settings]   (R@kt)\n" +
-      "       (RUN or EVAL.json \"-\": standard input / output)",
+      '       (RUN or EVAL.json "-": standard input / output)',
     flags: {
       args: {
         run: {
@@ -390,7 +393,9 @@ export const COMMANDS: Record<string, Command> = {
       const perQuery = maybe(flags, "perQuery") !== undefined;
       if (perQuery && !trecEval) throw new UsageError("evaluate: --per-query goes with --trec-eval");
       if (out === "-" && trecEval)
-        throw new UsageError("evaluate: --out - writes the evaluation JSON to standard output; --trec-eval prints there too: give --out a file");
+        throw new UsageError(
+          "evaluate: --out - writes the evaluation JSON to standard output; --trec-eval prints there too: give --out a file",
+        );
       const stage = await import("../stages/evaluate.js");
       const result = await stage.evaluate(
         await envOf(flags, ctx),
