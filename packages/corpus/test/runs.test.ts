@@ -115,7 +115,9 @@ describe("runs", () => {
         ]),
       );
       await writeFile(path, "q\ta\t1\nq\tb\t2\nr\ta\t0\n");
-      expect((await rejection(readRun(path))).message).toBe(`${path}:3: field "rank" must be 1 or more, got "0"`);
+      expect((await rejection(readRun(path))).message).toBe(
+        `${path}:3: field "rank" must be 1 or more, got "0"`,
+      );
     });
   });
 

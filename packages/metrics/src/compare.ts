@@ -82,10 +82,7 @@ export function compare(
       }
     }
   }
-  return compareScores(
-    scores,
-    byLanguage ? { ...options, languageOf, languages } : options,
-  );
+  return compareScores(scores, byLanguage ? { ...options, languageOf, languages } : options);
 }
 
 /** An evaluation's per-query values: measure → query id → value. */

@@ -11,12 +11,12 @@ export { MetricsError, type MetricsErrorCode, type MetricsErrorInit } from "./er
 export {
   createEvaluator,
   type Evaluation,
-  type QueryCounts,
   type Evaluator,
   type JudgedQuery,
   type Judgments,
   type Qrels,
   type QrelsRow,
+  type QueryCounts,
 } from "./evaluator.js";
 export { MEASURES, type Measure, type MeasureName, parseMeasure } from "./measures/measure.js";
 export {

@@ -209,10 +209,6 @@ async function computeEvaluation(
     env.log.warn(
       `evaluate: ${io.run} lacks ${missing.reduce((sum, [, n]) => sum + n, 0)} judged queries (${missing.map(([lang, n]) => `${lang} ${n}`).join(", ")}); R@kt does not count them, as eval_xor_retrieve.py does${complete ? "" : ", nor do the qrels measures (--complete false)"}`,
     );
-  else if (counts.missing > 0)
-    env.log.warn(
-      `evaluate: ${io.run} lacks ${counts.missing} of the ${counts.judged} judged queries; ${complete ? "they score 0 (--complete true, trec_eval -c)" : "they are left out (--complete false)"}`,
-    );
   return { evaluation, run };
 }
 

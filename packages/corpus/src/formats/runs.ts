@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import {
-  checkOptions,
   type XorSubmissionEntry as CoreXorSubmissionEntry,
+  checkOptions,
   parseXorEntry as parseXorElement,
   type Run,
   rankedDocids,
@@ -297,7 +297,12 @@ class LineRunReader {
       }
       pending = text.slice(start);
       if (pending.length > MAX_LINE_CHARS)
-        fail(`line is longer than ${MAX_LINE_CHARS} characters: not a record`, this.name, this.#line + 1, "line");
+        fail(
+          `line is longer than ${MAX_LINE_CHARS} characters: not a record`,
+          this.name,
+          this.#line + 1,
+          "line",
+        );
     }
     if (pending.length > 0) {
       this.#line++;
@@ -406,7 +411,13 @@ class LineRunReader {
     if (format === undefined) {
       const first = block[0]!;
       const lines = block.length === 1 ? `line ${first.line}` : `lines ${first.line}–${block.at(-1)!.line}`;
-      const values = block.length === 1 ? `one row, of ${first.parts[2]}` : `${block.map((r) => r.parts[2]).slice(0, 5).join(", ")}${block.length > 5 ? ", …" : ""}`;
+      const values =
+        block.length === 1
+          ? `one row, of ${first.parts[2]}`
+          : `${block
+              .map((r) => r.parts[2])
+              .slice(0, 5)
+              .join(", ")}${block.length > 5 ? ", …" : ""}`;
       fail(
         `cannot tell whether the third column is a rank (MS MARCO) or a score (Tevatron) from query ${JSON.stringify(first.parts[0])} (${lines}: ${values}); pass { format } ${CHOICES}`,
         this.name,
