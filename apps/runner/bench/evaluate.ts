@@ -86,14 +86,20 @@ async function naive(runFile: string, qrelsFile: string): Promise<Record<string,
   for await (const line of createInterface({ input: createReadStream(runFile) })) {
     const [qid, , docid, , score] = line.trim().split(/\s+/);
     let m = run.get(qid!);
-    if (!m) run.set(qid!, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      run.set(qid!, m);
+    }
     m.set(docid!, Number(score));
   }
   const qrels = new Map<string, Map<string, number>>();
   for await (const line of createInterface({ input: createReadStream(qrelsFile) })) {
     const [qid, , docid, rel] = line.trim().split(/\s+/);
     let m = qrels.get(qid!);
-    if (!m) qrels.set(qid!, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      qrels.set(qid!, m);
+    }
     m.set(docid!, Number(rel));
   }
   const sums: Record<string, number> = { "nDCG@10": 0, "MRR@10": 0, "R@100": 0, MAP: 0 };

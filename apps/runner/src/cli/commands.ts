@@ -115,7 +115,7 @@ const BOOLEAN: ValueKind<boolean> = {
 };
 /** A run file format of @xqg/corpus (`--run-format`). */
 const RUN_FORMAT: ValueKind<RunFormat> = {
-  placeholder: Object.keys(FORMATS.runs).join("|"),
+  placeholder: "NAME",
   expected: `one of ${Object.keys(FORMATS.runs).join(", ")}`,
   parse: (raw) => (Object.hasOwn(FORMATS.runs, raw) ? (raw as RunFormat) : undefined),
 };

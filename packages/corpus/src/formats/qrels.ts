@@ -21,7 +21,10 @@ export function readQrels(path: string, options: ReadOptions = {}): RecordReader
       const docid = parts[2]!;
       const relevance = fields.integer(parts[3]!, "relevance");
       let lines = judged.get(qid);
-      if (lines === undefined) judged.set(qid, (lines = new Map()));
+      if (lines === undefined) {
+        lines = new Map();
+        judged.set(qid, lines);
+      }
       const first = lines.get(docid);
       if (first !== undefined) {
         const reason = `document ${JSON.stringify(docid)} is judged twice for query ${JSON.stringify(qid)} (lines ${first} and ${line}); trec_eval refuses qrels that repeat a judgment`;
