@@ -140,7 +140,19 @@ async function xqgEvaluate(run: string, qrels: string, out: string): Promise<str
   stderr.on("data", (c) => {
     log += c;
   });
-  const args = ["evaluate", "--run", run, "--qrels", qrels, "--metrics", METRICS.join(","), "--out", out];
+  // --force: a manifest left by an earlier run of the bench (XQG_BENCH_DIR) would skip the work
+  const args = [
+    "evaluate",
+    "--run",
+    run,
+    "--qrels",
+    qrels,
+    "--metrics",
+    METRICS.join(","),
+    "--out",
+    out,
+    "--force",
+  ];
   const code = await main(args, { stdout, stderr });
   if (code !== 0) throw new Error(log);
   return text;

@@ -1,7 +1,7 @@
 import { checkOptions, checkRecord, type LongCallOptions, type Run, rankedDocids } from "@xqg/core";
 import { MetricsError } from "./errors.js";
 import { getOrCreate } from "./map-util.js";
-import { scoreRanking } from "./measures/compute.js";
+import { judgedRanks, scoreJudged } from "./measures/compute.js";
 import { type Measure, parseMeasure } from "./measures/measure.js";
 import { exactMean } from "./stats/exact-mean.js";
 import { type RktTokenizer, rktTokenizer } from "./tokenize/rkt-tokenizers.js";
@@ -226,10 +226,10 @@ export function createEvaluatorWith(
         }
         const judgedDocs = qrels.get(qid);
         if (judgedDocs !== undefined && qrelsMeasures.length > 0 && (complete || scored !== undefined)) {
-          // a Run's docids are unique per query (a Map): nothing to deduplicate
-          const ranking = scored === undefined ? [] : ranked(scored);
+          // only the judged documents' ranks matter (a Run's docids are unique per query: a Map)
+          const ranks = scored === undefined ? [] : judgedRanks(scored, judgedDocs);
           qrelsMeasures.forEach((m, k) => {
-            qrelsValues[k]!.set(qid, scoreRanking(m, ranking, judgedDocs));
+            qrelsValues[k]!.set(qid, scoreJudged(m, ranks, judgedDocs));
           });
         }
       }
@@ -332,33 +332,6 @@ export function createEvaluatorWith(
   }
 
   return { measures: keys, languages, evaluate };
-}
-
-/**
- * `rankedDocids` (score descending, ties by docid descending, as trec_eval) without an entry array per document:
- * the scores in a Float64Array, an index permutation sorted. Most of a big evaluation's time was that garbage.
- */
-function ranked(scores: ReadonlyMap<string, number>): string[] {
-  const n = scores.size;
-  const ids = new Array<string>(n);
-  const values = new Float64Array(n);
-  let i = 0;
-  scores.forEach((value, docid) => {
-    ids[i] = docid;
-    values[i++] = value;
-  });
-  const order = new Uint32Array(n);
-  for (let k = 0; k < n; k++) order[k] = k;
-  order.sort((a, b) => {
-    const diff = values[b]! - values[a]!;
-    if (diff) return diff; // NaN (±Infinity twice) falls to the docids, as rankedDocids
-    const x = ids[a]!;
-    const y = ids[b]!;
-    return x < y ? 1 : x > y ? -1 : 0;
-  });
-  const out = new Array<string>(n);
-  for (let k = 0; k < n; k++) out[k] = ids[order[k]!]!;
-  return out;
 }
 
 function nltkPath(j: Judgments): { path?: string } {

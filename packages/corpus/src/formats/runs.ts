@@ -324,12 +324,22 @@ class LineRunReader {
     if (!(a > start && b > a + 1 && c > b + 1 && d > c + 1 && e > d + 1 && e + 1 < end)) return false;
     const f = text.indexOf(" ", e + 1);
     if (f >= 0 && f < end) return false;
-    const rank = Number(text.slice(c + 1, d));
-    if (!Number.isSafeInteger(rank)) return false;
-    const scoreText = text.slice(d + 1, e);
-    const score = Number(scoreText);
+    // the rank: digits (after an optional sign), checked in place; anything else is read by #lineDone
+    let i = text.charCodeAt(c + 1) === 45 ? c + 2 : c + 1;
+    if (i === d || d - i > 15) return false;
+    for (; i < d; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 48 || code > 57) return false;
+    }
+    const score = Number(text.slice(d + 1, e));
     if (Number.isNaN(score)) return false;
-    this.#add(text.slice(start, a), text.slice(b + 1, c), score, this.#line);
+    // the query of the line before, most of the time: its string is reused, not cut again
+    const current = this.#qid;
+    const qid =
+      current !== undefined && a - start === current.length && text.startsWith(current, start)
+        ? current
+        : text.slice(start, a);
+    this.#add(qid, text.slice(b + 1, c), score, this.#line);
     return true;
   }
 
