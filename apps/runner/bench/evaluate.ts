@@ -3,7 +3,7 @@
 // the naive way (readline, split each line, Maps, sort each query, score each measure over the ranking).
 // XQG_BENCH_QUERIES / XQG_BENCH_DEPTH shrink it; XQG_BENCH_DIR keeps the generated files there.
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -175,6 +175,15 @@ try {
   const warm = await measure(() => xqgEvaluate(files.run, files.qrels, join(dir, "eval-2.json")));
   const anchor = await measure(() => naive(files.run, files.qrels));
   console.log(cold.result);
+  // the same scores as the naive loop (summed in another order: equal to 1e-12)
+  const evaluation = JSON.parse(await readFile(join(dir, "eval-1.json"), "utf8")) as {
+    scores: Record<string, { avg: number }>;
+  };
+  for (const m of METRICS) {
+    const ours = evaluation.scores[m]!.avg;
+    if (Math.abs(ours - anchor.result[m]!) > 1e-12)
+      throw new Error(`${m}: xqg evaluate gives ${ours}, the naive loop ${anchor.result[m]}`);
+  }
   console.log(
     `naive means: ${Object.entries(anchor.result)
       .map(([k, v]) => `${k} ${v.toFixed(4)}`)
