@@ -83,7 +83,8 @@ export function judgedRanks(scores: ReadonlyMap<string, number>, judged: Judged)
     scores.forEach((score, docid) => {
       for (let j = 0; j < found; j++) {
         const s = values[j]!;
-        if (score > s || ((score === s || score - s !== score - s) && docid > docids[j]!)) ranks[j]!++;
+        // a tie (±Infinity twice included) is broken by docid, as trec_eval's order
+        if (score > s || (score === s && docid > docids[j]!)) ranks[j]!++;
       }
     });
   } else {
