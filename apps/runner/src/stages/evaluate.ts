@@ -11,7 +11,7 @@ import {
   readRun,
 } from "@xqg/corpus";
 import { createEvaluator, type Evaluation, formatTrecEval, parseMeasure } from "@xqg/metrics";
-import { UserError } from "../errors.js";
+import { UsageError, UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import {
   checkQueriesLang,
@@ -60,6 +60,10 @@ export interface EvaluateIo {
 
 /** Reads a run as `xqg evaluate` and `xqg run` do: a format that cannot be told names `--run-format`. */
 export async function readRunFile(file: string, format?: RunFormat): Promise<Run> {
+  if (file === STDIO && process.stdin.isTTY)
+    throw new UsageError(
+      "--run -: standard input is a terminal; pipe a run in (… | xqg evaluate --run -) or name the file",
+    );
   try {
     return await readRun(file, format === undefined ? {} : { format });
   } catch (error) {

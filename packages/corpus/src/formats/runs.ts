@@ -147,10 +147,14 @@ async function readRunFile(source: string, name: string, options: RunReadOptions
   }
   if (format === "xor") {
     const run = new Map<string, Map<string, number>>();
-    for await (const row of readXorRun(source, options)) {
-      const scores = getScores(run, row.qid);
-      const seen = scores.get(row.docid);
-      if (seen === undefined || row.score > seen) scores.set(row.docid, row.score);
+    try {
+      for await (const row of readXorRun(source, options)) {
+        const scores = getScores(run, row.qid);
+        const seen = scores.get(row.docid);
+        if (seen === undefined || row.score > seen) scores.set(row.docid, row.score);
+      }
+    } catch (error) {
+      throw renamed(error, source, name);
     }
     return run;
   }
