@@ -44,6 +44,7 @@ describe("xqg evaluate from a run and qrels alone", () => {
           "| nDCG@10 | 0.4335 |",
           "| MRR@10  | 0.3333 |",
           "| R@100   | 0.6667 |",
+          "queries: 3 judged, 2 in the run, 2 evaluated, 1 missing",
           "",
         ].join("\n"),
       );

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Run } from "@xqg/core";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { readRunRows, readXorSubmission } from "../src/formats/runs.js";
+import { readXorSubmission } from "../src/formats/runs.js";
 import {
   type GeneratedQueries,
   type Lang,
@@ -15,14 +15,8 @@ import {
   writeQrels,
   writeRun,
 } from "../src/index.js";
-import type { RunRow } from "../src/types.js";
 import { collect, rejection } from "./helpers.js";
 
-const ROWS: RunRow[] = [
-  { qid: "q1", docid: "d3", rank: 1, score: 12.5 },
-  { qid: "q1", docid: "d1", rank: 2, score: 0.1 + 0.2 },
-  { qid: "q2", docid: "d2", rank: 1, score: -3 },
-];
 /** The rows as a Run (d1 listed first: writing ranks by score). */
 const RUN: Run = new Map([
   [
@@ -43,17 +37,20 @@ describe("runs", () => {
       expect(await readFile(path, "utf8")).toBe(
         "q1 Q0 d3 1 12.5 mbert\nq1 Q0 d1 2 0.30000000000000004 mbert\nq2 Q0 d2 1 -3 mbert\n",
       );
-      expect(await collect(readRunRows(path))).toEqual(ROWS);
       expect(await readRun(path)).toEqual(RUN);
       await writeFile(path, "q9\tQ0  d9 0 1e-3 tag\n");
       expect(await readRun(path)).toEqual(new Map([["q9", new Map([["d9", 0.001]])]]));
     });
   });
 
-  it("reads a run by score, as trec_eval: the rank column ignored, a repeated docid at its best score", async () => {
+  it("reads a run by score, as trec_eval: the rank column ignored, a repeated document refused", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "run.trec");
-      await writeFile(path, "q Q0 a 1 1 t\nq Q0 b 2 3 t\nq Q0 a 3 0.5 t\nq Q0 c 4 1 t\n");
+      await writeFile(path, "q Q0 a 1 1 t\nq Q0 b 2 3 t\nr Q0 a 1 1 t\n\nq Q0 a 3 0.5 t\nq Q0 c 4 1 t\n");
+      expect((await rejection(readRun(path))).message).toBe(
+        `${path}:5: document "a" is listed twice for query "q" (lines 1 and 5); trec_eval refuses a run that repeats a document`,
+      );
+      await writeFile(path, "q Q0 a 1 1 t\nq Q0 b 2 3 t\nq Q0 c 4 1 t\n");
       expect(await readRun(path)).toEqual(
         new Map([
           [
@@ -76,26 +73,102 @@ describe("runs", () => {
     });
   });
 
-  it("round-trips Tevatron TSV with scores (rank from the position per query) or ranks", async () => {
+  it("round-trips Tevatron TSV (scores) and MS MARCO TSV (ranks), told apart by content", async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, "run.tsv");
       await writeRun(path, RUN);
       expect(await readFile(path, "utf8")).toBe("q1\td3\t12.5\nq1\td1\t0.30000000000000004\nq2\td2\t-3\n");
-      expect(await collect(readRunRows(path))).toEqual(ROWS);
       expect(await readRun(path)).toEqual(RUN);
-      await writeRun(path, RUN, { column: "rank" });
+      await writeRun(path, RUN, { format: "msmarco" });
       expect(await readFile(path, "utf8")).toBe("q1\td3\t1\nq1\td1\t2\nq2\td2\t1\n");
-      expect(await readRun(path, { column: "rank" })).toEqual(
+      const ranked = new Map([
+        [
+          "q1",
+          new Map([
+            ["d3", -1],
+            ["d1", -2],
+          ]),
+        ],
+        ["q2", new Map([["d2", -1]])],
+      ]);
+      expect(await readRun(path)).toEqual(ranked);
+      expect(await readRun(path, { format: "msmarco" })).toEqual(ranked);
+      // read as scores when asked: the ranks become scores
+      expect((await readRun(path, { format: "tevatron" })).get("q1")).toEqual(
+        new Map([
+          ["d3", 1],
+          ["d1", 2],
+        ]),
+      );
+      // integer scores that decrease are scores; ranks must be 1 or more
+      await writeFile(path, "q\ta\t7\nq\tb\t5\nr\ta\t9\n");
+      expect(await readRun(path)).toEqual(
+        new Map([
+          [
+            "q",
+            new Map([
+              ["a", 7],
+              ["b", 5],
+            ]),
+          ],
+          ["r", new Map([["a", 9]])],
+        ]),
+      );
+      await writeFile(path, "q\ta\t1\nq\tb\t2\nr\ta\t0\n");
+      expect((await rejection(readRun(path))).message).toBe(
+        `${path}:3: field "rank" must be 1 or more, got "0"`,
+      );
+    });
+  });
+
+  it("tells run formats apart by content, whatever the name, and refuses what cannot be told", async () => {
+    await withTempDir(async (dir) => {
+      const res = join(dir, "bm25.res");
+      await writeFile(res, "q1 Q0 d3 1 12.5 bm25\nq1 Q0 d1 2 0.5 bm25\n");
+      const trec = new Map([
+        [
+          "q1",
+          new Map([
+            ["d3", 12.5],
+            ["d1", 0.5],
+          ]),
+        ],
+      ]);
+      expect(await readRun(res)).toEqual(trec);
+      const bare = join(dir, "run");
+      await writeFile(bare, "q1 Q0 d3 1 12.5 bm25\nq1 Q0 d1 2 0.5 bm25\n");
+      expect(await readRun(bare)).toEqual(trec);
+      const json = join(dir, "sub");
+      await writeFile(json, '[{"id":"q1","lang":"ar","ctxs":["a","b"]}]');
+      expect(await readRun(json)).toEqual(
         new Map([
           [
             "q1",
             new Map([
-              ["d3", -1],
-              ["d1", -2],
+              ["a", -1],
+              ["b", -2],
             ]),
           ],
-          ["q2", new Map([["d2", -1]])],
         ]),
+      );
+      const one = join(dir, "one.tsv");
+      await writeFile(one, "q1\td1\t1\nq2\td1\t1\n");
+      expect((await rejection(readRun(one))).message).toBe(
+        `${one}:1: cannot tell whether the third column is a rank (MS MARCO) or a score (Tevatron) from query "q1" (line 1: one row, of 1); pass { format } (one of trec, tevatron, msmarco, xor)`,
+      );
+      expect(await readRun(one, { format: "msmarco" })).toEqual(
+        new Map([
+          ["q1", new Map([["d1", -1]])],
+          ["q2", new Map([["d1", -1]])],
+        ]),
+      );
+      await writeFile(one, "q1 d1 1 2\n");
+      expect((await rejection(readRun(one))).message).toBe(
+        `${one}:1: cannot tell the run format from this line (4 whitespace-separated columns): expected TREC's \`qid Q0 docid rank score tag\`, three tab-separated columns (Tevatron, MS MARCO) or an XOR submission's \`[\`; pass { format } (one of trec, tevatron, msmarco, xor)`,
+      );
+      await writeFile(one, "q1\td1\t3\nq1\td1\t2\n");
+      expect((await rejection(readRun(one))).message).toBe(
+        `${one}:2: document "d1" is listed twice for query "q1" (lines 1 and 2); trec_eval refuses a run that repeats a document`,
       );
     });
   });
@@ -167,6 +240,10 @@ describe("qrels", () => {
       await writeQrels(path, rows);
       expect(await readFile(path, "utf8")).toBe("1 0 d1 2\n1 Q0 d2 -1\n");
       expect(await collect(readQrels(path))).toEqual(rows);
+      await writeFile(path, "1 0 d1 1\n2 0 d1 1\n1 0 d2 0\n1 Q0 d1 2\n");
+      expect((await rejection(collect(readQrels(path)))).message).toBe(
+        `${path}:4: document "d1" is judged twice for query "1" (lines 1 and 4); trec_eval refuses qrels that repeat a judgment`,
+      );
       await writeFile(path, "1 0 d1 1.5\n");
       expect((await rejection(collect(readQrels(path)))).message).toBe(
         `${path}:1: field "relevance" must be an integer, got "1.5"`,

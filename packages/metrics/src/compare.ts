@@ -41,9 +41,8 @@ const COMPARE_KEYS = ["baseline", "test", "maxP", "correction", "seed", "rounds"
 /**
  * Compares evaluations (of `evaluator.evaluate`, or read back from `xqg evaluate`'s JSON) against the baseline,
  * per language row and overall, with a paired test per cell. Measures are the baseline's, in its order; every
- * system must score the same measures. The queries of a measure are those any system scores, in order of first
- * appearance (baseline first); a query missing from a system scores 0 there, so every test is paired over the
- * same queries.
+ * system must score the same measures over the same queries (evaluations of runs over different query sets, e.g.
+ * one evaluated on 10 of the baseline's 20 queries, are refused with the counts: a paired test needs pairs).
  */
 export function compare(
   systems: ReadonlyMap<string, Evaluation> | Readonly<Record<string, Evaluation>>,
@@ -65,10 +64,25 @@ export function compare(
   for (const [, e] of entries) for (const q of e.perQuery) if (q.lang !== "") languageOf.set(q.id, q.lang);
   const languages = evaluations.get(baseline)!.languages;
   const byLanguage = options.byLanguage ?? languages.length > 0;
-  return compareScores(
-    new Map(entries.map(([name, e]) => [name, scoresOf(e)])),
-    byLanguage ? { ...options, languageOf, languages } : options,
-  );
+  const scores = new Map(entries.map(([name, e]) => [name, scoresOf(e)]));
+  for (const m of evaluations.get(baseline)!.measures) {
+    const own = scores.get(baseline)!.get(m)!;
+    for (const [name, s] of scores) {
+      const theirs = s.get(m);
+      if (theirs === undefined) continue; // compareScores names the measure
+      if (name === baseline) continue;
+      const lacking = [...own.keys()].filter((q) => !theirs.has(q)).length;
+      const extra = [...theirs.keys()].filter((q) => !own.has(q)).length;
+      if (lacking > 0 || extra > 0) {
+        const shared = own.size - lacking;
+        throw comparisonError(
+          `${name} scores ${m} on ${theirs.size} queries and the baseline ${baseline} on ${own.size} (${shared} in common): systems are compared over the same queries; evaluate both runs against the same judgments (a query a run lacks scores 0 with complete: true, trec_eval -c)`,
+          "queries",
+        );
+      }
+    }
+  }
+  return compareScores(scores, byLanguage ? { ...options, languageOf, languages } : options);
 }
 
 /** An evaluation's per-query values: measure → query id → value. */

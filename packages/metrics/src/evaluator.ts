@@ -1,7 +1,7 @@
 import { checkOptions, checkRecord, type LongCallOptions, type Run, rankedDocids } from "@xqg/core";
 import { MetricsError } from "./errors.js";
 import { getOrCreate } from "./map-util.js";
-import { dedupe, scoreRanking } from "./measures/compute.js";
+import { judgedRanks, scoreJudged } from "./measures/compute.js";
 import { type Measure, parseMeasure } from "./measures/measure.js";
 import { exactMean } from "./stats/exact-mean.js";
 import { type RktTokenizer, rktTokenizer } from "./tokenize/rkt-tokenizers.js";
@@ -64,12 +64,29 @@ export interface Evaluation {
    * evaluations written before it was added.
    */
   readonly missing?: Readonly<Record<string, number>>;
+  /**
+   * How many queries the judgments judge (for any measure), the run ranks, are evaluated (judged and ranked) and
+   * are judged but missing from the run; absent from evaluations written before it was added.
+   */
+  readonly queries?: Readonly<QueryCounts>;
   /** measure → language (and `avg`, the macro average over languages) → mean over the judged queries. */
   readonly scores: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** One entry per judged query, in the queries' order: measure → value. */
   readonly perQuery: ReadonlyArray<{ id: string; lang: string; values: Readonly<Record<string, number>> }>;
   /** How R@kt tokenised the passages. */
   readonly tokenizer: RktTokenizer;
+}
+
+/** The query counts of an {@link Evaluation}. */
+export interface QueryCounts {
+  /** Queries the judgments judge (qrels or, for R@kt, answers other than yes/no). */
+  readonly judged: number;
+  /** Queries the run ranks. */
+  readonly run: number;
+  /** Judged queries the run ranks. */
+  readonly evaluated: number;
+  /** Judged queries the run lacks (scored 0 by qrels measures with `complete`, left out otherwise). */
+  readonly missing: number;
 }
 
 /** Evaluates any number of runs against fixed judgments (ir_measures' evaluator, ranx's evaluate). */
@@ -209,9 +226,10 @@ export function createEvaluatorWith(
         }
         const judgedDocs = qrels.get(qid);
         if (judgedDocs !== undefined && qrelsMeasures.length > 0 && (complete || scored !== undefined)) {
-          const ranking = dedupe(scored === undefined ? [] : rankedDocids(scored));
+          // only the judged documents' ranks matter (a Run's docids are unique per query: a Map)
+          const ranks = scored === undefined ? [] : judgedRanks(scored, judgedDocs);
           qrelsMeasures.forEach((m, k) => {
-            qrelsValues[k]!.set(qid, scoreRanking(m, ranking, judgedDocs));
+            qrelsValues[k]!.set(qid, scoreJudged(m, ranks, judgedDocs));
           });
         }
       }
@@ -265,11 +283,14 @@ export function createEvaluatorWith(
       if (!run.has(qid) && lang !== undefined && lang in missing) missing[lang]!++;
     }
     const byLang = aggregateByLanguage(all);
+    let evaluated = 0;
+    for (const qid of judgedIds) if (run.has(qid)) evaluated++;
     return {
       measures: keys,
       languages,
       counts,
       missing,
+      queries: { judged: judgedIds.length, run: run.size, evaluated, missing: judgedIds.length - evaluated },
       scores: Object.fromEntries(
         keys.map((m) => [
           m,

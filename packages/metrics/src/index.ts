@@ -16,6 +16,7 @@ export {
   type Judgments,
   type Qrels,
   type QrelsRow,
+  type QueryCounts,
 } from "./evaluator.js";
 export { MEASURES, type Measure, type MeasureName, parseMeasure } from "./measures/measure.js";
 export {

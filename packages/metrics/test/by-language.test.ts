@@ -23,6 +23,7 @@ describe("evaluate: per language and per query", () => {
       languages: ["bn", "ar"],
       counts: { bn: 6, ar: 6 },
       missing: { bn: 0, ar: 0 },
+      queries: { judged: 12, run: 12, evaluated: 12, missing: 0 },
       scores: { "R@1": { bn: 3 / 6, ar: 5 / 6, avg: 0.6666666666666667 } }, // avg: exact (5/6 + 1/2) / 2, rounded once
       perQuery: queries.map((q) => ({
         ...q,
@@ -79,6 +80,7 @@ describe("queries missing from the run", () => {
       languages: ["ar", "bn"],
       counts: { ar: 1, bn: 1 },
       missing: { ar: 1, bn: 0 },
+      queries: { judged: 3, run: 2, evaluated: 2, missing: 1 },
       scores: { "R@2kt": { ar: 1, bn: 0, avg: 0.5 } },
       perQuery: [
         { id: "q1", lang: "ar", values: { "R@2kt": 1 } },

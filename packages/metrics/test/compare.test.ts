@@ -18,6 +18,19 @@ const P = {
 describe("compare", () => {
   const evaluator = createEvaluator({ qrels, queries }, ["R@1"]);
 
+  it("refuses evaluations over different query sets, naming the counts", async () => {
+    // sysA's run ranks 6 of the 12 judged queries; evaluated without -c its evaluation scores those 6 alone
+    const partial = createEvaluator({ qrels, queries, complete: false }, ["R@1"]);
+    const half = new Map([...runs.sysA].slice(0, 6));
+    const systems = { base: await evaluator.evaluate(runs.base), sysA: await partial.evaluate(half) };
+    expect(() => compare(systems)).toThrow(
+      "sysA scores R@1 on 6 queries and the baseline base on 12 (6 in common): systems are compared over the same queries; evaluate both runs against the same judgments (a query a run lacks scores 0 with complete: true, trec_eval -c)",
+    );
+    // with -c (the default) the missing queries score 0 in the evaluation itself: the sets agree
+    const report = compare({ base: systems.base, sysA: await evaluator.evaluate(half) });
+    expect(report.toJSON().rows.at(-1)!.queries["R@1"]).toBe(12);
+  });
+
   it("reports per-language means, the macro average and Holm-corrected tests against the baseline", async () => {
     const report = compare(await evaluateAll(evaluator, runs), { correction: "holm" });
     const d = report.toJSON();

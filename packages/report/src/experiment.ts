@@ -34,6 +34,7 @@ export interface ExperimentRow {
 export interface ExperimentReport {
   readonly measures: readonly string[];
   readonly languages: readonly string[];
+  /** Counted queries per language; without languages (an evaluation of qrels alone), `all`. */
   readonly counts: Readonly<Record<string, number>>;
   /** How R@kt tokenised passages ("nltk" is the official scoring). */
   readonly tokenizer: RktTokenizer;
@@ -95,8 +96,10 @@ export function buildExperimentReport(
       },
     ).toJSON();
     // a language none of whose queries is counted (e.g. only yes/no answers) has no row: no score, no test
+    // without languages (qrels alone, no queries file), the comparison's one row is "all": the report's avg
+    const groupOf = (group: string) => (group === "avg" && languages.length === 0 ? "all" : group);
     const cell = (s: ExperimentSystem, measure: string, group: string): ComparisonCell =>
-      report.rows.find((r) => r.group === group)?.cells[key(s)]?.[measure] ?? UNSCORED;
+      report.rows.find((r) => r.group === groupOf(group))?.cells[key(s)]?.[measure] ?? UNSCORED;
     const byColumn = <T>(s: ExperimentSystem, value: (c: ComparisonCell) => T) =>
       Object.fromEntries(
         measures.map((m) => [
@@ -122,7 +125,8 @@ export function buildExperimentReport(
   return {
     measures,
     languages,
-    counts,
+    // without languages, the queries counted over all (every judged query the evaluation scores)
+    counts: languages.length === 0 ? { all: baseline.evaluation.perQuery.length } : counts,
     tokenizer: baseline.evaluation.tokenizer,
     test: { name: settings.test, maxP: settings.maxP, correction: settings.correction },
     rows: rowsOf(main),

@@ -97,7 +97,9 @@ export function experimentMarkdown(data: ExperimentReport): string {
     `† better, ‡ worse than the baseline with p < ${data.test.maxP} (${test}${correction}; per language over its queries, avg over all queries).`,
     `Scores × 100.${data.measures.some((m) => parseMeasure(m).judgedBy === "answers") ? TOKENIZER_NOTE[data.tokenizer] : ""}`,
     data.languages.length === 0
-      ? "Counted queries: none (no query has an answer other than yes/no)."
+      ? (data.counts["all"] ?? 0) > 0
+        ? `Counted queries: ${data.counts["all"]} (no languages: the avg column is the mean over them).`
+        : "Counted queries: none (no query has an answer other than yes/no)."
       : `Counted queries: ${data.languages.map((l) => `${l} ${data.counts[l]}`).join(", ")}.`,
   );
   const missing = missingLine(data);

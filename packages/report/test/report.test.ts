@@ -149,6 +149,31 @@ describe("significance settings", () => {
   });
 });
 
+describe("an evaluation of qrels alone (no languages)", () => {
+  it("shows its scores in the avg column and counts its queries, instead of – and none", () => {
+    const qrelsOnly = (xs: number[]): Evaluation => ({
+      measures: ["nDCG@10"],
+      languages: [],
+      counts: {},
+      scores: { "nDCG@10": { avg: xs.reduce((a, b) => a + b, 0) / xs.length } },
+      perQuery: xs.map((x, i) => ({ id: `q${i}`, lang: "", values: { "nDCG@10": x } })),
+      tokenizer: "nltk",
+    });
+    const report = buildExperimentReport([
+      { alpha: 0, queriesPerLanguage: undefined, evaluation: qrelsOnly([0, 0.5, 1, 0.5]) },
+      { alpha: 0.01, queriesPerLanguage: undefined, evaluation: qrelsOnly([1, 0.5, 1, 0.5]) },
+    ]);
+    expect(report.counts).toEqual({ all: 4 });
+    expect(report.rows.map((r) => r.scores["nDCG@10"]!["avg"])).toEqual([0.5, 0.75]);
+    expect(report.rows[1]!.pValues!["nDCG@10"]!["avg"]).toBe(
+      pairedTTest([1, 0.5, 1, 0.5], [0, 0.5, 1, 0.5]).pValue,
+    );
+    const markdown = experimentMarkdown(report);
+    expect(markdown).not.toContain("–");
+    expect(markdown).toContain("Counted queries: 4 (no languages: the avg column is the mean over them).");
+  });
+});
+
 describe("a language without counted queries", () => {
   it("gets no score and no test (–), instead of failing the report", () => {
     const noAr = evaluation({ bn: [1, 0, 1, 0] });

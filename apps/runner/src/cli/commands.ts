@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { FORMATS, type RunFormat } from "@xqg/corpus";
 import { loadConfig } from "../config.js";
 import { UsageError } from "../errors.js";
 import { Hasher } from "../hash.js";
@@ -112,6 +113,15 @@ const BOOLEAN: ValueKind<boolean> = {
   expected: "true or false",
   parse: (raw) => (raw === "true" ? true : raw === "false" ? false : undefined),
 };
+/** A run file format of @xqg/corpus (`--run-format`). */
+const RUN_FORMAT: ValueKind<RunFormat> = {
+  placeholder: "NAME",
+  expected: `one of ${Object.keys(FORMATS.runs).join(", ")}`,
+  parse: (raw) => (Object.hasOwn(FORMATS.runs, raw) ? (raw as RunFormat) : undefined),
+};
+const RUN_FORMAT_HELP = Object.entries(FORMATS.runs)
+  .map(([name, text]) => `${name}: ${text}`)
+  .join("; ");
 const POSITIVE: ValueKind<number> = { placeholder: "N", expected: "an integer ≥ 1", parse: positiveInt };
 
 /** The queue's flags (see src/queue/). */
@@ -275,14 +285,23 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   search: {
-    summary: "rank passages for every query embedding; writes a TREC run",
-    usage: "(--index FILE.usearch | --embeddings FILE.npy) --queries Q.npy --out RUN.trec [settings]",
+    summary:
+      "rank passages for every query embedding; writes a run (TREC, or the TSV its name or --run-format says)",
+    usage:
+      "(--index FILE.usearch | --embeddings FILE.npy) --queries Q.npy --out RUN.trec|RUN.tsv|- [--run-format FORMAT] [settings]",
     flags: {
       args: {
         index: { help: "HNSW index from xqg index" },
         embeddings: { help: "embedding matrix for exact search (.npy with .ids)" },
         queries: { help: "query embeddings (.npy with .ids, from xqg encode --queries)", required: true },
-        out: { help: "TREC run", required: true },
+        out: {
+          help: "the run: .trec/.run/.res/.txt TREC, .tsv Tevatron (scores), another name TREC; - writes it to standard output",
+          required: true,
+        },
+        runFormat: {
+          help: "the run's format, whatever its name: trec, tevatron (qid docid score) or msmarco (qid pid rank)",
+          value: RUN_FORMAT,
+        },
         tag: { help: "run tag in the TREC file (default: the output's name)", value: NAME },
       },
       fields: {
@@ -308,11 +327,17 @@ export const COMMANDS: Record<string, Command> = {
       const target = index
         ? { kind: "index" as const, index, expansionSearch: settings.expansionSearch }
         : { kind: "exact" as const, embeddings: embeddings!, metric: settings.metric };
-      const tag = maybe(flags, "tag") ?? basename(out).replace(/\.[^.]*$/, "");
+      const tag = maybe(flags, "tag") ?? (out === "-" ? "xqg" : basename(out).replace(/\.[^.]*$/, ""));
+      const format = all(flags, "runFormat", RUN_FORMAT)[0];
+      if (format === "xor")
+        throw new UsageError(
+          "search: --run-format xor: an XOR submission holds passage texts, which a search does not have",
+        );
       await (await import("../stages/search.js")).searchStage(
         await envOf(flags, ctx),
-        { target, queries: one(flags, "queries"), out, tag, manifest: manifestOf(out) },
+        { target, queries: one(flags, "queries"), out, format, tag, manifest: manifestOf(out) },
         settings,
+        ctx.stdout,
       );
     },
   },
@@ -320,11 +345,19 @@ export const COMMANDS: Record<string, Command> = {
     summary:
       "score a run: R@kt per language and macro average, qrels measures (nDCG@k, RR@k, R@k, P@k, MAP) like trec_eval; prints a table",
     usage:
-      "--run RUN.trec --qrels QRELS --metrics nDCG@10,RR@10,R@100 --out EVAL.json [--trec-eval [--per-query]] [settings]\n" +
-      "       xqg evaluate --run RUN.trec --queries FILE.jsonl --corpus FILE --out EVAL.json [settings]   (R@kt)",
+      "--run RUN --qrels QRELS --metrics nDCG@10,RR@10,R@100 [--out EVAL.json] [--trec-eval [--per-query]] [settings]\n" +
+      "       xqg evaluate --run RUN --queries FILE.jsonl --corpus FILE [--out EVAL.json] [settings]   (R@kt)\n" +
+      '       (RUN or EVAL.json "-": standard input / output)',
     flags: {
       args: {
-        run: { help: "TREC run", required: true },
+        run: {
+          help: "the run: TREC, Tevatron TSV, MS MARCO TSV or XOR submission JSON, told from its content (see --run-format); - reads standard input",
+          required: true,
+        },
+        runFormat: {
+          help: `the run's format, where its content cannot tell it (${RUN_FORMAT_HELP})`,
+          value: RUN_FORMAT,
+        },
         queries: {
           help: "queries with answers (XOR-TyDi JSONL, or another query format); needed for R@kt, else optional (gives per-language means)",
         },
@@ -333,7 +366,9 @@ export const COMMANDS: Record<string, Command> = {
         nltkData: {
           help: "NLTK punkt_tab data for R@kt (default: $NLTK_DATA, then NLTK's standard folders); never read without R@kt",
         },
-        out: { help: "evaluation JSON", required: true },
+        out: {
+          help: "evaluation JSON (optional: without it the table alone is printed; - writes the JSON to standard output)",
+        },
         trecEval: {
           help: "print trec_eval's output instead of the table: name<TAB>qid|all<TAB>value with trec_eval's names (ndcg_cut_10, recall_100, P_5, map, recip_rank); a measure trec_eval lacks (MRR@k: recip_rank has no cutoff; R@kt) keeps its xqg name",
           boolean: true,
@@ -351,29 +386,43 @@ export const COMMANDS: Record<string, Command> = {
       shard: false,
     },
     async run(flags, ctx) {
-      const out = one(flags, "out");
+      const out = maybe(flags, "out");
       const run = one(flags, "run");
+      const runFormat = all(flags, "runFormat", RUN_FORMAT)[0];
+      const trecEval = maybe(flags, "trecEval") !== undefined;
+      const perQuery = maybe(flags, "perQuery") !== undefined;
+      if (perQuery && !trecEval) throw new UsageError("evaluate: --per-query goes with --trec-eval");
+      if (out === "-" && trecEval)
+        throw new UsageError(
+          "evaluate: --out - writes the evaluation JSON to standard output; --trec-eval prints there too: give --out a file",
+        );
       const stage = await import("../stages/evaluate.js");
-      await stage.evaluateStage(
+      const result = await stage.evaluate(
         await envOf(flags, ctx),
         {
           run,
+          runFormat,
           queries: maybe(flags, "queries"),
           corpus: maybe(flags, "corpus"),
           qrels: maybe(flags, "qrels"),
           nltkData: maybe(flags, "nltkData"),
           complete: all(flags, "complete", BOOLEAN)[0],
           out,
-          manifest: manifestOf(out),
+          manifest: manifestOf(out ?? "evaluation.json"),
         },
         flags.settings as never,
       );
-      const evaluation = await stage.readEvaluation(out);
-      ctx.stdout.write(
-        maybe(flags, "trecEval") === undefined
-          ? stage.evaluationTable(evaluation)
-          : await stage.evaluationTrecEval(evaluation, run, maybe(flags, "perQuery") !== undefined),
-      );
+      const evaluation = result.evaluation ?? (await stage.readEvaluation(out!));
+      if (out === "-") {
+        ctx.stdout.write(`${JSON.stringify(evaluation, null, 1)}\n`);
+        return;
+      }
+      if (!trecEval) {
+        ctx.stdout.write(stage.evaluationTable(evaluation) + stage.countsLine(evaluation));
+        return;
+      }
+      const ranked = perQuery ? (result.run ?? (await stage.readRunFile(run, runFormat))) : undefined;
+      ctx.stdout.write(stage.evaluationTrecEval(evaluation, ranked, perQuery));
     },
   },
   report: {

@@ -1,7 +1,17 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { type QrelsRow, type Query, readPassages, readQrels, readQueries, readRun } from "@xqg/corpus";
+import { type Run, writeTextAtomic } from "@xqg/core";
+import {
+  CorpusError,
+  type QrelsRow,
+  type Query,
+  type RunFormat,
+  readPassages,
+  readQrels,
+  readQueries,
+  readRun,
+} from "@xqg/corpus";
 import { createEvaluator, type Evaluation, formatTrecEval, parseMeasure } from "@xqg/metrics";
-import { UserError } from "../errors.js";
+import { UsageError, UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import {
   checkQueriesLang,
@@ -25,35 +35,70 @@ export function checkMeasures(measures: readonly string[], where = "--metrics"):
   });
 }
 
+/** What `xqg evaluate` reads and writes. */
+export interface EvaluateIo {
+  /** The run; "-" reads standard input. */
+  run: string;
+  /** The run's format (default: told from its content). */
+  runFormat?: RunFormat | undefined;
+  /** Queries with answers (R@kt) and languages; optional without R@kt. */
+  queries?: string | undefined;
+  /** The passages' text (R@kt); optional without R@kt. */
+  corpus?: string | undefined;
+  qrels?: string | undefined;
+  /**
+   * Qrels measures: judged queries the run lacks score 0 (trec_eval -c; the default, and what R@kt-less
+   * evaluations always did) or are left out (false, trec_eval's default).
+   */
+  complete?: boolean | undefined;
+  /** Where NLTK's punkt_tab data is (else $NLTK_DATA and NLTK's standard folders). */
+  nltkData?: string | undefined;
+  /** The evaluation JSON; undefined or "-": none written (the caller prints), and no manifest. */
+  out?: string | undefined;
+  manifest: string;
+}
+
+/** Reads a run as `xqg evaluate` and `xqg run` do: a format that cannot be told names `--run-format`. */
+export async function readRunFile(file: string, format?: RunFormat): Promise<Run> {
+  if (file === STDIO && process.stdin.isTTY)
+    throw new UsageError(
+      "--run -: standard input is a terminal; pipe a run in (… | xqg evaluate --run -) or name the file",
+    );
+  try {
+    return await readRun(file, format === undefined ? {} : { format });
+  } catch (error) {
+    if (error instanceof CorpusError && error.field === "format" && error.message.includes("pass { format }"))
+      throw new UserError(error.message.replace("pass { format }", "pass --run-format"), { cause: error });
+    throw error;
+  }
+}
+
 /**
- * Scores a TREC run: R@kt against the queries' answers over the passages' text (XOR-TyDi's official
- * semantics), and qrels measures (R@k, MRR@k, nDCG@k, MAP, P@k) when qrels are given. Queries and corpus are
- * needed only for R@kt; without R@kt a run and qrels suffice (queries, when given, add per-language means).
+ * Scores a run: R@kt against the queries' answers over the passages' text (XOR-TyDi's official semantics), and
+ * qrels measures (R@k, MRR@k, nDCG@k, MAP, P@k) when qrels are given. Queries and corpus are needed only for
+ * R@kt; without R@kt a run and qrels suffice (queries, when given, add per-language means). Writes the evaluation
+ * JSON to `io.out` under a manifest (skipped when up to date); without an output file (or with "-") returns it.
+ * Refuses an evaluation where the judgments judge none of the run's queries.
  */
 export async function evaluateStage(
   env: StageEnv,
-  io: {
-    run: string;
-    /** Queries with answers (R@kt) and languages; optional without R@kt. */
-    queries?: string | undefined;
-    /** The passages' text (R@kt); optional without R@kt. */
-    corpus?: string | undefined;
-    qrels?: string | undefined;
-    /**
-     * Qrels measures: judged queries the run lacks score 0 (trec_eval -c; the default, and what R@kt-less
-     * evaluations always did) or are left out (false, trec_eval's default).
-     */
-    complete?: boolean | undefined;
-    /** Where NLTK's punkt_tab data is (else $NLTK_DATA and NLTK's standard folders). */
-    nltkData?: string | undefined;
-    out: string;
-    manifest: string;
-  },
+  io: EvaluateIo,
   settings: EvaluateSettings & InputSettings,
-) {
+): Promise<"ran" | "skipped"> {
+  return (await evaluate(env, io, settings)).state;
+}
+
+/**
+ * `evaluateStage` for the command line: also returns the evaluation and the run (undefined when the output was
+ * up to date, and read from it).
+ */
+export async function evaluate(
+  env: StageEnv,
+  io: EvaluateIo,
+  settings: EvaluateSettings & InputSettings,
+): Promise<{ state: "ran" | "skipped"; evaluation?: Evaluation; run?: Run }> {
   const { inputs } = splitInputs(settings);
   checkQueriesLang(inputs);
-  const read = readOptions(inputs);
   const measures = checkMeasures(settings.metrics);
   const needsQrels = measures.find((m) => parseMeasure(m).judgedBy === "qrels");
   const needsAnswers = measures.some((m) => parseMeasure(m).judgedBy === "answers");
@@ -67,8 +112,16 @@ export async function evaluateStage(
     );
   }
   const complete = io.complete ?? true;
-  return withInputHints({ queries: io.queries ?? "", corpus: io.corpus ?? "" }, () =>
-    runStage(
+  return withInputHints({ queries: io.queries ?? "", corpus: io.corpus ?? "" }, async () => {
+    if (io.out === undefined || io.out === STDIO || io.run === STDIO) {
+      const result = await computeEvaluation(env, io, settings, measures, complete);
+      if (io.out !== undefined && io.out !== STDIO)
+        await writeTextAtomic(io.out, evaluationJson(result.evaluation));
+      return { state: "ran" as const, ...result };
+    }
+    const out = io.out;
+    let result: { evaluation: Evaluation; run: Run } | undefined;
+    const state = await runStage(
       env,
       {
         stage: "evaluate",
@@ -82,6 +135,7 @@ export async function evaluateStage(
         params: {
           metrics: measures,
           ...(complete ? {} : { complete }),
+          ...(io.runFormat ? { runFormat: io.runFormat } : {}),
           ...(needsAnswers ? { tokenizer: settings.tokenizer } : {}),
           ...inputParams(
             inputs,
@@ -91,48 +145,82 @@ export async function evaluateStage(
           ...(inputs.languageNames ? { languages: languageCodes(inputs) } : {}),
         },
         packages: ["@xqg/corpus", "@xqg/metrics"],
-        outputs: [io.out],
+        outputs: [out],
       },
       async (staged) => {
-        const run = await readRun(io.run);
-        const needed = new Set<string>();
-        for (const scores of run.values()) for (const docid of scores.keys()) needed.add(docid);
-        const texts = new Map<string, string>();
-        if (io.corpus) {
-          for await (const p of readPassages(io.corpus, read.corpus))
-            if (needed.has(p.docid)) texts.set(p.docid, p.text);
-          for (const docid of needed) {
-            if (!texts.has(docid))
-              throw new UserError(`${io.run}: passage ${JSON.stringify(docid)} is not in ${io.corpus}`);
-          }
-        }
-        const queries: Query<string>[] = [];
-        if (io.queries) for await (const q of readQueries(io.queries, read.queries)) queries.push(q);
-        const qrels: QrelsRow[] = [];
-        if (io.qrels) for await (const r of readQrels(io.qrels)) qrels.push(r);
-        // Punkt is loaded only when R@kt is asked
-        const evaluator = createEvaluator(
-          {
-            queries,
-            passageText: (docid) => texts.get(docid),
-            ...(io.qrels ? { qrels } : {}),
-            tokenizer: settings.tokenizer,
-            nltkData: io.nltkData,
-            languageOrder: languageCodes(inputs),
-            complete,
-          },
-          measures,
-        );
-        const evaluation = await evaluator.evaluate(run);
-        const missing = Object.entries(evaluation.missing ?? {}).filter(([, n]) => n > 0);
-        if (missing.length > 0)
-          env.log.warn(
-            `evaluate: ${io.run} lacks ${missing.reduce((sum, [, n]) => sum + n, 0)} judged queries (${missing.map(([lang, n]) => `${lang} ${n}`).join(", ")}); R@kt does not count them, as eval_xor_retrieve.py does${complete ? "" : ", nor do the qrels measures (--complete false)"}`,
-          );
-        await writeFile(staged(io.out), `${JSON.stringify(evaluation, null, 1)}\n`);
+        result = await computeEvaluation(env, io, settings, measures, complete);
+        await writeFile(staged(out), evaluationJson(result.evaluation));
       },
-    ),
+    );
+    return { state, ...result };
+  });
+}
+
+const STDIO = "-";
+
+function evaluationJson(evaluation: Evaluation): string {
+  return `${JSON.stringify(evaluation, null, 1)}\n`;
+}
+
+async function computeEvaluation(
+  env: StageEnv,
+  io: EvaluateIo,
+  settings: EvaluateSettings & InputSettings,
+  measures: string[],
+  complete: boolean,
+): Promise<{ evaluation: Evaluation; run: Run }> {
+  const { inputs } = splitInputs(settings);
+  const read = readOptions(inputs);
+  const run = await readRunFile(io.run, io.runFormat);
+  const texts = new Map<string, string>();
+  if (io.corpus) {
+    const needed = new Set<string>();
+    for (const scores of run.values()) for (const docid of scores.keys()) needed.add(docid);
+    for await (const p of readPassages(io.corpus, read.corpus))
+      if (needed.has(p.docid)) texts.set(p.docid, p.text);
+    for (const docid of needed) {
+      if (!texts.has(docid))
+        throw new UserError(`${io.run}: passage ${JSON.stringify(docid)} is not in ${io.corpus}`);
+    }
+  }
+  const queries: Query<string>[] = [];
+  if (io.queries) for await (const q of readQueries(io.queries, read.queries)) queries.push(q);
+  const qrels: QrelsRow[] = [];
+  if (io.qrels) for await (const r of readQrels(io.qrels)) qrels.push(r);
+  // Punkt is loaded only when R@kt is asked
+  const evaluator = createEvaluator(
+    {
+      queries,
+      passageText: (docid) => texts.get(docid),
+      ...(io.qrels ? { qrels } : {}),
+      tokenizer: settings.tokenizer,
+      nltkData: io.nltkData,
+      languageOrder: languageCodes(inputs),
+      complete,
+    },
+    measures,
   );
+  const evaluation = await evaluator.evaluate(run);
+  const counts = evaluation.queries!;
+  if (counts.evaluated === 0) {
+    const judges = [io.qrels, io.queries].filter((f) => f !== undefined).join(" and ");
+    throw new UserError(
+      `evaluate: ${judges} judge none of the ${counts.run} queries of ${io.run === STDIO ? "the run (stdin)" : io.run} (${counts.judged} judged queries, none in the run): are they the same query set?`,
+    );
+  }
+  const missing = Object.entries(evaluation.missing ?? {}).filter(([, n]) => n > 0);
+  if (missing.length > 0)
+    env.log.warn(
+      `evaluate: ${io.run} lacks ${missing.reduce((sum, [, n]) => sum + n, 0)} judged queries (${missing.map(([lang, n]) => `${lang} ${n}`).join(", ")}); R@kt does not count them, as eval_xor_retrieve.py does${complete ? "" : ", nor do the qrels measures (--complete false)"}`,
+    );
+  return { evaluation, run };
+}
+
+/** The query counts under the table: judged, evaluated and missing. */
+export function countsLine(evaluation: Evaluation): string {
+  const q = evaluation.queries;
+  if (q === undefined) return "";
+  return `queries: ${q.judged} judged, ${q.run} in the run, ${q.evaluated} evaluated, ${q.missing} missing\n`;
 }
 
 /**
@@ -159,14 +247,10 @@ export function evaluationTable(evaluation: Evaluation): string {
 /**
  * trec_eval's output for an evaluation (see @xqg/metrics' `formatTrecEval`): `all` is the mean over the
  * per-query values (over the judged queries; with `--complete false`, those the run contains), per-query
- * lines for the queries of `runFile`.
+ * lines for the queries of `run`.
  */
-export async function evaluationTrecEval(
-  evaluation: Evaluation,
-  runFile: string,
-  perQuery: boolean,
-): Promise<string> {
-  return formatTrecEval(evaluation, perQuery ? { perQuery, run: await readRun(runFile) } : {});
+export function evaluationTrecEval(evaluation: Evaluation, run: Run | undefined, perQuery: boolean): string {
+  return formatTrecEval(evaluation, perQuery && run !== undefined ? { perQuery, run } : {});
 }
 
 /** Reads an evaluation JSON (what `evaluateStage` writes). */

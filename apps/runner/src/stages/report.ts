@@ -67,6 +67,22 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
         `${s.evaluation}: scores ${theirs.join(", ")}, the baseline evaluation ${measures.join(", ")}; evaluate every system on the same metrics`,
       );
   });
+  // a paired test needs pairs: every system scored on the baseline's queries (the unscored would count as 0)
+  const baseIndex = loaded.indexOf(baselines[0]!);
+  const queriesOf = (e: Evaluation, m: string) =>
+    new Set(e.perQuery.filter((q) => q.values[m] !== undefined).map((q) => q.id));
+  for (const m of measures) {
+    const base = queriesOf(baselines[0]!.evaluation, m);
+    io.systems.forEach((s, i) => {
+      if (i === baseIndex) return;
+      const theirs = queriesOf(loaded[i]!.evaluation, m);
+      const shared = [...theirs].filter((q) => base.has(q)).length;
+      if (shared !== base.size || shared !== theirs.size)
+        throw new UserError(
+          `${s.evaluation}: scores ${m} on ${theirs.size} queries, the baseline evaluation ${io.systems[baseIndex]!.evaluation} on ${base.size} (${shared} in common); evaluate every system on the same queries (xqg evaluate --complete true scores a query a run lacks 0)`,
+        );
+    });
+  }
   const ablation = loaded.some((s) => s.queriesPerLanguage !== undefined);
   const inputs: Record<string, string> = {};
   io.systems.forEach((s, i) => {

@@ -1,7 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { extname, join } from "node:path";
 import { exactSearch, Index, mergeRankedRows, type RankedRows } from "@xqg/ann";
 import { idsPath, type ProgressEvent, type Run, readIds, streamIds, writeTextAtomic } from "@xqg/core";
-import { type NpyReader, openNpy, shard, writeRun } from "@xqg/corpus";
+import { type NpyReader, openNpy, type RunFormat, shard, writeRun } from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import type { IndexSettings, SearchSettings } from "../settings/stages.js";
@@ -17,13 +19,46 @@ export type SearchTarget =
       readonly expansionSearch: number;
     };
 
-/** Ranks passages for every query embedding and writes a TREC run (`tag` names the system). */
+/** The io of a search: `out` "-" writes the run to standard output (no manifest), in `format` (default TREC). */
+export interface SearchIo {
+  target: SearchTarget;
+  queries: string;
+  out: string;
+  /** The run's format (default: the one `out`'s extension names, else TREC). */
+  format?: RunFormat | undefined;
+  tag: string;
+  manifest: string;
+}
+
+/**
+ * Ranks passages for every query embedding and writes the run (`tag` names the system) in the format `io.format`
+ * or `io.out`'s extension names: `.trec`, `.run`, `.res`, `.txt` TREC, `.tsv` Tevatron (what `xqg evaluate`
+ * reads back as such); another name TREC. `"-"` writes to `stdout`.
+ */
 export async function searchStage(
   env: StageEnv,
-  io: { target: SearchTarget; queries: string; out: string; tag: string; manifest: string },
+  io: SearchIo,
   settings: SearchSettings,
+  stdout?: NodeJS.WritableStream,
 ) {
   const target = io.target;
+  const format = runFormatOf(io.out, io.format);
+  const search = async (): Promise<Run> => {
+    const queryIds = await readIds(idsPath(io.queries));
+    const queries = await openNpy(io.queries);
+    try {
+      return target.kind === "exact"
+        ? await searchExact(env, target, queries, queryIds, settings.depth)
+        : await searchIndex(env, target, queries, queryIds, settings);
+    } finally {
+      await queries.close();
+    }
+  };
+  if (io.out === "-") {
+    const run = await search();
+    await writeToStream(run, format, io.tag, stdout ?? process.stdout);
+    return "ran" as const;
+  }
   const inputs: Record<string, string> =
     target.kind === "exact"
       ? { embeddings: target.embeddings, ids: idsPath(target.embeddings) }
@@ -37,6 +72,7 @@ export async function searchStage(
       params: {
         depth: settings.depth,
         tag: io.tag,
+        ...(format === "trec" ? {} : { format }),
         ...(target.kind === "exact"
           ? { metric: target.metric }
           : { expansionSearch: target.expansionSearch }),
@@ -45,28 +81,49 @@ export async function searchStage(
       outputs: [io.out],
     },
     async (staged) => {
-      const queryIds = await readIds(idsPath(io.queries));
-      const queries = await openNpy(io.queries);
-      let run: Run;
-      try {
-        run =
-          target.kind === "exact"
-            ? await searchExact(env, target, queries, queryIds, settings.depth)
-            : await searchIndex(env, target, queries, queryIds, settings);
-      } finally {
-        await queries.close();
-      }
-      await writeHits(staged(io.out), run, io.tag);
+      await writeHits(staged(io.out), await search(), io.tag, format);
     },
   );
 }
 
+/** The run formats a search writes by extension (as @xqg/corpus' `writeRun` picks them); others are TREC. */
+const SEARCH_FORMATS: Readonly<Record<string, RunFormat>> = {
+  ".trec": "trec",
+  ".run": "trec",
+  ".res": "trec",
+  ".txt": "trec",
+  ".tsv": "tevatron",
+  ".json": "xor",
+};
+
+/** The format a search writes `out` in; XOR submissions need passage texts, which a search does not have. */
+export function runFormatOf(out: string, format: RunFormat | undefined): RunFormat {
+  const chosen = format ?? SEARCH_FORMATS[extname(out.replace(/\.gz$/i, "")).toLowerCase()] ?? "trec";
+  if (chosen === "xor")
+    throw new UserError(
+      `search: ${out}: an XOR submission holds passage texts, which a search does not have; write a TREC or TSV run (--run-format trec, tevatron or msmarco)`,
+    );
+  return chosen;
+}
+
 /**
- * The run as a TREC run, one line per (query, rank): queries as the queries matrix holds them, each query's
- * docids in trec_eval's order (score descending, ties by docid descending).
+ * The run as a TREC run, one line per (query, rank) (or the TSV formats): queries as the queries matrix holds
+ * them, each query's docids in trec_eval's order (score descending, ties by docid descending).
  */
-async function writeHits(out: string, run: Run, tag: string) {
-  await writeRun(out, run, { format: "trec", tag });
+async function writeHits(out: string, run: Run, tag: string, format: RunFormat = "trec") {
+  await writeRun(out, run, { format, tag });
+}
+
+/** Writes the run to a stream (standard output), through a temporary file written as a run file is. */
+async function writeToStream(run: Run, format: RunFormat, tag: string, stream: NodeJS.WritableStream) {
+  const dir = await mkdtemp(join(tmpdir(), "xqg-run-"));
+  try {
+    const file = join(dir, "run");
+    await writeHits(file, run, tag, format);
+    stream.write(await readFile(file));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Feeds a long call's running totals (`done`) to a progress line, which counts increments. */
@@ -181,7 +238,7 @@ export async function mergeSearchStage(
           new Map(r.rows.map((row, i) => [docids.get(row)!, r.scores[i]!])),
         ]),
       );
-      await writeHits(staged(io.out), run, io.tag);
+      await writeHits(staged(io.out), run, io.tag, runFormatOf(io.out, undefined));
     },
   );
 }
@@ -247,6 +304,7 @@ async function searchExact(
     if (ids.length !== passages.rows) {
       throw new UserError(`${idsPath(target.embeddings)}: ${ids.length} ids for ${passages.rows} rows`);
     }
+    refuseRepeatedIds(idsPath(target.embeddings), ids);
     checkDimension(queries, passages.dimensions);
     const progress = env.log.progress("search", passages.rows, "passages");
     try {
@@ -294,6 +352,19 @@ async function searchIndex(
     });
   } finally {
     progress.done();
+  }
+}
+
+/** An ids sidecar that repeats an id would rank that docid twice per query: refused, as `xqg index` refuses it. */
+function refuseRepeatedIds(path: string, ids: readonly string[]): void {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) {
+    const earlier = seen.get(ids[i]!);
+    if (earlier !== undefined)
+      throw new UserError(
+        `${path}: id ${JSON.stringify(ids[i])} at positions ${earlier} and ${i} (0-based rows): a passage id must be unique (a run cannot rank one document twice)`,
+      );
+    seen.set(ids[i]!, i);
   }
 }
 
