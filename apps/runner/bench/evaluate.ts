@@ -9,24 +9,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { PassThrough } from "node:stream";
 import { formatTable, measure as wall } from "@xqg/bench-utils";
+import { mulberry32 } from "@xqg/test-utils";
 import { main } from "../src/cli/main.js";
 
 const QUERIES = Number(process.env.XQG_BENCH_QUERIES ?? 7000);
 const DEPTH = Number(process.env.XQG_BENCH_DEPTH ?? 1000);
 const POOL = 2_000_000;
 const METRICS = ["nDCG@10", "MRR@10", "R@100", "MAP"];
-
-/** mulberry32: a seeded PRNG, so every run of the bench scores the same files. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function writeAll(path: string, lines: () => Generator<string>): Promise<void> {
   const out = createWriteStream(path);
@@ -44,7 +33,7 @@ async function writeAll(path: string, lines: () => Generator<string>): Promise<v
 
 /** The synthetic run and qrels: each query ranks DEPTH distinct passages; 10 are judged, some of them ranked. */
 async function generate(dir: string): Promise<{ run: string; qrels: string }> {
-  const random = rng(20261206);
+  const random = mulberry32(20261206);
   const run = join(dir, "run.trec");
   const qrels = join(dir, "qrels.txt");
   const judged: string[] = [];

@@ -1,14 +1,6 @@
-/** Seeded uniform floats in [0, 1) (mulberry32): reproducible data for tests and benchmarks. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "@xqg/test-utils";
+
+export { mulberry32 };
 
 /** Seeded uniform floats in [-1, 1). */
 export function randomMatrix(rows: number, dim: number, seed: number): Float32Array {

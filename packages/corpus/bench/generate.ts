@@ -2,18 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-
-/** Deterministic 32-bit PRNG (mulberry32), so every run benchmarks the same bytes. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "@xqg/test-utils";
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyzéüñçøåäöß";
 
@@ -25,7 +14,7 @@ export async function generateCorpus(path: string, count: number): Promise<numbe
   const existing = await stat(path).catch(() => undefined);
   if (existing) return existing.size;
   await mkdir(dirname(path), { recursive: true });
-  const next = random(42);
+  const next = mulberry32(42);
   const vocabulary = Array.from({ length: 5000 }, () => {
     const length = 2 + Math.floor(next() * 9);
     return Array.from(

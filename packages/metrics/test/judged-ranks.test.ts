@@ -1,19 +1,8 @@
 import { rankedDocids } from "@xqg/core";
+import { mulberry32 } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { judgedRanks, rankedDocidsOf, scoreJudged, scoreRanking } from "../src/measures/compute.js";
 import { parseMeasure } from "../src/measures/measure.js";
-
-/** mulberry32: seeded, so the cases are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MEASURES = [
   "nDCG@10",
@@ -30,7 +19,7 @@ const MEASURES = [
 
 describe("qrels measures from the judged documents' ranks", () => {
   it("equal the measures over the whole ranking, bit for bit (ties, infinities, few and many judged)", () => {
-    const random = rng(7);
+    const random = mulberry32(7);
     for (let c = 0; c < 400; c++) {
       const n = 1 + Math.floor(random() * 300);
       const scores = new Map<string, number>();
