@@ -1,7 +1,7 @@
 import { BeamSearch } from "./beam.js";
 import { createRng, type Rng } from "./rng.js";
-import { type SamplingParams, sampleCandidate, warpLogits } from "./sampling.js";
-import { isIdentity, type StepModel, type StepOutput } from "./step-model.js";
+import { type SamplingParams, sampleCandidate, warpLogits, warpTop } from "./sampling.js";
+import { isIdentity, type StepModel, type StepOutput, type StepRequest } from "./step-model.js";
 import { argmax } from "./top-k.js";
 
 export type Strategy = "greedy" | "sample" | "beam";
@@ -69,6 +69,27 @@ interface Running {
   rng: Rng | undefined;
 }
 
+/**
+ * The candidates greedy and top-k sampling need from a step, when the model can choose them in its graph:
+ * greedy the best (k = 1: the largest logit, lowest index on ties, as `argmax`); top-k sampling topK + 1, the
+ * extra one telling whether ties with the k-th logit (which Hugging Face keeps) may run past the k returned.
+ * Sampling without top-k (the whole vocabulary or top-p over it) needs the full row: no request.
+ */
+function candidatesFor(s: DecodeSettings): StepRequest | undefined {
+  if (s.strategy === "greedy") return { k: 1 };
+  if (s.strategy === "sample" && s.sampling.topK > 0) return { k: s.sampling.topK + 1 };
+  return undefined;
+}
+
+/** Whether row `row`'s (topK+1)-th candidate ties its topK-th: more tied logits may lie beyond the k returned. */
+function tiesOverflow(top: { k: number; values: Float32Array }, row: number, s: DecodeSettings): boolean {
+  if (s.strategy !== "sample") return false;
+  const kept = s.sampling.topK;
+  if (top.k <= kept) return top.k < kept;
+  const from = row * top.k;
+  return top.values[from + kept] === top.values[from + kept - 1];
+}
+
 function rowOf(out: StepOutput<unknown>, row: number): Float32Array {
   return out.logits.subarray(row * out.vocabSize, (row + 1) * out.vocabSize);
 }
@@ -94,15 +115,40 @@ async function decodeIndependent<C>(
       rows.push(p);
     }
   });
-  let out = await model.start(requests.map((r) => r.ids));
+  const request = candidatesFor(s);
+  let out = await model.start(
+    requests.map((r) => r.ids),
+    request,
+  );
   let cacheRows = requests.length;
   for (let length = 1; length < s.maxLength; length++) {
+    // Candidates from the graph, unless a row's ties with its k-th logit run past them (then the full logits).
+    const top =
+      out.top && !seqs.some((seq, j) => !seq.eos && rows[j]! >= 0 && tiesOverflow(out.top!, rows[j]!, s))
+        ? out.top
+        : undefined;
+    if (out.top && !top) out = { ...out, logits: await out.fullLogits!(), top: undefined };
     seqs.forEach((seq, j) => {
       if (seq.eos || rows[j]! < 0) return;
-      const logits = rowOf(out, rows[j]!);
-      const token = seq.rng
-        ? sampleCandidate(warpLogits(logits, s.sampling), seq.rng.nextFloat())
-        : argmax(logits);
+      let token: number;
+      if (top) {
+        const from = rows[j]! * top.k;
+        token = seq.rng
+          ? sampleCandidate(
+              warpTop(
+                top.values.subarray(from, from + s.sampling.topK),
+                top.indices.subarray(from, from + s.sampling.topK),
+                s.sampling,
+              ),
+              seq.rng.nextFloat(),
+            )
+          : top.indices[from]!;
+      } else {
+        const logits = rowOf(out, rows[j]!);
+        token = seq.rng
+          ? sampleCandidate(warpLogits(logits, s.sampling), seq.rng.nextFloat())
+          : argmax(logits);
+      }
       seq.tokens.push(token);
       seq.eos = s.eosIds.includes(token);
     });
@@ -119,6 +165,7 @@ async function decodeIndependent<C>(
     out = await model.next(
       cache,
       batch.map((j) => (seqs[j]!.eos ? s.padId : seqs[j]!.tokens.at(-1)!)),
+      request,
     );
   }
   const result: GeneratedSequence[][] = [];

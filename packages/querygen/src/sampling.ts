@@ -39,9 +39,22 @@ export function warpLogits(logits: ArrayLike<number>, params: SamplingParams): C
   const { topK, topP, temperature } = params;
   if (topK > 0 && topK < logits.length) {
     const ids = topKIndices(logits, topK);
-    return topPFilter(ids, softmaxOf(logits, ids, temperature), topP);
+    return warpTop(
+      Float64Array.from(ids, (i) => logits[i]!),
+      ids,
+      params,
+    );
   }
   return topP < 1 ? nucleusOfFullRow(logits, topP, temperature) : fullDistribution(logits, temperature);
+}
+
+/**
+ * `warpLogits` after top-k, from the kept tokens alone: `ids` most likely first (value descending, then index
+ * ascending) and `values[i]` the logit of `ids[i]`. This is how candidates chosen in the decoder graph are
+ * warped; the arithmetic is `warpLogits`' own, so the probabilities are the same bit for bit.
+ */
+export function warpTop(values: ArrayLike<number>, ids: Int32Array, params: SamplingParams): Candidates {
+  return topPFilter(ids, softmaxOf(values, params.temperature), params.topP);
 }
 
 /** Inverse-CDF draw: `u` in [0, 1) picks a candidate, walking them in their fixed order. */
@@ -57,17 +70,18 @@ export function sampleCandidate(candidates: Candidates, u: number): number {
   return ids[0]!;
 }
 
-function softmaxOf(logits: ArrayLike<number>, ids: Int32Array, temperature: number): Float64Array {
-  const probs = new Float64Array(ids.length);
+/** Softmax of `values / temperature` in float64, summed in the given order. */
+function softmaxOf(values: ArrayLike<number>, temperature: number): Float64Array {
+  const probs = new Float64Array(values.length);
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < ids.length; i++) max = Math.max(max, logits[ids[i]!]! / temperature);
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]! / temperature);
   let total = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const p = Math.exp(logits[ids[i]!]! / temperature - max);
+  for (let i = 0; i < values.length; i++) {
+    const p = Math.exp(values[i]! / temperature - max);
     probs[i] = p;
     total += p;
   }
-  for (let i = 0; i < ids.length; i++) probs[i]! /= total;
+  for (let i = 0; i < values.length; i++) probs[i]! /= total;
   return probs;
 }
 
@@ -120,5 +134,5 @@ function nucleusOfFullRow(logits: ArrayLike<number>, topP: number, temperature: 
 /** No truncation: the whole vocabulary in index order (sorting 250k logits would buy nothing). */
 function fullDistribution(logits: ArrayLike<number>, temperature: number): Candidates {
   const ids = Int32Array.from({ length: logits.length }, (_, i) => i);
-  return { ids, probs: softmaxOf(logits, ids, temperature) };
+  return { ids, probs: softmaxOf(logits, temperature) };
 }
