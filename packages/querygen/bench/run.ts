@@ -5,6 +5,7 @@
  *   pnpm --filter @xqg/querygen bench -- tiny    # only the tiny fixture
  *   pnpm --filter @xqg/querygen bench -- mt5     # only the mT5-small-shaped model
  *   pnpm --filter @xqg/querygen bench -- tiny DIR  # the small-model section on another export
+ *   pnpm --filter @xqg/querygen bench -- mt5 selection  # only the token choice: JavaScript vs decoder graph
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -279,6 +280,63 @@ async function profileDecoder(
   return { lmHead: lmHead / total, layerMatMuls: matmul / total, other: (total - lmHead - matmul) / total };
 }
 
+/**
+ * The token choice in JavaScript (every row's 250,112 logits copied out at every step) against the choice in
+ * the decoder graph (TopK inside ONNX Runtime, k candidates per row copied out), same model, same seeds.
+ */
+async function selectionJsVersusGraph(
+  dir: string,
+  config: Awaited<ReturnType<typeof loadModelConfig>>,
+  graphs: { encoder: string; decoderMerged: string },
+  batch: PromptRequest[],
+  greedyBatch: PromptRequest[],
+) {
+  const settings = {
+    sample: { ...SETTINGS, strategy: "sample" as const, numReturn: 5, eosIds: [] },
+    greedy: { ...SETTINGS, eosIds: [] },
+  };
+  const rows: Row[] = [];
+  const results = new Map<string, unknown>();
+  for (const strategy of ["sample", "greedy"] as const) {
+    for (const selection of ["js", "graph"] as const) {
+      const model = await OnnxSeq2Seq.open(graphs, config, { selection });
+      const s = settings[strategy];
+      const requests = strategy === "greedy" ? greedyBatch : batch;
+      await decodeBatch(model, requests.slice(0, 1), { ...s, maxLength: 4 }); // warm-up
+      const { model: probe, t } = timed(model);
+      const before = { ...model.stats };
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const out = await decodeBatch(probe, requests, s);
+      const wall = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      const steps = s.maxLength - 1;
+      const tokens = countTokens(out);
+      const rowSteps = model.stats.decoderPositions - before.decoderPositions;
+      const liveRows = requests.length * (strategy === "sample" ? 5 : 1);
+      results.set(`${strategy}/${selection}`, out);
+      rows.push({
+        decoding: `${strategy === "sample" ? "sampling top-k 50" : "greedy"}, ${liveRows} rows`,
+        selection,
+        "scores → JS, bytes/step": ((model.stats.scoreBytes - before.scoreBytes) / rowSteps) * liveRows,
+        "KV cache → JS, bytes/step": ((model.stats.cacheBytes - before.cacheBytes) / rowSteps) * liveRows,
+        "decoder ms/step (ORT)": (t.start + t.next) / steps,
+        "JS ms/step": (wall - t.start - t.next - t.select) / steps,
+        "wall s": wall / 1000,
+        "CPU s": (used.user + used.system) / 1e6,
+        "tokens/s": tokens / (wall / 1000),
+      });
+      await model.close();
+    }
+  }
+  const same = (strategy: string) =>
+    JSON.stringify(results.get(`${strategy}/js`)) === JSON.stringify(results.get(`${strategy}/graph`));
+  console.log(
+    `\n### mT5-small-shaped: token choice in JavaScript vs in the decoder graph (${batch.length} prompts × 160 tokens, 63 steps, EOS ignored, ORT default threads; identical tokens: sampling ${same("sample")}, greedy ${same("greedy")})\n`,
+  );
+  console.log(formatTable(rows));
+}
+
 async function mt5Shaped(): Promise<void> {
   const dir = mt5SmallShaped();
   const config = await loadModelConfig(dir);
@@ -286,13 +344,19 @@ async function mt5Shaped(): Promise<void> {
     encoder: join(dir, "encoder_model.onnx"),
     decoderMerged: join(dir, "decoder_model_merged.onnx"),
   };
-  const model = await OnnxSeq2Seq.open(graphs, config);
+  // The JS path: this section measures the logits' trip to JavaScript (selectionJsVersusGraph compares both).
+  const model = await OnnxSeq2Seq.open(graphs, config, { selection: "js" });
   const rng = createRng(0, "bench-prompts");
   const prompt = (n: number) => [...Array.from({ length: n - 1 }, () => 2 + (rng.nextUint32() % 250_000)), 1];
   // Passage prompts of xQG are ~100 words: about 160 SentencePiece tokens with the instruction.
   const requests = (count: number) =>
     Array.from({ length: count }, (_, i) => ({ ids: prompt(160), key: [String(i)] }));
 
+  if (process.argv.includes("selection")) {
+    await model.close();
+    await selectionJsVersusGraph(dir, config, graphs, requests(8), requests(40));
+    return;
+  }
   await cacheVersusRecompute(model, requests(2), 1, "mT5-small-shaped (random weights)");
 
   const batch = requests(8);

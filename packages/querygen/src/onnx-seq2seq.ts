@@ -61,6 +61,10 @@ export interface Seq2SeqStats {
   decoderCalls: number;
   /** Sum over decoder calls of rows × new positions. */
   decoderPositions: number;
+  /** Bytes of decoder outputs copied to JavaScript: the scores (logits, or the graph's candidates) … */
+  scoreBytes: number;
+  /** … and the KV cache (`present.*`). */
+  cacheBytes: number;
 }
 
 interface Shape {
@@ -79,7 +83,14 @@ const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
  * `present.*.encoder.*` outputs are empty and are never fed back: the first step's are kept.
  */
 export class OnnxSeq2Seq implements StepModel<KvCache> {
-  readonly stats: Seq2SeqStats = { encoderCalls: 0, encoderRows: 0, decoderCalls: 0, decoderPositions: 0 };
+  readonly stats: Seq2SeqStats = {
+    encoderCalls: 0,
+    encoderRows: 0,
+    decoderCalls: 0,
+    decoderPositions: 0,
+    scoreBytes: 0,
+    cacheBytes: 0,
+  };
 
   private constructor(
     private readonly encoder: InferenceSession,
@@ -342,17 +353,23 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     feeds: Record<string, Tensor>,
     fetches: string[] | undefined,
   ): Promise<Record<string, Tensor>> {
-    if (!fetches) {
-      const out = (await session.run(feeds)) as Record<string, Tensor>;
-      this.stats.decoderCalls++;
-      return out;
-    }
-    const out = (await (session as unknown as ort.InferenceSession).run(feeds as never, fetches)) as Record<
-      string,
-      Tensor
-    >;
+    const out = fetches
+      ? namedFetches(
+          session,
+          fetches,
+          (await (session as unknown as ort.InferenceSession).run(feeds as never, fetches)) as Record<
+            string,
+            Tensor
+          >,
+        )
+      : ((await session.run(feeds)) as Record<string, Tensor>);
     this.stats.decoderCalls++;
-    return namedFetches(session, fetches, out);
+    for (const [name, tensor] of Object.entries(out)) {
+      const bytes = (tensor.data as ArrayBufferView).byteLength;
+      if (name.startsWith("present.")) this.stats.cacheBytes += bytes;
+      else this.stats.scoreBytes += bytes;
+    }
+    return out;
   }
 }
 
