@@ -212,15 +212,15 @@ async function tinyFixture(): Promise<void> {
 function timed<C>(inner: StepModel<C>) {
   const t = { start: 0, next: 0, select: 0 };
   const model: StepModel<C> = {
-    start: async (prompts) => {
+    start: async (prompts, request) => {
       const s = performance.now();
-      const out = await inner.start(prompts);
+      const out = await inner.start(prompts, request);
       t.start += performance.now() - s;
       return out;
     },
-    next: async (cache, tokens) => {
+    next: async (cache, tokens, request) => {
       const s = performance.now();
-      const out = await inner.next(cache, tokens);
+      const out = await inner.next(cache, tokens, request);
       t.next += performance.now() - s;
       return out;
     },
@@ -285,7 +285,6 @@ async function profileDecoder(
  * the decoder graph (TopK inside ONNX Runtime, k candidates per row copied out), same model, same seeds.
  */
 async function selectionJsVersusGraph(
-  dir: string,
   config: Awaited<ReturnType<typeof loadModelConfig>>,
   graphs: { encoder: string; decoderMerged: string },
   batch: PromptRequest[],
@@ -295,46 +294,54 @@ async function selectionJsVersusGraph(
     sample: { ...SETTINGS, strategy: "sample" as const, numReturn: 5, eosIds: [] },
     greedy: { ...SETTINGS, eosIds: [] },
   };
-  const rows: Row[] = [];
+  const rows = new Map<string, Row>();
   const results = new Map<string, unknown>();
-  for (const strategy of ["sample", "greedy"] as const) {
-    for (const selection of ["js", "graph"] as const) {
-      const model = await OnnxSeq2Seq.open(graphs, config, { selection });
-      const s = settings[strategy];
-      const requests = strategy === "greedy" ? greedyBatch : batch;
-      await decodeBatch(model, requests.slice(0, 1), { ...s, maxLength: 4 }); // warm-up
-      const { model: probe, t } = timed(model);
-      const before = { ...model.stats };
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const out = await decodeBatch(probe, requests, s);
-      const wall = performance.now() - started;
-      const used = process.cpuUsage(cpu);
-      const steps = s.maxLength - 1;
-      const tokens = countTokens(out);
-      const rowSteps = model.stats.decoderPositions - before.decoderPositions;
-      const liveRows = requests.length * (strategy === "sample" ? 5 : 1);
-      results.set(`${strategy}/${selection}`, out);
-      rows.push({
-        decoding: `${strategy === "sample" ? "sampling top-k 50" : "greedy"}, ${liveRows} rows`,
-        selection,
-        "scores → JS, bytes/step": ((model.stats.scoreBytes - before.scoreBytes) / rowSteps) * liveRows,
-        "KV cache → JS, bytes/step": ((model.stats.cacheBytes - before.cacheBytes) / rowSteps) * liveRows,
-        "decoder ms/step (ORT)": (t.start + t.next) / steps,
-        "JS ms/step": (wall - t.start - t.next - t.select) / steps,
-        "wall s": wall / 1000,
-        "CPU s": (used.user + used.system) / 1e6,
-        "tokens/s": tokens / (wall / 1000),
-      });
-      await model.close();
+  // Two interleaved rounds (the 2 cores are shared): each configuration keeps its fastest run.
+  for (let round = 0; round < 2; round++)
+    for (const strategy of ["sample", "greedy"] as const) {
+      for (const selection of ["js", "graph"] as const) {
+        const model = await OnnxSeq2Seq.open(graphs, config, { selection });
+        const s = settings[strategy];
+        const requests = strategy === "greedy" ? greedyBatch : batch;
+        await decodeBatch(model, requests.slice(0, 1), { ...s, maxLength: 4 }); // warm-up
+        const { model: probe, t } = timed(model);
+        const before = { ...model.stats };
+        const cpu = process.cpuUsage();
+        const started = performance.now();
+        const out = await decodeBatch(probe, requests, s);
+        const wall = performance.now() - started;
+        const used = process.cpuUsage(cpu);
+        const steps = s.maxLength - 1;
+        const tokens = countTokens(out);
+        const rowSteps = model.stats.decoderPositions - before.decoderPositions;
+        const liveRows = requests.length * (strategy === "sample" ? 5 : 1);
+        results.set(`${strategy}/${selection}`, out);
+        const key = `${strategy}/${selection}`;
+        const previous = rows.get(key);
+        if (previous && (previous["wall s"] as number) <= wall / 1000) {
+          await model.close();
+          continue;
+        }
+        rows.set(key, {
+          decoding: `${strategy === "sample" ? "sampling top-k 50" : "greedy"}, ${liveRows} rows`,
+          selection,
+          "scores → JS, bytes/step": ((model.stats.scoreBytes - before.scoreBytes) / rowSteps) * liveRows,
+          "KV cache → JS, bytes/step": ((model.stats.cacheBytes - before.cacheBytes) / rowSteps) * liveRows,
+          "decoder ms/step (ORT)": (t.start + t.next) / steps,
+          "JS ms/step": (wall - t.start - t.next - t.select) / steps,
+          "wall s": wall / 1000,
+          "CPU s": (used.user + used.system) / 1e6,
+          "tokens/s": tokens / (wall / 1000),
+        });
+        await model.close();
+      }
     }
-  }
   const same = (strategy: string) =>
     JSON.stringify(results.get(`${strategy}/js`)) === JSON.stringify(results.get(`${strategy}/graph`));
   console.log(
     `\n### mT5-small-shaped: token choice in JavaScript vs in the decoder graph (${batch.length} prompts × 160 tokens, 63 steps, EOS ignored, ORT default threads; identical tokens: sampling ${same("sample")}, greedy ${same("greedy")})\n`,
   );
-  console.log(formatTable(rows));
+  console.log(formatTable([...rows.values()]));
 }
 
 async function mt5Shaped(): Promise<void> {
@@ -354,7 +361,7 @@ async function mt5Shaped(): Promise<void> {
 
   if (process.argv.includes("selection")) {
     await model.close();
-    await selectionJsVersusGraph(dir, config, graphs, requests(8), requests(40));
+    await selectionJsVersusGraph(config, graphs, requests(8), requests(40));
     return;
   }
   await cacheVersusRecompute(model, requests(2), 1, "mT5-small-shaped (random weights)");

@@ -191,7 +191,12 @@ async function decodeBeams<C>(
         eosIds: s.eosIds,
       }),
   );
-  let out = await model.start(requests.map((r) => r.ids));
+  // The width best continuations of each beam and its row's log-normaliser, from the graph where it can.
+  const request: StepRequest = { k: searches[0]!.width, normalise: { temperature: 1 } };
+  let out = await model.start(
+    requests.map((r) => r.ids),
+    request,
+  );
   let firstRow = requests.map((_, p) => p);
   let cacheRows = requests.length;
   for (let length = 1; length < s.maxLength; length++) {
@@ -201,7 +206,18 @@ async function decodeBeams<C>(
     searches.forEach((search, p) => {
       if (search.done) return;
       const base = firstRow[p]!;
-      const step = search.step((beam) => rowOf(out, base + beam));
+      const top = out.top;
+      const step = top?.logSumExp
+        ? search.stepFrom((beam) => {
+            const from = (base + beam) * top.k;
+            return {
+              ids: top.indices.subarray(from, from + top.k),
+              values: top.values.subarray(from, from + top.k),
+              logSumExp: top.logSumExp![base + beam]!,
+              vocabSize: out.vocabSize,
+            };
+          })
+        : search.step((beam) => rowOf(out, base + beam));
       nextFirstRow[p] = sources.length;
       for (const parent of step.parents) sources.push(base + parent);
       tokens.push(...step.tokens);
@@ -210,7 +226,7 @@ async function decodeBeams<C>(
     const cache = isIdentity(sources, cacheRows) ? out.cache : model.select(out.cache, sources);
     cacheRows = sources.length;
     firstRow = nextFirstRow;
-    out = await model.next(cache, tokens);
+    out = await model.next(cache, tokens, request);
   }
   return searches.map((search) => search.result().map(({ tokens, score, eos }) => ({ tokens, eos, score })));
 }

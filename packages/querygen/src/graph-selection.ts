@@ -11,7 +11,12 @@
  *   xqg_last     = Gather(logits, -1, axis 1)                      the last position: [rows, vocab]
  *   xqg_topk_values, xqg_topk_indices = TopK(xqg_last, xqg_k)     [rows, k], largest first
  *
- * with one new input, `xqg_k` (int64 `[1]`): the k of each run. ONNX's TopK returns equal values lower index
+ *   xqg_logsumexp = If(xqg_normalise) then ReduceLogSumExp(Cast<double>(xqg_last) / xqg_temperature, axis 1)
+ *                                     else an empty tensor                    [rows] float64, or [0]
+ *
+ * with new inputs `xqg_k` (int64 `[1]`): the k of each run; `xqg_normalise` (bool `[1]`) and `xqg_temperature`
+ * (float64 `[1]`): whether to compute each row's log-normaliser log Σ exp(logit / T), in float64, for beam
+ * search and top-p over the whole vocabulary (the If skips that pass over the logits when it is not needed). ONNX's TopK returns equal values lower index
  * first (the operator's documented tie-break), which is the order of the JavaScript path (value descending,
  * then index ascending); the decoding loop re-sorts the k values anyway, so the order does not rest on it.
  * Greedy asks for k = 1: the largest logit, the lowest index on ties, as JavaScript's `argmax` and torch.argmax.
@@ -22,6 +27,9 @@ export const SELECTION_NAMES = {
   k: "xqg_k",
   values: "xqg_topk_values",
   indices: "xqg_topk_indices",
+  normalise: "xqg_normalise",
+  temperature: "xqg_temperature",
+  logSumExp: "xqg_logsumexp",
 } as const;
 
 const LAST = "xqg_last";
@@ -33,6 +41,8 @@ const MIN_OPSET = 11;
 // ONNX TensorProto.DataType
 const FLOAT = 1;
 const INT64 = 7;
+const BOOL = 9;
+const DOUBLE = 11;
 
 /** Why a graph cannot take the selection (thrown by `addSelection`). */
 export class SelectionUnsupported extends Error {}
@@ -72,15 +82,70 @@ export function addSelection(model: Uint8Array): Uint8Array {
         [],
       ),
     ),
+    lengthField(1, normaliser(opset)),
     lengthField(11, valueInfo(SELECTION_NAMES.k, INT64, [1])),
+    lengthField(11, valueInfo(SELECTION_NAMES.normalise, BOOL, [1])),
+    lengthField(11, valueInfo(SELECTION_NAMES.temperature, DOUBLE, [1])),
     lengthField(12, valueInfo(SELECTION_NAMES.values, FLOAT, ["rows", "xqg_k"])),
     lengthField(12, valueInfo(SELECTION_NAMES.indices, INT64, ["rows", "xqg_k"])),
+    lengthField(12, valueInfo(SELECTION_NAMES.logSumExp, DOUBLE, ["xqg_normalised_rows"])),
   ]);
   const newGraph = concat([graph, added]);
   return concat([
     model.subarray(0, graphField.tagStart),
     lengthField(7, newGraph),
     model.subarray(graphField.end),
+  ]);
+}
+
+/**
+ * The If node that computes `xqg_logsumexp` when `xqg_normalise` is true. Its branches read `xqg_last` and
+ * `xqg_temperature` from the outer graph. ReduceLogSumExp takes its axes as an attribute before opset 18 and as
+ * an input from 18 on.
+ */
+function normaliser(opset: number): Uint8Array {
+  const out = "xqg_lse_out";
+  const axesInput = opset >= 18;
+  const reduce = node(
+    "ReduceLogSumExp",
+    axesInput ? ["xqg_lse_scaled", "xqg_lse_axes"] : ["xqg_lse_scaled"],
+    [out],
+    "xqg_lse_reduce",
+    axesInput ? [intAttribute("keepdims", 0)] : [intsAttribute("axes", [1]), intAttribute("keepdims", 0)],
+  );
+  const thenBranch = concat([
+    lengthField(1, node("Cast", [LAST], ["xqg_lse_wide"], "xqg_lse_cast", [intAttribute("to", DOUBLE)])),
+    lengthField(
+      1,
+      node("Div", ["xqg_lse_wide", SELECTION_NAMES.temperature], ["xqg_lse_scaled"], "xqg_lse_div", []),
+    ),
+    ...(axesInput
+      ? [
+          lengthField(
+            1,
+            node("Constant", [], ["xqg_lse_axes"], "xqg_lse_axes_constant", [
+              tensorAttribute("value", INT64, [1], int64Bytes(1n)),
+            ]),
+          ),
+        ]
+      : []),
+    lengthField(1, reduce),
+    stringField(2, "xqg_normalise_then"),
+    lengthField(12, valueInfo(out, DOUBLE, ["rows"])),
+  ]);
+  const elseBranch = concat([
+    lengthField(
+      1,
+      node("Constant", [], ["xqg_lse_none"], "xqg_lse_none_constant", [
+        tensorAttribute("value", DOUBLE, [0], new Uint8Array(0)),
+      ]),
+    ),
+    stringField(2, "xqg_normalise_else"),
+    lengthField(12, valueInfo("xqg_lse_none", DOUBLE, [0])),
+  ]);
+  return node("If", [SELECTION_NAMES.normalise], [SELECTION_NAMES.logSumExp], "xqg_normalise_if", [
+    graphAttribute("then_branch", thenBranch),
+    graphAttribute("else_branch", elseBranch),
   ]);
 }
 
@@ -98,7 +163,7 @@ function checkGraph(graph: Uint8Array): void {
     if (f.field === 11 || f.field === 12 || f.field === 5) {
       const body = graph.subarray(f.start, f.end);
       const name = stringOf(body, f.field === 5 ? 8 : 1);
-      if (name !== undefined && taken.has(name as never)) {
+      if (name !== undefined && taken.has(name)) {
         throw new SelectionUnsupported(`the graph already has a value named "${name}"`);
       }
       if (f.field === 12 && name === "logits") logits = elemTypeOf(body);
@@ -248,6 +313,22 @@ function node(op: string, inputs: string[], outputs: string[], name: string, att
 /** AttributeProto of type INT (2): name 1, i 3, type 20. Non-negative values only. */
 function intAttribute(name: string, value: number): Uint8Array {
   return concat([stringField(1, name), intField(3, value), intField(20, 2)]);
+}
+
+/** AttributeProto of type INTS (7): name 1, ints 8 (non-negative values). */
+function intsAttribute(name: string, values: number[]): Uint8Array {
+  return concat([stringField(1, name), ...values.map((v) => intField(8, v)), intField(20, 7)]);
+}
+
+/** AttributeProto of type GRAPH (5): name 1, g 6. */
+function graphAttribute(name: string, graph: Uint8Array): Uint8Array {
+  return concat([stringField(1, name), lengthField(6, graph), intField(20, 5)]);
+}
+
+/** AttributeProto of type TENSOR (4): name 1, t 5 → TensorProto dims 1, data_type 2, raw_data 9. */
+function tensorAttribute(name: string, type: number, dims: number[], raw: Uint8Array): Uint8Array {
+  const tensor = concat([...dims.map((d) => intField(1, d)), intField(2, type), lengthField(9, raw)]);
+  return concat([stringField(1, name), lengthField(5, tensor), intField(20, 4)]);
 }
 
 /** ValueInfoProto: name 1, type 2 → TypeProto.tensor_type 1 → elem_type 1, shape 2 → dim 1 (value 1 | param 2). */

@@ -319,7 +319,12 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
       selecting && request && this.vocabSize !== undefined && request.k >= 1 && request.k <= this.vocabSize
         ? request.k
         : undefined;
-    if (selecting) values[SELECTION_NAMES.k] = new Tensor("int64", [BigInt(k ?? 1)], [1]);
+    const normalise = k !== undefined ? request?.normalise : undefined;
+    if (selecting) {
+      values[SELECTION_NAMES.k] = new Tensor("int64", [BigInt(k ?? 1)], [1]);
+      values[SELECTION_NAMES.normalise] = new Tensor("bool", [normalise !== undefined], [1]);
+      values[SELECTION_NAMES.temperature] = new Tensor("float64", [normalise?.temperature ?? 1], [1]);
+    }
     const feeds: Record<string, Tensor> = {};
     for (const name of session.inputNames) {
       const value = values[name];
@@ -336,11 +341,17 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     const fetches =
       k === undefined
         ? ["logits", ...presents]
-        : [SELECTION_NAMES.values, SELECTION_NAMES.indices, ...presents];
+        : [
+            SELECTION_NAMES.values,
+            SELECTION_NAMES.indices,
+            ...(normalise ? [SELECTION_NAMES.logSumExp] : []),
+            ...presents,
+          ];
     const out = await this.fetch(session, feeds, selecting ? fetches : undefined);
     this.stats.decoderPositions += positions;
     if (k === undefined) return { out, scores: logitsOf(out["logits"]!) };
     const top = topOf(out[SELECTION_NAMES.values]!, out[SELECTION_NAMES.indices]!);
+    if (normalise) top.logSumExp = out[SELECTION_NAMES.logSumExp]!.data as Float64Array;
     const fullLogits = async () => logitsOf((await this.fetch(session, feeds, ["logits"]))["logits"]!).logits;
     return {
       out,

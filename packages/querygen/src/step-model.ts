@@ -6,6 +6,12 @@ export interface TopCandidates {
   k: number;
   values: Float32Array;
   indices: Int32Array;
+  /**
+   * When asked for (`StepRequest.normalise`): each row's log Σ exp(logit / temperature) over the whole
+   * vocabulary, computed in float64 inside the graph (its summation order is ONNX Runtime's, so it can differ
+   * from JavaScript's in the last bits).
+   */
+  logSumExp?: Float64Array;
 }
 
 /**
@@ -26,6 +32,8 @@ export interface StepOutput<C> {
 /** What the decoding loop needs of a step: `k` candidates per row (a model may give full logits instead). */
 export interface StepRequest {
   k: number;
+  /** Also each row's full-vocabulary log-normaliser at this temperature (beam search, top-p without top-k). */
+  normalise?: { temperature: number };
 }
 
 /**

@@ -36,16 +36,13 @@ const requests = (): PromptRequest[] =>
   g.generation.prompts.map((p, i) => ({ ids: p.input_ids, key: [`p${i}`] }));
 
 describe("addSelection: the decoder graph edited in memory", () => {
-  it("adds the k input and the two TopK outputs and keeps every original input and output", async () => {
+  it("adds the selection's inputs and outputs and keeps every original input and output", async () => {
     const file = join(fixtureDir("tiny-mt5"), "decoder_model_merged.onnx");
     const original = await ort.InferenceSession.create(file);
     const edited = await ort.InferenceSession.create(addSelection(await readFile(file)));
-    expect(edited.inputNames).toEqual([...original.inputNames, SELECTION_NAMES.k]);
-    expect(edited.outputNames).toEqual([
-      ...original.outputNames,
-      SELECTION_NAMES.values,
-      SELECTION_NAMES.indices,
-    ]);
+    const { k, normalise, temperature, values, indices, logSumExp } = SELECTION_NAMES;
+    expect(edited.inputNames).toEqual([...original.inputNames, k, normalise, temperature]);
+    expect(edited.outputNames).toEqual([...original.outputNames, values, indices, logSumExp]);
     await original.release();
     await edited.release();
   });
@@ -92,6 +89,29 @@ describe("candidates from the graph equal the JavaScript path's, bit for bit", (
         a = await js.next(a.cache, tokens);
         b = await graph.next(b.cache, tokens, { k: 51 });
       }
+    });
+  }
+
+  for (const form of ["tiny-mt5", "tiny-mt5-split"]) {
+    it(`${form}: the float64 log-normaliser is within 1e-12 of JavaScript's (temperatures 1 and 0.7)`, async () => {
+      const js = models[`${form}/js`]!;
+      const graph = models[`${form}/graph`]!;
+      const prompts = requests().map((r) => r.ids);
+      const a = await js.start(prompts);
+      let worst = 0;
+      for (const temperature of [1, 0.7]) {
+        const b = await graph.start(prompts, { k: 4, normalise: { temperature } });
+        expect(b.top!.logSumExp).toHaveLength(prompts.length);
+        for (let r = 0; r < prompts.length; r++) {
+          const row = a.logits.subarray(r * a.vocabSize, (r + 1) * a.vocabSize);
+          let max = Number.NEGATIVE_INFINITY;
+          for (const v of row) max = Math.max(max, v / temperature);
+          let total = 0;
+          for (const v of row) total += Math.exp(v / temperature - max);
+          worst = Math.max(worst, Math.abs(b.top!.logSumExp![r]! - (max + Math.log(total))));
+        }
+      }
+      expect(worst).toBeLessThan(1e-12);
     });
   }
 
