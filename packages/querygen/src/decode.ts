@@ -1,7 +1,20 @@
 import { BeamSearch } from "./beam.js";
 import { createRng, type Rng } from "./rng.js";
-import { type SamplingParams, sampleCandidate, warpLogits, warpTop } from "./sampling.js";
-import { isIdentity, type StepModel, type StepOutput, type StepRequest } from "./step-model.js";
+import {
+  type Candidates,
+  type SamplingParams,
+  sampleCandidate,
+  warpLogits,
+  warpNucleus,
+  warpTop,
+} from "./sampling.js";
+import {
+  isIdentity,
+  type StepModel,
+  type StepOutput,
+  type StepRequest,
+  type TopCandidates,
+} from "./step-model.js";
 import { argmax } from "./top-k.js";
 
 export type Strategy = "greedy" | "sample" | "beam";
@@ -75,19 +88,57 @@ interface Running {
  * extra one telling whether ties with the k-th logit (which Hugging Face keeps) may run past the k returned.
  * Sampling without top-k (the whole vocabulary or top-p over it) needs the full row: no request.
  */
+const NUCLEUS_CANDIDATES = 256;
+
 function candidatesFor(s: DecodeSettings): StepRequest | undefined {
   if (s.strategy === "greedy") return { k: 1 };
-  if (s.strategy === "sample" && s.sampling.topK > 0) return { k: s.sampling.topK + 1 };
+  if (s.strategy !== "sample") return undefined;
+  const { topK, topP, temperature } = s.sampling;
+  if (topK > 0) return { k: topK + 1 };
+  // Top-p over the whole vocabulary: the 256 most likely and the row's normaliser (the nucleus of a
+  // trained model's step is rarely wider; a wider one takes the full logits for that step).
+  if (topP < 1) return { k: NUCLEUS_CANDIDATES, normalise: { temperature } };
   return undefined;
 }
 
-/** Whether row `row`'s (topK+1)-th candidate ties its topK-th: more tied logits may lie beyond the k returned. */
-function tiesOverflow(top: { k: number; values: Float32Array }, row: number, s: DecodeSettings): boolean {
-  if (s.strategy !== "sample") return false;
-  const kept = s.sampling.topK;
-  if (top.k <= kept) return top.k < kept;
-  const from = row * top.k;
-  return top.values[from + kept] === top.values[from + kept - 1];
+/**
+ * Per sequence j, what the graph's candidates give: greedy its token, sampling the distribution to draw from;
+ * undefined when one live row needs its full logits: its (topK+1)-th candidate ties its topK-th (more tied
+ * logits may lie past the k returned), or its top-p nucleus is not complete within the k returned.
+ */
+function chooseFromTop(
+  top: TopCandidates,
+  seqs: readonly Running[],
+  rows: readonly number[],
+  s: DecodeSettings,
+): Array<number | Candidates | undefined> | undefined {
+  const out: Array<number | Candidates | undefined> = [];
+  const { topK } = s.sampling;
+  for (let j = 0; j < seqs.length; j++) {
+    if (seqs[j]!.eos || rows[j]! < 0) {
+      out.push(undefined);
+      continue;
+    }
+    const from = rows[j]! * top.k;
+    if (s.strategy !== "sample") {
+      out.push(top.indices[from]!);
+    } else if (topK > 0) {
+      if (top.k <= topK || top.values[from + topK] === top.values[from + topK - 1]) return undefined;
+      out.push(
+        warpTop(top.values.subarray(from, from + topK), top.indices.subarray(from, from + topK), s.sampling),
+      );
+    } else {
+      const nucleus = warpNucleus(
+        top.values.subarray(from, from + top.k),
+        top.indices.subarray(from, from + top.k),
+        top.logSumExp![rows[j]!]!,
+        s.sampling,
+      );
+      if (!nucleus) return undefined;
+      out.push(nucleus);
+    }
+  }
+  return out;
 }
 
 function rowOf(out: StepOutput<unknown>, row: number): Float32Array {
@@ -122,27 +173,15 @@ async function decodeIndependent<C>(
   );
   let cacheRows = requests.length;
   for (let length = 1; length < s.maxLength; length++) {
-    // Candidates from the graph, unless a row's ties with its k-th logit run past them (then the full logits).
-    const top =
-      out.top && !seqs.some((seq, j) => !seq.eos && rows[j]! >= 0 && tiesOverflow(out.top!, rows[j]!, s))
-        ? out.top
-        : undefined;
-    if (out.top && !top) out = { ...out, logits: await out.fullLogits!(), top: undefined };
+    // Each row's choice from the graph's candidates; the full logits when one row's cannot be made from them.
+    const chosen = out.top ? chooseFromTop(out.top, seqs, rows, s) : undefined;
+    if (out.top && !chosen) out = { ...out, logits: await out.fullLogits!(), top: undefined };
     seqs.forEach((seq, j) => {
       if (seq.eos || rows[j]! < 0) return;
       let token: number;
-      if (top) {
-        const from = rows[j]! * top.k;
-        token = seq.rng
-          ? sampleCandidate(
-              warpTop(
-                top.values.subarray(from, from + s.sampling.topK),
-                top.indices.subarray(from, from + s.sampling.topK),
-                s.sampling,
-              ),
-              seq.rng.nextFloat(),
-            )
-          : top.indices[from]!;
+      const choice = chosen?.[j];
+      if (choice !== undefined) {
+        token = typeof choice === "number" ? choice : sampleCandidate(choice, seq.rng!.nextFloat());
       } else {
         const logits = rowOf(out, rows[j]!);
         token = seq.rng

@@ -57,6 +57,32 @@ export function warpTop(values: ArrayLike<number>, ids: Int32Array, params: Samp
   return topPFilter(ids, softmaxOf(values, params.temperature), params.topP);
 }
 
+/**
+ * Top-p over the whole vocabulary (no top-k) from the row's most likely tokens and its log-normaliser
+ * `logSumExp` = log Σ exp(logit / temperature), both from the decoder graph: p = exp(logit / T − logSumExp).
+ * Undefined when the candidates run out before the nucleus is complete. The probabilities match
+ * `warpLogits`' float64 ones to about 1e-15 relative (the normaliser is summed in ONNX Runtime's order, not
+ * JavaScript's), so a draw can differ only when it falls that close to a boundary between two tokens.
+ */
+export function warpNucleus(
+  values: ArrayLike<number>,
+  ids: Int32Array,
+  logSumExp: number,
+  params: SamplingParams,
+): Candidates | undefined {
+  const { topP, temperature } = params;
+  const probs = new Float64Array(ids.length);
+  let above = 0;
+  let keep = 0;
+  while (keep < ids.length && (keep === 0 || above < topP)) {
+    const p = Math.exp(values[keep]! / temperature - logSumExp);
+    probs[keep++] = p;
+    above += p;
+  }
+  if (above < topP) return undefined;
+  return renormalized(ids.subarray(0, keep), probs.subarray(0, keep));
+}
+
 /** Inverse-CDF draw: `u` in [0, 1) picks a candidate, walking them in their fixed order. */
 export function sampleCandidate(candidates: Candidates, u: number): number {
   const { ids, probs } = candidates;

@@ -9,6 +9,7 @@ import { addSelection, SELECTION_NAMES, SelectionUnsupported } from "../src/grap
 import { createGenerator, GenerationError } from "../src/index.js";
 import { OnnxSeq2Seq } from "../src/onnx-seq2seq.js";
 import { decodeSettings } from "../src/options.js";
+import { warpLogits, warpNucleus } from "../src/sampling.js";
 import type { StepModel, StepOutput, StepRequest } from "../src/step-model.js";
 import { topKIndices } from "../src/top-k.js";
 import { type FakeRow, fakeModel, hashedLogits } from "./fake-model.js";
@@ -173,6 +174,54 @@ describe("decodeBatch: the same tokens from the graph as from JavaScript", () =>
           expect(b.map((x) => x[0]!.tokens)).toEqual(g.generation.prompts.map((p) => p.output_ids));
       });
     }
+  }
+
+  for (const form of ["tiny-mt5", "tiny-mt5-split"]) {
+    it(`${form}: beam search: the same hypotheses, scores within 1e-10 (the graph's float64 normaliser)`, async () => {
+      for (const [numBeams, perLanguage] of [
+        [4, 3],
+        [2, 2],
+      ] as const) {
+        const s = decodeSettings(
+          { strategy: "beam", numBeams, perLanguage, maxLength: 20 },
+          { eosIds: eos(), padId: 0 },
+        );
+        const a = await decodeBatch(models[`${form}/js`]!, requests(), s);
+        const b = await decodeBatch(models[`${form}/graph`]!, requests(), s);
+        expect(b.map((x) => x.map(({ tokens, eos }) => ({ tokens, eos })))).toEqual(
+          a.map((x) => x.map(({ tokens, eos }) => ({ tokens, eos }))),
+        );
+        const worst = Math.max(...b.flat().map((h, i) => Math.abs(h.score! - a.flat()[i]!.score!)));
+        expect(worst).toBeLessThan(1e-10);
+      }
+    });
+
+    it(`${form}: top-p over the whole vocabulary (topK 0): probabilities within 1e-12, the same tokens`, async () => {
+      const sampling = { topK: 0, topP: 0.9, temperature: 0.8 };
+      const prompts = requests().map((r) => r.ids);
+      const a = await models[`${form}/js`]!.start(prompts);
+      const b = await models[`${form}/graph`]!.start(prompts, { k: 256, normalise: { temperature: 0.8 } });
+      for (let r = 0; r < prompts.length; r++) {
+        const js = warpLogits(a.logits.subarray(r * a.vocabSize, (r + 1) * a.vocabSize), sampling);
+        const top = b.top!;
+        const graph = warpNucleus(
+          top.values.subarray(r * 256, (r + 1) * 256),
+          top.indices.subarray(r * 256, (r + 1) * 256),
+          top.logSumExp![r]!,
+          sampling,
+        )!;
+        expect(Array.from(graph.ids)).toEqual(Array.from(js.ids));
+        graph.probs.forEach((p, i) => expect(Math.abs(p - js.probs[i]!)).toBeLessThan(1e-12 * js.probs[i]!));
+      }
+      const s = decodeSettings({ seed: 21, ...sampling, maxLength: 24 }, { eosIds: eos(), padId: 0 });
+      const x = await decodeBatch(models[`${form}/js`]!, requests(), s);
+      const graph = models[`${form}/graph`]!;
+      const before = graph.stats.scoreBytes;
+      expect(await decodeBatch(graph, requests(), s)).toEqual(x);
+      // Most steps stayed on the 256 candidates: far fewer bytes than every row's 3,008 logits.
+      const rowSteps = x.flat().reduce((n, seq) => n + seq.tokens.length, 0);
+      expect(graph.stats.scoreBytes - before).toBeLessThan(rowSteps * 3008 * 4 * 0.5);
+    });
   }
 
   it("createGenerator: selection js and graph give the same queries; a bad selection is refused", async () => {
