@@ -20,7 +20,7 @@ import { decodeSettings } from "../src/options.js";
 import { PROMPT_TEMPLATE } from "../src/prompt.js";
 import { withoutCache } from "../src/recompute.js";
 import { createRng } from "../src/rng.js";
-import { sampleCandidate, warpLogits } from "../src/sampling.js";
+import { sampleCandidate, warpLogits, warpTop } from "../src/sampling.js";
 import type { StepModel } from "../src/step-model.js";
 import { argmax } from "../src/top-k.js";
 import { CACHE_DIR, mt5SmallShaped } from "./mt5-shaped.js";
@@ -284,6 +284,49 @@ async function profileDecoder(
  * The token choice in JavaScript (every row's 250,112 logits copied out at every step) against the choice in
  * the decoder graph (TopK inside ONNX Runtime, k candidates per row copied out), same model, same seeds.
  */
+/**
+ * The JavaScript work of choosing one step's tokens for `liveRows` rows, on its own (best of 5): from the
+ * vocabulary's logits (JS path) or from the graph's candidates, as decodeBatch does it.
+ */
+async function isolatedChoice(
+  model: OnnxSeq2Seq,
+  requests: PromptRequest[],
+  s: DecodeSettings,
+  liveRows: number,
+): Promise<number> {
+  const sampling = s.strategy === "sample";
+  const out = await model.start(
+    requests.map((r) => r.ids),
+    { k: sampling ? s.sampling.topK + 1 : 1 },
+  );
+  const prompts = requests.length;
+  const timing = await best(5, async () => {
+    const rng = createRng(1, "choice");
+    for (let r = 0; r < liveRows; r++) {
+      const row = r % prompts;
+      if (out.top) {
+        const from = row * out.top.k;
+        if (sampling) {
+          const { topK } = s.sampling;
+          sampleCandidate(
+            warpTop(
+              out.top.values.subarray(from, from + topK),
+              out.top.indices.subarray(from, from + topK),
+              s.sampling,
+            ),
+            rng.nextFloat(),
+          );
+        } else void out.top.indices[from];
+      } else {
+        const logits = out.logits.subarray(row * out.vocabSize, (row + 1) * out.vocabSize);
+        if (sampling) sampleCandidate(warpLogits(logits, s.sampling), rng.nextFloat());
+        else argmax(logits);
+      }
+    }
+  });
+  return timing.seconds * 1000;
+}
+
 async function selectionJsVersusGraph(
   config: Awaited<ReturnType<typeof loadModelConfig>>,
   graphs: { encoder: string; decoderMerged: string },
@@ -296,6 +339,7 @@ async function selectionJsVersusGraph(
   };
   const rows = new Map<string, Row>();
   const results = new Map<string, unknown>();
+  const choice = new Map<string, number>();
   // Two interleaved rounds (the 2 cores are shared): each configuration keeps its fastest run.
   for (let round = 0; round < 2; round++)
     for (const strategy of ["sample", "greedy"] as const) {
@@ -317,6 +361,7 @@ async function selectionJsVersusGraph(
         const liveRows = requests.length * (strategy === "sample" ? 5 : 1);
         results.set(`${strategy}/${selection}`, out);
         const key = `${strategy}/${selection}`;
+        if (round === 0) choice.set(key, await isolatedChoice(model, requests, s, liveRows));
         const previous = rows.get(key);
         if (previous && (previous["wall s"] as number) <= wall / 1000) {
           await model.close();
@@ -329,6 +374,7 @@ async function selectionJsVersusGraph(
           "KV cache → JS, bytes/step": ((model.stats.cacheBytes - before.cacheBytes) / rowSteps) * liveRows,
           "decoder ms/step (ORT)": (t.start + t.next) / steps,
           "JS ms/step": (wall - t.start - t.next - t.select) / steps,
+          "choice ms/step (isolated)": choice.get(key)!,
           "wall s": wall / 1000,
           "CPU s": (used.user + used.system) / 1e6,
           "tokens/s": tokens / (wall / 1000),

@@ -314,9 +314,14 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     positions: number,
     request?: StepRequest,
   ): Promise<Ran> {
-    const selecting = this.selection === "graph";
+    // A graph with the selection nodes needs their inputs fed, even when this run fetches the logits.
+    const selecting = session.outputNames.includes(SELECTION_NAMES.indices);
     const k =
-      selecting && request && this.vocabSize !== undefined && request.k >= 1 && request.k <= this.vocabSize
+      this.selection === "graph" &&
+      request &&
+      this.vocabSize !== undefined &&
+      request.k >= 1 &&
+      request.k <= this.vocabSize
         ? request.k
         : undefined;
     const normalise = k !== undefined ? request?.normalise : undefined;
