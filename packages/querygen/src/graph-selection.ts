@@ -8,17 +8,22 @@
  *
  * Added, after the graph's `logits` output `[rows, positions, vocab]` (which stays an output):
  *
- *   xqg_last     = Gather(logits, -1, axis 1)                      the last position: [rows, vocab]
- *   xqg_topk_values, xqg_topk_indices = TopK(xqg_last, xqg_k)     [rows, k], largest first
+ *   all values, all indices = TopK(logits, xqg_k, axis 2)        [rows, positions, k], largest first
+ *   xqg_topk_values, xqg_topk_indices = Gather(…, -1, axis 1)    the last position's: [rows, k]
  *
- *   xqg_logsumexp = If(xqg_normalise) then ReduceLogSumExp(Cast<double>(xqg_last) / xqg_temperature, axis 1)
- *                                     else an empty tensor                    [rows] float64, or [0]
+ *   xqg_logsumexp = If(xqg_normalise)
+ *                     then Gather(ReduceLogSumExp(Cast<double>(logits) / xqg_temperature, axis 2), -1, axis 1)
+ *                     else an empty tensor                       [rows] float64, or [0]
  *
  * with new inputs `xqg_k` (int64 `[1]`): the k of each run; `xqg_normalise` (bool `[1]`) and `xqg_temperature`
  * (float64 `[1]`): whether to compute each row's log-normaliser log Σ exp(logit / T), in float64, for beam
- * search and top-p over the whole vocabulary (the If skips that pass over the logits when it is not needed). ONNX's TopK returns equal values lower index
- * first (the operator's documented tie-break), which is the order of the JavaScript path (value descending,
- * then index ascending); the decoding loop re-sorts the k values anyway, so the order does not rest on it.
+ * search and top-p over the whole vocabulary (the If skips that pass over the logits when it is not needed).
+ *
+ * TopK runs on the logits where they lie: gathering the last position first would copy them (40 MB a step at
+ * 40 rows of mT5's vocabulary); a decoding step has one position, and the full-recompute path asks for k = 1.
+ * ONNX's TopK returns equal values lower index first (the operator's documented tie-break), which is the order
+ * of the JavaScript path (value descending, then index ascending); the decoding loop re-sorts the k values
+ * anyway, so the order does not rest on it.
  * Greedy asks for k = 1: the largest logit, the lowest index on ties, as JavaScript's `argmax` and torch.argmax.
  */
 
@@ -32,7 +37,8 @@ export const SELECTION_NAMES = {
   logSumExp: "xqg_logsumexp",
 } as const;
 
-const LAST = "xqg_last";
+const ALL_VALUES = "xqg_topk_all_values";
+const ALL_INDICES = "xqg_topk_all_indices";
 const LAST_INDEX = "xqg_last_position";
 
 /** The smallest default-domain opset with TopK's K as an input and Gather's negative indices. */
@@ -68,19 +74,24 @@ export function addSelection(model: Uint8Array): Uint8Array {
   const added = concat([
     // initializer: the scalar int64 -1 (raw little-endian bytes, no negative varint needed)
     lengthField(5, concat([intField(2, INT64), stringField(8, LAST_INDEX), lengthField(9, int64Bytes(-1n))])),
+    // TopK over every position's logits (in place, no copy of them), then the last position of its small result.
     lengthField(
       1,
-      node("Gather", ["logits", LAST_INDEX], [LAST], "xqg_gather_last", [intAttribute("axis", 1)]),
+      node("TopK", ["logits", SELECTION_NAMES.k], [ALL_VALUES, ALL_INDICES], "xqg_topk", [
+        intAttribute("axis", 2),
+      ]),
     ),
     lengthField(
       1,
-      node(
-        "TopK",
-        [LAST, SELECTION_NAMES.k],
-        [SELECTION_NAMES.values, SELECTION_NAMES.indices],
-        "xqg_topk",
-        [],
-      ),
+      node("Gather", [ALL_VALUES, LAST_INDEX], [SELECTION_NAMES.values], "xqg_last_values", [
+        intAttribute("axis", 1),
+      ]),
+    ),
+    lengthField(
+      1,
+      node("Gather", [ALL_INDICES, LAST_INDEX], [SELECTION_NAMES.indices], "xqg_last_indices", [
+        intAttribute("axis", 1),
+      ]),
     ),
     lengthField(1, normaliser(opset)),
     lengthField(11, valueInfo(SELECTION_NAMES.k, INT64, [1])),
@@ -99,7 +110,7 @@ export function addSelection(model: Uint8Array): Uint8Array {
 }
 
 /**
- * The If node that computes `xqg_logsumexp` when `xqg_normalise` is true. Its branches read `xqg_last` and
+ * The If node that computes `xqg_logsumexp` when `xqg_normalise` is true. Its branches read `logits` and
  * `xqg_temperature` from the outer graph. ReduceLogSumExp takes its axes as an attribute before opset 18 and as
  * an input from 18 on.
  */
@@ -109,12 +120,12 @@ function normaliser(opset: number): Uint8Array {
   const reduce = node(
     "ReduceLogSumExp",
     axesInput ? ["xqg_lse_scaled", "xqg_lse_axes"] : ["xqg_lse_scaled"],
-    [out],
+    ["xqg_lse_all"],
     "xqg_lse_reduce",
-    axesInput ? [intAttribute("keepdims", 0)] : [intsAttribute("axes", [1]), intAttribute("keepdims", 0)],
+    axesInput ? [intAttribute("keepdims", 0)] : [intsAttribute("axes", [2]), intAttribute("keepdims", 0)],
   );
   const thenBranch = concat([
-    lengthField(1, node("Cast", [LAST], ["xqg_lse_wide"], "xqg_lse_cast", [intAttribute("to", DOUBLE)])),
+    lengthField(1, node("Cast", ["logits"], ["xqg_lse_wide"], "xqg_lse_cast", [intAttribute("to", DOUBLE)])),
     lengthField(
       1,
       node("Div", ["xqg_lse_wide", SELECTION_NAMES.temperature], ["xqg_lse_scaled"], "xqg_lse_div", []),
@@ -124,12 +135,16 @@ function normaliser(opset: number): Uint8Array {
           lengthField(
             1,
             node("Constant", [], ["xqg_lse_axes"], "xqg_lse_axes_constant", [
-              tensorAttribute("value", INT64, [1], int64Bytes(1n)),
+              tensorAttribute("value", INT64, [1], int64Bytes(2n)),
             ]),
           ),
         ]
       : []),
     lengthField(1, reduce),
+    lengthField(
+      1,
+      node("Gather", ["xqg_lse_all", LAST_INDEX], [out], "xqg_lse_last", [intAttribute("axis", 1)]),
+    ),
     stringField(2, "xqg_normalise_then"),
     lengthField(12, valueInfo(out, DOUBLE, ["rows"])),
   ]);
@@ -156,7 +171,8 @@ function checkGraph(graph: Uint8Array): void {
     SELECTION_NAMES.k,
     SELECTION_NAMES.values,
     SELECTION_NAMES.indices,
-    LAST,
+    ALL_VALUES,
+    ALL_INDICES,
     LAST_INDEX,
   ]);
   for (const f of readFields(graph)) {
