@@ -5,6 +5,7 @@
  *   pnpm --filter @xqg/querygen bench -- tiny    # only the tiny fixture
  *   pnpm --filter @xqg/querygen bench -- mt5     # only the mT5-small-shaped model
  *   pnpm --filter @xqg/querygen bench -- tiny DIR  # the small-model section on another export
+ *   pnpm --filter @xqg/querygen bench -- mt5 selection  # only the token choice: JavaScript vs decoder graph
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -19,7 +20,7 @@ import { decodeSettings } from "../src/options.js";
 import { PROMPT_TEMPLATE } from "../src/prompt.js";
 import { withoutCache } from "../src/recompute.js";
 import { createRng } from "../src/rng.js";
-import { sampleCandidate, warpLogits } from "../src/sampling.js";
+import { sampleCandidate, warpLogits, warpTop } from "../src/sampling.js";
 import type { StepModel } from "../src/step-model.js";
 import { argmax } from "../src/top-k.js";
 import { CACHE_DIR, mt5SmallShaped } from "./mt5-shaped.js";
@@ -211,15 +212,15 @@ async function tinyFixture(): Promise<void> {
 function timed<C>(inner: StepModel<C>) {
   const t = { start: 0, next: 0, select: 0 };
   const model: StepModel<C> = {
-    start: async (prompts) => {
+    start: async (prompts, request) => {
       const s = performance.now();
-      const out = await inner.start(prompts);
+      const out = await inner.start(prompts, request);
       t.start += performance.now() - s;
       return out;
     },
-    next: async (cache, tokens) => {
+    next: async (cache, tokens, request) => {
       const s = performance.now();
-      const out = await inner.next(cache, tokens);
+      const out = await inner.next(cache, tokens, request);
       t.next += performance.now() - s;
       return out;
     },
@@ -279,6 +280,121 @@ async function profileDecoder(
   return { lmHead: lmHead / total, layerMatMuls: matmul / total, other: (total - lmHead - matmul) / total };
 }
 
+/**
+ * The token choice in JavaScript (every row's 250,112 logits copied out at every step) against the choice in
+ * the decoder graph (TopK inside ONNX Runtime, k candidates per row copied out), same model, same seeds.
+ */
+/**
+ * The JavaScript work of choosing one step's tokens for `liveRows` rows, on its own (best of 5): from the
+ * vocabulary's logits (JS path) or from the graph's candidates, as decodeBatch does it.
+ */
+async function isolatedChoice(
+  model: OnnxSeq2Seq,
+  requests: PromptRequest[],
+  s: DecodeSettings,
+  liveRows: number,
+): Promise<number> {
+  const sampling = s.strategy === "sample";
+  const out = await model.start(
+    requests.map((r) => r.ids),
+    { k: sampling ? s.sampling.topK + 1 : 1 },
+  );
+  const prompts = requests.length;
+  const timing = await best(5, async () => {
+    const rng = createRng(1, "choice");
+    for (let r = 0; r < liveRows; r++) {
+      const row = r % prompts;
+      if (out.top) {
+        const from = row * out.top.k;
+        if (sampling) {
+          const { topK } = s.sampling;
+          sampleCandidate(
+            warpTop(
+              out.top.values.subarray(from, from + topK),
+              out.top.indices.subarray(from, from + topK),
+              s.sampling,
+            ),
+            rng.nextFloat(),
+          );
+        } else void out.top.indices[from];
+      } else {
+        const logits = out.logits.subarray(row * out.vocabSize, (row + 1) * out.vocabSize);
+        if (sampling) sampleCandidate(warpLogits(logits, s.sampling), rng.nextFloat());
+        else argmax(logits);
+      }
+    }
+  });
+  return timing.seconds * 1000;
+}
+
+async function selectionJsVersusGraph(
+  config: Awaited<ReturnType<typeof loadModelConfig>>,
+  graphs: { encoder: string; decoderMerged: string },
+  batch: PromptRequest[],
+  greedyBatch: PromptRequest[],
+) {
+  // `selection threads=1`: one intra-op thread, timed in CPU seconds too (steadier on a shared machine).
+  const threads = Number(process.argv.find((a) => a.startsWith("threads="))?.slice(8) ?? 0);
+  const settings = {
+    sample: { ...SETTINGS, strategy: "sample" as const, numReturn: 5, eosIds: [] },
+    greedy: { ...SETTINGS, eosIds: [] },
+  };
+  const rows = new Map<string, Row>();
+  const results = new Map<string, unknown>();
+  const choice = new Map<string, number>();
+  // Two interleaved rounds (the 2 cores are shared): each configuration keeps its fastest run.
+  for (let round = 0; round < 2; round++)
+    for (const strategy of ["sample", "greedy"] as const) {
+      for (const selection of ["js", "graph"] as const) {
+        const model = await OnnxSeq2Seq.open(graphs, config, { selection, session: { threads } });
+        const s = settings[strategy];
+        const requests = strategy === "greedy" ? greedyBatch : batch;
+        await decodeBatch(model, requests.slice(0, 1), { ...s, maxLength: 4 }); // warm-up
+        const { model: probe, t } = timed(model);
+        const before = { ...model.stats };
+        const cpu = process.cpuUsage();
+        const started = performance.now();
+        const out = await decodeBatch(probe, requests, s);
+        const wall = performance.now() - started;
+        const used = process.cpuUsage(cpu);
+        const steps = s.maxLength - 1;
+        const tokens = countTokens(out);
+        const rowSteps = model.stats.decoderPositions - before.decoderPositions;
+        const tokensPerCpuSecond = tokens / ((used.user + used.system) / 1e6);
+        const liveRows = requests.length * (strategy === "sample" ? 5 : 1);
+        const after = { ...model.stats };
+        results.set(`${strategy}/${selection}`, out);
+        const key = `${strategy}/${selection}`;
+        if (round === 0) choice.set(key, await isolatedChoice(model, requests, s, liveRows));
+        const previous = rows.get(key);
+        if (previous && (previous["wall s"] as number) <= wall / 1000) {
+          await model.close();
+          continue;
+        }
+        rows.set(key, {
+          decoding: `${strategy === "sample" ? "sampling top-k 50" : "greedy"}, ${liveRows} rows`,
+          selection,
+          "scores → JS, bytes/step": ((after.scoreBytes - before.scoreBytes) / rowSteps) * liveRows,
+          "KV cache → JS, bytes/step": ((after.cacheBytes - before.cacheBytes) / rowSteps) * liveRows,
+          "decoder ms/step (ORT)": (t.start + t.next) / steps,
+          "JS ms/step": (wall - t.start - t.next - t.select) / steps,
+          "choice ms/step (isolated)": choice.get(key)!,
+          "wall s": wall / 1000,
+          "CPU s": (used.user + used.system) / 1e6,
+          "tokens/s": tokens / (wall / 1000),
+          "tokens/CPU s": tokensPerCpuSecond,
+        });
+        await model.close();
+      }
+    }
+  const same = (strategy: string) =>
+    JSON.stringify(results.get(`${strategy}/js`)) === JSON.stringify(results.get(`${strategy}/graph`));
+  console.log(
+    `\n### mT5-small-shaped: token choice in JavaScript vs in the decoder graph (${batch.length} prompts × 160 tokens, 63 steps, EOS ignored, ${threads === 0 ? "ORT default threads" : `${threads} intra-op thread(s)`}, best of 2 interleaved; identical tokens: sampling ${same("sample")}, greedy ${same("greedy")})\n`,
+  );
+  console.log(formatTable([...rows.values()]));
+}
+
 async function mt5Shaped(): Promise<void> {
   const dir = mt5SmallShaped();
   const config = await loadModelConfig(dir);
@@ -286,13 +402,19 @@ async function mt5Shaped(): Promise<void> {
     encoder: join(dir, "encoder_model.onnx"),
     decoderMerged: join(dir, "decoder_model_merged.onnx"),
   };
-  const model = await OnnxSeq2Seq.open(graphs, config);
+  // The JS path: this section measures the logits' trip to JavaScript (selectionJsVersusGraph compares both).
+  const model = await OnnxSeq2Seq.open(graphs, config, { selection: "js" });
   const rng = createRng(0, "bench-prompts");
   const prompt = (n: number) => [...Array.from({ length: n - 1 }, () => 2 + (rng.nextUint32() % 250_000)), 1];
   // Passage prompts of xQG are ~100 words: about 160 SentencePiece tokens with the instruction.
   const requests = (count: number) =>
     Array.from({ length: count }, (_, i) => ({ ids: prompt(160), key: [String(i)] }));
 
+  if (process.argv.includes("selection")) {
+    await model.close();
+    await selectionJsVersusGraph(config, graphs, requests(8), requests(40));
+    return;
+  }
   await cacheVersusRecompute(model, requests(2), 1, "mT5-small-shaped (random weights)");
 
   const batch = requests(8);

@@ -57,6 +57,14 @@ class FinishedHypotheses {
   }
 }
 
+/** One live beam's best continuations and its row's log-normaliser (see `BeamSearch.stepFrom`). */
+export interface BeamCandidates {
+  ids: ArrayLike<number>;
+  values: ArrayLike<number>;
+  logSumExp: number;
+  vocabSize: number;
+}
+
 interface LiveBeam {
   tokens: number[];
   score: number;
@@ -97,23 +105,43 @@ export class BeamSearch {
    * other than the first start at -1e9.
    */
   step(row: (beam: number) => ArrayLike<number>): { parents: number[]; tokens: number[] } {
+    return this.stepFrom((b) => {
+      const logits = row(b);
+      this.checkVocabulary(logits.length);
+      const ids = topKIndices(logits, this.width);
+      return {
+        ids,
+        values: Float64Array.from(ids, (i) => logits[i]!),
+        logSumExp: logSumExp(logits),
+        vocabSize: logits.length,
+      };
+    });
+  }
+
+  /** How many continuations of each beam a step looks at: the `width` best of its row. */
+  get width(): number {
+    // HF keeps max(2, 1 + #eos) · numBeams continuations so that enough non-EOS ones remain.
+    return Math.max(2, 1 + this.settings.eosIds.length) * this.settings.numBeams;
+  }
+
+  /**
+   * `step` from each live beam's best continuations rather than its logits: at least the `width` largest
+   * logits (`ids` most likely first, value descending then index ascending; `values[i]` the logit of `ids[i]`)
+   * and the row's log Σ exp(logit). Ties past `width` never matter: a beam's extra tied tokens rank after
+   * `width` candidates of the same beam. This is how candidates chosen in the decoder graph are scored.
+   */
+  stepFrom(row: (beam: number) => BeamCandidates): { parents: number[]; tokens: number[] } {
     if (this.done) return { parents: [], tokens: [] };
     const { numBeams, eosIds } = this.settings;
-    // HF keeps max(2, 1 + #eos) · numBeams continuations so that enough non-EOS ones remain.
-    const width = Math.max(2, 1 + eosIds.length) * numBeams;
+    const width = this.width;
     const candidates: Array<{ parent: number; token: number; score: number; flat: number }> = [];
     for (let b = 0; b < this.beams.length; b++) {
-      const logits = row(b);
-      if (logits.length < width) {
-        throw invalidOption(
-          "numBeams",
-          `beam search needs a vocabulary of at least ${width} tokens (numBeams ${numBeams})`,
-        );
-      }
-      const lse = logSumExp(logits);
-      for (const token of topKIndices(logits, width)) {
-        const score = this.beams[b]!.score + (logits[token]! - lse);
-        candidates.push({ parent: b, token, score, flat: b * logits.length + token });
+      const { ids, values, logSumExp: lse, vocabSize } = row(b);
+      this.checkVocabulary(vocabSize);
+      for (let i = 0; i < ids.length; i++) {
+        const token = ids[i]!;
+        const score = this.beams[b]!.score + (values[i]! - lse);
+        candidates.push({ parent: b, token, score, flat: b * vocabSize + token });
       }
     }
     candidates.sort((x, y) => y.score - x.score || x.flat - y.flat);
@@ -133,6 +161,15 @@ export class BeamSearch {
     this.done = this.finished.isDone(candidates[0]!.score, generatedLength);
     this.beams = next;
     return this.done ? { parents: [], tokens: [] } : { parents, tokens: next.map((b) => b.tokens.at(-1)!) };
+  }
+
+  private checkVocabulary(vocabSize: number): void {
+    if (vocabSize < this.width) {
+      throw invalidOption(
+        "numBeams",
+        `beam search needs a vocabulary of at least ${this.width} tokens (numBeams ${this.settings.numBeams})`,
+      );
+    }
   }
 
   /** The numReturn best hypotheses, best first; live beams count as finished when decoding stopped early. */

@@ -1,7 +1,20 @@
 import { BeamSearch } from "./beam.js";
 import { createRng, type Rng } from "./rng.js";
-import { type SamplingParams, sampleCandidate, warpLogits } from "./sampling.js";
-import { isIdentity, type StepModel, type StepOutput } from "./step-model.js";
+import {
+  type Candidates,
+  type SamplingParams,
+  sampleCandidate,
+  warpLogits,
+  warpNucleus,
+  warpTop,
+} from "./sampling.js";
+import {
+  isIdentity,
+  type StepModel,
+  type StepOutput,
+  type StepRequest,
+  type TopCandidates,
+} from "./step-model.js";
 import { argmax } from "./top-k.js";
 
 export type Strategy = "greedy" | "sample" | "beam";
@@ -69,6 +82,65 @@ interface Running {
   rng: Rng | undefined;
 }
 
+/**
+ * The candidates greedy and top-k sampling need from a step, when the model can choose them in its graph:
+ * greedy the best (k = 1: the largest logit, lowest index on ties, as `argmax`); top-k sampling topK + 1, the
+ * extra one telling whether ties with the k-th logit (which Hugging Face keeps) may run past the k returned.
+ * Sampling without top-k (the whole vocabulary or top-p over it) needs the full row: no request.
+ */
+const NUCLEUS_CANDIDATES = 256;
+
+function candidatesFor(s: DecodeSettings): StepRequest | undefined {
+  if (s.strategy === "greedy") return { k: 1 };
+  if (s.strategy !== "sample") return undefined;
+  const { topK, topP, temperature } = s.sampling;
+  if (topK > 0) return { k: topK + 1 };
+  // Top-p over the whole vocabulary: the 256 most likely and the row's normaliser (the nucleus of a
+  // trained model's step is rarely wider; a wider one takes the full logits for that step).
+  if (topP < 1) return { k: NUCLEUS_CANDIDATES, normalise: { temperature } };
+  return undefined;
+}
+
+/**
+ * Per sequence j, what the graph's candidates give: greedy its token, sampling the distribution to draw from;
+ * undefined when one live row needs its full logits: its (topK+1)-th candidate ties its topK-th (more tied
+ * logits may lie past the k returned), or its top-p nucleus is not complete within the k returned.
+ */
+function chooseFromTop(
+  top: TopCandidates,
+  seqs: readonly Running[],
+  rows: readonly number[],
+  s: DecodeSettings,
+): Array<number | Candidates | undefined> | undefined {
+  const out: Array<number | Candidates | undefined> = [];
+  const { topK } = s.sampling;
+  for (let j = 0; j < seqs.length; j++) {
+    if (seqs[j]!.eos || rows[j]! < 0) {
+      out.push(undefined);
+      continue;
+    }
+    const from = rows[j]! * top.k;
+    if (s.strategy !== "sample") {
+      out.push(top.indices[from]!);
+    } else if (topK > 0) {
+      if (top.k <= topK || top.values[from + topK] === top.values[from + topK - 1]) return undefined;
+      out.push(
+        warpTop(top.values.subarray(from, from + topK), top.indices.subarray(from, from + topK), s.sampling),
+      );
+    } else {
+      const nucleus = warpNucleus(
+        top.values.subarray(from, from + top.k),
+        top.indices.subarray(from, from + top.k),
+        top.logSumExp![rows[j]!]!,
+        s.sampling,
+      );
+      if (!nucleus) return undefined;
+      out.push(nucleus);
+    }
+  }
+  return out;
+}
+
 function rowOf(out: StepOutput<unknown>, row: number): Float32Array {
   return out.logits.subarray(row * out.vocabSize, (row + 1) * out.vocabSize);
 }
@@ -94,15 +166,28 @@ async function decodeIndependent<C>(
       rows.push(p);
     }
   });
-  let out = await model.start(requests.map((r) => r.ids));
+  const request = candidatesFor(s);
+  let out = await model.start(
+    requests.map((r) => r.ids),
+    request,
+  );
   let cacheRows = requests.length;
   for (let length = 1; length < s.maxLength; length++) {
+    // Each row's choice from the graph's candidates; the full logits when one row's cannot be made from them.
+    const chosen = out.top ? chooseFromTop(out.top, seqs, rows, s) : undefined;
+    if (out.top && !chosen) out = { ...out, logits: await out.fullLogits!(), top: undefined };
     seqs.forEach((seq, j) => {
       if (seq.eos || rows[j]! < 0) return;
-      const logits = rowOf(out, rows[j]!);
-      const token = seq.rng
-        ? sampleCandidate(warpLogits(logits, s.sampling), seq.rng.nextFloat())
-        : argmax(logits);
+      let token: number;
+      const choice = chosen?.[j];
+      if (choice !== undefined) {
+        token = typeof choice === "number" ? choice : sampleCandidate(choice, seq.rng!.nextFloat());
+      } else {
+        const logits = rowOf(out, rows[j]!);
+        token = seq.rng
+          ? sampleCandidate(warpLogits(logits, s.sampling), seq.rng.nextFloat())
+          : argmax(logits);
+      }
       seq.tokens.push(token);
       seq.eos = s.eosIds.includes(token);
     });
@@ -119,6 +204,7 @@ async function decodeIndependent<C>(
     out = await model.next(
       cache,
       batch.map((j) => (seqs[j]!.eos ? s.padId : seqs[j]!.tokens.at(-1)!)),
+      request,
     );
   }
   const result: GeneratedSequence[][] = [];
@@ -144,7 +230,12 @@ async function decodeBeams<C>(
         eosIds: s.eosIds,
       }),
   );
-  let out = await model.start(requests.map((r) => r.ids));
+  // The width best continuations of each beam and its row's log-normaliser, from the graph where it can.
+  const request: StepRequest = { k: searches[0]!.width, normalise: { temperature: 1 } };
+  let out = await model.start(
+    requests.map((r) => r.ids),
+    request,
+  );
   let firstRow = requests.map((_, p) => p);
   let cacheRows = requests.length;
   for (let length = 1; length < s.maxLength; length++) {
@@ -154,7 +245,18 @@ async function decodeBeams<C>(
     searches.forEach((search, p) => {
       if (search.done) return;
       const base = firstRow[p]!;
-      const step = search.step((beam) => rowOf(out, base + beam));
+      const top = out.top;
+      const step = top?.logSumExp
+        ? search.stepFrom((beam) => {
+            const from = (base + beam) * top.k;
+            return {
+              ids: top.indices.subarray(from, from + top.k),
+              values: top.values.subarray(from, from + top.k),
+              logSumExp: top.logSumExp![base + beam]!,
+              vocabSize: out.vocabSize,
+            };
+          })
+        : search.step((beam) => rowOf(out, base + beam));
       nextFirstRow[p] = sources.length;
       for (const parent of step.parents) sources.push(base + parent);
       tokens.push(...step.tokens);
@@ -163,7 +265,7 @@ async function decodeBeams<C>(
     const cache = isIdentity(sources, cacheRows) ? out.cache : model.select(out.cache, sources);
     cacheRows = sources.length;
     firstRow = nextFirstRow;
-    out = await model.next(cache, tokens);
+    out = await model.next(cache, tokens, request);
   }
   return searches.map((search) => search.result().map(({ tokens, score, eos }) => ({ tokens, eos, score })));
 }

@@ -12,7 +12,7 @@ import {
 } from "@xqg/models";
 import { decodeBatch, type GeneratedSequence, type PromptRequest } from "./decode.js";
 import { GenerationError, invalidOption } from "./errors.js";
-import { type DecoderForm, OnnxSeq2Seq } from "./onnx-seq2seq.js";
+import { type DecoderForm, OnnxSeq2Seq, type Selection } from "./onnx-seq2seq.js";
 import {
   GENERATION_DEFAULTS,
   type GenerateOptions,
@@ -30,6 +30,12 @@ export interface GeneratorOptions {
   quantized?: boolean;
   /** Decoder graphs to use when the directory has both forms; default merged. */
   decoder?: DecoderForm;
+  /**
+   * Where the next token is chosen: "graph" (default) adds the choice to the decoder graphs when they are loaded,
+   * so that only k candidates per row leave ONNX Runtime (greedy, top-k sampling); "js" copies every row's
+   * logits to JavaScript at every step. Both give the same tokens.
+   */
+  selection?: Selection;
   /** Decode with the KV cache (default). false re-runs the decoder over the whole prefix at every step. */
   kvCache?: boolean;
   /** Prompt tokens kept (the end-of-sequence token included); longer passages are cut. Default 512. */
@@ -53,6 +59,8 @@ export interface GenerationPassage {
 export interface Generator {
   readonly files: ModelFiles;
   readonly decoderForm: DecoderForm;
+  /** Where tokens are chosen: "graph" unless asked for "js" or the decoder graphs cannot take the selection. */
+  readonly selection: Selection;
   /**
    * Generated queries for each passage, in input order: `perLanguage` per language. Reads the passages
    * lazily, so a corpus of any size streams through in bounded memory.
@@ -69,7 +77,15 @@ export interface Generator {
   close(): Promise<void>;
 }
 
-const GENERATOR_KEYS = ["session", "quantized", "decoder", "kvCache", "maxInputLength", "hub"] as const;
+const GENERATOR_KEYS = [
+  "session",
+  "quantized",
+  "decoder",
+  "selection",
+  "kvCache",
+  "maxInputLength",
+  "hub",
+] as const;
 
 /**
  * Opens a seq2seq export (Optimum layout: encoder_model.onnx + merged or split decoder, tokenizer.json): a
@@ -82,6 +98,12 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   if (!Number.isInteger(maxInputLength) || maxInputLength < 2) {
     throw invalidOption("maxInputLength", `maxInputLength must be an integer >= 2, got ${maxInputLength}`);
   }
+  if (opts.selection !== undefined && opts.selection !== "js" && opts.selection !== "graph") {
+    throw invalidOption(
+      "selection",
+      `selection must be "js" or "graph", got ${JSON.stringify(opts.selection)}`,
+    );
+  }
   const files = await ensureModel(dirOrId, {
     task: "seq2seq",
     ...(opts.quantized ? { quantized: true } : {}),
@@ -93,6 +115,7 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   const model = await OnnxSeq2Seq.open(files, config, {
     ...(opts.session ? { session: opts.session } : {}),
     ...(opts.decoder ? { decoder: opts.decoder } : {}),
+    ...(opts.selection ? { selection: opts.selection } : {}),
   });
   const stepModel: StepModel<unknown> =
     (opts.kvCache ?? GENERATION_DEFAULTS.kvCache)
@@ -118,6 +141,7 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   return {
     files,
     decoderForm: model.form,
+    selection: model.selection,
     generate: <L extends string = Lang>(
       passages: AsyncIterable<GenerationPassage> | Iterable<GenerationPassage>,
       options?: GenerateOptions<L>,

@@ -7,6 +7,6 @@ export {
   type Generator,
   type GeneratorOptions,
 } from "./generator.js";
-export type { DecoderForm } from "./onnx-seq2seq.js";
+export type { DecoderForm, Selection } from "./onnx-seq2seq.js";
 export { GENERATION_DEFAULTS, type GenerateOptions } from "./options.js";
 export { formatPrompt, type PromptField } from "./prompt.js";

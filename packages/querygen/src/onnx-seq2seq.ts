@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import {
   createSession,
   type ExpectedNames,
@@ -8,7 +10,9 @@ import {
   type SessionOptions,
   Tensor,
 } from "@xqg/models";
-import type { StepModel, StepOutput } from "./step-model.js";
+import * as ort from "onnxruntime-node";
+import { addSelection, SELECTION_NAMES, SelectionUnsupported } from "./graph-selection.js";
+import type { StepModel, StepOutput, StepRequest, TopCandidates } from "./step-model.js";
 import { gatherRows, int64Matrix } from "./tensor-rows.js";
 
 /** How the decoder was exported: Optimum's merged graph, or the decoder + decoder-with-past pair. */
@@ -21,7 +25,16 @@ export interface Seq2SeqOptions {
   session?: SessionOptions;
   /** Which decoder graphs to use when a directory has both forms; default: merged when present. */
   decoder?: DecoderForm;
+  /**
+   * Where the next token is chosen. "graph" (default): the decoder graphs are extended when they are loaded
+   * (graph-selection.ts) so that a step returns only the k candidates per row the decoding loop asks for;
+   * "js": every step returns the whole vocabulary's logits to JavaScript.
+   */
+  selection?: Selection;
 }
+
+/** Where the next token is chosen: inside the decoder graph (k candidates per row come back) or in JavaScript. */
+export type Selection = "js" | "graph";
 
 /** Sessions of a seq2seq export: the encoder and one of the two decoder forms. */
 export type Seq2SeqSessions =
@@ -48,6 +61,10 @@ export interface Seq2SeqStats {
   decoderCalls: number;
   /** Sum over decoder calls of rows × new positions. */
   decoderPositions: number;
+  /** Bytes of decoder outputs copied to JavaScript: the scores (logits, or the graph's candidates) … */
+  scoreBytes: number;
+  /** … and the KV cache (`present.*`). */
+  cacheBytes: number;
 }
 
 interface Shape {
@@ -66,7 +83,14 @@ const PAST = /^past_key_values\.(\d+)\.(decoder|encoder)\.(key|value)$/;
  * `present.*.encoder.*` outputs are empty and are never fed back: the first step's are kept.
  */
 export class OnnxSeq2Seq implements StepModel<KvCache> {
-  readonly stats: Seq2SeqStats = { encoderCalls: 0, encoderRows: 0, decoderCalls: 0, decoderPositions: 0 };
+  readonly stats: Seq2SeqStats = {
+    encoderCalls: 0,
+    encoderRows: 0,
+    decoderCalls: 0,
+    decoderPositions: 0,
+    scoreBytes: 0,
+    cacheBytes: 0,
+  };
 
   private constructor(
     private readonly encoder: InferenceSession,
@@ -78,6 +102,10 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     private readonly shape: Shape,
     readonly decoderStartId: number,
     readonly padId: number,
+    /** "graph" when both decoder graphs carry the selection nodes, else "js". */
+    readonly selection: Selection,
+    /** The logits' width, where known: k is capped by it. */
+    private readonly vocabSize: number | undefined,
   ) {}
 
   /** Opens the graphs with `createSession` (threads, optimisation level, providers from `opts.session`). */
@@ -99,6 +127,15 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
       );
     }
     const open = (file: string, expect: ExpectedNames) => createSession(file, { ...opts.session, expect });
+    const selection = opts.selection ?? "graph";
+    if (selection !== "js" && selection !== "graph") {
+      throw new ModelError(`selection must be "js" or "graph", got ${JSON.stringify(selection)}`, {
+        code: "invalid-option",
+        field: "selection",
+      });
+    }
+    const openDecoder = (file: string, expect: ExpectedNames) =>
+      selection === "graph" ? openWithSelection(file, opts.session, expect) : open(file, expect);
     const encoder = await open(graphs.encoder, {
       inputs: ["input_ids", "attention_mask"],
       outputs: ["last_hidden_state"],
@@ -116,15 +153,15 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
       inputs: [...decoderNames.inputs, /^past_key_values\.\d+\.encoder\.key$/],
     };
     if (form === "merged") {
-      const decoderMerged = await open(graphs.decoderMerged!, {
+      const decoderMerged = await openDecoder(graphs.decoderMerged!, {
         inputs: [...first.inputs, ...later.inputs, "use_cache_branch"],
         outputs: first.outputs,
       });
       return OnnxSeq2Seq.fromSessions({ encoder, decoderMerged }, config);
     }
-    const decoder = await open(graphs.decoder!, first);
+    const decoder = await openDecoder(graphs.decoder!, first);
     return OnnxSeq2Seq.fromSessions(
-      { encoder, decoder, decoderWithPast: await open(graphs.decoderWithPast!, later) },
+      { encoder, decoder, decoderWithPast: await openDecoder(graphs.decoderWithPast!, later) },
       config,
     );
   }
@@ -132,7 +169,8 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
   /**
    * Wraps sessions the caller created (e.g. with ORT profiling or another execution provider): the encoder
    * plus either the merged decoder or the decoder / decoder-with-past pair. `open` checks their input and output
-   * names (createSession's `expect`); sessions from elsewhere are taken as they are.
+   * names (createSession's `expect`); sessions from elsewhere are taken as they are. Decoders opened from
+   * `withSelection(bytes)` choose tokens in the graph; others return full logits.
    */
   static fromSessions(sessions: Seq2SeqSessions, config: ModelConfig): OnnxSeq2Seq {
     const { encoder } = sessions;
@@ -144,7 +182,22 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     const generation = config.generation ?? {};
     const padId = generation.pad_token_id ?? config.pad_token_id ?? 0;
     const decoderStartId = generation.decoder_start_token_id ?? config.decoder_start_token_id ?? padId;
-    return new OnnxSeq2Seq(encoder, noCache, cached, form, shapeOf(cached, config), decoderStartId, padId);
+    const selects = (s: InferenceSession) => s.outputNames.includes(SELECTION_NAMES.indices);
+    const selection: Selection = selects(noCache) && selects(cached) ? "graph" : "js";
+    const meta = cached.outputMetadata.find((m) => m.name === "logits");
+    const width = meta?.isTensor ? meta.shape[2] : undefined;
+    const vocabSize = typeof width === "number" ? width : config.vocab_size;
+    return new OnnxSeq2Seq(
+      encoder,
+      noCache,
+      cached,
+      form,
+      shapeOf(cached, config),
+      decoderStartId,
+      padId,
+      selection,
+      vocabSize,
+    );
   }
 
   /** Runs the encoder once over the prompts (padded to the longest, masked). */
@@ -161,18 +214,21 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     return { hidden: out["last_hidden_state"]!, mask };
   }
 
-  async start(prompts: ReadonlyArray<ReadonlyArray<number>>): Promise<StepOutput<KvCache>> {
+  async start(
+    prompts: ReadonlyArray<ReadonlyArray<number>>,
+    request?: StepRequest,
+  ): Promise<StepOutput<KvCache>> {
     const encoded = await this.encode(prompts);
     const starts = prompts.map(() => [this.decoderStartId]);
-    const out = await this.runNoCache(encoded, starts);
+    const { out, scores } = await this.runNoCache(encoded, starts, request);
     const past = new Map<string, Tensor>();
     for (const [name, tensor] of Object.entries(out)) {
       if (name.startsWith("present.")) past.set(`past_key_values.${name.slice("present.".length)}`, tensor);
     }
-    return { ...logitsOf(out["logits"]!), cache: { ...encoded, past } };
+    return { ...scores, cache: { ...encoded, past } };
   }
 
-  async next(cache: KvCache, tokens: readonly number[]): Promise<StepOutput<KvCache>> {
+  async next(cache: KvCache, tokens: readonly number[], request?: StepRequest): Promise<StepOutput<KvCache>> {
     const rows = cache.hidden.dims[0]!;
     if (tokens.length !== rows) throw new Error(`next: ${tokens.length} tokens for a cache of ${rows} rows`);
     const feeds: Record<string, Tensor> = {
@@ -185,14 +241,14 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
       use_cache_branch: new Tensor("bool", [true], [1]),
     };
     for (const [name, tensor] of cache.past) feeds[name] = tensor;
-    const out = await this.run(this.cached, feeds, rows);
+    const { out, scores } = await this.run(this.cached, feeds, rows, request);
     const past = new Map(cache.past);
     for (const [name, tensor] of Object.entries(out)) {
       // The cache branch's encoder presents are empty: the first step's stay in the cache.
       if (name.startsWith("present.") && tensor.size > 0)
         past.set(`past_key_values.${name.slice(8)}`, tensor);
     }
-    return { ...logitsOf(out["logits"]!), cache: { hidden: cache.hidden, mask: cache.mask, past } };
+    return { ...scores, cache: { hidden: cache.hidden, mask: cache.mask, past } };
   }
 
   select(cache: KvCache, rows: readonly number[]): KvCache {
@@ -212,7 +268,7 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
    * equal lengths.
    */
   async forward(state: EncoderState, prefixes: ReadonlyArray<ReadonlyArray<number>>): Promise<Tensor> {
-    return (await this.runNoCache(state, prefixes))["logits"]!;
+    return (await this.runNoCache(state, prefixes)).out["logits"]!;
   }
 
   async close(): Promise<void> {
@@ -223,7 +279,8 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
   private async runNoCache(
     state: EncoderState,
     prefixes: ReadonlyArray<ReadonlyArray<number>>,
-  ): Promise<Record<string, Tensor>> {
+    request?: StepRequest,
+  ): Promise<Ran> {
     const rows = prefixes.length;
     const width = prefixes[0]?.length ?? 0;
     if (prefixes.some((p) => p.length !== width)) throw new Error("decoder prefixes must have equal lengths");
@@ -243,14 +300,36 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
         }
       }
     }
-    return this.run(this.noCache, feeds, rows * width);
+    return this.run(this.noCache, feeds, rows * width, request);
   }
 
+  /**
+   * Runs a decoder. With a request for k candidates that the graph can serve (k at most the vocabulary), only
+   * `xqg_topk_*` and the presents are fetched: the logits never leave ONNX Runtime. Otherwise the logits are
+   * fetched (and the selection, if the graph has it, runs with k = 1 and is not fetched).
+   */
   private async run(
     session: InferenceSession,
     values: Record<string, Tensor>,
     positions: number,
-  ): Promise<Record<string, Tensor>> {
+    request?: StepRequest,
+  ): Promise<Ran> {
+    // A graph with the selection nodes needs their inputs fed, even when this run fetches the logits.
+    const selecting = session.outputNames.includes(SELECTION_NAMES.indices);
+    const k =
+      this.selection === "graph" &&
+      request &&
+      this.vocabSize !== undefined &&
+      request.k >= 1 &&
+      request.k <= this.vocabSize
+        ? request.k
+        : undefined;
+    const normalise = k !== undefined ? request?.normalise : undefined;
+    if (selecting) {
+      values[SELECTION_NAMES.k] = new Tensor("int64", [BigInt(k ?? 1)], [1]);
+      values[SELECTION_NAMES.normalise] = new Tensor("bool", [normalise !== undefined], [1]);
+      values[SELECTION_NAMES.temperature] = new Tensor("float64", [normalise?.temperature ?? 1], [1]);
+    }
     const feeds: Record<string, Tensor> = {};
     for (const name of session.inputNames) {
       const value = values[name];
@@ -263,11 +342,168 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
       }
       feeds[name] = value;
     }
-    const out = (await session.run(feeds)) as Record<string, Tensor>;
-    this.stats.decoderCalls++;
+    const presents = session.outputNames.filter((name) => name.startsWith("present."));
+    const fetches =
+      k === undefined
+        ? ["logits", ...presents]
+        : [
+            SELECTION_NAMES.values,
+            SELECTION_NAMES.indices,
+            ...(normalise ? [SELECTION_NAMES.logSumExp] : []),
+            ...presents,
+          ];
+    const out = await this.fetch(session, feeds, selecting ? fetches : undefined);
     this.stats.decoderPositions += positions;
+    if (k === undefined) return { out, scores: logitsOf(out["logits"]!) };
+    const top = topOf(out[SELECTION_NAMES.values]!, out[SELECTION_NAMES.indices]!);
+    if (normalise) top.logSumExp = out[SELECTION_NAMES.logSumExp]!.data as Float64Array;
+    const fullLogits = async () => logitsOf((await this.fetch(session, feeds, ["logits"]))["logits"]!).logits;
+    return {
+      out,
+      scores: { logits: new Float32Array(0), vocabSize: this.vocabSize!, top, fullLogits },
+    };
+  }
+
+  private async fetch(
+    session: InferenceSession,
+    feeds: Record<string, Tensor>,
+    fetches: string[] | undefined,
+  ): Promise<Record<string, Tensor>> {
+    const out = fetches
+      ? namedFetches(
+          session,
+          fetches,
+          (await (session as unknown as ort.InferenceSession).run(feeds as never, fetches)) as Record<
+            string,
+            Tensor
+          >,
+        )
+      : ((await session.run(feeds)) as Record<string, Tensor>);
+    this.stats.decoderCalls++;
+    for (const [name, tensor] of Object.entries(out)) {
+      const bytes = (tensor.data as ArrayBufferView).byteLength;
+      if (name.startsWith("present.")) this.stats.cacheBytes += bytes;
+      else this.stats.scoreBytes += bytes;
+    }
     return out;
   }
+}
+
+/**
+ * The outputs of a run that fetched some of the graph's outputs, by their names. onnxruntime-node 1.23.2
+ * returns the fetched values in the graph's output order but names them after the graph's first outputs
+ * (fetching [xqg_topk_values, xqg_topk_indices] gives them as "logits" and "present.0.decoder.key"); when the
+ * names that come back are not the ones asked for, the values are renamed in output order.
+ */
+function namedFetches(
+  session: InferenceSession,
+  fetches: readonly string[],
+  out: Record<string, Tensor>,
+): Record<string, Tensor> {
+  const keys = Object.keys(out);
+  if (keys.length === fetches.length && fetches.every((name) => Object.hasOwn(out, name))) return out;
+  const position = (name: string) => session.outputNames.indexOf(name);
+  const ordered = [...fetches].sort((a, b) => position(a) - position(b));
+  const values = Object.values(out);
+  if (values.length !== ordered.length) {
+    throw new ModelError(`ONNX Runtime returned ${values.length} outputs for ${ordered.length} fetched`, {
+      code: "io-mismatch",
+    });
+  }
+  return Object.fromEntries(ordered.map((name, i) => [name, values[i]!]));
+}
+
+/** A decoder run: its fetched outputs, and the step's scores (full logits, or the graph's candidates). */
+interface Ran {
+  out: Record<string, Tensor>;
+  scores: Omit<StepOutput<unknown>, "cache">;
+}
+
+/**
+ * The graph's `[rows, k]` TopK outputs as candidates in the JavaScript path's order: value descending, then
+ * index ascending. ONNX's TopK documents exactly that order for equal values; a row found out of it is sorted.
+ */
+function topOf(valuesTensor: Tensor, indicesTensor: Tensor): TopCandidates {
+  const [rows, k] = valuesTensor.dims as [number, number];
+  const values = valuesTensor.data as Float32Array;
+  const wide = indicesTensor.data as BigInt64Array;
+  const indices = new Int32Array(wide.length);
+  for (let i = 0; i < wide.length; i++) indices[i] = Number(wide[i]!);
+  for (let r = 0; r < rows; r++) {
+    const from = r * k;
+    let ordered = true;
+    for (let i = from + 1; i < from + k && ordered; i++) {
+      const a = values[i - 1]!;
+      const b = values[i]!;
+      ordered = a > b || (a === b && indices[i - 1]! < indices[i]!);
+    }
+    if (ordered) continue;
+    const order = Array.from({ length: k }, (_, i) => from + i).sort(
+      (x, y) => values[y]! - values[x]! || indices[x]! - indices[y]!,
+    );
+    const v = order.map((i) => values[i]!);
+    const ids = order.map((i) => indices[i]!);
+    values.set(v, from);
+    indices.set(ids, from);
+  }
+  return { k, values, indices };
+}
+
+/**
+ * Opens a decoder graph with the selection nodes added (graph-selection.ts), from the edited bytes, with the
+ * same settings as `createSession` (threads, optimisation level, providers; createSession has already checked
+ * them on the encoder). External weights are looked up beside the original file. A graph that cannot take the
+ * selection (no float32 `logits` output, opset below 11) is opened as it is: it returns full logits.
+ */
+async function openWithSelection(
+  file: string,
+  session: SessionOptions | undefined,
+  expect: ExpectedNames,
+): Promise<InferenceSession> {
+  let bytes: Uint8Array;
+  try {
+    bytes = addSelection(await readFile(file));
+  } catch (error) {
+    // createSession opens the graph as it is, or throws its own error (a missing file: "not found").
+    if (error instanceof SelectionUnsupported || (error as { code?: string }).code === "ENOENT")
+      return createSession(file, { ...session, expect });
+    throw error;
+  }
+  const threads = session?.threads ?? 0;
+  const providers = (session?.executionProviders ?? ["cpu"]).map((name) =>
+    name === "cuda" ? { name: "cuda" as const, deviceId: session?.deviceId ?? 0 } : name,
+  );
+  let opened: ort.InferenceSession;
+  try {
+    opened = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: threads,
+      graphOptimizationLevel: session?.graphOptimizationLevel ?? "all",
+      executionProviders: providers,
+      extra: { session: { model_external_initializers_file_folder_path: dirname(file) } },
+    });
+  } catch (error) {
+    throw new ModelError(`${file}: ONNX Runtime could not load the graph: ${(error as Error).message}`, {
+      code: "session-failed",
+      file,
+    });
+  }
+  const names = { input: opened.inputNames, output: opened.outputNames };
+  for (const kind of ["input", "output"] as const) {
+    for (const want of (kind === "input" ? expect.inputs : expect.outputs) ?? []) {
+      const found =
+        typeof want === "string" ? names[kind].includes(want) : names[kind].some((n) => want.test(n));
+      if (!found) {
+        await opened.release();
+        throw new ModelError(
+          `${file}: expected an ${kind} named ${typeof want === "string" ? `"${want}"` : String(want)}, ` +
+            `but the graph's ${kind}s are ${names[kind].map((n) => `"${n}"`).join(", ")}`,
+          { code: "io-mismatch", file },
+        );
+      }
+    }
+  }
+  return opened as unknown as InferenceSession;
 }
 
 /** Logits of the last position of each row, `[rows, vocab]`, without a copy when there is one position. */

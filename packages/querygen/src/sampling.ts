@@ -39,9 +39,48 @@ export function warpLogits(logits: ArrayLike<number>, params: SamplingParams): C
   const { topK, topP, temperature } = params;
   if (topK > 0 && topK < logits.length) {
     const ids = topKIndices(logits, topK);
-    return topPFilter(ids, softmaxOf(logits, ids, temperature), topP);
+    return warpTop(
+      Float64Array.from(ids, (i) => logits[i]!),
+      ids,
+      params,
+    );
   }
   return topP < 1 ? nucleusOfFullRow(logits, topP, temperature) : fullDistribution(logits, temperature);
+}
+
+/**
+ * `warpLogits` after top-k, from the kept tokens alone: `ids` most likely first (value descending, then index
+ * ascending) and `values[i]` the logit of `ids[i]`. This is how candidates chosen in the decoder graph are
+ * warped; the arithmetic is `warpLogits`' own, so the probabilities are the same bit for bit.
+ */
+export function warpTop(values: ArrayLike<number>, ids: Int32Array, params: SamplingParams): Candidates {
+  return topPFilter(ids, softmaxOf(values, params.temperature), params.topP);
+}
+
+/**
+ * Top-p over the whole vocabulary (no top-k) from the row's most likely tokens and its log-normaliser
+ * `logSumExp` = log Σ exp(logit / temperature), both from the decoder graph: p = exp(logit / T − logSumExp).
+ * Undefined when the candidates run out before the nucleus is complete. The probabilities match
+ * `warpLogits`' float64 ones to about 1e-15 relative (the normaliser is summed in ONNX Runtime's order, not
+ * JavaScript's), so a draw can differ only when it falls that close to a boundary between two tokens.
+ */
+export function warpNucleus(
+  values: ArrayLike<number>,
+  ids: Int32Array,
+  logSumExp: number,
+  params: SamplingParams,
+): Candidates | undefined {
+  const { topP, temperature } = params;
+  const probs = new Float64Array(ids.length);
+  let above = 0;
+  let keep = 0;
+  while (keep < ids.length && (keep === 0 || above < topP)) {
+    const p = Math.exp(values[keep]! / temperature - logSumExp);
+    probs[keep++] = p;
+    above += p;
+  }
+  if (above < topP) return undefined;
+  return renormalized(ids.subarray(0, keep), probs.subarray(0, keep));
 }
 
 /** Inverse-CDF draw: `u` in [0, 1) picks a candidate, walking them in their fixed order. */
@@ -57,17 +96,18 @@ export function sampleCandidate(candidates: Candidates, u: number): number {
   return ids[0]!;
 }
 
-function softmaxOf(logits: ArrayLike<number>, ids: Int32Array, temperature: number): Float64Array {
-  const probs = new Float64Array(ids.length);
+/** Softmax of `values / temperature` in float64, summed in the given order. */
+function softmaxOf(values: ArrayLike<number>, temperature: number): Float64Array {
+  const probs = new Float64Array(values.length);
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < ids.length; i++) max = Math.max(max, logits[ids[i]!]! / temperature);
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]! / temperature);
   let total = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const p = Math.exp(logits[ids[i]!]! / temperature - max);
+  for (let i = 0; i < values.length; i++) {
+    const p = Math.exp(values[i]! / temperature - max);
     probs[i] = p;
     total += p;
   }
-  for (let i = 0; i < ids.length; i++) probs[i]! /= total;
+  for (let i = 0; i < values.length; i++) probs[i]! /= total;
   return probs;
 }
 
@@ -120,5 +160,5 @@ function nucleusOfFullRow(logits: ArrayLike<number>, topP: number, temperature: 
 /** No truncation: the whole vocabulary in index order (sorting 250k logits would buy nothing). */
 function fullDistribution(logits: ArrayLike<number>, temperature: number): Candidates {
   const ids = Int32Array.from({ length: logits.length }, (_, i) => i);
-  return { ids, probs: softmaxOf(logits, ids, temperature) };
+  return { ids, probs: softmaxOf(logits, temperature) };
 }
