@@ -123,6 +123,7 @@ async function runLeased(
   for (const output of spec.outputs) {
     const staging = join(dirname(output), ".xqg-staging", key);
     if (!stagingDirs.has(staging)) {
+      activeStaging.add(staging);
       await makeStaging(staging, spec.manifest);
       stagingDirs.set(staging, staging);
     }
@@ -133,7 +134,6 @@ async function runLeased(
       throw new Error(`bug: ${finalPath} is not a declared output of ${spec.stage}`);
     return join(dirname(finalPath), ".xqg-staging", key, basename(finalPath));
   };
-  for (const staging of stagingDirs.keys()) activeStaging.add(staging);
   try {
     await body(staged);
   } catch (error) {
