@@ -14,8 +14,8 @@ const HAND_BACK_MS =
 
 // Ctrl-C or a scheduler's SIGTERM: give back what this process holds (an `xqg worker` first moves its jobs back
 // to the queue, for at most HAND_BACK_MS), then the units' leases, say so in one line, and exit as shells
-// expect (128 + signal). The staging of the units in progress is removed: a stopped run leaves no partial output.
-// A second signal exits at once.
+// expect (128 + signal). The staging of the units in progress is removed (best effort: a file-system call still in
+// flight may recreate a folder; the next run removes what is left). A second signal exits at once.
 let interrupted = false;
 const exit = (code: number, line: string): never => {
   removeActiveStagingSync();
