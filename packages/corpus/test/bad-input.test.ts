@@ -34,6 +34,32 @@ const corruptGz = Uint8Array.from(gz);
 corruptGz.fill(0x55, 40, 60);
 
 const CASES: Case[] = [
+  ...(
+    [
+      ["a space", "doc 1", "0020"],
+      ["a line separator (U+2028)", "doc\u20281", "2028"],
+      ["a BOM", "\ufeffdoc1", "FEFF"],
+      ["a tab", "doc\t1", "0009"],
+    ] as const
+  ).map(([what, id, code]) => ({
+    name: `a passage id with ${what}, refused where the corpus is read`,
+    file: "corpus.jsonl",
+    content: `${GOOD}\n${JSON.stringify({ docid: id, title: "t", text: "a" })}\n`,
+    code: "bad-value" as const,
+    message: `:2: field "docid" is ${JSON.stringify(id)}: a passage id may not hold white space, a line break, a BOM or a control character (U+${code}); ids sidecars and TREC runs could not hold it`,
+    line: 2,
+    field: "docid",
+  })),
+  {
+    name: "a DPR TSV id with a no-break space",
+    file: "corpus.tsv",
+    content: "id\ttext\ttitle\n1\ta\tt\n2\u00a0b\ta\tt\n",
+    code: "bad-value",
+    message:
+      ':3: field "id" is "2\u00a0b": a passage id may not hold white space, a line break, a BOM or a control character (U+00A0); ids sidecars and TREC runs could not hold it',
+    line: 3,
+    field: "id",
+  },
   {
     name: "missing field",
     file: "corpus.jsonl",

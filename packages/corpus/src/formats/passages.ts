@@ -69,6 +69,24 @@ function detectPassageFormat(path: string, first: FirstLine): PassageFormat {
 /** Column names that make a first TSV line a header row (DPR's id, text, title, and the docid alias). */
 const DPR_NAMES = new Set(["id", "docid", "text", "title"]);
 
+/** White space of any kind (line and paragraph separators, no-break space, the BOM) and control characters. */
+const BAD_ID_CHARACTER = /[\s\p{Cc}]/u;
+
+/**
+ * A passage id, as the ids sidecar (one per line) and TREC runs (space-separated) hold it: refused, naming the
+ * field, when it has white space, a line break, a BOM or a control character, which would split or shift it there.
+ */
+function checkedId(docid: string, fields: Fields, field: string): string {
+  const bad = BAD_ID_CHARACTER.exec(docid);
+  if (bad === null) return docid;
+  const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+  throw fields.error(
+    `field "${field}" is ${JSON.stringify(docid)}: a passage id may not hold white space, a line break, a BOM or a control character (U+${code}); ids sidecars and TREC runs could not hold it`,
+    field,
+    "bad-value",
+  );
+}
+
 /** A passage from the record's fields, checked; `idField` and `textField` name them in messages. */
 function passageOf(
   record: JsonObject,
@@ -86,10 +104,10 @@ function passageOf(
     typeof text === "string" &&
     (typeof title === "string" || (!titleRequired && title === undefined))
   ) {
-    return { docid, title: typeof title === "string" ? title : "", text };
+    return { docid: checkedId(docid, fields, idField), title: typeof title === "string" ? title : "", text };
   }
   return {
-    docid: fields.string(record, idField, { nonEmpty: true }),
+    docid: checkedId(fields.string(record, idField, { nonEmpty: true }), fields, idField),
     title: titleRequired || record["title"] !== undefined ? fields.string(record, "title") : "",
     text: fields.string(record, textField),
   };
@@ -139,7 +157,7 @@ const dprParser = (file: string): LineParser<Passage> => {
     }
     const docid = parts[order.id]!;
     if (docid.length === 0) throw fields.error(`field "${names[order.id]}" is empty`, "id", "bad-value");
-    return { docid, title: parts[order.title]!, text: parts[order.text]! };
+    return { docid: checkedId(docid, fields, "id"), title: parts[order.title]!, text: parts[order.text]! };
   };
 };
 
@@ -153,7 +171,7 @@ const msmarcoParser =
     const fields = new Fields(file, line);
     fields.columns(parts, MSMARCO_COLUMNS, "tab");
     if (parts[0]!.length === 0) throw fields.error('field "pid" is empty', "pid", "bad-value");
-    return { docid: parts[0]!, title: "", text: parts[1]! };
+    return { docid: checkedId(parts[0]!, fields, "pid"), title: "", text: parts[1]! };
   };
 
 /** Streams the passages of a corpus file (.gz read transparently), in any of PASSAGE_FORMATS. */
