@@ -136,24 +136,53 @@ function hasDecoderForm(files: ModelFiles, form: EnsureModelOptions["decoder"]):
   return form === "merged" ? files.decoderMerged !== undefined : !!(files.decoder && files.decoderWithPast);
 }
 
-/** GET with the token; gives up when no answer (status and headers) comes within the hub timeout. */
+/**
+ * GET with the token. Gives up when no answer (status and headers) comes within the hub timeout, and when the
+ * body then stalls: no bytes for the same time (HF_HUB_DOWNLOAD_TIMEOUT covers the whole download, as a
+ * watchdog reset by every chunk).
+ */
 async function request(url: string, hub: HubSettings, signal?: AbortSignal): Promise<Response> {
   const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new Error(`no answer within ${hub.timeout} s`)),
-    hub.timeout * 1000,
-  );
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (why: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(why)), hub.timeout * 1000);
+    timer.unref();
+  };
+  arm(`no answer within ${hub.timeout} s`);
+  let response: Response;
   try {
-    return await fetch(url, {
+    response = await fetch(url, {
       headers: hub.token ? { authorization: `Bearer ${hub.token}` } : {},
       signal: signal ? AbortSignal.any([controller.signal, signal]) : controller.signal,
     });
   } catch (error) {
+    clearTimeout(timer);
     signal?.throwIfAborted();
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
+  if (!response.body) {
+    clearTimeout(timer);
+    return response;
+  }
+  const stalled = `no data for ${hub.timeout} s`;
+  arm(stalled);
+  const watched = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, out) {
+        arm(stalled);
+        out.enqueue(chunk);
+      },
+      flush() {
+        clearTimeout(timer);
+      },
+    }),
+  );
+  return new Response(watched, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 async function fetchListing(

@@ -23,6 +23,8 @@ export interface FakeHubOptions {
   drop?: readonly string[];
   /** Paths served with their last byte changed (same length). */
   corrupt?: readonly string[];
+  /** Paths whose download sends its headers and half the bytes, then nothing more (the connection kept open). */
+  stall?: readonly string[];
 }
 
 export interface FakeRequest {
@@ -59,11 +61,16 @@ export async function startFakeHub(repos: readonly FakeRepo[], opts: FakeHubOpti
   const requests: FakeRequest[] = [];
   const drop = new Set(opts.drop ?? []);
   const corrupt = new Set(opts.corrupt ?? []);
+  const stall = new Set(opts.stall ?? []);
   let endpoint = "";
 
   const send = (res: ServerResponse, path: string, original: Uint8Array, headers: Record<string, string>) => {
     const data = corrupt.has(path) ? Buffer.from(original).fill(0x2a, original.length - 1) : original;
     res.writeHead(200, { "content-length": String(data.length), ...headers });
+    if (stall.has(path)) {
+      res.write(data.subarray(0, data.length >> 1));
+      return;
+    }
     if (!drop.has(path)) {
       res.end(data);
       return;

@@ -421,6 +421,27 @@ describe("a model given by Hugging Face id", () => {
       }
     }));
 
+  it("a download that stalls after its headers times out (HF_HUB_DOWNLOAD_TIMEOUT covers the body), keeping nothing", () =>
+    withTempDir(async (cache) => {
+      const stalled = await startFakeHub([TINY_BERT], { stall: ["onnx/model.onnx"] });
+      try {
+        const env = { HF_HUB_CACHE: cache, HF_ENDPOINT: stalled.endpoint, HF_HUB_DOWNLOAD_TIMEOUT: "0.3" };
+        const started = performance.now();
+        const error = await rejection(ensureModel(ID, { hub: { env } }));
+        expect(performance.now() - started).toBeLessThan(10_000);
+        expect(error.code).toBe("hub-error");
+        expect(error.message).toBe(
+          `${ID}: downloading onnx/model.onnx from ${stalled.endpoint}/${ID}/resolve/${SHA}/onnx/model.onnx ` +
+            "failed: no data for 0.3 s; nothing was kept",
+        );
+        expect(tree(cache).filter((f) => f.includes("blobs/") && !f.endsWith("/"))).toEqual(
+          tree(cache).filter((f) => f.includes("blobs/") && !f.endsWith("/") && !f.includes(".tmp")),
+        );
+      } finally {
+        await stalled.close();
+      }
+    }));
+
   it("a connection dropped in the middle of a file leaves no file of it in the cache; the next run resumes", () =>
     withTempDir(async (cache) => {
       const env = { HF_HUB_CACHE: cache };
