@@ -113,9 +113,10 @@ async function runLeased(
     ctx.log.info(`${spec.stage}: up to date (${where})`);
     return "skipped";
   }
-  if (!ctx.force) {
-    const state = await unitState(ctx.hasher, spec);
-    if (state.state === "stale") ctx.log.info(`${spec.stage}: out of date: ${state.reason} (${where})`);
+  const recorded = ctx.force ? undefined : await readManifest(spec.manifest);
+  if (recorded) {
+    const reason = await firstDifference(ctx.hasher, spec, recorded, expected, base);
+    ctx.log.info(`${spec.stage}: out of date: ${reason} (${where})`);
   }
   const started = Date.now();
   const stagingDirs = new Map<string, string>();
@@ -173,15 +174,20 @@ async function runLeased(
 /** A unit's state, and for a stale one the first difference between its manifest and what it would record now. */
 export async function unitState(hasher: Hasher, spec: StageSpec): Promise<UnitState> {
   const base = dirname(spec.manifest);
-  let recorded: Manifest;
-  try {
-    recorded = JSON.parse(await readFile(spec.manifest, "utf8")) as Manifest;
-  } catch {
-    return { state: "pending", reason: "not run yet" };
-  }
+  const recorded = await readManifest(spec.manifest);
+  if (!recorded) return { state: "pending", reason: "not run yet" };
   const expected = await describe(hasher, spec, base);
   if (await matches(hasher, spec, expected, base)) return { state: "done" };
   return { state: "stale", reason: await firstDifference(hasher, spec, recorded, expected, base) };
+}
+
+/** A unit's recorded manifest, or undefined when there is none (or a torn one). */
+async function readManifest(path: string): Promise<Manifest | undefined> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as Manifest;
+  } catch {
+    return undefined;
+  }
 }
 
 async function firstDifference(
@@ -264,12 +270,8 @@ export function migrateParams(stage: string, params: unknown): unknown {
 }
 
 async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest, "outputs">, base: string) {
-  let recorded: Manifest;
-  try {
-    recorded = JSON.parse(await readFile(spec.manifest, "utf8")) as Manifest;
-  } catch {
-    return false;
-  }
+  const recorded = await readManifest(spec.manifest);
+  if (!recorded) return false;
   // the device is a record of where the unit ran, not a reason to run it again
   const { outputs, device: _device, ...rest } = recorded;
   rest.params = migrateParams(rest.stage, rest.params);

@@ -7,25 +7,10 @@ import { PNG_SCALE } from "../src/figures.js";
 import { buildExperimentReport, renderExperimentReport } from "../src/index.js";
 import { lineChart } from "../src/line-chart.js";
 import { experimentCharts } from "../src/render.js";
+import { evaluation } from "./helpers.js";
 
 // The hard case for a figure: 7 languages + avg (8 series) at 4 α and 3 ablation points, scores near 0 and
 // near 1 with few queries (95% CIs from below 0 to above 100), significantly better and worse points.
-
-function evaluation(values: Record<string, number[]>): Evaluation {
-  const perQuery = Object.entries(values).flatMap(([lang, xs]) =>
-    xs.map((x, i) => ({ id: `${lang}${i}`, lang, values: { "R@2kt": x } })),
-  );
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const perLang = Object.fromEntries(Object.entries(values).map(([l, xs]) => [l, mean(xs)]));
-  return {
-    measures: ["R@2kt"],
-    languages: Object.keys(values),
-    counts: Object.fromEntries(Object.entries(values).map(([l, xs]) => [l, xs.length])),
-    scores: { "R@2kt": { ...perLang, avg: mean(Object.values(perLang)) } },
-    perQuery,
-    tokenizer: "nltk",
-  };
-}
 
 const LANGS = ["ar", "bn", "fi", "ja", "ko", "ru", "te"];
 /** n binary values, the first `ones` of them 1 (so a system with more ones is better on exactly those). */

@@ -3,24 +3,9 @@ import { describe, expect, it } from "vitest";
 import { buildExperimentReport, experimentReportFiles, renderExperimentReport } from "../src/index.js";
 import { niceTicks } from "../src/line-chart.js";
 import { experimentLatex, experimentMarkdown, experimentPlots } from "../src/render.js";
+import { evaluation } from "./helpers.js";
 
 const pairedTTest = (a: number[], b: number[]) => SIGNIFICANCE_TESTS.t.run(a, b);
-
-function evaluation(values: Record<string, number[]>): Evaluation {
-  const perQuery = Object.entries(values).flatMap(([lang, xs]) =>
-    xs.map((x, i) => ({ id: `${lang}${i}`, lang, values: { "R@2kt": x } })),
-  );
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const perLang = Object.fromEntries(Object.entries(values).map(([l, xs]) => [l, mean(xs)]));
-  return {
-    measures: ["R@2kt"],
-    languages: Object.keys(values),
-    counts: Object.fromEntries(Object.entries(values).map(([l, xs]) => [l, xs.length])),
-    scores: { "R@2kt": { ...perLang, avg: mean(Object.values(perLang)) } },
-    perQuery,
-    tokenizer: "nltk",
-  };
-}
 
 const baseline = evaluation({ ar: [0, 0, 0, 0, 0, 0, 1, 0], bn: [1, 0, 1, 0] });
 const better = evaluation({ ar: [1, 1, 1, 1, 1, 1, 1, 0], bn: [1, 0, 1, 0] });
