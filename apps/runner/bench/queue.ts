@@ -13,16 +13,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { formatTable } from "@xqg/bench-utils";
+import { createLogger, loadConfig, planExperiment, prepareRun, runUnit } from "@xqg/pipeline";
+import { coordinate, parseQueueUrl, runCoordinator } from "@xqg/queue";
 import { Queue, Worker } from "bullmq";
-import { loadConfig } from "../src/config.js";
-import { Hasher } from "../src/hash.js";
-import { layout } from "../src/layout.js";
-import { prepareRun } from "../src/pipeline.js";
-import { planUnits } from "../src/plan.js";
-import { createLogger } from "../src/progress.js";
-import { parseQueueUrl } from "../src/queue/connection.js";
-import { coordinate, runCoordinator } from "../src/queue/coordinator.js";
-import { runUnit } from "../src/units.js";
 import { writeTestConfig } from "../test/helpers.js";
 
 const UNITS = Number(process.env["QUEUE_BENCH_UNITS"] ?? 10_000);
@@ -137,16 +130,10 @@ async function main() {
     const localDir = join(dir, "local");
     await (await import("node:fs/promises")).mkdir(localDir);
     const config = await loadConfig(await writeTestConfig(localDir));
-    await prepareRun(config, { log: quiet, force: false });
-    const env = {
-      hasher: await Hasher.open(layout(config.output).hashCache),
-      log: quiet,
-      force: false,
-      threads: config.threads,
-    };
+    const env = await prepareRun(config, { log: quiet, force: false });
     const unitRows: Array<Record<string, string | number>> = [];
     const localStart = performance.now();
-    for (const unit of planUnits(config).units) {
+    for (const unit of planExperiment(config).units) {
       const t = performance.now();
       await runUnit(unit, env);
       unitRows.push({ unit: unit.key, "compute s": ((performance.now() - t) / 1000).toFixed(2) });

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
+import { formatDuration, releaseRunSync } from "@xqg/pipeline";
 import { main } from "./cli/main.js";
 import { runInterruptHooks } from "./interrupt.js";
-import { releaseAllLeasesSync } from "./lease.js";
-import { removeActiveStagingSync } from "./manifest.js";
-import { formatDuration } from "./progress.js";
 
 /**
  * How long an interrupted process waits for its hand-backs (Redis may be unreachable) before exiting anyway:
@@ -18,8 +16,7 @@ const HAND_BACK_MS =
 // flight may recreate a folder; the next run removes what is left). A second signal exits at once.
 let interrupted = false;
 const exit = (code: number, line: string): never => {
-  removeActiveStagingSync();
-  releaseAllLeasesSync();
+  releaseRunSync();
   process.stderr.write(`\nxqg: ${line}\n`);
   process.exit(code);
 };

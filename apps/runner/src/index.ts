@@ -1,13 +1,3 @@
+// The xqg command line as a function (tests, and tools that embed it). The experiment as a library is
+// @xqg/pipeline; queued runs are @xqg/queue.
 export { type MainIo, main } from "./cli/main.js";
-export { loadConfig, parseConfig, type RunConfig } from "./config.js";
-export { UserError } from "./errors.js";
-export { type Execution, type Executor, localExecutor } from "./executor.js";
-export { inspectPlan, type PlanReport, type UnitReport } from "./inspect.js";
-export type { StageContext, UnitState } from "./manifest.js";
-export { prepareRun } from "./pipeline.js";
-export { type Plan, planExperiment, type System, type Unit } from "./plan.js";
-export { createLogger, type Logger, type LoggerOptions } from "./progress.js";
-export { Scheduler, type SchedulerUnit, type UnitStatus } from "./scheduler.js";
-export type { ShardPart } from "./shard.js";
-export type { StageEnv } from "./stages/common.js";
-export { runUnit, type Work, type WorkKind } from "./units.js";

@@ -5,9 +5,9 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { parseConfig } from "@xqg/pipeline";
 import { createGenerator } from "@xqg/querygen";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../src/config.js";
 import { oneOffManifest, QUICKSTART, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { PASSWORD_ENV } from "@xqg/queue";
 import { withTempDir } from "@xqg/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD_ENV } from "../src/queue/connection.js";
 import { writeTestConfig, xqg } from "./helpers.js";
 import {
   fastQueueTimings,

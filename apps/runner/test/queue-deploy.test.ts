@@ -2,12 +2,11 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { GENERATION_DEFAULTS } from "@xqg/querygen";
+import { HEALTH_PATHS, PASSWORD_ENV, parseQueueUrl } from "@xqg/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { parseFlags } from "../src/cli/args.js";
 import { COMMANDS } from "../src/cli/commands.js";
-import { PASSWORD_ENV, parseQueueUrl } from "../src/queue/connection.js";
-import { HEALTH_PATHS } from "../src/queue/health.js";
 import {
   freePort,
   REDIS_SERVER,

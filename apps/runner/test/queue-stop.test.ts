@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { QUEUE_NAME, type UnitJob } from "@xqg/queue";
 import { withTempDir } from "@xqg/test-utils";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QUEUE_NAME, type UnitJob } from "../src/queue/jobs.js";
 import { writeTestConfig, xqg } from "./helpers.js";
 import {
   digests,

@@ -1,7 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { settings } from "@xqg/pipeline";
 import { describe, expect, it } from "vitest";
-import { STAGE_FIELDS } from "../src/settings/stages.js";
+
+const { STAGE_FIELDS } = settings;
+
 import { xqg } from "./helpers.js";
 
 const readme = await readFile(resolve(import.meta.dirname, "../README.md"), "utf8");

@@ -1,9 +1,13 @@
 import { parseArgs } from "node:util";
 import { nearestName } from "@xqg/core";
-import { UsageError } from "../errors.js";
-import { defaultsOf, type Field, type Fields, flagName, renamedValue, schemaOf } from "../settings/fields.js";
-import { parseShard, type ShardPart, WHOLE } from "../shard.js";
-import { threadsProblem } from "../threads.js";
+import { parseShard, type ShardPart, settings, UsageError } from "@xqg/pipeline";
+
+const { defaultsOf, flagName, renamedValue, schemaOf, threadsProblem } = settings;
+type Field<T> = settings.Field<T>;
+type Fields = settings.Fields;
+
+/** The whole corpus: the shard of a command given no --shard. */
+export const WHOLE: ShardPart = { index: 0, count: 1 };
 
 /**
  * What an explicit flag takes: the placeholder `--help` shows, what a value must look like (for the error

@@ -1,19 +1,25 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FORMATS, type RunFormat } from "@xqg/corpus";
-import { loadConfig } from "../config.js";
-import { UsageError } from "../errors.js";
-import { Hasher } from "../hash.js";
-import { inspectPlan, PLAN_SCHEMA, runOneUnit } from "../inspect.js";
-import { alphasProblem, layout, systemName } from "../layout.js";
-import type { Logger } from "../progress.js";
-import { QUEUE_COMMANDS } from "../queue/commands.js";
-import { field } from "../settings/fields.js";
-import { type InputSettings, inputFields, languageCodes } from "../settings/inputs.js";
-import { STAGE_FIELDS, type StageSettings } from "../settings/stages.js";
-import { WHOLE } from "../shard.js";
-import type { StageEnv } from "../stages/common.js";
-import { type ArgFlag, type FlagSpec, NAME, type ParsedFlags, type ValueKind } from "./args.js";
+import {
+  inspectPlan,
+  type Logger,
+  layout,
+  loadConfig,
+  openStageEnv,
+  PLAN_SCHEMA,
+  prepareRun,
+  runExperiment,
+  runPlannedUnit,
+  type StageEnv,
+  settings as schema,
+  stages,
+  UsageError,
+} from "@xqg/pipeline";
+import { type ArgFlag, type FlagSpec, NAME, type ParsedFlags, type ValueKind, WHOLE } from "./args.js";
+import { loadQueue, QUEUE_COMMANDS } from "./queue-commands.js";
+
+const { alphasProblem, field, inputFields, languageCodes, STAGE_FIELDS, systemName } = schema;
 
 export interface CommandContext {
   readonly log: Logger;
@@ -33,8 +39,8 @@ const ENCODER: Record<string, ArgFlag> = {
   passageEncoder: { help: "passage encoder directory (untied encoders; with --query-encoder)" },
 };
 
-async function envOf(flags: ParsedFlags, ctx: CommandContext): Promise<StageEnv> {
-  return { hasher: await Hasher.open(), log: ctx.log, force: flags.force, threads: flags.threads ?? 0 };
+function envOf(flags: ParsedFlags, ctx: CommandContext): Promise<StageEnv> {
+  return openStageEnv({ log: ctx.log, force: flags.force, threads: flags.threads ?? 0 });
 }
 
 const one = (flags: ParsedFlags, name: string): string => flags.args[name]![0]!;
@@ -55,7 +61,7 @@ const manifestOf = (output: string): string =>
  * each must be one of them (or of the seven XOR-TyDi languages).
  */
 function generateSettings(settings: Record<string, unknown>): Record<string, unknown> {
-  const inputs = settings as InputSettings;
+  const inputs = settings as schema.InputSettings;
   const targets = settings["languages"] as string[];
   // parseFlags fills an unset flag with the field's own default (the same array)
   if (inputs.languageNames && targets === STAGE_FIELDS.generate.languages.default)
@@ -163,7 +169,7 @@ export const COMMANDS: Record<string, Command> = {
         out,
         manifest: manifestOf(out),
       };
-      await (await import("../stages/generate.js")).generateStage(
+      await stages.generateStage(
         await envOf(flags, ctx),
         io,
         generateSettings(flags.settings) as never,
@@ -212,20 +218,20 @@ export const COMMANDS: Record<string, Command> = {
       if (source !== "corpus" && flags.shard.count > 1)
         throw new UsageError("encode: --shard applies to --corpus only");
       if (source === "corpus") {
-        await (await import("../stages/encode.js")).encodePassagesStage(
+        await stages.encodePassagesStage(
           env,
           { corpus: one(flags, "corpus"), encoder, out, manifest: manifestOf(out) },
           settings,
           flags.shard,
         );
       } else if (source === "generated") {
-        await (await import("../stages/encode.js")).encodeGeneratedStage(
+        await stages.encodeGeneratedStage(
           env,
           { generated: one(flags, "generated"), encoder, out, manifest: manifestOf(out) },
           settings,
         );
       } else {
-        await (await import("../stages/encode.js")).encodeQueriesStage(
+        await stages.encodeQueriesStage(
           env,
           { queries: one(flags, "queries"), encoder, out, manifest: manifestOf(out) },
           settings,
@@ -247,11 +253,11 @@ export const COMMANDS: Record<string, Command> = {
     },
     async run(flags, ctx) {
       const dir = one(flags, "out");
-      const { alphas, ...settings } = flags.settings as StageSettings<"fuse">;
+      const { alphas, ...settings } = flags.settings as schema.StageSettings<"fuse">;
       const badAlpha = alphasProblem(alphas);
       if (badAlpha) throw new UsageError(`fuse: --alphas: ${badAlpha.reason}`);
       const outputs = new Map(alphas.map((a) => [a, join(dir, `${systemName(a)}.npy`)]));
-      await (await import("../stages/fuse.js")).fuseStage(
+      await stages.fuseStage(
         await envOf(flags, ctx),
         {
           passages: one(flags, "passages"),
@@ -277,7 +283,7 @@ export const COMMANDS: Record<string, Command> = {
     },
     async run(flags, ctx) {
       const out = one(flags, "out");
-      await (await import("../stages/index-stage.js")).indexStage(
+      await stages.indexStage(
         await envOf(flags, ctx),
         { embeddings: one(flags, "embeddings"), out, manifest: manifestOf(out) },
         flags.settings as never,
@@ -333,7 +339,7 @@ export const COMMANDS: Record<string, Command> = {
         throw new UsageError(
           "search: --run-format xor: an XOR submission holds passage texts, which a search does not have",
         );
-      await (await import("../stages/search.js")).searchStage(
+      await stages.searchStage(
         await envOf(flags, ctx),
         { target, queries: one(flags, "queries"), out, format, tag, manifest: manifestOf(out) },
         settings,
@@ -396,7 +402,7 @@ export const COMMANDS: Record<string, Command> = {
         throw new UsageError(
           "evaluate: --out - writes the evaluation JSON to standard output; --trec-eval prints there too: give --out a file",
         );
-      const stage = await import("../stages/evaluate.js");
+      const stage = stages;
       const result = await stage.evaluate(
         await envOf(flags, ctx),
         {
@@ -462,7 +468,7 @@ export const COMMANDS: Record<string, Command> = {
           throw new UsageError("report: --ablation needs --ablation-alpha, a number in (0, 1]");
         for (const [n, file] of ablations) systems.push({ alpha, queriesPerLanguage: n, evaluation: file });
       }
-      await (await import("../stages/report.js")).reportStage(
+      await stages.reportStage(
         await envOf(flags, ctx),
         { systems, out, manifest: manifestOf(join(out, "report")) },
         flags.settings as never,
@@ -490,7 +496,7 @@ export const COMMANDS: Record<string, Command> = {
       if (queue !== undefined) {
         if (flags.shard !== WHOLE) throw new UsageError("run: --queue takes every shard; drop --shard");
         const attempts = all(flags, "attempts", POSITIVE)[0];
-        await (await import("../queue/coordinator.js")).runCoordinator(config, {
+        await (await loadQueue("xqg run --queue")).runCoordinator(config, {
           queue,
           log: ctx.log,
           force: flags.force,
@@ -499,7 +505,7 @@ export const COMMANDS: Record<string, Command> = {
         ctx.stdout.write(await readFile(join(layout(config.output).report, "report.md"), "utf8"));
         return;
       }
-      const status = await (await import("../pipeline.js")).runPipeline(config, {
+      const status = await runExperiment(config, {
         log: ctx.log,
         force: flags.force,
         ...(flags.shard !== WHOLE ? { shard: flags.shard } : {}),
@@ -555,11 +561,11 @@ export const COMMANDS: Record<string, Command> = {
       if (!file || !key || rest.length > 0)
         throw new UsageError("unit: expected a CONFIG file and a unit KEY (see xqg unit --help)");
       const config = await loadConfig(file);
-      const env = await (await import("../pipeline.js")).prepareRun(
+      const env = await prepareRun(
         flags.threads === undefined ? config : { ...config, threads: flags.threads },
         { log: ctx.log, force: flags.force },
       );
-      await runOneUnit(config, key, env);
+      await runPlannedUnit(config, key, env);
     },
   },
   ...QUEUE_COMMANDS,

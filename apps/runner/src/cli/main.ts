@@ -1,7 +1,6 @@
 import { nearestName } from "@xqg/core";
-import { explainSystemError, isUserFacing, UsageError } from "../errors.js";
-import { createLogger } from "../progress.js";
-import { runnerVersion } from "../version.js";
+import { createLogger, explainSystemError, isUserFacing, UsageError } from "@xqg/pipeline";
+import { cliVersion } from "../version.js";
 import { helpText, parseFlags } from "./args.js";
 import { COMMANDS } from "./commands.js";
 
@@ -41,7 +40,7 @@ export async function main(
     return name === undefined ? 1 : 0;
   }
   if (name === "--version" || name === "-v") {
-    io.stdout.write(`${runnerVersion()}\n`);
+    io.stdout.write(`${cliVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -47,7 +47,7 @@ describe("runStage", () => {
       expect(manifest.stage).toBe("demo");
       expect(manifest.inputs.source.path).toBe("../in.txt");
       expect(manifest.params).toEqual({ k: 1 });
-      expect(Object.keys(manifest.packages)).toEqual(["@xqg/corpus", "xqg"]);
+      expect(Object.keys(manifest.packages)).toEqual(["@xqg/corpus", "@xqg/pipeline"]);
       expect(Object.keys(manifest.outputs)).toEqual(["../out/result.txt"]);
     });
   });
@@ -153,9 +153,9 @@ describe("native runtimes in manifests", () => {
         "@huggingface/tokenizers",
         "@xqg/ann",
         "@xqg/models",
+        "@xqg/pipeline",
         "onnxruntime-node",
         "usearch",
-        "xqg",
       ]);
       expect(packages["onnxruntime-node"]).toMatch(/^\d+\.\d+\.\d+/);
       expect(packageVersions(["@xqg/ann"])["usearch"]).toBe(packages["usearch"]);
@@ -186,6 +186,22 @@ describe("native runtimes in manifests", () => {
         delete manifest.packages[runtime];
       await writeFile(spec.manifest, JSON.stringify(manifest));
       expect(await run()).toBe("skipped");
+    });
+  });
+
+  it("a manifest from before the pipeline was a package (its version recorded as xqg's) stays up to date", async () => {
+    await withTempDir(async (dir) => {
+      const { spec, run, lines } = await unit(dir);
+      await run();
+      const manifest = JSON.parse(await readFile(spec.manifest, "utf8"));
+      const { "@xqg/pipeline": version, ...rest } = manifest.packages;
+      await writeFile(spec.manifest, JSON.stringify({ ...manifest, packages: { ...rest, xqg: version } }));
+      expect(await run()).toBe("skipped");
+      await writeFile(spec.manifest, JSON.stringify({ ...manifest, packages: { ...rest, xqg: "0.0.0-older" } }));
+      expect(await run()).toBe("ran");
+      expect(lines.find((l) => l.includes("out of date"))).toMatch(
+        `demo: out of date: @xqg/pipeline changed (0.0.0-older → ${version})`,
+      );
     });
   });
 });

@@ -8,7 +8,7 @@ import { type Plan, planUnits, type Unit } from "./plan.js";
 import type { Logger } from "./progress.js";
 import type { ShardPart } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
-import { planDigest, runUnit } from "./units.js";
+import { runUnit } from "./units.js";
 
 /** The version of `xqg plan --json`'s schema; a change of its shape changes this. */
 export const PLAN_SCHEMA = "xqg-plan/1";
@@ -49,7 +49,7 @@ export async function inspectPlan(
   return {
     schema: PLAN_SCHEMA,
     config: config.file,
-    digest: planDigest(plan.units),
+    digest: plan.digest,
     ends: plan.ends,
     units: plan.units.map((unit) => {
       const state = states.get(unit.key)!;
@@ -105,7 +105,11 @@ async function stateOf(unit: Unit, base: Omit<StageEnv, "force" | "inspect">): P
  * Runs exactly one unit of a config's plan, after checking that every unit it depends on is done; refuses,
  * naming them, when some are not.
  */
-export async function runOneUnit(config: RunConfig, key: string, env: StageEnv): Promise<"ran" | "skipped"> {
+export async function runPlannedUnit(
+  config: RunConfig,
+  key: string,
+  env: StageEnv,
+): Promise<"ran" | "skipped"> {
   const plan = planUnits(config);
   const unit = plan.units.find((u) => u.key === key);
   if (!unit) {

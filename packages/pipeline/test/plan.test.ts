@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../src/config.js";
 import { planUnits } from "../src/plan.js";
 import { planDigest } from "../src/units.js";
-import { QUICKSTART } from "./helpers.js";
+
+const QUICKSTART = join(import.meta.dirname, "../../../examples/quickstart");
 
 const BASE = "corpus: c.jsonl\nqueries: q.jsonl\nencoder: enc\ngenerator: gen\nfuse: { alphas: [0, 0.5] }\n";
 const planOf = (extra = "") => planUnits(parseConfig(`${BASE}${extra}`, "exp.yaml", "/work/exp/exp.yaml"));

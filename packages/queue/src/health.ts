@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { UserError } from "../errors.js";
+import { UserError } from "@xqg/pipeline";
 import type { Heartbeat } from "./liveness.js";
 
 /**

@@ -1,12 +1,6 @@
 import { hostname } from "node:os";
+import { type Device, type Logger, openStageEnv, type Progress, runUnit, unitDigest } from "@xqg/pipeline";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
-import type { Device } from "../device.js";
-import { Hasher } from "../hash.js";
-import { layout } from "../layout.js";
-import { type Plan, planUnits } from "../plan.js";
-import type { Logger, Progress } from "../progress.js";
-import type { StageEnv } from "../stages/common.js";
-import { runUnit } from "../units.js";
 import { checkRedis, parseQueueUrl } from "./connection.js";
 import { startHealthServer } from "./health.js";
 import {
@@ -50,9 +44,9 @@ export interface RunningWorker {
 }
 
 /**
- * An `xqg worker`: takes units of work off the queue and runs each through the code path of a local run
- * (`planUnits` of the job's config, the unit of the job's key: lease, manifest check, staging, rename,
- * manifest). A job planned with other package versions is refused, naming both. A job delivered twice (the
+ * An `xqg worker`: takes units of work off the queue and runs each as it is given (`runUnit`, the code path of
+ * a local run: lease, manifest check, staging, rename, manifest), without planning. A job planned with other
+ * package versions, or whose unit's digest is not the one the coordinator computed, is refused, naming both. A job delivered twice (the
  * queue delivers at least once) meets the unit's lease, then its manifest, and does no harm.
  */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
@@ -61,7 +55,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const timings = queueTimings();
   const mine = localVersions();
   const me = `${hostname()}:${process.pid}`;
-  const plans = new Map<string, Plan>();
   const log = options.log;
   const queueName = options.queueName ?? QUEUE_NAME;
   // the queue's sign that this worker lives (xqg status, the coordinator): a key that expires soon after death
@@ -147,24 +140,24 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         `refused by worker ${me}: planned with other package versions: ${differences.join(", ")}`,
       );
     }
-    let plan = plans.get(data.planId);
-    if (!plan) {
-      plan = planUnits(data.config);
-      plans.set(data.planId, plan);
+    const digest = unitDigest(data.unit);
+    if (digest !== data.unitDigest || data.unit.key !== data.key) {
+      throw new UnrecoverableError(
+        `refused by worker ${me}: unit ${data.key} of ${data.run.config} has digest ${digest.slice(0, 16)} here, ` +
+          `${data.unitDigest.slice(0, 16)} at the coordinator (the job was altered, or made by other code)`,
+      );
     }
-    const unit = plan.units.find((u) => u.key === data.key);
-    if (!unit) throw new UnrecoverableError(`unit ${data.key} is not in the plan of ${data.config.file}`);
     const started = performance.now();
-    const env: StageEnv = {
-      // reopened per unit: other workers add the digests of what they wrote
-      hasher: await Hasher.open(layout(data.config.output).hashCache),
+    // reopened per unit: other workers add the digests of what they wrote
+    const env = await openStageEnv({
+      output: data.run.output,
       log: reporting(log, job),
       force: data.force,
-      threads: options.threads ?? data.config.threads,
-      device: options.device ?? data.config.device ?? "cpu",
-    };
+      threads: options.threads ?? data.run.threads,
+      device: options.device ?? data.run.device ?? "cpu",
+    });
     log.info(`unit ${data.key}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
-    const outcome = await runUnit(unit, env);
+    const outcome = await runUnit(data.unit, env);
     return { outcome, worker: me, seconds: (performance.now() - started) / 1000 };
   };
 

@@ -10,7 +10,7 @@ import { checkMeasures } from "./stages/evaluate.js";
 import { selectedLanguages } from "./stages/fuse.js";
 import type { ReportInput } from "./stages/report.js";
 import type { SearchTarget } from "./stages/search.js";
-import { type Work, work } from "./units.js";
+import { planDigest, type Work, work } from "./units.js";
 
 /** One retrieval system of the experiment: the baseline, xQG at one α, or an ablation point. */
 export interface System {
@@ -57,6 +57,8 @@ export interface Plan {
   readonly units: readonly Unit[];
   /** "shard-done" when the plan is one worker's shard (`--shard i/N` with N > 1): no merge, nothing after. */
   readonly ends: "done" | "shard-done";
+  /** SHA-256 of the units (keys, dependencies, work): equal plans have equal digests. */
+  readonly digest: string;
 }
 
 /** Checks what the config promises before any work (measures that need qrels). */
@@ -173,7 +175,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
       );
     }
   }
-  if (only !== undefined && count > 1) return { units, ends: "shard-done" };
+  if (only !== undefined && count > 1) return { units, ends: "shard-done", digest: planDigest(units) };
 
   const whole: ShardPart = { index: 0, count: 1 };
   let generatedKey: string | undefined = config.generated ? undefined : generateKeys[0];
@@ -465,7 +467,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
       st.report,
     ),
   });
-  return { units, ends: "done" };
+  return { units, ends: "done", digest: planDigest(units) };
 }
 
 /**

@@ -1,32 +1,28 @@
 import { createHash } from "node:crypto";
-import type { RunConfig } from "../config.js";
-import { packageVersions } from "../manifest.js";
+import { codeVersions, type Device, type Unit } from "@xqg/pipeline";
 
 /** The BullMQ queue every coordinator and worker of xqg uses (one per Redis database). */
 export const QUEUE_NAME = "xqg-units";
 
-/** The packages whose code runs in a unit; a worker runs only jobs planned with its own versions of them. */
-export const PLAN_PACKAGES = [
-  "@xqg/ann",
-  "@xqg/core",
-  "@xqg/corpus",
-  "@xqg/encoders",
-  "@xqg/fusion",
-  "@xqg/metrics",
-  "@xqg/models",
-  "@xqg/querygen",
-  "@xqg/report",
-] as const;
-
-/** What a job carries: the coordinator's plan (the whole config) and the unit to run from it. */
+/** What a job carries: one unit of the coordinator's plan, as data, and how to run it. */
 export interface UnitJob {
-  /** Digest of the config and package versions: the same run has the same id, on any coordinator. */
+  /** The plan's digest with the code versions: the same run has the same id, on any coordinator. */
   readonly planId: string;
   readonly key: string;
   readonly stage: string;
-  readonly config: RunConfig;
+  /** The unit itself (plain data): the worker runs it as it is, without planning. */
+  readonly unit: Unit;
+  /** `unitDigest(unit)` as the coordinator computed it: a worker that computes another refuses the unit. */
+  readonly unitDigest: string;
+  /** The run the unit belongs to: its config file (for messages), output folder (hash cache) and knobs. */
+  readonly run: {
+    readonly config: string;
+    readonly output: string;
+    readonly threads: number;
+    readonly device?: Device;
+  };
   readonly force: boolean;
-  /** `{ package: version }` of the coordinator (PLAN_PACKAGES and xqg). */
+  /** `{ package: version }` of the code that planned the unit (`codeVersions()` of the coordinator). */
   readonly packages: Record<string, string>;
 }
 
@@ -38,11 +34,11 @@ export interface UnitResult {
 }
 
 export function localVersions(): Record<string, string> {
-  return packageVersions(PLAN_PACKAGES);
+  return codeVersions();
 }
 
-export function planIdOf(config: RunConfig, packages: Record<string, string>, force: boolean): string {
-  const digest = createHash("sha256").update(JSON.stringify({ config, packages }));
+export function planIdOf(planDigest: string, packages: Record<string, string>, force: boolean): string {
+  const digest = createHash("sha256").update(JSON.stringify({ plan: planDigest, packages }));
   // --force asks for every unit again: a fresh id, so completed jobs of an earlier run do not count
   if (force) digest.update(`force ${Date.now()} ${Math.random()}`);
   return digest.digest("hex").slice(0, 16);

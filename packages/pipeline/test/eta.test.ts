@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RunEstimate } from "../src/queue/eta.js";
+import { RunEstimate } from "../src/eta.js";
 
 const s = (seconds: number) => seconds * 1000;
 

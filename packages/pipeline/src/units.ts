@@ -66,3 +66,8 @@ export async function runUnit(unit: { readonly work: Work }, env: StageEnv): Pro
 export function planDigest(units: readonly unknown[]): string {
   return createHash("sha256").update(JSON.stringify(units)).digest("hex");
 }
+
+/** SHA-256 of one unit's data: a worker given a unit recomputes it to know it runs what was planned. */
+export function unitDigest(unit: unknown): string {
+  return createHash("sha256").update(JSON.stringify(unit)).digest("hex");
+}

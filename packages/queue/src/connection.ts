@@ -1,5 +1,5 @@
+import { UserError } from "@xqg/pipeline";
 import { Redis } from "ioredis";
-import { UserError } from "../errors.js";
 
 /** The environment variable a Redis password may come from when `--queue`'s URL has none. */
 export const PASSWORD_ENV = "XQG_REDIS_PASSWORD";

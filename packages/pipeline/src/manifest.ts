@@ -7,7 +7,7 @@ import { acquireLease } from "./lease.js";
 import { formatDuration, type Logger } from "./progress.js";
 import { makeStaging, refuseOverwritingInputs, removeStaging } from "./safety.js";
 import { RENAMED_DTYPES } from "./settings/stages.js";
-import { runnerVersion } from "./version.js";
+import { composedPackages, pipelineVersion } from "./version.js";
 
 /** What a stage reads, how it is set, and what it writes. Its manifest records all of it. */
 export interface StageSpec {
@@ -207,7 +207,7 @@ async function firstDifference(
     if (!(role in expected.inputs)) return `an input is gone: ${role}`;
   const param = differingKey(recorded.params, JSON.parse(JSON.stringify(expected.params)));
   if (param !== undefined) return `a setting changed: ${param || "(all)"}`;
-  const packages = withLegacyRuntimes(recorded.packages ?? {}, expected.packages);
+  const packages = migratePackages(recorded.packages ?? {}, expected.packages);
   for (const [name, version] of Object.entries(expected.packages)) {
     if (packages[name] !== version) return `${name} changed (${packages[name] ?? "none"} → ${version})`;
   }
@@ -275,7 +275,7 @@ async function matches(hasher: Hasher, spec: StageSpec, expected: Omit<Manifest,
   // the device is a record of where the unit ran, not a reason to run it again
   const { outputs, device: _device, ...rest } = recorded;
   rest.params = migrateParams(rest.stage, rest.params);
-  rest.packages = withLegacyRuntimes(rest.packages, expected.packages);
+  rest.packages = migratePackages(rest.packages, expected.packages);
   if (JSON.stringify(rest) !== JSON.stringify(JSON.parse(JSON.stringify(expected)))) return false;
   for (const output of spec.outputs) {
     const want = outputs[relative(base, output)];
@@ -305,11 +305,11 @@ export const NATIVE_RUNTIMES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * `{ name: version }` of the given packages as installed, plus the runner itself, plus the native runtimes they
+ * `{ name: version }` of the given packages as installed, plus the pipeline itself, plus the native runtimes they
  * run on (`NATIVE_RUNTIMES`, each resolved from the package that loads it).
  */
 export function packageVersions(names: readonly string[]): Record<string, string> {
-  const versions = new Map<string, string>([["xqg", runnerVersion()]]);
+  const versions = new Map<string, string>([[PIPELINE, pipelineVersion()]]);
   for (const name of names) {
     const manifest = requireHere.resolve(`${name}/package.json`);
     versions.set(name, (requireHere(manifest) as { version: string }).version);
@@ -334,17 +334,31 @@ function installedVersion(name: string, from: string): string {
   }
 }
 
+const PIPELINE = "@xqg/pipeline";
+
+/** The versions of every package whose code decides a unit's outputs: the pipeline, the packages it composes, their native runtimes. */
+export function codeVersions(): Record<string, string> {
+  return packageVersions(composedPackages());
+}
+
 /**
- * A manifest written before the native runtimes were recorded has none: it counts as made with today's (there
- * is no telling), so that finished units are not redone for an upgrade of xqg alone.
+ * Package versions as an older manifest recorded them, in today's terms (a new object):
+ * - before the native runtimes were recorded, a manifest has none: it counts as made with today's (there is no
+ *   telling), so that finished units are not redone for an upgrade of xqg alone;
+ * - before the pipeline was a package of its own (@xqg/pipeline), its code was the `xqg` package's, recorded as
+ *   `xqg`: the same code at the same version.
  */
-function withLegacyRuntimes(
-  recorded: Record<string, string>,
+function migratePackages(
+  recorded: Record<string, string> | undefined,
   expected: Readonly<Record<string, string>>,
 ): Record<string, string> {
+  const { xqg: legacyPipeline, ...rest } = recorded ?? {};
+  const renamed =
+    legacyPipeline !== undefined && !(PIPELINE in rest)
+      ? { ...rest, [PIPELINE]: legacyPipeline }
+      : (recorded ?? {});
   const runtimes = new Set(Object.values(NATIVE_RUNTIMES).flat());
-  const missing = Object.keys(expected).filter((name) => runtimes.has(name) && !(name in (recorded ?? {})));
-  if (missing.length === 0) return recorded;
-  const merged = { ...recorded, ...Object.fromEntries(missing.map((name) => [name, expected[name]!])) };
+  const missing = Object.keys(expected).filter((name) => runtimes.has(name) && !(name in renamed));
+  const merged = { ...renamed, ...Object.fromEntries(missing.map((name) => [name, expected[name]!])) };
   return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -1,7 +1,29 @@
-import type { ArgFlag, FlagSpec, ParsedFlags, ValueKind } from "../cli/args.js";
-import { DEVICES, type Device } from "../device.js";
+import { DEVICES, type Device, type Logger, UserError } from "@xqg/pipeline";
 import { onInterrupt } from "../interrupt.js";
-import type { Logger } from "../progress.js";
+import type { ArgFlag, FlagSpec, ParsedFlags, ValueKind } from "./args.js";
+
+/** The command that installs the queue package, which xqg loads only for queued runs. */
+export const INSTALL_QUEUE = "npm install @xqg/queue";
+
+/**
+ * @xqg/queue, loaded on demand: an optional peer of xqg, so that BullMQ and ioredis are installed only by those
+ * who run on a queue. Without it, the one command that installs it.
+ */
+export async function loadQueue(what: string): Promise<typeof import("@xqg/queue")> {
+  try {
+    return await import("@xqg/queue");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (
+      (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+      String(error).includes("@xqg/queue")
+    )
+      throw new UserError(`${what} needs the queue package, which is not installed: ${INSTALL_QUEUE}`, {
+        code: "missing-package",
+      });
+    throw error;
+  }
+}
 
 interface QueueCommand {
   readonly summary: string;
@@ -77,7 +99,7 @@ export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
       const idleExit = first(flags, "idleExit", POSITIVE);
       const device = first(flags, "device", DEVICE);
       const healthPort = first(flags, "healthPort", PORT);
-      const worker = await (await import("./worker.js")).startWorker({
+      const worker = await (await loadQueue("xqg worker")).startWorker({
         queue: first(flags, "queue", URL_KIND)!,
         log: ctx.log,
         ...(concurrency === undefined ? {} : { concurrency }),
@@ -111,7 +133,7 @@ export const QUEUE_COMMANDS: Record<string, QueueCommand> = {
     usage: "--queue URL",
     flags: { args: { queue: QUEUE }, fields: {}, shard: false },
     async run(flags, ctx) {
-      const { queueStatus } = await import("./status.js");
+      const { queueStatus } = await loadQueue("xqg status");
       ctx.stdout.write(await queueStatus(first(flags, "queue", URL_KIND)!));
     },
   },

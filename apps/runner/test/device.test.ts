@@ -1,24 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isCudaAvailable } from "@xqg/models";
+import { createLogger, loadConfig, openStageEnv, parseConfig, stages } from "@xqg/pipeline";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../src/config.js";
-import { executionProviders, sessionOptions } from "../src/device.js";
-import { createLogger } from "../src/progress.js";
 import { QUICKSTART, writeTestConfig, xqg } from "./helpers.js";
 
 const base = `corpus: c.jsonl\nqueries: q.jsonl\nencoder: enc\ngenerator: gen\n`;
-
-function capture() {
-  let text = "";
-  const write = (chunk: string): boolean => {
-    text += chunk;
-    return true;
-  };
-  const stream = { write } as unknown as NodeJS.WritableStream;
-  return { log: createLogger({ stream, tty: false }), text: () => text };
-}
 
 describe("device: cpu | cuda | auto", () => {
   it("is a config key (default cpu) with a one-line error naming the choices", () => {
@@ -33,26 +21,6 @@ describe("device: cpu | cuda | auto", () => {
     expect(() => parseConfig(`${base}queue: h:6379\n`, "x.yaml", "/w/x.yaml")).toThrow(
       /x\.yaml:5: queue: expected a Redis URL, redis:\/\/\[user:password@\]HOST:PORT\[\/DB\], got "h:6379"/,
     );
-  });
-
-  it("maps to ONNX Runtime's execution providers; auto without CUDA warns once and uses the CPU", () => {
-    const { log, text } = capture();
-    expect(executionProviders("cpu", log)).toEqual(["cpu"]);
-    expect(executionProviders("cuda", log)).toEqual(["cuda"]);
-    expect(sessionOptions({ threads: 3, log })).toEqual({ threads: 3 });
-    if (isCudaAvailable()) {
-      expect(executionProviders("auto", log)).toEqual(["cuda"]);
-    } else {
-      expect(executionProviders("auto", log)).toEqual(["cpu"]);
-      expect(sessionOptions({ threads: 0, device: "auto", log })).toEqual({
-        threads: 0,
-        executionProviders: ["cpu"],
-      });
-      expect(text().trim().split("\n")).toEqual([
-        "xqg: warning: device auto: onnxruntime-node's CUDA provider is not installed here; running on the CPU " +
-          "(see the runner README, Distributed runs, for installing it with CUDA)",
-      ]);
-    }
   });
 
   it.skipIf(isCudaAvailable())(
@@ -81,13 +49,10 @@ describe("device: cpu | cuda | auto", () => {
   it("manifests of units that run models record the device", async () => {
     await withTempDir(async (dir) => {
       const config = await writeTestConfig(dir);
-      const { encodeQueriesStage } = await import("../src/stages/encode.js");
-      const { Hasher } = await import("../src/hash.js");
-      const { loadConfig } = await import("../src/config.js");
       const loaded = await loadConfig(config);
       const manifest = join(dir, "q.manifest.json");
-      await encodeQueriesStage(
-        { hasher: await Hasher.open(), log: createLogger({ quiet: true }), force: false, threads: 1 },
+      await stages.encodeQueriesStage(
+        await openStageEnv({ log: createLogger({ quiet: true }), threads: 1 }),
         { queries: loaded.queries, encoder: loaded.encoder, out: join(dir, "q.npy"), manifest },
         loaded.stages.encode,
       );

@@ -15,7 +15,7 @@ import {
 import { UserError } from "../errors.js";
 import { packageVersions, runStage } from "../manifest.js";
 import type { ReportSettings } from "../settings/stages.js";
-import { composedPackages, runnerVersion } from "../version.js";
+import { composedPackages, pipelineVersion } from "../version.js";
 import { localModel, passageCount, type StageEnv } from "./common.js";
 
 export interface ReportInput {
@@ -131,7 +131,7 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
         date: new Date().toISOString(),
         host: hostname(),
         node: process.version,
-        xqg: runnerVersion(),
+        pipeline: pipelineVersion(),
       };
       await writeFileAtomic(join(io.out, "run-info.json"), `${JSON.stringify(info, null, 2)}\n`);
     }

@@ -23,7 +23,7 @@ export interface RunOptions {
  * whose outputs are merged in corpus order; a worker given one shard stops after that shard's encode.
  * The units of work are those of `planUnits`, run one after the other in the plan's order.
  */
-export async function runPipeline(config: RunConfig, options: RunOptions): Promise<"done" | "shard-done"> {
+export async function runExperiment(config: RunConfig, options: RunOptions): Promise<"done" | "shard-done"> {
   const env = await prepareRun(config, options);
   const plan = planUnits(config, options.shard);
   await localExecutor().execute(plan, env);

@@ -1,12 +1,17 @@
 import { existsSync } from "node:fs";
+import {
+  type Estimate,
+  formatDuration,
+  type Logger,
+  planExperiment,
+  prepareRun,
+  type RunConfig,
+  RunEstimate,
+  UserError,
+  unitDigest,
+} from "@xqg/pipeline";
 import { type Job, Queue, QueueEvents } from "bullmq";
-import type { RunConfig } from "../config.js";
-import { UserError } from "../errors.js";
-import { prepareRun } from "../pipeline.js";
-import { planUnits } from "../plan.js";
-import { formatDuration, type Logger } from "../progress.js";
 import { checkRedis, parseQueueUrl, type QueueTarget } from "./connection.js";
-import { type Estimate, RunEstimate } from "./eta.js";
 import {
   jobIdOf,
   localVersions,
@@ -30,7 +35,7 @@ export interface CoordinatorOptions {
 }
 
 /**
- * The coordinator of a distributed run: the plan of a local run (`planUnits`), each unit a BullMQ job whose id
+ * The coordinator of a distributed run: the plan of a local run (`planExperiment`), each unit a BullMQ job whose id
  * is the plan's id and the unit's key, enqueued once every unit it reads from is done. A restarted
  * coordinator (same config, same versions) finds its jobs by id and never enqueues a unit twice; a job that
  * Redis lost (restarted without persistence), or one whose manifest is missing although the queue says it is
@@ -43,9 +48,15 @@ export async function runCoordinator(config: RunConfig, options: CoordinatorOpti
   const target = parseQueueUrl(options.queue);
   await checkRedis(target);
   await prepareRun(config, options);
-  const plan = planUnits(config);
+  const plan = planExperiment(config);
   const packages = localVersions();
-  const planId = planIdOf(config, packages, options.force);
+  const planId = planIdOf(plan.digest, packages, options.force);
+  const run = {
+    config: config.file,
+    output: config.output,
+    threads: config.threads,
+    ...(config.device === undefined ? {} : { device: config.device }),
+  };
   options.log.info(
     `queue ${target.display}: ${plan.units.length} units of work (plan ${planId}); ` +
       `start workers with: xqg worker --queue ${target.display}`,
@@ -60,7 +71,9 @@ export async function runCoordinator(config: RunConfig, options: CoordinatorOpti
       planId,
       key: unit.key,
       stage: unit.stage,
-      config,
+      unit,
+      unitDigest: unitDigest(unit),
+      run,
       force: options.force,
       packages,
     }),

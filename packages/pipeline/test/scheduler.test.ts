@@ -42,7 +42,7 @@ describe("Scheduler", () => {
 });
 
 describe("localExecutor", () => {
-  const plan = { units: UNITS as unknown as Unit[], ends: "done" } as Plan;
+  const plan: Plan = { units: UNITS as unknown as Unit[], ends: "done", digest: "" };
   const env = {} as StageEnv;
 
   it("runs one unit at a time in plan order by default", async () => {
