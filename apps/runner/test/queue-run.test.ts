@@ -68,15 +68,15 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue with xqg worker processes", () =
 
   it("shards: 2 and searchRanges: 3 on two workers: Σq per shard and search per row range, the rest byte-identical", async () => {
     await withTempDir(async (dir) => {
-      const config = await writeTestConfig(dir, "shards: 2\nsearchRanges: 3\n");
+      const config = await writeTestConfig(dir, "shards: 2\nsearchRanges: 3\nmergeGenerated: true\n");
       const pair = [spawnWorker(redis.url), spawnWorker(redis.url)];
       workers.push(...pair);
       const run = await xqg("run", config, "--queue", redis.url);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toBe(golden);
       // 2 × (generate, encode-passages, 2 × Σq: all queries and the first 1 per language), 2 merges, 2 merge-sums,
-      // queries, 2 fusions, 4 systems × (3 search ranges, merge-search, evaluate), report
-      expect(run.stderr).toMatch(/36 units of work/);
+      // queries, 2 fusions, 4 systems × (3 search ranges, merge-search, evaluate), passage texts, report
+      expect(run.stderr).toMatch(/37 units of work/);
       const outputs = await digests(join(dir, "out"));
       const kept = (files: Map<string, string>) => [...files.keys()].filter((f) => !SPLIT_ONLY.test(f));
       expect(kept(outputs)).toEqual(kept(reference));

@@ -157,7 +157,7 @@ describe("resuming", () => {
 
   it("two workers with --shard i/N, then a plain run, give the same outputs as one unsharded run", async () => {
     await withTempDir(async (other) => {
-      const config = await writeTestConfig(other, "shards: 2\n");
+      const config = await writeTestConfig(other, "shards: 2\nmergeGenerated: true\n");
       for (const shard of ["1/2", "0/2"]) {
         const worker = await xqg("run", config, "--shard", shard);
         expect(worker.code).toBe(0);
@@ -220,6 +220,6 @@ describe("the report's provenance", () => {
     for (const runtime of ["onnxruntime-node", "@huggingface/tokenizers", "usearch"])
       expect(Object.keys(provenance["packages"]!)).toContain(runtime);
     const info = JSON.parse(await readFile(join(dir, "out", "report", "run-info.json"), "utf8"));
-    expect(Object.keys(info)).toEqual(["date", "host", "node", "xqg"]);
+    expect(Object.keys(info)).toEqual(["date", "host", "node", "pipeline"]);
   });
 });

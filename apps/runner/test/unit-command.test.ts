@@ -4,13 +4,14 @@ import { execFile } from "node:child_process";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { withTempDir } from "@xqg/test-utils";
+import { runReadmeExample, withTempDir } from "@xqg/test-utils";
 import { beforeAll, describe, expect, it } from "vitest";
 import { smallExperiment, snapshot, xqg } from "./helpers.js";
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, "../bin/xqg.js");
 const SCHEDULERS = resolve(import.meta.dirname, "../../../examples/schedulers");
+const PIPELINE = resolve(import.meta.dirname, "../../../packages/pipeline");
 // provenance.json names the inputs' paths, which differ between the two folders
 const outputsOnly = (files: Map<string, Buffer>) =>
   new Map([...files].filter(([name]) => !name.startsWith("manifests/") && name !== "report/provenance.json"));
@@ -168,25 +169,48 @@ describe("the scheduler examples (examples/schedulers)", () => {
   });
 });
 
-describe("a run from code (the README's API example)", () => {
-  it("loadConfig / planExperiment / prepareRun / localExecutor give the outputs of xqg run", async () => {
+describe("an executor of one's own (examples/schedulers/custom-executor.mjs)", () => {
+  it("runs each unit as a child process, two at a time, after its dependencies, and equals xqg run", async () => {
     await withTempDir(async (dir) => {
       const config = await smallExperiment(dir);
-      const readme = await readFile(resolve(import.meta.dirname, "../README.md"), "utf8");
-      const api = readme.slice(readme.indexOf("## API"));
-      const example = /```ts\n([\s\S]*?)```/.exec(api)![1]!;
-      const entry = resolve(import.meta.dirname, "../dist/index.js");
+      const script = join(dir, "custom-executor.mjs");
+      const source = await readFile(join(SCHEDULERS, "custom-executor.mjs"), "utf8");
       await writeFile(
-        join(dir, "example.mjs"),
-        example.replace('from "xqg"', `from ${JSON.stringify(entry)}`),
+        script,
+        source.replace('from "@xqg/pipeline"', `from ${JSON.stringify(join(PIPELINE, "dist/index.js"))}`),
       );
-      const out = await run(process.execPath, [join(dir, "example.mjs")], {
+      const wrapper = join(dir, "xqg");
+      await writeFile(
+        wrapper,
+        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`,
+      );
+      await chmod(wrapper, 0o755);
+      const out = await run(process.execPath, [script, config, "2"], {
         cwd: dir,
-        env: { ...process.env, XQG_CONFIG: config },
+        env: { ...process.env, XQG_BIN: wrapper },
       });
-      expect(out.stdout).toMatch(
-        /^\d+ units: generate, encode-passages, .*\nran \d+, already up to date 0\n$/,
-      );
+      expect(out.stdout).toMatch(/^\d+ units run by child processes, 2 at a time\n$/);
+      expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(reference);
+    });
+  });
+});
+
+describe("a run from code", () => {
+  it("loadConfig → prepareRun → planExperiment → localExecutor, as @xqg/pipeline's README shows it, equals xqg run", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      const printed = await runReadmeExample({
+        readme: join(PIPELINE, "README.md"),
+        replace: {
+          'from "@xqg/pipeline"': `from ${JSON.stringify(join(PIPELINE, "dist/index.js"))}`,
+          '"xqg.yaml"': JSON.stringify(config),
+        },
+      });
+      const [units, counts, report] = printed.map((args) => String(args[0]));
+      expect(units!.split("\n")[0]).toBe("generate ← (inputs)");
+      expect(units).toContain("\nreport ← ");
+      expect(counts).toMatch(/^\d+ units ran, 0 were up to date$/);
+      expect(report).toBe(reference.get("report/report.md")!.toString());
       expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(reference);
     });
   });

@@ -31,6 +31,18 @@ export interface CorpusErrorInit {
   field?: string | undefined;
   /** The error this one wraps (an I/O error, a JSON.parse failure, …). */
   cause?: unknown;
+  /**
+   * When the fix is to pass an option (e.g. the format that could not be told): its name and the values it
+   * takes. The message then ends with `; pass { option } (one of …)`, and front ends that name the option their
+   * own way (a flag, a config key) build their message from `problem` and `fix`.
+   */
+  fix?: CorpusErrorFix | undefined;
+}
+
+/** The option a {@link CorpusError} asks for, and its choices. */
+export interface CorpusErrorFix {
+  readonly option: string;
+  readonly choices: readonly string[];
 }
 
 /**
@@ -42,9 +54,16 @@ export class CorpusError extends XqgError {
   declare readonly file: string;
   declare readonly code: CorpusErrorCode;
 
+  /** The reason without the fix (`reason` when there is no `fix`). */
+  readonly problem: string;
+  readonly fix: CorpusErrorFix | undefined;
+
   constructor(reason: string, init: CorpusErrorInit) {
-    super(reason, init);
+    const { fix, ...where } = init;
+    super(fix ? `${reason}; pass { ${fix.option} } (one of ${fix.choices.join(", ")})` : reason, where);
     this.name = "CorpusError";
+    this.problem = reason;
+    this.fix = fix;
   }
 }
 

@@ -1,4 +1,10 @@
-export { CorpusError, type CorpusErrorCode, type CorpusErrorInit, type CorpusWarning } from "./errors.js";
+export {
+  CorpusError,
+  type CorpusErrorCode,
+  type CorpusErrorFix,
+  type CorpusErrorInit,
+  type CorpusWarning,
+} from "./errors.js";
 export {
   type GeneratedFormat,
   type GeneratedReadOptions,

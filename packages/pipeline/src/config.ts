@@ -37,6 +37,11 @@ export interface RunConfig {
    * merge into one top-k per query, identical to one search of the whole matrix (default 1: one unit).
    */
   readonly searchRanges: number;
+  /**
+   * With shards: also merge the shards' generated queries into one file (`generated/queries.jsonl`). No later unit
+   * reads it (each shard's Σq is computed from its own part), so it is written only when asked (default false).
+   */
+  readonly mergeGenerated: boolean;
   /** `redis://HOST:PORT[/DB]`: `xqg run` is then the coordinator of a distributed run (`--queue` overrides). */
   readonly queue: string | undefined;
   /** Where ONNX Runtime runs the models (default cpu; `xqg worker --device` overrides it per worker). */
@@ -82,6 +87,10 @@ const TOP_LEVEL = {
     expected: `a shard count N in [1, ${MAX_SHARDS.toLocaleString("en")}], or "i/N" to run one shard as a worker`,
   },
   threads: { schema: z.number().int().min(0), expected: "an integer ≥ 0 (0: all cores)" },
+  mergeGenerated: {
+    schema: z.boolean(),
+    expected: "true or false (with shards: also write every shard's generated queries as one file)",
+  },
   searchRanges: {
     schema: z.number().int().min(1).max(MAX_SHARDS),
     expected: `a number of row ranges in [1, ${MAX_SHARDS.toLocaleString("en")}]`,
@@ -216,6 +225,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     shards,
     threads: checkedThreads(data["threads"] as number | undefined, file, lineOf),
     searchRanges,
+    mergeGenerated: (data["mergeGenerated"] as boolean | undefined) ?? false,
     queue: data["queue"] as string | undefined,
     device: (data["device"] as Device | undefined) ?? "cpu",
     ablation: ablation && {
@@ -291,12 +301,7 @@ function checkedThreads(
 function parseShards(value: unknown, file: string, line: string): RunConfig["shards"] {
   if (value === undefined) return { count: 1, only: undefined };
   if (typeof value === "number") return { count: value, only: undefined };
-  let spec: ShardPart;
-  try {
-    spec = parseShard(String(value), `${file}${line}: shards`);
-  } catch (error) {
-    throw new UserError((error as Error).message.replace("--shard: expected i/N", "expected i/N"));
-  }
+  const spec = parseShard(String(value), `${file}${line}: shards`);
   return { count: spec.count, only: spec.index };
 }
 

@@ -1,6 +1,7 @@
-// The experiment: config → plan of data units → units run by an executor.
+// The experiment as a library: config → plan of data units → units run by an executor. `settings` (the
+// config's fields) and `stages` (each stage for one-off use) are the building blocks of front ends like the CLI.
 export { loadConfig, parseConfig, type RunConfig } from "./config.js";
-export { DEVICES, type Device } from "./device.js";
+export type { Device } from "./device.js";
 export { openStageEnv, releaseRunSync, type StageEnvOptions } from "./env.js";
 export { explainSystemError, isUserFacing, UsageError, UserError } from "./errors.js";
 export { type Estimate, RunEstimate } from "./eta.js";
@@ -10,12 +11,10 @@ export { layout } from "./layout.js";
 export { codeVersions, type StageContext, type UnitState } from "./manifest.js";
 export { prepareRun, type RunOptions, runExperiment } from "./pipeline.js";
 export { type Plan, planExperiment, type System, type Unit } from "./plan.js";
-// Logging and errors, shared with front ends.
 export { createLogger, formatDuration, type Logger, type LoggerOptions, type Progress } from "./progress.js";
 export { Scheduler, type SchedulerUnit, type UnitStatus } from "./scheduler.js";
-// Building blocks for front ends: the config's fields, and each stage for one-off use.
 export * as settings from "./settings/index.js";
-export { parseShard, type ShardPart } from "./shard.js";
+export type { ShardPart } from "./shard.js";
 export type { StageEnv } from "./stages/common.js";
 export * as stages from "./stages/index.js";
 export { runUnit, unitDigest, type Work, type WorkKind } from "./units.js";

@@ -3,7 +3,7 @@ import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import type { RunConfig } from "./config.js";
 import { UserError } from "./errors.js";
 import { layout, systemName } from "./layout.js";
-import { readOptions } from "./settings/inputs.js";
+import { readOptions, splitInputs } from "./settings/inputs.js";
 import { rowsSuffix, type ShardPart, shardSuffix } from "./shard.js";
 import { sumLanguagesOf } from "./stages/encode.js";
 import { checkMeasures } from "./stages/evaluate.js";
@@ -181,7 +181,8 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
   let generatedKey: string | undefined = config.generated ? undefined : generateKeys[0];
   let passagesKey = encodeKeys[0]!;
   if (count > 1) {
-    if (!config.generated) {
+    // the shards' generated queries feed their own Σq units: one merged file is written only when asked
+    if (!config.generated && config.mergeGenerated) {
       generatedKey = add({
         key: "merge-generated",
         stage: "merge-generated",
@@ -315,6 +316,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
 
   const evaluations: Array<ReportInput["systems"][number]> = [];
   const evaluateKeys: string[] = [];
+  const rankedRuns: Array<{ readonly name: string; readonly searchKey: string }> = [];
   for (const system of systems) {
     if (system.reuses) {
       evaluations.push({
@@ -408,31 +410,56 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         ),
       });
     }
-    evaluateKeys.push(
-      add({
-        key: `evaluate.${system.name}`,
-        stage: "evaluate",
-        deps: [searchKey],
-        work: work(
-          "evaluate",
-          {
-            run: paths.run(system.name),
-            queries: config.queries,
-            corpus: config.corpus,
-            qrels: config.qrels,
-            nltkData: config.nltkData,
-            out: paths.evaluation(system.name),
-            manifest: paths.manifest(`evaluate.${system.name}`),
-          },
-          st.evaluate,
-        ),
-      }),
-    );
+    rankedRuns.push({ name: system.name, searchKey });
     evaluations.push({
       alpha: system.alpha,
       queriesPerLanguage: system.queriesPerLanguage,
       evaluation: paths.evaluation(system.name),
     });
+  }
+  // R@kt reads passage text: one unit reads the corpus once for every evaluation, which then reads only the
+  // text of the passages some system ranked (without R@kt, no evaluation reads the corpus)
+  const needsText = config.stages.evaluate.metrics.some((m) => parseMeasure(m).judgedBy === "answers");
+  if (needsText) {
+    add({
+      key: "passage-texts",
+      stage: "passage-texts",
+      deps: rankedRuns.map((r) => r.searchKey),
+      work: work(
+        "passage-texts",
+        {
+          runs: Object.fromEntries(rankedRuns.map((r) => [r.name, paths.run(r.name)])),
+          corpus: config.corpus,
+          out: paths.passageTexts,
+          manifest: paths.manifest("passage-texts"),
+        },
+        splitInputs(st.evaluate).inputs,
+      ),
+    });
+  }
+  // the ranked passages' file is JSONL, whatever the corpus's format
+  const { corpusFormat: _corpusFormat, ...evaluateSettings } = st.evaluate;
+  for (const { name, searchKey } of rankedRuns) {
+    evaluateKeys.push(
+      add({
+        key: `evaluate.${name}`,
+        stage: "evaluate",
+        deps: needsText ? [searchKey, "passage-texts"] : [searchKey],
+        work: work(
+          "evaluate",
+          {
+            run: paths.run(name),
+            queries: config.queries,
+            ...(needsText ? { corpus: paths.passageTexts } : {}),
+            qrels: config.qrels,
+            nltkData: config.nltkData,
+            out: paths.evaluation(name),
+            manifest: paths.manifest(`evaluate.${name}`),
+          },
+          needsText ? evaluateSettings : st.evaluate,
+        ),
+      }),
+    );
   }
   add({
     key: "report",

@@ -8,6 +8,7 @@ import { indexStage } from "./stages/index-stage.js";
 import { mergeGeneratedStage, mergeMatrixStage, mergeSumsStage } from "./stages/merge.js";
 import { reportStage } from "./stages/report.js";
 import { mergeSearchStage, searchRangeStage, searchStage } from "./stages/search.js";
+import { passageTextsStage } from "./stages/texts.js";
 
 type FuseIo = Parameters<typeof fuseStage>[1];
 
@@ -33,6 +34,7 @@ const STAGES = {
   search: searchStage,
   "search-range": searchRangeStage,
   "merge-search": mergeSearchStage,
+  "passage-texts": passageTextsStage,
   evaluate: evaluateStage,
   report: reportStage,
 } as const;

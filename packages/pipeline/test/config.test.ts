@@ -71,7 +71,7 @@ describe("config", () => {
     [
       "an unknown top-level key",
       `${MINIMAL}alpha: 0.1\n`,
-      "exp.yaml:5: alpha: unknown key (expected one of: output, corpus, queries, qrels, generated, nltkData, corpusFormat, queriesFormat, generatedFormat, queriesLang, duplicates, languages, encoder, generator, shards, threads, searchRanges, device, queue, ablation, generate, encode, fuse, index, search, evaluate, report)",
+      "exp.yaml:5: alpha: unknown key (expected one of: output, corpus, queries, qrels, generated, nltkData, corpusFormat, queriesFormat, generatedFormat, queriesLang, duplicates, languages, encoder, generator, shards, threads, mergeGenerated, searchRanges, device, queue, ablation, generate, encode, fuse, index, search, evaluate, report)",
     ],
     [
       "an unknown stage key",

@@ -197,7 +197,10 @@ describe("native runtimes in manifests", () => {
       const { "@xqg/pipeline": version, ...rest } = manifest.packages;
       await writeFile(spec.manifest, JSON.stringify({ ...manifest, packages: { ...rest, xqg: version } }));
       expect(await run()).toBe("skipped");
-      await writeFile(spec.manifest, JSON.stringify({ ...manifest, packages: { ...rest, xqg: "0.0.0-older" } }));
+      await writeFile(
+        spec.manifest,
+        JSON.stringify({ ...manifest, packages: { ...rest, xqg: "0.0.0-older" } }),
+      );
       expect(await run()).toBe("ran");
       expect(lines.find((l) => l.includes("out of date"))).toMatch(
         `demo: out of date: @xqg/pipeline changed (0.0.0-older → ${version})`,

@@ -37,17 +37,18 @@ describe("the plan as data", () => {
       "fuse.first-1-alpha-0.3 <- encode-passages encode-generated.first-1",
       "fuse.first-2-alpha-0.3 <- encode-passages encode-generated.first-2",
       "search.baseline <- encode-passages encode-queries",
-      "evaluate.baseline <- search.baseline",
       "search.alpha-0.01 <- fuse encode-queries",
-      "evaluate.alpha-0.01 <- search.alpha-0.01",
       "search.alpha-0.1 <- fuse encode-queries",
-      "evaluate.alpha-0.1 <- search.alpha-0.1",
       "search.alpha-0.3 <- fuse encode-queries",
-      "evaluate.alpha-0.3 <- search.alpha-0.3",
       "search.first-1-alpha-0.3 <- fuse.first-1-alpha-0.3 encode-queries",
-      "evaluate.first-1-alpha-0.3 <- search.first-1-alpha-0.3",
       "search.first-2-alpha-0.3 <- fuse.first-2-alpha-0.3 encode-queries",
-      "evaluate.first-2-alpha-0.3 <- search.first-2-alpha-0.3",
+      "passage-texts <- search.baseline search.alpha-0.01 search.alpha-0.1 search.alpha-0.3 search.first-1-alpha-0.3 search.first-2-alpha-0.3",
+      "evaluate.baseline <- search.baseline passage-texts",
+      "evaluate.alpha-0.01 <- search.alpha-0.01 passage-texts",
+      "evaluate.alpha-0.1 <- search.alpha-0.1 passage-texts",
+      "evaluate.alpha-0.3 <- search.alpha-0.3 passage-texts",
+      "evaluate.first-1-alpha-0.3 <- search.first-1-alpha-0.3 passage-texts",
+      "evaluate.first-2-alpha-0.3 <- search.first-2-alpha-0.3 passage-texts",
       "report <- evaluate.baseline evaluate.alpha-0.01 evaluate.alpha-0.1 evaluate.alpha-0.3 evaluate.first-1-alpha-0.3 evaluate.first-2-alpha-0.3",
     ]);
   });
@@ -60,17 +61,39 @@ describe("the plan as data", () => {
       "generate.shard-1-of-2 | generate | ",
       "encode-passages.shard-1-of-2 | encode-passages | ",
       "encode-generated.shard-1-of-2 | encode-generated | generate.shard-1-of-2",
-      "merge-generated | merge-generated | generate.shard-0-of-2 generate.shard-1-of-2",
       "merge-passages | merge-passages | encode-passages.shard-0-of-2 encode-passages.shard-1-of-2",
       "merge-sums | merge-sums | encode-generated.shard-0-of-2 encode-generated.shard-1-of-2",
       "encode-queries | encode-queries | ",
       "fuse | fuse | merge-passages merge-sums",
       "search.baseline | search | merge-passages encode-queries",
-      "evaluate.baseline | evaluate | search.baseline",
       "search.alpha-0.5 | search | fuse encode-queries",
-      "evaluate.alpha-0.5 | evaluate | search.alpha-0.5",
+      "passage-texts | passage-texts | search.baseline search.alpha-0.5",
+      "evaluate.baseline | evaluate | search.baseline passage-texts",
+      "evaluate.alpha-0.5 | evaluate | search.alpha-0.5 passage-texts",
       "report | report | evaluate.baseline evaluate.alpha-0.5",
     ]);
+  });
+
+  it("with shards and mergeGenerated: also one merged file of generated queries, which no unit reads", () => {
+    const keys = shape("shards: 2\nmergeGenerated: true\n");
+    expect(keys).toContain("merge-generated | merge-generated | generate.shard-0-of-2 generate.shard-1-of-2");
+    expect(keys.filter((k) => k.split(" | ")[2]!.includes("merge-generated"))).toEqual([]);
+    expect(shape("shards: 2\n").some((k) => k.startsWith("merge-generated"))).toBe(false);
+  });
+
+  it("evaluation reads the corpus once: one passage-texts unit, and none without R@kt", () => {
+    const units = planOf().units;
+    const texts = units.find((u) => u.key === "passage-texts")!;
+    expect(texts.work.args[0]).toMatchObject({
+      corpus: "/work/exp/c.jsonl",
+      out: "/work/exp/out/texts/ranked-passages.jsonl",
+    });
+    for (const u of units.filter((u) => u.stage === "evaluate"))
+      expect(u.work.args[0]).toMatchObject({ corpus: "/work/exp/out/texts/ranked-passages.jsonl" });
+    const qrelsOnly = planOf("qrels: q.trec\nevaluate: { metrics: [nDCG@10] }\n").units;
+    expect(qrelsOnly.some((u) => u.key === "passage-texts")).toBe(false);
+    for (const u of qrelsOnly.filter((u) => u.stage === "evaluate"))
+      expect(u.work.args[0]).not.toHaveProperty("corpus");
   });
 
   it("with shards i/N: one worker's shard only", () => {

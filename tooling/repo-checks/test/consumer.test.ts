@@ -138,7 +138,10 @@ describe("each package README's main example, run as written by the installed pa
     "@xqg/querygen": "p1 2 2\n",
   };
 
-  for (const p of packages.filter((p) => p.name !== "xqg")) {
+  // run below: @xqg/pipeline's example over the quick start the CLI has run, @xqg/queue's needs a Redis server
+  // (apps/runner/test/queue-*.test.ts run it against a real redis-server)
+  const elsewhere = ["xqg", "@xqg/pipeline", "@xqg/queue"];
+  for (const p of packages.filter((p) => !elsewhere.includes(p.name))) {
     const expected = printed[p.name];
     const skip = typeof expected === "object" ? expected.skip : undefined;
     it.skipIf(skip)(p.name, () => {
@@ -175,6 +178,29 @@ describe("each package README's main example, run as written by the installed pa
     );
     expect(r.stdout).toBe(golden);
     expect(readFileSync(join(quickstart, "out", "report", "report.md"), "utf8")).toBe(golden);
+
+    // @xqg/pipeline's example, as written, over the same config: every unit up to date, the same report
+    const example = join(quickstart, "pipeline-example.ts");
+    writeFileSync(example, readmeExample(join(ROOT, "packages", "pipeline")));
+    const lines = exec(process.execPath, [example], { cwd: quickstart, env }).stdout;
+    expect(lines).toMatch(/^generate ← \(inputs\)\n/);
+    expect(lines).toMatch(/\n0 units ran, \d+ were up to date\n/);
+    expect(lines.endsWith(`up to date\n${golden}\n`)).toBe(true);
+  });
+
+  it("xqg run --queue without @xqg/queue installed: one line with the command that installs it", () => {
+    exec("npm", ["uninstall", "--no-audit", "--no-fund", "--loglevel=error", "@xqg/queue"], {
+      cwd: app,
+      env,
+    });
+    const r = exec(
+      "npx",
+      ["--no-install", "xqg", "run", "examples/quickstart/xqg.yaml", "--queue", "redis://127.0.0.1:1"],
+      { cwd: app, env, ok: [1] },
+    );
+    expect(r.stderr).toBe(
+      "xqg: xqg run --queue needs the queue package, which is not installed: npm install @xqg/queue\n",
+    );
   });
 });
 
@@ -254,9 +280,11 @@ import * as metrics from "@xqg/metrics";
 import * as models from "@xqg/models";
 import * as querygen from "@xqg/querygen";
 import * as report from "@xqg/report";
+import * as pipeline from "@xqg/pipeline";
+import * as queue from "@xqg/queue";
 import * as xqg from "xqg";
 
-export const modules = [ann, core, corpus, encoders, fusion, metrics, models, querygen, report, xqg];
+export const modules = [ann, core, corpus, encoders, fusion, metrics, models, querygen, report, pipeline, queue, xqg];
 export type Session = models.InferenceSession;
 export const tensor: models.Tensor = new models.Tensor("int64", BigInt64Array.from([1n]), [1]);
 export const measure: metrics.Measure = metrics.parseMeasure("nDCG@10");
@@ -272,7 +300,7 @@ import { createEvaluator, parseMeasure, type Measure } from "@xqg/metrics";
 import { type InferenceSession, loadTokenizer, Tensor } from "@xqg/models";
 import { createGenerator } from "@xqg/querygen";
 import { buildExperimentReport } from "@xqg/report";
-import { type Plan, planExperiment } from "xqg";
+import { type Plan, planExperiment } from "@xqg/pipeline";
 
 export async function consumer(corpus: string): Promise<number> {
   let n = 0;
@@ -420,8 +448,8 @@ test("@xqg/querygen: prompts (ONNX runs: onnx.test.cjs)", () => {
   );
 });
 
-test("xqg: the experiment as a library plans a config as plain data", () => {
-  const { parseConfig, planExperiment } = require("xqg");
+test("@xqg/pipeline: the experiment as a library plans a config as plain data", () => {
+  const { parseConfig, planExperiment } = require("@xqg/pipeline");
   const config = parseConfig("corpus: c.jsonl\\nqueries: q.jsonl\\nencoder: e\\ngenerator: g\\n", "x.yaml");
   const plan = planExperiment(config);
   expect(plan.units[0].key).toBe("generate");

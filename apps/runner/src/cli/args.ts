@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { nearestName } from "@xqg/core";
-import { parseShard, type ShardPart, settings, UsageError } from "@xqg/pipeline";
+import { type ShardPart, settings, UsageError } from "@xqg/pipeline";
 
-const { defaultsOf, flagName, renamedValue, schemaOf, threadsProblem } = settings;
+const { defaultsOf, flagName, parseShard, renamedValue, schemaOf, threadsProblem } = settings;
 type Field<T> = settings.Field<T>;
 type Fields = settings.Fields;
 

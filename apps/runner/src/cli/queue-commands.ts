@@ -1,4 +1,4 @@
-import { DEVICES, type Device, type Logger, UserError } from "@xqg/pipeline";
+import { type Device, type Logger, settings, UserError } from "@xqg/pipeline";
 import { onInterrupt } from "../interrupt.js";
 import type { ArgFlag, FlagSpec, ParsedFlags, ValueKind } from "./args.js";
 
@@ -34,6 +34,8 @@ interface QueueCommand {
     ctx: { readonly log: Logger; readonly stdout: NodeJS.WritableStream },
   ): Promise<void>;
 }
+
+const { DEVICES } = settings;
 
 const positiveInt = (s: string): number | undefined => (/^[1-9]\d*$/.test(s) ? Number(s) : undefined);
 const POSITIVE: ValueKind<number> = { placeholder: "N", expected: "an integer ≥ 1", parse: positiveInt };

@@ -1,11 +1,11 @@
-import { CorpusError } from "../errors.js";
+import { CorpusError, type CorpusErrorFix } from "../errors.js";
 import { type FirstLine, firstLine } from "../read/lines.js";
 import { BUILD_INDEX, type Indexable, type RecordIndex } from "../read/offsets.js";
 import type { ReadStats, RecordReader } from "../read/reader.js";
 
-/** `(one of a, b, c)`: the choices an error about a format names. */
-function choices(registry: Readonly<Record<string, string>>): string {
-  return `(one of ${Object.keys(registry).join(", ")})`;
+/** The fix of a format that cannot be told: pass one of the registry's. */
+export function formatFix(registry: Readonly<Record<string, string>>): CorpusErrorFix {
+  return { option: "format", choices: Object.keys(registry) };
 }
 
 /** The format asked for, checked against the registry (an unknown one is an error that lists the choices). */
@@ -34,8 +34,12 @@ export function resolveFormat<F extends string>(
   const extension = name.slice(name.lastIndexOf(".") + 1);
   const format = Object.hasOwn(byExtension, extension) ? byExtension[extension] : undefined;
   if (format !== undefined) return format;
-  const reason = `cannot tell the format from the file name; pass { format } ${choices(registry)}`;
-  throw new CorpusError(reason, { file: path, code: "bad-value", field: "format" });
+  throw new CorpusError("cannot tell the format from the file name", {
+    file: path,
+    code: "bad-value",
+    field: "format",
+    fix: formatFix(registry),
+  });
 }
 
 /** The error of a first record that names no format unambiguously: what was seen, and the choices. */
@@ -46,8 +50,13 @@ export function undetectedFormat(
   seen: string,
   registry: Readonly<Record<string, string>>,
 ): CorpusError {
-  const reason = `cannot tell the ${what} format from this line (${seen}); pass { format } ${choices(registry)}`;
-  return new CorpusError(reason, { file: path, line: first.line, code: "bad-value", field: "format" });
+  return new CorpusError(`cannot tell the ${what} format from this line (${seen})`, {
+    file: path,
+    line: first.line,
+    code: "bad-value",
+    field: "format",
+    fix: formatFix(registry),
+  });
 }
 
 /** The keys of the first line's JSON object, or undefined when the line is not one (the reader then says why). */

@@ -12,7 +12,7 @@ import {
   scoreOfRank,
   writeTextAtomic,
 } from "@xqg/core";
-import { CorpusError, corpusError } from "../errors.js";
+import { CorpusError, type CorpusErrorFix, corpusError } from "../errors.js";
 import { type Lang, type LanguageNames, type LanguageSet, languageSet } from "../languages.js";
 import { Fields } from "../read/fields.js";
 import { jsonArrayUnits } from "../read/json-array.js";
@@ -26,7 +26,7 @@ import {
 } from "../read/reader.js";
 import type { RunRow } from "../types.js";
 import { OutputCheck, type WriteOptions, writeLines } from "../write.js";
-import { checkFormat, resolveFormat } from "./resolve.js";
+import { checkFormat, formatFix, resolveFormat } from "./resolve.js";
 
 /** Run formats. */
 export const RUN_FORMATS = {
@@ -182,8 +182,6 @@ function renamed(error: unknown, source: string, name: string): unknown {
   });
 }
 
-const CHOICES = `(one of ${Object.keys(RUN_FORMATS).join(", ")})`;
-
 /** The format a run's first line names: XOR's `[`, TREC's six columns with Q0, or three tab-separated columns. */
 function detectRunFormat(name: string, first: FirstLine): RunFormat | "3-column" {
   const text = first.text.trim();
@@ -196,12 +194,18 @@ function detectRunFormat(name: string, first: FirstLine): RunFormat | "3-column"
     parts.length === 6
       ? `six columns, but the second is ${JSON.stringify(parts[1])}, not Q0`
       : `${tabs.length > 1 ? `${tabs.length} tab-separated` : `${parts.length} whitespace-separated`} columns`;
-  const reason = `cannot tell the run format from this line (${seen}): expected TREC's \`qid Q0 docid rank score tag\`, three tab-separated columns (Tevatron, MS MARCO) or an XOR submission's \`[\`; pass { format } ${CHOICES}`;
-  return fail(reason, name, first.line);
+  const reason = `cannot tell the run format from this line (${seen}): expected TREC's \`qid Q0 docid rank score tag\`, three tab-separated columns (Tevatron, MS MARCO) or an XOR submission's \`[\``;
+  return fail(reason, name, first.line, "format", formatFix(RUN_FORMATS));
 }
 
-function fail(reason: string, file: string, line: number | undefined, field = "format"): never {
-  throw new CorpusError(reason, { file, line, code: "bad-value", field });
+function fail(
+  reason: string,
+  file: string,
+  line: number | undefined,
+  field = "format",
+  fix?: CorpusErrorFix,
+): never {
+  throw new CorpusError(reason, { file, line, code: "bad-value", field, fix });
 }
 
 const RANK_TEXT = /^[1-9][0-9]*$/;
@@ -433,9 +437,11 @@ class LineRunReader {
               .slice(0, 5)
               .join(", ")}${block.length > 5 ? ", …" : ""}`;
       fail(
-        `cannot tell whether the third column is a rank (MS MARCO) or a score (Tevatron) from query ${JSON.stringify(first.parts[0])} (${lines}: ${values}); pass { format } ${CHOICES}`,
+        `cannot tell whether the third column is a rank (MS MARCO) or a score (Tevatron) from query ${JSON.stringify(first.parts[0])} (${lines}: ${values})`,
         this.name,
         first.line,
+        "format",
+        formatFix(RUN_FORMATS),
       );
     }
     this.#format = format;

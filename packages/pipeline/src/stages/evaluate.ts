@@ -67,8 +67,11 @@ export async function readRunFile(file: string, format?: RunFormat): Promise<Run
   try {
     return await readRun(file, format === undefined ? {} : { format });
   } catch (error) {
-    if (error instanceof CorpusError && error.field === "format" && error.message.includes("pass { format }"))
-      throw new UserError(error.message.replace("pass { format }", "pass --run-format"), { cause: error });
+    // the library's fix names its option; the command line's is a flag (and a config key)
+    if (error instanceof CorpusError && error.fix?.option === "format") {
+      const reason = `${error.problem}; pass --run-format (one of ${error.fix.choices.join(", ")})`;
+      throw new UserError(reason, { file: error.file, line: error.line, field: "format", cause: error });
+    }
     throw error;
   }
 }
@@ -200,7 +203,7 @@ async function computeEvaluation(
     },
     measures,
   );
-  const evaluation = await evaluator.evaluate(run);
+  const evaluation = await evaluator.evaluate(run, env.signal ? { signal: env.signal } : {});
   const counts = evaluation.queries!;
   if (counts.evaluated === 0) {
     const judges = [io.qrels, io.queries].filter((f) => f !== undefined).join(" and ");

@@ -180,6 +180,7 @@ export async function searchRangeStage(
               dimensions: passages.dimensions,
               threads: env.threads,
               onProgress: ticking(progress),
+              signal: env.signal,
             },
           );
         } finally {
@@ -319,6 +320,7 @@ async function searchExact(
           dimensions: passages.dimensions,
           threads: env.threads,
           onProgress: ticking(progress),
+          signal: env.signal,
         },
       );
     } finally {
@@ -349,6 +351,7 @@ async function searchIndex(
       batchSize: settings.batchSize,
       threads: env.threads,
       onProgress: ticking(progress),
+      signal: env.signal,
     });
   } finally {
     progress.done();
