@@ -104,7 +104,7 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue: faults against a real Redis", (
       expect(run.code).toBe(1);
       const last = run.stderr.trim().split("\n").at(-1)!;
       expect(last).toMatch(/^xqg: unit encode-queries failed after 2 attempts: .*dev\.jsonl:148/);
-      expect(last).toMatch(/\(11 later units not run: they read its outputs\)$/);
+      expect(last).toMatch(/\(12 later units not run: they read its outputs\)$/);
       // the units that do not read the queries are done and kept
       for (const unit of ["encode-passages", "encode-generated", "fuse", "fuse.first-1-alpha-0.5"])
         expect(existsSync(join(dir, `out/manifests/${unit}.json`)), unit).toBe(true);

@@ -75,6 +75,10 @@ describe("xqg run on the quickstart", () => {
       "runs/alpha-0.5.trec",
       "runs/baseline.trec",
       "runs/first-1-alpha-0.5.trec",
+      "texts/alpha-0.1.jsonl",
+      "texts/alpha-0.5.jsonl",
+      "texts/baseline.jsonl",
+      "texts/first-1-alpha-0.5.jsonl",
     ]);
     const json = JSON.parse(await readFile(join(dir, "out/report/report.json"), "utf8"));
     expect(json.languages).toEqual(["ar", "bn", "fi", "ja", "ko", "ru", "te"]);
@@ -111,6 +115,7 @@ describe("xqg run on the quickstart", () => {
     expect(ran).toEqual([
       "xqg: fuse: (fuse.json)",
       "xqg: search: (search.alpha-0.2.json)",
+      "xqg: passage-texts: (passage-texts.json)",
       "xqg: evaluate: (evaluate.alpha-0.2.json)",
       "xqg: report: (report.json)",
     ]);

@@ -17,8 +17,8 @@ export function layout(out: string) {
     /** One row range's best rows of an exact search split into `range.count` units. */
     hits: (name: string, range: ShardPart) => join(out, "hits", `${name}${rowsSuffix(range)}.jsonl`),
     evaluation: (name: string) => join(out, "eval", `${name}.json`),
-    /** The text of every passage some system ranked, for R@kt (JSONL, corpus order). */
-    passageTexts: join(out, "texts", "ranked-passages.jsonl"),
+    /** The text of every passage a system ranked, for R@kt (JSONL, corpus order). */
+    passageTexts: (name: string) => join(out, "texts", `${name}.jsonl`),
     report: join(out, "report"),
     manifest: (key: string) => join(out, "manifests", `${key}.json`),
     hashCache: join(out, ".xqg-cache", "hashes.json"),

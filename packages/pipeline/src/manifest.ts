@@ -201,6 +201,7 @@ async function firstDifference(
   for (const [role, input] of Object.entries(expected.inputs)) {
     const was = recorded.inputs?.[role];
     if (!was) return `a new input: ${role} (${input.path})`;
+    if (was.path !== input.path) return `its input ${role} is now ${input.path} (was ${was.path})`;
     if (was.sha256 !== input.sha256) return `its input ${role} changed (${input.path})`;
   }
   for (const role of Object.keys(recorded.inputs ?? {}))

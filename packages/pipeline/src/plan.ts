@@ -417,8 +417,8 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
       evaluation: paths.evaluation(system.name),
     });
   }
-  // R@kt reads passage text: one unit reads the corpus once for every evaluation, which then reads only the
-  // text of the passages some system ranked (without R@kt, no evaluation reads the corpus)
+  // R@kt reads passage text: one unit reads the corpus once for every evaluation, each of which then reads only
+  // the text of the passages its system ranked (without R@kt, no evaluation reads the corpus)
   const needsText = config.stages.evaluate.metrics.some((m) => parseMeasure(m).judgedBy === "answers");
   if (needsText) {
     add({
@@ -430,14 +430,14 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         {
           runs: Object.fromEntries(rankedRuns.map((r) => [r.name, paths.run(r.name)])),
           corpus: config.corpus,
-          out: paths.passageTexts,
+          outs: Object.fromEntries(rankedRuns.map((r) => [r.name, paths.passageTexts(r.name)])),
           manifest: paths.manifest("passage-texts"),
         },
         splitInputs(st.evaluate).inputs,
       ),
     });
   }
-  // the ranked passages' file is JSONL, whatever the corpus's format
+  // the ranked passages' files are JSONL, whatever the corpus's format
   const { corpusFormat: _corpusFormat, ...evaluateSettings } = st.evaluate;
   for (const { name, searchKey } of rankedRuns) {
     evaluateKeys.push(
@@ -450,7 +450,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
           {
             run: paths.run(name),
             queries: config.queries,
-            ...(needsText ? { corpus: paths.passageTexts } : {}),
+            ...(needsText ? { corpus: paths.passageTexts(name) } : {}),
             qrels: config.qrels,
             nltkData: config.nltkData,
             out: paths.evaluation(name),

@@ -207,4 +207,24 @@ describe("native runtimes in manifests", () => {
       );
     });
   });
+
+  it("an input read from another file says so (a moved input), not that its content changed", async () => {
+    await withTempDir(async (dir) => {
+      const { spec, run, lines } = await unit(dir);
+      await run();
+      await writeFile(join(dir, "moved.txt"), "x");
+      const moved = { ...spec, inputs: { source: join(dir, "moved.txt") } };
+      const ctx = {
+        hasher: await Hasher.open(),
+        log: { ...createLogger({ quiet: true }), info: (m: string) => lines.push(m) },
+        force: false,
+      };
+      expect(await runStage(ctx, moved, async (staged) => writeFile(staged(spec.outputs[0]!), "y"))).toBe(
+        "ran",
+      );
+      expect(lines.find((l) => l.includes("out of date"))).toMatch(
+        "demo: out of date: its input source is now ../moved.txt (was ../in.txt)",
+      );
+    });
+  });
 });

@@ -86,10 +86,15 @@ describe("the plan as data", () => {
     const texts = units.find((u) => u.key === "passage-texts")!;
     expect(texts.work.args[0]).toMatchObject({
       corpus: "/work/exp/c.jsonl",
-      out: "/work/exp/out/texts/ranked-passages.jsonl",
+      outs: {
+        baseline: "/work/exp/out/texts/baseline.jsonl",
+        "alpha-0.5": "/work/exp/out/texts/alpha-0.5.jsonl",
+      },
     });
     for (const u of units.filter((u) => u.stage === "evaluate"))
-      expect(u.work.args[0]).toMatchObject({ corpus: "/work/exp/out/texts/ranked-passages.jsonl" });
+      expect(u.work.args[0]).toMatchObject({
+        corpus: `/work/exp/out/texts/${u.key.slice("evaluate.".length)}.jsonl`,
+      });
     const qrelsOnly = planOf("qrels: q.trec\nevaluate: { metrics: [nDCG@10] }\n").units;
     expect(qrelsOnly.some((u) => u.key === "passage-texts")).toBe(false);
     for (const u of qrelsOnly.filter((u) => u.stage === "evaluate"))

@@ -6,21 +6,25 @@ import { type InputSettings, inputParams, readOptions } from "../settings/inputs
 import type { StageEnv } from "./common.js";
 import { readRunFile } from "./evaluate.js";
 
-/** What the passage-texts unit reads and writes. */
+/** What the passage-texts unit reads and writes, by system name. */
 export interface PassageTextsIo {
-  /** The runs of every system evaluated with R@kt, by system name. */
+  /** The run of each system evaluated with R@kt. */
   readonly runs: Readonly<Record<string, string>>;
   readonly runFormat?: RunFormat | undefined;
   readonly corpus: string;
-  /** JSONL `{ docid, title: "", text }`: every passage some run ranks, in corpus order. */
-  readonly out: string;
+  /** Per system, JSONL `{ docid, title: "", text }`: every passage its run ranks, in corpus order. */
+  readonly outs: Readonly<Record<string, string>>;
   readonly manifest: string;
 }
 
+/** Bytes of text buffered per output before a write. */
+const CHUNK = 1 << 20;
+
 /**
- * The text of every passage any system ranked, in one pass over the corpus, for the evaluations (R@kt reads
- * passage text): each evaluation then reads this small file instead of the whole corpus. A ranked docid the
- * corpus lacks is refused here, naming the run.
+ * The text of the passages each system ranked, from one pass over the corpus, for the evaluations (R@kt reads
+ * passage text): each evaluation then reads its own small file instead of the whole corpus, and a system added
+ * later leaves the other systems' files, and so their evaluations, as they were. A ranked docid the corpus lacks
+ * is refused here, naming the run.
  */
 export async function passageTextsStage(
   env: StageEnv,
@@ -36,36 +40,50 @@ export async function passageTextsStage(
       inputs: { corpus: io.corpus, ...Object.fromEntries(names.map((n) => [`run.${n}`, io.runs[n]!])) },
       params: { ...inputParams(inputs, ["corpus"]), ...(io.runFormat ? { runFormat: io.runFormat } : {}) },
       packages: ["@xqg/corpus"],
-      outputs: [io.out],
+      outputs: names.map((n) => io.outs[n]!),
     },
     async (staged) => {
-      const rankedBy = new Map<string, string>();
+      // docid → the systems that rank it
+      const rankedBy = new Map<string, string[]>();
       for (const name of names) {
         const run = await readRunFile(io.runs[name]!, io.runFormat);
-        for (const scores of run.values()) for (const docid of scores.keys()) rankedBy.set(docid, name);
+        for (const scores of run.values())
+          for (const docid of scores.keys()) {
+            const systems = rankedBy.get(docid);
+            if (!systems) rankedBy.set(docid, [name]);
+            else if (systems.at(-1) !== name) systems.push(name);
+          }
         env.signal?.throwIfAborted();
       }
-      const found = new Set<string>();
-      const file = await open(staged(io.out), "w");
+      const files = new Map<string, { handle: Awaited<ReturnType<typeof open>>; chunk: string }>();
       try {
-        let chunk = "";
+        for (const name of names)
+          files.set(name, { handle: await open(staged(io.outs[name]!), "w"), chunk: "" });
+        const found = new Set<string>();
         for await (const p of readPassages(io.corpus, readOptions(inputs).corpus)) {
-          if (!rankedBy.has(p.docid) || found.has(p.docid)) continue;
+          const systems = rankedBy.get(p.docid);
+          if (!systems || found.has(p.docid)) continue;
           found.add(p.docid);
-          chunk += `${JSON.stringify({ docid: p.docid, title: "", text: p.text })}\n`;
-          if (chunk.length >= 1 << 20) {
-            await file.write(chunk);
-            chunk = "";
-            env.signal?.throwIfAborted();
+          const line = `${JSON.stringify({ docid: p.docid, title: "", text: p.text })}\n`;
+          for (const name of systems) {
+            const file = files.get(name)!;
+            file.chunk += line;
+            if (file.chunk.length >= CHUNK) {
+              await file.handle.write(file.chunk);
+              file.chunk = "";
+              env.signal?.throwIfAborted();
+            }
           }
         }
-        await file.write(chunk);
+        for (const file of files.values()) await file.handle.write(file.chunk);
+        for (const [docid, systems] of rankedBy) {
+          if (!found.has(docid))
+            throw new UserError(
+              `${io.runs[systems[0]!]}: passage ${JSON.stringify(docid)} is not in ${io.corpus}`,
+            );
+        }
       } finally {
-        await file.close();
-      }
-      for (const [docid, name] of rankedBy) {
-        if (!found.has(docid))
-          throw new UserError(`${io.runs[name]}: passage ${JSON.stringify(docid)} is not in ${io.corpus}`);
+        await Promise.all([...files.values()].map((f) => f.handle.close()));
       }
     },
   );
