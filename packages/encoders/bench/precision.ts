@@ -24,7 +24,13 @@ const SESSION = { threads: 2 };
 function ensureVariants(dir: string): void {
   if (existsSync(join(dir, "model_fp16.onnx")) && existsSync(join(dir, "model_quantized.onnx"))) return;
   console.error(`converting ${dir} to fp16 and int8…`);
-  const run = spawnSync("/usr/bin/python3", [CONVERTER, dir, "fp16", "int8"], { stdio: "inherit" });
+  const run = spawnSync(
+    "/usr/bin/python3",
+    [CONVERTER, dir, "--to", "fp16", "int8", "--graphs", "model.onnx"],
+    {
+      stdio: "inherit",
+    },
+  );
   if (run.status !== 0)
     throw new Error("build_precision.py failed (needs /usr/bin/python3 with python3-onnx)");
 }

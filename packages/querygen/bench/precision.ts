@@ -28,7 +28,8 @@ function ensureVariants(dir: string, kinds: string[]): void {
   );
   if (missing.length === 0) return;
   console.error(`converting ${dir} to ${missing.join(", ")} (a few minutes)…`);
-  const run = spawnSync("/usr/bin/python3", [CONVERTER, dir, ...missing], {
+  const graphs = ["encoder_model.onnx", "decoder_model_merged.onnx"];
+  const run = spawnSync("/usr/bin/python3", [CONVERTER, dir, "--to", ...missing, "--graphs", ...graphs], {
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (run.status !== 0)
