@@ -89,15 +89,21 @@ export function addSelection(model: Uint8Array): Uint8Array {
     ),
     lengthField(
       1,
-      node("Gather", [ALL_VALUES, LAST_INDEX], [half ? HALF_VALUES : SELECTION_NAMES.values], "xqg_last_values", [
-        intAttribute("axis", 1),
-      ]),
+      node(
+        "Gather",
+        [ALL_VALUES, LAST_INDEX],
+        [half ? HALF_VALUES : SELECTION_NAMES.values],
+        "xqg_last_values",
+        [intAttribute("axis", 1)],
+      ),
     ),
     ...(half
       ? [
           lengthField(
             1,
-            node("Cast", [HALF_VALUES], [SELECTION_NAMES.values], "xqg_values_cast", [intAttribute("to", FLOAT)]),
+            node("Cast", [HALF_VALUES], [SELECTION_NAMES.values], "xqg_values_cast", [
+              intAttribute("to", FLOAT),
+            ]),
           ),
         ]
       : []),

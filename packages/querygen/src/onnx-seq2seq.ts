@@ -161,10 +161,10 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
         inputs: [...first.inputs, ...later.inputs, "use_cache_branch"],
         outputs: first.outputs,
       });
-      return OnnxSeq2Seq.fromSessions({ encoder, decoderMerged }, config);
+      return wrapOrRelease({ encoder, decoderMerged }, config);
     }
     const decoder = await openDecoder(graphs.decoder!, first);
-    return OnnxSeq2Seq.fromSessions(
+    return wrapOrRelease(
       { encoder, decoder, decoderWithPast: await openDecoder(graphs.decoderWithPast!, later) },
       config,
     );
@@ -183,6 +183,7 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     const cached = "decoderMerged" in sessions ? sessions.decoderMerged : sessions.decoderWithPast;
     const later = form === "merged" ? "merged decoder" : "decoder with past";
     const floatType = pastType(cached, later);
+    checkHiddenTypes(encoder, noCache);
     const generation = config.generation ?? {};
     const padId = generation.pad_token_id ?? config.pad_token_id ?? 0;
     const decoderStartId = generation.decoder_start_token_id ?? config.decoder_start_token_id ?? padId;
@@ -401,6 +402,16 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
   }
 }
 
+/** `fromSessions`, releasing the sessions `open` created when it refuses them. */
+async function wrapOrRelease(sessions: Seq2SeqSessions, config: ModelConfig): Promise<OnnxSeq2Seq> {
+  try {
+    return OnnxSeq2Seq.fromSessions(sessions, config);
+  } catch (error) {
+    for (const session of new Set(Object.values(sessions) as InferenceSession[])) await session.release();
+    throw error;
+  }
+}
+
 /**
  * The outputs of a run that fetched some of the graph's outputs, by their names. onnxruntime-node 1.23.2
  * returns the fetched values in the graph's output order but names them after the graph's first outputs
@@ -545,6 +556,22 @@ function shapeOf(session: InferenceSession, config: ModelConfig): Shape {
     );
   }
   return { layers, heads, headDim };
+}
+
+/**
+ * The encoder's `last_hidden_state` is fed to the decoder's `encoder_hidden_states` as it is: a float32 encoder
+ * with a float16 decoder (graphs of two exports in one directory) fails here, in one line, not at the first run.
+ */
+function checkHiddenTypes(encoder: InferenceSession, decoder: InferenceSession): void {
+  const out = encoder.outputMetadata.find((m) => m.name === "last_hidden_state");
+  const input = decoder.inputMetadata.find((m) => m.name === "encoder_hidden_states");
+  if (out?.isTensor && input?.isTensor && out.type !== input.type) {
+    throw new ModelError(
+      `the encoder's last_hidden_state is ${out.type} but the decoder's encoder_hidden_states is ${input.type}: ` +
+        "the graphs come from different exports (float32 and --fp16?); use the encoder and decoder of one export",
+      { code: "io-mismatch", field: "encoder_hidden_states" },
+    );
+  }
 }
 
 /** Element types of the KV cache and hidden states that the decoding loop feeds back as it got them. */

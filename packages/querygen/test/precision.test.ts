@@ -145,6 +145,21 @@ describe("tiny-mt5 in float16 (encoder_model_fp16.onnx + decoder_model_merged_fp
   });
 });
 
+describe("graphs of two exports", () => {
+  it("a float32 encoder with a float16 decoder is refused when opened, in one line", async () => {
+    const fp16Files = await ensureModel(fixtureDir("tiny-mt5"), { task: "seq2seq", variant: "fp16" });
+    const fp32Files = await ensureModel(fixtureDir("tiny-mt5"), { task: "seq2seq" });
+    const mixed = OnnxSeq2Seq.open(
+      { encoder: fp32Files.encoder!, decoderMerged: fp16Files.decoderMerged! },
+      await loadModelConfig(fixtureDir("tiny-mt5")),
+    );
+    await expect(mixed).rejects.toThrow(
+      "the encoder's last_hidden_state is float32 but the decoder's encoder_hidden_states is float16: the graphs " +
+        "come from different exports (float32 and --fp16?); use the encoder and decoder of one export",
+    );
+  });
+});
+
 describe("tiny-mt5 quantized to int8 (encoder_model_quantized.onnx + decoder_model_merged_quantized.onnx)", () => {
   // ONNX Runtime 1.23.2 on CPU, greedy, max 20 new tokens: pinned.
   const PINNED: number[][] = [
