@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { formatTable, type Row } from "@xqg/bench-utils";
-import { floatData, type ModelConfig } from "@xqg/models";
+import { feedable, floatData, type ModelConfig, Tensor } from "@xqg/models";
 import { decodeBatch, type PromptRequest } from "../src/decode.js";
 import { OnnxSeq2Seq } from "../src/onnx-seq2seq.js";
 import { decodeSettings } from "../src/options.js";
@@ -77,6 +77,65 @@ async function forcedAgreement(
   return { equal, total };
 }
 
+function cosine(a: Float32Array, b: Float32Array): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+/** float32 values as a float16 tensor (Node 24's Float16Array rounds them; Node 22 has none: undefined). */
+function asHalf(values: Float32Array, dims: readonly number[]): Tensor | undefined {
+  const Half = (globalThis as { Float16Array?: new (values: ArrayLike<number>) => ArrayBufferView })
+    .Float16Array;
+  if (!Half) return undefined;
+  return feedable(new Tensor("float16", new Uint16Array(new Half(values).buffer), dims));
+}
+
+/**
+ * Where a variant's error comes from, on the first decoding step of each prompt (means over the prompts): the
+ * cosine of its encoder states with float32's, of its first logits with float32's, and of the first logits its
+ * decoder gives from float32's encoder states.
+ */
+async function firstStep(
+  model: OnnxSeq2Seq,
+  reference: OnnxSeq2Seq,
+  batch: PromptRequest[],
+): Promise<{ states: number; logits: number; decoderOnly: number | undefined }> {
+  let states = 0;
+  let logits = 0;
+  let decoderOnly: number | undefined = 0;
+  for (const request of batch) {
+    const start = [[reference.decoderStartId]];
+    const want = await reference.encode([request.ids]);
+    const got = await model.encode([request.ids]);
+    states += cosine(floatData(got.hidden, "states"), floatData(want.hidden, "states"));
+    const wantLogits = floatData(await reference.forward(want, start), "logits");
+    logits += cosine(floatData(await model.forward(got, start), "logits"), wantLogits);
+    const fed =
+      model.floatType === "float16"
+        ? asHalf(floatData(want.hidden, "states"), want.hidden.dims)
+        : want.hidden;
+    if (fed === undefined || decoderOnly === undefined) decoderOnly = undefined;
+    else
+      decoderOnly += cosine(
+        floatData(await model.forward({ ...want, hidden: fed }, start), "logits"),
+        wantLogits,
+      );
+  }
+  const n = batch.length;
+  return {
+    states: states / n,
+    logits: logits / n,
+    decoderOnly: decoderOnly === undefined ? undefined : decoderOnly / n,
+  };
+}
+
 export async function precisionSection(
   dir: string,
   config: ModelConfig,
@@ -126,6 +185,10 @@ export async function precisionSection(
     const t = timings.get(name)!;
     const free = agreement(t.tokens, reference.tokens);
     const forced = name === "float32" ? free : await forcedAgreement(model, batch, reference.tokens, startId);
+    const first =
+      name === "float32"
+        ? { states: 1, logits: 1, decoderOnly: 1 }
+        : await firstStep(model, models.get("float32")!, batch);
     rows.push({
       graphs: name,
       "tokens/s": generated / t.seconds,
@@ -133,6 +196,9 @@ export async function precisionSection(
       "vs float32": reference.seconds / t.seconds,
       "greedy tokens equal": `${free.equal}/${free.total} (${((100 * free.equal) / free.total).toFixed(1)}%)`,
       "next token equal, float32 prefix": `${forced.equal}/${forced.total} (${((100 * forced.equal) / forced.total).toFixed(1)}%)`,
+      "cos encoder states": first.states.toFixed(4),
+      "cos first logits": first.logits.toFixed(4),
+      "cos first logits, float32 states": first.decoderOnly?.toFixed(6) ?? "n/a (Node 22)",
     });
   }
   console.log(
