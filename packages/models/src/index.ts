@@ -7,8 +7,8 @@ export {
 } from "./config.js";
 export { describeModel, type ModelDescription } from "./describe.js";
 export { ModelError, type ModelErrorCode, type ModelErrorInit } from "./errors.js";
-export { type EnsureModelOptions, ensureModel } from "./hub.js";
 export { feedable, floatData } from "./half.js";
+export { type EnsureModelOptions, ensureModel } from "./hub.js";
 export { type HubOptions, isModelId } from "./hub-cache.js";
 export {
   Tensor,
