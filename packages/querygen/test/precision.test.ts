@@ -101,6 +101,20 @@ describe("tiny-mt5 in float16 (encoder_model_fp16.onnx + decoder_model_merged_fp
     expect(worst).toBeGreaterThan(0); // float16 really is in use
   });
 
+  it("split decoders (decoder + decoder with past, tiny-mt5-split): the same greedy goldens and samples", async () => {
+    const split = await OnnxSeq2Seq.open(
+      await ensureModel(fixtureDir("tiny-mt5-split"), { task: "seq2seq", variant: "fp16" }),
+      await loadModelConfig(fixtureDir("tiny-mt5-split")),
+    );
+    try {
+      expect([split.form, split.floatType, split.selection]).toEqual(["split", "float16", "graph"]);
+      expect(await tokensOf(split)).toEqual(g.generation.prompts.map((p) => [p.output_ids]));
+      expect(await tokensOf(split, sample())).toEqual(await tokensOf(fp16, sample()));
+    } finally {
+      await split.close();
+    }
+  });
+
   it("samples the same tokens with the choice in the graph and in JavaScript (same seeds)", async () => {
     const js = await open({ variant: "fp16" }, "js");
     try {
