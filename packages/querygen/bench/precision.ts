@@ -4,7 +4,7 @@
  * (tooling/fixtures/builder/build_precision.py: int8 laid out as quantize_dynamic lays it out, fp16 as
  * `optimum-cli export onnx --fp16`), once, into the model's ignored cache directory.
  *
- *   pnpm --filter @xqg/querygen bench -- mt5 precision [threads=N] [fp16]
+ *   pnpm --filter @xqg/querygen exec tsx bench/run.ts mt5 precision [threads=N] [fp16]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";

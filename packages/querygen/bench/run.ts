@@ -6,7 +6,7 @@
  *   pnpm --filter @xqg/querygen bench -- mt5     # only the mT5-small-shaped model
  *   pnpm --filter @xqg/querygen bench -- tiny DIR  # the small-model section on another export
  *   pnpm --filter @xqg/querygen bench -- mt5 selection  # only the token choice: JavaScript vs decoder graph
- *   pnpm --filter @xqg/querygen bench -- mt5 precision [fp16]  # only float32 vs int8 (and float16) exports
+ *   pnpm --filter @xqg/querygen exec tsx bench/run.ts mt5 precision [threads=N] [fp16]  # float32 vs int8 (and float16)
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
