@@ -2,6 +2,7 @@ import {
   createSession,
   type Encoding,
   ensureModel,
+  floatData,
   type HubOptions,
   type InferenceSession,
   loadModelConfig,
@@ -104,15 +105,10 @@ export class EncoderSide {
       const rows = batch.map((index) => encodings[index]!);
       const { feeds, mask, seq } = this.feeds(rows);
       const result = await this.session.run(feeds);
-      const hidden = result[this.output]!;
-      if (hidden.type !== "float32") {
-        throw new ModelError(
-          `${this.dir}: output ${this.output} is ${hidden.type}; only float32 outputs are supported`,
-          { code: "io-mismatch" },
-        );
-      }
+      // float16 outputs (an `--fp16` export) are converted exactly; pooling and normalising run in float32
+      const hidden = floatData(result[this.output]!, `${this.dir}: output ${this.output}`);
       const input = {
-        hidden: hidden.data as Float32Array,
+        hidden,
         mask,
         batch: rows.length,
         seq,

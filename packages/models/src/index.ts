@@ -7,6 +7,7 @@ export {
 } from "./config.js";
 export { describeModel, type ModelDescription } from "./describe.js";
 export { ModelError, type ModelErrorCode, type ModelErrorInit } from "./errors.js";
+export { feedable, floatData } from "./half.js";
 export { type EnsureModelOptions, ensureModel } from "./hub.js";
 export { type HubOptions, isModelId } from "./hub-cache.js";
 export {

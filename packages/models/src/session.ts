@@ -106,7 +106,7 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
       executionProviders: providers,
     });
   } catch (error) {
-    throw new ModelError(`${file}: ONNX Runtime could not load the graph: ${(error as Error).message}`, {
+    throw new ModelError(`${file}: ONNX Runtime could not load the graph: ${loadFailure(error)}`, {
       code: "session-failed",
       file: file,
     });
@@ -120,6 +120,19 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
     }
   }
   return session;
+}
+
+/**
+ * ONNX Runtime's reason, with what it means for a bfloat16 graph: onnxruntime-node 1.23.2 has no JavaScript
+ * tensor type for bfloat16 inputs and outputs ("Unsupported data type: 16"), and its CPU provider no bfloat16
+ * kernels for MatMul, Add or Softmax.
+ */
+function loadFailure(error: unknown): string {
+  const message = (error as Error).message;
+  return /Unsupported data type: 16\b|bfloat16/i.test(message)
+    ? `${message} (a bfloat16 graph: ONNX Runtime's CPU provider and onnxruntime-node cannot run bfloat16; ` +
+        "export in float32 or float16, or quantize to int8)"
+    : message;
 }
 
 function providerFor(

@@ -6,6 +6,7 @@
  *   pnpm --filter @xqg/querygen bench -- mt5     # only the mT5-small-shaped model
  *   pnpm --filter @xqg/querygen bench -- tiny DIR  # the small-model section on another export
  *   pnpm --filter @xqg/querygen bench -- mt5 selection  # only the token choice: JavaScript vs decoder graph
+ *   pnpm --filter @xqg/querygen exec tsx bench/run.ts mt5 precision [threads=N] [fp16]  # float32 vs int8 (and float16)
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -24,6 +25,7 @@ import { sampleCandidate, warpLogits, warpTop } from "../src/sampling.js";
 import type { StepModel } from "../src/step-model.js";
 import { argmax } from "../src/top-k.js";
 import { CACHE_DIR, mt5SmallShaped } from "./mt5-shaped.js";
+import { precisionSection } from "./precision.js";
 import { transformersJsGreedyIsolated } from "./transformers-js.js";
 
 const which = process.argv[2] ?? "all";
@@ -410,6 +412,11 @@ async function mt5Shaped(): Promise<void> {
   const requests = (count: number) =>
     Array.from({ length: count }, (_, i) => ({ ids: prompt(160), key: [String(i)] }));
 
+  if (process.argv.includes("precision")) {
+    await model.close();
+    await precisionSection(dir, config, requests(8));
+    return;
+  }
   if (process.argv.includes("selection")) {
     await model.close();
     await selectionJsVersusGraph(config, graphs, requests(8), requests(40));

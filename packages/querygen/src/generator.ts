@@ -26,8 +26,10 @@ import type { StepModel } from "./step-model.js";
 export interface GeneratorOptions {
   /** ONNX Runtime session settings (threads, optimisation level, execution providers). */
   session?: SessionOptions;
-  /** Use the `*_quantized.onnx` graphs. */
+  /** Use the `*_quantized.onnx` graphs (int8, as `optimum-cli onnxruntime quantize` names them). */
   quantized?: boolean;
+  /** Any other graph suffix, e.g. "fp16" for `encoder_model_fp16.onnx` + `decoder_model_merged_fp16.onnx`; overrides `quantized`. */
+  variant?: string;
   /** Decoder graphs to use when the directory has both forms; default merged. */
   decoder?: DecoderForm;
   /**
@@ -80,6 +82,7 @@ export interface Generator {
 const GENERATOR_KEYS = [
   "session",
   "quantized",
+  "variant",
   "decoder",
   "selection",
   "kvCache",
@@ -107,6 +110,7 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   const files = await ensureModel(dirOrId, {
     task: "seq2seq",
     ...(opts.quantized ? { quantized: true } : {}),
+    ...(opts.variant !== undefined ? { variant: opts.variant } : {}),
     ...(opts.decoder ? { decoder: opts.decoder } : {}),
     ...(opts.hub ? { hub: opts.hub } : {}),
   });

@@ -25,6 +25,10 @@
  * of the JavaScript path (value descending, then index ascending); the decoding loop re-sorts the k values
  * anyway, so the order does not rest on it.
  * Greedy asks for k = 1: the largest logit, the lowest index on ties, as JavaScript's `argmax` and torch.argmax.
+ *
+ * float16 logits (an `optimum-cli export onnx --fp16` decoder): TopK runs on them as they are, and only the k
+ * values are cast to float32 (`xqg_topk_values` stays float32); float16 → float32 is exact, so the candidates
+ * are those the JavaScript path finds in the same logits converted to float32, ties included.
  */
 
 /** Names this module adds to a graph; a graph that already has one of them is left alone (it errors). */
@@ -40,12 +44,14 @@ export const SELECTION_NAMES = {
 const ALL_VALUES = "xqg_topk_all_values";
 const ALL_INDICES = "xqg_topk_all_indices";
 const LAST_INDEX = "xqg_last_position";
+const HALF_VALUES = "xqg_topk_values_half";
 
 /** The smallest default-domain opset with TopK's K as an input and Gather's negative indices. */
 const MIN_OPSET = 11;
 
 // ONNX TensorProto.DataType
 const FLOAT = 1;
+const FLOAT16 = 10;
 const INT64 = 7;
 const BOOL = 9;
 const DOUBLE = 11;
@@ -55,7 +61,7 @@ export class SelectionUnsupported extends Error {}
 
 /**
  * The model with the selection nodes added (see the module comment). Throws `SelectionUnsupported` when the
- * graph has no float32 `logits` output, when its default-domain opset is below 11, or when a name clashes.
+ * graph has no float32 or float16 `logits` output, when its default-domain opset is below 11, or when a name clashes.
  */
 export function addSelection(model: Uint8Array): Uint8Array {
   const fields = readFields(model);
@@ -69,7 +75,7 @@ export function addSelection(model: Uint8Array): Uint8Array {
   }
   const graphField = graphs[0]!;
   const graph = model.subarray(graphField.start, graphField.end);
-  checkGraph(graph);
+  const half = checkGraph(graph) === FLOAT16;
 
   const added = concat([
     // initializer: the scalar int64 -1 (raw little-endian bytes, no negative varint needed)
@@ -83,10 +89,24 @@ export function addSelection(model: Uint8Array): Uint8Array {
     ),
     lengthField(
       1,
-      node("Gather", [ALL_VALUES, LAST_INDEX], [SELECTION_NAMES.values], "xqg_last_values", [
-        intAttribute("axis", 1),
-      ]),
+      node(
+        "Gather",
+        [ALL_VALUES, LAST_INDEX],
+        [half ? HALF_VALUES : SELECTION_NAMES.values],
+        "xqg_last_values",
+        [intAttribute("axis", 1)],
+      ),
     ),
+    ...(half
+      ? [
+          lengthField(
+            1,
+            node("Cast", [HALF_VALUES], [SELECTION_NAMES.values], "xqg_values_cast", [
+              intAttribute("to", FLOAT),
+            ]),
+          ),
+        ]
+      : []),
     lengthField(
       1,
       node("Gather", [ALL_INDICES, LAST_INDEX], [SELECTION_NAMES.indices], "xqg_last_indices", [
@@ -164,8 +184,11 @@ function normaliser(opset: number): Uint8Array {
   ]);
 }
 
-/** Checks that `logits` is a float32 graph output and that none of the added names is taken. */
-function checkGraph(graph: Uint8Array): void {
+/**
+ * Checks that `logits` is a float32 or float16 graph output and that none of the added names is taken; returns
+ * the logits' element type.
+ */
+function checkGraph(graph: Uint8Array): number {
   let logits: number | undefined;
   const taken = new Set([
     SELECTION_NAMES.k,
@@ -174,6 +197,7 @@ function checkGraph(graph: Uint8Array): void {
     ALL_VALUES,
     ALL_INDICES,
     LAST_INDEX,
+    HALF_VALUES,
   ]);
   for (const f of readFields(graph)) {
     if (f.field === 11 || f.field === 12 || f.field === 5) {
@@ -186,9 +210,12 @@ function checkGraph(graph: Uint8Array): void {
     }
   }
   if (logits === undefined) throw new SelectionUnsupported('the graph has no output named "logits"');
-  if (logits !== FLOAT) {
-    throw new SelectionUnsupported(`the graph's logits have ONNX element type ${logits}, not float32 (1)`);
+  if (logits !== FLOAT && logits !== FLOAT16) {
+    throw new SelectionUnsupported(
+      `the graph's logits have ONNX element type ${logits}, not float32 (1) or float16 (10)`,
+    );
   }
+  return logits;
 }
 
 /** The default-domain ("" or "ai.onnx") version of ModelProto.opset_import (field 8). */

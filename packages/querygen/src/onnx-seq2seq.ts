@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import {
   createSession,
   type ExpectedNames,
+  feedable,
+  floatData,
   type InferenceSession,
   type ModelConfig,
   ModelError,
@@ -106,6 +108,8 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     readonly selection: Selection,
     /** The logits' width, where known: k is capped by it. */
     private readonly vocabSize: number | undefined,
+    /** The element type of the KV cache (and of the encoder's hidden states): float32, or float16. */
+    readonly floatType: FloatType,
   ) {}
 
   /** Opens the graphs with `createSession` (threads, optimisation level, providers from `opts.session`). */
@@ -157,10 +161,10 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
         inputs: [...first.inputs, ...later.inputs, "use_cache_branch"],
         outputs: first.outputs,
       });
-      return OnnxSeq2Seq.fromSessions({ encoder, decoderMerged }, config);
+      return wrapOrRelease({ encoder, decoderMerged }, config);
     }
     const decoder = await openDecoder(graphs.decoder!, first);
-    return OnnxSeq2Seq.fromSessions(
+    return wrapOrRelease(
       { encoder, decoder, decoderWithPast: await openDecoder(graphs.decoderWithPast!, later) },
       config,
     );
@@ -178,7 +182,8 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     const noCache = "decoderMerged" in sessions ? sessions.decoderMerged : sessions.decoder;
     const cached = "decoderMerged" in sessions ? sessions.decoderMerged : sessions.decoderWithPast;
     const later = form === "merged" ? "merged decoder" : "decoder with past";
-    checkFloat32(cached, later);
+    const floatType = pastType(cached, later);
+    checkHiddenTypes(encoder, noCache);
     const generation = config.generation ?? {};
     const padId = generation.pad_token_id ?? config.pad_token_id ?? 0;
     const decoderStartId = generation.decoder_start_token_id ?? config.decoder_start_token_id ?? padId;
@@ -197,6 +202,7 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
       padId,
       selection,
       vocabSize,
+      floatType,
     );
   }
 
@@ -211,7 +217,7 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
     const out = await this.encoder.run({ input_ids: int64Matrix(padded, width), attention_mask: mask });
     this.stats.encoderCalls++;
     this.stats.encoderRows += prompts.length;
-    return { hidden: out["last_hidden_state"]!, mask };
+    return { hidden: feedable(out["last_hidden_state"]!), mask };
   }
 
   async start(
@@ -293,7 +299,11 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
       feeds["use_cache_branch"] = new Tensor("bool", [false], [1]);
       // The no-cache branch ignores the pasts, but every graph input must be fed.
       const { heads, headDim, layers } = this.shape;
-      const empty = new Tensor("float32", new Float32Array(0), [rows, heads, 0, headDim]);
+      const empty = feedable(
+        this.floatType === "float16"
+          ? new Tensor("float16", new Uint16Array(0), [rows, heads, 0, headDim])
+          : new Tensor("float32", new Float32Array(0), [rows, heads, 0, headDim]),
+      );
       for (let i = 0; i < layers; i++) {
         for (const part of ["decoder", "encoder"]) {
           for (const kind of ["key", "value"]) feeds[`past_key_values.${i}.${part}.${kind}`] = empty;
@@ -380,12 +390,25 @@ export class OnnxSeq2Seq implements StepModel<KvCache> {
         )
       : ((await session.run(feeds)) as Record<string, Tensor>);
     this.stats.decoderCalls++;
+    const fed: Record<string, Tensor> = {};
     for (const [name, tensor] of Object.entries(out)) {
       const bytes = (tensor.data as ArrayBufferView).byteLength;
       if (name.startsWith("present.")) this.stats.cacheBytes += bytes;
       else this.stats.scoreBytes += bytes;
+      // float16 presents are fed back at the next step: as their bits (see @xqg/models' feedable)
+      fed[name] = feedable(tensor);
     }
-    return out;
+    return fed;
+  }
+}
+
+/** `fromSessions`, releasing the sessions `open` created when it refuses them. */
+async function wrapOrRelease(sessions: Seq2SeqSessions, config: ModelConfig): Promise<OnnxSeq2Seq> {
+  try {
+    return OnnxSeq2Seq.fromSessions(sessions, config);
+  } catch (error) {
+    for (const session of new Set(Object.values(sessions) as InferenceSession[])) await session.release();
+    throw error;
   }
 }
 
@@ -425,7 +448,7 @@ interface Ran {
  */
 function topOf(valuesTensor: Tensor, indicesTensor: Tensor): TopCandidates {
   const [rows, k] = valuesTensor.dims as [number, number];
-  const values = valuesTensor.data as Float32Array;
+  const values = floatData(valuesTensor, SELECTION_NAMES.values);
   const wide = indicesTensor.data as BigInt64Array;
   const indices = new Int32Array(wide.length);
   for (let i = 0; i < wide.length; i++) indices[i] = Number(wide[i]!);
@@ -453,7 +476,7 @@ function topOf(valuesTensor: Tensor, indicesTensor: Tensor): TopCandidates {
  * Opens a decoder graph with the selection nodes added (graph-selection.ts), from the edited bytes, with the
  * same settings as `createSession` (threads, optimisation level, providers; createSession has already checked
  * them on the encoder). External weights are looked up beside the original file. A graph that cannot take the
- * selection (no float32 `logits` output, opset below 11) is opened as it is: it returns full logits.
+ * selection (no float32 or float16 `logits` output, opset below 11) is opened as it is: it returns full logits.
  */
 async function openWithSelection(
   file: string,
@@ -509,7 +532,7 @@ async function openWithSelection(
 /** Logits of the last position of each row, `[rows, vocab]`, without a copy when there is one position. */
 export function logitsOf(logits: Tensor): { logits: Float32Array; vocabSize: number } {
   const [rows, positions, vocabSize] = logits.dims as [number, number, number];
-  const data = logits.data as Float32Array;
+  const data = floatData(logits, "the decoder's logits");
   if (positions === 1) return { logits: data, vocabSize };
   const last = new Float32Array(rows * vocabSize);
   for (let r = 0; r < rows; r++) {
@@ -535,12 +558,36 @@ function shapeOf(session: InferenceSession, config: ModelConfig): Shape {
   return { layers, heads, headDim };
 }
 
-function checkFloat32(session: InferenceSession, label: string): void {
-  const meta = session.inputMetadata.find((m) => PAST.test(m.name));
-  if (meta?.isTensor && meta.type !== "float32") {
+/**
+ * The encoder's `last_hidden_state` is fed to the decoder's `encoder_hidden_states` as it is: a float32 encoder
+ * with a float16 decoder (graphs of two exports in one directory) fails here, in one line, not at the first run.
+ */
+function checkHiddenTypes(encoder: InferenceSession, decoder: InferenceSession): void {
+  const out = encoder.outputMetadata.find((m) => m.name === "last_hidden_state");
+  const input = decoder.inputMetadata.find((m) => m.name === "encoder_hidden_states");
+  if (out?.isTensor && input?.isTensor && out.type !== input.type) {
     throw new ModelError(
-      `${label}: past_key_values are ${meta.type}; @xqg/querygen runs float32 exports (export without --fp16)`,
-      { code: "io-mismatch", file: label },
+      `the encoder's last_hidden_state is ${out.type} but the decoder's encoder_hidden_states is ${input.type}: ` +
+        "the graphs come from different exports (float32 and --fp16?); use the encoder and decoder of one export",
+      { code: "io-mismatch", field: "encoder_hidden_states" },
     );
   }
+}
+
+/** Element types of the KV cache and hidden states that the decoding loop feeds back as it got them. */
+export type FloatType = "float32" | "float16";
+
+/**
+ * The KV cache's element type, from the cached decoder's `past_key_values` inputs: float32 (`optimum-cli
+ * export onnx`), or float16 (`--fp16`). Others are refused in one line.
+ */
+function pastType(session: InferenceSession, label: string): FloatType {
+  const meta = session.inputMetadata.find((m) => PAST.test(m.name));
+  if (!meta?.isTensor || meta.type === "float32") return "float32";
+  if (meta.type === "float16") return "float16";
+  throw new ModelError(
+    `${label}: past_key_values are ${meta.type}; @xqg/querygen runs float32 and float16 exports (and int8 ` +
+      "quantized ones, whose inputs stay float32)",
+    { code: "io-mismatch", file: label },
+  );
 }

@@ -1,10 +1,11 @@
-import { Tensor } from "@xqg/models";
+import { feedable, Tensor } from "@xqg/models";
 
-type RowData = Float32Array | BigInt64Array | Int32Array;
+type RowData = Float32Array | Uint16Array | BigInt64Array | Int32Array;
 
 /**
  * A tensor made of rows `rows` of `tensor` along its first axis (rows may repeat). Rows are contiguous in
- * row-major storage, so each one is a single block copy; the input is never modified.
+ * row-major storage, so each one is a single block copy; the input is never modified. A float16 tensor comes
+ * back as its bits (`feedable`), ready to be fed again on Node 22 and 24.
  */
 export function gatherRows(tensor: Tensor, rows: readonly number[]): Tensor {
   const [count, ...rest] = tensor.dims;
@@ -15,7 +16,7 @@ export function gatherRows(tensor: Tensor, rows: readonly number[]): Tensor {
     if (row < 0 || row >= count!) throw new Error(`row ${row} is outside a tensor of ${count} rows`);
     out.set(data.subarray(row * size, (row + 1) * size) as never, i * size);
   });
-  return new Tensor(tensor.type, out, [rows.length, ...rest]);
+  return feedable(new Tensor(tensor.type, out, [rows.length, ...rest]));
 }
 
 /** Int64 tensor `[rows, width]` from equal-length rows of ids. */
