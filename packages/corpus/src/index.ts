@@ -7,6 +7,7 @@ export {
   writeGeneratedQueries,
 } from "./formats/generated.js";
 export {
+  type PassageDeletion,
   type PassageFormat,
   type PassageReadOptions,
   type PassageWriteOptions,
@@ -28,6 +29,9 @@ export {
   readRun,
   writeRun,
 } from "./formats/runs.js";
+export { type PassageDelta, readPassagesWithDeltas } from "./incremental/deltas.js";
+export { type DiffOptions, diffPassages, type PassageDiff } from "./incremental/diff.js";
+export { PassageFingerprint, type PassageSource } from "./incremental/fingerprint.js";
 export { isLanguageCode, LANGUAGES, type Lang, type LanguageNames } from "./languages.js";
 export { type ConcatNpyOptions, concatNpy } from "./npy/concat.js";
 export type { NpyDtype } from "./npy/header.js";
