@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
@@ -252,6 +253,31 @@ describe("readPassagesWithDeltas", () => {
       expect(() => readPassagesWithDeltas(base, [], { range: { start: 0, end: 1 } } as never)).toThrow(
         /unknown option "range"/,
       );
+    });
+  });
+});
+
+describe("PassageFingerprint file", () => {
+  it("is a 16-byte header and 20 bytes per passage: the docid key, then SHA-256 of the length-prefixed title and text", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "f");
+      await (await PassageFingerprint.from([p("doc-1", "Title", "Some text."), p("é", "", "")])).save(path);
+      const bytes = await readFile(path);
+      expect(bytes.subarray(0, 16).toString("hex")).toBe(
+        `${Buffer.from("xqgfp001").toString("hex")}0200000000000000`,
+      );
+      for (const [i, x] of [p("doc-1", "Title", "Some text."), p("é", "", "")].entries()) {
+        const sha = createHash("sha256").update(`${x.title.length}\u0000${x.title}${x.text}`).digest();
+        const at = 16 + i * 20 + 12;
+        expect([bytes.readUInt32LE(at), bytes.readUInt32LE(at + 4)]).toEqual([
+          sha.readUInt32BE(0),
+          sha.readUInt32BE(4),
+        ]);
+      }
+      // the docid key, as an independent Python implementation of the same hash computes it (a change of hash
+      // would make every saved fingerprint useless)
+      expect(bytes.subarray(16, 28).toString("hex")).toBe("2a076448b400360a349b60da");
+      expect(bytes.subarray(36, 48).toString("hex")).toBe("fc88571795c50da3afc406b7");
     });
   });
 });

@@ -26,17 +26,43 @@ const HEADER_BYTES = 16;
 /** How often a long pass reports progress and lets an abort land, in records. */
 export const PROGRESS_EVERY = 65_536;
 
+/** MurmurHash3's 32-bit finaliser. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** MurmurHash3's (x86, 32-bit) block mixing and finaliser, each UTF-16 code unit of the string taken as one block. */
+function murmur3(text: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < text.length; i++) {
+    let k = Math.imul(text.charCodeAt(i), 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  return fmix32(h ^ text.length);
+}
+
+/** Seeds of the docid hash's three words. */
+const SEEDS = [0x9747b28c, 0x5bd1e995, 0x1b873593] as const;
+
 /**
- * The hashes of one passage, written into `into` at `at`: words 0–2 are the first 96 bits of SHA-256 over the
- * docid's UTF-8 bytes, words 3–4 the first 64 bits of SHA-256 over `${title.length}\u0000${title}${text}` (the
+ * The hashes of one passage, written into `into` at `at`: words 0–2 are MurmurHash3's (x86, 32-bit) mixing over
+ * the docid's UTF-16 code units (one per block) under three seeds (a 96-bit docid key: docids are short, and a native hash call costs more
+ * than the hashing), words 3–4 the first 64 bits of SHA-256 over `${title.length}\u0000${title}${text}` (the
  * length prefix keeps title and text apart). Stable across versions: a saved fingerprint stays comparable.
  */
 export function hashPassage(passage: Passage, into: Uint32Array, at: number): void {
-  const id = hash("sha256", passage.docid, "hex");
-  into[at] = Number.parseInt(id.slice(0, 8), 16);
-  into[at + 1] = Number.parseInt(id.slice(8, 16), 16);
-  into[at + 2] = Number.parseInt(id.slice(16, 24), 16);
-  const { title, text } = passage;
+  const { docid, title, text } = passage;
+  into[at] = murmur3(docid, SEEDS[0]);
+  into[at + 1] = murmur3(docid, SEEDS[1]);
+  into[at + 2] = murmur3(docid, SEEDS[2]);
   const content = hash("sha256", `${title.length}\u0000${title}${text}`, "hex");
   into[at + 3] = Number.parseInt(content.slice(0, 8), 16);
   into[at + 4] = Number.parseInt(content.slice(8, 16), 16);
