@@ -81,7 +81,9 @@ try {
     };
 
     start = performance.now();
-    const updated = await Index.load(base);
+    // the search and build knobs are not saved with an index: open it with the same ones
+    const { expansionAdd, expansionSearch } = settings;
+    const updated = await Index.load(base, { expansionAdd, expansionSearch });
     updated.remove(removed);
     await updated.upsert(upsertIds, fresh, { threads });
     await updated.save(join(dir, "updated.usearch"));
@@ -105,7 +107,7 @@ try {
       ...common,
       way: "update (load, remove, upsert, save)",
       seconds: updateSeconds,
-      [`recall@${k}`]: updatedRecall,
+      [`recall@${k}`]: updatedRecall.toFixed(4),
       "removed share": (updated.removed / (updated.size + updated.removed)).toFixed(3),
       "needsRebuild()": String(updated.needsRebuild()),
     });
@@ -113,7 +115,7 @@ try {
       ...common,
       way: "rebuild (create, add all, save)",
       seconds: rebuildSeconds,
-      [`recall@${k}`]: rebuiltRecall,
+      [`recall@${k}`]: rebuiltRecall.toFixed(4),
       "removed share": "0",
       "needsRebuild()": "false",
     });

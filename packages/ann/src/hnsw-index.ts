@@ -330,11 +330,14 @@ export class Index extends ReadonlyIndex {
   remove(ids: readonly string[]): number {
     if (!Array.isArray(ids))
       throw new AnnError("ids must be an array of strings", { code: "invalid-option", field: "ids" });
-    const keys: number[] = [];
+    const found: number[] = [];
     for (const [i, id] of ids.entries()) {
       const key = this.idMap.liveKey(checkIdText(id, i));
-      if (key >= 0 && !keys.includes(key)) keys.push(key);
+      if (key >= 0) found.push(key);
     }
+    // each key once (an id given twice is removed once)
+    const sorted = Float64Array.from(found).sort();
+    const keys = sorted.filter((key, i) => i === 0 || key !== sorted[i - 1]);
     if (keys.length === 0) return 0;
     this.native.remove(BigUint64Array.from(keys, (key) => BigInt(key)));
     this.idMap.markRemoved(keys);

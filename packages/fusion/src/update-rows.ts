@@ -151,23 +151,32 @@ async function copyRows(
 ): Promise<void> {
   const dim = inputs.previous.dimensions;
   const total = source.length;
-  const out = new Float32Array(Math.min(batchSize, Math.max(total, 1)) * dim);
-  const scratch = new Float32Array(out.length);
-  for (let start = 0; start < total; start += batchSize) {
-    options.signal?.throwIfAborted();
-    const end = Math.min(total, start + batchSize);
-    for (let i = start; i < end; ) {
-      const s = source[i]!;
-      let j = i + 1;
-      while (j < end && source[j] === s + (s >= 0 ? j - i : -(j - i))) j++;
-      const reader = s >= 0 ? inputs.previous : inputs.rows;
-      const row = s >= 0 ? s : -s - 1;
-      const data = await reader.read(row, j - i, scratch);
-      out.set(data, (i - start) * dim);
-      i = j;
+  // two blocks: one is written while the next is read
+  const buffers = [0, 1].map(() => new Float32Array(Math.min(batchSize, Math.max(total, 1)) * dim));
+  let writing: Promise<void> | undefined;
+  try {
+    for (let start = 0, turn = 0; start < total; start += batchSize, turn ^= 1) {
+      options.signal?.throwIfAborted();
+      const end = Math.min(total, start + batchSize);
+      const out = buffers[turn]!;
+      for (let i = start; i < end; ) {
+        const s = source[i]!;
+        let j = i + 1;
+        while (j < end && source[j] === s + (s >= 0 ? j - i : -(j - i))) j++;
+        const reader = s >= 0 ? inputs.previous : inputs.rows;
+        // straight into the block (rows are read as float32, converted from float16 where stored so)
+        await reader.read(s >= 0 ? s : -s - 1, j - i, out.subarray((i - start) * dim));
+        i = j;
+      }
+      await writing;
+      writing = writer.append(out.subarray(0, (end - start) * dim));
+      writing.catch(() => {}); // awaited on the next turn or below
+      options.onProgress?.({ unit: "rows", task, done: end, total });
     }
-    await writer.append(out.subarray(0, (end - start) * dim));
-    options.onProgress?.({ unit: "rows", task, done: end, total });
+    await writing;
+  } catch (error) {
+    await writing?.catch(() => {});
+    throw error;
   }
 }
 

@@ -78,8 +78,8 @@ const ints = () => new Growable((n) => new Int32Array(n));
  * Compares a new version of a corpus with an old one in one streaming pass over the new one: the old one as a
  * `PassageFingerprint` (saved from an earlier run), or as passages, fingerprinted first in one pass. Memory:
  * the old fingerprint (20 bytes per passage plus its lookup, 5.3–10.7), the new one unless `fingerprint:
- * false` (20), and the result's arrays (`previous`, `status`: 5 bytes per new passage, 1 bit… 1 byte per old
- * one): about 55 bytes per passage in all (BENCHMARKS, "@xqg/corpus diff"). No docid string is held but those
+ * false` (20), the result's arrays (`previous`, `status`: 5 bytes per new passage) and a matched flag per old
+ * one: about 34 bytes per passage with `fingerprint: false`, 54 without (BENCHMARKS, "@xqg/corpus: diff"). No docid string is held but those
  * of the added and changed passages. `onProgress` gets `{ unit: "rows", task: "diff", done }` every 65,536
  * new passages. A docid that comes twice in the new corpus is the reader's `duplicates` policy to refuse; one
  * that matches an old docid already matched is a `duplicate-id` CorpusError.
