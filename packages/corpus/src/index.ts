@@ -7,7 +7,6 @@ export {
   writeGeneratedQueries,
 } from "./formats/generated.js";
 export {
-  type PassageDeletion,
   type PassageFormat,
   type PassageReadOptions,
   type PassageWriteOptions,
