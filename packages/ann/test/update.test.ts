@@ -103,7 +103,7 @@ describe("Index upsert and remove by id", () => {
     index.remove([...removed]);
     const upserts = [...replaced.keys(), ...appended];
     const upsertRows = new Float32Array(upserts.length * dim);
-    [...replaced.values()].forEach((row, i) => upsertRows.set(row, i * dim));
+    for (const [i, row] of [...replaced.values()].entries()) upsertRows.set(row, i * dim);
     upsertRows.set(appendedRows, replaced.size * dim);
     await index.upsert(upserts, upsertRows, { threads: 1 });
 
