@@ -8,12 +8,18 @@ import { checkMetric, METRICS, type Metric } from "./metric.js";
 /** What is stored next to an index file so that load/view can refuse files that do not match. */
 export interface IndexManifest {
   format: "xqg-ann-index";
-  version: 1;
+  /** 1: every key holds a vector; 2: written after an update (`keys`, `removed`). */
+  version: 1 | 2;
   metric: Metric;
   dtype: Dtype;
   dimensions: number;
+  /** Vectors held (live keys). */
   count: number;
   connectivity: number;
+  /** Version 2: keys handed out (lines of the ids sidecar), live or removed. */
+  keys?: number;
+  /** Version 2: vectors removed or replaced since the index was built. */
+  removed?: number;
 }
 
 export const idsSidecar = (path: string): string => `${path}.ids`;
@@ -88,9 +94,9 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
     });
   }
   const m = raw as Record<string, unknown>;
-  if (m["format"] !== "xqg-ann-index" || m["version"] !== 1) {
+  if (m["format"] !== "xqg-ann-index" || (m["version"] !== 1 && m["version"] !== 2)) {
     throw new AnnError(
-      `${path}: field "format" must be "xqg-ann-index" with "version": 1, got ${JSON.stringify(m["format"])} / ${JSON.stringify(m["version"])}`,
+      `${path}: field "format" must be "xqg-ann-index" with "version": 1 or 2, got ${JSON.stringify(m["format"])} / ${JSON.stringify(m["version"])}`,
       { code: "bad-manifest", file: path, field: "format" },
     );
   }
@@ -106,18 +112,29 @@ export async function readManifest(indexPath: string): Promise<IndexManifest> {
       });
     }
   };
-  const count = field("count", (v) => {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-      throw new AnnError("must be a non-negative integer", {
-        code: "bad-manifest",
-        file: path,
-        field: "count",
-      });
-    return v;
-  });
+  const integer = (name: string) =>
+    field(name, (v) => {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+        throw new AnnError("must be a non-negative integer", {
+          code: "bad-manifest",
+          file: path,
+          field: name,
+        });
+      return v;
+    });
+  const count = integer("count");
+  const updated =
+    m["version"] === 2 ? { keys: integer("keys"), removed: integer("removed") } : { keys: count, removed: 0 };
+  if (updated.keys < count)
+    throw new AnnError(`${path}: field "keys": ${updated.keys} keys cannot hold ${count} vectors`, {
+      code: "bad-manifest",
+      file: path,
+      field: "keys",
+    });
   return {
     format: "xqg-ann-index",
-    version: 1,
+    version: m["version"] as 1 | 2,
+    ...updated,
     metric: field("metric", checkMetric),
     dtype: field("dtype", manifestDtype),
     dimensions: field("dimensions", checkDimensions),

@@ -4,6 +4,7 @@ import {
   checkDepth,
   checkDimensions,
   checkFinite,
+  checkIdText,
   checkOptionalCount,
   checkThreads,
   checkVector,
@@ -37,6 +38,8 @@ export const INDEX_DEFAULTS = {
   connectivity: 0,
   expansionAdd: 0,
   expansionSearch: 0,
+  /** Rebuild an updated index once this share of the vectors it has held were removed or replaced. */
+  rebuildShare: 0.2,
 } as const;
 
 export interface IndexOptions {
@@ -165,6 +168,26 @@ export class ReadonlyIndex {
     return this.idMap.size;
   }
 
+  /**
+   * Vectors removed since the index was built, by `remove` or replaced by `upsert` (saved with it). Their graph
+   * nodes leave holes that later vectors fill without repairing the links: rebuild once `removed / (size +
+   * removed)` passes `ANN_OPTIONS.defaults.index.rebuildShare` (see `needsRebuild`).
+   */
+  get removed(): number {
+    return this.idMap.removedTotal;
+  }
+
+  /** Whether `removed / (size + removed)` passes `share` (default `rebuildShare`, 0.2): then build anew. */
+  needsRebuild(share: number = INDEX_DEFAULTS.rebuildShare): boolean {
+    if (typeof share !== "number" || !(share >= 0 && share <= 1))
+      throw new AnnError(`share must be a number from 0 to 1, got ${JSON.stringify(share)}`, {
+        code: "invalid-option",
+        field: "share",
+      });
+    const total = this.size + this.removed;
+    return total > 0 && this.removed > share * total;
+  }
+
   get connectivity(): number {
     return this.native.connectivity();
   }
@@ -173,7 +196,7 @@ export class ReadonlyIndex {
     return this.idMap.has(id);
   }
 
-  /** Ids in insertion order. */
+  /** Ids in the order they first entered the index. */
   ids(): readonly string[] {
     return this.idMap.ids();
   }
@@ -280,18 +303,59 @@ export class Index extends ReadonlyIndex {
   }
 
   /**
-   * Adds rows of `vectors` ([ids.length × dimensions]) under the given ids; ids must be new and distinct (a bad
-   * id adds nothing). Vectors go in `batchSize` at a time; `onProgress` gets `{ unit: "rows", task: "index",
-   * done, total }` after each batch, and an aborted `signal` rejects between batches: the index then holds the
-   * batches already added (as many vectors as the last progress event said), consistent and usable.
+   * Adds rows of `vectors` ([ids.length × dimensions]) under the given ids; ids must not be in the index and
+   * must be distinct (a bad id adds nothing; an id removed earlier may come back). Vectors go in `batchSize` at a
+   * time; `onProgress` gets `{ unit: "rows", task: "index", done, total }` after each batch, and an aborted
+   * `signal` rejects between batches: the index then holds the batches already added (as many vectors as the
+   * last progress event said), consistent and usable.
    */
   async add(ids: readonly string[], vectors: Float32Array, options: AddOptions = {}): Promise<void> {
-    checkOptions(options, ADD_OPTIONS, "add");
+    await this.#insert(ids, vectors, options, "add");
+  }
+
+  /**
+   * Adds or replaces: each id's vector becomes its row of `vectors`, whether the id is in the index (its old
+   * vector is removed, and counts in `removed`), was removed from it, or is new. Ids must be distinct. Batches,
+   * progress and abort as `add`: an abort leaves the ids of the batches done with their new vectors and the
+   * others with their old ones.
+   */
+  async upsert(ids: readonly string[], vectors: Float32Array, options: AddOptions = {}): Promise<void> {
+    await this.#insert(ids, vectors, options, "upsert");
+  }
+
+  /**
+   * Removes the vectors of these ids and returns how many were removed (ids not in the index are passed over).
+   * Search no longer returns them; usearch reuses their slots for later vectors. Each counts in `removed`.
+   */
+  remove(ids: readonly string[]): number {
+    if (!Array.isArray(ids))
+      throw new AnnError("ids must be an array of strings", { code: "invalid-option", field: "ids" });
+    const found: number[] = [];
+    for (const [i, id] of ids.entries()) {
+      const key = this.idMap.liveKey(checkIdText(id, i));
+      if (key >= 0) found.push(key);
+    }
+    // each key once (an id given twice is removed once)
+    const sorted = Float64Array.from(found).sort();
+    const keys = sorted.filter((key, i) => i === 0 || key !== sorted[i - 1]);
+    if (keys.length === 0) return 0;
+    this.native.remove(BigUint64Array.from(keys, (key) => BigInt(key)));
+    this.idMap.markRemoved(keys);
+    return keys.length;
+  }
+
+  async #insert(
+    ids: readonly string[],
+    vectors: Float32Array,
+    options: AddOptions,
+    mode: "add" | "upsert",
+  ): Promise<void> {
+    checkOptions(options, ADD_OPTIONS, mode);
     if (!Array.isArray(ids))
       throw new AnnError("ids must be an array of strings", { code: "invalid-option", field: "ids" });
     const n = rowsOf("vectors", vectors, this.dimensions);
     if (n !== ids.length)
-      throw new AnnError(`add: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`, {
+      throw new AnnError(`${mode}: ${ids.length} ids but ${n} vectors of ${this.dimensions} dimensions`, {
         code: "count-mismatch",
         field: "ids",
       });
@@ -300,44 +364,51 @@ export class Index extends ReadonlyIndex {
     checkFinite("vectors", vectors, this.dimensions, 0, ids);
     options.signal?.throwIfAborted();
     if (n === 0) return;
-    const first = this.idMap.append(ids);
+    const { keys, live } = this.idMap.plan(ids, mode);
     let added = 0;
-    try {
-      while (added < n) {
-        options.signal?.throwIfAborted();
-        const count = Math.min(batchSize, n - added);
-        let threads = wanted;
-        // Mirrors usearch's binding: it reserves (capacity and `threads` contexts) only when the index must grow.
-        if (this.native.size() + count >= this.native.capacity()) this.contexts = threads;
-        else threads = Math.min(threads, this.contexts);
-        const keys = new BigUint64Array(count);
-        for (let i = 0; i < count; i++) keys[i] = BigInt(first + added + i);
-        const d = this.dimensions;
-        this.native.add(keys, wholeBuffer(vectors.subarray(added * d, (added + count) * d)), threads);
-        added += count;
-        options.onProgress?.({ unit: "rows", task: "index", done: added, total: n });
-        if (added < n) await nextTurn();
+    while (added < n) {
+      options.signal?.throwIfAborted();
+      const count = Math.min(batchSize, n - added);
+      const replaced: number[] = [];
+      for (let i = added; i < added + count; i++) if (live[i] === 1) replaced.push(keys[i]!);
+      if (replaced.length > 0) {
+        this.native.remove(BigUint64Array.from(replaced, (key) => BigInt(key)));
+        this.idMap.markRemoved(replaced);
       }
-    } catch (error) {
-      this.idMap.truncate(first + added);
-      throw error;
+      let threads = wanted;
+      // Mirrors usearch's binding: it reserves (capacity and `threads` contexts) only when the index must grow.
+      if (this.native.size() + count >= this.native.capacity()) this.contexts = threads;
+      else threads = Math.min(threads, this.contexts);
+      const batchKeys = BigUint64Array.from(keys.subarray(added, added + count), (key) => BigInt(key));
+      const d = this.dimensions;
+      this.native.add(batchKeys, wholeBuffer(vectors.subarray(added * d, (added + count) * d)), threads);
+      this.idMap.commit(ids, keys, added, added + count);
+      added += count;
+      options.onProgress?.({ unit: "rows", task: "index", done: added, total: n });
+      if (added < n) await nextTurn();
     }
   }
 
-  /** Writes the index to `path`, its ids to `path.ids` and a manifest to `path.json`, each via temp file + rename. */
+  /**
+   * Writes the index to `path`, its ids to `path.ids` (one per key: line k is key k's id, removed ones
+   * included) and a manifest to `path.json`, each via temp file + rename.
+   */
   async save(path: string): Promise<void> {
+    const updated = this.idMap.keys !== this.size || this.removed > 0;
     const manifest: IndexManifest = {
       format: "xqg-ann-index",
-      version: 1,
+      version: updated ? 2 : 1,
       metric: this.metric,
       dtype: this.dtype,
       dimensions: this.dimensions,
       count: this.size,
       connectivity: this.connectivity,
+      // an index never updated is saved as before (version 1), readable by earlier releases
+      ...(updated ? { keys: this.idMap.keys, removed: this.removed } : {}),
     };
     await commitFiles([
       { path, write: async (temp) => this.native.save(temp) },
-      { path: idsSidecar(path), write: (temp) => writeIdsFile(temp, this.idMap.ids()) },
+      { path: idsSidecar(path), write: (temp) => writeIdsFile(temp, this.idMap.keyIds()) },
       { path: manifestSidecar(path), write: (temp) => writeJsonFile(temp, manifest) },
     ]);
   }
@@ -357,7 +428,7 @@ class IndexView extends ReadonlyIndex {
 async function openSaved(path: string, options: OpenOptions, mode: "load" | "view") {
   const manifest = await readManifest(path);
   await checkIndexHeader(path, manifest);
-  const ids = await readIdsFile(idsSidecar(path), manifest.count);
+  const ids = await readIdsFile(idsSidecar(path), manifest.keys ?? manifest.count);
   const settings: Resolved = {
     dimensions: manifest.dimensions,
     metric: manifest.metric,
@@ -382,5 +453,21 @@ async function openSaved(path: string, options: OpenOptions, mode: "load" | "vie
       code: "bad-index",
       file: path,
     });
-  return { native, idMap: new IdMap(ids), settings };
+  // keys without a vector: the removed ones (usearch's file knows which keys it holds)
+  const removedKeys: number[] = [];
+  if (ids.length > manifest.count) {
+    for (let start = 0; start < ids.length; start += ADD_BATCH) {
+      const keys = new BigUint64Array(Math.min(ADD_BATCH, ids.length - start)).map((_, i) =>
+        BigInt(start + i),
+      );
+      const held = native.contains(keys) as unknown as boolean[];
+      for (const [i, yes] of held.entries()) if (!yes) removedKeys.push(start + i);
+    }
+  }
+  if (ids.length - removedKeys.length !== manifest.count)
+    throw new AnnError(
+      `${path}: usearch holds ${ids.length - removedKeys.length} of the ${ids.length} keys in ${idsSidecar(path)}, the manifest says ${manifest.count}`,
+      { code: "bad-index", file: path },
+    );
+  return { native, idMap: new IdMap(ids, removedKeys, manifest.removed ?? 0), settings };
 }

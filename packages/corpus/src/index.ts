@@ -34,6 +34,9 @@ export {
   readRun,
   writeRun,
 } from "./formats/runs.js";
+export { type PassageDelta, readPassagesWithDeltas } from "./incremental/deltas.js";
+export { type DiffOptions, diffPassages, type PassageDiff } from "./incremental/diff.js";
+export { PassageFingerprint, type PassageSource } from "./incremental/fingerprint.js";
 export { isLanguageCode, LANGUAGES, type Lang, type LanguageNames } from "./languages.js";
 export { type ConcatNpyOptions, concatNpy } from "./npy/concat.js";
 export type { NpyDtype } from "./npy/header.js";

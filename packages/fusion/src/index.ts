@@ -13,3 +13,9 @@ export {
 } from "./fuse.js";
 export type { LanguageSelection } from "./languages.js";
 export { type SumQueriesOptions, sumQueries } from "./sum-queries.js";
+export {
+  type UpdateCounts,
+  type UpdateRowsOptions,
+  updateQuerySums,
+  updateRows,
+} from "./update-rows.js";

@@ -121,6 +121,28 @@ const jsonParser =
     return passageOf(record, new Fields(file, line), idField, textField, titleRequired);
   };
 
+/** The JSON parser of delta files: a record with `"deleted": true` is a deletion of its id. */
+const changesParser =
+  (idField: string, textField: string, titleRequired: boolean) =>
+  (file: string): LineParser<Passage | PassageDeletion> =>
+  (text, line, unterminated) => {
+    const record = parseJsonObject(text, file, line, unterminated);
+    const fields = new Fields(file, line);
+    const deleted = record["deleted"];
+    if (deleted === undefined || deleted === false)
+      return passageOf(record, fields, idField, textField, titleRequired);
+    if (deleted !== true)
+      throw fields.error(
+        `field "deleted" must be true or false, got ${JSON.stringify(deleted)}`,
+        "deleted",
+        "wrong-type",
+      );
+    return {
+      docid: checkedId(fields.string(record, idField, { nonEmpty: true }), fields, idField),
+      deleted: true,
+    };
+  };
+
 const DPR_COLUMNS = ["id", "text", "title"] as const;
 
 // DPR's psgs_w100.tsv, read as DPR reads it: csv.reader(f, delimiter="\t"), the header row naming the columns.
@@ -176,6 +198,31 @@ const msmarcoParser =
 
 /** Streams the passages of a corpus file (.gz read transparently), in any of PASSAGE_FORMATS. */
 export function readPassages(path: string, options: PassageReadOptions = {}): RecordReader<Passage> {
+  return passageReader(path, options, false) as RecordReader<Passage>;
+}
+
+/** A deletion in a delta file: `{ "docid": …, "deleted": true }` (`id` for pyserini, `_id` for beir). */
+export interface PassageDeletion {
+  docid: string;
+  deleted: true;
+}
+
+/**
+ * Streams the records of a delta file: passages, and (in the JSON formats) deletions, records with
+ * `"deleted": true` and an id but no title or text.
+ */
+export function readPassageChanges(
+  path: string,
+  options: PassageReadOptions = {},
+): RecordReader<Passage | PassageDeletion> {
+  return passageReader(path, options, true);
+}
+
+function passageReader(
+  path: string,
+  options: PassageReadOptions,
+  deletions: boolean,
+): RecordReader<Passage | PassageDeletion> {
   checkOptions(
     options,
     [...READ_OPTIONS, ...RANGE_OPTIONS, "duplicates", "format", "fieldSizeLimit"],
@@ -186,17 +233,12 @@ export function readPassages(path: string, options: PassageReadOptions = {}): Re
     const reason = `option "fieldSizeLimit" must be a positive integer, got ${String(options.fieldSizeLimit)}`;
     throw new CorpusError(reason, { file: path, field: "fieldSizeLimit", code: "bad-value" });
   }
-  const open = (format: PassageFormat): RecordReader<Passage> => {
+  const open = (format: PassageFormat): RecordReader<Passage | PassageDeletion> => {
     const handler = PASSAGE_FORMAT_HANDLERS[format];
     const source = handler.split === "python-csv" ? tsvRecordBatches(limit) : lineSource;
-    return createLineReader(
-      path,
-      format,
-      options,
-      ({ file }) => handler.parser(file),
-      source,
-      PASSAGE_IDENTITY,
-    );
+    const parser: (file: string) => LineParser<Passage | PassageDeletion> =
+      deletions && "changes" in handler ? handler.changes : handler.parser;
+    return createLineReader(path, format, options, ({ file }) => parser(file), source, PASSAGE_IDENTITY);
   };
   if (options.format !== undefined) return open(checkFormat(path, options.format, PASSAGE_FORMATS));
   // an index names the format it was built with: no first line to read
@@ -208,7 +250,10 @@ export function readPassages(path: string, options: PassageReadOptions = {}): Re
 }
 
 /** A passage is its docid: a repeated docid is a duplicate, whatever its text (`duplicates` policy). */
-const PASSAGE_IDENTITY: RecordIdentity<Passage> = { field: "docid", id: (passage) => passage.docid };
+const PASSAGE_IDENTITY: RecordIdentity<Passage | PassageDeletion> = {
+  field: "docid",
+  id: (passage) => passage.docid,
+};
 
 export interface PassageWriteOptions extends WriteOptions {
   /** Default: from the extension (.jsonl/.json → jsonl, .tsv → dpr-tsv), ".gz" looked through. */
@@ -305,16 +350,19 @@ const PASSAGE_FORMAT_HANDLERS = {
   jsonl: {
     split: "lines",
     parser: jsonParser("docid", "text", true),
+    changes: changesParser("docid", "text", true),
     write: jsonWriter({ id: "docid", title: "title", text: "text" }),
   },
   pyserini: {
     split: "lines",
     parser: jsonParser("id", "contents", false),
+    changes: changesParser("id", "contents", false),
     write: jsonWriter({ id: "id", title: "title", text: "contents" }),
   },
   beir: {
     split: "lines",
     parser: jsonParser("_id", "text", false),
+    changes: changesParser("_id", "text", false),
     write: jsonWriter({ id: "_id", title: "title", text: "text" }),
   },
   "dpr-tsv": { split: "python-csv", parser: dprParser, write: writeDprPassages },
@@ -325,6 +373,8 @@ const PASSAGE_FORMAT_HANDLERS = {
     /** How the file is cut into records: lines, or Python-csv records (quoted fields may span lines). */
     split: "lines" | "python-csv";
     parser: (file: string) => LineParser<Passage>;
+    /** JSON formats: the parser of delta files, which also reads deletions. */
+    changes?: (file: string) => LineParser<Passage | PassageDeletion>;
     write: (path: string, passages: Passages, options: WriteOptions) => Promise<{ records: number }>;
   }
 >;
