@@ -1,7 +1,15 @@
 import { parseArgs } from "node:util";
 import { nearestName } from "@xqg/core";
 import { UsageError } from "../errors.js";
-import { defaultsOf, type Field, type Fields, flagName, renamedValue, schemaOf } from "../settings/fields.js";
+import {
+  defaultsOf,
+  type Field,
+  type Fields,
+  flagName,
+  renamedValue,
+  schemaOf,
+  withDefaults,
+} from "../settings/fields.js";
 import { parseShard, type ShardPart, WHOLE } from "../shard.js";
 import { threadsProblem } from "../threads.js";
 
@@ -151,7 +159,7 @@ function parseSettings(
       `${command}: --${flagName(key)}: expected ${f.expected}, got ${JSON.stringify(values[flagName(key)])}`,
     );
   }
-  return { ...defaultsOf(fields), ...result.data };
+  return withDefaults(fields, result.data as Record<string, unknown>);
 }
 
 /** `--help` text: usage, the command's own flags, every setting with its default, then the common flags. */
