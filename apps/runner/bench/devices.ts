@@ -24,7 +24,14 @@ import { createGenerator, formatPrompt, GENERATION_DEFAULTS, type Generator } fr
 const ROOT = resolve(import.meta.dirname, "../../..");
 const SECONDS = Number(process.env["XQG_BENCH_SECONDS"] ?? 20);
 const THREADS = Number(process.env["XQG_BENCH_THREADS"] ?? 0);
-const GENERATION = { languages: ["ja"], perLanguage: 5, topK: 50, maxLength: 32, seed: 1, batchSize: 8 } as const;
+const GENERATION = {
+  languages: ["ja"],
+  perLanguage: 5,
+  topK: 50,
+  maxLength: 32,
+  seed: 1,
+  batchSize: 8,
+} as const;
 const ENCODING = { maxLength: 128, batchSize: 32 } as const;
 
 function pick(env: string, built: string, last: string, fixture: string): { dir: string; name: string } {
@@ -106,7 +113,9 @@ async function generation(device: ExecutionProvider): Promise<Rate> {
 async function encoding(device: ExecutionProvider): Promise<Rate> {
   let encoder: Encoder | undefined;
   try {
-    encoder = await createEncoder(ENCODER.dir, { session: { threads: THREADS, executionProviders: [device] } });
+    encoder = await createEncoder(ENCODER.dir, {
+      session: { threads: THREADS, executionProviders: [device] },
+    });
     const open = encoder;
     const size = 256;
     const result = await timed(async (i) => {
@@ -115,7 +124,13 @@ async function encoding(device: ExecutionProvider): Promise<Rate> {
       await open.encodePassages(passages, ENCODING);
       return passages.length;
     });
-    return { task: "encode passages", device, ...result, rate: result.items / result.seconds, unit: "passages/s" };
+    return {
+      task: "encode passages",
+      device,
+      ...result,
+      rate: result.items / result.seconds,
+      unit: "passages/s",
+    };
   } finally {
     await encoder?.close();
   }

@@ -17,7 +17,7 @@ async function writeLines(path: string, n: number, line: (i: number) => string):
   for (let i = 0; i < n; i++) {
     chunk += line(i);
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
       chunk = "";
     }
   }
