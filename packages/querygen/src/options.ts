@@ -45,7 +45,7 @@ const PRESETS = {
   },
   "dsi-qg": {
     source:
-      "ArvinZhuang/DSI-QG, whose query-generation pipeline xQG4xDR follows: run.py and trainer.py at commit 389c8b8 (generate(do_sample=True, top_k=10, max_length=q_max_length 32)) and its README's generation command (--max_length 256: inputs cut at 256 tokens)",
+      "ArvinZhuang/DSI-QG, whose query-generation pipeline xQG4xDR follows: run.py and trainer.py at commit 389c8b8 (generate(do_sample=True, top_k=10, max_length=q_max_length 32)) and its README's generation command at commit 387315f (--max_length 256: inputs cut at 256 tokens)",
     strategy: "sample",
     topK: 10,
     maxLength: 32,
