@@ -10,7 +10,7 @@ import {
   XOR_EVALUATION_DEFAULTS,
 } from "@xqg/metrics";
 import { GENERATION_DEFAULTS } from "@xqg/querygen";
-import { type Fields, field, type SettingsOf } from "./fields.js";
+import { type Field, type Fields, field, type SettingsOf } from "./fields.js";
 
 const LANGS = Object.keys(LANGUAGES) as [Lang, ...Lang[]];
 const INDEX_DEFAULTS = ANN_OPTIONS.defaults.index;
@@ -23,6 +23,23 @@ const G = GENERATION_DEFAULTS;
 const E = ENCODER_DEFAULTS;
 const S = SIGNIFICANCE_DEFAULTS;
 
+type PresetName = keyof typeof G.presets;
+
+/** `generate.preset`: a name for the settings of one published source, which fill what the config does not give. */
+function presetField(): Field<PresetName> {
+  return {
+    ...field.choiceOf(
+      G.presets,
+      G.preset,
+      "decoding preset: the strategy, topK, maxLength and maxInputLength of one published source (xqg4xdr: the xQG4xDR README; dsi-qg: the DSI-QG code); settings given beside it win",
+    ),
+    expands: (name) => {
+      const { source: _source, ...settings } = G.presets[name];
+      return settings;
+    },
+  };
+}
+
 /**
  * The parameters of every stage, one record each. Paths are not settings: each command takes them as explicit
  * flags, and `xqg run` derives them from the output directory. Every choice list is a package's registry and
@@ -30,17 +47,7 @@ const S = SIGNIFICANCE_DEFAULTS;
  */
 export const STAGE_FIELDS = {
   generate: {
-    preset: {
-      ...field.choiceOf(
-        G.presets,
-        G.preset,
-        "decoding preset: the strategy, topK, maxLength and maxInputLength of one published source (xqg4xdr: the xQG4xDR README; dsi-qg: the DSI-QG code); settings given beside it win",
-      ),
-      expands: (name: keyof typeof G.presets) => {
-        const { source: _source, ...settings } = G.presets[name];
-        return settings;
-      },
-    },
+    preset: presetField(),
     languages: field.languageCodes(
       [...LANGS],
       "target languages of the generated queries (default: every language of the experiment)",
