@@ -1,6 +1,9 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { codeVersions } from "@xqg/pipeline";
 import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import { HEALTH_PATHS, PASSWORD_ENV, parseQueueUrl } from "@xqg/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,31 +99,234 @@ function composeBytes(raw: string): number {
   return Number(m![1]) * { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[m![2] as "k" | "m" | "g"];
 }
 
+/** The uid and gid of the images' unprivileged user (Dockerfile: USER). */
+const IMAGE_UID = 10001;
+
+interface Stage {
+  from: string;
+  name: string;
+  text: string;
+}
+/** A Dockerfile's stages: `FROM image AS name` and the lines up to the next FROM. */
+function dockerStages(text: string): Stage[] {
+  const starts = [...text.matchAll(/^FROM (\S+) AS (\S+)$/gm)];
+  return starts.map((m, i) => ({
+    from: m[1]!,
+    name: m[2]!,
+    text: text.slice(m.index, starts[i + 1]?.index ?? text.length),
+  }));
+}
+
+/**
+ * Whether `.dockerignore` patterns leave a path (relative to the context) out: Docker's matching for the
+ * patterns used here (`**` any folders, `*` within one name; a pattern that matches a folder covers its contents).
+ */
+function dockerIgnored(patterns: readonly string[]): (path: string) => boolean {
+  const regexes = patterns.map((pattern) => {
+    expect(pattern, "no ! exceptions: this matcher does not handle them").not.toMatch(/^!/);
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*\*\//g, "\u0000")
+      .replace(/\*/g, "[^/]*")
+      .replace(/\?/g, "[^/]")
+      .replaceAll("\u0000", "(?:.*/)?");
+    return new RegExp(`^${source}(?:/.*)?$`);
+  });
+  return (path) => regexes.some((r) => r.test(path));
+}
+
 const numberFlag = (flags: ReturnType<typeof checkXqg>, name: string, fallback: number) =>
   Number(flags.args[name]?.[0] ?? fallback);
 
 describe("deployment files", () => {
-  it("Dockerfile: a Node 24 build of the workspace, the xqg bin as entrypoint, CUDA opt-in", async () => {
+  it("Dockerfile: a Node 24 build of the workspace; cpu (default) and cuda targets with the xqg bin as entrypoint, as an unprivileged user", async () => {
     const text = await read("Dockerfile");
-    const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
-    const base = "$" + "{BASE}"; // the Dockerfile's build argument, not a template
-    expect(froms).toEqual([base, base]);
+    const stages = dockerStages(text);
+    const base = "$" + "{BASE}"; // the Dockerfile's build arguments, not templates
+    const cudaBase = "$" + "{CUDA_BASE}";
+    expect(stages.map((s) => [s.from, s.name])).toEqual([
+      [base, "build"],
+      ["build", "build-cuda"],
+      [cudaBase, "cuda"],
+      [base, "cpu"],
+    ]);
     expect(text).toMatch(/^ARG BASE=node:24-bookworm-slim$/m);
-    expect(text).toMatch(/^ARG ONNXRUNTIME_NODE_INSTALL=skip$/m);
-    expect(text).toContain("pnpm install --frozen-lockfile");
-    expect(text).toContain("turbo run build --filter=xqg...");
-    const entry = JSON.parse(/^ENTRYPOINT (.*)$/m.exec(text)![1]!) as string[];
-    expect(entry).toEqual(["node", "/opt/xqg/bin/xqg.js"]);
-    // the deployed package's bin is the one package.json declares
-    const pkg = JSON.parse(await readFile(resolve(import.meta.dirname, "../package.json"), "utf8"));
-    expect(`/opt/xqg/${pkg.bin.xqg.replace(/^\.\//, "")}`).toBe(entry[1]);
+    expect(text).toMatch(/^ARG CUDA_BASE=nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-ubuntu\d+\.\d+$/m);
+    const [build, buildCuda, cuda, cpu] = stages as [Stage, Stage, Stage, Stage];
+    // the build never runs onnxruntime-node's install script: skipped by the build argument and by pnpm
+    expect(build.text).toMatch(/^ARG ONNXRUNTIME_NODE_INSTALL=skip$/m);
+    expect(build.text).toContain("pnpm install --frozen-lockfile");
+    expect(build.text).toContain("turbo run build --filter=xqg...");
+    expect(build.text).toContain("pnpm --filter xqg deploy --legacy --prod /opt/xqg");
     const root = JSON.parse(await readFile(resolve(import.meta.dirname, "../../../package.json"), "utf8"));
     expect(root.packageManager).toMatch(/^pnpm@/); // corepack enable provides it
-    // the port the workers' --health-port names in kubernetes.yaml
+    expect(root.pnpm.ignoredBuiltDependencies).toContain("onnxruntime-node");
+    expect(root.pnpm.onlyBuiltDependencies).not.toContain("onnxruntime-node");
+    // build-cuda runs it on purpose, on the deployed tree, with the value its install script reads
+    expect(buildCuda.text).toMatch(/^ENV ONNXRUNTIME_NODE_INSTALL=cuda12$/m);
+    const script = /^RUN node (\S+) (\S+)$/m.exec(buildCuda.text)!;
+    expect(existsSync(resolve(DEPLOY, "../../..", script[1]!))).toBe(true);
+    expect(script[2]).toBe("/opt/xqg");
+    expect(cuda.text).toContain("COPY --from=build-cuda /opt/xqg /opt/xqg");
+    expect(cuda.text).toContain("COPY --from=build-cuda /usr/local/bin/node /usr/local/bin/node");
+    expect(cpu.text).toContain("COPY --from=build /opt/xqg /opt/xqg");
+    // the deployed package's bin is the one package.json declares; the port the workers' --health-port names
+    const pkg = JSON.parse(await readFile(resolve(import.meta.dirname, "../package.json"), "utf8"));
     const k8s = parseAllDocuments(await read("kubernetes.yaml")).map((d) => d.toJS());
     const worker = k8s.find((d) => d.metadata.name === "xqg-worker").spec.template.spec.containers[0];
     const port = worker.args[worker.args.indexOf("--health-port") + 1];
-    expect(text).toMatch(new RegExp(`^EXPOSE ${port}$`, "m"));
+    for (const stage of [cuda, cpu]) {
+      const entry = JSON.parse(/^ENTRYPOINT (.*)$/m.exec(stage.text)![1]!) as string[];
+      expect(entry, stage.name).toEqual(["node", "/opt/xqg/bin/xqg.js"]);
+      expect(`/opt/xqg/${pkg.bin.xqg.replace(/^\.\//, "")}`).toBe(entry[1]);
+      expect(stage.text, stage.name).toMatch(new RegExp(`^EXPOSE ${port}$`, "m"));
+      expect(stage.text, stage.name).toMatch(/^WORKDIR \/data$/m);
+      // an unprivileged user, numeric (Kubernetes' runAsNonRoot can check it), who owns /data
+      expect(stage.text, stage.name).toMatch(new RegExp(`^USER ${IMAGE_UID}:${IMAGE_UID}$`, "m"));
+      expect(stage.text, stage.name).toContain(`useradd --uid ${IMAGE_UID} --gid ${IMAGE_UID}`);
+      expect(stage.text, stage.name).toContain(`chown ${IMAGE_UID}:${IMAGE_UID} /data`);
+      expect(stage.text.indexOf("USER "), stage.name).toBeGreaterThan(stage.text.lastIndexOf("RUN "));
+    }
+  });
+
+  it("onnxruntime-cuda.mjs: runs onnxruntime-node's own install script with the image's value, which that script reads as an install", async () => {
+    const script = join(DEPLOY, "onnxruntime-cuda.mjs");
+    const { findOnnxruntime, cudaFiles } = (await import(script)) as {
+      findOnnxruntime: (root: string) => string;
+      cudaFiles: (dir: string, os?: string) => string[];
+    };
+    const runner = resolve(import.meta.dirname, "..");
+    // the onnxruntime-node that @xqg/models loads, as the manifests record it
+    const ort = findOnnxruntime(runner);
+    const version = JSON.parse(await readFile(join(ort, "package.json"), "utf8")).version;
+    expect(version).toBe(codeVersions()["onnxruntime-node"]);
+    expect(cudaFiles(ort, "linux/x64").map((f) => f.slice(ort.length))).toContain(
+      "/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so",
+    );
+    // what its install script makes of the image's values: cuda12 installs, skip skips
+    const requireOrt = createRequire(join(ort, "package.json"));
+    const { parseInstallFlag } = requireOrt("./script/install-utils.js") as {
+      parseInstallFlag: () => unknown;
+    };
+    const metadata = requireOrt("./script/install-metadata.js") as { requirements: Record<string, string[]> };
+    expect(metadata.requirements["linux/x64"]).toEqual(["cuda12"]);
+    const dockerfile = await read("Dockerfile");
+    const cudaValue = /^ENV ONNXRUNTIME_NODE_INSTALL=(\S+)$/m.exec(dockerfile)![1];
+    const saved = process.env["ONNXRUNTIME_NODE_INSTALL"];
+    try {
+      process.env["ONNXRUNTIME_NODE_INSTALL"] = cudaValue;
+      expect(parseInstallFlag()).not.toBe(false);
+      process.env["ONNXRUNTIME_NODE_INSTALL"] = "skip";
+      expect(parseInstallFlag()).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env["ONNXRUNTIME_NODE_INSTALL"];
+      else process.env["ONNXRUNTIME_NODE_INSTALL"] = saved;
+    }
+    // the script really runs that install script: CUDA 11 makes it fail at once, offline, with its own message
+    const run = (env: Record<string, string>) =>
+      new Promise<{ code: number; stderr: string }>((done) => {
+        const { ONNXRUNTIME_NODE_INSTALL: _a, ONNXRUNTIME_NODE_INSTALL_CUDA: _b, ...rest } = process.env;
+        execFile(
+          process.execPath,
+          [script, runner],
+          { env: { ...rest, ...env }, timeout: 30_000 },
+          (error, _stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+        );
+      });
+    const v11 = await run({ ONNXRUNTIME_NODE_INSTALL_CUDA: "v11" });
+    expect(v11.code).toBe(1);
+    expect(v11.stderr).toContain(`running onnxruntime-node ${version}'s install script`);
+    expect(v11.stderr).toContain("CUDA 11 is no longer supported");
+    expect(v11.stderr).toContain("onnxruntime-cuda: onnxruntime-node's install script failed (exit 1)");
+    const skip = await run({ ONNXRUNTIME_NODE_INSTALL: "skip" });
+    expect(skip).toEqual({
+      code: 1,
+      stderr:
+        'onnxruntime-cuda: ONNXRUNTIME_NODE_INSTALL is "skip": set it to cuda12 to download the CUDA provider\n',
+    });
+  });
+
+  it(".dockerignore: installs, builds, caches and secrets stay out; every tracked file goes in", async () => {
+    const root = resolve(DEPLOY, "../../..");
+    const patterns = (await readFile(join(root, ".dockerignore"), "utf8"))
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("#"));
+    const ignored = dockerIgnored(patterns);
+    for (const path of [
+      "node_modules/.pnpm/x/package.json",
+      "packages/core/node_modules/@xqg/x",
+      "packages/core/dist/index.js",
+      "packages/querygen/.bench-cache/mt5/model.onnx",
+      ".turbo/cache/x",
+      ".git/HEAD",
+      ".bootstrap/node-24/bin/node",
+      "apps/runner/deploy/.env",
+      "apps/runner/deploy/data/xqg.yaml",
+    ])
+      expect(ignored(path), path).toBe(true);
+    const tracked = await new Promise<string[]>((done, fail) =>
+      execFile("git", ["ls-files"], { cwd: root, maxBuffer: 64 << 20 }, (error, stdout) =>
+        error ? fail(error) : done(stdout.split("\n").filter((l) => l !== "")),
+      ),
+    );
+    expect(tracked.length).toBeGreaterThan(100);
+    expect(tracked.filter(ignored)).toEqual([]);
+  });
+
+  it("image.yml: a workflow builds every image the deployment files name, from the Dockerfile target that makes it", async () => {
+    const root = resolve(DEPLOY, "../../..");
+    const workflow = parseYaml(await readFile(join(root, ".github/workflows/image.yml"), "utf8")) as {
+      on: { push: { branches: string[] } };
+      permissions: Record<string, string>;
+      jobs: Record<
+        string,
+        {
+          strategy: { matrix: { include: Array<{ target: string; image: string }> } };
+          steps: Array<{ uses?: string; with?: Record<string, unknown>; run?: string }>;
+        }
+      >;
+    };
+    expect(workflow.on.push.branches).toEqual(["main"]);
+    expect(workflow.permissions["packages"]).toBe("write");
+    const job = Object.values(workflow.jobs)[0]!;
+    const matrix = job.strategy.matrix.include;
+    const build = job.steps.find((s) => s.uses?.startsWith("docker/build-push-action@"))!;
+    expect(build.with).toMatchObject({
+      context: ".",
+      file: "apps/runner/deploy/Dockerfile",
+      target: `$${"{{"} matrix.target }}`, // GitHub's expression syntax, not a template
+      tags: `$${"{{"} matrix.image }}`,
+    });
+    expect(resolve(root, build.with!["file"] as string)).toBe(join(DEPLOY, "Dockerfile"));
+    const stages = dockerStages(await read("Dockerfile"));
+    const built = new Map(matrix.map((m) => [m.image, m.target]));
+    for (const { target } of matrix) expect(stages.map((s) => s.name)).toContain(target);
+    // the images kubernetes.yaml runs, each from the right target: GPU workers from cuda, the rest from cpu
+    const k8s = parseAllDocuments(await read("kubernetes.yaml")).map((d) => d.toJS());
+    const pods = k8s
+      .filter((d) => d.kind === "Deployment" || d.kind === "Job")
+      .filter((d) => d.metadata.name !== "redis")
+      .map((d) => ({ name: d.metadata.name as string, pod: d.spec.template.spec }));
+    const named = new Set<string>();
+    for (const { name, pod } of pods) {
+      const image = pod.containers[0].image as string;
+      named.add(image);
+      const gpu = pod.containers[0].resources.limits?.["nvidia.com/gpu"] !== undefined;
+      expect(built.get(image), `${name}: ${image}`).toBe(gpu ? "cuda" : "cpu");
+      // the image's unprivileged user
+      expect(pod.securityContext, name).toMatchObject({ runAsNonRoot: true, runAsUser: IMAGE_UID });
+    }
+    expect([...built.keys()].sort()).toEqual([...named].sort());
+    expect(stages.find((s) => s.name === "cuda")!.from).toBe("$" + "{CUDA_BASE}");
+    // the check step runs each image as that user
+    expect(job.steps.map((s) => s.run ?? "").join("\n")).toContain(`id "$IMAGE" -u)" = ${IMAGE_UID}`);
+    // docker compose builds the cpu target, the default (last) stage
+    const compose = parseYaml(await read("docker-compose.yml")) as {
+      services: { worker: { build: { target: string } } };
+    };
+    expect(compose.services.worker.build.target).toBe("cpu");
+    expect(stages.at(-1)!.name).toBe("cpu");
   });
 
   it("docker-compose.yml: Redis, scalable workers and the coordinator on one shared volume", async () => {

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { DEVICES, type Device } from "./device.js";
 import { UserError } from "./errors.js";
 import { alphasProblem, MIN_ALPHA } from "./layout.js";
-import { defaultsOf, type Field, type Fields, renamedValue, schemaOf } from "./settings/fields.js";
+import { type Field, type Fields, renamedValue, schemaOf, withDefaults } from "./settings/fields.js";
 import { INPUT_FIELDS, type InputSettings } from "./settings/inputs.js";
 import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
 import { MAX_SHARDS, parseShard, type ShardPart } from "./shard.js";
@@ -184,7 +184,10 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
   const shards = parseShards(data["shards"], file, lineOf(["shards"]));
   const stages = {} as Record<StageName, unknown>;
   for (const [stage, fields] of Object.entries(STAGE_FIELDS)) {
-    stages[stage as StageName] = { ...defaultsOf(fields as Fields), ...(data[stage] as object | undefined) };
+    stages[stage as StageName] = withDefaults(
+      fields as Fields,
+      (data[stage] ?? {}) as Record<string, unknown>,
+    );
   }
   const inputs = inputSettings(data, file, lineOf);
   const given = (data["generate"] as { languages?: unknown } | undefined)?.languages !== undefined;

@@ -76,7 +76,7 @@ describe("config", () => {
     [
       "an unknown stage key",
       `${MINIMAL}generate:\n  perLanguge: 5\n`,
-      "exp.yaml:6: generate.perLanguge: unknown key (expected one of: languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, maxInputLength, batchSize)",
+      "exp.yaml:6: generate.perLanguge: unknown key (expected one of: preset, languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, maxInputLength, batchSize)",
     ],
     [
       "a wrong type",

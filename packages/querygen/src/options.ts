@@ -7,7 +7,8 @@ import { validateSamplingParams } from "./sampling.js";
 
 /** Decoding strategies, by name. */
 export const STRATEGIES = {
-  sample: "multinomial sampling after temperature, top-k and top-p (HF do_sample=True); the paper's choice",
+  sample:
+    "multinomial sampling after temperature, top-k and top-p (HF do_sample=True); what both official sources use",
   greedy: "the most likely token at each step; one query per language",
   beam: "beam search (HF num_beams) returning the perLanguage best hypotheses",
 } as const satisfies Record<Strategy, string>;
@@ -18,26 +19,64 @@ export const FINISHED_POLICIES = {
   pad: "keep them in the batch fed with the pad token, as HF generate does",
 } as const satisfies Record<FinishedPolicy, string>;
 
+/** The settings a decoding preset fixes: `generate`'s `strategy`, `topK`, `maxLength`, `createGenerator`'s `maxInputLength`. */
+export interface DecodingPreset {
+  /** Where the values come from: repository, commit, file. */
+  readonly source: string;
+  readonly strategy: Strategy;
+  readonly topK: number;
+  readonly maxLength: number;
+  readonly maxInputLength: number;
+}
+
 /**
- * The xQG paper's generation settings (ielab/xQG4xDR): sampling, HF's top-k 50, max_length 64, 5 per language;
- * `createGenerator`'s `kvCache` and `maxInputLength`; and the registries behind `strategy`, `finished` and the
- * prompt's placeholders.
+ * Decoding presets, one per published source of xQG's generation settings. No official file says which settings
+ * produced the released queries (ielab/xor-tydi-xqg-augmented). `xqg4xdr` is the default: it is what the
+ * paper's own repository runs.
+ */
+const PRESETS = {
+  xqg4xdr: {
+    source:
+      "ielab/xQG4xDR README.md at commit cea1e94: generate(do_sample=True, max_length=64) with transformers' default top_k 50; the input is not truncated (xqg keeps 512 tokens)",
+    strategy: "sample",
+    topK: 50,
+    maxLength: 64,
+    maxInputLength: 512,
+  },
+  "dsi-qg": {
+    source:
+      "ArvinZhuang/DSI-QG, whose query-generation pipeline xQG4xDR follows: run.py and trainer.py at commit 389c8b8 (generate(do_sample=True, top_k=10, max_length=q_max_length 32)) and its README's generation command at commit 387315f (--max_length 256: inputs cut at 256 tokens)",
+    strategy: "sample",
+    topK: 10,
+    maxLength: 32,
+    maxInputLength: 256,
+  },
+} as const satisfies Record<string, DecodingPreset>;
+
+const DEFAULT_PRESET = PRESETS.xqg4xdr;
+
+/**
+ * The defaults: the `xqg4xdr` preset (ielab/xQG4xDR's README: sampling, HF's top-k 50, max_length 64), 5 queries per
+ * language; `createGenerator`'s `kvCache` and `maxInputLength`; and the registries behind `preset`, `strategy`,
+ * `finished` and the prompt's placeholders.
  */
 export const GENERATION_DEFAULTS = {
-  strategy: "sample",
+  preset: "xqg4xdr",
+  strategy: DEFAULT_PRESET.strategy,
   perLanguage: 5,
   prompt: PROMPT_TEMPLATE,
-  topK: 50,
+  topK: DEFAULT_PRESET.topK,
   topP: 1,
   temperature: 1,
   lengthPenalty: 1,
   earlyStopping: false,
-  maxLength: 64,
+  maxLength: DEFAULT_PRESET.maxLength,
   seed: 0,
   batchSize: 8,
   finished: "drop",
   kvCache: true,
-  maxInputLength: 512,
+  maxInputLength: DEFAULT_PRESET.maxInputLength,
+  presets: PRESETS,
   strategies: STRATEGIES,
   finishedPolicies: FINISHED_POLICIES,
   promptFields: PROMPT_FIELDS,

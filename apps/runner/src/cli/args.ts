@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { nearestName } from "@xqg/core";
 import { type ShardPart, settings, UsageError } from "@xqg/pipeline";
 
-const { defaultsOf, flagName, parseShard, renamedValue, schemaOf, threadsProblem } = settings;
+const { defaultsOf, flagName, parseShard, renamedValue, schemaOf, threadsProblem, withDefaults } = settings;
 type Field<T> = settings.Field<T>;
 type Fields = settings.Fields;
 
@@ -155,7 +155,7 @@ function parseSettings(
       `${command}: --${flagName(key)}: expected ${f.expected}, got ${JSON.stringify(values[flagName(key)])}`,
     );
   }
-  return { ...defaultsOf(fields), ...result.data };
+  return withDefaults(fields, result.data as Record<string, unknown>);
 }
 
 /** `--help` text: usage, the command's own flags, every setting with its default, then the common flags. */

@@ -24,6 +24,11 @@ export interface Field<T> {
   readonly fromFlag: (raw: string) => unknown;
   /** Old spellings of its values, old → new, answered "renamed to …" rather than "expected …". */
   readonly renamed?: Readonly<Record<string, string>> | undefined;
+  /**
+   * A preset: the other settings its value stands for (`generate.preset`). They fill what was not given, before
+   * the defaults; a setting given beside the preset wins.
+   */
+  readonly expands?: ((value: T) => Readonly<Record<string, unknown>>) | undefined;
 }
 
 /** What a setting says of a value it refuses that is an old spelling of one it takes, else undefined. */
@@ -259,6 +264,25 @@ export function schemaOf<F extends Fields>(fields: F): z.ZodType<Partial<Setting
 export function defaultsOf<F extends Fields>(fields: F): SettingsOf<F> {
   const out: Record<string, unknown> = {};
   for (const [key, f] of Object.entries(fields)) out[key] = f.default;
+  return out as SettingsOf<F>;
+}
+
+/**
+ * The settings of a stage from those given (a config's mapping, a command's flags): what was given, else what a
+ * preset among them stands for (`expands`; its own default preset when none is named), else the defaults. The
+ * keys keep the fields' order, so what a unit records is the same whether a value came from a preset or not.
+ */
+export function withDefaults<F extends Fields>(
+  fields: F,
+  given: Readonly<Record<string, unknown>>,
+): SettingsOf<F> {
+  const out: Record<string, unknown> = defaultsOf(fields);
+  for (const [key, f] of Object.entries(fields)) {
+    if (!f.expands) continue;
+    for (const [name, value] of Object.entries(f.expands(given[key] ?? f.default)))
+      if (Object.hasOwn(out, name)) out[name] = value;
+  }
+  for (const [key, value] of Object.entries(given)) if (value !== undefined) out[key] = value;
   return out as SettingsOf<F>;
 }
 

@@ -10,7 +10,7 @@ import {
   XOR_EVALUATION_DEFAULTS,
 } from "@xqg/metrics";
 import { GENERATION_DEFAULTS } from "@xqg/querygen";
-import { type Fields, field, type SettingsOf } from "./fields.js";
+import { type Field, type Fields, field, type SettingsOf } from "./fields.js";
 
 const LANGS = Object.keys(LANGUAGES) as [Lang, ...Lang[]];
 const INDEX_DEFAULTS = ANN_OPTIONS.defaults.index;
@@ -23,6 +23,23 @@ const G = GENERATION_DEFAULTS;
 const E = ENCODER_DEFAULTS;
 const S = SIGNIFICANCE_DEFAULTS;
 
+type PresetName = keyof typeof G.presets;
+
+/** `generate.preset`: a name for the settings of one published source, which fill what the config does not give. */
+function presetField(): Field<PresetName> {
+  return {
+    ...field.choiceOf(
+      G.presets,
+      G.preset,
+      "decoding preset: the strategy, topK, maxLength and maxInputLength of one published source (xqg4xdr: the xQG4xDR README; dsi-qg: the DSI-QG code); settings given beside it win",
+    ),
+    expands: (name) => {
+      const { source: _source, ...settings } = G.presets[name];
+      return settings;
+    },
+  };
+}
+
 /**
  * The parameters of every stage, one record each. Paths are not settings: each command takes them as explicit
  * flags, and `xqg run` derives them from the output directory. Every choice list is a package's registry and
@@ -30,6 +47,7 @@ const S = SIGNIFICANCE_DEFAULTS;
  */
 export const STAGE_FIELDS = {
   generate: {
+    preset: presetField(),
     languages: field.languageCodes(
       [...LANGS],
       "target languages of the generated queries (default: every language of the experiment)",
@@ -52,7 +70,7 @@ export const STAGE_FIELDS = {
     maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2, 1024),
     maxInputLength: field.int(
       G.maxInputLength,
-      "prompt tokens kept, end-of-sequence included; longer passages are cut (DSI-QG: 256)",
+      "prompt tokens kept, end-of-sequence included; longer passages are cut",
       2,
     ),
     batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1, 4096),
@@ -94,7 +112,7 @@ export const STAGE_FIELDS = {
     type: field.choiceOf(
       ANN_OPTIONS.indexTypes,
       SEARCH_DEFAULTS.indexType,
-      "exact flat search (the paper's faiss flat) or HNSW",
+      "exact flat search (the official pipeline's faiss flat) or HNSW",
     ),
     dtype: field.choiceOf(ANN_OPTIONS.dtypes, INDEX_DEFAULTS.dtype, "scalar type stored in the HNSW index", {
       renamed: RENAMED_DTYPES,
@@ -102,7 +120,7 @@ export const STAGE_FIELDS = {
     metric: field.choiceOf(
       ANN_OPTIONS.metrics,
       INDEX_DEFAULTS.metric,
-      "similarity (the paper: inner product)",
+      "similarity (the official pipeline: inner product)",
     ),
     connectivity: field.int(INDEX_DEFAULTS.connectivity, "HNSW connectivity (0: usearch's default)"),
     expansionAdd: field.int(

@@ -29,7 +29,9 @@ export async function generateStage(
   part: ShardPart,
 ) {
   const { stage, inputs } = splitInputs(settings);
-  const { batchSize: _batch, ...params } = stage;
+  // the preset is recorded as the settings it resolved to (config.ts, cli/args.ts), not by name: a unit made
+  // before presets existed, or with the same values given one by one, stays up to date
+  const { batchSize: _batch, preset: _preset, ...params } = stage;
   const { languageNames } = inputs;
   const read = readOptions(inputs);
   const unknown = settings.languages.find((lang) => !languageCodes(inputs).includes(lang));

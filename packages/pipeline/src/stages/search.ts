@@ -2,7 +2,15 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { exactSearch, Index, mergeRankedRows, type RankedRows } from "@xqg/ann";
-import { idsPath, type ProgressEvent, type Run, readIds, streamIds, writeTextAtomic } from "@xqg/core";
+import {
+  IdTable,
+  idsPath,
+  type ProgressEvent,
+  type Run,
+  readIds,
+  streamIds,
+  writeTextAtomic,
+} from "@xqg/core";
 import { type NpyReader, openNpy, type RunFormat, shard, writeRun } from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
@@ -360,14 +368,14 @@ async function searchIndex(
 
 /** An ids sidecar that repeats an id would rank that docid twice per query: refused, as `xqg index` refuses it. */
 function refuseRepeatedIds(path: string, ids: readonly string[]): void {
-  const seen = new Map<string, number>();
+  // an IdTable, not a Map: a V8 Map stops at 2^24 (16.8M) entries, fewer than an 18M-passage corpus has
+  const seen = new IdTable();
   for (let i = 0; i < ids.length; i++) {
-    const earlier = seen.get(ids[i]!);
-    if (earlier !== undefined)
+    const earlier = seen.add(ids[i]!);
+    if (earlier >= 0)
       throw new UserError(
         `${path}: id ${JSON.stringify(ids[i])} at positions ${earlier} and ${i} (0-based rows): a passage id must be unique (a run cannot rank one document twice)`,
       );
-    seen.set(ids[i]!, i);
   }
 }
 
