@@ -15,10 +15,21 @@ import { arch, platform } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The onnxruntime-node package directory that @xqg/models loads from the xqg package at `root`. */
+/** The package directory of `name` as the package at `from` (a directory) loads it. */
+function packageDir(from, name) {
+  return dirname(createRequire(join(from, "package.json")).resolve(`${name}/package.json`));
+}
+
+/**
+ * The onnxruntime-node package directory that @xqg/models loads, found from the tree at `root` (the image's
+ * deployed tree, or the xqg package) along the packages that load it: xqg → @xqg/pipeline → @xqg/models.
+ */
 export function findOnnxruntime(root) {
-  const fromRoot = createRequire(join(resolve(root), "package.json"));
-  const models = dirname(fromRoot.resolve("@xqg/models/package.json"));
+  let from = resolve(root);
+  for (const name of ["xqg", "@xqg/pipeline", "@xqg/models"]) {
+    if (readJson(join(from, "package.json")).name !== name) from = packageDir(from, name);
+  }
+  const models = from;
   let dir = dirname(createRequire(join(models, "package.json")).resolve("onnxruntime-node"));
   while (
     !existsSync(join(dir, "package.json")) ||

@@ -156,8 +156,14 @@ describe("deployment files", () => {
     // the build never runs onnxruntime-node's install script: skipped by the build argument and by pnpm
     expect(build.text).toMatch(/^ARG ONNXRUNTIME_NODE_INSTALL=skip$/m);
     expect(build.text).toContain("pnpm install --frozen-lockfile");
-    expect(build.text).toContain("turbo run build --filter=xqg...");
-    expect(build.text).toContain("pnpm --filter xqg deploy --legacy --prod /opt/xqg");
+    // the deployed tree is tooling/image's: the CLI with its optional peer @xqg/queue (for worker and run --queue)
+    expect(build.text).toContain("turbo run build --filter=@xqg/image...");
+    expect(build.text).toContain("pnpm --filter @xqg/image deploy --legacy --prod /opt/xqg");
+    const image = JSON.parse(
+      await readFile(resolve(import.meta.dirname, "../../../tooling/image/package.json"), "utf8"),
+    );
+    expect(image.name).toBe("@xqg/image");
+    expect(image.dependencies).toEqual({ "@xqg/queue": "workspace:*", xqg: "workspace:*" });
     const root = JSON.parse(await readFile(resolve(import.meta.dirname, "../../../package.json"), "utf8"));
     expect(root.packageManager).toMatch(/^pnpm@/); // corepack enable provides it
     expect(root.pnpm.ignoredBuiltDependencies).toContain("onnxruntime-node");
@@ -177,8 +183,8 @@ describe("deployment files", () => {
     const port = worker.args[worker.args.indexOf("--health-port") + 1];
     for (const stage of [cuda, cpu]) {
       const entry = JSON.parse(/^ENTRYPOINT (.*)$/m.exec(stage.text)![1]!) as string[];
-      expect(entry, stage.name).toEqual(["node", "/opt/xqg/bin/xqg.js"]);
-      expect(`/opt/xqg/${pkg.bin.xqg.replace(/^\.\//, "")}`).toBe(entry[1]);
+      expect(entry, stage.name).toEqual(["node", "/opt/xqg/node_modules/xqg/bin/xqg.js"]);
+      expect(`/opt/xqg/node_modules/xqg/${pkg.bin.xqg.replace(/^\.\//, "")}`).toBe(entry[1]);
       expect(stage.text, stage.name).toMatch(new RegExp(`^EXPOSE ${port}$`, "m"));
       expect(stage.text, stage.name).toMatch(/^WORKDIR \/data$/m);
       // an unprivileged user, numeric (Kubernetes' runAsNonRoot can check it), who owns /data
@@ -195,9 +201,10 @@ describe("deployment files", () => {
       findOnnxruntime: (root: string) => string;
       cudaFiles: (dir: string, os?: string) => string[];
     };
-    const runner = resolve(import.meta.dirname, "..");
-    // the onnxruntime-node that @xqg/models loads, as the manifests record it
-    const ort = findOnnxruntime(runner);
+    // the onnxruntime-node that @xqg/models loads, as the manifests record it, found from the image's tree (along
+    // xqg → @xqg/pipeline → @xqg/models, none of which the image's package lists itself) and from the CLI's
+    const ort = findOnnxruntime(resolve(import.meta.dirname, "../../../tooling/image"));
+    expect(findOnnxruntime(resolve(import.meta.dirname, ".."))).toBe(ort);
     const version = JSON.parse(await readFile(join(ort, "package.json"), "utf8")).version;
     expect(version).toBe(codeVersions()["onnxruntime-node"]);
     expect(cudaFiles(ort, "linux/x64").map((f) => f.slice(ort.length))).toContain(
@@ -228,7 +235,7 @@ describe("deployment files", () => {
         const { ONNXRUNTIME_NODE_INSTALL: _a, ONNXRUNTIME_NODE_INSTALL_CUDA: _b, ...rest } = process.env;
         execFile(
           process.execPath,
-          [script, runner],
+          [script, resolve(import.meta.dirname, "..")],
           { env: { ...rest, ...env }, timeout: 30_000 },
           (error, _stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
         );
