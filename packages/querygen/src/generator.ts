@@ -95,8 +95,13 @@ const GENERATOR_KEYS = [
 export async function createGenerator(dirOrId: string, opts: GeneratorOptions = {}): Promise<Generator> {
   checkOptions(opts, GENERATOR_KEYS, "createGenerator");
   const maxInputLength = opts.maxInputLength ?? GENERATION_DEFAULTS.maxInputLength;
-  if (!Number.isInteger(maxInputLength) || maxInputLength < 2) {
-    throw invalidOption("maxInputLength", `maxInputLength must be an integer >= 2, got ${maxInputLength}`);
+  const ceiling = GENERATION_DEFAULTS.maxInputLengthCeiling;
+  if (!Number.isInteger(maxInputLength) || maxInputLength < 2 || maxInputLength > ceiling) {
+    throw invalidOption(
+      "maxInputLength",
+      `maxInputLength must be an integer from 2 to ${ceiling} (prompt tokens; attention memory grows with ` +
+        `its square), got ${maxInputLength}`,
+    );
   }
   if (opts.selection !== undefined && opts.selection !== "js" && opts.selection !== "graph") {
     throw invalidOption(

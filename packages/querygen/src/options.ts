@@ -38,6 +38,8 @@ export const GENERATION_DEFAULTS = {
   finished: "drop",
   kvCache: true,
   maxInputLength: 512,
+  /** The largest `maxInputLength` taken: the encoder's attention holds 4·heads·n² bytes per prompt. */
+  maxInputLengthCeiling: 8192,
   strategies: STRATEGIES,
   finishedPolicies: FINISHED_POLICIES,
   promptFields: PROMPT_FIELDS,

@@ -54,6 +54,7 @@ export const STAGE_FIELDS = {
       G.maxInputLength,
       "prompt tokens kept, end-of-sequence included; longer passages are cut (DSI-QG: 256)",
       2,
+      G.maxInputLengthCeiling,
     ),
     batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1, 4096),
   },
