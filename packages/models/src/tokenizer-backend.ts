@@ -44,7 +44,9 @@ export function createTokenizerBackend(
       file,
     );
   }
-  const vocabSize = tokenizer.get_vocab(true).size;
+  // The highest id + 1 (ids run 0 … vocabSize − 1): the count of tokens where the ids have no gaps.
+  let vocabSize = 0;
+  for (const id of tokenizer.get_vocab(true).values()) vocabSize = Math.max(vocabSize, id + 1);
   return {
     contentIds: (text, limit) =>
       piecewiseIds(

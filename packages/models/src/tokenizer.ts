@@ -37,6 +37,7 @@ export interface Tokenizer {
   idToToken(id: number): string | undefined;
   readonly padId: number;
   readonly eosId: number | undefined;
+  /** The highest token id + 1 (the number of tokens, where the ids have no gaps). */
   readonly vocabSize: number;
   /** Number of special tokens the template adds to one sequence. */
   readonly specialTokenCount: number;

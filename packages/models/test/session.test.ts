@@ -1,10 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fixtureDir } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
 import { Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { createSession, isCudaAvailable, ModelError } from "../src/index.js";
+import { readEmbeddingTable } from "../src/embedding.js";
+import { checkEmbeddingTable, createSession, isCudaAvailable, ModelError } from "../src/index.js";
+import { runError } from "../src/session.js";
 
 const IDENTITY = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "identity.onnx");
 
@@ -69,5 +72,39 @@ describe("createSession's expect", () => {
       'createSession: unknown option "intraOpThreads"',
     );
     await expect(createSession(IDENTITY, { thread: 1 } as never)).rejects.toThrow('did you mean "threads"?');
+  });
+});
+
+describe("the embedding table a graph's input_ids index", () => {
+  it("is read from the protobuf without the weights: name and rows", () => {
+    expect(readEmbeddingTable(join(fixtureDir("tiny-bert"), "model.onnx"))).toEqual({
+      name: "embeddings.word_embeddings.weight",
+      rows: 5830,
+    });
+    expect(readEmbeddingTable(join(fixtureDir("tiny-mt5"), "encoder_model.onnx"))).toEqual({
+      name: "model.shared.weight",
+      rows: 3008,
+    });
+    // The merged decoder reads its table inside If branches: not followed, so nothing is claimed.
+    expect(readEmbeddingTable(join(fixtureDir("tiny-mt5"), "decoder_model_merged.onnx"))).toBeUndefined();
+  });
+
+  it("is undefined for a file that is not an ONNX protobuf, or absent", async () => {
+    await withTempDir(async (dir) => {
+      const junk = join(dir, "junk.onnx");
+      writeFileSync(junk, Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x3a, 0x99]));
+      expect(readEmbeddingTable(junk)).toBeUndefined();
+      expect(readEmbeddingTable(join(dir, "absent.onnx"))).toBeUndefined();
+      checkEmbeddingTable(junk, { config: { vocab_size: 1 } });
+    });
+  });
+});
+
+describe("ONNX Runtime's run errors", () => {
+  it("come back as one line naming the graph, without colour codes", () => {
+    const raw = new Error("\u001b[1;31mbad\nthing\u001b[m");
+    const error = runError(raw, "/m/model.onnx");
+    expect(error).toMatchObject({ name: "ModelError", code: "session-failed", cause: raw });
+    expect(error.message).toBe("/m/model.onnx: ONNX Runtime failed running the graph: bad thing");
   });
 });

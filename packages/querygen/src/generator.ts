@@ -1,6 +1,7 @@
 import { checkOptions, checkRecord } from "@xqg/core";
 import type { GeneratedQueries, Lang } from "@xqg/corpus";
 import {
+  checkEmbeddingTable,
   ensureModel,
   type HubOptions,
   loadModelConfig,
@@ -117,6 +118,14 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   });
   const config = await loadModelConfig(files.dir);
   const tokenizer = await loadTokenizer(files.tokenizer);
+  if (files.encoder) {
+    checkEmbeddingTable(files.encoder, {
+      tokenizer,
+      tokenizerFile: files.tokenizer,
+      config,
+      configFile: files.config,
+    });
+  }
   const model = await OnnxSeq2Seq.open(files, config, {
     ...(opts.session ? { session: opts.session } : {}),
     ...(opts.decoder ? { decoder: opts.decoder } : {}),
