@@ -13,6 +13,7 @@ import { leasePath } from "../src/lease.js";
 import { prepareRun } from "../src/pipeline.js";
 import { createLogger } from "../src/progress.js";
 import { refuseOverwritingInputs, removeAbandonedStaging } from "../src/safety.js";
+import { QUICKSTART, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
 
 describe("inputs that are not regular files", () => {
   it("refuses /dev/zero when hashing, instead of reading forever", async () => {
@@ -93,6 +94,62 @@ describe("paths in a config", () => {
         `${join(dir, "exp.yaml")}: output: the output ${join(dir, "enc", "run")} lies inside the input ${join(dir, "enc")} (encoder (query)); write it elsewhere`,
       );
       expect(existsSync(join(dir, "enc", "run"))).toBe(false);
+    });
+  });
+});
+
+describe("an input with no records", () => {
+  // The readers used to say "pass allowEmpty: true", which no flag or config key offers.
+  it("names the config key in a config-driven run", async () => {
+    await withTempDir(async (dir) => {
+      const empty = join(dir, "empty.jsonl");
+      await writeFile(empty, "");
+      const config = join(dir, "exp.yaml");
+      await writeFile(
+        config,
+        `output: ${join(dir, "out")}\ncorpus: ${empty}\nqueries: ${join(QUICKSTART, "dev.jsonl")}\n` +
+          `encoder: ${TINY_BERT}\ngenerator: ${TINY_MT5}\nthreads: 1\n`,
+      );
+      const { code, stderr } = await xqg("run", config, "--quiet");
+      expect(stderr).toBe(
+        `xqg: ${empty}: file is empty (no records); corpus in ${config} must name a file with at least one record\n`,
+      );
+      expect(code).toBe(1);
+    });
+  });
+
+  it("names the flag in a one-off command, for an empty file and one of blank lines", async () => {
+    await withTempDir(async (dir) => {
+      const empty = join(dir, "empty.jsonl");
+      await writeFile(empty, "");
+      const blank = join(dir, "blank.jsonl");
+      await writeFile(blank, "\n\n");
+      const generate = await xqg(
+        "generate",
+        "--corpus",
+        empty,
+        "--generator",
+        TINY_MT5,
+        "--out",
+        join(dir, "g.jsonl"),
+      );
+      expect(generate.stderr).toBe(
+        `xqg: ${empty}: file is empty (no records); --corpus must name a file with at least one record\n`,
+      );
+      expect(generate.code).toBe(1);
+      const encode = await xqg(
+        "encode",
+        "--queries",
+        blank,
+        "--encoder",
+        TINY_BERT,
+        "--out",
+        join(dir, "q.npy"),
+      );
+      expect(encode.stderr).toBe(
+        `xqg: ${blank}: file is empty (no records); --queries must name a file with at least one record\n`,
+      );
+      expect(encode.code).toBe(1);
     });
   });
 });

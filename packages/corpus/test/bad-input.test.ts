@@ -107,14 +107,14 @@ const CASES: Case[] = [
     file: "corpus.jsonl",
     content: "",
     code: "empty-file",
-    message: ": file is empty (no records); pass allowEmpty: true if that is expected",
+    message: ": file is empty (no records)",
   },
   {
     name: "only blank lines",
     file: "corpus.jsonl",
     content: "\r\n  \n",
     code: "empty-file",
-    message: ": file is empty (no records); pass allowEmpty: true if that is expected",
+    message: ": file is empty (no records)",
   },
   {
     name: "gzip corruption",

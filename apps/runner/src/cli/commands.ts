@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FORMATS, type RunFormat } from "@xqg/corpus";
 import { loadConfig } from "../config.js";
-import { UsageError } from "../errors.js";
+import { explainEmptyInput, UsageError } from "../errors.js";
 import { Hasher } from "../hash.js";
 import { inspectPlan, PLAN_SCHEMA, runOneUnit } from "../inspect.js";
 import { alphasProblem, layout, systemName } from "../layout.js";
@@ -499,11 +499,22 @@ export const COMMANDS: Record<string, Command> = {
         ctx.stdout.write(await readFile(join(layout(config.output).report, "report.md"), "utf8"));
         return;
       }
-      const status = await (await import("../pipeline.js")).runPipeline(config, {
-        log: ctx.log,
-        force: flags.force,
-        ...(flags.shard !== WHOLE ? { shard: flags.shard } : {}),
-      });
+      const keys = {
+        corpus: config.corpus,
+        queries: config.queries,
+        qrels: config.qrels,
+        generated: config.generated,
+      };
+      const named = Object.entries(keys).map(([key, path]) => [`${key} in ${file}`, path ? [path] : []]);
+      const status = await (await import("../pipeline.js"))
+        .runPipeline(config, {
+          log: ctx.log,
+          force: flags.force,
+          ...(flags.shard !== WHOLE ? { shard: flags.shard } : {}),
+        })
+        .catch((error: unknown) => {
+          throw explainEmptyInput(error, Object.fromEntries(named));
+        });
       if (status === "shard-done") {
         ctx.log.info(`shard done; run \`xqg run ${file}\` once every shard is done to merge and finish`);
         return;

@@ -1,6 +1,7 @@
 import { nearestName } from "@xqg/core";
-import { explainSystemError, isUserFacing, UsageError } from "../errors.js";
+import { explainEmptyInput, explainSystemError, isUserFacing, UsageError } from "../errors.js";
 import { createLogger } from "../progress.js";
+import { flagName } from "../settings/fields.js";
 import { runnerVersion } from "../version.js";
 import { helpText, parseFlags } from "./args.js";
 import { COMMANDS } from "./commands.js";
@@ -52,8 +53,9 @@ export async function main(
     );
     return 2;
   }
+  let flags: ReturnType<typeof parseFlags> | undefined;
   try {
-    const flags = parseFlags(name, rest, command.flags);
+    flags = parseFlags(name, rest, command.flags);
     if (flags.help) {
       io.stdout.write(helpText(name, command.summary, command.usage, command.flags));
       return 0;
@@ -65,7 +67,9 @@ export async function main(
     });
     await command.run(flags, { log, stdout: io.stdout });
     return 0;
-  } catch (error) {
+  } catch (thrown) {
+    const byFlag = Object.entries(flags?.args ?? {}).map(([key, paths]) => [`--${flagName(key)}`, paths]);
+    const error = explainEmptyInput(thrown, Object.fromEntries(byFlag));
     const system = await explainSystemError(error);
     if (system !== undefined && !process.env["XQG_DEBUG"]) {
       io.stderr.write(`xqg: ${system}\n`);
