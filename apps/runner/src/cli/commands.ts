@@ -94,6 +94,7 @@ function keyed(
   return {
     placeholder: `${placeholder}=PATH`,
     expected: `${placeholder}=PATH with ${placeholder} ${expected} (e.g. ${example})`,
+    commaList: true,
     parse(raw) {
       const at = raw.indexOf("=");
       const key = at > 0 ? parseKey(raw.slice(0, at)) : undefined;
@@ -479,6 +480,7 @@ export const COMMANDS: Record<string, Command> = {
       fields: {},
       shard: true,
       threads: "overrides the config's threads",
+      positionals: true,
     },
     async run(flags, ctx) {
       const [file, ...rest] = flags.positionals;
@@ -532,6 +534,7 @@ export const COMMANDS: Record<string, Command> = {
       },
       fields: {},
       shard: true,
+      positionals: true,
     },
     async run(flags, ctx) {
       const [file, ...rest] = flags.positionals;
@@ -560,7 +563,13 @@ export const COMMANDS: Record<string, Command> = {
   unit: {
     summary: "run exactly one unit of a config's plan (a key from xqg plan), once its dependencies are done",
     usage: "CONFIG.yaml|json KEY [--threads N] [--force] [--quiet]",
-    flags: { args: {}, fields: {}, shard: false, threads: "overrides the config's threads" },
+    flags: {
+      args: {},
+      fields: {},
+      shard: false,
+      threads: "overrides the config's threads",
+      positionals: true,
+    },
     async run(flags, ctx) {
       const [file, key, ...rest] = flags.positionals;
       if (!file || !key || rest.length > 0)

@@ -37,9 +37,14 @@ export async function main(
   io: MainIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
+    // no command is a usage error: the overview goes to stderr, exit 2
+    io.stderr.write(overview());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(overview());
-    return name === undefined ? 1 : 0;
+    return 0;
   }
   if (name === "--version" || name === "-v") {
     io.stdout.write(`${runnerVersion()}\n`);
