@@ -105,7 +105,12 @@ export const STAGE_FIELDS = {
       INDEX_DEFAULTS.metric,
       "similarity (the paper: inner product)",
     ),
-    connectivity: field.int(INDEX_DEFAULTS.connectivity, "HNSW connectivity (0: usearch's default)"),
+    connectivity: field.int(
+      INDEX_DEFAULTS.connectivity,
+      "HNSW connectivity (0: usearch's default)",
+      0,
+      ANN_OPTIONS.maxConnectivity,
+    ),
     expansionAdd: field.int(
       INDEX_DEFAULTS.expansionAdd,
       "HNSW expansion while adding (0: usearch's default)",
