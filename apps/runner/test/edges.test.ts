@@ -13,7 +13,7 @@ import { leasePath } from "../src/lease.js";
 import { prepareRun } from "../src/pipeline.js";
 import { createLogger } from "../src/progress.js";
 import { refuseOverwritingInputs, removeAbandonedStaging } from "../src/safety.js";
-import { QUICKSTART, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
+import { QUICKSTART, spawnXqg, TINY_BERT, TINY_MT5, xqg } from "./helpers.js";
 
 describe("inputs that are not regular files", () => {
   it("refuses /dev/zero when hashing, instead of reading forever", async () => {
@@ -150,6 +150,30 @@ describe("an input with no records", () => {
         `xqg: ${blank}: file is empty (no records); --queries must name a file with at least one record\n`,
       );
       expect(encode.code).toBe(1);
+    });
+  });
+});
+
+describe("warnings", () => {
+  it("print as one plain xqg line, not Node's (node:PID) form", { timeout: 60_000 }, async () => {
+    await withTempDir(async (dir) => {
+      // tiny-bert has 64 positions: the default passage length (128) is clamped, with a warning
+      const child = spawnXqg(
+        ["encode", "--corpus", join(QUICKSTART, "corpus.jsonl"), "--encoder", TINY_BERT].concat([
+          "--out",
+          join(dir, "p.npy"),
+          "--quiet",
+        ]),
+      );
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise((done) => child.on("close", done));
+      expect(code).toBe(0);
+      expect(stderr).toBe(
+        "xqg: warning: maxLength 128 exceeds the model's max_position_embeddings limit of 64 tokens; using 64\n",
+      );
     });
   });
 });
