@@ -64,6 +64,20 @@ export async function refuseOverwritingInputs(
 }
 
 /**
+ * Refuses, before any work, a file output named by a folder: one that exists as a folder, or a path ending in
+ * `/` (the work would be done, then fail to move into place, naming a staging path).
+ */
+export async function refuseFolderOutputs(stage: string, outputs: readonly string[]): Promise<void> {
+  for (const output of outputs) {
+    const slash = output.endsWith("/") || output.endsWith(sep);
+    if (slash || (await identity(output)).kind === "directory") {
+      const what = slash ? `ends with "${output.at(-1)}", a folder` : "is a folder";
+      throw new UserError(`${stage}: the output ${output} ${what}; name the file to write`);
+    }
+  }
+}
+
+/**
  * Deletes a staging folder `<dir>/.xqg-staging/<key>` that xqg made, never through a symlink: if
  * `.xqg-staging` or `<key>` is not a real folder, it refuses instead of following it. Inside, `rm` removes
  * links themselves, never what they point to.

@@ -177,3 +177,22 @@ describe("warnings", () => {
     });
   });
 });
+
+describe("a file output named by a folder", () => {
+  it("is refused before any work, naming the output (not a staging path)", async () => {
+    await withTempDir(async (dir) => {
+      await mkdir(join(dir, "runs"));
+      const embed = ["encode", "--queries", join(QUICKSTART, "dev.jsonl"), "--encoder", TINY_BERT, "--out"];
+      const folder = await xqg(...embed, join(dir, "runs"), "--quiet");
+      expect(folder.stderr).toBe(
+        `xqg: encode: the output ${join(dir, "runs")} is a folder; name the file to write\n`,
+      );
+      expect(folder.code).toBe(1);
+      const slash = await xqg(...embed, `${join(dir, "new")}/`, "--quiet");
+      expect(slash.stderr).toBe(
+        `xqg: encode: the output ${join(dir, "new")}/ ends with "/", a folder; name the file to write\n`,
+      );
+      expect(existsSync(join(dir, "new"))).toBe(false);
+    });
+  });
+});
