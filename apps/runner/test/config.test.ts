@@ -86,6 +86,11 @@ describe("config", () => {
       "exp.yaml:5: Search: unknown key (did you mean search?) (expected one of: output, corpus, queries, qrels, generated, nltkData, corpusFormat, queriesFormat, generatedFormat, queriesLang, duplicates, languages, encoder, generator, shards, threads, searchRanges, device, queue, ablation, generate, encode, fuse, index, search, evaluate, report)",
     ],
     [
+      "two letters swapped",
+      `${MINIMAL}search:\n  dpeth: 5\n`,
+      "exp.yaml:6: search.dpeth: unknown key (did you mean depth?) (expected one of: depth, batchSize)",
+    ],
+    [
       "a wrong type",
       `${MINIMAL}generate:\n  perLanguage: five\n`,
       'exp.yaml:6: generate.perLanguage: expected an integer in [1, 100], got "five"',
