@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { checkOptions } from "@xqg/core";
@@ -103,6 +103,18 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
   const providers = settings.executionProviders.map((name) => providerFor(name, settings.deviceId));
   if (!existsSync(file))
     throw new ModelError(`${file}: ONNX graph not found`, { code: "missing-file", file: file });
+  const info = statSync(file);
+  if (info.isDirectory())
+    throw new ModelError(`${file}: is a folder, not an ONNX graph`, { code: "session-failed", file });
+  if (info.size === 0 && !bytes) {
+    throw new ModelError(
+      `${file}: empty file (0 bytes): a download or copy that was cut off; fetch the model again`,
+      {
+        code: "session-failed",
+        file,
+      },
+    );
+  }
   let session: InferenceSession;
   try {
     const options: ort.InferenceSession.SessionOptions = {
@@ -121,11 +133,12 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
       : await ort.InferenceSession.create(file, options);
     session = new NamedSession(opened, file);
   } catch (error) {
-    throw new ModelError(`${file}: ONNX Runtime could not load the graph: ${oneLine(error)}`, {
-      code: "session-failed",
-      file: file,
-      cause: error,
-    });
+    const why = oneLine(error);
+    const reason = why.includes("Protobuf parsing failed")
+      ? "not a complete ONNX graph (its protobuf does not parse): a download or copy that was cut off, or " +
+        "another kind of file; fetch or export the model again"
+      : `ONNX Runtime could not load the graph: ${why}`;
+    throw new ModelError(`${file}: ${reason}`, { code: "session-failed", file: file, cause: error });
   }
   if (expect) {
     try {

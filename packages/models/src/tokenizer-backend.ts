@@ -1,5 +1,9 @@
 import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers";
+import { ModelError } from "./errors.js";
 import { buildNormalizer, hasPrecompiled } from "./normalizer.js";
+
+/** The tokenizer.json model types @huggingface/tokenizers runs. */
+const MODEL_TYPES = ["WordPiece", "Unigram", "BPE"];
 
 /** Text → content ids (no special tokens) and back; the part of a tokenizer that differs between libraries. */
 export interface TokenizerBackend {
@@ -36,7 +40,25 @@ export function createTokenizerBackend(
   name: TokenizerBackendName = "xqg",
   pieceChars = PIECE_CHARS,
 ): TokenizerBackend {
-  const tokenizer = new HfTokenizer(spec, {});
+  const model = spec["model"] as { type?: unknown } | null;
+  const type = model?.type;
+  if (type !== undefined && !MODEL_TYPES.includes(type as string)) {
+    // the library would guess a model from the fields it finds, and tokenize with the wrong one
+    throw new ModelError(
+      `${file}: model type ${JSON.stringify(type)} is not supported (expected one of ${MODEL_TYPES.join(", ")})`,
+      { code: "unsupported-tokenizer", file },
+    );
+  }
+  let tokenizer: HfTokenizer;
+  try {
+    tokenizer = new HfTokenizer(spec, {});
+  } catch (error) {
+    throw new ModelError(`${file}: cannot build this tokenizer: ${(error as Error).message}`, {
+      code: "unsupported-tokenizer",
+      file,
+      cause: error,
+    });
+  }
   if (name === "xqg" && hasPrecompiled(spec["normalizer"])) {
     // The library calls its normaliser as a function; swap in the exact one.
     (tokenizer as unknown as { normalizer: (text: string) => string }).normalizer = buildNormalizer(

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixtureDir, goldens, spReferencePath } from "@xqg/fixtures";
-import { sharedDataDir, sharedSkipReason } from "@xqg/test-utils";
+import { sharedDataDir, sharedSkipReason, withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { loadTokenizer } from "../src/index.js";
 import { createTokenizerBackend, PIECE_CHARS, type TokenizerBackendName } from "../src/tokenizer-backend.js";
@@ -119,5 +119,34 @@ describe.skipIf(reason)("pieces on the shared XOR-TyDi text", () => {
         differing.push(start);
     }
     expect(differing).toEqual([]);
+  });
+});
+
+describe("a tokenizer.json this package cannot run exactly", () => {
+  it("an unknown model type is refused, not guessed from its fields", async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, "tokenizer.json");
+      const spec = specOf("tiny-bert");
+      writeFileSync(
+        file,
+        JSON.stringify({ ...spec, model: { ...(spec["model"] as object), type: "WordLevel" } }),
+      );
+      await expect(loadTokenizer(file)).rejects.toThrow(
+        expect.objectContaining({
+          code: "unsupported-tokenizer",
+          message: `${file}: model type "WordLevel" is not supported (expected one of WordPiece, Unigram, BPE)`,
+        }),
+      );
+    });
+  });
+
+  it("an unknown normalizer names the file", async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, "tokenizer.json");
+      writeFileSync(file, JSON.stringify({ ...specOf("tiny-bert"), normalizer: { type: "Sparkle" } }));
+      await expect(loadTokenizer(file)).rejects.toThrow(
+        `${file}: cannot build this tokenizer: Unknown Normalizer type: Sparkle`,
+      );
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fixtureDir } from "@xqg/fixtures";
@@ -49,7 +49,23 @@ describe("createSession", () => {
       const error = await createSession(join(dir, "model.onnx")).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ModelError);
       expect((error as ModelError).code).toBe("session-failed");
-      expect((error as ModelError).message).toMatch(/model\.onnx: ONNX Runtime could not load the graph: /);
+      const cutOff =
+        "not a complete ONNX graph (its protobuf does not parse): a download or copy that was cut off, or " +
+        "another kind of file; fetch or export the model again";
+      expect((error as ModelError).message).toBe(`${join(dir, "model.onnx")}: ${cutOff}`);
+      // what an interrupted download leaves: the first part of the graph, or nothing
+      writeFileSync(join(dir, "cut.onnx"), readFileSync(IDENTITY).subarray(0, 40));
+      await expect(createSession(join(dir, "cut.onnx"))).rejects.toThrow(
+        `${join(dir, "cut.onnx")}: ${cutOff}`,
+      );
+      writeFileSync(join(dir, "empty.onnx"), "");
+      await expect(createSession(join(dir, "empty.onnx"))).rejects.toThrow(
+        `${join(dir, "empty.onnx")}: empty file (0 bytes): a download or copy that was cut off; fetch the model again`,
+      );
+      mkdirSync(join(dir, "folder.onnx"));
+      await expect(createSession(join(dir, "folder.onnx"))).rejects.toThrow(
+        `${join(dir, "folder.onnx")}: is a folder, not an ONNX graph`,
+      );
     }));
 });
 
