@@ -122,6 +122,10 @@ describe("usage errors exit 2", () => {
     [["search", "--depth"], "search: --depth: expected a value"],
     [["run"], "run: expected exactly one CONFIG file"],
     [
+      ["evaluate", "--run", "/nonexistent", "--metrics", "nDCG@1e9"],
+      'evaluate: --metrics[0]: unexpected character at position 6 of "nDCG@1e9"\n',
+    ],
+    [
       ["report", "--baseline", "b", "--out", "r", "--alpha", "2=x.json"],
       "report: --alpha: expected NUMBER=PATH",
     ],
@@ -129,5 +133,8 @@ describe("usage errors exit 2", () => {
     const { code, stderr } = await xqg(...(argv as string[]));
     expect(code).toBe(2);
     expect(stderr).toContain(said);
+    expect(stderr.trimEnd().split("\n")).toHaveLength(
+      argv.length === 0 ? stderr.trimEnd().split("\n").length : 1,
+    );
   });
 });
