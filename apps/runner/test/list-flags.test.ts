@@ -49,6 +49,17 @@ describe("list settings", () => {
     );
   });
 
+  it("numbers are decimal: 0x10 and padded digits are refused, 1e3 and .5 are read", () => {
+    expect(() => flagsOf("generate", "--seed", "0x10")).toThrow(
+      'generate: --seed: expected an integer ≥ 0, got "0x10"',
+    );
+    expect(() => flagsOf("search", "--depth", " 5")).toThrow(
+      'search: --depth: expected an integer in [1, 100000], got " 5"',
+    );
+    expect(flagsOf("search", "--depth", "1e3").settings["depth"]).toBe(1000);
+    expect(flagsOf("fuse", "--alphas", ".5,0.25").settings["alphas"]).toEqual([0.5, 0.25]);
+  });
+
   it("a single-valued setting given twice keeps the last, as getopt does", () => {
     expect(flagsOf("search", "--depth", "10", "--depth", "20").settings["depth"]).toBe(20);
   });
