@@ -96,7 +96,7 @@ const GENERATOR_KEYS = [
 export async function createGenerator(dirOrId: string, opts: GeneratorOptions = {}): Promise<Generator> {
   checkOptions(opts, GENERATOR_KEYS, "createGenerator");
   const maxInputLength = opts.maxInputLength ?? GENERATION_DEFAULTS.maxInputLength;
-  const ceiling = GENERATION_DEFAULTS.maxInputLengthCeiling;
+  const ceiling = GENERATION_DEFAULTS.limits.maxInputLength;
   if (!Number.isInteger(maxInputLength) || maxInputLength < 2 || maxInputLength > ceiling) {
     throw invalidOption(
       "maxInputLength",

@@ -1,7 +1,7 @@
 import type { GeneratedQueries } from "@xqg/corpus";
 import { fixtureDir } from "@xqg/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGenerator, type Generator } from "../src/index.js";
+import { createGenerator, GENERATION_DEFAULTS, type Generator } from "../src/index.js";
 
 // A 100k-word passage crashed generation with "Maximum call stack size exceeded" inside the tokenizer.
 // Long passages are now cut at maxInputLength like any other: the queries equal those of the passage's head.
@@ -46,6 +46,28 @@ describe("a passage far longer than maxInputLength is cut there", () => {
     const solid = "x".repeat(1_000_000);
     expect((await queriesOf(solid)).queries["fi"]).toHaveLength(2);
   });
+});
+
+it("options that size the KV cache have limits: a typo's 10⁶ fails in one line instead of exhausting memory", async () => {
+  const passages = [{ docid: "d", title: "", text: "x" }];
+  for (const [field, value] of [
+    ["perLanguage", 1_000_000],
+    ["numBeams", 65],
+    ["maxLength", 1_000_000],
+    ["batchSize", 4097],
+  ] as const) {
+    const run = async () => {
+      for await (const _ of generator.generate(passages, { languages: ["ja"], [field]: value })) break;
+    };
+    const limit = GENERATION_DEFAULTS.limits[field];
+    await expect(run()).rejects.toThrow(
+      expect.objectContaining({
+        code: "invalid-option",
+        field,
+        message: `${field} must be at most ${limit} (GENERATION_DEFAULTS.limits), got ${value}`,
+      }),
+    );
+  }
 });
 
 it("maxInputLength has a ceiling of 8192 tokens, refused before any model is opened", async () => {
