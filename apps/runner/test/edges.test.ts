@@ -196,3 +196,42 @@ describe("a file output named by a folder", () => {
     });
   });
 });
+
+describe("an evaluation file that is JSON but not an evaluation", () => {
+  it("names the file and what is missing (it was a TypeError about 'join')", async () => {
+    await withTempDir(async (dir) => {
+      const list = join(dir, "list.json");
+      await writeFile(list, "[1, 2]\n");
+      const partial = join(dir, "partial.json");
+      await writeFile(partial, '{"measures": ["nDCG@10"]}\n');
+      const out = join(dir, "report");
+      const asList = await xqg(
+        "report",
+        "--baseline",
+        list,
+        "--alpha",
+        `0.5=${list}`,
+        "--out",
+        out,
+        "--quiet",
+      );
+      expect(asList.stderr).toBe(
+        `xqg: ${list}: not an evaluation (the output of xqg evaluate): expected a JSON object, got an array\n`,
+      );
+      expect(asList.code).toBe(1);
+      const half = await xqg(
+        "report",
+        "--baseline",
+        partial,
+        "--alpha",
+        `0.5=${partial}`,
+        "--out",
+        out,
+        "--quiet",
+      );
+      expect(half.stderr).toBe(
+        `xqg: ${partial}: not an evaluation (the output of xqg evaluate): "perQuery" is not a list\n`,
+      );
+    });
+  });
+});
