@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fixtureDir } from "@xqg/fixtures";
@@ -41,6 +42,10 @@ describe("createSession", () => {
       );
       await expect(createSession(IDENTITY, { threads: -1 })).rejects.toThrow(
         "threads must be a non-negative integer (0 = all cores, ORT chooses), got -1",
+      );
+      const cores = availableParallelism();
+      await expect(createSession(IDENTITY, { threads: 100_000 })).rejects.toThrow(
+        `threads must be at most 4 × the ${cores} cores of this machine (${4 * cores}; 0 = all cores), got 100000`,
       );
       await expect(createSession(join(dir, "model.onnx"))).rejects.toThrow(
         `${join(dir, "model.onnx")}: ONNX graph not found`,
