@@ -2,7 +2,7 @@
 // folders, staging that a live process holds, `~` in paths, an output inside a model folder.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { lstat, mkdir, writeFile } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
@@ -232,6 +232,32 @@ describe("an evaluation file that is JSON but not an evaluation", () => {
       expect(half.stderr).toBe(
         `xqg: ${partial}: not an evaluation (the output of xqg evaluate): "perQuery" is not a list\n`,
       );
+    });
+  });
+});
+
+describe("an output that is a device or a pipe", () => {
+  it("is refused before any work, and left as it was (the rename into place would replace it)", async () => {
+    await withTempDir(async (dir) => {
+      const fifo = join(dir, "out.npy");
+      execFileSync("mkfifo", [fifo]);
+      const { code, stderr } = await xqg(
+        ...[
+          "encode",
+          "--queries",
+          join(QUICKSTART, "dev.jsonl"),
+          "--encoder",
+          TINY_BERT,
+          "--out",
+          fifo,
+          "--quiet",
+        ],
+      );
+      expect(stderr).toBe(
+        `xqg: encode: the output ${fifo} is not a regular file (a device, a pipe or a socket); xqg writes a file and renames it into place, which would replace it: name a file (or - for standard output where taken)\n`,
+      );
+      expect(code).toBe(1);
+      expect((await lstat(fifo)).isFIFO()).toBe(true);
     });
   });
 });
