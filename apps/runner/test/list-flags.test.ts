@@ -58,6 +58,9 @@ describe("list settings", () => {
     );
     expect(flagsOf("search", "--depth", "1e3").settings["depth"]).toBe(1000);
     expect(flagsOf("fuse", "--alphas", ".5,0.25").settings["alphas"]).toEqual([0.5, 0.25]);
+    // white space around list items and weights is fine
+    expect(flagsOf("fuse", "--alphas", "0, 0.5").settings["alphas"]).toEqual([0, 0.5]);
+    expect(flagsOf("fuse", "--weights", "ar= 1, ja =0.5").settings["weights"]).toEqual({ ar: 1, ja: 0.5 });
   });
 
   it("a single-valued setting given twice keeps the last, as getopt does", () => {

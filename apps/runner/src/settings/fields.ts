@@ -189,7 +189,7 @@ export const field = {
       Object.fromEntries(
         asList(raw).map((pair) => {
           const [name, value] = pair.split("=");
-          return [name?.trim() ?? "", asNumber(value ?? "")];
+          return [name?.trim() ?? "", asNumber(value?.trim() ?? "")];
         }),
       );
     return make(schema, expected, undefined, help, fromFlag, "LIST");
