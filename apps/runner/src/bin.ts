@@ -42,4 +42,14 @@ for (const [signal, code] of [
   });
 }
 
+// Warnings of xqg's packages (process.emitWarning with an XQG_ code, e.g. a max length clamped to the model's
+// positions) as one plain line, not Node's "(node:PID) [CODE] Warning: …" with its --trace-warnings hint;
+// other warnings keep Node's own printing.
+const nodeWarnings = process.listeners("warning");
+process.removeAllListeners("warning");
+process.on("warning", (warning: Error & { code?: string }) => {
+  if (warning.code?.startsWith("XQG_")) process.stderr.write(`xqg: warning: ${warning.message}\n`);
+  else for (const listener of nodeWarnings) listener(warning);
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -157,6 +157,6 @@ describe("generate.maxInputLength in the config", () => {
         "exp.yaml",
         "/w/exp.yaml",
       ),
-    ).toThrow("exp.yaml:5: generate.maxInputLength: expected an integer ≥ 2, got 1");
+    ).toThrow("exp.yaml:5: generate.maxInputLength: expected an integer in [2, 8192], got 1");
   });
 });

@@ -30,11 +30,18 @@ export function checkThreads(threads: unknown): number {
   return threads;
 }
 
-export function checkOptionalCount(name: string, value: unknown): number {
+export function checkOptionalCount(name: string, value: unknown, max?: number): number {
   if (value === undefined) return 0;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     throw new AnnError(
       `${name} must be a non-negative integer (0 = usearch's default), got ${JSON.stringify(value)}`,
+      { code: "invalid-option", field: name },
+    );
+  }
+  if (max !== undefined && value > max) {
+    throw new AnnError(
+      `${name} must be at most ${max} (each vector keeps 2 × ${name} neighbour slots; usearch's default is 16), ` +
+        `got ${value}`,
       { code: "invalid-option", field: name },
     );
   }

@@ -101,6 +101,9 @@ export type IndexType = keyof typeof INDEX_TYPES;
 
 const ADD_BATCH = 65_536;
 
+/** The largest HNSW connectivity taken: usearch reserves its neighbour lists up front (1e8 fails to allocate). */
+export const MAX_CONNECTIVITY = 1024;
+
 interface Resolved {
   dimensions: number;
   metric: Metric;
@@ -120,7 +123,7 @@ function resolve(options: IndexOptions): Resolved {
     dimensions: checkDimensions(options.dimensions),
     metric: checkMetric(options.metric ?? INDEX_DEFAULTS.metric),
     dtype: checkDtype(options.dtype ?? INDEX_DEFAULTS.dtype),
-    connectivity: checkOptionalCount("connectivity", options.connectivity),
+    connectivity: checkOptionalCount("connectivity", options.connectivity, MAX_CONNECTIVITY),
     expansionAdd: checkOptionalCount("expansionAdd", options.expansionAdd),
     expansionSearch: checkOptionalCount("expansionSearch", options.expansionSearch),
   };

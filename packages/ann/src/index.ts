@@ -1,5 +1,5 @@
 import { DTYPES } from "./dtype.js";
-import { INDEX_DEFAULTS, INDEX_TYPES, SEARCH_DEFAULTS } from "./hnsw-index.js";
+import { INDEX_DEFAULTS, INDEX_TYPES, MAX_CONNECTIVITY, SEARCH_DEFAULTS } from "./hnsw-index.js";
 import { METRICS } from "./metric.js";
 
 export type { Dtype } from "./dtype.js";
@@ -33,4 +33,6 @@ export const ANN_OPTIONS = {
   metrics: METRICS,
   indexTypes: INDEX_TYPES,
   defaults: { index: INDEX_DEFAULTS, search: SEARCH_DEFAULTS },
+  /** The largest `connectivity` an index takes. */
+  maxConnectivity: MAX_CONNECTIVITY,
 } as const;

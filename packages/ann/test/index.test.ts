@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { Index } from "../src/index.js";
+import { ANN_OPTIONS, Index } from "../src/index.js";
 import { exactHits, hitsOf, hitsOfRun } from "./hits.js";
 import { docids, randomMatrix } from "./random.js";
 
@@ -112,6 +112,21 @@ describe("Index errors", () => {
     expect(() => Index.create({ dimensions: 4, dim: 4 } as never)).toThrow(
       'Index.create: unknown option "dim"',
     );
+  });
+
+  it("refuses a connectivity past 1024 before usearch reserves it (1e8 failed to allocate, uncaught)", async () => {
+    expect(() => Index.create({ dimensions: 4, connectivity: 100_000_000 })).toThrow(
+      expect.objectContaining({
+        code: "invalid-option",
+        field: "connectivity",
+        message:
+          "connectivity must be at most 1024 (each vector keeps 2 × connectivity neighbour slots; usearch's " +
+          "default is 16), got 100000000",
+      }),
+    );
+    const widest = Index.create({ dimensions: 4, connectivity: ANN_OPTIONS.maxConnectivity });
+    await widest.add(IDS, P);
+    expect(widest.size).toBe(IDS.length);
   });
 
   it("reports dimension mismatches", async () => {

@@ -73,14 +73,21 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   return bestDistance <= allowed ? best : undefined;
 }
 
+/** Edit distance counting a swap of two neighbouring letters as one edit (`dpeth` → `depth`), as typos go. */
 function editDistance(a: string, b: string): number {
+  // rows i − 2, i − 1 and i of the optimal-string-alignment table
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, before[j - 2]! + 1);
+      current.push(best);
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length]!;

@@ -89,5 +89,8 @@ describe("nearestName", () => {
   it("suggests only likely typos", () => {
     expect(nearestName("evalute", ["evaluate", "search"])).toBe("evaluate");
     expect(nearestName("xyz", ["evaluate", "search"])).toBeUndefined();
+    // a swap of two neighbouring letters is one edit
+    expect(nearestName("dpeth", ["depth", "batchSize"])).toBe("depth");
+    expect(nearestName("thraeds", ["threads", "shards"])).toBe("threads");
   });
 });

@@ -107,14 +107,14 @@ const CASES: Case[] = [
     file: "corpus.jsonl",
     content: "",
     code: "empty-file",
-    message: ": file is empty (no records); pass allowEmpty: true if that is expected",
+    message: ": file is empty (no records)",
   },
   {
     name: "only blank lines",
     file: "corpus.jsonl",
     content: "\r\n  \n",
     code: "empty-file",
-    message: ": file is empty (no records); pass allowEmpty: true if that is expected",
+    message: ": file is empty (no records)",
   },
   {
     name: "gzip corruption",
@@ -139,7 +139,43 @@ const CASES: Case[] = [
       Buffer.from('","text":""}\n'),
     ]),
     code: "encoding",
-    message: ":2: invalid UTF-8",
+    message:
+      ":2: invalid UTF-8 (byte 0xff): xqg reads UTF-8 text; convert the file (e.g. iconv -f latin1 -t utf-8, naming its encoding)",
+    line: 2,
+  },
+  {
+    name: "Latin-1",
+    file: "corpus.jsonl",
+    content: Buffer.from(`${GOOD}\n{"docid":"2","title":"Tëst","text":"x"}\n`, "latin1"),
+    code: "encoding",
+    message:
+      ":2: invalid UTF-8 (byte 0xeb): xqg reads UTF-8 text; convert the file (e.g. iconv -f latin1 -t utf-8, naming its encoding)",
+    line: 2,
+  },
+  {
+    name: "UTF-16",
+    file: "corpus.jsonl",
+    content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${GOOD}\n`, "utf16le")]),
+    code: "encoding",
+    message:
+      ":1: the file is UTF-16 (it starts with a UTF-16 byte-order mark); xqg reads UTF-8: convert it, e.g. iconv -f utf-16 -t utf-8",
+    line: 1,
+  },
+  {
+    name: "NUL bytes (an interrupted write)",
+    file: "corpus.jsonl",
+    content: Buffer.concat([Buffer.from(`${GOOD}\n`), Buffer.alloc(12), Buffer.from("\n")]),
+    code: "invalid-json",
+    message:
+      ":2: invalid JSON: the line holds NUL bytes (binary data, or the zeros an interrupted write leaves)",
+    line: 2,
+  },
+  {
+    name: "a control character in the JSON",
+    file: "corpus.jsonl",
+    content: `${GOOD}\n\u0007{"docid":"2"}\n`,
+    code: "invalid-json",
+    message: /^:2: invalid JSON: [^\u0007]*\\u0007[^\u0007]*$/,
     line: 2,
   },
   {

@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { CorpusError, type CorpusWarning, readPassages, readQueries } from "../src/index.js";
+import {
+  CorpusError,
+  type CorpusWarning,
+  readGeneratedQueries,
+  readPassages,
+  readQueries,
+} from "../src/index.js";
 import { createDuplicateDetector, findDuplicates } from "../src/read/duplicates.js";
 import { collect, rejection } from "./helpers.js";
 
@@ -174,5 +180,33 @@ describe("createDuplicateDetector / findDuplicates", () => {
     }
     expect(await findDuplicates(stream(), { limit: 2 })).toEqual(all.slice(0, 2));
     expect(await findDuplicates(["a", "b"])).toEqual([]);
+  });
+});
+
+describe("duplicate docids in generated queries", () => {
+  // A passage's queries twice gave it two Σq rows (the same docid twice in the sums' ids), silently.
+  const generated = (docid: string, query: string) => JSON.stringify({ docid, queries: { ja: [query] } });
+
+  it("fail by default naming both lines; first and last keep one record", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "generated.jsonl");
+      await writeFile(
+        path,
+        `${[generated("p1", "a"), generated("p2", "b"), generated("p1", "c")].join("\n")}\n`,
+      );
+      const error = await rejection(collect(readGeneratedQueries(path)));
+      expect(error.message).toBe(
+        `${path}:3: duplicate docid "p1": first on line 1; keep one with duplicates: "first" or "last"`,
+      );
+      expect(error).toMatchObject({ line: 3, field: "docid", code: "duplicate-id" });
+      expect(await collect(readGeneratedQueries(path, { duplicates: "first" }))).toEqual([
+        { docid: "p1", queries: { ja: ["a"] } },
+        { docid: "p2", queries: { ja: ["b"] } },
+      ]);
+      expect(await collect(readGeneratedQueries(path, { duplicates: "last" }))).toEqual([
+        { docid: "p2", queries: { ja: ["b"] } },
+        { docid: "p1", queries: { ja: ["c"] } },
+      ]);
+    });
   });
 });

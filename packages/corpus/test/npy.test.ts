@@ -204,6 +204,13 @@ describe("writeNpy / readNpy", () => {
       };
       const good = concat(HEADER_3x4_F4, DATA_3x4_F4);
       await bad("magic.npy", ascii("not numpy at all"), /bad magic/);
+      // what an interrupted write leaves: nothing, or the first bytes of the header
+      await bad(
+        "empty.npy",
+        new Uint8Array(0),
+        /: empty file \(0 bytes\): not a \.npy file, or a write that was cut off$/,
+      );
+      await bad("cut.npy", good.subarray(0, 4), /: truncated \.npy header$/);
       await bad("short.npy", good.subarray(0, good.length - 3), /needs 176 \(truncated\)/);
       await bad("long.npy", concat(good, Uint8Array.of(0)), /file has 177 bytes/);
       const swap = (from: string, to: string) => {

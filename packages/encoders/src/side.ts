@@ -1,4 +1,5 @@
 import {
+  checkEmbeddingTable,
   createSession,
   type Encoding,
   ensureModel,
@@ -60,6 +61,12 @@ export class EncoderSide {
       loadModelConfig(files.dir),
       loadTokenizer(files.tokenizer),
     ]);
+    checkEmbeddingTable(files.model!, {
+      tokenizer,
+      tokenizerFile: files.tokenizer,
+      config,
+      configFile: files.config,
+    });
     const output = opts.output ?? "last_hidden_state";
     const session = await createSession(files.model!, {
       ...opts.session,

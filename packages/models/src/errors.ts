@@ -7,6 +7,7 @@ export type ModelErrorCode =
   | "invalid-option"
   | "unsupported-tokenizer"
   | "io-mismatch"
+  | "model-mismatch"
   | "provider-unavailable"
   | "session-failed"
   | "no-onnx"

@@ -6,6 +6,7 @@ export {
   type ModelConfig,
 } from "./config.js";
 export { describeModel, type ModelDescription } from "./describe.js";
+export { type AgreementSources, checkEmbeddingTable } from "./embedding.js";
 export { ModelError, type ModelErrorCode, type ModelErrorInit } from "./errors.js";
 export { feedable, floatData } from "./half.js";
 export { type EnsureModelOptions, ensureModel } from "./hub.js";

@@ -1,10 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { checkOptions } from "@xqg/core";
 import * as ort from "onnxruntime-node";
 import { ModelError } from "./errors.js";
-import type { InferenceSession } from "./onnx.js";
+import type { InferenceSession, Tensor } from "./onnx.js";
 
 /** ONNX Runtime graph optimisation levels, by the names ORT uses. */
 export const GRAPH_OPTIMIZATION_LEVELS = {
@@ -39,6 +40,11 @@ export interface SessionOptions {
    * graph exported with other names fails here, naming the one missing and listing those it has.
    */
   expect?: ExpectedNames;
+  /**
+   * The graph's bytes, when they were edited in memory; `file` still names it in errors, and its external
+   * weights are looked up beside `file`.
+   */
+  bytes?: Uint8Array;
 }
 
 /** Session defaults: ORT's own thread choice, every graph optimisation, CPU only. */
@@ -47,7 +53,7 @@ export const SESSION_DEFAULTS = {
   graphOptimizationLevel: "all",
   executionProviders: ["cpu"],
   deviceId: 0,
-} as const satisfies Required<Omit<SessionOptions, "expect">>;
+} as const satisfies Required<Omit<SessionOptions, "expect" | "bytes">>;
 
 const SESSION_KEYS = [
   "threads",
@@ -55,6 +61,7 @@ const SESSION_KEYS = [
   "executionProviders",
   "deviceId",
   "expect",
+  "bytes",
 ] as const;
 
 export type { InferenceSession };
@@ -84,7 +91,7 @@ function nativeBindingDir(): string | undefined {
 /** Opens an ONNX graph with the given threads, optimisation level and execution providers (CPU by default). */
 export async function createSession(file: string, opts: SessionOptions = {}): Promise<InferenceSession> {
   checkOptions(opts, SESSION_KEYS, "createSession");
-  const { expect, ...given } = opts ?? {};
+  const { expect, bytes, ...given } = opts ?? {};
   const settings = { ...SESSION_DEFAULTS, ...definedOnly(given) };
   checkThreads("threads", settings.threads);
   if (!(settings.graphOptimizationLevel in GRAPH_OPTIMIZATION_LEVELS)) {
@@ -97,19 +104,42 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
   const providers = settings.executionProviders.map((name) => providerFor(name, settings.deviceId));
   if (!existsSync(file))
     throw new ModelError(`${file}: ONNX graph not found`, { code: "missing-file", file: file });
+  const info = statSync(file);
+  if (info.isDirectory())
+    throw new ModelError(`${file}: is a folder, not an ONNX graph`, { code: "session-failed", file });
+  if (info.size === 0 && !bytes) {
+    throw new ModelError(
+      `${file}: empty file (0 bytes): a download or copy that was cut off; fetch the model again`,
+      {
+        code: "session-failed",
+        file,
+      },
+    );
+  }
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(file, {
+    const options: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: settings.threads,
       interOpNumThreads: settings.threads,
       graphOptimizationLevel: settings.graphOptimizationLevel,
       executionProviders: providers,
-    });
+      // ORT's own log lines (coloured, naming no model) are off: its errors come back as ModelErrors.
+      logSeverityLevel: 4,
+    };
+    const opened = bytes
+      ? await ort.InferenceSession.create(bytes, {
+          ...options,
+          extra: { session: { model_external_initializers_file_folder_path: dirname(file) } },
+        })
+      : await ort.InferenceSession.create(file, options);
+    session = new NamedSession(opened, file);
   } catch (error) {
-    throw new ModelError(`${file}: ONNX Runtime could not load the graph: ${loadFailure(error)}`, {
-      code: "session-failed",
-      file: file,
-    });
+    const why = loadFailure(error);
+    const reason = why.includes("Protobuf parsing failed")
+      ? "not a complete ONNX graph (its protobuf does not parse): a download or copy that was cut off, or " +
+        "another kind of file; fetch or export the model again"
+      : `ONNX Runtime could not load the graph: ${why}`;
+    throw new ModelError(`${file}: ${reason}`, { code: "session-failed", file: file, cause: error });
   }
   if (expect) {
     try {
@@ -128,7 +158,7 @@ export async function createSession(file: string, opts: SessionOptions = {}): Pr
  * kernels for MatMul, Add or Softmax.
  */
 function loadFailure(error: unknown): string {
-  const message = (error as Error).message;
+  const message = oneLine(error);
   return /Unsupported data type: 16\b|bfloat16/i.test(message)
     ? `${message} (a bfloat16 graph: ONNX Runtime's CPU provider and onnxruntime-node cannot run bfloat16; ` +
         "export in float32 or float16, or quantize to int8)"
@@ -161,6 +191,14 @@ function checkThreads(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
     throw new ModelError(
       `${field} must be a non-negative integer (0 = all cores, ORT chooses), got ${value}`,
+      { code: "invalid-option", field },
+    );
+  }
+  // ORT starts every thread asked for: 100,000 took 16.5 GB and ignored SIGTERM for minutes
+  const cores = availableParallelism();
+  if (value > 4 * cores) {
+    throw new ModelError(
+      `${field} must be at most 4 × the ${cores} cores of this machine (${4 * cores}; 0 = all cores), got ${value}`,
       { code: "invalid-option", field },
     );
   }
@@ -201,4 +239,80 @@ function checkNames(
       );
     }
   }
+}
+
+/**
+ * ORT's session, with its run errors rewritten as one line naming the graph file: an index past a Gather's
+ * table (a token id the embedding table has no row for) says that the graph and its tokenizer or config
+ * disagree. A second `run` argument (ORT's fetches) is passed through.
+ */
+class NamedSession implements InferenceSession {
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly file: string,
+  ) {}
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  get inputMetadata(): InferenceSession["inputMetadata"] {
+    return this.session.inputMetadata as unknown as InferenceSession["inputMetadata"];
+  }
+
+  get outputMetadata(): InferenceSession["outputMetadata"] {
+    return this.session.outputMetadata as unknown as InferenceSession["outputMetadata"];
+  }
+
+  async run(feeds: Readonly<Record<string, Tensor>>, ...rest: unknown[]): Promise<Record<string, Tensor>> {
+    try {
+      return (await (this.session.run as (...args: unknown[]) => Promise<unknown>).call(
+        this.session,
+        feeds,
+        ...rest,
+      )) as Record<string, Tensor>;
+    } catch (error) {
+      throw runError(error, this.file);
+    }
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+const GATHER_BOUNDS =
+  /Gather node\. Name:'([^']*)'.*indices element out of data bounds, idx=(-?\d+) must be within the inclusive range \[(-?\d+),(-?\d+)\]/;
+
+/** An error of ORT's run as a ModelError naming the graph file (exported for the tests). */
+export function runError(error: unknown, file: string): ModelError {
+  const message = oneLine(error);
+  const gather = GATHER_BOUNDS.exec(message);
+  if (gather) {
+    const [, node, index, , last] = gather;
+    return new ModelError(
+      `${file}: index ${index} is past the ${Number(last) + 1} rows of the table that Gather node ${node} reads ` +
+        "(a token id or position the graph has no row for): the graph disagrees with its tokenizer.json or " +
+        "config.json, or the input is longer than the graph's positions",
+      { code: "model-mismatch", file, cause: error },
+    );
+  }
+  return new ModelError(`${file}: ONNX Runtime failed running the graph: ${message}`, {
+    code: "session-failed",
+    file,
+    cause: error,
+  });
+}
+
+/** An error's message on one line, without terminal colour codes. */
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
 }

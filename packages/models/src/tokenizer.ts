@@ -37,6 +37,7 @@ export interface Tokenizer {
   idToToken(id: number): string | undefined;
   readonly padId: number;
   readonly eosId: number | undefined;
+  /** The highest token id + 1 (the number of tokens, where the ids have no gaps). */
   readonly vocabSize: number;
   /** Number of special tokens the template adds to one sequence. */
   readonly specialTokenCount: number;
@@ -107,18 +108,17 @@ class TemplateTokenizer implements Tokenizer {
       });
     }
     const addSpecial = opts.addSpecialTokens ?? true;
-    let content = this.backend.contentIds(text);
     const extra = addSpecial ? this.specialTokenCount : 0;
-    if (opts.maxLength !== undefined) {
-      if (!Number.isInteger(opts.maxLength) || opts.maxLength < extra + 1) {
-        throw new ModelError(
-          `maxLength must be an integer of at least ${extra + 1} (the template adds ${extra} special tokens), ` +
-            `got ${opts.maxLength}`,
-          { code: "invalid-option" },
-        );
-      }
-      if (content.length + extra > opts.maxLength) content = content.slice(0, opts.maxLength - extra);
+    if (opts.maxLength !== undefined && (!Number.isInteger(opts.maxLength) || opts.maxLength < extra + 1)) {
+      throw new ModelError(
+        `maxLength must be an integer of at least ${extra + 1} (the template adds ${extra} special tokens), ` +
+          `got ${opts.maxLength}`,
+        { code: "invalid-option" },
+      );
     }
+    const room = opts.maxLength === undefined ? undefined : opts.maxLength - extra;
+    let content = this.backend.contentIds(text, room);
+    if (room !== undefined && content.length > room) content = content.slice(0, room);
     const { prefix, suffix, prefixTypes, suffixTypes, contentType } = this.template;
     const ids = addSpecial ? [...prefix, ...content, ...suffix] : content;
     const typeIds = addSpecial

@@ -1,10 +1,14 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fixtureDir } from "@xqg/fixtures";
 import { withTempDir } from "@xqg/test-utils";
 import { Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { createSession, isCudaAvailable, ModelError } from "../src/index.js";
+import { readEmbeddingTable } from "../src/embedding.js";
+import { checkEmbeddingTable, createSession, isCudaAvailable, ModelError } from "../src/index.js";
+import { runError } from "../src/session.js";
 
 const IDENTITY = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "identity.onnx");
 
@@ -39,6 +43,10 @@ describe("createSession", () => {
       await expect(createSession(IDENTITY, { threads: -1 })).rejects.toThrow(
         "threads must be a non-negative integer (0 = all cores, ORT chooses), got -1",
       );
+      const cores = availableParallelism();
+      await expect(createSession(IDENTITY, { threads: 100_000 })).rejects.toThrow(
+        `threads must be at most 4 × the ${cores} cores of this machine (${4 * cores}; 0 = all cores), got 100000`,
+      );
       await expect(createSession(join(dir, "model.onnx"))).rejects.toThrow(
         `${join(dir, "model.onnx")}: ONNX graph not found`,
       );
@@ -46,7 +54,23 @@ describe("createSession", () => {
       const error = await createSession(join(dir, "model.onnx")).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ModelError);
       expect((error as ModelError).code).toBe("session-failed");
-      expect((error as ModelError).message).toMatch(/model\.onnx: ONNX Runtime could not load the graph: /);
+      const cutOff =
+        "not a complete ONNX graph (its protobuf does not parse): a download or copy that was cut off, or " +
+        "another kind of file; fetch or export the model again";
+      expect((error as ModelError).message).toBe(`${join(dir, "model.onnx")}: ${cutOff}`);
+      // what an interrupted download leaves: the first part of the graph, or nothing
+      writeFileSync(join(dir, "cut.onnx"), readFileSync(IDENTITY).subarray(0, 40));
+      await expect(createSession(join(dir, "cut.onnx"))).rejects.toThrow(
+        `${join(dir, "cut.onnx")}: ${cutOff}`,
+      );
+      writeFileSync(join(dir, "empty.onnx"), "");
+      await expect(createSession(join(dir, "empty.onnx"))).rejects.toThrow(
+        `${join(dir, "empty.onnx")}: empty file (0 bytes): a download or copy that was cut off; fetch the model again`,
+      );
+      mkdirSync(join(dir, "folder.onnx"));
+      await expect(createSession(join(dir, "folder.onnx"))).rejects.toThrow(
+        `${join(dir, "folder.onnx")}: is a folder, not an ONNX graph`,
+      );
     }));
 });
 
@@ -69,5 +93,39 @@ describe("createSession's expect", () => {
       'createSession: unknown option "intraOpThreads"',
     );
     await expect(createSession(IDENTITY, { thread: 1 } as never)).rejects.toThrow('did you mean "threads"?');
+  });
+});
+
+describe("the embedding table a graph's input_ids index", () => {
+  it("is read from the protobuf without the weights: name and rows", () => {
+    expect(readEmbeddingTable(join(fixtureDir("tiny-bert"), "model.onnx"))).toEqual({
+      name: "embeddings.word_embeddings.weight",
+      rows: 5830,
+    });
+    expect(readEmbeddingTable(join(fixtureDir("tiny-mt5"), "encoder_model.onnx"))).toEqual({
+      name: "model.shared.weight",
+      rows: 3008,
+    });
+    // The merged decoder reads its table inside If branches: not followed, so nothing is claimed.
+    expect(readEmbeddingTable(join(fixtureDir("tiny-mt5"), "decoder_model_merged.onnx"))).toBeUndefined();
+  });
+
+  it("is undefined for a file that is not an ONNX protobuf, or absent", async () => {
+    await withTempDir(async (dir) => {
+      const junk = join(dir, "junk.onnx");
+      writeFileSync(junk, Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x3a, 0x99]));
+      expect(readEmbeddingTable(junk)).toBeUndefined();
+      expect(readEmbeddingTable(join(dir, "absent.onnx"))).toBeUndefined();
+      checkEmbeddingTable(junk, { config: { vocab_size: 1 } });
+    });
+  });
+});
+
+describe("ONNX Runtime's run errors", () => {
+  it("come back as one line naming the graph, without colour codes", () => {
+    const raw = new Error("\u001b[1;31mbad\nthing\u001b[m");
+    const error = runError(raw, "/m/model.onnx");
+    expect(error).toMatchObject({ name: "ModelError", code: "session-failed", cause: raw });
+    expect(error.message).toBe("/m/model.onnx: ONNX Runtime failed running the graph: bad thing");
   });
 });

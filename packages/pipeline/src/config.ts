@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
+import { nearestName } from "@xqg/core";
 import { LANGUAGES } from "@xqg/corpus";
 import { FUSION_DEFAULTS } from "@xqg/fusion";
 import { isModelId } from "@xqg/models";
@@ -122,13 +123,26 @@ const CONFIG_SCHEMA = z.strictObject(shape);
 /** Reads and validates a YAML or JSON config; every error names the file, line, key and the expected value. */
 export async function loadConfig(file: string): Promise<RunConfig> {
   const abs = resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(abs, "utf8");
+    bytes = await readFile(abs);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : (error as Error).message;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message;
     throw new UserError(`${file}: cannot read the config file (${why})`, { cause: error });
+  }
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16 || bytes.includes(0)) {
+    throw new UserError(
+      `${file}: the config is ${utf16 ? "UTF-16" : "binary (it holds NUL bytes)"}; save it as UTF-8 text (YAML or JSON)`,
+    );
+  }
+  const text = bytes.toString("utf8");
+  if (text.replace(/^\uFEFF/, "").trim() === "") {
+    throw new UserError(
+      `${file}: the config is empty; it names at least corpus, queries, encoder and generator`,
+    );
   }
   return parseConfig(text, file, abs);
 }
@@ -153,7 +167,17 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
   const lineOf = (keyPath: ReadonlyArray<PropertyKey>): string => {
     const node = doc.getIn(keyPath as unknown[], true) as { range?: [number, number, number] } | undefined;
     const parentNode = keyPath.length > 0 ? doc.getIn(keyPath.slice(0, -1) as unknown[], true) : undefined;
-    const offset = node?.range?.[0] ?? (parentNode as { range?: [number] } | undefined)?.range?.[0];
+    // the line of the key itself where there is one (a block value starts on the next line)
+    const pairs = (
+      parentNode as { items?: Array<{ key?: { value?: unknown; range?: [number] } }> } | undefined
+    )?.items;
+    const key = pairs?.find(
+      (pair) => pair.key !== undefined && String(pair.key.value) === String(keyPath.at(-1)),
+    );
+    const offset =
+      key?.key?.range?.[0] ??
+      node?.range?.[0] ??
+      (parentNode as { range?: [number] } | undefined)?.range?.[0];
     return offset === undefined ? "" : `:${lines.linePos(offset).line}`;
   };
 
@@ -318,7 +342,9 @@ function describeIssue(
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0]!;
     const known = knownKeys(keyPath);
-    return `${file}${lineOf([...keyPath, key])}: ${render([...keyPath, key])}: unknown key (expected one of: ${known.join(", ")})`;
+    const near = nearestName(key, known);
+    const hint = near === undefined ? "" : ` (did you mean ${near}?)`;
+    return `${file}${lineOf([...keyPath, key])}: ${render([...keyPath, key])}: unknown key${hint} (expected one of: ${known.join(", ")})`;
   }
   const expected = expectedAt(keyPath);
   const value = valueAt(raw, keyPath);

@@ -1,6 +1,6 @@
 import { constants, existsSync } from "node:fs";
 import { access } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { isXqgError, XqgError, type XqgErrorInit } from "@xqg/core";
 
 /**
@@ -30,6 +30,29 @@ export class UsageError extends UserError {
  */
 export function isUserFacing(error: unknown): error is Error {
   return isXqgError(error);
+}
+
+/**
+ * An input with no records, in the runner's words. The readers of @xqg/corpus say "file is empty (no
+ * records)"; the user needs the flag or config key that names the file, since no flag or key lets xqg take an
+ * empty input. `named` maps how each input is named ("--corpus", "corpus in exp.yaml") to its paths. Other
+ * errors come back as they are.
+ */
+export function explainEmptyInput(
+  error: unknown,
+  named: Readonly<Record<string, readonly string[]>>,
+): unknown {
+  if (!isXqgError(error) || error.code !== "empty-file" || error.file === undefined) return error;
+  const file = resolve(error.file);
+  const name = Object.entries(named).find(([, paths]) => paths.some((path) => resolve(path) === file))?.[0];
+  const what =
+    name === undefined
+      ? "xqg needs at least one record in it"
+      : `${name} must name a file with at least one record`;
+  return new UserError(`${error.file}: file is empty (no records); ${what}`, {
+    code: "empty-file",
+    cause: error,
+  });
 }
 
 /** What the file-system errors a user's machine causes mean, in the user's words. */

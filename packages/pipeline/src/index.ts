@@ -3,7 +3,7 @@
 export { loadConfig, parseConfig, type RunConfig } from "./config.js";
 export type { Device } from "./device.js";
 export { openStageEnv, releaseRunSync, type StageEnvOptions } from "./env.js";
-export { explainSystemError, isUserFacing, UsageError, UserError } from "./errors.js";
+export { explainEmptyInput, explainSystemError, isUserFacing, UsageError, UserError } from "./errors.js";
 export { type Estimate, RunEstimate } from "./eta.js";
 export { type Execution, type Executor, localExecutor } from "./executor.js";
 export { inspectPlan, PLAN_SCHEMA, type PlanReport, runPlannedUnit, type UnitReport } from "./inspect.js";

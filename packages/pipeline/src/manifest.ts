@@ -5,7 +5,7 @@ import { basename, dirname, join, relative } from "node:path";
 import type { Hasher } from "./hash.js";
 import { acquireLease } from "./lease.js";
 import { formatDuration, type Logger } from "./progress.js";
-import { makeStaging, refuseOverwritingInputs, removeStaging } from "./safety.js";
+import { makeStaging, refuseFolderOutputs, refuseOverwritingInputs, removeStaging } from "./safety.js";
 import { RENAMED_DTYPES } from "./settings/stages.js";
 import { composedPackages, pipelineVersion } from "./version.js";
 
@@ -85,6 +85,7 @@ export async function runStage(
   body: (staged: (finalPath: string) => string) => Promise<void>,
 ): Promise<"ran" | "skipped"> {
   await refuseOverwritingInputs(spec.stage, spec.inputs, spec.outputs);
+  await refuseFolderOutputs(spec.stage, spec.outputs);
   if (ctx.inspect) {
     ctx.inspect(await unitState(ctx.hasher, spec));
     return "skipped";

@@ -64,6 +64,29 @@ export async function refuseOverwritingInputs(
 }
 
 /**
+ * Refuses, before any work, a file output named by a folder: one that exists as a folder, or a path ending in
+ * `/` (the work would be done, then fail to move into place, naming a staging path); and an output that exists
+ * but is not a regular file (`/dev/null`, a FIFO), which the rename into place would replace.
+ */
+export async function refuseFolderOutputs(stage: string, outputs: readonly string[]): Promise<void> {
+  for (const output of outputs) {
+    const slash = output.endsWith("/") || output.endsWith(sep);
+    const kind = slash ? undefined : (await identity(output)).kind;
+    if (slash || kind === "directory") {
+      const what = slash ? `ends with "${output.at(-1)}", a folder` : "is a folder";
+      throw new UserError(`${stage}: the output ${output} ${what}; name the file to write`);
+    }
+    // /dev/null, a FIFO: the rename that puts a finished output in place would replace the device itself
+    if (kind === "other") {
+      throw new UserError(
+        `${stage}: the output ${output} is not a regular file (a device, a pipe or a socket); xqg writes a file ` +
+          "and renames it into place, which would replace it: name a file (or - for standard output where taken)",
+      );
+    }
+  }
+}
+
+/**
  * Deletes a staging folder `<dir>/.xqg-staging/<key>` that xqg made, never through a symlink: if
  * `.xqg-staging` or `<key>` is not a real folder, it refuses instead of following it. Inside, `rm` removes
  * links themselves, never what they point to.

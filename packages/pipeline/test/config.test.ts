@@ -1,5 +1,7 @@
+import { writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../src/config.js";
 
@@ -76,7 +78,17 @@ describe("config", () => {
     [
       "an unknown stage key",
       `${MINIMAL}generate:\n  perLanguge: 5\n`,
-      "exp.yaml:6: generate.perLanguge: unknown key (expected one of: preset, languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, maxInputLength, batchSize)",
+      "exp.yaml:6: generate.perLanguge: unknown key (did you mean perLanguage?) (expected one of: preset, languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, maxInputLength, batchSize)",
+    ],
+    [
+      "a stage name in the wrong case",
+      `${MINIMAL}Search:\n  depth: 5\n`,
+      "exp.yaml:5: Search: unknown key (did you mean search?) (expected one of: output, corpus, queries, qrels, generated, nltkData, corpusFormat, queriesFormat, generatedFormat, queriesLang, duplicates, languages, encoder, generator, shards, threads, mergeGenerated, searchRanges, device, queue, ablation, generate, encode, fuse, index, search, evaluate, report)",
+    ],
+    [
+      "two letters swapped",
+      `${MINIMAL}search:\n  dpeth: 5\n`,
+      "exp.yaml:6: search.dpeth: unknown key (did you mean depth?) (expected one of: depth, batchSize)",
     ],
     [
       "a wrong type",
@@ -221,5 +233,37 @@ describe("config: how the input files are read", () => {
     ],
   ])("rejects %s, naming the key", (_name, text, message) => {
     expect(errorOf(text)).toBe(message);
+  });
+});
+
+describe("config files that are not a YAML or JSON text", () => {
+  it.each([
+    [
+      "UTF-16",
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(MINIMAL, "utf16le")]),
+      "the config is UTF-16; save it as UTF-8 text (YAML or JSON)",
+    ],
+    [
+      "binary",
+      Buffer.from(`${MINIMAL}\0\0\0`),
+      "the config is binary (it holds NUL bytes); save it as UTF-8 text (YAML or JSON)",
+    ],
+    [
+      "empty",
+      Buffer.from("\n  \n"),
+      "the config is empty; it names at least corpus, queries, encoder and generator",
+    ],
+  ])("%s: one line saying so", async (_name, bytes, said) => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, "exp.yaml");
+      await writeFile(file, bytes);
+      await expect(loadConfig(file)).rejects.toThrow(`${file}: ${said}`);
+    });
+  });
+
+  it("a folder: says it is one", async () => {
+    await withTempDir(async (dir) => {
+      await expect(loadConfig(dir)).rejects.toThrow(`${dir}: cannot read the config file (it is a folder)`);
+    });
   });
 });

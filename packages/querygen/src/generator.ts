@@ -1,6 +1,7 @@
 import { checkOptions, checkRecord } from "@xqg/core";
 import type { GeneratedQueries, Lang } from "@xqg/corpus";
 import {
+  checkEmbeddingTable,
   ensureModel,
   type HubOptions,
   loadModelConfig,
@@ -98,8 +99,13 @@ const GENERATOR_KEYS = [
 export async function createGenerator(dirOrId: string, opts: GeneratorOptions = {}): Promise<Generator> {
   checkOptions(opts, GENERATOR_KEYS, "createGenerator");
   const maxInputLength = opts.maxInputLength ?? GENERATION_DEFAULTS.maxInputLength;
-  if (!Number.isInteger(maxInputLength) || maxInputLength < 2) {
-    throw invalidOption("maxInputLength", `maxInputLength must be an integer >= 2, got ${maxInputLength}`);
+  const ceiling = GENERATION_DEFAULTS.limits.maxInputLength;
+  if (!Number.isInteger(maxInputLength) || maxInputLength < 2 || maxInputLength > ceiling) {
+    throw invalidOption(
+      "maxInputLength",
+      `maxInputLength must be an integer from 2 to ${ceiling} (prompt tokens; attention memory grows with ` +
+        `its square), got ${maxInputLength}`,
+    );
   }
   if (opts.selection !== undefined && opts.selection !== "js" && opts.selection !== "graph") {
     throw invalidOption(
@@ -116,6 +122,14 @@ export async function createGenerator(dirOrId: string, opts: GeneratorOptions = 
   });
   const config = await loadModelConfig(files.dir);
   const tokenizer = await loadTokenizer(files.tokenizer);
+  if (files.encoder) {
+    checkEmbeddingTable(files.encoder, {
+      tokenizer,
+      tokenizerFile: files.tokenizer,
+      config,
+      configFile: files.config,
+    });
+  }
   const model = await OnnxSeq2Seq.open(files, config, {
     ...(opts.session ? { session: opts.session } : {}),
     ...(opts.decoder ? { decoder: opts.decoder } : {}),

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import {
   createSession,
   type ExpectedNames,
@@ -12,7 +11,7 @@ import {
   type SessionOptions,
   Tensor,
 } from "@xqg/models";
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import { addSelection, SELECTION_NAMES, SelectionUnsupported } from "./graph-selection.js";
 import type { StepModel, StepOutput, StepRequest, TopCandidates } from "./step-model.js";
 import { gatherRows, int64Matrix } from "./tensor-rows.js";
@@ -492,41 +491,7 @@ async function openWithSelection(
       return createSession(file, { ...session, expect });
     throw error;
   }
-  const threads = session?.threads ?? 0;
-  const providers = (session?.executionProviders ?? ["cpu"]).map((name) =>
-    name === "cuda" ? { name: "cuda" as const, deviceId: session?.deviceId ?? 0 } : name,
-  );
-  let opened: ort.InferenceSession;
-  try {
-    opened = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: threads,
-      graphOptimizationLevel: session?.graphOptimizationLevel ?? "all",
-      executionProviders: providers,
-      extra: { session: { model_external_initializers_file_folder_path: dirname(file) } },
-    });
-  } catch (error) {
-    throw new ModelError(`${file}: ONNX Runtime could not load the graph: ${(error as Error).message}`, {
-      code: "session-failed",
-      file,
-    });
-  }
-  const names = { input: opened.inputNames, output: opened.outputNames };
-  for (const kind of ["input", "output"] as const) {
-    for (const want of (kind === "input" ? expect.inputs : expect.outputs) ?? []) {
-      const found =
-        typeof want === "string" ? names[kind].includes(want) : names[kind].some((n) => want.test(n));
-      if (!found) {
-        await opened.release();
-        throw new ModelError(
-          `${file}: expected an ${kind} named ${typeof want === "string" ? `"${want}"` : String(want)}, ` +
-            `but the graph's ${kind}s are ${names[kind].map((n) => `"${n}"`).join(", ")}`,
-          { code: "io-mismatch", file },
-        );
-      }
-    }
-  }
-  return opened as unknown as InferenceSession;
+  return createSession(file, { ...session, expect, bytes });
 }
 
 /** Logits of the last position of each row, `[rows, vocab]`, without a copy when there is one position. */

@@ -77,6 +77,12 @@ export const GENERATION_DEFAULTS = {
   kvCache: true,
   maxInputLength: DEFAULT_PRESET.maxInputLength,
   presets: PRESETS,
+  /**
+   * The largest value each option takes: sequences, beams, positions and prompts all become rows of the KV
+   * cache or the encoder's attention (4·heads·n² bytes per prompt for `maxInputLength`), so a typo's 10⁶
+   * would exhaust memory instead of failing in one line.
+   */
+  limits: { perLanguage: 100, numBeams: 64, maxLength: 1024, batchSize: 4096, maxInputLength: 8192 },
   strategies: STRATEGIES,
   finishedPolicies: FINISHED_POLICIES,
   promptFields: PROMPT_FIELDS,
@@ -145,9 +151,11 @@ export interface ResolvedOptions {
   decode: Omit<DecodeSettings, "eosIds" | "padId">;
 }
 
-function positiveInteger(name: string, value: number): number {
+function positiveInteger(name: string, value: number, max?: number): number {
   if (!Number.isInteger(value) || value < 1)
     throw invalidOption(name, `${name} must be an integer >= 1, got ${value}`);
+  if (max !== undefined && value > max)
+    throw invalidOption(name, `${name} must be at most ${max} (GENERATION_DEFAULTS.limits), got ${value}`);
   return value;
 }
 
@@ -216,8 +224,9 @@ export function resolveOptions<L extends string = Lang>(
   const numReturn = positiveInteger(
     "perLanguage",
     strategy === "greedy" ? 1 : (options.perLanguage ?? d.perLanguage),
+    d.limits.perLanguage,
   );
-  const numBeams = positiveInteger("numBeams", options.numBeams ?? numReturn);
+  const numBeams = positiveInteger("numBeams", options.numBeams ?? numReturn, d.limits.numBeams);
   if (strategy === "beam" && numBeams < numReturn) {
     throw invalidOption(
       "numBeams",
@@ -241,12 +250,12 @@ export function resolveOptions<L extends string = Lang>(
     languages,
     languageNames,
     prompt,
-    batchSize: positiveInteger("batchSize", options.batchSize ?? d.batchSize),
+    batchSize: positiveInteger("batchSize", options.batchSize ?? d.batchSize, d.limits.batchSize),
     signal: options.signal,
     decode: {
       strategy,
       numReturn,
-      maxLength: positiveInteger("maxLength", options.maxLength ?? d.maxLength),
+      maxLength: positiveInteger("maxLength", options.maxLength ?? d.maxLength, d.limits.maxLength),
       seed,
       sampling,
       numBeams,

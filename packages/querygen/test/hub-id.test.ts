@@ -48,6 +48,6 @@ it("opens a Hugging Face id from the hub cache (onnx/ layout, symlinked blobs as
 
 it("checks maxInputLength before opening anything", async () => {
   await expect(createGenerator("xqg-test/absent", { maxInputLength: 1 })).rejects.toThrow(
-    "maxInputLength must be an integer >= 2, got 1",
+    "maxInputLength must be an integer from 2 to 8192 (prompt tokens; attention memory grows with its square), got 1",
   );
 });

@@ -19,6 +19,11 @@ export interface ValueKind<T> {
   readonly expected: string;
   /** The value, or undefined when `raw` is not one. */
   readonly parse: (raw: string) => T | undefined;
+  /**
+   * A repeatable flag of this kind also takes a comma list (`0.01=a.json,0.5=b.json`): a comma starts a new
+   * item where what follows it is a whole value, so a comma inside a path stays in the path.
+   */
+  readonly commaList?: boolean;
 }
 
 /** A file or directory. */
@@ -53,6 +58,8 @@ export interface FlagSpec {
   readonly shard: boolean;
   /** `--threads N`'s help, for the commands whose work is threaded; the others reject the flag. */
   readonly threads?: string;
+  /** Whether the command takes positional arguments (a CONFIG file); the others refuse a stray word. */
+  readonly positionals?: boolean;
 }
 
 export interface ParsedFlags {
@@ -80,8 +87,11 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
     options[flagName(name)] = flag.boolean
       ? { type: "boolean" }
       : { type: "string", multiple: flag.multiple ?? false };
+  // A list setting given twice accumulates (`--alphas 0 --alphas 0.5` is `--alphas 0,0.5`).
   for (const [key, f] of Object.entries(spec.fields))
-    options[flagName(key)] = { type: f.boolean ? "boolean" : "string" };
+    options[flagName(key)] = f.boolean
+      ? { type: "boolean" }
+      : { type: "string", multiple: f.placeholder === "LIST" };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -95,13 +105,14 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   const args: Record<string, string[]> = {};
   for (const [name, flag] of Object.entries(spec.args)) {
     const raw = values[flagName(name)];
-    const list = raw === undefined || raw === false ? [] : Array.isArray(raw) ? raw : [String(raw)];
+    const given = raw === undefined || raw === false ? [] : Array.isArray(raw) ? raw : [String(raw)];
+    const kind = flag.value ?? PATH;
+    const list = flag.multiple && kind.commaList ? given.flatMap((item) => commaItems(item, kind)) : given;
     if (!help && flag.required && list.length === 0) {
       throw new UsageError(
         `${command}: --${flagName(name)} is required: ${flag.help} (see xqg ${command} --help)`,
       );
     }
-    const kind = flag.value ?? PATH;
     const bad = help ? undefined : list.find((item) => kind.parse(item) === undefined);
     if (bad !== undefined) {
       throw new UsageError(
@@ -120,6 +131,12 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   }
   const tooMany = threads === undefined ? undefined : threadsProblem(threads);
   if (tooMany) throw new UsageError(`${command}: --threads: ${tooMany}`);
+  const stray = parsed.positionals[0];
+  if (!help && !spec.positionals && stray !== undefined) {
+    throw new UsageError(
+      `${command}: unexpected argument ${JSON.stringify(stray)} (every input is given by a flag; see xqg ${command} --help)`,
+    );
+  }
   const shardRaw = values["shard"];
   return {
     args,
@@ -133,6 +150,21 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   };
 }
 
+/** A flag's value as given: a repeated list flag's values joined as one comma list. */
+const shown = (raw: unknown): unknown => (Array.isArray(raw) ? raw.join(",") : raw);
+
+/** A comma list of `kind`'s values: a comma starts a new item where both sides are whole values. */
+function commaItems(raw: string, kind: ValueKind<unknown>): string[] {
+  const items: string[] = [];
+  for (const part of raw.split(",")) {
+    const last = items.at(-1);
+    if (last !== undefined && (kind.parse(last) === undefined || kind.parse(part) === undefined))
+      items[items.length - 1] = `${last},${part}`;
+    else items.push(part);
+  }
+  return items;
+}
+
 function parseSettings(
   command: string,
   values: Record<string, unknown>,
@@ -142,7 +174,7 @@ function parseSettings(
   for (const [key, f] of Object.entries(fields)) {
     const raw = values[flagName(key)];
     if (raw === undefined) continue;
-    given[key] = f.boolean ? raw : f.fromFlag(String(raw));
+    given[key] = f.boolean ? raw : f.fromFlag(Array.isArray(raw) ? raw.join(",") : String(raw));
   }
   const result = schemaOf(fields).safeParse(given);
   if (!result.success) {
@@ -152,7 +184,7 @@ function parseSettings(
     const renamed = renamedValue(f, given[key]);
     if (renamed) throw new UsageError(`${command}: --${flagName(key)}: ${renamed}`);
     throw new UsageError(
-      `${command}: --${flagName(key)}: expected ${f.expected}, got ${JSON.stringify(values[flagName(key)])}`,
+      `${command}: --${flagName(key)}: expected ${f.expected}, got ${JSON.stringify(shown(values[flagName(key)]))}`,
     );
   }
   return withDefaults(fields, result.data as Record<string, unknown>);

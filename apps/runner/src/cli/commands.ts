@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FORMATS, type RunFormat } from "@xqg/corpus";
 import {
+  explainEmptyInput,
   inspectPlan,
   type Logger,
   layout,
@@ -100,6 +101,7 @@ function keyed(
   return {
     placeholder: `${placeholder}=PATH`,
     expected: `${placeholder}=PATH with ${placeholder} ${expected} (e.g. ${example})`,
+    commaList: true,
     parse(raw) {
       const at = raw.indexOf("=");
       const key = at > 0 ? parseKey(raw.slice(0, at)) : undefined;
@@ -485,6 +487,7 @@ export const COMMANDS: Record<string, Command> = {
       fields: {},
       shard: true,
       threads: "overrides the config's threads",
+      positionals: true,
     },
     async run(flags, ctx) {
       const [file, ...rest] = flags.positionals;
@@ -505,10 +508,19 @@ export const COMMANDS: Record<string, Command> = {
         ctx.stdout.write(await readFile(join(layout(config.output).report, "report.md"), "utf8"));
         return;
       }
+      const keys = {
+        corpus: config.corpus,
+        queries: config.queries,
+        qrels: config.qrels,
+        generated: config.generated,
+      };
+      const named = Object.entries(keys).map(([key, path]) => [`${key} in ${file}`, path ? [path] : []]);
       const status = await runExperiment(config, {
         log: ctx.log,
         force: flags.force,
         ...(flags.shard !== WHOLE ? { shard: flags.shard } : {}),
+      }).catch((error: unknown) => {
+        throw explainEmptyInput(error, Object.fromEntries(named));
       });
       if (status === "shard-done") {
         ctx.log.info(`shard done; run \`xqg run ${file}\` once every shard is done to merge and finish`);
@@ -527,6 +539,7 @@ export const COMMANDS: Record<string, Command> = {
       },
       fields: {},
       shard: true,
+      positionals: true,
     },
     async run(flags, ctx) {
       const [file, ...rest] = flags.positionals;
@@ -555,7 +568,13 @@ export const COMMANDS: Record<string, Command> = {
   unit: {
     summary: "run exactly one unit of a config's plan (a key from xqg plan), once its dependencies are done",
     usage: "CONFIG.yaml|json KEY [--threads N] [--force] [--quiet]",
-    flags: { args: {}, fields: {}, shard: false, threads: "overrides the config's threads" },
+    flags: {
+      args: {},
+      fields: {},
+      shard: false,
+      threads: "overrides the config's threads",
+      positionals: true,
+    },
     async run(flags, ctx) {
       const [file, key, ...rest] = flags.positionals;
       if (!file || !key || rest.length > 0)

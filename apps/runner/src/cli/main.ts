@@ -1,5 +1,12 @@
 import { nearestName } from "@xqg/core";
-import { createLogger, explainSystemError, isUserFacing, UsageError } from "@xqg/pipeline";
+import {
+  createLogger,
+  explainEmptyInput,
+  explainSystemError,
+  isUserFacing,
+  settings,
+  UsageError,
+} from "@xqg/pipeline";
 import { cliVersion } from "../version.js";
 import { helpText, parseFlags } from "./args.js";
 import { COMMANDS } from "./commands.js";
@@ -35,9 +42,14 @@ export async function main(
   io: MainIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
+    // no command is a usage error: the overview goes to stderr, exit 2
+    io.stderr.write(overview());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(overview());
-    return name === undefined ? 1 : 0;
+    return 0;
   }
   if (name === "--version" || name === "-v") {
     io.stdout.write(`${cliVersion()}\n`);
@@ -51,8 +63,9 @@ export async function main(
     );
     return 2;
   }
+  let flags: ReturnType<typeof parseFlags> | undefined;
   try {
-    const flags = parseFlags(name, rest, command.flags);
+    flags = parseFlags(name, rest, command.flags);
     if (flags.help) {
       io.stdout.write(helpText(name, command.summary, command.usage, command.flags));
       return 0;
@@ -64,7 +77,12 @@ export async function main(
     });
     await command.run(flags, { log, stdout: io.stdout });
     return 0;
-  } catch (error) {
+  } catch (thrown) {
+    const byFlag = Object.entries(flags?.args ?? {}).map(([key, paths]) => [
+      `--${settings.flagName(key)}`,
+      paths,
+    ]);
+    const error = explainEmptyInput(thrown, Object.fromEntries(byFlag));
     const system = await explainSystemError(error);
     if (system !== undefined && !process.env["XQG_DEBUG"]) {
       io.stderr.write(`xqg: ${system}\n`);

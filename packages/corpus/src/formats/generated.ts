@@ -1,6 +1,7 @@
 import { checkOptions } from "@xqg/core";
 import type { Lang, LanguageNames, LanguageSet } from "../languages.js";
 import { languageSet } from "../languages.js";
+import type { DuplicateOptions, RecordIdentity } from "../read/duplicates.js";
 import { Fields, unknownLanguage } from "../read/fields.js";
 import type { FirstLine } from "../read/lines.js";
 import {
@@ -27,7 +28,10 @@ export const GENERATED_FORMATS = {
 } as const;
 export type GeneratedFormat = keyof typeof GENERATED_FORMATS;
 
-export interface GeneratedReadOptions<L extends string = Lang> extends ReadOptions, RangeOptions {
+export interface GeneratedReadOptions<L extends string = Lang>
+  extends ReadOptions,
+    RangeOptions,
+    DuplicateOptions {
   /** Default: told from the first non-blank line (see GENERATED_FORMATS); ".gz" is read through. */
   format?: GeneratedFormat;
   /** The languages queries may be in, ISO 639-1 code → English name; default LANGUAGES. */
@@ -48,16 +52,27 @@ export function readGeneratedQueries<L extends string = Lang>(
   path: string,
   options: GeneratedReadOptions<L> = {},
 ): RecordReader<GeneratedQueries<L>> {
-  checkOptions(options, [...READ_OPTIONS, ...RANGE_OPTIONS, "format", "languages"], "readGeneratedQueries");
+  checkOptions(
+    options,
+    [...READ_OPTIONS, ...RANGE_OPTIONS, "duplicates", "format", "languages"],
+    "readGeneratedQueries",
+  );
   const languages = languageSet(options.languages, path);
   const open = (format: GeneratedFormat): RecordReader<GeneratedQueries<L>> => {
     const field = format === "jsonl" ? "queries" : "generated_queries";
-    return createLineReader(path, format, options, (context) => (text, line, unterminated) => {
-      const fields = new Fields(context.file, line);
-      const record = fields.json(text, unterminated);
-      const docid = fields.string(record, "docid", { nonEmpty: true });
-      return { docid, queries: queriesOf<L>(record[field], field, fields, context, languages) };
-    });
+    return createLineReader(
+      path,
+      format,
+      options,
+      (context) => (text, line, unterminated) => {
+        const fields = new Fields(context.file, line);
+        const record = fields.json(text, unterminated);
+        const docid = fields.string(record, "docid", { nonEmpty: true });
+        return { docid, queries: queriesOf<L>(record[field], field, fields, context, languages) };
+      },
+      undefined,
+      GENERATED_IDENTITY as RecordIdentity<GeneratedQueries<L>>,
+    );
   };
   if (options.format !== undefined) return open(checkFormat(path, options.format, GENERATED_FORMATS));
   // an index names the format it was built with: no first line to read
@@ -66,6 +81,15 @@ export function readGeneratedQueries<L extends string = Lang>(
     return open(indexed as keyof typeof GENERATED_FORMATS);
   return detectingReader(path, (first) => open(first ? detectGeneratedFormat(path, first) : "jsonl"));
 }
+
+/**
+ * A record is its passage's docid: a docid twice would give that passage two Σq rows (`duplicates` policy:
+ * an error naming both lines by default).
+ */
+const GENERATED_IDENTITY: RecordIdentity<GeneratedQueries<string>> = {
+  field: "docid",
+  id: (record) => record.docid,
+};
 
 function queriesOf<L extends string>(
   raw: unknown,

@@ -138,7 +138,7 @@ async function readRunFile(source: string, name: string, options: RunReadOptions
     });
     if (first === undefined) {
       if (options.allowEmpty) return new Map();
-      throw new CorpusError("file is empty (no records); pass allowEmpty: true if that is expected", {
+      throw new CorpusError("file is empty (no records)", {
         file: name,
         code: "empty-file",
       });
@@ -280,7 +280,7 @@ class LineRunReader {
       throw new CorpusError(reason, { file: this.name, line, field: "docid", code: "duplicate-id" });
     }
     if (this.#run.size === 0 && !this.options.allowEmpty)
-      throw new CorpusError("file is empty (no records); pass allowEmpty: true if that is expected", {
+      throw new CorpusError("file is empty (no records)", {
         file: this.name,
         code: "empty-file",
       });

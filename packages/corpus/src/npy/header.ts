@@ -60,6 +60,10 @@ export const NPY_PREAMBLE_BYTES = 12;
 
 /** Total header length (magic through "\n") from the first 12 bytes of a file. */
 export function npyHeaderLength(preamble: Uint8Array): { length: number; version: 1 | 2 | 3 } {
+  if (preamble.length === 0)
+    throw new NpyFormatError("empty file (0 bytes): not a .npy file, or a write that was cut off");
+  const prefix = NPY_MAGIC.every((b, i) => i >= preamble.length || preamble[i] === b);
+  if (preamble.length < 10 && prefix) throw new NpyFormatError("truncated .npy header");
   if (preamble.length < 10 || NPY_MAGIC.some((b, i) => preamble[i] !== b)) {
     throw new NpyFormatError("not a .npy file (bad magic string)");
   }

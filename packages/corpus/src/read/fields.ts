@@ -111,6 +111,11 @@ export function unknownLanguage(field: string, value: string, languages: Languag
   return `field "${field}": unknown language ${JSON.stringify(value)} (${languages.expected})`;
 }
 
+/** `text` with control characters written as \uXXXX, so an error message stays one printable line. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Parses one JSON object; a last line cut short is reported as truncated. */
 export function parseJsonObject(text: string, file: string, line: number, unterminated: boolean): JsonObject {
   let value: unknown;
@@ -126,7 +131,14 @@ export function parseJsonObject(text: string, file: string, line: number, unterm
         "truncated",
       );
     }
-    throw fields.error(`invalid JSON: ${detail}`, undefined, "invalid-json");
+    if (text.includes("\0")) {
+      throw fields.error(
+        "invalid JSON: the line holds NUL bytes (binary data, or the zeros an interrupted write leaves)",
+        undefined,
+        "invalid-json",
+      );
+    }
+    throw fields.error(`invalid JSON: ${printable(detail)}`, undefined, "invalid-json");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Fields(file, line).error(

@@ -51,23 +51,46 @@ export function ioError(path: string, error: unknown, linesRead: number): unknow
   return error;
 }
 
-/** 1-based line of the first invalid UTF-8 sequence in `chunk`, whose first byte continues line `line`. */
-function invalidUtf8Line(chunk: Uint8Array, line: number): number {
+/**
+ * 1-based line of the first invalid UTF-8 sequence in `chunk`, whose first byte continues line `line`, and that
+ * sequence's first byte where it lies within the chunk.
+ */
+function invalidUtf8(chunk: Uint8Array, line: number): { line: number; byte: number | undefined } {
   const strict = new TextDecoder("utf-8", { fatal: true });
   let from = 0;
   // Bytes that complete a character begun in the previous chunk are not an error of this chunk.
   while (from < 3 && from < chunk.length && (chunk[from]! & 0xc0) === 0x80) from++;
   for (;;) {
     const end = chunk.indexOf(10, from);
+    const lineBytes = chunk.subarray(from, end < 0 ? chunk.length : end);
     try {
-      strict.decode(chunk.subarray(from, end < 0 ? chunk.length : end));
+      strict.decode(lineBytes);
     } catch {
-      return line;
+      return { line, byte: firstInvalidByte(lineBytes) };
     }
-    if (end < 0) return line;
+    if (end < 0) return { line, byte: undefined };
     from = end + 1;
     line++;
   }
+}
+
+/** The first byte of `bytes` that does not begin (or continue) a well-formed UTF-8 sequence. */
+function firstInvalidByte(bytes: Uint8Array): number | undefined {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const size =
+      b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (size === 0) return b;
+    for (let k = 1; k < size; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return b;
+    i += size;
+  }
+  return undefined;
+}
+
+/** Why a file that is not UTF-8 is refused, with what to do about it. */
+function notUtf8(byte: number | undefined): string {
+  const which = byte === undefined ? "" : ` (byte 0x${byte.toString(16).padStart(2, "0")})`;
+  return `invalid UTF-8${which}: xqg reads UTF-8 text; convert the file (e.g. iconv -f latin1 -t utf-8, naming its encoding)`;
 }
 
 /** Where a read starts: a byte offset (of the uncompressed text) that begins line `line` (1-based). */
@@ -133,13 +156,23 @@ export async function* textChunks(
         first = false;
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
           options.onBom?.(3);
+        const utf16 =
+          chunk.length >= 2 &&
+          ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff));
+        if (utf16) {
+          throw new CorpusError(
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); xqg reads UTF-8: convert it, e.g. " +
+              "iconv -f utf-16 -t utf-8",
+            { file: path, line: 1, code: "encoding" },
+          );
+        }
       }
       let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch (error) {
-        const line = invalidUtf8Line(chunk, progress() + 1);
-        throw new CorpusError("invalid UTF-8", { file: path, line, code: "encoding", cause: error });
+        const { line, byte } = invalidUtf8(chunk, progress() + 1);
+        throw new CorpusError(notUtf8(byte), { file: path, line, code: "encoding", cause: error });
       }
       yield text;
     }

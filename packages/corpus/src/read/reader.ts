@@ -318,7 +318,7 @@ class Reader<T> implements RecordReader<T>, Indexable {
         });
       }
       if (!sawData && !allowEmpty && range === undefined) {
-        throw new CorpusError("file is empty (no records); pass allowEmpty: true if that is expected", {
+        throw new CorpusError("file is empty (no records)", {
           file,
           code: "empty-file",
         });

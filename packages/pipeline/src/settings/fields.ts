@@ -43,8 +43,10 @@ export function renamedValue(f: Field<unknown> | undefined, value: unknown): str
 const LANGUAGE_CODE = /^[a-z]{2}$/;
 const LANGUAGE_LIST = "a non-empty list of language codes (ISO 639-1: two lowercase letters, e.g. ar, sw)";
 
+/** Decimal notation only: `Number` would also take `0x10`, `0b11` and white space around the digits. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const asNumber = (raw: string): unknown =>
-  raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  DECIMAL.test(raw) && Number.isFinite(Number(raw)) ? Number(raw) : raw;
 const asList = (raw: string): string[] =>
   raw
     .split(",")
@@ -192,7 +194,7 @@ export const field = {
       Object.fromEntries(
         asList(raw).map((pair) => {
           const [name, value] = pair.split("=");
-          return [name?.trim() ?? "", asNumber(value ?? "")];
+          return [name?.trim() ?? "", asNumber(value?.trim() ?? "")];
         }),
       );
     return make(schema, expected, undefined, help, fromFlag, "LIST");

@@ -85,7 +85,11 @@ export function readOptions(inputs: InputSettings) {
       ...(inputs.queriesLang ? { lang: inputs.queriesLang } : {}),
       ...languages,
     },
-    generated: { ...(inputs.generatedFormat ? { format: inputs.generatedFormat } : {}), ...languages },
+    generated: {
+      ...(inputs.generatedFormat ? { format: inputs.generatedFormat } : {}),
+      ...duplicates,
+      ...languages,
+    },
   };
 }
 
@@ -100,8 +104,7 @@ export function inputParams(inputs: InputSettings, files: ReadonlyArray<"corpus"
   if (files.includes("queries") && inputs.queriesLang) params["queriesLang"] = inputs.queriesLang;
   if (files.includes("generated") && inputs.generatedFormat)
     params["generatedFormat"] = inputs.generatedFormat;
-  if ((files.includes("corpus") || files.includes("queries")) && inputs.duplicates)
-    params["duplicates"] = inputs.duplicates;
+  if (files.length > 0 && inputs.duplicates) params["duplicates"] = inputs.duplicates;
   return params;
 }
 

@@ -55,7 +55,7 @@ export const STAGE_FIELDS = {
     perLanguage: field.optionalInt(
       `queries generated per language per passage (default: ${G.perLanguage}; 1 with greedy decoding)`,
       1,
-      100,
+      G.limits.perLanguage,
     ),
     strategy: field.choiceOf(G.strategies, G.strategy, "decoding strategy (greedy: one query per language)"),
     seed: field.int(G.seed, "seed of the sampler (same seed, same queries on any batch size or shard)"),
@@ -66,14 +66,20 @@ export const STAGE_FIELDS = {
       exclusiveMin: true,
     }),
     temperature: field.number(G.temperature, "sampling temperature", { min: 0, exclusiveMin: true }),
-    numBeams: field.optionalInt("beams of beam search (default: perLanguage)", 1, 64),
-    maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2, 1024),
+    numBeams: field.optionalInt("beams of beam search (default: perLanguage)", 1, G.limits.numBeams),
+    maxLength: field.int(G.maxLength, "decoder length limit (HF max_length)", 2, G.limits.maxLength),
     maxInputLength: field.int(
       G.maxInputLength,
       "prompt tokens kept, end-of-sequence included; longer passages are cut",
       2,
+      G.limits.maxInputLength,
     ),
-    batchSize: field.int(G.batchSize, "prompts (passage × language) per generator batch", 1, 4096),
+    batchSize: field.int(
+      G.batchSize,
+      "prompts (passage × language) per generator batch",
+      1,
+      G.limits.batchSize,
+    ),
   },
   encode: {
     pooling: field.choiceOf(E.poolings, E.pooling, "pooling of the encoder's last hidden state"),
@@ -122,7 +128,12 @@ export const STAGE_FIELDS = {
       INDEX_DEFAULTS.metric,
       "similarity (the official pipeline: inner product)",
     ),
-    connectivity: field.int(INDEX_DEFAULTS.connectivity, "HNSW connectivity (0: usearch's default)"),
+    connectivity: field.int(
+      INDEX_DEFAULTS.connectivity,
+      "HNSW connectivity (0: usearch's default)",
+      0,
+      ANN_OPTIONS.maxConnectivity,
+    ),
     expansionAdd: field.int(
       INDEX_DEFAULTS.expansionAdd,
       "HNSW expansion while adding (0: usearch's default)",

@@ -30,7 +30,9 @@ export function checkMeasures(measures: readonly string[], where = "--metrics"):
     try {
       return String(parseMeasure(m));
     } catch (error) {
-      throw new UserError(`${where}[${i}]: ${(error as Error).message}`);
+      // one line (the parser's message goes on with the measure and a caret under the character)
+      const reason = `${where}[${i}]: ${(error as Error).message.split("\n")[0]}`;
+      throw where.startsWith("--") ? new UsageError(`evaluate: ${reason}`) : new UserError(reason);
     }
   });
 }

@@ -45,6 +45,18 @@ export interface Provenance {
   readonly models: Readonly<Record<string, { readonly dirOrId: string; readonly task: ModelTask }>>;
 }
 
+/** What a parsed JSON lacks to be an evaluation as `xqg evaluate` writes it, or undefined. */
+function evaluationProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return `expected a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`;
+  const e = value as Record<string, unknown>;
+  if (!Array.isArray(e["measures"]) || !e["measures"].every((m) => typeof m === "string"))
+    return '"measures" is not a list of measure names';
+  if (!Array.isArray(e["perQuery"])) return '"perQuery" is not a list';
+  if (typeof e["scores"] !== "object" || e["scores"] === null) return '"scores" is missing';
+  return undefined;
+}
+
 /** Markdown and JSON tables with significance markers, and SVG plots, from `xqg evaluate` outputs. */
 export async function reportStage(env: StageEnv, io: ReportInput, settings: ReportSettings) {
   const loaded: ExperimentSystem[] = [];
@@ -55,6 +67,9 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
     } catch {
       throw new UserError(`${s.evaluation}: cannot read an evaluation (the output of xqg evaluate)`);
     }
+    const missing = evaluationProblem(evaluation);
+    if (missing)
+      throw new UserError(`${s.evaluation}: not an evaluation (the output of xqg evaluate): ${missing}`);
     loaded.push({ alpha: s.alpha, queriesPerLanguage: s.queriesPerLanguage, evaluation });
   }
   const baselines = loaded.filter((s) => s.alpha === 0 && s.queriesPerLanguage === undefined);
