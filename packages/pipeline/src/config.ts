@@ -14,7 +14,7 @@ import { alphasProblem, MIN_ALPHA } from "./layout.js";
 import { type Field, type Fields, renamedValue, schemaOf, withDefaults } from "./settings/fields.js";
 import { INPUT_FIELDS, type InputSettings } from "./settings/inputs.js";
 import { STAGE_FIELDS, type StageName, type StageSettings } from "./settings/stages.js";
-import { MAX_SHARDS, parseShard, type ShardPart } from "./shard.js";
+import { MAX_SHARDS, parseShard } from "./shard.js";
 import { threadsProblem } from "./threads.js";
 
 /** The whole experiment, validated, with every path absolute and every default filled in. */
