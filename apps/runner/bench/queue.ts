@@ -9,12 +9,12 @@
 //   pnpm --filter xqg bench:queue        (QUEUE_BENCH_UNITS=10000)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { formatTable } from "@xqg/bench-utils";
 import { createLogger, loadConfig, planExperiment, prepareRun, runUnit } from "@xqg/pipeline";
 import { coordinate, parseQueueUrl, runCoordinator } from "@xqg/queue";
+import { startRedis } from "@xqg/test-utils";
 import { Queue, Worker } from "bullmq";
 import { writeTestConfig } from "../test/helpers.js";
 
@@ -23,37 +23,6 @@ const CHAIN = 200;
 const bin = resolve(import.meta.dirname, "../src/bin.ts");
 const quiet = createLogger({ quiet: true });
 process.env["XQG_QUEUE_POLL_MS"] ??= "100";
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-}
-
-async function startRedis(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    dir,
-  ]);
-  let log = "";
-  child.stdout!.on("data", (c) => {
-    log += c;
-  });
-  while (!log.includes("Ready to accept connections")) await new Promise((r) => setTimeout(r, 20));
-  return { url: `redis://127.0.0.1:${port}`, child };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)] ?? Number.NaN;
@@ -103,7 +72,7 @@ function spawnWorker(url: string): Promise<ChildProcess> {
 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), "xqg-bench-queue-"));
-  const redis = await startRedis(dir);
+  const redis = await startRedis();
   try {
     const rows: Array<Record<string, string | number>> = [];
     const flat = await noop(redis.url, "bench-flat", UNITS, false);
@@ -170,7 +139,7 @@ async function main() {
     console.log(`\n${formatTable(runs)}`);
     await writeFile(join(dir, "done"), "");
   } finally {
-    redis.child.kill("SIGKILL");
+    await redis.dispose();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,10 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { codeVersions, createLogger, unitDigest as unitDigestOf } from "@xqg/pipeline";
-import { startWorker, type UnitJob } from "@xqg/queue";
 import { withTempDir } from "@xqg/test-utils";
-import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUICKSTART, spawnXqg, writeMadeUpGenerated, writeTestConfig, xqg } from "./helpers.js";
 import {
@@ -116,71 +113,6 @@ describe.skipIf(!REDIS_SERVER)("xqg run --queue: faults against a real Redis", (
       await worker.kill();
     });
   }, 600_000);
-
-  /** A job of the unit `encode-queries` of a test config, as a coordinator makes it. */
-  async function encodeQueriesJob(dir: string, packages: Record<string, string>): Promise<UnitJob> {
-    const { loadConfig, planExperiment, unitDigest } = await import("@xqg/pipeline");
-    const loaded = await loadConfig(await config(dir));
-    const unit = planExperiment(loaded).units.find((u) => u.key === "encode-queries")!;
-    return {
-      planId: "p",
-      key: unit.key,
-      stage: unit.stage,
-      unit,
-      unitDigest: unitDigest(unit),
-      run: { config: loaded.file, output: loaded.output, threads: 1 },
-      force: false,
-      packages,
-    };
-  }
-
-  /** Puts `data` on a queue of its own with one worker; returns the failed job's reason. */
-  async function refusal(name: string, data: UnitJob): Promise<{ reason: string; worker: string }> {
-    const worker = await startWorker({
-      queue: redis.url,
-      log: createLogger({ quiet: true }),
-      queueName: name,
-    });
-    const queue = new Queue<UnitJob>(name, { connection: { host: "127.0.0.1", port: redis.port } });
-    try {
-      const job = await queue.add(data.stage, data, { jobId: `p.${data.key}`, attempts: 3 });
-      await waitFor(async () => (await queue.getJobState(job.id!)) === "failed", 30_000, "the job to fail");
-      const failed = (await queue.getJob(job.id!))!;
-      expect(failed.attemptsMade).toBe(1);
-      return { reason: failed.failedReason, worker: failed.processedBy! };
-    } finally {
-      await queue.close();
-      await worker.close(true);
-    }
-  }
-
-  it("a worker refuses a job planned with other package versions, naming both", async () => {
-    await withTempDir(async (dir) => {
-      const mine = codeVersions();
-      const planned = { ...mine, "@xqg/pipeline": "99.0.0", "@xqg/fusion": "0.0.1-other" };
-      const { reason, worker } = await refusal("xqg-version-test", await encodeQueriesJob(dir, planned));
-      expect(reason).toBe(
-        `refused by worker ${worker}: planned with other package versions: ` +
-          `@xqg/fusion 0.0.1-other (coordinator) vs ${mine["@xqg/fusion"]} (this worker), ` +
-          `@xqg/pipeline 99.0.0 (coordinator) vs ${mine["@xqg/pipeline"]} (this worker)`,
-      );
-      expect(existsSync(join(dir, "out"))).toBe(false);
-    });
-  });
-
-  it("a worker runs the unit it is sent, without planning, and refuses one whose digest is not the coordinator's", async () => {
-    await withTempDir(async (dir) => {
-      const job = await encodeQueriesJob(dir, codeVersions());
-      const altered = { ...job, unit: { ...job.unit, deps: ["generate"] } };
-      const { reason, worker } = await refusal("xqg-digest-test", altered);
-      expect(reason).toBe(
-        `refused by worker ${worker}: unit encode-queries of ${job.run.config} has digest ` +
-          `${unitDigestOf(altered.unit).slice(0, 16)} here, ${job.unitDigest.slice(0, 16)} at the coordinator ` +
-          "(the job was altered, or made by other code)",
-      );
-      expect(existsSync(join(dir, "out"))).toBe(false);
-    });
-  });
 
   it("Redis restarted mid-run without persistence: reconnect, re-enqueue what is not done, outputs byte-identical", async () => {
     await withTempDir(async (dir) => {
