@@ -9,11 +9,10 @@ import { createLogger, loadConfig, planExperiment, prepareRun, Scheduler } from 
 
 const [config, parallel = "2"] = process.argv.slice(2);
 if (!config) throw new Error("usage: custom-executor.mjs CONFIG [N]");
-const xqg = process.env["XQG_BIN"] ?? "xqg";
 
 /** Runs one unit somewhere else: here a child process; on a cluster, a submitted job you wait for. */
 async function runElsewhere(unit) {
-  await promisify(execFile)(xqg, ["unit", config, unit.key, "--quiet"]);
+  await promisify(execFile)("xqg", ["unit", config, unit.key, "--quiet"]);
 }
 
 /** @type {import("@xqg/pipeline").Executor} */

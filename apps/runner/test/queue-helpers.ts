@@ -1,7 +1,7 @@
-import type { ChildProcess, } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, REDIS_SERVER, type RedisServer, startRedis, withTempDir } from "@xqg/test-utils";
 import { expect } from "vitest";

@@ -179,15 +179,10 @@ describe("an executor of one's own (examples/schedulers/custom-executor.mjs)", (
         script,
         source.replace('from "@xqg/pipeline"', `from ${JSON.stringify(join(PIPELINE, "dist/index.js"))}`),
       );
-      const wrapper = join(dir, "xqg");
-      await writeFile(
-        wrapper,
-        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`,
-      );
-      await chmod(wrapper, 0o755);
+      const { path } = await fakeTools(dir);
       const out = await run(process.execPath, [script, config, "2"], {
         cwd: dir,
-        env: { ...process.env, XQG_BIN: wrapper },
+        env: { ...process.env, PATH: path },
       });
       expect(out.stdout).toMatch(/^\d+ units run by child processes, 2 at a time\n$/);
       expect(outputsOnly(await snapshot(join(dir, "out")))).toEqual(reference);
