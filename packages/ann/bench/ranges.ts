@@ -2,17 +2,24 @@
 // streamed search of the whole matrix, all in this process and this run:
 //   - anchor: exactSearch over the whole .npy file (blocks of ANN_BLOCK_ROWS rows), as a Run;
 //   - per R: exactSearch with `rows` over each range (split as @xqg/corpus `shard` splits shards), each range's
-//     result written as JSON lines the way the runner writes them and parsed back, then mergeRankedRows;
+//     result saved with saveRankedRows (the file the runner's range units write) and loaded back, then
+//     mergeRankedRows;
 //   - the merged rows, mapped to ids, must equal the anchor's ids and scores exactly (throws otherwise).
 //   pnpm --filter @xqg/ann bench:ranges     (ANN_N=200000 ANN_DIM=768 ANN_QUERIES=1000 ANN_K=100
 //                                           ANN_RANGES=1,2,4,8 ANN_BLOCK_ROWS=65536 ANN_REPEATS=1: each search
 //                                           run that many times, the fastest kept)
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatTable, type Row } from "@xqg/bench-utils";
 import { createNpyWriter, openNpy, shard } from "@xqg/corpus";
-import { exactSearch, mergeRankedRows, type RankedRows } from "../src/index.js";
+import {
+  exactSearch,
+  loadRankedRows,
+  mergeRankedRows,
+  type RankedRows,
+  saveRankedRows,
+} from "../src/index.js";
 import { type Hits, hitsOfRun } from "../test/hits.js";
 import { clusteredRows } from "./data.js";
 
@@ -65,20 +72,6 @@ async function writeData(path: string): Promise<{ queries: Float32Array; cluster
     await writer.append(draw(Math.min(blockRows, n - start), seed));
   await writer.close();
   return { queries: draw(nq, 1_000_003), clusters };
-}
-
-/** One range's result as the runner writes it: a JSON line per query, scores as their float32 values. */
-const toJsonLines = (found: readonly RankedRows[]): string =>
-  found.map((r) => `${JSON.stringify({ rows: r.rows, scores: Array.from(r.scores) })}\n`).join("");
-
-/** The runner's reading of a range's JSON lines. */
-function fromJsonLines(text: string): RankedRows[] {
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  return lines.map((line) => {
-    const { rows, scores } = JSON.parse(line) as { rows: number[]; scores: number[] };
-    return { rows, scores: Float32Array.from(scores) };
-  });
 }
 
 /** Throws unless the merged rows, as ids, give exactly the anchor's ids and scores. */
@@ -135,7 +128,7 @@ try {
       const searches: Timing[] = [];
       const writes: Timing[] = [];
       const bytes: number[] = [];
-      const texts: string[] = [];
+      const files: string[] = [];
       for (let index = 0; index < ranges; index++) {
         const { start, end } = shard({ index, count: ranges, total: n });
         const search = await fastest(() =>
@@ -144,14 +137,17 @@ try {
             rows: { start, end },
           }),
         );
-        const write = await timed(() => toJsonLines(search.result));
+        const file = join(dir, `rows-${ranges}-${index}.jsonl`);
+        const write = await timed(() => saveRankedRows(file, search.result));
         searches.push(search);
         writes.push(write);
-        bytes.push(Buffer.byteLength(write.result));
-        texts.push(write.result);
+        bytes.push(statSync(file).size);
+        files.push(file);
       }
       // The merging machine parses every part, then merges.
-      const parse = await timed(() => texts.map(fromJsonLines));
+      const parse = await timed(() =>
+        Promise.all(files.map((file) => loadRankedRows(file, { queries: nq }))),
+      );
       const merge = await timed(() => mergeRankedRows(parse.result, k));
       checkSame(anchor.result, merge.result, ranges);
       const steps = [...searches, ...writes, parse, merge];

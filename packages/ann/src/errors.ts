@@ -10,7 +10,8 @@ export type AnnErrorCode =
   | "non-finite"
   | "missing-file"
   | "bad-manifest"
-  | "bad-index";
+  | "bad-index"
+  | "bad-ranked-rows";
 
 /** Where an {@link AnnError} happened: its code, and the file and option or field at fault when known. */
 export interface AnnErrorInit {

@@ -286,6 +286,11 @@ export class Index extends ReadonlyIndex {
     this.settings = settings;
   }
 
+  /** The files `save(path)` writes (the usearch file, its ids, its manifest): what a caller stages or copies. */
+  static files(path: string): string[] {
+    return [path, idsSidecar(path), manifestSidecar(path)];
+  }
+
   static create(options: IndexOptions): Index {
     const settings = resolve(options);
     return new Index(nativeIndex(settings), new IdMap(), settings);

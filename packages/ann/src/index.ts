@@ -15,6 +15,7 @@ export {
   type SearchBatchOptions,
 } from "./hnsw-index.js";
 export type { Metric } from "./metric.js";
+export { loadRankedRows, saveRankedRows } from "./ranked-rows-file.js";
 export {
   type ExactRowsOptions,
   type ExactSearchOptions,

@@ -24,7 +24,7 @@ export async function indexStage(
       inputs: { embeddings: io.embeddings, ids: idsPath(io.embeddings) },
       params,
       packages: ["@xqg/corpus", "@xqg/ann"],
-      outputs: indexFiles(io.out),
+      outputs: Index.files(io.out),
     },
     async (staged) => {
       const matrix = await openNpy(io.embeddings);
@@ -60,9 +60,4 @@ export async function indexStage(
       await index.save(staged(io.out));
     },
   );
-}
-
-/** The files `Index.save(path)` writes: the usearch file, its docids and its manifest. */
-export function indexFiles(path: string): string[] {
-  return [path, `${path}.ids`, `${path}.json`];
 }

@@ -1,7 +1,15 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
-import { exactSearch, Index, mergeRankedRows, type RankedRows } from "@xqg/ann";
+import {
+  AnnError,
+  exactSearch,
+  Index,
+  loadRankedRows,
+  mergeRankedRows,
+  type RankedRows,
+  saveRankedRows,
+} from "@xqg/ann";
 import {
   IdTable,
   idsPath,
@@ -194,10 +202,7 @@ export async function searchRangeStage(
         } finally {
           progress.done();
         }
-        await writeTextAtomic(
-          staged(io.out),
-          found.map((r) => `${JSON.stringify({ rows: r.rows, scores: Array.from(r.scores) })}\n`),
-        );
+        await saveRankedRows(staged(io.out), found);
       } finally {
         await Promise.all([queries.close(), passages.close()]);
       }
@@ -269,28 +274,15 @@ async function docidsOf(path: string, rows: readonly number[]): Promise<Map<numb
   return docids;
 }
 
-/** A row range's search result as `searchRangeStage` wrote it: one list per query. */
+/** A row range's result as `searchRangeStage` wrote it; a damaged or stale one says to rerun. */
 async function readRankedRows(path: string, queries: number): Promise<RankedRows[]> {
-  const lines = (await readFile(path, "utf8")).split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  if (lines.length !== queries)
-    throw new UserError(
-      `${path}: ${lines.length} lines, but there are ${queries} queries (rerun with --force)`,
-    );
-  return lines.map((line, i) => {
-    let parsed: { rows?: unknown; scores?: unknown } | null;
-    try {
-      parsed = JSON.parse(line);
-    } catch (error) {
-      throw new UserError(`${path}:${i + 1}: not JSON (${(error as Error).message}); rerun with --force`);
-    }
-    const { rows, scores } = parsed ?? {};
-    if (!Array.isArray(rows) || !Array.isArray(scores) || rows.length !== scores.length)
-      throw new UserError(
-        `${path}:${i + 1}: expected {"rows": [...], "scores": [...]} of equal lengths; rerun with --force`,
-      );
-    return { rows: rows as number[], scores: Float32Array.from(scores as number[]) };
-  });
+  try {
+    return await loadRankedRows(path, { queries });
+  } catch (error) {
+    if (error instanceof AnnError)
+      throw new UserError(`${error.message}; rerun with --force`, { cause: error });
+    throw error;
+  }
 }
 
 /**
