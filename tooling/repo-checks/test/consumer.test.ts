@@ -306,6 +306,7 @@ import { type InferenceSession, loadTokenizer, Tensor } from "@xqg/models";
 import { createGenerator } from "@xqg/querygen";
 import { buildExperimentReport } from "@xqg/report";
 import { type Plan, planExperiment } from "@xqg/pipeline";
+import { parseQueueUrl, type QueueTarget } from "@xqg/queue";
 
 export async function consumer(corpus: string): Promise<number> {
   let n = 0;
@@ -325,7 +326,8 @@ export async function consumer(corpus: string): Promise<number> {
   const err: core.XqgError | undefined = undefined;
   void [hits, fused, evaluator, encoder, session, ids, err, loadTokenizer, createGenerator];
   const plan: Plan | undefined = undefined;
-  void [buildExperimentReport, planExperiment, plan];
+  const target: QueueTarget = parseQueueUrl("redis://127.0.0.1:6379");
+  void [buildExperimentReport, planExperiment, plan, target];
   return n;
 }
 `;
