@@ -88,6 +88,14 @@ export const field = {
     const base = max === undefined ? z.number().int().min(min) : z.number().int().min(min).max(max);
     return make(base.optional(), intText(min, max), undefined, help, asNumber, "N");
   },
+  /** An optional name of letters, digits and `_` (unset: the stage's own default). */
+  optionalName(help: string): Field<string | undefined> {
+    const schema = z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/)
+      .optional();
+    return make(schema, "a name of letters, digits or _", undefined, help, (raw) => raw, "NAME");
+  },
   boolean(fallback: boolean, help: string): Field<boolean> {
     const fromFlag = (raw: string): unknown => (raw === "true" ? true : raw === "false" ? false : raw);
     return make(z.boolean(), "true or false", fallback, help, fromFlag, undefined);

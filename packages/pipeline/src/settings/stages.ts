@@ -80,6 +80,9 @@ export const STAGE_FIELDS = {
       1,
       G.limits.batchSize,
     ),
+    variant: field.optionalName(
+      "the graphs of a variant export: quantized reads encoder_model_quantized.onnx and decoder_model_merged_quantized.onnx, fp16 the *_fp16.onnx (default: the plain names)",
+    ),
   },
   encode: {
     pooling: field.choiceOf(E.poolings, E.pooling, "pooling of the encoder's last hidden state"),
@@ -87,6 +90,9 @@ export const STAGE_FIELDS = {
     queryMaxLength: field.int(E.maxLength.query, "maximum query tokens (generated and dev queries)", 1),
     passageMaxLength: field.int(E.maxLength.passage, "maximum passage tokens (title + text)", 1),
     batchSize: field.int(E.batchSize, "texts per encoder batch", 1, 65536),
+    variant: field.optionalName(
+      "the encoder graph of a variant export: quantized reads model_quantized.onnx, fp16 model_fp16.onnx (Optimum's names; default: model.onnx)",
+    ),
     dtype: field.choiceOf(FORMATS.npyDtypes, FORMATS.defaults.npy.dtype, "dtype of the stored .npy matrices"),
     limit: field.int(0, "generated queries: keep only the first N per language (0: all)"),
     sumLanguages: field.optionalChoices(

@@ -77,9 +77,12 @@ async function localEncoders(dirs: EncoderDirs, env: StageEnv): Promise<EncoderD
   };
 }
 
-async function openEncoder(dirs: EncoderDirs, env: StageEnv): Promise<Encoder> {
+async function openEncoder(dirs: EncoderDirs, env: StageEnv, variant: string | undefined): Promise<Encoder> {
   const target = dirs.query === dirs.passage ? dirs.query : { query: dirs.query, passage: dirs.passage };
-  return createEncoder(target, { session: sessionOptions(env) });
+  return createEncoder(target, {
+    session: sessionOptions(env),
+    ...(variant === undefined ? {} : { variant }),
+  });
 }
 
 /** Passage embeddings P (`out`, plus the docids sidecar) for one shard of the corpus. */
@@ -110,7 +113,7 @@ export async function encodePassagesStage(
       },
       async (staged) => {
         const { total, passages } = await shardPassages(env, io.corpus, read.corpus, part);
-        const encoder = await openEncoder(models, env);
+        const encoder = await openEncoder(models, env, settings.variant);
         const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
         const writer = await createNpyWriter(staged(io.out), {
           dimensions: encoder.dimensions,
@@ -200,7 +203,7 @@ export async function encodeGeneratedStage(
       },
       async (staged) => {
         // one pass over the generated queries: Σq rows are written as their records stream by
-        const encoder = await openEncoder(models, env);
+        const encoder = await openEncoder(models, env, settings.variant);
         const progress = env.log.progress(
           label("encode generated queries", part ?? WHOLE),
           undefined,
@@ -296,7 +299,7 @@ export async function encodeQueriesStage(
         const queries = [];
         for await (const q of readQueries(io.queries, read.queries)) queries.push(q);
         if (queries.length === 0) throw new UserError(`${io.queries}: no queries`);
-        const encoder = await openEncoder(models, env);
+        const encoder = await openEncoder(models, env, settings.variant);
         try {
           const vectors = await encoder.encode(
             queries.map((q) => q.question),

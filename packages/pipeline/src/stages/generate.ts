@@ -64,6 +64,7 @@ export async function generateStage(
         const generator = await createGenerator(model, {
           session: sessionOptions(env),
           maxInputLength: settings.maxInputLength,
+          ...(settings.variant === undefined ? {} : { variant: settings.variant }),
         });
         const progress = env.log.progress(label("generate", part), shardSize(total, part), "passages");
         try {
