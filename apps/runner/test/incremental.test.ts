@@ -1,8 +1,10 @@
 // Incremental corpus updates (issue 23): after a corpus change, generate, encode-passages and encode-generated
 // compute only the added and changed passages and take the others' rows from their previous outputs; every
 // output is byte for byte a fresh run's on the changed corpus.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import { QUICKSTART, smallExperiment, snapshot, xqg } from "./helpers.js";
@@ -167,6 +169,51 @@ describe("incremental runs after a corpus change", () => {
       expect(reuseLines(again.stderr)).toEqual([]);
       const files = [...(await snapshot(join(dir, "out"))).keys()];
       expect(files.filter((f) => f.endsWith(".fingerprint"))).toEqual([]);
+    });
+  }, 300_000);
+
+  it("an incremental run killed mid-unit keeps the previous run; the rerun reuses it again, same bytes", async () => {
+    await withTempDir(async (dir) => {
+      const [incOut, freshOut] = [join(dir, "inc", "out"), join(dir, "fresh", "out")];
+      const config = await smallExperiment(dir, incOut);
+      expect((await xqg("run", config)).code).toBe(0);
+      await changedCorpus(dir);
+      // each staged file's first writes pause (test/slow-staging-writes.mjs): the kill lands inside the unit
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "--import", "./test/slow-staging-writes.mjs", "src/bin.ts", "run", config],
+        {
+          cwd: resolve(import.meta.dirname, ".."),
+          env: { ...process.env, XQG_TEST_STAGING_PAUSE_MS: "400" },
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const exit = new Promise<unknown>((done) => child.on("exit", (code, signal) => done(signal ?? code)));
+      const staging = join(incOut, "embeddings", ".xqg-staging", "encode-passages");
+      while (!(stderr.includes("encode-passages: reused") && existsSync(staging)) && child.exitCode === null)
+        await new Promise((done) => setTimeout(done, 10));
+      child.kill("SIGKILL");
+      expect(await exit).toBe("SIGKILL");
+      // the previous run's manifest is still there: the unit is out of date, not lost
+      expect(existsSync(join(incOut, "manifests", "encode-passages.json"))).toBe(true);
+      const resumed = await xqg("run", config);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(reuseLines(resumed.stderr)).toEqual([
+        "xqg: encode-passages: reused 26, added 2, changed 2, removed 2 passages",
+        "xqg: encode-generated: reused 26, added 2, changed 2, removed 2 passages",
+      ]);
+      const incremental = await snapshot(incOut);
+
+      const fresh = await smallExperiment(dir, freshOut);
+      await changedCorpus(dir);
+      expect((await xqg("run", fresh)).code).toBe(0);
+      const reference = await snapshot(freshOut);
+      expect([...incremental.keys()]).toEqual([...reference.keys()]);
+      for (const [file, bytes] of reference) expect(incremental.get(file)?.equals(bytes), file).toBe(true);
     });
   }, 300_000);
 });

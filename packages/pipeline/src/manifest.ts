@@ -96,7 +96,9 @@ interface Manifest {
  * output still has its recorded digest. `body` writes each output at `staged(finalPath)`, a private staging
  * directory beside the output; only when it returns are the files renamed into place and, last of all, the
  * manifest written. A run killed at any moment therefore leaves either no manifest (the stage runs again from
- * scratch, overwriting what it wrote) or a complete, consistent stage.
+ * scratch, overwriting what it wrote) or a complete, consistent stage. A unit that builds on its previous run
+ * (`reusable`, `PreviousRun`) keeps that run's manifest and outputs until its renames begin, so a kill before
+ * them leaves the previous, consistent stage, which the rerun builds on again.
  */
 export async function runStage(
   ctx: StageContext,
@@ -151,7 +153,9 @@ async function runLeased(
       stagingDirs.set(staging, staging);
     }
   }
-  await rm(spec.manifest, { force: true });
+  // a unit that may build on its previous outputs keeps their manifest until its own outputs replace them: killed
+  // before that, it finds the same previous run again (and computes only what changed again)
+  if (previous === undefined) await rm(spec.manifest, { force: true });
   const staged = (finalPath: string): string => {
     if (!spec.outputs.includes(finalPath))
       throw new Error(`bug: ${finalPath} is not a declared output of ${spec.stage}`);
@@ -176,6 +180,7 @@ async function runLeased(
       throw new Error(`bug: ${spec.stage} did not write ${output}`);
     }
   }
+  await rm(spec.manifest, { force: true });
   for (const output of spec.outputs) await rename(staged(output), output);
   for (const staging of stagingDirs.keys()) {
     await removeStaging(staging);
