@@ -132,7 +132,7 @@ export async function writeMadeUpGenerated(dir: string, passages?: number): Prom
  * unsplit run: the parts, and the manifests of the units that read or write them. Everything else is identical.
  */
 export const SPLIT_ONLY =
-  /^(hits\/|generated\/queries\.shard-|embeddings\/(passages|sums(\.first-\d+)?)\.shard-|manifests\/(generate|encode-passages|encode-generated|search\.|merge-))/;
+  /^(.*\.fingerprint$|hits\/|generated\/queries\.shard-|embeddings\/(passages|sums(\.first-\d+)?)\.shard-|manifests\/(generate|encode-passages|encode-generated|search\.|merge-))/;
 
 /** Where a one-off command (`xqg encode --out X`) keeps the manifest of X: `.xqg/manifests/` beside it. */
 export function oneOffManifest(output: string): string {

@@ -25,6 +25,25 @@ export interface StageSpec {
   readonly outputs: readonly string[];
   /** Where its models ran (`cpu`, `cuda`), for stages that run models; recorded, never compared. */
   readonly device?: string;
+  /**
+   * The input role (e.g. `corpus`) whose change alone lets the unit build on its previous outputs (an
+   * incremental corpus update): when the unit is stale only because that input changed, or because an output
+   * its manifest does not record is missing, `body` gets the previous run (`PreviousRun`).
+   */
+  readonly reusable?: string;
+}
+
+/**
+ * What a unit finds of its previous run when it may reuse it: nothing but the `reusable` input differs from its
+ * manifest (same stage, other inputs, settings and package versions), and every output the manifest records is
+ * still in place with its recorded digest. The outputs stay in place until the unit's staged outputs replace
+ * them, so `body` reads them.
+ */
+export interface PreviousRun {
+  /** Whether the reusable input is the one the previous run read (same path and digest). */
+  readonly sameInput: boolean;
+  /** The outputs of the previous run that are in place, as recorded (absolute paths). */
+  readonly outputs: ReadonlySet<string>;
 }
 
 export interface StageContext {
@@ -77,12 +96,14 @@ interface Manifest {
  * output still has its recorded digest. `body` writes each output at `staged(finalPath)`, a private staging
  * directory beside the output; only when it returns are the files renamed into place and, last of all, the
  * manifest written. A run killed at any moment therefore leaves either no manifest (the stage runs again from
- * scratch, overwriting what it wrote) or a complete, consistent stage.
+ * scratch, overwriting what it wrote) or a complete, consistent stage. A unit that builds on its previous run
+ * (`reusable`, `PreviousRun`) keeps that run's manifest and outputs until its renames begin, so a kill before
+ * them leaves the previous, consistent stage, which the rerun builds on again.
  */
 export async function runStage(
   ctx: StageContext,
   spec: StageSpec,
-  body: (staged: (finalPath: string) => string) => Promise<void>,
+  body: (staged: (finalPath: string) => string, previous?: PreviousRun) => Promise<void>,
 ): Promise<"ran" | "skipped"> {
   await refuseOverwritingInputs(spec.stage, spec.inputs, spec.outputs);
   await refuseFolderOutputs(spec.stage, spec.outputs);
@@ -106,7 +127,7 @@ export async function runStage(
 async function runLeased(
   ctx: StageContext,
   spec: StageSpec,
-  body: (staged: (finalPath: string) => string) => Promise<void>,
+  body: (staged: (finalPath: string) => string, previous?: PreviousRun) => Promise<void>,
   { base, where }: { base: string; where: string },
 ): Promise<"ran" | "skipped"> {
   const expected = await describe(ctx.hasher, spec, base);
@@ -119,6 +140,8 @@ async function runLeased(
     const reason = await firstDifference(ctx.hasher, spec, recorded, expected, base);
     ctx.log.info(`${spec.stage}: out of date: ${reason} (${where})`);
   }
+  // read before the manifest goes: the previous outputs stay in place until the renames below
+  const previous = recorded ? await previousRun(ctx.hasher, spec, recorded, expected, base) : undefined;
   const started = Date.now();
   const stagingDirs = new Map<string, string>();
   const key = basename(spec.manifest, ".json");
@@ -130,14 +153,16 @@ async function runLeased(
       stagingDirs.set(staging, staging);
     }
   }
-  await rm(spec.manifest, { force: true });
+  // a unit that may build on its previous outputs keeps their manifest until its own outputs replace them: killed
+  // before that, it finds the same previous run again (and computes only what changed again)
+  if (previous === undefined) await rm(spec.manifest, { force: true });
   const staged = (finalPath: string): string => {
     if (!spec.outputs.includes(finalPath))
       throw new Error(`bug: ${finalPath} is not a declared output of ${spec.stage}`);
     return join(dirname(finalPath), ".xqg-staging", key, basename(finalPath));
   };
   try {
-    await body(staged);
+    await body(staged, previous);
   } catch (error) {
     // a failed or aborted unit leaves nothing behind: its staging goes now, not at the next run
     for (const staging of stagingDirs.keys()) {
@@ -155,6 +180,7 @@ async function runLeased(
       throw new Error(`bug: ${spec.stage} did not write ${output}`);
     }
   }
+  await rm(spec.manifest, { force: true });
   for (const output of spec.outputs) await rename(staged(output), output);
   for (const staging of stagingDirs.keys()) {
     await removeStaging(staging);
@@ -180,6 +206,41 @@ export async function unitState(hasher: Hasher, spec: StageSpec): Promise<UnitSt
   const expected = await describe(hasher, spec, base);
   if (await matches(hasher, spec, expected, base)) return { state: "done" };
   return { state: "stale", reason: await firstDifference(hasher, spec, recorded, expected, base) };
+}
+
+/**
+ * The previous run a unit may build on (`StageSpec.reusable`), or undefined: every recorded field but the
+ * reusable input equals what the unit would record now, and every output the manifest records is intact.
+ */
+async function previousRun(
+  hasher: Hasher,
+  spec: StageSpec,
+  recorded: Manifest,
+  expected: Omit<Manifest, "outputs">,
+  base: string,
+): Promise<PreviousRun | undefined> {
+  const role = spec.reusable;
+  if (role === undefined || !(role in expected.inputs) || !recorded.inputs?.[role]) return undefined;
+  const without = (inputs: Manifest["inputs"]) =>
+    Object.fromEntries(Object.entries(inputs).filter(([name]) => name !== role));
+  const same = (a: unknown, b: unknown) =>
+    JSON.stringify(a) === JSON.stringify(JSON.parse(JSON.stringify(b)));
+  if (recorded.stage !== expected.stage) return undefined;
+  if (!same(without(recorded.inputs), without(expected.inputs))) return undefined;
+  if (!same(migrateParams(recorded.stage, recorded.params), expected.params)) return undefined;
+  if (!same(migratePackages(recorded.packages, expected.packages), expected.packages)) return undefined;
+  const outputs = new Set<string>();
+  for (const output of spec.outputs) {
+    const want = recorded.outputs?.[relative(base, output)];
+    if (!want) continue;
+    const have = await hasher.hash(output).catch(() => undefined);
+    // an output changed or lost since: the previous run is not what its manifest says
+    if (have !== want.sha256) return undefined;
+    outputs.add(output);
+  }
+  const was = recorded.inputs[role]!;
+  const now = expected.inputs[role]!;
+  return { sameInput: was.path === now.path && was.sha256 === now.sha256, outputs };
 }
 
 /** A unit's recorded manifest, or undefined when there is none (or a torn one). */

@@ -8,6 +8,7 @@ import { rowsSuffix, type ShardPart, shardSuffix } from "./shard.js";
 import { sumLanguagesOf } from "./stages/encode.js";
 import { checkMeasures } from "./stages/evaluate.js";
 import { selectedLanguages } from "./stages/fuse.js";
+import { fingerprintPath } from "./stages/incremental.js";
 import type { ReportInput } from "./stages/report.js";
 import type { SearchTarget } from "./stages/search.js";
 import { planDigest, type Work, work } from "./units.js";
@@ -125,6 +126,8 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
               generator: config.generator!,
               out: paths.generated(part),
               manifest: paths.manifest(key("generate")),
+              // unsharded, a corpus change regenerates only what changed (sharded runs recompute, for now)
+              ...(count === 1 ? { fingerprint: fingerprintPath(paths.generated(part)) } : {}),
             },
             st.generate,
             part,
@@ -144,6 +147,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
             encoder: config.encoder,
             out: paths.passages(part),
             manifest: paths.manifest(key("encode-passages")),
+            ...(count === 1 ? { fingerprint: fingerprintPath(paths.passages(part)) } : {}),
           },
           st.encode,
           part,
@@ -236,7 +240,13 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         deps: generatedKey ? [generatedKey] : [],
         work: work(
           "encode-generated",
-          { generated, encoder: config.encoder, out: paths.sums(limit), manifest: paths.manifest(key) },
+          {
+            generated,
+            encoder: config.encoder,
+            out: paths.sums(limit),
+            manifest: paths.manifest(key),
+            fingerprint: fingerprintPath(paths.sums(limit)),
+          },
           sumSettings(limit),
         ),
       }),

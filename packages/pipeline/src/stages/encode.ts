@@ -4,12 +4,15 @@ import {
   createNpyWriter,
   LANGUAGES,
   type Lang,
+  type Passage,
+  PassageFingerprint,
   readGeneratedQueries,
+  readPassages,
   readQueries,
   shard,
 } from "@xqg/corpus";
 import { createEncoder, type Encoder } from "@xqg/encoders";
-import { querySumFiles, sumQueries } from "@xqg/fusion";
+import { querySumFiles, sumQueries, updateQuerySums, updateRows } from "@xqg/fusion";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
@@ -32,6 +35,7 @@ import {
   withInputHints,
 } from "./common.js";
 import { label, shardSize } from "./generate.js";
+import { freshOnly, planReuse, recordAsPassage, reuseLine, scratchPath, unitName } from "./incremental.js";
 
 export interface EncoderDirs {
   readonly query: string;
@@ -88,7 +92,14 @@ async function openEncoder(dirs: EncoderDirs, env: StageEnv, variant: string | u
 /** Passage embeddings P (`out`, plus the docids sidecar) for one shard of the corpus. */
 export async function encodePassagesStage(
   env: StageEnv,
-  io: { corpus: string; encoder: EncoderDirs; out: string; manifest: string },
+  io: {
+    corpus: string;
+    encoder: EncoderDirs;
+    out: string;
+    manifest: string;
+    /** Where the corpus's fingerprint goes: a later run whose only change is the corpus encodes only what changed. */
+    fingerprint?: string;
+  },
   settings: EncodeSettings & InputSettings,
   part: ShardPart,
 ) {
@@ -109,13 +120,32 @@ export async function encodePassagesStage(
         },
         packages: PACKAGES,
         device: deviceOf(env),
-        outputs: [io.out, idsPath(io.out)],
+        outputs: io.fingerprint ? [io.out, idsPath(io.out), io.fingerprint] : [io.out, idsPath(io.out)],
+        ...(io.fingerprint ? { reusable: "corpus" } : {}),
       },
-      async (staged) => {
-        const { total, passages } = await shardPassages(env, io.corpus, read.corpus, part);
+      async (staged, previous) => {
+        const unit = unitName(io.manifest);
+        const fingerprint = io.fingerprint;
+        const corpus = () => readPassages(io.corpus, read.corpus);
+        const reuse = fingerprint
+          ? await planReuse(env, previous, { unit, outputs: [io.out, idsPath(io.out)], fingerprint }, corpus)
+          : undefined;
+        if (reuse) env.log.info(reuseLine(unit, reuse.diff));
+        const { total, passages } = reuse
+          ? {
+              total: reuse.diff.counts.added + reuse.diff.counts.changed,
+              passages: freshOnly<Passage>(corpus(), reuse.diff.status),
+            }
+          : await shardPassages(env, io.corpus, read.corpus, part);
+        // reusing: the added and changed passages' rows go to a scratch file in the staging, then are merged
+        const target = reuse ? scratchPath(staged(io.out), "fresh-rows.npy") : staged(io.out);
         const encoder = await openEncoder(models, env, settings.variant);
-        const progress = env.log.progress(label("encode passages", part), shardSize(total, part), "passages");
-        const writer = await createNpyWriter(staged(io.out), {
+        const progress = env.log.progress(
+          label("encode passages", part),
+          reuse ? total : shardSize(total, part),
+          "passages",
+        );
+        const writer = await createNpyWriter(target, {
           dimensions: encoder.dimensions,
           dtype: settings.dtype,
         });
@@ -142,7 +172,21 @@ export async function encodePassagesStage(
           progress.done();
           await encoder.close();
         }
-        await writeIds(staged(idsPath(io.out)), ids);
+        await writeIds(idsPath(target), ids);
+        if (reuse) {
+          await updateRows({
+            previous: io.out,
+            rows: target,
+            ids: reuse.ids,
+            out: staged(io.out),
+            signal: env.signal,
+          });
+        }
+        if (fingerprint) {
+          const made =
+            reuse?.fingerprint ?? (await PassageFingerprint.from(corpus(), { signal: env.signal }));
+          await made.save(staged(fingerprint));
+        }
       },
     ),
   );
@@ -172,6 +216,11 @@ export async function encodeGeneratedStage(
      * record per passage of the whole corpus, of which the shard's are picked out.
      */
     shard?: { readonly part: ShardPart; readonly corpus?: string };
+    /**
+     * Where the fingerprint of the generated queries goes (docid and queries of each record; not with `shard`):
+     * a later run whose only change is `generated` sums only the added and changed records' queries.
+     */
+    fingerprint?: string;
   },
   settings: EncodeSettings & InputSettings,
 ) {
@@ -179,6 +228,7 @@ export async function encodeGeneratedStage(
   const read = readOptions(settings);
   const part = io.shard?.part;
   const corpus = io.shard?.corpus;
+  const fingerprint = part ? undefined : io.fingerprint;
   const files: Record<string, string> = corpus
     ? { generated: io.generated, corpus }
     : { generated: io.generated };
@@ -199,9 +249,28 @@ export async function encodeGeneratedStage(
         },
         packages: [...PACKAGES, "@xqg/fusion"],
         device: deviceOf(env),
-        outputs: sumFiles(io.out, sumLanguagesOf(settings)),
+        outputs: fingerprint
+          ? [...sumFiles(io.out, sumLanguagesOf(settings)), fingerprint]
+          : sumFiles(io.out, sumLanguagesOf(settings)),
+        ...(fingerprint ? { reusable: "generated" } : {}),
       },
-      async (staged) => {
+      async (staged, previous) => {
+        const unit = unitName(io.manifest);
+        const generated = () => readGeneratedQueries(io.generated, read.generated);
+        const asPassages = async function* () {
+          for await (const record of generated()) yield recordAsPassage(record);
+        };
+        const reuse = fingerprint
+          ? await planReuse(
+              env,
+              previous,
+              { unit, outputs: sumFiles(io.out, sumLanguagesOf(settings)), fingerprint },
+              asPassages,
+            )
+          : undefined;
+        if (reuse) env.log.info(reuseLine(unit, reuse.diff));
+        // reusing: the added and changed records' Σq goes to a scratch file in the staging, then is merged
+        const target = reuse ? scratchPath(staged(io.out), "fresh-sums.npy") : staged(io.out);
         // one pass over the generated queries: Σq rows are written as their records stream by
         const encoder = await openEncoder(models, env, settings.variant);
         const progress = env.log.progress(
@@ -214,8 +283,9 @@ export async function encodeGeneratedStage(
         try {
           // a shard's own file is empty when the shard holds no passage; a file of the whole corpus's records
           // is read from the indexed byte offset nearest before the shard's first record
-          const records =
-            part && corpus
+          const records = reuse
+            ? freshOnly(generated(), reuse.diff.status)
+            : part && corpus
               ? await shardRecords(env, io.generated, read.generated, part, corpus, read.corpus)
               : readGeneratedQueries(io.generated, {
                   ...read.generated,
@@ -223,7 +293,7 @@ export async function encodeGeneratedStage(
                 });
           await sumQueries(counted(records, progress), (texts) => encoder.encode(texts, options), {
             signal: env.signal,
-            out: staged(io.out),
+            out: target,
             dimensions: encoder.dimensions,
             limit: settings.limit,
             batchSize: settings.batchSize * 8,
@@ -238,6 +308,19 @@ export async function encodeGeneratedStage(
         } finally {
           progress.done();
           await encoder.close();
+        }
+        if (reuse)
+          await updateQuerySums({
+            previous: io.out,
+            rows: target,
+            ids: reuse.ids,
+            out: staged(io.out),
+            signal: env.signal,
+          });
+        if (fingerprint) {
+          const made =
+            reuse?.fingerprint ?? (await PassageFingerprint.from(asPassages(), { signal: env.signal }));
+          await made.save(staged(fingerprint));
         }
       },
     ),

@@ -1,4 +1,11 @@
-import { shard, writeGeneratedQueries } from "@xqg/corpus";
+import {
+  type GeneratedQueries,
+  PassageFingerprint,
+  readGeneratedQueries,
+  readPassages,
+  shard,
+  writeGeneratedQueries,
+} from "@xqg/corpus";
 import { createGenerator } from "@xqg/querygen";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
@@ -13,12 +20,18 @@ import {
 import type { GenerateSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
 import { counted, localModel, type StageEnv, shardPassages, withInputHints } from "./common.js";
+import { freshOnly, planReuse, type Reuse, reuseLine, unitName } from "./incremental.js";
 
 export interface GenerateIo {
   readonly corpus: string;
   readonly generator: string;
   readonly out: string;
   readonly manifest: string;
+  /**
+   * Where the fingerprint of the corpus goes (an output of the unit): with it, a later run whose only change is
+   * the corpus generates for the added and changed passages only and takes the others' records from `out`.
+   */
+  readonly fingerprint?: string;
 }
 
 /** Generated queries for one shard of the corpus (contiguous, in corpus order). */
@@ -57,18 +70,35 @@ export async function generateStage(
         },
         packages: ["@xqg/corpus", "@xqg/querygen", "@xqg/models"],
         device: deviceOf(env),
-        outputs: [io.out],
+        outputs: io.fingerprint ? [io.out, io.fingerprint] : [io.out],
+        ...(io.fingerprint ? { reusable: "corpus" } : {}),
       },
-      async (staged) => {
-        const { total, passages } = await shardPassages(env, io.corpus, read.corpus, part);
+      async (staged, previous) => {
+        const unit = unitName(io.manifest);
+        const fingerprint = io.fingerprint;
+        const corpus = () => readPassages(io.corpus, read.corpus);
+        const reuse = fingerprint
+          ? await planReuse(env, previous, { unit, outputs: [io.out], fingerprint }, corpus)
+          : undefined;
+        if (reuse) env.log.info(reuseLine(unit, reuse.diff));
+        const { total, passages } = reuse
+          ? {
+              total: reuse.diff.counts.added + reuse.diff.counts.changed,
+              passages: freshOnly(corpus(), reuse.diff.status),
+            }
+          : await shardPassages(env, io.corpus, read.corpus, part);
         const generator = await createGenerator(model, {
           session: sessionOptions(env),
           maxInputLength: settings.maxInputLength,
           ...(settings.variant === undefined ? {} : { variant: settings.variant }),
         });
-        const progress = env.log.progress(label("generate", part), shardSize(total, part), "passages");
+        const progress = env.log.progress(
+          label("generate", part),
+          reuse ? total : shardSize(total, part),
+          "passages",
+        );
         try {
-          const records = generator.generate(passages, {
+          const fresh = generator.generate(passages, {
             languages: settings.languages,
             ...(languageNames ? { languageNames } : {}),
             ...(settings.perLanguage === undefined ? {} : { perLanguage: settings.perLanguage }),
@@ -82,18 +112,67 @@ export async function generateStage(
             batchSize: settings.batchSize,
             signal: env.signal,
           });
+          const records = counted(fresh, progress);
+          const languages = languageNames ? { languages: languageNames } : {};
           await writeGeneratedQueries(
             staged(io.out),
-            counted(records, progress),
-            languageNames ? { languages: languageNames } : {},
+            reuse ? merged(reuse, readGeneratedQueries(io.out, languages), records, io.out) : records,
+            languages,
           );
         } finally {
           progress.done();
           await generator.close();
         }
+        if (fingerprint) {
+          const made =
+            reuse?.fingerprint ?? (await PassageFingerprint.from(corpus(), { signal: env.signal }));
+          await made.save(staged(fingerprint));
+        }
       },
     ),
   );
+}
+
+/**
+ * The records of the new corpus in its order: an unchanged passage's from the previous output (`old`, read
+ * forward once: `planReuse` checked that unchanged passages keep their order), the others from `fresh`.
+ */
+async function* merged<L extends string>(
+  reuse: Reuse,
+  old: AsyncIterable<GeneratedQueries<L>>,
+  fresh: AsyncIterable<GeneratedQueries<L>>,
+  file: string,
+): AsyncIterable<GeneratedQueries<L>> {
+  const before = old[Symbol.asyncIterator]();
+  const made = fresh[Symbol.asyncIterator]();
+  const { status, previous } = reuse.diff;
+  let at = -1;
+  let record: GeneratedQueries<L> | undefined;
+  try {
+    for (let i = 0; i < status.length; i++) {
+      if (status[i] === 0) {
+        while (at < previous[i]!) {
+          const next = await before.next();
+          if (next.done)
+            throw new Error(`${file}: ends before record ${previous[i]! + 1} of its fingerprint`);
+          record = next.value;
+          at++;
+        }
+      } else {
+        const next = await made.next();
+        if (next.done) throw new Error(`bug: generation ended before passage ${i + 1}`);
+        record = next.value;
+      }
+      if (record!.docid !== reuse.ids[i])
+        throw new Error(
+          `${file}: passage ${i + 1} is docid ${JSON.stringify(reuse.ids[i])} but its record is ${JSON.stringify(record!.docid)}; delete ${file} to generate again`,
+        );
+      yield record!;
+    }
+  } finally {
+    await before.return?.();
+    await made.return?.();
+  }
 }
 
 export function label(stage: string, part: ShardPart): string {

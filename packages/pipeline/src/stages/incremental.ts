@@ -1,0 +1,101 @@
+import { basename, dirname, join } from "node:path";
+import {
+  diffPassages,
+  type GeneratedQueries,
+  type Passage,
+  type PassageDiff,
+  PassageFingerprint,
+} from "@xqg/corpus";
+import type { PreviousRun } from "../manifest.js";
+import type { StageEnv } from "./common.js";
+
+/**
+ * Incremental corpus updates (issue 23): a unit whose only change is its corpus (or generated-queries file)
+ * keeps the rows of the unchanged passages from its previous output and computes only those of the added and
+ * changed ones. Each such unit saves the fingerprint of what it read (`<output>.fingerprint`, one of its outputs)
+ * so that the next run can diff against it.
+ */
+
+/** Where a unit keeps the fingerprint of the corpus (or generated queries) its output was made from. */
+export function fingerprintPath(output: string): string {
+  return `${output}.fingerprint`;
+}
+
+/** What the unit reuses: the diff of its input against the previous run's, and the new docids in order. */
+export interface Reuse {
+  readonly diff: PassageDiff;
+  readonly fingerprint: PassageFingerprint;
+  /** The docids of the new input, in its order. */
+  readonly ids: readonly string[];
+}
+
+/**
+ * The diff of the unit's current input (`current`, read anew each call) against the one its previous output was
+ * made from, or undefined when the previous run cannot be reused: no previous run, a previous output or its
+ * fingerprint gone (a fingerprint missing while the input is the same is that of the input now: a unit made
+ * before fingerprints were saved upgrades by reading its input once), or unchanged passages that changed order
+ * (the output is merged in one forward pass over the previous one).
+ */
+export async function planReuse(
+  env: StageEnv,
+  previous: PreviousRun | undefined,
+  io: { readonly unit: string; readonly outputs: readonly string[]; readonly fingerprint: string },
+  current: () => AsyncIterable<Passage>,
+): Promise<Reuse | undefined> {
+  if (!previous || !io.outputs.every((output) => previous.outputs.has(output))) return undefined;
+  let before: PassageFingerprint;
+  if (previous.outputs.has(io.fingerprint)) before = await PassageFingerprint.load(io.fingerprint);
+  else if (previous.sameInput) before = await PassageFingerprint.from(current(), { signal: env.signal });
+  else return undefined;
+  const ids: string[] = [];
+  const diff = await diffPassages(before, collectIds(current(), ids), { signal: env.signal });
+  let last = -1;
+  for (let i = 0; i < diff.after; i++) {
+    if (diff.status[i] !== 0) continue;
+    if (diff.previous[i]! < last) {
+      env.log.info(`${io.unit}: unchanged passages changed order; computing every passage again`);
+      return undefined;
+    }
+    last = diff.previous[i]!;
+  }
+  return { diff, fingerprint: diff.fingerprint!, ids };
+}
+
+async function* collectIds(passages: AsyncIterable<Passage>, ids: string[]): AsyncIterable<Passage> {
+  for await (const passage of passages) {
+    ids.push(passage.docid);
+    yield passage;
+  }
+}
+
+/** `generate: reused N, added A, changed C, removed R passages`: the one line a reusing unit logs. */
+export function reuseLine(unit: string, diff: PassageDiff): string {
+  const { unchanged, added, changed, removed } = diff.counts;
+  return `${unit}: reused ${unchanged}, added ${added}, changed ${changed}, removed ${removed} passages`;
+}
+
+/** The unit's name from its manifest path (`manifests/encode-generated.first-1.json` → `encode-generated.first-1`). */
+export function unitName(manifest: string): string {
+  return basename(manifest, ".json");
+}
+
+/** The passages of `source` whose position `status` marks as added or changed (not 0), in order. */
+export async function* freshOnly<T>(source: AsyncIterable<T>, status: Uint8Array): AsyncIterable<T> {
+  let position = 0;
+  for await (const item of source) {
+    if (status[position++] !== 0) yield item;
+  }
+}
+
+/**
+ * A generated-queries record as a passage to fingerprint: its docid, and its queries (languages in order) as
+ * the text, so that a record whose queries changed is a changed passage.
+ */
+export function recordAsPassage(record: GeneratedQueries<string>): Passage {
+  return { docid: record.docid, title: "", text: JSON.stringify(record.queries) };
+}
+
+/** A scratch path inside the unit's staging folder (removed with it): the rows of the added and changed passages. */
+export function scratchPath(staged: string, name: string): string {
+  return join(dirname(staged), name);
+}
