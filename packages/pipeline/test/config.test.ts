@@ -78,7 +78,7 @@ describe("config", () => {
     [
       "an unknown stage key",
       `${MINIMAL}generate:\n  perLanguge: 5\n`,
-      "exp.yaml:6: generate.perLanguge: unknown key (did you mean perLanguage?) (expected one of: preset, languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, maxInputLength, batchSize)",
+      "exp.yaml:6: generate.perLanguge: unknown key (did you mean perLanguage?) (expected one of: preset, languages, perLanguage, strategy, seed, topK, topP, temperature, numBeams, maxLength, maxInputLength, batchSize, variant)",
     ],
     [
       "a stage name in the wrong case",
