@@ -307,6 +307,7 @@ import { createGenerator } from "@xqg/querygen";
 import { buildExperimentReport } from "@xqg/report";
 import { type Plan, planExperiment } from "@xqg/pipeline";
 import { parseQueueUrl, type QueueTarget } from "@xqg/queue";
+import { main } from "xqg";
 
 export async function consumer(corpus: string): Promise<number> {
   let n = 0;
@@ -327,7 +328,7 @@ export async function consumer(corpus: string): Promise<number> {
   void [hits, fused, evaluator, encoder, session, ids, err, loadTokenizer, createGenerator];
   const plan: Plan | undefined = undefined;
   const target: QueueTarget = parseQueueUrl("redis://127.0.0.1:6379");
-  void [buildExperimentReport, planExperiment, plan, target];
+  void [buildExperimentReport, planExperiment, plan, target, main];
   return n;
 }
 `;
