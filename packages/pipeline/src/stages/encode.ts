@@ -5,7 +5,6 @@ import {
   LANGUAGES,
   type Lang,
   type Passage,
-  PassageFingerprint,
   readGeneratedQueries,
   readPassages,
   readQueries,
@@ -35,7 +34,15 @@ import {
   withInputHints,
 } from "./common.js";
 import { label, shardSize } from "./generate.js";
-import { freshOnly, planReuse, recordAsPassage, reuseLine, scratchPath, unitName } from "./incremental.js";
+import {
+  finishReuse,
+  freshOnly,
+  planReuse,
+  recordAsPassage,
+  reuseLine,
+  scratchPath,
+  unitName,
+} from "./incremental.js";
 
 export interface EncoderDirs {
   readonly query: string;
@@ -173,20 +180,7 @@ export async function encodePassagesStage(
           await encoder.close();
         }
         await writeIds(idsPath(target), ids);
-        if (reuse) {
-          await updateRows({
-            previous: io.out,
-            rows: target,
-            ids: reuse.ids,
-            out: staged(io.out),
-            signal: env.signal,
-          });
-        }
-        if (fingerprint) {
-          const made =
-            reuse?.fingerprint ?? (await PassageFingerprint.from(corpus(), { signal: env.signal }));
-          await made.save(staged(fingerprint));
-        }
+        await finishReuse(env, reuse, { out: io.out, rows: target, fingerprint }, staged, updateRows, corpus);
       },
     ),
   );
@@ -309,19 +303,14 @@ export async function encodeGeneratedStage(
           progress.done();
           await encoder.close();
         }
-        if (reuse)
-          await updateQuerySums({
-            previous: io.out,
-            rows: target,
-            ids: reuse.ids,
-            out: staged(io.out),
-            signal: env.signal,
-          });
-        if (fingerprint) {
-          const made =
-            reuse?.fingerprint ?? (await PassageFingerprint.from(asPassages(), { signal: env.signal }));
-          await made.save(staged(fingerprint));
-        }
+        await finishReuse(
+          env,
+          reuse,
+          { out: io.out, rows: target, fingerprint },
+          staged,
+          updateQuerySums,
+          asPassages,
+        );
       },
     ),
   );

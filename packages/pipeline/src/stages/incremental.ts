@@ -99,3 +99,36 @@ export function recordAsPassage(record: GeneratedQueries<string>): Passage {
 export function scratchPath(staged: string, name: string): string {
   return join(dirname(staged), name);
 }
+
+/**
+ * The end of a reusing unit: the fresh rows (`rows`) merged with the previous output's unchanged ones into the
+ * staged output by `merge` (@xqg/fusion's `updateRows` or `updateQuerySums`), then the input's fingerprint saved
+ * (the diff's, or, without reuse, one made by reading `source` once). Without a fingerprint path, nothing.
+ */
+export async function finishReuse(
+  env: StageEnv,
+  reuse: Reuse | undefined,
+  files: { readonly out: string; readonly rows: string; readonly fingerprint: string | undefined },
+  staged: (finalPath: string) => string,
+  merge: (options: {
+    previous: string;
+    rows: string;
+    ids: readonly string[];
+    out: string;
+    signal: AbortSignal | undefined;
+  }) => Promise<unknown>,
+  source: () => AsyncIterable<Passage>,
+): Promise<void> {
+  if (reuse)
+    await merge({
+      previous: files.out,
+      rows: files.rows,
+      ids: reuse.ids,
+      out: staged(files.out),
+      signal: env.signal,
+    });
+  if (files.fingerprint) {
+    const made = reuse?.fingerprint ?? (await PassageFingerprint.from(source(), { signal: env.signal }));
+    await made.save(staged(files.fingerprint));
+  }
+}

@@ -10,15 +10,7 @@ import {
   type RankedRows,
   saveRankedRows,
 } from "@xqg/ann";
-import {
-  IdTable,
-  idsPath,
-  type ProgressEvent,
-  type Run,
-  readIds,
-  streamIds,
-  writeTextAtomic,
-} from "@xqg/core";
+import { IdTable, idsPath, type ProgressEvent, type Run, readIds, streamIds } from "@xqg/core";
 import { type NpyReader, openNpy, type RunFormat, shard, writeRun } from "@xqg/corpus";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
