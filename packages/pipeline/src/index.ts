@@ -1,5 +1,6 @@
 // The experiment as a library: config → plan of data units → units run by an executor. `settings` (the
 // config's fields) and `stages` (each stage for one-off use) are the building blocks of front ends like the CLI.
+export { type CleanedFile, type CleanReport, cleanOutput } from "./clean.js";
 export { loadConfig, parseConfig, type RunConfig } from "./config.js";
 export type { Device } from "./device.js";
 export { openStageEnv, releaseRunSync, type StageEnvOptions } from "./env.js";
@@ -8,7 +9,7 @@ export { type Estimate, RunEstimate } from "./eta.js";
 export { type Execution, type Executor, localExecutor } from "./executor.js";
 export { inspectPlan, PLAN_SCHEMA, type PlanReport, runPlannedUnit, type UnitReport } from "./inspect.js";
 export { layout } from "./layout.js";
-export { codeVersions, type StageContext, type UnitState } from "./manifest.js";
+export { codeVersions, type ReuseCounts, type StageContext, type UnitState } from "./manifest.js";
 export { prepareRun, type RunOptions, runExperiment } from "./pipeline.js";
 export { type Plan, planExperiment, type System, type Unit } from "./plan.js";
 export { createLogger, formatDuration, type Logger, type LoggerOptions, type Progress } from "./progress.js";

@@ -3,7 +3,7 @@ import type { RunConfig } from "./config.js";
 import { UserError } from "./errors.js";
 import { Hasher } from "./hash.js";
 import { layout } from "./layout.js";
-import type { UnitState } from "./manifest.js";
+import type { ReuseCounts, UnitState } from "./manifest.js";
 import { type Plan, planUnits, type Unit } from "./plan.js";
 import type { Logger } from "./progress.js";
 import type { ShardPart } from "./shard.js";
@@ -22,6 +22,11 @@ export interface UnitReport {
   readonly state: UnitState["state"];
   /** Why a unit is stale or pending; absent for a done one. */
   readonly reason?: string;
+  /**
+   * Of a stale unit that would build on its previous run (an incremental corpus update): how many passages it
+   * would reuse, add, change and remove. Units after a stale one show none (their input is not made yet).
+   */
+  readonly reuse?: ReuseCounts;
   /** What it runs: the stage function's kind and its arguments (paths, settings, shard). */
   readonly work: Unit["work"];
 }
@@ -60,6 +65,7 @@ export async function inspectPlan(
         manifest: unit.manifest,
         state: state.state,
         ...(state.state === "done" ? {} : { reason: state.reason }),
+        ...(state.state === "stale" && state.reuse ? { reuse: state.reuse } : {}),
         work: unit.work,
       };
     }),

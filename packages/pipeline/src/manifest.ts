@@ -31,6 +31,19 @@ export interface StageSpec {
    * its manifest does not record is missing, `body` gets the previous run (`PreviousRun`).
    */
   readonly reusable?: string;
+  /**
+   * What a run of the unit would reuse of `previous` (the counts of its diff), for `xqg plan`: called when the
+   * unit is inspected, is stale, and may build on its previous run; never while it runs.
+   */
+  readonly previewReuse?: (previous: PreviousRun) => Promise<ReuseCounts | undefined>;
+}
+
+/** How many passages a reusing unit takes from its previous run, and how many it adds, changes and removes. */
+export interface ReuseCounts {
+  readonly unchanged: number;
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
 }
 
 /**
@@ -61,7 +74,12 @@ export interface StageContext {
 /** Where a unit stands: finished and up to date, finished but out of date (and why), or never run. */
 export type UnitState =
   | { readonly state: "done" }
-  | { readonly state: "stale"; readonly reason: string }
+  | {
+      readonly state: "stale";
+      readonly reason: string;
+      /** Of a unit that would build on its previous run: what it would reuse, add, change and remove. */
+      readonly reuse?: ReuseCounts;
+    }
   | { readonly state: "pending"; readonly reason: string };
 
 /** The staging folders of the units this process is running now (removed on SIGINT / SIGTERM). */
@@ -205,7 +223,10 @@ export async function unitState(hasher: Hasher, spec: StageSpec): Promise<UnitSt
   if (!recorded) return { state: "pending", reason: "not run yet" };
   const expected = await describe(hasher, spec, base);
   if (await matches(hasher, spec, expected, base)) return { state: "done" };
-  return { state: "stale", reason: await firstDifference(hasher, spec, recorded, expected, base) };
+  const reason = await firstDifference(hasher, spec, recorded, expected, base);
+  const previous = spec.previewReuse ? await previousRun(hasher, spec, recorded, expected, base) : undefined;
+  const reuse = previous ? await spec.previewReuse!(previous) : undefined;
+  return { state: "stale", reason, ...(reuse ? { reuse } : {}) };
 }
 
 /**

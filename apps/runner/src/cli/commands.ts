@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FORMATS, type RunFormat } from "@xqg/corpus";
 import {
+  cleanOutput,
   explainEmptyInput,
   inspectPlan,
   type Logger,
@@ -556,12 +557,40 @@ export const COMMANDS: Record<string, Command> = {
       }
       const width = Math.max(...report.units.map((u) => u.key.length));
       for (const unit of report.units) {
-        const why = unit.reason === undefined ? "" : `  (${unit.reason})`;
+        const reuse = unit.reuse
+          ? `; would reuse ${unit.reuse.unchanged}, add ${unit.reuse.added}, change ${unit.reuse.changed}, remove ${unit.reuse.removed} passages`
+          : "";
+        const why = unit.reason === undefined ? "" : `  (${unit.reason}${reuse})`;
         ctx.stdout.write(`${unit.state.padEnd(7)}  ${unit.key.padEnd(width)}${why}\n`);
       }
       const count = (state: string) => report.units.filter((u) => u.state === state).length;
       ctx.stdout.write(
         `${report.units.length} units: ${count("done")} done, ${count("stale")} stale, ${count("pending")} pending\n`,
+      );
+    },
+  },
+  clean: {
+    summary:
+      "remove from a config's output folder what its current plan no longer uses (outputs of dropped units, superseded files)",
+    usage: "CONFIG.yaml|json [--dry-run]",
+    flags: {
+      args: {
+        dryRun: { help: "list what would be removed, and remove nothing", boolean: true },
+      },
+      fields: {},
+      shard: false,
+      positionals: true,
+    },
+    async run(flags, ctx) {
+      const [file, ...rest] = flags.positionals;
+      if (!file || rest.length > 0)
+        throw new UsageError("clean: expected exactly one CONFIG file (see xqg clean --help)");
+      const dryRun = flags.args["dryRun"]!.length > 0;
+      const report = await cleanOutput(await loadConfig(file), { dryRun });
+      for (const removed of report.removed) ctx.stdout.write(`${removed.path}\n`);
+      const bytes = report.removed.reduce((sum, removed) => sum + removed.bytes, 0);
+      ctx.log.info(
+        `${dryRun ? "would remove" : "removed"} ${report.removed.length} files (${formatBytes(bytes)}); kept ${report.kept}`,
       );
     },
   },
@@ -589,3 +618,16 @@ export const COMMANDS: Record<string, Command> = {
   },
   ...QUEUE_COMMANDS,
 };
+
+/** `1.5 GB`, `320 kB`, `12 bytes`: sizes in decimal units, as `du --si` and `ls -h --si` print them. */
+function formatBytes(bytes: number): string {
+  const units = ["kB", "MB", "GB", "TB"];
+  if (bytes < 1000) return `${bytes} bytes`;
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
