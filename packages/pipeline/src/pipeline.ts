@@ -67,5 +67,9 @@ function runInputs(config: RunConfig): Record<string, string> {
     "encoder (passage)": config.encoder.passage,
     generator: config.generator,
   };
+  config.corpusDeltas.forEach((delta, i) => {
+    inputs[`corpus[${i + 1}]`] =
+      typeof delta === "string" ? delta : "deletes" in delta ? delta.deletes : delta.path;
+  });
   return Object.fromEntries(Object.entries(inputs).filter((e): e is [string, string] => e[1] !== undefined));
 }

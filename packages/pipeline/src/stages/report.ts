@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "@xqg/core";
-import type { DuplicatePolicy, PassageFormat } from "@xqg/corpus";
+import { streamIds, writeFileAtomic } from "@xqg/core";
+import { type DuplicatePolicy, type PassageFormat, readQrels } from "@xqg/corpus";
 import type { Evaluation } from "@xqg/metrics";
 import type { ModelTask } from "@xqg/models";
 import {
@@ -30,6 +30,11 @@ export interface ReportInput {
   readonly manifest: string;
   /** What the experiment was made from, for `provenance.json` (`xqg run` gives it; `xqg report` alone has none). */
   readonly provenance?: Provenance;
+  /**
+   * The docids the corpus's delta files deleted (one a line; the corpus unit writes them): qrels that judge any
+   * of them get a warning with the count when the report is made.
+   */
+  readonly deletedPassages?: string;
 }
 
 /** The files and models of an experiment, by role; model entries may be Hugging Face ids. */
@@ -141,6 +146,8 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
     },
   ).then(async (status) => {
     // facts that change from run to run live apart, so that the report files stay byte-comparable
+    if (status === "ran" && io.provenance?.qrels && io.deletedPassages)
+      await warnDeletedJudged(env, io.provenance.qrels, io.deletedPassages);
     if (status === "ran" && io.provenance) {
       const info = {
         date: new Date().toISOString(),
@@ -152,6 +159,23 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
     }
     return status;
   });
+}
+
+/**
+ * One warning when the qrels judge passages the corpus's deltas deleted: the measures count a judged passage no
+ * run can retrieve as not retrieved, which the reader of the scores should know.
+ */
+async function warnDeletedJudged(env: StageEnv, qrels: string, deletedPassages: string): Promise<void> {
+  const deleted = new Set<string>();
+  for await (const docid of streamIds(deletedPassages)) deleted.add(docid);
+  if (deleted.size === 0) return;
+  const judged = new Set<string>();
+  for await (const row of readQrels(qrels)) if (deleted.has(row.docid)) judged.add(row.docid);
+  if (judged.size === 0) return;
+  const [example] = judged;
+  env.log.warn(
+    `${qrels}: ${judged.size} judged passage${judged.size === 1 ? " was" : "s were"} deleted from the corpus (e.g. ${JSON.stringify(example)}); measures count them as not retrieved`,
+  );
 }
 
 function files(p: Provenance): Record<string, string> {
