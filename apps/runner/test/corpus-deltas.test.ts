@@ -212,8 +212,22 @@ describe("a corpus as a base file plus delta files", () => {
       const config = await experiment(dir, "[corpus.jsonl, d.jsonl]");
       const bad = await xqg("run", config);
       expect(bad.code).not.toBe(0);
-      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
-      expect(bad.stderr).toContain(`${join(dir, "d.jsonl")}:1`);
+      expect(bad.stderr).toBe(`xqg: ${join(dir, "d.jsonl")}:1: field "text" missing\n`);
+    });
+  });
+});
+
+describe("a corpus whose deltas delete every passage", () => {
+  it("is refused with one line naming the base file", async () => {
+    await withTempDir(async (dir) => {
+      const config = await experiment(dir, "[corpus.jsonl, { deletes: gone.txt }]");
+      const ids = (await quickstart()).slice(0, 30).map((p) => `${p.docid}\n`);
+      await writeFile(join(dir, "gone.txt"), ids.join(""));
+      const empty = await xqg("run", config);
+      expect(empty.code).not.toBe(0);
+      expect(empty.stderr).toBe(
+        `xqg: ${join(dir, "corpus.jsonl")}: the delta files delete every passage of the corpus; the effective corpus would be empty\n`,
+      );
     });
   });
 });

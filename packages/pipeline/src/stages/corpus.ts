@@ -6,6 +6,7 @@ import {
   readPassagesWithDeltas,
   writePassages,
 } from "@xqg/corpus";
+import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import { type InputSettings, inputParams, readOptions } from "../settings/inputs.js";
 import { type StageEnv, withInputHints } from "./common.js";
@@ -86,6 +87,10 @@ export async function corpusStage(
           for (; !next.done; next = await base.next()) deleted.add(next.value.docid);
         }
         const { records } = await writePassages(staged(io.out), effective(), { format: "jsonl" });
+        if (records === 0)
+          throw new UserError(
+            `${io.base}: the delta files delete every passage of the corpus; the effective corpus would be empty`,
+          );
         await writeFile(staged(io.deleted), [...deleted].map((docid) => `${docid}\n`).join(""));
         env.log.info(
           `corpus: ${records.toLocaleString("en")} passages after ${io.deltas.length} delta file${io.deltas.length === 1 ? "" : "s"} (${deleted.size.toLocaleString("en")} of the base deleted)`,
