@@ -179,6 +179,15 @@ describe("a corpus as a base file plus delta files", () => {
       expect(reuseLines(fresh2.stderr)).toEqual([]);
       expectSame(await outputs(join(incDir, "out")), await outputs(join(freshDir, "out")));
 
+      // the provenance names the effective corpus and the files it was made from, with their digests
+      const provenance = JSON.parse(await readFile(join(incDir, "out", "report", "provenance.json"), "utf8"));
+      expect(provenance.corpus.path).toBe(join(incDir, "out", "corpus", "corpus.jsonl"));
+      expect(provenance.corpus.passages).toBe(32);
+      expect(provenance.corpus.sources.map((s: { path: string }) => s.path)).toEqual(
+        ["corpus.jsonl", "updates/1.jsonl", "updates/gone.txt", "updates/2.tsv"].map((f) => join(incDir, f)),
+      );
+      expect(provenance.corpus.sources[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+
       // nothing changed: every unit is up to date, the corpus unit too, and no warning repeats
       const again = await xqg("run", config);
       expect(again.code, again.stderr).toBe(0);
@@ -215,6 +224,47 @@ describe("a corpus as a base file plus delta files", () => {
       expect(bad.stderr).toBe(`xqg: ${join(dir, "d.jsonl")}:1: field "text" missing\n`);
     });
   });
+});
+
+describe("a sharded run over a corpus with delta files", () => {
+  it("each shard reads its part of the effective corpus: the outputs of a sharded run on it as one file", async () => {
+    await withTempDir(async (dir) => {
+      const all = await quickstart();
+      const [incDir, freshDir] = [join(dir, "inc"), join(dir, "fresh")];
+      await mkdir(incDir);
+      await mkdir(freshDir);
+      await writeFile(
+        join(incDir, "d.jsonl"),
+        `${JSON.stringify({ docid: "qs0007", deleted: true })}\n${jsonl([all[35]!, { ...all[2]!, text: "Rewritten." }])}`,
+      );
+      const config = await experiment(incDir, "[corpus.jsonl, d.jsonl]");
+      await writeFile(config, `${await readFile(config, "utf8")}shards: 2\n`);
+      const run = await xqg("run", config);
+      expect(run.code, run.stderr).toBe(0);
+      const effective = (await readFile(join(incDir, "out", "corpus", "corpus.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as Passage).docid);
+      expect(effective).toHaveLength(30);
+      expect(effective.includes("qs0007")).toBe(false);
+      expect(effective.slice(-1)).toEqual([all[35]!.docid]);
+
+      await writeFile(
+        join(freshDir, "effective.jsonl"),
+        await readFile(join(incDir, "out", "corpus", "corpus.jsonl"), "utf8"),
+      );
+      const freshConfig = await experiment(freshDir, "effective.jsonl");
+      await writeFile(freshConfig, `${await readFile(freshConfig, "utf8")}shards: 2\n`);
+      const fresh = await xqg("run", freshConfig);
+      expect(fresh.code, fresh.stderr).toBe(0);
+      const [inc, reference] = [await outputs(join(incDir, "out")), await outputs(join(freshDir, "out"))];
+      expect([...inc.keys()]).toEqual([...reference.keys()]);
+      expect([...reference.keys()]).toEqual(
+        expect.arrayContaining(["generated/queries.shard-1-of-2.jsonl", "embeddings/passages.npy"]),
+      );
+      for (const [file, bytes] of reference) expect(inc.get(file)?.equals(bytes), file).toBe(true);
+    });
+  }, 300_000);
 });
 
 describe("a corpus whose deltas delete every passage", () => {

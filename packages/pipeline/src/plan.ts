@@ -5,6 +5,7 @@ import { UserError } from "./errors.js";
 import { layout, systemName } from "./layout.js";
 import { type InputSettings, readOptions, splitInputs } from "./settings/inputs.js";
 import { rowsSuffix, type ShardPart, shardSuffix } from "./shard.js";
+import { deltaFile } from "./stages/corpus.js";
 import { sumLanguagesOf } from "./stages/encode.js";
 import { checkMeasures } from "./stages/evaluate.js";
 import { selectedLanguages } from "./stages/fuse.js";
@@ -513,6 +514,11 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
           settings: st,
           corpus,
           corpusOptions: readOptions(reading(st.encode)).corpus,
+          ...(deltas
+            ? {
+                corpusSources: [config.corpus, ...config.corpusDeltas.map(deltaFile)],
+              }
+            : {}),
           queries: config.queries,
           qrels: config.qrels,
           generated: config.generated,

@@ -185,7 +185,11 @@ describe("a corpus with delta files", () => {
     const report = units.find((u) => u.key === "report")!;
     expect(report.work.args[0]).toMatchObject({
       deletedPassages: "/work/exp/out/corpus/deleted.txt",
-      provenance: { corpus: "/work/exp/out/corpus/corpus.jsonl", corpusOptions: { format: "jsonl" } },
+      provenance: {
+        corpus: "/work/exp/out/corpus/corpus.jsonl",
+        corpusOptions: { format: "jsonl" },
+        corpusSources: ["/work/exp/c.tsv", "/work/exp/d.jsonl", "/work/exp/gone.txt"],
+      },
     });
   });
 

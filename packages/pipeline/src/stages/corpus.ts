@@ -24,16 +24,18 @@ export interface CorpusIo {
   readonly manifest: string;
 }
 
+/** The file a delta names. */
+export function deltaFile(delta: PassageDelta): string {
+  return typeof delta === "string" ? delta : "deletes" in delta ? delta.deletes : delta.path;
+}
+
 /** The delta files by input role (`delta1`, `deletes2`, … by their place in the config's list). */
 function deltaInputs(deltas: readonly PassageDelta[]): Record<string, string> {
   return Object.fromEntries(
-    deltas.map((delta, i) =>
-      typeof delta === "string"
-        ? [`delta${i + 1}`, delta]
-        : "deletes" in delta
-          ? [`deletes${i + 1}`, delta.deletes]
-          : [`delta${i + 1}`, delta.path],
-    ),
+    deltas.map((delta, i) => [
+      `${typeof delta === "object" && "deletes" in delta ? "deletes" : "delta"}${i + 1}`,
+      deltaFile(delta),
+    ]),
   );
 }
 

@@ -44,6 +44,8 @@ export interface Provenance {
   readonly corpus: string;
   /** How the corpus is read (its format and duplicate policy), so that its passages are counted the same way. */
   readonly corpusOptions?: { format?: PassageFormat; duplicates?: DuplicatePolicy };
+  /** The files `corpus` was made from when it is the effective corpus of a base file and delta files, in order. */
+  readonly corpusSources?: readonly string[];
   readonly queries: string;
   readonly qrels?: string | undefined;
   readonly generated?: string | undefined;
@@ -180,6 +182,9 @@ async function warnDeletedJudged(env: StageEnv, qrels: string, deletedPassages: 
 
 function files(p: Provenance): Record<string, string> {
   const out: Record<string, string> = { corpus: p.corpus, queries: p.queries };
+  p.corpusSources?.forEach((file, i) => {
+    out[`corpus.source${i}`] = file;
+  });
   if (p.qrels) out["qrels"] = p.qrels;
   if (p.generated) out["generated"] = p.generated;
   return out;
@@ -199,7 +204,12 @@ async function provenanceRecord(env: StageEnv, p: Provenance, models: Record<str
       sha256: createHash("sha256").update(settings).digest("hex"),
       ...(JSON.parse(settings) as object),
     },
-    corpus: { ...(await entry(p.corpus)), passages: await passageCount(env, p.corpus, p.corpusOptions) },
+    corpus: {
+      ...(await entry(p.corpus)),
+      passages: await passageCount(env, p.corpus, p.corpusOptions),
+      // the base file and the delta files the effective corpus was made from
+      ...(p.corpusSources ? { sources: await Promise.all(p.corpusSources.map(entry)) } : {}),
+    },
     queries: { ...(await entry(p.queries)), records: lines },
   };
   if (p.qrels) out["qrels"] = await entry(p.qrels);
