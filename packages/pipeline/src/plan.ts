@@ -462,7 +462,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     add({
       key: "passage-texts",
       stage: "passage-texts",
-      deps: [...corpusDeps, ...rankedRuns.map((r) => r.searchKey)],
+      deps: [...rankedRuns.map((r) => r.searchKey), ...corpusDeps],
       work: work(
         "passage-texts",
         {
