@@ -1,3 +1,4 @@
+import { idsPath } from "@xqg/core";
 import { parseMeasure } from "@xqg/metrics";
 import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import type { RunConfig } from "./config.js";
@@ -509,6 +510,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         systems: evaluations,
         out: paths.report,
         manifest: paths.manifest("report"),
+        ...(config.qrels ? { passageIds: idsPath(passages) } : {}),
         ...(deltas ? { deletedPassages: paths.deletedPassages } : {}),
         provenance: {
           settings: st,

@@ -204,8 +204,10 @@ describe("a corpus with delta files", () => {
 
   it("without deltas the plan has no corpus unit and reads the corpus file itself", () => {
     expect(planOf().units.some((u) => u.stage === "corpus")).toBe(false);
-    expect(planOf().units.find((u) => u.key === "report")!.work.args[0]).not.toHaveProperty(
-      "deletedPassages",
-    );
+    expect(planOf().units.find((u) => u.key === "report")!.work.args[0]).not.toHaveProperty("passageIds");
+    // with qrels, the report checks the judged passages against the passages searched
+    const report = planOf("qrels: q.trec\n").units.find((u) => u.key === "report")!;
+    expect(report.work.args[0]).toMatchObject({ passageIds: "/work/exp/out/embeddings/passages.ids" });
+    expect(report.work.args[0]).not.toHaveProperty("deletedPassages");
   });
 });

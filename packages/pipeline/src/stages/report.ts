@@ -31,9 +31,11 @@ export interface ReportInput {
   /** What the experiment was made from, for `provenance.json` (`xqg run` gives it; `xqg report` alone has none). */
   readonly provenance?: Provenance;
   /**
-   * The docids the corpus's delta files deleted (one a line; the corpus unit writes them): qrels that judge any
-   * of them get a warning with the count when the report is made.
+   * The ids of the passages the systems searched (the passage embeddings' sidecar): qrels that judge passages
+   * outside them get a warning with the count when the report is made.
    */
+  readonly passageIds?: string;
+  /** The docids the corpus's delta files deleted (one a line; the corpus unit writes them), named apart. */
   readonly deletedPassages?: string;
 }
 
@@ -148,8 +150,8 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
     },
   ).then(async (status) => {
     // facts that change from run to run live apart, so that the report files stay byte-comparable
-    if (status === "ran" && io.provenance?.qrels && io.deletedPassages)
-      await warnDeletedJudged(env, io.provenance.qrels, io.deletedPassages);
+    if (status === "ran" && io.provenance?.qrels && io.passageIds)
+      await warnUnretrievable(env, io.provenance.qrels, io.passageIds, io.deletedPassages);
     if (status === "ran" && io.provenance) {
       const info = {
         date: new Date().toISOString(),
@@ -164,20 +166,32 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
 }
 
 /**
- * One warning when the qrels judge passages the corpus's deltas deleted: the measures count a judged passage no
- * run can retrieve as not retrieved, which the reader of the scores should know.
+ * A warning when the qrels judge passages that no system could retrieve, since the passages searched (`passageIds`,
+ * the ids sidecar of the passage embeddings) lack them: one line for those the corpus's deltas deleted
+ * (`deletedPassages`), one for the others, each with the count and the first in qrels order. The measures count
+ * such a passage as not retrieved, which the reader of the scores should know. Holds the judged docids only (one
+ * pass over the ids).
  */
-async function warnDeletedJudged(env: StageEnv, qrels: string, deletedPassages: string): Promise<void> {
+async function warnUnretrievable(
+  env: StageEnv,
+  qrels: string,
+  passageIds: string,
+  deletedPassages: string | undefined,
+): Promise<void> {
+  const absent = new Set<string>();
+  for await (const row of readQrels(qrels)) absent.add(row.docid);
+  for await (const docid of streamIds(passageIds)) absent.delete(docid);
+  if (absent.size === 0) return;
   const deleted = new Set<string>();
-  for await (const docid of streamIds(deletedPassages)) deleted.add(docid);
-  if (deleted.size === 0) return;
-  const judged = new Set<string>();
-  for await (const row of readQrels(qrels)) if (deleted.has(row.docid)) judged.add(row.docid);
-  if (judged.size === 0) return;
-  const [example] = judged;
-  env.log.warn(
-    `${qrels}: ${judged.size} judged passage${judged.size === 1 ? " was" : "s were"} deleted from the corpus (e.g. ${JSON.stringify(example)}); measures count them as not retrieved`,
-  );
+  if (deletedPassages)
+    for await (const docid of streamIds(deletedPassages)) if (absent.has(docid)) deleted.add(docid);
+  const missing = [...absent].filter((docid) => !deleted.has(docid));
+  const line = (docids: readonly string[], what: [string, string]) =>
+    env.log.warn(
+      `${qrels}: ${docids.length} judged passage${docids.length === 1 ? ` ${what[0]}` : `s ${what[1]}`} (e.g. ${JSON.stringify(docids[0])}); measures count them as not retrieved`,
+    );
+  if (deleted.size > 0) line([...deleted], ["was deleted from the corpus", "were deleted from the corpus"]);
+  if (missing.length > 0) line(missing, ["is not in the corpus", "are not in the corpus"]);
 }
 
 function files(p: Provenance): Record<string, string> {
