@@ -232,6 +232,32 @@ describe("a corpus as a base file plus delta files", () => {
   });
 });
 
+describe("a run on a corpus file, then on that file plus a delta", () => {
+  it("reuses the first run's outputs: the units read the effective corpus with the settings they recorded", async () => {
+    await withTempDir(async (dir) => {
+      const all = await quickstart();
+      const config = await experiment(dir, "corpus.jsonl");
+      const plain = await xqg("run", config);
+      expect(plain.code, plain.stderr).toBe(0);
+      await writeFile(
+        join(dir, "d.jsonl"),
+        `${jsonl([{ ...all[5]!, text: "Rewritten." }, all[33]!])}${JSON.stringify({ docid: "qs0009", deleted: true })}\n`,
+      );
+      await writeFile(
+        config,
+        (await readFile(config, "utf8")).replace("corpus: corpus.jsonl", "corpus: [corpus.jsonl, d.jsonl]"),
+      );
+      const delta = await xqg("run", config);
+      expect(delta.code, delta.stderr).toBe(0);
+      expect(reuseLines(delta.stderr)).toEqual([
+        "xqg: generate: reused 28, added 1, changed 1, removed 1 passages",
+        "xqg: encode-passages: reused 28, added 1, changed 1, removed 1 passages",
+        "xqg: encode-generated: reused 28, added 1, changed 1, removed 1 passages",
+      ]);
+    });
+  }, 300_000);
+});
+
 describe("a sharded run over a corpus with delta files", () => {
   it("each shard reads its part of the effective corpus: the outputs of a sharded run on it as one file", async () => {
     await withTempDir(async (dir) => {

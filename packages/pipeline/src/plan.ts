@@ -110,8 +110,13 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
       ]
     : [];
   const corpus = deltas ? paths.corpus : config.corpus;
-  const reading = <S extends InputSettings>(settings: S): S =>
-    deltas ? { ...settings, corpusFormat: "jsonl" } : settings;
+  // its format is told from its content (JSONL), as a corpus file with no corpusFormat is: the units record the
+  // same settings as a run on the base file alone, so giving that run's corpus deltas reuses its outputs
+  const reading = <S extends InputSettings>(settings: S): S => {
+    if (!deltas) return settings;
+    const { corpusFormat: _base, ...rest } = settings;
+    return rest as S;
+  };
   const count = shard?.count ?? config.shards.count;
   const only = shard?.index ?? config.shards.only;
   const shards: ShardPart[] = Array.from({ length: count }, (_, index) => ({ index, count }));

@@ -88,7 +88,9 @@ export async function corpusStage(
           }
           for (; !next.done; next = await base.next()) deleted.add(next.value.docid);
         }
-        const { records } = await writePassages(staged(io.out), effective(), { format: "jsonl" });
+        const { records } = await writePassages(staged(io.out), effective(), { format: "jsonl" }).finally(
+          () => base.return?.(),
+        );
         if (records === 0)
           throw new UserError(
             `${io.base}: the delta files delete every passage of the corpus; the effective corpus would be empty`,
