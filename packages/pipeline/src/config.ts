@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
 import { nearestName } from "@xqg/core";
-import { LANGUAGES } from "@xqg/corpus";
+import { FORMATS, LANGUAGES, type PassageDelta, type PassageFormat } from "@xqg/corpus";
 import { FUSION_DEFAULTS } from "@xqg/fusion";
 import { isModelId } from "@xqg/models";
 import { LineCounter, parseDocument } from "yaml";
@@ -21,7 +21,14 @@ import { threadsProblem } from "./threads.js";
 export interface RunConfig {
   readonly file: string;
   readonly output: string;
+  /** The corpus file; with `corpusDeltas`, the base the deltas apply to. */
   readonly corpus: string;
+  /**
+   * Delta files over the corpus, applied in order (@xqg/corpus `readPassagesWithDeltas`): each a corpus file (a
+   * path, or `{ path, format }`) whose records replace or add passages and whose `{ "docid": …, "deleted": true }`
+   * records delete them, or `{ deletes }`, a file of docids to delete, one a line. Empty: the corpus alone.
+   */
+  readonly corpusDeltas: readonly PassageDelta[];
   readonly queries: string;
   readonly qrels: string | undefined;
   /** Generated queries made elsewhere; when set, the generate stage is skipped. */
@@ -61,7 +68,12 @@ const INPUT_STAGES: readonly InputStage[] = ["generate", "encode", "evaluate"];
 const path = z.string().min(1);
 const TOP_LEVEL = {
   output: { schema: path, expected: "a directory path" },
-  corpus: { schema: path, expected: "a corpus file (JSONL {docid,title,text} or DPR TSV, optionally .gz)" },
+  corpus: {
+    // a list's entries are checked one by one (corpusDeltas), so that an error names the entry's line
+    schema: z.union([path, z.array(z.unknown()).min(1)]),
+    expected:
+      "a corpus file (JSONL {docid,title,text} or DPR TSV, optionally .gz), or a list [base, delta, ...] of a corpus file then delta files",
+  },
   queries: { schema: path, expected: "a queries file (XOR-TyDi JSONL {id,question,answers,lang})" },
   qrels: { schema: path, expected: "a TREC qrels file" },
   generated: { schema: path, expected: "a generated-queries JSONL file" },
@@ -205,6 +217,7 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
     return existsSync(path) || !isModelId(p as string) ? path : (p as string);
   };
   const encoder = data["encoder"] as string | { query: string; passage: string };
+  const [corpus, ...deltas] = corpusEntries(data["corpus"], file, lineOf);
   const shards = parseShards(data["shards"], file, lineOf(["shards"]));
   const stages = {} as Record<StageName, unknown>;
   for (const [stage, fields] of Object.entries(STAGE_FIELDS)) {
@@ -239,7 +252,14 @@ export function parseConfig(text: string, file: string, abs = resolve(file)): Ru
   return {
     file: abs,
     output: at(data["output"] ?? "out"),
-    corpus: at(data["corpus"]),
+    corpus: at(corpus),
+    corpusDeltas: deltas.map((delta) =>
+      typeof delta === "string"
+        ? at(delta)
+        : "deletes" in delta
+          ? { deletes: at(delta.deletes) }
+          : { ...delta, path: at(delta.path) },
+    ),
     queries: at(data["queries"]),
     qrels: maybe(data["qrels"]),
     generated: maybe(data["generated"]),
@@ -299,6 +319,60 @@ function inputSettings(
   };
   for (const key of Object.keys(inputs)) if (inputs[key] === undefined) delete inputs[key];
   return inputs as InputSettings;
+}
+
+const DELTA_SHAPE =
+  'a delta file: a path, { path: FILE, format: FORMAT } (a corpus file whose records replace or add passages and whose { "docid": …, "deleted": true } records delete them), or { deletes: FILE } (docids to delete, one a line)';
+
+/**
+ * The config's `corpus:` as its base file and delta files, paths as written: a path alone, or a list whose first
+ * entry is the base corpus file and whose others are delta files (a path, `{ path, format? }` or `{ deletes }`).
+ */
+function corpusEntries(
+  value: unknown,
+  file: string,
+  lineOf: (p: ReadonlyArray<PropertyKey>) => string,
+): [string, ...PassageDelta[]] {
+  if (typeof value === "string") return [value];
+  const entries = value as unknown[];
+  const bad = (index: number, expected: string, got: unknown = entries[index]): never => {
+    const where = ["corpus", index];
+    throw new UserError(`${file}${lineOf(where)}: ${render(where)}: expected ${expected}, got ${show(got)}`);
+  };
+  const isPath = (v: unknown): v is string => typeof v === "string" && v !== "";
+  if (!isPath(entries[0])) bad(0, "the base corpus file (a path; its format is corpusFormat)");
+  const formats = Object.keys(FORMATS.passages);
+  const deltas = entries.slice(1).map((entry, i): PassageDelta => {
+    const index = i + 1;
+    if (isPath(entry)) return entry;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return bad(index, DELTA_SHAPE);
+    const keys = Object.keys(entry);
+    const fields = entry as Record<string, unknown>;
+    if ("deletes" in fields) {
+      if (keys.length !== 1) return bad(index, "{ deletes: FILE } alone (a delete list has no other key)");
+      if (!isPath(fields["deletes"]))
+        return bad(index, "a file of docids to delete, one a line", fields["deletes"]);
+      return { deletes: fields["deletes"] };
+    }
+    const unknown = keys.find((key) => key !== "path" && key !== "format");
+    if (unknown !== undefined) {
+      const where = ["corpus", index, unknown];
+      throw new UserError(
+        `${file}${lineOf(where)}: ${render(where)}: unknown key (expected one of: path, format; or deletes alone)`,
+      );
+    }
+    if (!isPath(fields["path"])) return bad(index, DELTA_SHAPE);
+    const format = fields["format"];
+    if (format === undefined) return { path: fields["path"] };
+    if (typeof format !== "string" || !formats.includes(format)) {
+      const where = ["corpus", index, "format"];
+      throw new UserError(
+        `${file}${lineOf(where)}: ${render(where)}: expected one of ${formats.map((f) => `"${f}"`).join(", ")}, got ${show(format)}`,
+      );
+    }
+    return { path: fields["path"], format: format as PassageFormat };
+  });
+  return [entries[0] as string, ...deltas];
 }
 
 /**

@@ -11,6 +11,10 @@ export function layout(out: string) {
     sums: (limit?: number, shard: ShardPart = WHOLE) =>
       join(out, "embeddings", `sums${limit ? `.first-${limit}` : ""}${shardSuffix(shard)}.npy`),
     queries: join(out, "embeddings", "queries.npy"),
+    /** The effective corpus of a base file and delta files (JSONL), which every unit that reads the corpus reads. */
+    corpus: join(out, "corpus", "corpus.jsonl"),
+    /** The docids the deltas deleted from the base corpus, one a line (for the qrels warning). */
+    deletedPassages: join(out, "corpus", "deleted.txt"),
     fused: (name: string) => join(out, "fused", `${name}.npy`),
     index: (name: string) => join(out, "index", `${name}.usearch`),
     run: (name: string) => join(out, "runs", `${name}.trec`),

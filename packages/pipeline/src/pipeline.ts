@@ -7,6 +7,7 @@ import type { Logger } from "./progress.js";
 import { claimOutputDir, refuseOverwritingInputs, removeAbandonedStaging } from "./safety.js";
 import type { ShardPart } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
+import { deltaFile } from "./stages/corpus.js";
 
 export type { System } from "./plan.js";
 
@@ -67,5 +68,8 @@ function runInputs(config: RunConfig): Record<string, string> {
     "encoder (passage)": config.encoder.passage,
     generator: config.generator,
   };
+  config.corpusDeltas.forEach((delta, i) => {
+    inputs[`corpus[${i + 1}]`] = deltaFile(delta);
+  });
   return Object.fromEntries(Object.entries(inputs).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -1,10 +1,12 @@
+import { idsPath } from "@xqg/core";
 import { parseMeasure } from "@xqg/metrics";
 import { GENERATION_DEFAULTS } from "@xqg/querygen";
 import type { RunConfig } from "./config.js";
 import { UserError } from "./errors.js";
 import { layout, systemName } from "./layout.js";
-import { readOptions, splitInputs } from "./settings/inputs.js";
+import { type InputSettings, readOptions, splitInputs } from "./settings/inputs.js";
 import { rowsSuffix, type ShardPart, shardSuffix } from "./shard.js";
+import { deltaFile } from "./stages/corpus.js";
 import { sumLanguagesOf } from "./stages/encode.js";
 import { checkMeasures } from "./stages/evaluate.js";
 import { selectedLanguages } from "./stages/fuse.js";
@@ -83,6 +85,38 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     units.push({ ...unit, manifest: paths.manifest(unit.key) });
     return unit.key;
   };
+  // a corpus given as a base file plus delta files: one unit writes the effective corpus (JSONL), which every
+  // unit that reads the corpus reads instead, so a delta added later reuses what did not change
+  const deltas = config.corpusDeltas.length > 0;
+  const { corpusFormat, duplicates } = splitInputs(st.encode).inputs;
+  const corpusDeps = deltas
+    ? [
+        add({
+          key: "corpus",
+          stage: "corpus",
+          deps: [],
+          work: work(
+            "corpus",
+            {
+              base: config.corpus,
+              deltas: config.corpusDeltas,
+              out: paths.corpus,
+              deleted: paths.deletedPassages,
+              manifest: paths.manifest("corpus"),
+            },
+            { ...(corpusFormat ? { corpusFormat } : {}), ...(duplicates ? { duplicates } : {}) },
+          ),
+        }),
+      ]
+    : [];
+  const corpus = deltas ? paths.corpus : config.corpus;
+  // its format is told from its content (JSONL), as a corpus file with no corpusFormat is: the units record the
+  // same settings as a run on the base file alone, so giving that run's corpus deltas reuses its outputs
+  const reading = <S extends InputSettings>(settings: S): S => {
+    if (!deltas) return settings;
+    const { corpusFormat: _base, ...rest } = settings;
+    return rest as S;
+  };
   const count = shard?.count ?? config.shards.count;
   const only = shard?.index ?? config.shards.only;
   const shards: ShardPart[] = Array.from({ length: count }, (_, index) => ({ index, count }));
@@ -118,18 +152,18 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         add({
           key: key("generate"),
           stage: "generate",
-          deps: [],
+          deps: corpusDeps,
           work: work(
             "generate",
             {
-              corpus: config.corpus,
+              corpus,
               generator: config.generator!,
               out: paths.generated(part),
               manifest: paths.manifest(key("generate")),
               // unsharded, a corpus change regenerates only what changed (sharded runs recompute, for now)
               ...(count === 1 ? { fingerprint: fingerprintPath(paths.generated(part)) } : {}),
             },
-            st.generate,
+            reading(st.generate),
             part,
           ),
         }),
@@ -139,17 +173,17 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
       add({
         key: key("encode-passages"),
         stage: "encode-passages",
-        deps: [],
+        deps: corpusDeps,
         work: work(
           "encode-passages",
           {
-            corpus: config.corpus,
+            corpus,
             encoder: config.encoder,
             out: paths.passages(part),
             manifest: paths.manifest(key("encode-passages")),
             ...(count === 1 ? { fingerprint: fingerprintPath(paths.passages(part)) } : {}),
           },
-          st.encode,
+          reading(st.encode),
           part,
         ),
       }),
@@ -162,18 +196,18 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         add({
           key: unitKey,
           stage: "encode-generated",
-          deps: config.generated ? [] : [generatedPart!],
+          deps: config.generated ? corpusDeps : [generatedPart!],
           work: work(
             "encode-generated",
             {
               generated: config.generated ?? paths.generated(part),
               // a generated file of the config's holds every passage's record: this shard's are picked out
-              shard: config.generated ? { part, corpus: config.corpus } : { part },
+              shard: config.generated ? { part, corpus } : { part },
               encoder: config.encoder,
               out: paths.sums(limit, part),
               manifest: paths.manifest(unitKey),
             },
-            sumSettings(limit),
+            config.generated ? reading(sumSettings(limit)) : sumSettings(limit),
           ),
         }),
       );
@@ -434,16 +468,16 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
     add({
       key: "passage-texts",
       stage: "passage-texts",
-      deps: rankedRuns.map((r) => r.searchKey),
+      deps: [...rankedRuns.map((r) => r.searchKey), ...corpusDeps],
       work: work(
         "passage-texts",
         {
           runs: Object.fromEntries(rankedRuns.map((r) => [r.name, paths.run(r.name)])),
-          corpus: config.corpus,
+          corpus,
           outs: Object.fromEntries(rankedRuns.map((r) => [r.name, paths.passageTexts(r.name)])),
           manifest: paths.manifest("passage-texts"),
         },
-        splitInputs(st.evaluate).inputs,
+        reading(splitInputs(st.evaluate).inputs),
       ),
     });
   }
@@ -481,10 +515,17 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
         systems: evaluations,
         out: paths.report,
         manifest: paths.manifest("report"),
+        ...(config.qrels ? { passageIds: idsPath(passages) } : {}),
+        ...(deltas ? { deletedPassages: paths.deletedPassages } : {}),
         provenance: {
           settings: st,
-          corpus: config.corpus,
-          corpusOptions: readOptions(st.encode).corpus,
+          corpus,
+          corpusOptions: readOptions(reading(st.encode)).corpus,
+          ...(deltas
+            ? {
+                corpusSources: [config.corpus, ...config.corpusDeltas.map(deltaFile)],
+              }
+            : {}),
           queries: config.queries,
           qrels: config.qrels,
           generated: config.generated,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { StageEnv } from "./stages/common.js";
+import { corpusStage } from "./stages/corpus.js";
 import { encodeGeneratedStage, encodePassagesStage, encodeQueriesStage } from "./stages/encode.js";
 import { evaluateStage } from "./stages/evaluate.js";
 import { fuseStage } from "./stages/fuse.js";
@@ -17,6 +18,7 @@ type FuseIo = Parameters<typeof fuseStage>[1];
  * work. Each function takes the stage environment, then the unit's arguments (plain data).
  */
 const STAGES = {
+  corpus: corpusStage,
   generate: generateStage,
   "encode-passages": encodePassagesStage,
   "encode-generated": encodeGeneratedStage,

@@ -63,7 +63,7 @@ describe("config", () => {
     [
       "a missing required key",
       "queries: q.jsonl\nencoder: e\ngenerator: g\n",
-      "exp.yaml: corpus: expected a corpus file (JSONL {docid,title,text} or DPR TSV, optionally .gz), got nothing",
+      "exp.yaml: corpus: expected a corpus file (JSONL {docid,title,text} or DPR TSV, optionally .gz), or a list [base, delta, ...] of a corpus file then delta files, got nothing",
     ],
     [
       "no generator and no generated queries",
@@ -265,5 +265,89 @@ describe("config files that are not a YAML or JSON text", () => {
     await withTempDir(async (dir) => {
       await expect(loadConfig(dir)).rejects.toThrow(`${dir}: cannot read the config file (it is a folder)`);
     });
+  });
+});
+
+describe("config: a corpus as a base file plus delta files", () => {
+  const REST = "queries: q.jsonl\nencoder: enc\ngenerator: gen\n";
+
+  it("reads the list: the base file, then delta files, a format, a delete list; paths against the config", () => {
+    const config = parseConfig(
+      `corpus:\n  - base.jsonl\n  - deltas/1.jsonl\n  - { path: deltas/2.tsv, format: dpr-tsv }\n  - deletes: deltas/gone.txt\n  - path: /data/3.jsonl\n${REST}`,
+      "exp.yaml",
+      "/work/exp/exp.yaml",
+    );
+    expect(config.corpus).toBe("/work/exp/base.jsonl");
+    expect(config.corpusDeltas).toEqual([
+      "/work/exp/deltas/1.jsonl",
+      { path: "/work/exp/deltas/2.tsv", format: "dpr-tsv" },
+      { deletes: "/work/exp/deltas/gone.txt" },
+      { path: "/data/3.jsonl" },
+    ]);
+  });
+
+  it("a path alone, or a list of one, has no deltas", () => {
+    expect(parseConfig(`corpus: c.jsonl\n${REST}`, "exp.yaml", "/work/exp/exp.yaml").corpusDeltas).toEqual(
+      [],
+    );
+    const one = parseConfig(`corpus: [c.jsonl]\n${REST}`, "exp.yaml", "/work/exp/exp.yaml");
+    expect(one.corpus).toBe("/work/exp/c.jsonl");
+    expect(one.corpusDeltas).toEqual([]);
+  });
+
+  it("reads the list from JSON as well", () => {
+    const json = JSON.stringify({
+      corpus: ["c.jsonl", { deletes: "gone.txt" }],
+      queries: "q.jsonl",
+      encoder: "e",
+      generator: "g",
+    });
+    const config = parseConfig(json, "exp.json", "/work/exp/exp.json");
+    expect(config.corpusDeltas).toEqual([{ deletes: "/work/exp/gone.txt" }]);
+  });
+
+  it.each([
+    [
+      "an empty list",
+      `corpus: []\n${REST}`,
+      "exp.yaml:1: corpus: expected a corpus file (JSONL {docid,title,text} or DPR TSV, optionally .gz), or a list [base, delta, ...] of a corpus file then delta files, got []",
+    ],
+    [
+      "a number",
+      `corpus: 3\n${REST}`,
+      "exp.yaml:1: corpus: expected a corpus file (JSONL {docid,title,text} or DPR TSV, optionally .gz), or a list [base, delta, ...] of a corpus file then delta files, got 3",
+    ],
+    [
+      "a base that is not a path",
+      `corpus:\n  - { path: c.jsonl }\n  - d.jsonl\n${REST}`,
+      'exp.yaml:2: corpus[0]: expected the base corpus file (a path; its format is corpusFormat), got {"path":"c.jsonl"}',
+    ],
+    [
+      "a delta that is a number",
+      `corpus:\n  - c.jsonl\n  - 7\n${REST}`,
+      'exp.yaml:3: corpus[1]: expected a delta file: a path, { path: FILE, format: FORMAT } (a corpus file whose records replace or add passages and whose { "docid": …, "deleted": true } records delete them), or { deletes: FILE } (docids to delete, one a line), got 7',
+    ],
+    [
+      "a delta with an unknown key",
+      `corpus:\n  - c.jsonl\n  - d.jsonl\n  - { path: e.jsonl, fromat: jsonl }\n${REST}`,
+      "exp.yaml:4: corpus[2].fromat: unknown key (expected one of: path, format; or deletes alone)",
+    ],
+    [
+      "a delta with an unknown format",
+      `corpus:\n  - c.jsonl\n  - path: d.xml\n    format: xml\n${REST}`,
+      'exp.yaml:4: corpus[1].format: expected one of "jsonl", "pyserini", "beir", "dpr-tsv", "msmarco-tsv", got "xml"',
+    ],
+    [
+      "a delete list with another key",
+      `corpus:\n  - c.jsonl\n  - { deletes: gone.txt, format: jsonl }\n${REST}`,
+      'exp.yaml:3: corpus[1]: expected { deletes: FILE } alone (a delete list has no other key), got {"deletes":"gone.txt","format":"jsonl"}',
+    ],
+    [
+      "a delete list that is not a path",
+      `corpus:\n  - c.jsonl\n  - deletes: [a, b]\n${REST}`,
+      'exp.yaml:3: corpus[1]: expected a file of docids to delete, one a line, got ["a","b"]',
+    ],
+  ])("rejects %s, naming the file, line and entry", (_name, text, message) => {
+    expect(errorOf(text)).toBe(message);
   });
 });

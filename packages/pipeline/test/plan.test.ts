@@ -137,3 +137,78 @@ describe("the plan as data", () => {
     expect(keys.some((k) => k.startsWith("generate"))).toBe(false);
   });
 });
+
+describe("a corpus with delta files", () => {
+  const REST = BASE.replace("corpus: c.jsonl\n", "");
+  const planWith = (extra = "") =>
+    planUnits(
+      parseConfig(
+        `corpus: [c.tsv, d.jsonl, { deletes: gone.txt }]\ncorpusFormat: dpr-tsv\n${REST}${extra}`,
+        "exp.yaml",
+        "/work/exp/exp.yaml",
+      ),
+    );
+
+  it("one unit writes the effective corpus first; every unit that reads the corpus reads it, as JSONL", () => {
+    const units = planWith("shards: 2\nsearchRanges: 1\n").units;
+    expect(units[0]).toMatchObject({
+      key: "corpus",
+      stage: "corpus",
+      deps: [],
+      manifest: "/work/exp/out/manifests/corpus.json",
+      work: {
+        kind: "corpus",
+        args: [
+          {
+            base: "/work/exp/c.tsv",
+            deltas: ["/work/exp/d.jsonl", { deletes: "/work/exp/gone.txt" }],
+            out: "/work/exp/out/corpus/corpus.jsonl",
+            deleted: "/work/exp/out/corpus/deleted.txt",
+          },
+          { corpusFormat: "dpr-tsv" },
+        ],
+      },
+    });
+    const readers = units.filter((u) => ["generate", "encode-passages", "passage-texts"].includes(u.stage));
+    expect(readers.map((u) => u.key)).toEqual([
+      "generate.shard-0-of-2",
+      "encode-passages.shard-0-of-2",
+      "generate.shard-1-of-2",
+      "encode-passages.shard-1-of-2",
+      "passage-texts",
+    ]);
+    for (const u of readers) {
+      expect(u.deps).toContain("corpus");
+      expect(u.work.args[0]).toMatchObject({ corpus: "/work/exp/out/corpus/corpus.jsonl" });
+      // told from its content, as a base file with no corpusFormat is: the settings a run on the base recorded
+      expect(u.work.args.at(u.stage === "passage-texts" ? 1 : -2)).not.toHaveProperty("corpusFormat");
+    }
+    const report = units.find((u) => u.key === "report")!;
+    expect(report.work.args[0]).toMatchObject({
+      deletedPassages: "/work/exp/out/corpus/deleted.txt",
+      provenance: {
+        corpus: "/work/exp/out/corpus/corpus.jsonl",
+        corpusOptions: {},
+        corpusSources: ["/work/exp/c.tsv", "/work/exp/d.jsonl", "/work/exp/gone.txt"],
+      },
+    });
+  });
+
+  it("a worker's shard writes it too (the first to come; the others find it done)", () => {
+    expect(planWith('shards: "1/2"\n').units.map((u) => `${u.key} <- ${u.deps.join(" ")}`)).toEqual([
+      "corpus <- ",
+      "generate.shard-1-of-2 <- corpus",
+      "encode-passages.shard-1-of-2 <- corpus",
+      "encode-generated.shard-1-of-2 <- generate.shard-1-of-2",
+    ]);
+  });
+
+  it("without deltas the plan has no corpus unit and reads the corpus file itself", () => {
+    expect(planOf().units.some((u) => u.stage === "corpus")).toBe(false);
+    expect(planOf().units.find((u) => u.key === "report")!.work.args[0]).not.toHaveProperty("passageIds");
+    // with qrels, the report checks the judged passages against the passages searched
+    const report = planOf("qrels: q.trec\n").units.find((u) => u.key === "report")!;
+    expect(report.work.args[0]).toMatchObject({ passageIds: "/work/exp/out/embeddings/passages.ids" });
+    expect(report.work.args[0]).not.toHaveProperty("deletedPassages");
+  });
+});

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "@xqg/core";
-import type { DuplicatePolicy, PassageFormat } from "@xqg/corpus";
+import { streamIds, writeFileAtomic } from "@xqg/core";
+import { type DuplicatePolicy, type PassageFormat, readQrels } from "@xqg/corpus";
 import type { Evaluation } from "@xqg/metrics";
 import type { ModelTask } from "@xqg/models";
 import {
@@ -30,6 +30,13 @@ export interface ReportInput {
   readonly manifest: string;
   /** What the experiment was made from, for `provenance.json` (`xqg run` gives it; `xqg report` alone has none). */
   readonly provenance?: Provenance;
+  /**
+   * The ids of the passages the systems searched (the passage embeddings' sidecar): qrels that judge passages
+   * outside them get a warning with the count when the report is made.
+   */
+  readonly passageIds?: string;
+  /** The docids the corpus's delta files deleted (one a line; the corpus unit writes them), named apart. */
+  readonly deletedPassages?: string;
 }
 
 /** The files and models of an experiment, by role; model entries may be Hugging Face ids. */
@@ -39,6 +46,8 @@ export interface Provenance {
   readonly corpus: string;
   /** How the corpus is read (its format and duplicate policy), so that its passages are counted the same way. */
   readonly corpusOptions?: { format?: PassageFormat; duplicates?: DuplicatePolicy };
+  /** The files `corpus` was made from when it is the effective corpus of a base file and delta files, in order. */
+  readonly corpusSources?: readonly string[];
   readonly queries: string;
   readonly qrels?: string | undefined;
   readonly generated?: string | undefined;
@@ -141,6 +150,8 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
     },
   ).then(async (status) => {
     // facts that change from run to run live apart, so that the report files stay byte-comparable
+    if (status === "ran" && io.provenance?.qrels && io.passageIds)
+      await warnUnretrievable(env, io.provenance.qrels, io.passageIds, io.deletedPassages);
     if (status === "ran" && io.provenance) {
       const info = {
         date: new Date().toISOString(),
@@ -154,8 +165,40 @@ export async function reportStage(env: StageEnv, io: ReportInput, settings: Repo
   });
 }
 
+/**
+ * A warning when the qrels judge passages that no system could retrieve, since the passages searched (`passageIds`,
+ * the ids sidecar of the passage embeddings) lack them: one line for those the corpus's deltas deleted
+ * (`deletedPassages`), one for the others, each with the count and the first in qrels order. The measures count
+ * such a passage as not retrieved, which the reader of the scores should know. Holds the judged docids only (one
+ * pass over the ids).
+ */
+async function warnUnretrievable(
+  env: StageEnv,
+  qrels: string,
+  passageIds: string,
+  deletedPassages: string | undefined,
+): Promise<void> {
+  const absent = new Set<string>();
+  for await (const row of readQrels(qrels)) absent.add(row.docid);
+  for await (const docid of streamIds(passageIds)) absent.delete(docid);
+  if (absent.size === 0) return;
+  const deleted = new Set<string>();
+  if (deletedPassages)
+    for await (const docid of streamIds(deletedPassages)) if (absent.has(docid)) deleted.add(docid);
+  const missing = [...absent].filter((docid) => !deleted.has(docid));
+  const line = (docids: readonly string[], what: [string, string]) =>
+    env.log.warn(
+      `${qrels}: ${docids.length} judged passage${docids.length === 1 ? ` ${what[0]}` : `s ${what[1]}`} (e.g. ${JSON.stringify(docids[0])}); measures count them as not retrieved`,
+    );
+  if (deleted.size > 0) line([...deleted], ["was deleted from the corpus", "were deleted from the corpus"]);
+  if (missing.length > 0) line(missing, ["is not in the corpus", "are not in the corpus"]);
+}
+
 function files(p: Provenance): Record<string, string> {
   const out: Record<string, string> = { corpus: p.corpus, queries: p.queries };
+  p.corpusSources?.forEach((file, i) => {
+    out[`corpus.source${i}`] = file;
+  });
   if (p.qrels) out["qrels"] = p.qrels;
   if (p.generated) out["generated"] = p.generated;
   return out;
@@ -175,7 +218,12 @@ async function provenanceRecord(env: StageEnv, p: Provenance, models: Record<str
       sha256: createHash("sha256").update(settings).digest("hex"),
       ...(JSON.parse(settings) as object),
     },
-    corpus: { ...(await entry(p.corpus)), passages: await passageCount(env, p.corpus, p.corpusOptions) },
+    corpus: {
+      ...(await entry(p.corpus)),
+      passages: await passageCount(env, p.corpus, p.corpusOptions),
+      // the base file and the delta files the effective corpus was made from
+      ...(p.corpusSources ? { sources: await Promise.all(p.corpusSources.map(entry)) } : {}),
+    },
     queries: { ...(await entry(p.queries)), records: lines },
   };
   if (p.qrels) out["qrels"] = await entry(p.qrels);
