@@ -50,7 +50,11 @@ const SHARDS = "shards: 2\nmergeGenerated: true\n";
 describe("incremental sharded runs after a corpus change", () => {
   it("shards: 2 reuse each shard's unchanged passages; outputs equal a fresh sharded run and an unsharded one", async () => {
     await withTempDir(async (dir) => {
-      const [incOut, freshOut, plainOut] = ["inc", "fresh", "plain"].map((d) => join(dir, d, "out"));
+      const [incOut, freshOut, plainOut] = [
+        join(dir, "inc/out"),
+        join(dir, "fresh/out"),
+        join(dir, "plain/out"),
+      ];
       const base = await xqg("run", await incrementalExperiment(dir, incOut, SHARDS));
       expect(base.code, base.stderr).toBe(0);
       expect(reuseLines(base.stderr)).toEqual([]);
@@ -111,7 +115,7 @@ describe("incremental sharded runs after a corpus change", () => {
 
   it("shards: 3 run by --shard i/3 workers, then merged: each worker reuses its shard's passages", async () => {
     await withTempDir(async (dir) => {
-      const [incOut, freshOut] = ["inc", "fresh"].map((d) => join(dir, d, "out"));
+      const [incOut, freshOut] = [join(dir, "inc/out"), join(dir, "fresh/out")];
       const run = async (config: string) => {
         const lines: string[] = [];
         for (const shard of ["2/3", "0/3", "1/3"]) {
@@ -156,7 +160,11 @@ describe("incremental sharded runs after a corpus change", () => {
 
   it("generated: (queries made elsewhere) with shards: 2: Σq per shard reuses the records whose queries are unchanged", async () => {
     await withTempDir(async (dir) => {
-      const [incOut, freshOut, plainOut] = ["inc", "fresh", "plain"].map((d) => join(dir, d, "out"));
+      const [incOut, freshOut, plainOut] = [
+        join(dir, "inc/out"),
+        join(dir, "fresh/out"),
+        join(dir, "plain/out"),
+      ];
       const extra = "generated: generated.jsonl\nshards: 2\n";
       const config = await smallExperiment(dir, incOut, extra);
       await generatedFor(dir);

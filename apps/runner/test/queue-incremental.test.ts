@@ -33,7 +33,7 @@ describe.skipIf(!REDIS_SERVER)("incremental runs on the queue", () => {
 
   it("shards: 2 on two workers, the corpus changed, run again: each shard unit reuses its passages; outputs equal a fresh local run", async () => {
     await withTempDir(async (dir) => {
-      const [incOut, freshOut] = ["inc", "fresh"].map((d) => join(dir, d, "out"));
+      const [incOut, freshOut] = [join(dir, "inc/out"), join(dir, "fresh/out")];
       const config = await incrementalExperiment(dir, incOut, SHARDS);
       const pair = [spawnWorker(redis.url), spawnWorker(redis.url)];
       workers.push(...pair);
