@@ -106,6 +106,46 @@ ${extra}`,
 }
 
 /**
+ * The small experiment's 30 passages less the 3rd and 10th, with 2 edited (a text, a title) and 2 appended
+ * (written over `dir/corpus.jsonl`, the corpus of `smallExperiment`).
+ */
+export async function changedCorpus(dir: string): Promise<void> {
+  const all = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).trim().split("\n");
+  const lines = all
+    .slice(0, 30)
+    .map((line) => JSON.parse(line) as { docid: string; title: string; text: string });
+  lines[4] = { ...lines[4]!, text: `${lines[4]!.text} It also has a harbour.` };
+  lines[11] = { ...lines[11]!, title: `${lines[11]!.title} Town` };
+  const kept = lines.filter((_, i) => i !== 2 && i !== 9);
+  const appended = all.slice(40, 42).map((line) => JSON.parse(line));
+  await writeFile(
+    join(dir, "corpus.jsonl"),
+    `${[...kept, ...appended].map((p) => JSON.stringify(p)).join("\n")}\n`,
+  );
+}
+
+/**
+ * The small experiment with two queries per language, an ablation point with its own Σq (first 1) and Σq kept
+ * per language for ja: every file a Σq update writes. `extra` is appended to the config (e.g. `shards: 2`).
+ */
+export async function incrementalExperiment(dir: string, output: string, extra = ""): Promise<string> {
+  const config = await smallExperiment(
+    dir,
+    output,
+    `ablation: { queriesPerLanguage: [1], alpha: 0.5 }\n${extra}`,
+  );
+  const yaml = (await readFile(config, "utf8"))
+    .replace("perLanguage: 1", "perLanguage: 2")
+    .replace("batchSize: 4 }", "batchSize: 4, sumLanguages: [ja] }");
+  await writeFile(config, yaml);
+  return config;
+}
+
+/** The lines of a run's log that say what a unit reused (`X: reused N, added A, changed C, removed R passages`). */
+export const reuseLines = (stderr: string) =>
+  stderr.split("\n").filter((line) => / reused \d+, added /.test(line));
+
+/**
  * Queries "generated elsewhere" for the first `passages` quickstart passages (default all; made up: three
  * languages × two), so that runs reading them skip generation and stay short.
  */

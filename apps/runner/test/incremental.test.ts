@@ -7,38 +7,14 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { QUICKSTART, smallExperiment, snapshot, xqg } from "./helpers.js";
-
-/** The small experiment's 30 passages less the 3rd and 10th, with 2 edited (a text, a title) and 2 appended. */
-async function changedCorpus(dir: string): Promise<void> {
-  const all = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).trim().split("\n");
-  const lines = all
-    .slice(0, 30)
-    .map((line) => JSON.parse(line) as { docid: string; title: string; text: string });
-  lines[4] = { ...lines[4]!, text: `${lines[4]!.text} It also has a harbour.` };
-  lines[11] = { ...lines[11]!, title: `${lines[11]!.title} Town` };
-  const kept = lines.filter((_, i) => i !== 2 && i !== 9);
-  const appended = all.slice(40, 42).map((line) => JSON.parse(line));
-  await writeFile(
-    join(dir, "corpus.jsonl"),
-    `${[...kept, ...appended].map((p) => JSON.stringify(p)).join("\n")}\n`,
-  );
-}
-
-/**
- * The small experiment with two queries per language, an ablation point with its own Σq (first 1) and Σq kept
- * per language for ja: every file a Σq update writes.
- */
-async function experiment(dir: string, output: string): Promise<string> {
-  const config = await smallExperiment(dir, output, "ablation: { queriesPerLanguage: [1], alpha: 0.5 }\n");
-  const yaml = (await readFile(config, "utf8"))
-    .replace("perLanguage: 1", "perLanguage: 2")
-    .replace("batchSize: 4 }", "batchSize: 4, sumLanguages: [ja] }");
-  await writeFile(config, yaml);
-  return config;
-}
-
-const reuseLines = (stderr: string) => stderr.split("\n").filter((line) => / reused \d+, added /.test(line));
+import {
+  changedCorpus,
+  incrementalExperiment as experiment,
+  reuseLines,
+  smallExperiment,
+  snapshot,
+  xqg,
+} from "./helpers.js";
 
 describe("incremental runs after a corpus change", () => {
   it("reuses unchanged passages and writes the bytes of a fresh run on the changed corpus", async () => {
@@ -156,19 +132,6 @@ describe("incremental runs after a corpus change", () => {
       const now = await snapshot(out);
       expect([...now.keys()]).toEqual([...made.keys()]);
       for (const [file, bytes] of made) expect(now.get(file)?.equals(bytes), file).toBe(true);
-    });
-  }, 300_000);
-
-  it("a sharded run recomputes (no fingerprints, no reuse)", async () => {
-    await withTempDir(async (dir) => {
-      const config = await smallExperiment(dir, join(dir, "out"), "shards: 2\n");
-      expect((await xqg("run", config)).code).toBe(0);
-      await changedCorpus(dir);
-      const again = await xqg("run", config);
-      expect(again.code, again.stderr).toBe(0);
-      expect(reuseLines(again.stderr)).toEqual([]);
-      const files = [...(await snapshot(join(dir, "out"))).keys()];
-      expect(files.filter((f) => f.endsWith(".fingerprint"))).toEqual([]);
     });
   }, 300_000);
 

@@ -179,29 +179,37 @@ describe("resuming", () => {
       expect(parts.filter((f) => !f.startsWith("manifests/"))).toEqual([
         "embeddings/passages.shard-0-of-2.ids",
         "embeddings/passages.shard-0-of-2.npy",
+        "embeddings/passages.shard-0-of-2.npy.fingerprint",
         "embeddings/passages.shard-1-of-2.ids",
         "embeddings/passages.shard-1-of-2.npy",
+        "embeddings/passages.shard-1-of-2.npy.fingerprint",
         "embeddings/sums.first-1.shard-0-of-2.counts.npy",
         "embeddings/sums.first-1.shard-0-of-2.ids",
         "embeddings/sums.first-1.shard-0-of-2.npy",
+        "embeddings/sums.first-1.shard-0-of-2.npy.fingerprint",
         "embeddings/sums.first-1.shard-0-of-2.sums.json",
         "embeddings/sums.first-1.shard-1-of-2.counts.npy",
         "embeddings/sums.first-1.shard-1-of-2.ids",
         "embeddings/sums.first-1.shard-1-of-2.npy",
+        "embeddings/sums.first-1.shard-1-of-2.npy.fingerprint",
         "embeddings/sums.first-1.shard-1-of-2.sums.json",
         "embeddings/sums.shard-0-of-2.counts.npy",
         "embeddings/sums.shard-0-of-2.ids",
         "embeddings/sums.shard-0-of-2.npy",
+        "embeddings/sums.shard-0-of-2.npy.fingerprint",
         "embeddings/sums.shard-0-of-2.sums.json",
         "embeddings/sums.shard-1-of-2.counts.npy",
         "embeddings/sums.shard-1-of-2.ids",
         "embeddings/sums.shard-1-of-2.npy",
+        "embeddings/sums.shard-1-of-2.npy.fingerprint",
         "embeddings/sums.shard-1-of-2.sums.json",
         "generated/queries.shard-0-of-2.jsonl",
+        "generated/queries.shard-0-of-2.jsonl.fingerprint",
         "generated/queries.shard-1-of-2.jsonl",
+        "generated/queries.shard-1-of-2.jsonl.fingerprint",
       ]);
       // every final output, and the manifests of every stage after the merges, are byte-identical (Σq too: it
-      // was summed per shard, then joined); only the unsharded run keeps fingerprints for incremental runs
+      // was summed per shard, then joined); fingerprints are per unit (a shard's, or the whole corpus's)
       for (const [file, bytes] of reference) {
         if (/^manifests\/(generate|encode-passages|encode-generated(\.first-\d+)?)\.json$/.test(file))
           continue;

@@ -43,8 +43,9 @@ describe("--shard i/N with N ≥ 10 and empty shards", () => {
         const sharded = await snapshot(join(shardedDir, "out"));
         const parts = [...sharded.keys()].filter((f) => f.includes(".shard-") && !f.startsWith("manifests/"));
         // per shard: passages and their ids, generated queries, and Σq (sums, counts, ids, description) for all
-        // queries and for the ablation point that keeps fewer than all (the one that keeps all reuses them)
-        expect(parts).toHaveLength(12 * (3 + 2 * 4));
+        // queries and for the ablation point that keeps fewer than all (the one that keeps all reuses them), each
+        // unit with the fingerprint of what it read (for incremental runs)
+        expect(parts).toHaveLength(12 * (3 + 2 + 2 * 5));
         // shards 7..11 hold no passage: empty but well-formed parts
         for (let index = 0; index < 12; index++) {
           const part = `shard-${String(index).padStart(2, "0")}-of-12`; // zero-padded: names sort in corpus order
@@ -59,7 +60,7 @@ describe("--shard i/N with N ≥ 10 and empty shards", () => {
         for (const [file, bytes] of reference) {
           if (/^manifests\/(generate|encode-passages|encode-generated(\.first-\d+)?)\.json$/.test(file))
             continue;
-          // only the unsharded run keeps fingerprints for incremental runs
+          // the fingerprints are per unit: the whole corpus's here, a shard's there
           if (file.endsWith(".fingerprint")) continue;
           expect(sharded.get(file), file).toEqual(bytes);
         }

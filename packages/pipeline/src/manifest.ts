@@ -26,11 +26,11 @@ export interface StageSpec {
   /** Where its models ran (`cpu`, `cuda`), for stages that run models; recorded, never compared. */
   readonly device?: string;
   /**
-   * The input role (e.g. `corpus`) whose change alone lets the unit build on its previous outputs (an
-   * incremental corpus update): when the unit is stale only because that input changed, or because an output
+   * The input role (e.g. `corpus`), or roles, whose change alone lets the unit build on its previous outputs (an
+   * incremental corpus update): when the unit is stale only because those inputs changed, or because an output
    * its manifest does not record is missing, `body` gets the previous run (`PreviousRun`).
    */
-  readonly reusable?: string;
+  readonly reusable?: string | readonly string[];
   /**
    * What a run of the unit would reuse of `previous` (the counts of its diff), for `xqg plan`: called when the
    * unit is inspected, is stale, and may build on its previous run; never while it runs.
@@ -53,7 +53,7 @@ export interface ReuseCounts {
  * them, so `body` reads them.
  */
 export interface PreviousRun {
-  /** Whether the reusable input is the one the previous run read (same path and digest). */
+  /** Whether the reusable inputs are the ones the previous run read (same paths and digests). */
   readonly sameInput: boolean;
   /** The outputs of the previous run that are in place, as recorded (absolute paths). */
   readonly outputs: ReadonlySet<string>;
@@ -231,7 +231,7 @@ export async function unitState(hasher: Hasher, spec: StageSpec): Promise<UnitSt
 
 /**
  * The previous run a unit may build on (`StageSpec.reusable`), or undefined: every recorded field but the
- * reusable input equals what the unit would record now, and every output the manifest records is intact.
+ * reusable inputs equals what the unit would record now, and every output the manifest records is intact.
  */
 async function previousRun(
   hasher: Hasher,
@@ -240,10 +240,11 @@ async function previousRun(
   expected: Omit<Manifest, "outputs">,
   base: string,
 ): Promise<PreviousRun | undefined> {
-  const role = spec.reusable;
-  if (role === undefined || !(role in expected.inputs) || !recorded.inputs?.[role]) return undefined;
+  if (spec.reusable === undefined) return undefined;
+  const roles: readonly string[] = typeof spec.reusable === "string" ? [spec.reusable] : spec.reusable;
+  if (!roles.every((role) => role in expected.inputs && recorded.inputs?.[role])) return undefined;
   const without = (inputs: Manifest["inputs"]) =>
-    Object.fromEntries(Object.entries(inputs).filter(([name]) => name !== role));
+    Object.fromEntries(Object.entries(inputs).filter(([name]) => !roles.includes(name)));
   const same = (a: unknown, b: unknown) =>
     JSON.stringify(a) === JSON.stringify(JSON.parse(JSON.stringify(b)));
   if (recorded.stage !== expected.stage) return undefined;
@@ -259,9 +260,12 @@ async function previousRun(
     if (have !== want.sha256) return undefined;
     outputs.add(output);
   }
-  const was = recorded.inputs[role]!;
-  const now = expected.inputs[role]!;
-  return { sameInput: was.path === now.path && was.sha256 === now.sha256, outputs };
+  const sameInput = roles.every((role) => {
+    const was = recorded.inputs[role]!;
+    const now = expected.inputs[role]!;
+    return was.path === now.path && was.sha256 === now.sha256;
+  });
+  return { sameInput, outputs };
 }
 
 /** A unit's recorded manifest, or undefined when there is none (or a torn one). */

@@ -160,8 +160,8 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
               generator: config.generator!,
               out: paths.generated(part),
               manifest: paths.manifest(key("generate")),
-              // unsharded, a corpus change regenerates only what changed (sharded runs recompute, for now)
-              ...(count === 1 ? { fingerprint: fingerprintPath(paths.generated(part)) } : {}),
+              // a corpus change regenerates only the shard's added and changed passages
+              fingerprint: fingerprintPath(paths.generated(part)),
             },
             reading(st.generate),
             part,
@@ -181,7 +181,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
             encoder: config.encoder,
             out: paths.passages(part),
             manifest: paths.manifest(key("encode-passages")),
-            ...(count === 1 ? { fingerprint: fingerprintPath(paths.passages(part)) } : {}),
+            fingerprint: fingerprintPath(paths.passages(part)),
           },
           reading(st.encode),
           part,
@@ -206,6 +206,7 @@ export function planUnits(config: RunConfig, shard?: ShardPart): Plan {
               encoder: config.encoder,
               out: paths.sums(limit, part),
               manifest: paths.manifest(unitKey),
+              fingerprint: fingerprintPath(paths.sums(limit, part)),
             },
             config.generated ? reading(sumSettings(limit)) : sumSettings(limit),
           ),

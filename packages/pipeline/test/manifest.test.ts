@@ -227,4 +227,40 @@ describe("native runtimes in manifests", () => {
       );
     });
   });
+
+  it("reusable roles: a unit stale only because those inputs changed gets its previous run; another change, none", async () => {
+    await withTempDir(async (dir) => {
+      const [a, b, c] = ["a.txt", "b.txt", "c.txt"].map((f) => join(dir, f)) as [string, string, string];
+      const out = join(dir, "out", "result.txt");
+      const spec: StageSpec = {
+        stage: "demo",
+        manifest: join(dir, "manifests", "demo.json"),
+        inputs: { generated: a, corpus: b, model: c },
+        params: {},
+        packages: [],
+        outputs: [out],
+        reusable: ["generated", "corpus"],
+      };
+      const ctx = { hasher: await Hasher.open(), log: createLogger({ quiet: true }), force: false };
+      const run = async () => {
+        let seen: { sameInput: boolean; outputs: string[] } | undefined;
+        await runStage(ctx, spec, async (staged, previous) => {
+          seen = previous && { sameInput: previous.sameInput, outputs: [...previous.outputs] };
+          await writeFile(staged(out), "rows");
+        });
+        return seen;
+      };
+      for (const file of [a, b, c]) await writeFile(file, "1");
+      expect(await run()).toBeUndefined();
+      await writeFile(a, "2");
+      await writeFile(b, "2");
+      expect(await run()).toEqual({ sameInput: false, outputs: [out] });
+      await writeFile(b, "3");
+      expect(await run()).toEqual({ sameInput: false, outputs: [out] });
+      // a change outside the reusable roles: no previous run to build on
+      await writeFile(b, "4");
+      await writeFile(c, "2");
+      expect(await run()).toBeUndefined();
+    });
+  });
 });

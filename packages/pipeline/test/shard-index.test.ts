@@ -25,9 +25,9 @@ describe("shard reads through the corpus's record index", () => {
         force: false,
         threads: 1,
       };
-      const { total, passages } = await shardPassages(env, corpus, {}, { index: 63, count: 64 });
+      const { total, read } = await shardPassages(env, corpus, {}, { index: 63, count: 64 });
       expect(total).toBe(1000);
-      expect((await collect(passages)).map((p) => p.docid)).toEqual(
+      expect((await collect(read())).map((p) => p.docid)).toEqual(
         Array.from({ length: 15 }, (_, i) => `d${985 + i}`),
       );
       expect(await passageCount(env, corpus)).toBe(1000);
@@ -46,9 +46,9 @@ describe("shard reads through the corpus's record index", () => {
       // an edited corpus has another digest, so another index
       await writeFile(corpus, `${Array.from({ length: 10 }, (_, i) => line(i)).join("\n")}\n`);
       const edited = { ...env, hasher: await Hasher.open(cache) };
-      const { total: ten, passages: last } = await shardPassages(edited, corpus, {}, { index: 3, count: 4 });
+      const { total: ten, read: last } = await shardPassages(edited, corpus, {}, { index: 3, count: 4 });
       expect(ten).toBe(10);
-      expect((await collect(last)).map((p) => p.docid)).toEqual(["d8", "d9"]);
+      expect((await collect(last())).map((p) => p.docid)).toEqual(["d8", "d9"]);
       expect(await readdir(derived)).toHaveLength(2);
     });
   });

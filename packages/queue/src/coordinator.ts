@@ -7,6 +7,7 @@ import {
   prepareRun,
   type RunConfig,
   RunEstimate,
+  type StageEnv,
   UserError,
   unitDigest,
 } from "@xqg/pipeline";
@@ -47,10 +48,10 @@ export async function runCoordinator(config: RunConfig, options: CoordinatorOpti
     throw new UserError(`${config.file}: shards: a queued run takes every shard; give shards: N, not "i/N"`);
   const target = parseQueueUrl(options.queue);
   await checkRedis(target);
-  await prepareRun(config, options);
+  const env = await prepareRun(config, options);
   const plan = planExperiment(config);
   const packages = localVersions();
-  const planId = planIdOf(plan.digest, packages, options.force);
+  const planId = planIdOf(plan.digest, packages, options.force, await inputDigests(config, env.hasher));
   const run = {
     config: config.file,
     output: config.output,
@@ -83,6 +84,25 @@ export async function runCoordinator(config: RunConfig, options: CoordinatorOpti
       `${failures.join("; ")}${blocked > 0 ? ` (${blocked} later units not run: they read its outputs)` : ""}`,
     );
   }
+}
+
+/**
+ * The digests of the data files the config names (corpus, queries, qrels, generated queries), by role: a run
+ * whose files changed at the same paths (an incremental corpus update) is another run on the queue. Hashed through
+ * the output's hash cache, saved for the workers, which hash the same files.
+ */
+async function inputDigests(config: RunConfig, hasher: StageEnv["hasher"]): Promise<Record<string, string>> {
+  const files = {
+    corpus: config.corpus,
+    queries: config.queries,
+    qrels: config.qrels,
+    generated: config.generated,
+  };
+  const digests: Record<string, string> = {};
+  for (const [role, path] of Object.entries(files))
+    if (path !== undefined) digests[role] = await hasher.hash(path);
+  await hasher.save();
+  return digests;
 }
 
 /** What the coordinator needs of a unit: its key, its stage, the units it reads from, its manifest. */

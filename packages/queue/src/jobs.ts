@@ -37,8 +37,18 @@ export function localVersions(): Record<string, string> {
   return codeVersions();
 }
 
-export function planIdOf(planDigest: string, packages: Record<string, string>, force: boolean): string {
-  const digest = createHash("sha256").update(JSON.stringify({ plan: planDigest, packages }));
+/**
+ * The id of a run on the queue: its plan, the code's versions and the digests of its input files (`inputs`, role →
+ * SHA-256). The plan names inputs by path, so without their digests a run after a corpus change would find the
+ * previous run's jobs done and run nothing.
+ */
+export function planIdOf(
+  planDigest: string,
+  packages: Record<string, string>,
+  force: boolean,
+  inputs: Record<string, string> = {},
+): string {
+  const digest = createHash("sha256").update(JSON.stringify({ plan: planDigest, packages, inputs }));
   // --force asks for every unit again: a fresh id, so completed jobs of an earlier run do not count
   if (force) digest.update(`force ${Date.now()} ${Math.random()}`);
   return digest.digest("hex").slice(0, 16);

@@ -13,6 +13,14 @@ describe("jobs", () => {
     expect(planIdOf("digest-a", versions, true)).not.toBe(planIdOf("digest-a", versions, true));
   });
 
+  it("the inputs' digests are part of the id: a changed corpus at the same path is another run", () => {
+    const inputs = { corpus: "a".repeat(64), queries: "b".repeat(64) };
+    const id = planIdOf("digest-a", versions, false, inputs);
+    expect(planIdOf("digest-a", versions, false, { ...inputs })).toBe(id);
+    expect(planIdOf("digest-a", versions, false, { ...inputs, corpus: "c".repeat(64) })).not.toBe(id);
+    expect(planIdOf("digest-a", versions, false)).not.toBe(id);
+  });
+
   it("a job's id is the plan's id and the unit's key, with no ':' (BullMQ reserves it)", () => {
     expect(jobIdOf("0123456789abcdef", "search.alpha-0.5.rows-1-of-4")).toBe(
       "0123456789abcdef.search.alpha-0.5.rows-1-of-4",

@@ -86,8 +86,8 @@ export function generatedIndex(
 }
 
 /**
- * The passages of shard `part` of a corpus: the shard's range of records, read from the nearest indexed byte
- * offset before it (never from the first record), and `total`, the corpus's passages.
+ * The passages of shard `part` of a corpus: `read()` reads the shard's range of records (anew at each call), from
+ * the nearest indexed byte offset before it (never from the first record), and `total` is the corpus's passages.
  */
 export async function shardPassages(
   env: StageEnv,
@@ -98,7 +98,7 @@ export async function shardPassages(
   const index = await passageIndex(env, corpus, options);
   const total = index.records;
   const { start, end } = shard({ index: part.index, count: part.count, total });
-  return { total, passages: readPassages(corpus, { ...options, range: { start, end }, index }) };
+  return { total, read: () => readPassages(corpus, { ...options, range: { start, end }, index }) };
 }
 
 /** A number as it appears in file names and tables: `0.01`, never `1e-2`. */

@@ -6,7 +6,6 @@ import {
   type Lang,
   type Passage,
   readGeneratedQueries,
-  readPassages,
   readQueries,
   shard,
 } from "@xqg/corpus";
@@ -133,25 +132,21 @@ export async function encodePassagesStage(
       async (staged, previous) => {
         const unit = unitName(io.manifest);
         const fingerprint = io.fingerprint;
-        const corpus = () => readPassages(io.corpus, read.corpus);
+        // the shard's passages (the whole corpus unsharded), diffed against those of its previous output
+        const mine = await shardPassages(env, io.corpus, read.corpus, part);
+        const corpus = mine.read;
         const reuse = fingerprint
           ? await planReuse(env, previous, { unit, outputs: [io.out, idsPath(io.out)], fingerprint }, corpus)
           : undefined;
         if (reuse) env.log.info(reuseLine(unit, reuse.diff));
-        const { total, passages } = reuse
-          ? {
-              total: reuse.diff.counts.added + reuse.diff.counts.changed,
-              passages: freshOnly<Passage>(corpus(), reuse.diff.status),
-            }
-          : await shardPassages(env, io.corpus, read.corpus, part);
+        const total = reuse
+          ? reuse.diff.counts.added + reuse.diff.counts.changed
+          : shardSize(mine.total, part);
+        const passages = reuse ? freshOnly<Passage>(corpus(), reuse.diff.status) : corpus();
         // reusing: the added and changed passages' rows go to a scratch file in the staging, then are merged
         const target = reuse ? scratchPath(staged(io.out), "fresh-rows.npy") : staged(io.out);
         const encoder = await openEncoder(models, env, settings.variant);
-        const progress = env.log.progress(
-          label("encode passages", part),
-          reuse ? total : shardSize(total, part),
-          "passages",
-        );
+        const progress = env.log.progress(label("encode passages", part), total, "passages");
         const writer = await createNpyWriter(target, {
           dimensions: encoder.dimensions,
           dtype: settings.dtype,
@@ -211,8 +206,9 @@ export async function encodeGeneratedStage(
      */
     shard?: { readonly part: ShardPart; readonly corpus?: string };
     /**
-     * Where the fingerprint of the generated queries goes (docid and queries of each record; not with `shard`):
-     * a later run whose only change is `generated` sums only the added and changed records' queries.
+     * Where the fingerprint of the generated queries goes (docid and queries of each of the unit's records): a
+     * later run whose only change is `generated` (and, with `shard.corpus`, the corpus) sums only the added and
+     * changed records' queries.
      */
     fingerprint?: string;
   },
@@ -222,7 +218,7 @@ export async function encodeGeneratedStage(
   const read = readOptions(settings);
   const part = io.shard?.part;
   const corpus = io.shard?.corpus;
-  const fingerprint = part ? undefined : io.fingerprint;
+  const fingerprint = io.fingerprint;
   const files: Record<string, string> = corpus
     ? { generated: io.generated, corpus }
     : { generated: io.generated };
@@ -246,71 +242,75 @@ export async function encodeGeneratedStage(
         outputs: fingerprint
           ? [...sumFiles(io.out, sumLanguagesOf(settings)), fingerprint]
           : sumFiles(io.out, sumLanguagesOf(settings)),
-        ...(fingerprint ? { reusable: "generated" } : {}),
+        // a file of the whole corpus's records changes with the corpus that sizes the shards
+        ...(fingerprint ? { reusable: corpus ? ["generated", "corpus"] : "generated" } : {}),
       },
       async (staged, previous) => {
         const unit = unitName(io.manifest);
-        const generated = () => readGeneratedQueries(io.generated, read.generated);
-        const asPassages = async function* () {
-          for await (const record of generated()) yield recordAsPassage(record);
-        };
-        const reuse = fingerprint
-          ? await planReuse(
-              env,
-              previous,
-              { unit, outputs: sumFiles(io.out, sumLanguagesOf(settings)), fingerprint },
-              asPassages,
-            )
-          : undefined;
-        if (reuse) env.log.info(reuseLine(unit, reuse.diff));
-        // reusing: the added and changed records' Σq goes to a scratch file in the staging, then is merged
-        const target = reuse ? scratchPath(staged(io.out), "fresh-sums.npy") : staged(io.out);
-        // one pass over the generated queries: Σq rows are written as their records stream by
-        const encoder = await openEncoder(models, env, settings.variant);
-        const progress = env.log.progress(
-          label("encode generated queries", part ?? WHOLE),
-          undefined,
-          "passages",
-        );
-        const options = encodeOptions(settings, "query");
-        const languages = sumLanguagesOf(settings);
         try {
-          // a shard's own file is empty when the shard holds no passage; a file of the whole corpus's records
-          // is read from the indexed byte offset nearest before the shard's first record
-          const records = reuse
-            ? freshOnly(generated(), reuse.diff.status)
-            : part && corpus
+          // the unit's records, read anew at each call: the whole file, a shard's own file (empty when the shard
+          // holds no passage), or the shard's range of a file of the whole corpus's records, read from the indexed
+          // byte offset nearest before it
+          const generated =
+            part && corpus
               ? await shardRecords(env, io.generated, read.generated, part, corpus, read.corpus)
-              : readGeneratedQueries(io.generated, {
-                  ...read.generated,
-                  ...(part ? { allowEmpty: true } : {}),
-                });
-          await sumQueries(counted(records, progress), (texts) => encoder.encode(texts, options), {
-            signal: env.signal,
-            out: target,
-            dimensions: encoder.dimensions,
-            limit: settings.limit,
-            batchSize: settings.batchSize * 8,
-            ...(languages.length > 0 ? { languages } : {}),
-          });
+              : () =>
+                  readGeneratedQueries(io.generated, {
+                    ...read.generated,
+                    ...(part ? { allowEmpty: true } : {}),
+                  });
+          const asPassages = async function* () {
+            for await (const record of generated()) yield recordAsPassage(record);
+          };
+          const reuse = fingerprint
+            ? await planReuse(
+                env,
+                previous,
+                { unit, outputs: sumFiles(io.out, sumLanguagesOf(settings)), fingerprint },
+                asPassages,
+              )
+            : undefined;
+          if (reuse) env.log.info(reuseLine(unit, reuse.diff));
+          // reusing: the added and changed records' Σq goes to a scratch file in the staging, then is merged
+          const target = reuse ? scratchPath(staged(io.out), "fresh-sums.npy") : staged(io.out);
+          // one pass over the generated queries: Σq rows are written as their records stream by
+          const encoder = await openEncoder(models, env, settings.variant);
+          const progress = env.log.progress(
+            label("encode generated queries", part ?? WHOLE),
+            undefined,
+            "passages",
+          );
+          const options = encodeOptions(settings, "query");
+          const languages = sumLanguagesOf(settings);
+          try {
+            const records = reuse ? freshOnly(generated(), reuse.diff.status) : generated();
+            await sumQueries(counted(records, progress), (texts) => encoder.encode(texts, options), {
+              signal: env.signal,
+              out: target,
+              dimensions: encoder.dimensions,
+              limit: settings.limit,
+              batchSize: settings.batchSize * 8,
+              ...(languages.length > 0 ? { languages } : {}),
+            });
+          } finally {
+            progress.done();
+            await encoder.close();
+          }
+          await finishReuse(
+            env,
+            reuse,
+            { out: io.out, rows: target, fingerprint },
+            staged,
+            updateQuerySums,
+            asPassages,
+          );
         } catch (error) {
           if (corpus && error instanceof CorpusError && error.code === "shard")
             throw new UserError(
               `${io.generated}: ${error.reason}, the passages of ${corpus}: shards pick their records by position, so the file needs one record per passage, in corpus order`,
             );
           throw error;
-        } finally {
-          progress.done();
-          await encoder.close();
         }
-        await finishReuse(
-          env,
-          reuse,
-          { out: io.out, rows: target, fingerprint },
-          staged,
-          updateQuerySums,
-          asPassages,
-        );
       },
     ),
   );
@@ -318,7 +318,8 @@ export async function encodeGeneratedStage(
 
 /**
  * Shard `part`'s records of a generated-queries file holding one record per passage of `corpus`, in corpus
- * order: the file's record count must be the corpus's, and the shard's range is read through the file's index.
+ * order, read anew at each call: the file's record count must be the corpus's, and the shard's range is read
+ * through the file's index.
  */
 async function shardRecords(
   env: StageEnv,
@@ -338,7 +339,7 @@ async function shardRecords(
     });
   }
   const { start, end } = shard({ index: part.index, count: part.count, total });
-  return readGeneratedQueries(generated, { ...options, range: { start, end }, index });
+  return () => readGeneratedQueries(generated, { ...options, range: { start, end }, index });
 }
 
 /** The languages whose Σq is kept apart, in canonical order (none unless configured). */

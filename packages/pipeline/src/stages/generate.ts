@@ -2,7 +2,6 @@ import {
   type GeneratedQueries,
   PassageFingerprint,
   readGeneratedQueries,
-  readPassages,
   shard,
   writeGeneratedQueries,
 } from "@xqg/corpus";
@@ -76,27 +75,24 @@ export async function generateStage(
       async (staged, previous) => {
         const unit = unitName(io.manifest);
         const fingerprint = io.fingerprint;
-        const corpus = () => readPassages(io.corpus, read.corpus);
+        // the shard's passages (the whole corpus unsharded): a sharded unit diffs its new range against the
+        // passages its previous output holds, so passages that crossed a shard boundary count as added or removed
+        const mine = await shardPassages(env, io.corpus, read.corpus, part);
+        const corpus = mine.read;
         const reuse = fingerprint
           ? await planReuse(env, previous, { unit, outputs: [io.out], fingerprint }, corpus)
           : undefined;
         if (reuse) env.log.info(reuseLine(unit, reuse.diff));
-        const { total, passages } = reuse
-          ? {
-              total: reuse.diff.counts.added + reuse.diff.counts.changed,
-              passages: freshOnly(corpus(), reuse.diff.status),
-            }
-          : await shardPassages(env, io.corpus, read.corpus, part);
+        const total = reuse
+          ? reuse.diff.counts.added + reuse.diff.counts.changed
+          : shardSize(mine.total, part);
+        const passages = reuse ? freshOnly(corpus(), reuse.diff.status) : corpus();
         const generator = await createGenerator(model, {
           session: sessionOptions(env),
           maxInputLength: settings.maxInputLength,
           ...(settings.variant === undefined ? {} : { variant: settings.variant }),
         });
-        const progress = env.log.progress(
-          label("generate", part),
-          reuse ? total : shardSize(total, part),
-          "passages",
-        );
+        const progress = env.log.progress(label("generate", part), total, "passages");
         try {
           const fresh = generator.generate(passages, {
             languages: settings.languages,
