@@ -26,11 +26,12 @@ export interface StageSpec {
   /** Where its models ran (`cpu`, `cuda`), for stages that run models; recorded, never compared. */
   readonly device?: string;
   /**
-   * The input role (e.g. `corpus`) whose change alone lets the unit build on its previous outputs (an
-   * incremental corpus update): when the unit is stale only because that input changed, or because an output
-   * its manifest does not record is missing, `body` gets the previous run (`PreviousRun`).
+   * The input role (e.g. `corpus`), or roles (an index's `embeddings` and `ids`), whose change alone lets the
+   * unit build on its previous outputs (an incremental corpus update): when the unit is stale only because
+   * those inputs changed, or because an output its manifest does not record is missing, `body` gets the
+   * previous run (`PreviousRun`).
    */
-  readonly reusable?: string;
+  readonly reusable?: string | readonly string[];
 }
 
 /**
@@ -40,7 +41,7 @@ export interface StageSpec {
  * them, so `body` reads them.
  */
 export interface PreviousRun {
-  /** Whether the reusable input is the one the previous run read (same path and digest). */
+  /** Whether the reusable inputs are the ones the previous run read (same paths and digests). */
   readonly sameInput: boolean;
   /** The outputs of the previous run that are in place, as recorded (absolute paths). */
   readonly outputs: ReadonlySet<string>;
@@ -219,10 +220,12 @@ async function previousRun(
   expected: Omit<Manifest, "outputs">,
   base: string,
 ): Promise<PreviousRun | undefined> {
-  const role = spec.reusable;
-  if (role === undefined || !(role in expected.inputs) || !recorded.inputs?.[role]) return undefined;
+  const roles: readonly string[] =
+    spec.reusable === undefined ? [] : typeof spec.reusable === "string" ? [spec.reusable] : spec.reusable;
+  if (roles.length === 0 || !roles.every((role) => role in expected.inputs && recorded.inputs?.[role]))
+    return undefined;
   const without = (inputs: Manifest["inputs"]) =>
-    Object.fromEntries(Object.entries(inputs).filter(([name]) => name !== role));
+    Object.fromEntries(Object.entries(inputs).filter(([name]) => !roles.includes(name)));
   const same = (a: unknown, b: unknown) =>
     JSON.stringify(a) === JSON.stringify(JSON.parse(JSON.stringify(b)));
   if (recorded.stage !== expected.stage) return undefined;
@@ -238,9 +241,11 @@ async function previousRun(
     if (have !== want.sha256) return undefined;
     outputs.add(output);
   }
-  const was = recorded.inputs[role]!;
-  const now = expected.inputs[role]!;
-  return { sameInput: was.path === now.path && was.sha256 === now.sha256, outputs };
+  const sameInput = roles.every((role) => {
+    const [was, now] = [recorded.inputs[role]!, expected.inputs[role]!];
+    return was.path === now.path && was.sha256 === now.sha256;
+  });
+  return { sameInput, outputs };
 }
 
 /** A unit's recorded manifest, or undefined when there is none (or a torn one). */
