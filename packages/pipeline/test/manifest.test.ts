@@ -36,7 +36,11 @@ async function stage(dir: string, params: unknown, content: string, force = fals
 describe("runStage", () => {
   it("hands the previous run to a unit whose reusable inputs (several roles) alone changed", async () => {
     await withTempDir(async (dir) => {
-      const [a, b, c] = ["a.txt", "b.txt", "c.txt"].map((name) => join(dir, name)) as [string, string, string];
+      const [a, b, c] = ["a.txt", "b.txt", "c.txt"].map((name) => join(dir, name)) as [
+        string,
+        string,
+        string,
+      ];
       const out = join(dir, "out", "result.txt");
       const run = async (params: unknown) => {
         const spec: StageSpec = {
