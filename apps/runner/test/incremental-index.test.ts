@@ -3,7 +3,7 @@
 // share of removed and replaced vectors would pass `index.rebuildShare`.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
@@ -121,6 +121,33 @@ describe("incremental runs with an HNSW index", () => {
         for (const [file, bytes] of indexFiles(built, system))
           expect(rebuilt.get(file)?.equals(bytes), file).toBe(true);
       expect(await readFile(join(incOut, "runs/baseline.trec"))).toEqual(built.get("runs/baseline.trec"));
+    });
+  }, 300_000);
+
+  it("an index made before fingerprints were saved upgrades by fingerprinting its matrix once, same bytes", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir, join(dir, "out"), HNSW);
+      expect((await xqg("run", config)).code).toBe(0);
+      const out = join(dir, "out");
+      const made = await snapshot(out);
+      // as an older xqg left it: no fingerprints, manifests that do not record them
+      for (const system of ["baseline", "alpha-0.5"]) {
+        await rm(join(out, "index", `${system}.usearch.fingerprint`));
+        const manifest = join(out, "manifests", `index.${system}.json`);
+        const recorded = JSON.parse(await readFile(manifest, "utf8"));
+        delete recorded.outputs[`../index/${system}.usearch.fingerprint`];
+        await writeFile(manifest, `${JSON.stringify(recorded, null, 2)}\n`);
+      }
+      const upgraded = await xqg("run", config);
+      expect(upgraded.code, upgraded.stderr).toBe(0);
+      expect(indexLines(upgraded.stderr)).toEqual([
+        "xqg: index.baseline: updated: reused 30, added 0, changed 0, removed 0 vectors",
+        "xqg: index.alpha-0.5: updated: reused 30, added 0, changed 0, removed 0 vectors",
+      ]);
+      expect(upgraded.stderr).toContain("search: up to date");
+      const now = await snapshot(out);
+      expect([...now.keys()]).toEqual([...made.keys()]);
+      for (const [file, bytes] of made) expect(now.get(file)?.equals(bytes), file).toBe(true);
     });
   }, 300_000);
 });
