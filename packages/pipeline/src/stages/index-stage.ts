@@ -52,10 +52,10 @@ export async function indexStage(
         const rows = () => rowPassages(io.embeddings, ids);
         const updated = previous
           ? await update(env, io, settings, { previous, fingerprint, rebuildShare }, matrix, ids, rows)
-          : undefined;
-        const index = updated?.index ?? (await build(env, settings, matrix, ids));
+          : {};
+        const index = updated.index ?? (await build(env, settings, matrix, ids));
         await index.save(staged(io.out));
-        const made = updated?.fingerprint ?? (await PassageFingerprint.from(rows(), { signal: env.signal }));
+        const made = updated.fingerprint ?? (await PassageFingerprint.from(rows(), { signal: env.signal }));
         await made.save(staged(fingerprint));
       } finally {
         await matrix.close();
@@ -97,9 +97,9 @@ async function build(env: StageEnv, settings: IndexSettings, matrix: NpyReader, 
 }
 
 /**
- * The previous index updated to the current matrix, with the fingerprint of the matrix, or undefined where it
- * must be built anew (said in the log): its outputs or fingerprint gone, an index that does not hold the
- * vectors its fingerprint says, or a removed share that would pass `rebuildShare`.
+ * The previous index updated to the current matrix, with the fingerprint of the matrix; no index where it must be
+ * built anew (said in the log): its outputs or fingerprint gone, an index that does not hold the vectors its
+ * fingerprint says, or a removed share that would pass `rebuildShare` (the fingerprint, once made, comes back).
  */
 async function update(
   env: StageEnv,
@@ -109,17 +109,17 @@ async function update(
   matrix: NpyReader,
   ids: readonly string[],
   rows: () => AsyncIterable<Passage>,
-): Promise<{ index: Index; fingerprint: PassageFingerprint } | undefined> {
+): Promise<{ index?: Index; fingerprint?: PassageFingerprint }> {
   const unit = unitName(io.manifest);
   const { previous } = was;
-  if (!Index.files(io.out).every((file) => previous.outputs.has(file))) return undefined;
+  if (!Index.files(io.out).every((file) => previous.outputs.has(file))) return {};
   let before: PassageFingerprint;
   if (previous.outputs.has(was.fingerprint)) before = await PassageFingerprint.load(was.fingerprint);
   // an index made before fingerprints were saved, over the same matrix: the matrix is what it indexed
   else if (previous.sameInput) before = await PassageFingerprint.from(rows(), { signal: env.signal });
   else {
     env.log.info(`${unit}: rebuilt: no fingerprint of the vectors the previous index holds`);
-    return undefined;
+    return {};
   }
   const diff = await diffPassages(before, rows(), { signal: env.signal });
   const index = await Index.load(io.out, openOptions(settings));
@@ -129,7 +129,7 @@ async function update(
     env.log.info(
       `${unit}: rebuilt: the index holds ${index.size} vectors (${removed.length} no longer in the matrix), its fingerprint ${diff.before} (${diff.counts.removed} removed)`,
     );
-    return undefined;
+    return { fingerprint: diff.fingerprint! };
   }
   const { unchanged, added, changed } = diff.counts;
   // the share `needsRebuild` would find after the update: replaced vectors count as removed ones
@@ -137,7 +137,7 @@ async function update(
   const share = lost / (diff.after + lost);
   if (share > was.rebuildShare) {
     env.log.info(`${unit}: rebuilt: removed share ${share.toFixed(2)} passed ${was.rebuildShare}`);
-    return undefined;
+    return { fingerprint: diff.fingerprint! };
   }
   index.remove(removed);
   // the added and changed rows in matrix order, read in runs of consecutive rows
