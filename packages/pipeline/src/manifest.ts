@@ -26,7 +26,8 @@ export interface StageSpec {
   /** Where its models ran (`cpu`, `cuda`), for stages that run models; recorded, never compared. */
   readonly device?: string;
   /**
-   * The input role (e.g. `corpus`), or roles, whose change alone lets the unit build on its previous outputs (an
+   * The input role (e.g. `corpus`), or roles (an index's `embeddings` and `ids`; a shard's Σq over a `generated:`
+   * file, `generated` and `corpus`), whose change alone lets the unit build on its previous outputs (an
    * incremental corpus update): when the unit is stale only because those inputs changed, or because an output
    * its manifest does not record is missing, `body` gets the previous run (`PreviousRun`).
    */

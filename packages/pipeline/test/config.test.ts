@@ -227,6 +227,11 @@ describe("config: how the input files are read", () => {
       'exp.yaml:5: languages.SW: expected language names by ISO 639-1 code, e.g. { ar: Arabic, sw: Swahili } (on the command line ar=Arabic,sw=Swahili), got "Swahili"',
     ],
     [
+      "an index rebuild share past 1",
+      `${MINIMAL}index: { type: hnsw, rebuildShare: 1.5 }\n`,
+      "exp.yaml:5: index.rebuildShare: expected a number in [0, 1], got 1.5",
+    ],
+    [
       "a language without its name",
       `${MINIMAL}languages: { sw: "" }\n`,
       'exp.yaml:5: languages.sw: expected language names by ISO 639-1 code, e.g. { ar: Arabic, sw: Swahili } (on the command line ar=Arabic,sw=Swahili), got ""',

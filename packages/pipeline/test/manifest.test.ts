@@ -6,6 +6,7 @@ import { Hasher } from "../src/hash.js";
 import {
   migrateParams,
   PARAM_MIGRATIONS,
+  type PreviousRun,
   packageVersions,
   runStage,
   type StageSpec,
@@ -33,6 +34,47 @@ async function stage(dir: string, params: unknown, content: string, force = fals
 }
 
 describe("runStage", () => {
+  it("hands the previous run to a unit whose reusable inputs (several roles) alone changed", async () => {
+    await withTempDir(async (dir) => {
+      const [a, b, c] = ["a.txt", "b.txt", "c.txt"].map((name) => join(dir, name)) as [
+        string,
+        string,
+        string,
+      ];
+      const out = join(dir, "out", "result.txt");
+      const run = async (params: unknown) => {
+        const spec: StageSpec = {
+          stage: "two",
+          manifest: join(dir, "manifests", "two.json"),
+          inputs: { a, b, c },
+          params,
+          packages: [],
+          outputs: [out],
+          reusable: ["a", "b"],
+        };
+        const ctx = { hasher: await Hasher.open(), log: createLogger({ quiet: true }), force: false };
+        let seen: PreviousRun | undefined | "none" = "none";
+        await runStage(ctx, spec, async (staged, previous) => {
+          seen = previous;
+          await writeFile(staged(out), "x");
+        });
+        return seen as PreviousRun | undefined | "none";
+      };
+      for (const file of [a, b, c]) await writeFile(file, "1");
+      expect(await run({ k: 1 })).toBeUndefined();
+      await writeFile(a, "2");
+      await writeFile(b, "2");
+      const both = await run({ k: 1 });
+      expect(both).toEqual({ sameInput: false, outputs: new Set([out]) });
+      // another input changed too, or a setting: no previous run to build on
+      await writeFile(a, "3");
+      await writeFile(c, "3");
+      expect(await run({ k: 1 })).toBeUndefined();
+      await writeFile(b, "4");
+      expect(await run({ k: 2 })).toBeUndefined();
+    });
+  });
+
   it("runs once, then skips while inputs, parameters and outputs match", async () => {
     await withTempDir(async (dir) => {
       await writeFile(join(dir, "in.txt"), "a");

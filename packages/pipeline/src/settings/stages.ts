@@ -148,6 +148,11 @@ export const STAGE_FIELDS = {
       INDEX_DEFAULTS.expansionSearch,
       "HNSW expansion while searching (0: usearch's default)",
     ),
+    rebuildShare: field.number(
+      INDEX_DEFAULTS.rebuildShare,
+      "after a corpus change, build the HNSW index anew instead of updating it once the share of its vectors removed or replaced since it was built would pass this",
+      { min: 0, max: 1 },
+    ),
   },
   search: {
     depth: field.int(SEARCH_DEFAULTS.depth, "passages retrieved per query", 1, 100_000),
