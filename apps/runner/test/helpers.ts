@@ -105,22 +105,6 @@ ${extra}`,
   return file;
 }
 
-/** The small experiment's 30 passages less the 3rd and 10th, with 2 edited (a text, a title) and 2 appended. */
-export async function changedCorpus(dir: string): Promise<void> {
-  const all = (await readFile(join(QUICKSTART, "corpus.jsonl"), "utf8")).trim().split("\n");
-  const lines = all
-    .slice(0, 30)
-    .map((line) => JSON.parse(line) as { docid: string; title: string; text: string });
-  lines[4] = { ...lines[4]!, text: `${lines[4]!.text} It also has a harbour.` };
-  lines[11] = { ...lines[11]!, title: `${lines[11]!.title} Town` };
-  const kept = lines.filter((_, i) => i !== 2 && i !== 9);
-  const appended = all.slice(40, 42).map((line) => JSON.parse(line));
-  await writeFile(
-    join(dir, "corpus.jsonl"),
-    `${[...kept, ...appended].map((p) => JSON.stringify(p)).join("\n")}\n`,
-  );
-}
-
 /**
  * The small experiment's 30 passages less the 3rd and 10th, with 2 edited (a text, a title) and 2 appended
  * (written over `dir/corpus.jsonl`, the corpus of `smallExperiment`).
