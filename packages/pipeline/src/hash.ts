@@ -28,12 +28,20 @@ export class Hasher {
     private readonly cacheFile: string | undefined,
     private readonly cache: Map<string, CacheEntry>,
     private readonly maxFolderFiles: number,
+    private readonly readOnly: boolean,
   ) {}
 
   /** Values of `derivedJson` already read or computed in this process, by digest and name. */
   private readonly memory = new Map<string, unknown>();
 
-  static async open(cacheFile?: string, options: { maxFolderFiles?: number } = {}): Promise<Hasher> {
+  /**
+   * `readOnly`: use what the cache holds, write nothing (not the cache, not derived facts: those stay in memory),
+   * for a dry run such as `xqg plan`.
+   */
+  static async open(
+    cacheFile?: string,
+    options: { maxFolderFiles?: number; readOnly?: boolean } = {},
+  ): Promise<Hasher> {
     const cache = new Map<string, CacheEntry>();
     if (cacheFile) {
       try {
@@ -43,7 +51,12 @@ export class Hasher {
         // no cache yet, or a torn one from a killed run: start empty
       }
     }
-    return new Hasher(cacheFile, cache, options.maxFolderFiles ?? MAX_FOLDER_FILES);
+    return new Hasher(
+      cacheFile,
+      cache,
+      options.maxFolderFiles ?? MAX_FOLDER_FILES,
+      options.readOnly ?? false,
+    );
   }
 
   /** Digest of a file, or of a directory's files (names and contents, sorted). */
@@ -108,7 +121,7 @@ export class Hasher {
     }
     const value = await compute();
     this.memory.set(key, value);
-    if (file) {
+    if (file && !this.readOnly) {
       await mkdir(dirname(file), { recursive: true });
       const temp = `${file}.${process.pid}.tmp`;
       await writeFile(temp, JSON.stringify(value));
@@ -118,7 +131,7 @@ export class Hasher {
   }
 
   async save(): Promise<void> {
-    if (!this.cacheFile) return;
+    if (!this.cacheFile || this.readOnly) return;
     await mkdir(dirname(this.cacheFile), { recursive: true });
     const temp = `${this.cacheFile}.${process.pid}.tmp`;
     await writeFile(temp, JSON.stringify(Object.fromEntries(this.cache)));

@@ -79,7 +79,9 @@ async function unitStates(
 ): Promise<Map<string, UnitState>> {
   const paths = layout(config.output);
   // the hash cache only where the output folder exists: looking never creates it
-  const hasher = await Hasher.open(existsSync(config.output) ? paths.hashCache : undefined);
+  const hasher = await Hasher.open(existsSync(config.output) ? paths.hashCache : undefined, {
+    readOnly: true,
+  });
   const states = new Map<string, UnitState>();
   for (const unit of units) {
     const waiting = unit.deps.find((dep) => states.get(dep)?.state !== "done");

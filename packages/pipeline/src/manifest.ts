@@ -33,10 +33,11 @@ export interface StageSpec {
    */
   readonly reusable?: string | readonly string[];
   /**
-   * What a run of the unit would reuse of `previous` (the counts of its diff), for `xqg plan`: called when the
-   * unit is inspected, is stale, and may build on its previous run; never while it runs.
+   * What a run of the unit would reuse of its previous run (the counts of its diff), for `xqg plan`: called when
+   * the unit is inspected and is stale, with the previous run it may build on (`reusable`), if any; never while
+   * it runs.
    */
-  readonly previewReuse?: (previous: PreviousRun) => Promise<ReuseCounts | undefined>;
+  readonly previewReuse?: (previous: PreviousRun | undefined) => Promise<ReuseCounts | undefined>;
 }
 
 /** How many passages a reusing unit takes from its previous run, and how many it adds, changes and removes. */
@@ -225,8 +226,9 @@ export async function unitState(hasher: Hasher, spec: StageSpec): Promise<UnitSt
   const expected = await describe(hasher, spec, base);
   if (await matches(hasher, spec, expected, base)) return { state: "done" };
   const reason = await firstDifference(hasher, spec, recorded, expected, base);
-  const previous = spec.previewReuse ? await previousRun(hasher, spec, recorded, expected, base) : undefined;
-  const reuse = previous ? await spec.previewReuse!(previous) : undefined;
+  const reuse = spec.previewReuse
+    ? await spec.previewReuse(await previousRun(hasher, spec, recorded, expected, base))
+    : undefined;
   return { state: "stale", reason, ...(reuse ? { reuse } : {}) };
 }
 

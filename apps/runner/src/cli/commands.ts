@@ -558,7 +558,7 @@ export const COMMANDS: Record<string, Command> = {
       const width = Math.max(...report.units.map((u) => u.key.length));
       for (const unit of report.units) {
         const reuse = unit.reuse
-          ? `; would reuse ${unit.reuse.unchanged}, add ${unit.reuse.added}, change ${unit.reuse.changed}, remove ${unit.reuse.removed} passages`
+          ? `; would reuse ${unit.reuse.unchanged}, add ${unit.reuse.added}, change ${unit.reuse.changed}, remove ${unit.reuse.removed} ${unit.stage === "index" ? "vectors" : "passages"}`
           : "";
         const why = unit.reason === undefined ? "" : `  (${unit.reason}${reuse})`;
         ctx.stdout.write(`${unit.state.padEnd(7)}  ${unit.key.padEnd(width)}${why}\n`);

@@ -1,7 +1,10 @@
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import {
+  diffPassages,
   type Passage,
   type PassageDelta,
+  PassageFingerprint,
   readPassages,
   readPassagesWithDeltas,
   writePassages,
@@ -68,6 +71,14 @@ export async function corpusStage(
         },
         packages: ["@xqg/corpus"],
         outputs: [io.out, io.deleted],
+        // for `xqg plan`: the effective corpus it would write against the one it wrote, as the units that read it
+        // will find them
+        previewReuse: async () => {
+          if (!existsSync(io.out)) return undefined;
+          const before = await PassageFingerprint.from(readPassages(io.out), { signal: env.signal });
+          const after = readPassagesWithDeltas(io.base, io.deltas, read);
+          return (await diffPassages(before, after, { signal: env.signal })).counts;
+        },
       },
       async (staged) => {
         const deleted = new Set<string>();

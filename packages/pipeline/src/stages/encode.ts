@@ -13,7 +13,7 @@ import { createEncoder, type Encoder } from "@xqg/encoders";
 import { querySumFiles, sumQueries, updateQuerySums, updateRows } from "@xqg/fusion";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
-import { runStage } from "../manifest.js";
+import { type PreviousRun, runStage } from "../manifest.js";
 import {
   checkQueriesLang,
   type InputSettings,
@@ -111,6 +111,16 @@ export async function encodePassagesStage(
 ) {
   const models = await localEncoders(io.encoder, env);
   const read = readOptions(settings);
+  const unit = unitName(io.manifest);
+  // the shard's passages (the whole corpus unsharded), diffed against those of its previous output
+  const reuseOf = async (previous: PreviousRun | undefined) => {
+    const mine = await shardPassages(env, io.corpus, read.corpus, part);
+    const outputs = [io.out, idsPath(io.out)];
+    const reuse = io.fingerprint
+      ? await planReuse(env, previous, { unit, outputs, fingerprint: io.fingerprint }, mine.read)
+      : undefined;
+    return { mine, reuse };
+  };
   return withInputHints({ corpus: io.corpus }, () =>
     runStage(
       env,
@@ -127,17 +137,17 @@ export async function encodePassagesStage(
         packages: PACKAGES,
         device: deviceOf(env),
         outputs: io.fingerprint ? [io.out, idsPath(io.out), io.fingerprint] : [io.out, idsPath(io.out)],
-        ...(io.fingerprint ? { reusable: "corpus" } : {}),
+        ...(io.fingerprint
+          ? {
+              reusable: "corpus",
+              previewReuse: async (previous) => (await reuseOf(previous)).reuse?.diff.counts,
+            }
+          : {}),
       },
       async (staged, previous) => {
-        const unit = unitName(io.manifest);
         const fingerprint = io.fingerprint;
-        // the shard's passages (the whole corpus unsharded), diffed against those of its previous output
-        const mine = await shardPassages(env, io.corpus, read.corpus, part);
+        const { mine, reuse } = await reuseOf(previous);
         const corpus = mine.read;
-        const reuse = fingerprint
-          ? await planReuse(env, previous, { unit, outputs: [io.out, idsPath(io.out)], fingerprint }, corpus)
-          : undefined;
         if (reuse) env.log.info(reuseLine(unit, reuse.diff));
         const total = reuse
           ? reuse.diff.counts.added + reuse.diff.counts.changed
@@ -222,6 +232,34 @@ export async function encodeGeneratedStage(
   const files: Record<string, string> = corpus
     ? { generated: io.generated, corpus }
     : { generated: io.generated };
+  const unit = unitName(io.manifest);
+  // the unit's records, read anew at each call (the whole file, a shard's own file, empty when the shard holds no
+  // passage, or the shard's range of a file of the whole corpus's records, read from the indexed byte offset
+  // nearest before it), and what of the previous output they reuse
+  const reuseOf = async (previous: PreviousRun | undefined) => {
+    const generated =
+      part && corpus
+        ? await shardRecords(env, io.generated, read.generated, part, corpus, read.corpus)
+        : () =>
+            readGeneratedQueries(io.generated, {
+              ...read.generated,
+              ...(part ? { allowEmpty: true } : {}),
+            });
+    const asPassages = async function* () {
+      for await (const record of generated()) yield recordAsPassage(record);
+    };
+    const outputs = sumFiles(io.out, sumLanguagesOf(settings));
+    const reuse = fingerprint
+      ? await planReuse(env, previous, { unit, outputs, fingerprint }, asPassages)
+      : undefined;
+    return { generated, asPassages, reuse };
+  };
+  const explained = (error: unknown): unknown =>
+    corpus && error instanceof CorpusError && error.code === "shard"
+      ? new UserError(
+          `${io.generated}: ${error.reason}, the passages of ${corpus}: shards pick their records by position, so the file needs one record per passage, in corpus order`,
+        )
+      : error;
   return withInputHints(files, () =>
     runStage(
       env,
@@ -243,33 +281,22 @@ export async function encodeGeneratedStage(
           ? [...sumFiles(io.out, sumLanguagesOf(settings)), fingerprint]
           : sumFiles(io.out, sumLanguagesOf(settings)),
         // a file of the whole corpus's records changes with the corpus that sizes the shards
-        ...(fingerprint ? { reusable: corpus ? ["generated", "corpus"] : "generated" } : {}),
+        ...(fingerprint
+          ? {
+              reusable: corpus ? ["generated", "corpus"] : "generated",
+              previewReuse: (previous) =>
+                reuseOf(previous).then(
+                  ({ reuse }) => reuse?.diff.counts,
+                  (error: unknown) => {
+                    throw explained(error);
+                  },
+                ),
+            }
+          : {}),
       },
       async (staged, previous) => {
-        const unit = unitName(io.manifest);
         try {
-          // the unit's records, read anew at each call: the whole file, a shard's own file (empty when the shard
-          // holds no passage), or the shard's range of a file of the whole corpus's records, read from the indexed
-          // byte offset nearest before it
-          const generated =
-            part && corpus
-              ? await shardRecords(env, io.generated, read.generated, part, corpus, read.corpus)
-              : () =>
-                  readGeneratedQueries(io.generated, {
-                    ...read.generated,
-                    ...(part ? { allowEmpty: true } : {}),
-                  });
-          const asPassages = async function* () {
-            for await (const record of generated()) yield recordAsPassage(record);
-          };
-          const reuse = fingerprint
-            ? await planReuse(
-                env,
-                previous,
-                { unit, outputs: sumFiles(io.out, sumLanguagesOf(settings)), fingerprint },
-                asPassages,
-              )
-            : undefined;
+          const { generated, asPassages, reuse } = await reuseOf(previous);
           if (reuse) env.log.info(reuseLine(unit, reuse.diff));
           // reusing: the added and changed records' Σq goes to a scratch file in the staging, then is merged
           const target = reuse ? scratchPath(staged(io.out), "fresh-sums.npy") : staged(io.out);
@@ -305,11 +332,7 @@ export async function encodeGeneratedStage(
             asPassages,
           );
         } catch (error) {
-          if (corpus && error instanceof CorpusError && error.code === "shard")
-            throw new UserError(
-              `${io.generated}: ${error.reason}, the passages of ${corpus}: shards pick their records by position, so the file needs one record per passage, in corpus order`,
-            );
-          throw error;
+          throw explained(error);
         }
       },
     ),

@@ -8,7 +8,7 @@ import {
 import { createGenerator } from "@xqg/querygen";
 import { deviceOf, sessionOptions } from "../device.js";
 import { UserError } from "../errors.js";
-import { runStage } from "../manifest.js";
+import { type PreviousRun, runStage } from "../manifest.js";
 import {
   type InputSettings,
   inputParams,
@@ -53,6 +53,17 @@ export async function generateStage(
     );
   }
   const model = await localModel(io.generator, "seq2seq", env);
+  const unit = unitName(io.manifest);
+  // the shard's passages (the whole corpus unsharded), and what of the previous output they reuse: a sharded unit
+  // diffs its new range against the passages its previous output holds, so passages that crossed a shard
+  // boundary count as added or removed
+  const reuseOf = async (previous: PreviousRun | undefined) => {
+    const mine = await shardPassages(env, io.corpus, read.corpus, part);
+    const reuse = io.fingerprint
+      ? await planReuse(env, previous, { unit, outputs: [io.out], fingerprint: io.fingerprint }, mine.read)
+      : undefined;
+    return { mine, reuse };
+  };
   return withInputHints({ corpus: io.corpus }, () =>
     runStage(
       env,
@@ -70,18 +81,16 @@ export async function generateStage(
         packages: ["@xqg/corpus", "@xqg/querygen", "@xqg/models"],
         device: deviceOf(env),
         outputs: io.fingerprint ? [io.out, io.fingerprint] : [io.out],
-        ...(io.fingerprint ? { reusable: "corpus" } : {}),
+        ...(io.fingerprint
+          ? {
+              reusable: "corpus",
+              previewReuse: async (previous) => (await reuseOf(previous)).reuse?.diff.counts,
+            }
+          : {}),
       },
       async (staged, previous) => {
-        const unit = unitName(io.manifest);
-        const fingerprint = io.fingerprint;
-        // the shard's passages (the whole corpus unsharded): a sharded unit diffs its new range against the
-        // passages its previous output holds, so passages that crossed a shard boundary count as added or removed
-        const mine = await shardPassages(env, io.corpus, read.corpus, part);
+        const { mine, reuse } = await reuseOf(previous);
         const corpus = mine.read;
-        const reuse = fingerprint
-          ? await planReuse(env, previous, { unit, outputs: [io.out], fingerprint }, corpus)
-          : undefined;
         if (reuse) env.log.info(reuseLine(unit, reuse.diff));
         const total = reuse
           ? reuse.diff.counts.added + reuse.diff.counts.changed
@@ -119,10 +128,10 @@ export async function generateStage(
           progress.done();
           await generator.close();
         }
-        if (fingerprint) {
+        if (io.fingerprint) {
           const made =
             reuse?.fingerprint ?? (await PassageFingerprint.from(corpus(), { signal: env.signal }));
-          await made.save(staged(fingerprint));
+          await made.save(staged(io.fingerprint));
         }
       },
     ),

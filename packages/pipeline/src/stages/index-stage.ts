@@ -40,6 +40,12 @@ export async function indexStage(
       packages: ["@xqg/corpus", "@xqg/ann"],
       outputs: [...Index.files(io.out), fingerprint],
       reusable: ["embeddings", "ids"],
+      previewReuse: async (previous) => {
+        if (!previous?.outputs.has(fingerprint)) return undefined;
+        const rows = rowPassages(io.embeddings, await readIds(idsPath(io.embeddings)));
+        const before = await PassageFingerprint.load(fingerprint);
+        return (await diffPassages(before, rows, { signal: env.signal })).counts;
+      },
     },
     async (staged, previous) => {
       const ids = await readIds(idsPath(io.embeddings));
