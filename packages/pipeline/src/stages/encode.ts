@@ -34,6 +34,7 @@ import {
 } from "./common.js";
 import { label, shardSize } from "./generate.js";
 import {
+  corpusInput,
   finishReuse,
   freshOnly,
   planReuse,
@@ -117,7 +118,17 @@ export async function encodePassagesStage(
     const mine = await shardPassages(env, io.corpus, read.corpus, part);
     const outputs = [io.out, idsPath(io.out)];
     const reuse = io.fingerprint
-      ? await planReuse(env, previous, { unit, outputs, fingerprint: io.fingerprint }, mine.read)
+      ? await planReuse(
+          env,
+          previous,
+          {
+            unit,
+            outputs,
+            fingerprint: io.fingerprint,
+            input: await corpusInput(env, io.corpus, read.corpus, part),
+          },
+          mine.read,
+        )
       : undefined;
     return { mine, reuse };
   };

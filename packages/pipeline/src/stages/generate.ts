@@ -19,7 +19,7 @@ import {
 import type { GenerateSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
 import { counted, localModel, type StageEnv, shardPassages, withInputHints } from "./common.js";
-import { freshOnly, planReuse, type Reuse, reuseLine, unitName } from "./incremental.js";
+import { corpusInput, freshOnly, planReuse, type Reuse, reuseLine, unitName } from "./incremental.js";
 
 export interface GenerateIo {
   readonly corpus: string;
@@ -60,7 +60,17 @@ export async function generateStage(
   const reuseOf = async (previous: PreviousRun | undefined) => {
     const mine = await shardPassages(env, io.corpus, read.corpus, part);
     const reuse = io.fingerprint
-      ? await planReuse(env, previous, { unit, outputs: [io.out], fingerprint: io.fingerprint }, mine.read)
+      ? await planReuse(
+          env,
+          previous,
+          {
+            unit,
+            outputs: [io.out],
+            fingerprint: io.fingerprint,
+            input: await corpusInput(env, io.corpus, read.corpus, part),
+          },
+          mine.read,
+        )
       : undefined;
     return { mine, reuse };
   };

@@ -7,6 +7,7 @@ import {
   PassageFingerprint,
 } from "@xqg/corpus";
 import type { PreviousRun } from "../manifest.js";
+import type { ShardPart } from "../shard.js";
 import type { StageEnv } from "./common.js";
 
 /**
@@ -34,21 +35,33 @@ export interface Reuse {
  * made from, or undefined when the previous run cannot be reused: no previous run, a previous output or its
  * fingerprint gone (a fingerprint missing while the input is the same is that of the input now: a unit made
  * before fingerprints were saved upgrades by reading its input once), or unchanged passages that changed order
- * (the output is merged in one forward pass over the previous one).
+ * (the output is merged in one forward pass over the previous one). `io.input` names the input as read (file
+ * digest, read options, shard): two units of a run that name the same input and hold the same fingerprint (a
+ * part's `generate` and `encode-passages`) share one diff, so the corpus is read once for both.
  */
 export async function planReuse(
   env: StageEnv,
   previous: PreviousRun | undefined,
-  io: { readonly unit: string; readonly outputs: readonly string[]; readonly fingerprint: string },
+  io: {
+    readonly unit: string;
+    readonly outputs: readonly string[];
+    readonly fingerprint: string;
+    readonly input?: string;
+  },
   current: () => AsyncIterable<Passage>,
 ): Promise<Reuse | undefined> {
   if (!previous || !io.outputs.every((output) => previous.outputs.has(output))) return undefined;
-  let before: PassageFingerprint;
-  if (previous.outputs.has(io.fingerprint)) before = await PassageFingerprint.load(io.fingerprint);
-  else if (previous.sameInput) before = await PassageFingerprint.from(current(), { signal: env.signal });
-  else return undefined;
-  const ids: string[] = [];
-  const diff = await diffPassages(before, collectIds(current(), ids), { signal: env.signal });
+  const saved = previous.outputs.has(io.fingerprint);
+  if (!saved && !previous.sameInput) return undefined;
+  const before = saved ? await env.hasher.hash(io.fingerprint) : "the input itself";
+  const key = io.input === undefined ? undefined : JSON.stringify([io.input, before]);
+  const { diff, ids } = await sharedDiff(env, key, async () => {
+    const fingerprint = saved
+      ? await PassageFingerprint.load(io.fingerprint)
+      : await PassageFingerprint.from(current(), { signal: env.signal });
+    const ids: string[] = [];
+    return { diff: await diffPassages(fingerprint, collectIds(current(), ids), { signal: env.signal }), ids };
+  });
   let last = -1;
   for (let i = 0; i < diff.after; i++) {
     if (diff.status[i] !== 0) continue;
@@ -59,6 +72,42 @@ export async function planReuse(
     last = diff.previous[i]!;
   }
   return { diff, fingerprint: diff.fingerprint!, ids };
+}
+
+/** A corpus as a unit reads it (its digest, read options and shard), for `planReuse`'s `io.input`. */
+export async function corpusInput(
+  env: StageEnv,
+  corpus: string,
+  read: object,
+  part: ShardPart,
+): Promise<string> {
+  return JSON.stringify([await env.hasher.hash(corpus), read, part]);
+}
+
+interface Diffed {
+  readonly diff: PassageDiff;
+  readonly ids: readonly string[];
+}
+
+/**
+ * The last diff made with a hasher (one per run, or per queue job), kept for the one other unit that asks for the
+ * same key, then let go: at 18M passages a diff holds about 1.5 GB (fingerprint, ids), which later stages need.
+ */
+const lastDiff = new WeakMap<object, { key: string; made: Promise<Diffed> }>();
+
+function sharedDiff(env: StageEnv, key: string | undefined, make: () => Promise<Diffed>): Promise<Diffed> {
+  if (key === undefined) return make();
+  const held = lastDiff.get(env.hasher);
+  if (held?.key === key) {
+    lastDiff.delete(env.hasher);
+    return held.made;
+  }
+  const made = make();
+  lastDiff.set(env.hasher, { key, made });
+  made.catch(() => {
+    if (lastDiff.get(env.hasher)?.made === made) lastDiff.delete(env.hasher);
+  });
+  return made;
 }
 
 async function* collectIds(passages: AsyncIterable<Passage>, ids: string[]): AsyncIterable<Passage> {
