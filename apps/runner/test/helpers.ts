@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { PassThrough } from "node:stream";
@@ -177,4 +178,29 @@ export const SPLIT_ONLY =
 /** Where a one-off command (`xqg encode --out X`) keeps the manifest of X: `.xqg/manifests/` beside it. */
 export function oneOffManifest(output: string): string {
   return join(dirname(output), ".xqg", "manifests", `${basename(output)}.json`);
+}
+
+/**
+ * Runs `xqg run CONFIG` as a child whose staged files' first writes pause (test/slow-staging-writes.mjs), and
+ * kills it with SIGKILL once its stderr has `line` and the staging folder `staging` exists: inside that unit.
+ */
+export async function killInsideUnit(config: string, line: string, staging: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", "./test/slow-staging-writes.mjs", "src/bin.ts", "run", config],
+    {
+      cwd: resolve(import.meta.dirname, ".."),
+      env: { ...process.env, XQG_TEST_STAGING_PAUSE_MS: "400" },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exit = new Promise<unknown>((done) => child.on("exit", (code, signal) => done(signal ?? code)));
+  while (!(stderr.includes(line) && existsSync(staging)) && child.exitCode === null)
+    await new Promise((done) => setTimeout(done, 10));
+  child.kill("SIGKILL");
+  if ((await exit) !== "SIGKILL") throw new Error(`xqg run ended before the kill:\n${stderr}`);
 }

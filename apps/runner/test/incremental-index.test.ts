@@ -1,13 +1,12 @@
 // Incremental corpus updates of an HNSW index (issue 23): after a corpus change the index units update the
 // previous index (remove, upsert the added and changed rows) instead of building anew, and build anew once the
 // share of removed and replaced vectors would pass `index.rebuildShare`.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
-import { changedCorpus, smallExperiment, snapshot, xqg } from "./helpers.js";
+import { changedCorpus, killInsideUnit, smallExperiment, snapshot, xqg } from "./helpers.js";
 
 const HNSW = "index: { type: hnsw, rebuildShare: 0.15 }\n";
 const indexLines = (stderr: string) =>
@@ -34,25 +33,11 @@ describe("incremental runs with an HNSW index", () => {
 
       // killed inside the first index update (its staged fingerprint's writes pause): the previous index stays
       await changedCorpus(dir);
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "--import", "./test/slow-staging-writes.mjs", "src/bin.ts", "run", config],
-        {
-          cwd: resolve(import.meta.dirname, ".."),
-          env: { ...process.env, XQG_TEST_STAGING_PAUSE_MS: "400" },
-          stdio: ["ignore", "ignore", "pipe"],
-        },
+      await killInsideUnit(
+        config,
+        "index.baseline: updated",
+        join(incOut, "index", ".xqg-staging", "index.baseline"),
       );
-      let stderr = "";
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-      });
-      const exit = new Promise<unknown>((done) => child.on("exit", (code, signal) => done(signal ?? code)));
-      const staging = join(incOut, "index", ".xqg-staging", "index.baseline");
-      while (!(stderr.includes("index.baseline: updated") && existsSync(staging)) && child.exitCode === null)
-        await new Promise((done) => setTimeout(done, 10));
-      child.kill("SIGKILL");
-      expect(await exit).toBe("SIGKILL");
       expect(existsSync(join(incOut, "manifests", "index.baseline.json"))).toBe(true);
       const killed = await snapshot(incOut);
       for (const [file, bytes] of indexFiles(built, "baseline"))

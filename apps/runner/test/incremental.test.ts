@@ -1,15 +1,15 @@
 // Incremental corpus updates (issue 23): after a corpus change, generate, encode-passages and encode-generated
 // compute only the added and changed passages and take the others' rows from their previous outputs; every
 // output is byte for byte a fresh run's on the changed corpus.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { withTempDir } from "@xqg/test-utils";
 import { describe, expect, it } from "vitest";
 import {
   changedCorpus,
   incrementalExperiment as experiment,
+  killInsideUnit,
   reuseLines,
   smallExperiment,
   snapshot,
@@ -142,25 +142,11 @@ describe("incremental runs after a corpus change", () => {
       expect((await xqg("run", config)).code).toBe(0);
       await changedCorpus(dir);
       // each staged file's first writes pause (test/slow-staging-writes.mjs): the kill lands inside the unit
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "--import", "./test/slow-staging-writes.mjs", "src/bin.ts", "run", config],
-        {
-          cwd: resolve(import.meta.dirname, ".."),
-          env: { ...process.env, XQG_TEST_STAGING_PAUSE_MS: "400" },
-          stdio: ["ignore", "ignore", "pipe"],
-        },
+      await killInsideUnit(
+        config,
+        "encode-passages: reused",
+        join(incOut, "embeddings", ".xqg-staging", "encode-passages"),
       );
-      let stderr = "";
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-      });
-      const exit = new Promise<unknown>((done) => child.on("exit", (code, signal) => done(signal ?? code)));
-      const staging = join(incOut, "embeddings", ".xqg-staging", "encode-passages");
-      while (!(stderr.includes("encode-passages: reused") && existsSync(staging)) && child.exitCode === null)
-        await new Promise((done) => setTimeout(done, 10));
-      child.kill("SIGKILL");
-      expect(await exit).toBe("SIGKILL");
       // the previous run's manifest is still there: the unit is out of date, not lost
       expect(existsSync(join(incOut, "manifests", "encode-passages.json"))).toBe(true);
       const resumed = await xqg("run", config);

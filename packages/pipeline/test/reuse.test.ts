@@ -10,6 +10,14 @@ import { createLogger } from "../src/progress.js";
 import type { StageEnv } from "../src/stages/common.js";
 import { planReuse } from "../src/stages/incremental.js";
 
+/** A unit's environment with its own hasher (a run's), logging nothing. */
+const quietEnv = async (): Promise<StageEnv> => ({
+  hasher: await Hasher.open(),
+  log: createLogger({ quiet: true }),
+  force: false,
+  threads: 1,
+});
+
 const passage = (docid: string, text = `text of ${docid}`): Passage => ({ docid, title: "", text });
 
 describe("planReuse", () => {
@@ -28,12 +36,7 @@ describe("planReuse", () => {
         reads++;
         yield* after;
       };
-      const env = {
-        hasher: await Hasher.open(),
-        log: createLogger({ quiet: true }),
-        force: false,
-        threads: 1,
-      } satisfies StageEnv;
+      const env = await quietEnv();
       const reuse = (i: number, input: string) =>
         planReuse(
           env,
@@ -72,12 +75,7 @@ describe("planReuse", () => {
         yield passage("a");
         yield passage("b");
       };
-      const env = {
-        hasher: await Hasher.open(),
-        log: createLogger({ quiet: true }),
-        force: false,
-        threads: 1,
-      } satisfies StageEnv;
+      const env = await quietEnv();
       const reuse = (fingerprint: string) =>
         planReuse(
           env,
