@@ -97,6 +97,10 @@ describe("xqg clean", () => {
         `xqg: ${config}: output: ${out} is not an xqg output folder (it has no .xqg-output); nothing removed\n`,
       );
       expect(existsSync(join(out, "notes.txt"))).toBe(true);
+      // nothing to force: the flag is a usage mistake
+      const forced = await xqg("clean", config, "--force");
+      expect(forced.code).toBe(2);
+      expect(forced.stderr).toBe("xqg: clean: unknown option --force (see xqg clean --help)\n");
 
       const mine = join(dir, "mine");
       const owned = await smallExperiment(dir, mine);

@@ -25,7 +25,7 @@ async function placeholders(command: string): Promise<Map<string, string>> {
 
 /** The commands whose work is threaded (ONNX Runtime, the HNSW index, search) and `run`, which has them all. */
 const THREADED = ["generate", "encode", "index", "search", "run", "unit", "worker"];
-const UNTHREADED = ["fuse", "evaluate", "report", "plan", "status"];
+const UNTHREADED = ["fuse", "evaluate", "report", "plan", "clean", "status"];
 
 /** Flags that each command needs, so that --threads is the only thing wrong in the line. */
 const MINIMAL: Record<string, string[]> = {
@@ -34,6 +34,7 @@ const MINIMAL: Record<string, string[]> = {
   report: ["--baseline", "b.json", "--out", "r"],
   status: ["--queue", "redis://127.0.0.1:1"],
   plan: ["xqg.yaml"],
+  clean: ["xqg.yaml"],
 };
 
 describe("xqg command line", () => {
@@ -43,7 +44,7 @@ describe("xqg command line", () => {
     expect(
       stdout
         .split("\n")
-        .slice(3, 15)
+        .slice(3, 16)
         .map((l) => l.trim().split(/\s+/)[0]),
     ).toEqual([
       "generate",
@@ -56,6 +57,7 @@ describe("xqg command line", () => {
       "run",
       "plan",
       "unit",
+      "clean",
       "worker",
       "status",
     ]);
@@ -159,7 +161,7 @@ describe("xqg command line", () => {
     [
       ["frobnicate"],
       2,
-      'xqg: unknown command "frobnicate" (expected one of: generate, encode, fuse, index, search, evaluate, report, run, plan, unit, worker, status)',
+      'xqg: unknown command "frobnicate" (expected one of: generate, encode, fuse, index, search, evaluate, report, run, plan, unit, clean, worker, status)',
     ],
     [
       ["generate", "--corpus", "c"],
@@ -245,7 +247,7 @@ describe("xqg command line", () => {
     [
       ["evalute"],
       2,
-      'xqg: unknown command "evalute" (did you mean evaluate?) (expected one of: generate, encode, fuse, index, search, evaluate, report, run, plan, unit, worker, status)',
+      'xqg: unknown command "evalute" (did you mean evaluate?) (expected one of: generate, encode, fuse, index, search, evaluate, report, run, plan, unit, clean, worker, status)',
     ],
     [["run"], 2, "xqg: run: expected exactly one CONFIG file (see xqg run --help)"],
     [

@@ -60,6 +60,8 @@ export interface FlagSpec {
   readonly threads?: string;
   /** Whether the command takes positional arguments (a CONFIG file); the others refuse a stray word. */
   readonly positionals?: boolean;
+  /** Whether `--force` means something to the command (default: yes); the others reject the flag. */
+  readonly force?: boolean;
 }
 
 export interface ParsedFlags {
@@ -79,8 +81,8 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
   const options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
     help: { type: "boolean", short: "h" },
     quiet: { type: "boolean", short: "q" },
-    force: { type: "boolean" },
   };
+  if (spec.force !== false) options["force"] = { type: "boolean" };
   if (spec.threads !== undefined) options["threads"] = { type: "string" };
   if (spec.shard) options["shard"] = { type: "string" };
   for (const [name, flag] of Object.entries(spec.args))
@@ -212,7 +214,8 @@ export function helpText(command: string, summary: string, usage: string, spec: 
   }
   if (spec.shard) rows.push(["--shard i/N", "process shard i of N (0-based, contiguous in corpus order)"]);
   if (spec.threads !== undefined) rows.push(["--threads N", spec.threads]);
-  rows.push(["--force", "run even when the output's manifest says it is up to date"]);
+  if (spec.force !== false)
+    rows.push(["--force", "run even when the output's manifest says it is up to date"]);
   rows.push(["--quiet, -q", "no progress or log lines"]);
   rows.push(["--help, -h", "this text"]);
   const width = Math.max(...rows.map(([flag]) => flag.length));

@@ -569,31 +569,6 @@ export const COMMANDS: Record<string, Command> = {
       );
     },
   },
-  clean: {
-    summary:
-      "remove from a config's output folder what its current plan no longer uses (outputs of dropped units, superseded files)",
-    usage: "CONFIG.yaml|json [--dry-run]",
-    flags: {
-      args: {
-        dryRun: { help: "list what would be removed, and remove nothing", boolean: true },
-      },
-      fields: {},
-      shard: false,
-      positionals: true,
-    },
-    async run(flags, ctx) {
-      const [file, ...rest] = flags.positionals;
-      if (!file || rest.length > 0)
-        throw new UsageError("clean: expected exactly one CONFIG file (see xqg clean --help)");
-      const dryRun = flags.args["dryRun"]!.length > 0;
-      const report = await cleanOutput(await loadConfig(file), { dryRun });
-      for (const removed of report.removed) ctx.stdout.write(`${removed.path}\n`);
-      const bytes = report.removed.reduce((sum, removed) => sum + removed.bytes, 0);
-      ctx.log.info(
-        `${dryRun ? "would remove" : "removed"} ${report.removed.length} files (${formatBytes(bytes)}); kept ${report.kept}`,
-      );
-    },
-  },
   unit: {
     summary: "run exactly one unit of a config's plan (a key from xqg plan), once its dependencies are done",
     usage: "CONFIG.yaml|json KEY [--threads N] [--force] [--quiet]",
@@ -614,6 +589,32 @@ export const COMMANDS: Record<string, Command> = {
         { log: ctx.log, force: flags.force },
       );
       await runPlannedUnit(config, key, env);
+    },
+  },
+  clean: {
+    summary:
+      "remove from a config's output folder what its current plan no longer uses (outputs of dropped units, superseded files)",
+    usage: "CONFIG.yaml|json [--dry-run]",
+    flags: {
+      args: {
+        dryRun: { help: "list what would be removed, and remove nothing", boolean: true },
+      },
+      fields: {},
+      shard: false,
+      positionals: true,
+      force: false,
+    },
+    async run(flags, ctx) {
+      const [file, ...rest] = flags.positionals;
+      if (!file || rest.length > 0)
+        throw new UsageError("clean: expected exactly one CONFIG file (see xqg clean --help)");
+      const dryRun = flags.args["dryRun"]!.length > 0;
+      const report = await cleanOutput(await loadConfig(file), { dryRun });
+      for (const removed of report.removed) ctx.stdout.write(`${removed.path}\n`);
+      const bytes = report.removed.reduce((sum, removed) => sum + removed.bytes, 0);
+      ctx.log.info(
+        `${dryRun ? "would remove" : "removed"} ${report.removed.length} files (${formatBytes(bytes)}); kept ${report.kept}`,
+      );
     },
   },
   ...QUEUE_COMMANDS,
