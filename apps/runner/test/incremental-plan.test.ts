@@ -59,6 +59,25 @@ describe("xqg plan after a corpus change", () => {
     });
   }, 300_000);
 
+  it("an input the run would refuse is named in the unit's reason; the plan still shows every unit", async () => {
+    await withTempDir(async (dir) => {
+      const config = await smallExperiment(dir);
+      expect((await xqg("run", config)).code).toBe(0);
+      const corpus = join(dir, "corpus.jsonl");
+      await writeFile(corpus, `${await readFile(corpus, "utf8")}{"docid": "x", "title": "t"\n`);
+      const plan = await xqg("plan", config);
+      expect(plan.code, plan.stderr).toBe(0);
+      const line = plan.stdout.split("\n").find((l) => /^stale +generate /.test(l));
+      expect(line).toMatch(
+        /\(its input corpus changed \(.*\); its input cannot be diffed: .*corpus\.jsonl:31/,
+      );
+      expect(plan.stdout).toMatch(/^11 units: 1 done, 10 stale, 0 pending$/m);
+      const run = await xqg("run", config);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/corpus\.jsonl:31/);
+    });
+  }, 300_000);
+
   it("with delta files, the corpus unit shows what the units that read it will find", async () => {
     await withTempDir(async (dir) => {
       const config = await smallExperiment(dir);

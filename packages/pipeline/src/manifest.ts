@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative } from "node:path";
+import { isUserFacing } from "./errors.js";
 import type { Hasher } from "./hash.js";
 import { acquireLease } from "./lease.js";
 import { formatDuration, type Logger } from "./progress.js";
@@ -226,10 +227,15 @@ export async function unitState(hasher: Hasher, spec: StageSpec): Promise<UnitSt
   const expected = await describe(hasher, spec, base);
   if (await matches(hasher, spec, expected, base)) return { state: "done" };
   const reason = await firstDifference(hasher, spec, recorded, expected, base);
-  const reuse = spec.previewReuse
-    ? await spec.previewReuse(await previousRun(hasher, spec, recorded, expected, base))
-    : undefined;
-  return { state: "stale", reason, ...(reuse ? { reuse } : {}) };
+  if (!spec.previewReuse) return { state: "stale", reason };
+  try {
+    const reuse = await spec.previewReuse(await previousRun(hasher, spec, recorded, expected, base));
+    return { state: "stale", reason, ...(reuse ? { reuse } : {}) };
+  } catch (error) {
+    // a plan still shows every unit: an input the run would refuse (a bad line) is named, not thrown
+    if (!isUserFacing(error)) throw error;
+    return { state: "stale", reason: `${reason}; its input cannot be diffed: ${(error as Error).message}` };
+  }
 }
 
 /**
