@@ -232,6 +232,7 @@ describe("xqg evaluate with qrels", () => {
         at("x.json"),
       );
       expect(missing.stderr).toBe('xqg: evaluate: nDCG@10 needs qrels (--qrels, or "qrels" in the config)\n');
+      expect(missing.code).toBe(2);
     });
   });
 });

@@ -107,12 +107,14 @@ export async function evaluate(
   const measures = checkMeasures(settings.metrics);
   const needsQrels = measures.find((m) => parseMeasure(m).judgedBy === "qrels");
   const needsAnswers = measures.some((m) => parseMeasure(m).judgedBy === "answers");
+  // a file the measures need and the call does not name: on the command line a missing flag (exit 2); a config
+  // run checks its plan for these before any unit
   if (needsQrels !== undefined && !io.qrels) {
-    throw new UserError(`evaluate: ${needsQrels} needs qrels (--qrels, or "qrels" in the config)`);
+    throw new UsageError(`evaluate: ${needsQrels} needs qrels (--qrels, or "qrels" in the config)`);
   }
   const rkt = measures.find((m) => parseMeasure(m).judgedBy === "answers");
   if (rkt !== undefined && (!io.queries || !io.corpus)) {
-    throw new UserError(
+    throw new UsageError(
       `evaluate: ${rkt} needs the queries' answers and the passages' text (--queries and --corpus, or "queries" and "corpus" in the config)`,
     );
   }
