@@ -162,6 +162,33 @@ const CASES: Case[] = [
     line: 1,
   },
   {
+    name: "UTF-16 without a byte-order mark (little-endian)",
+    file: "corpus.jsonl",
+    content: Buffer.from(`${GOOD}\n`, "utf16le"),
+    code: "encoding",
+    message:
+      ":1: the file looks like UTF-16LE without a byte-order mark (its first bytes alternate with 0s); xqg reads UTF-8: convert it, e.g. iconv -f utf-16le -t utf-8",
+    line: 1,
+  },
+  {
+    name: "UTF-16 without a byte-order mark, Japanese text early in the line",
+    file: "corpus.jsonl",
+    content: Buffer.from('{"docid":"j1","title":"東京都","text":"日本の首都"}\n', "utf16le"),
+    code: "encoding",
+    message:
+      ":1: the file looks like UTF-16LE without a byte-order mark (its first bytes alternate with 0s); xqg reads UTF-8: convert it, e.g. iconv -f utf-16le -t utf-8",
+    line: 1,
+  },
+  {
+    name: "UTF-16 without a byte-order mark (big-endian)",
+    file: "corpus.jsonl",
+    content: Buffer.from(`${GOOD}\n`, "utf16le").swap16(),
+    code: "encoding",
+    message:
+      ":1: the file looks like UTF-16BE without a byte-order mark (its first bytes alternate with 0s); xqg reads UTF-8: convert it, e.g. iconv -f utf-16be -t utf-8",
+    line: 1,
+  },
+  {
     name: "NUL bytes (an interrupted write)",
     file: "corpus.jsonl",
     content: Buffer.concat([Buffer.from(`${GOOD}\n`), Buffer.alloc(12), Buffer.from("\n")]),

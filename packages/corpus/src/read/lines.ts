@@ -166,6 +166,14 @@ export async function* textChunks(
             { file: path, line: 1, code: "encoding" },
           );
         }
+        const order = utf16WithoutBom(chunk);
+        if (order) {
+          throw new CorpusError(
+            `the file looks like UTF-16${order.toUpperCase()} without a byte-order mark (its first bytes ` +
+              `alternate with 0s); xqg reads UTF-8: convert it, e.g. iconv -f utf-16${order} -t utf-8`,
+            { file: path, line: 1, code: "encoding" },
+          );
+        }
       }
       let text: string;
       try {
@@ -183,6 +191,27 @@ export async function* textChunks(
   } finally {
     bytes.destroy();
   }
+}
+
+/**
+ * `"le"` or `"be"` when a file's first bytes are UTF-16 text without a byte-order mark: of the first pairs (up to
+ * 32, at least 4), at least half have a 0 high byte and none a 0 low byte, as ASCII (`{"docid"…`, digits)
+ * written as UTF-16 has; other scripts' characters have no 0 byte. UTF-8 text never has a 0 byte.
+ */
+function utf16WithoutBom(chunk: Uint8Array): "le" | "be" | undefined {
+  const pairs = Math.min(32, Math.floor(chunk.length / 2));
+  if (pairs < 4) return undefined;
+  let zeroSecond = 0;
+  let zeroFirst = 0;
+  for (let i = 0; i < pairs; i++) {
+    const [a, b] = [chunk[2 * i]!, chunk[2 * i + 1]!];
+    if (a !== 0 && b === 0) zeroSecond++;
+    else if (a === 0 && b !== 0) zeroFirst++;
+    else if (a === 0 && b === 0) return undefined;
+  }
+  if (zeroSecond * 2 >= pairs && zeroFirst === 0) return "le";
+  if (zeroFirst * 2 >= pairs && zeroSecond === 0) return "be";
+  return undefined;
 }
 
 /**
