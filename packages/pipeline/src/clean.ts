@@ -72,8 +72,7 @@ export async function cleanOutput(
   // plan's manifests record stay, those of earlier versions of the corpus go
   const derived = join(dirname(paths.hashCache), "derived");
   const current = (path: string) =>
-    keep.has(path) ||
-    (dirname(path) === derived && inputDigests.has(basename(path).slice(0, basename(path).indexOf("."))));
+    keep.has(path) || (dirname(path) === derived && inputDigests.has(basename(path).split(".")[0]!));
   const removed: CleanedFile[] = [];
   let kept = 0;
   for await (const file of filesUnder(out)) {

@@ -486,3 +486,29 @@ function show(value: unknown): string {
 function firstLine(message: string): string {
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
+
+/** The file a delta of `corpus: [base, delta, ...]` names. */
+export function deltaFile(delta: PassageDelta): string {
+  return typeof delta === "string" ? delta : "deletes" in delta ? delta.deletes : delta.path;
+}
+
+/**
+ * Every input file and model folder a config names, by role (`corpus`, `corpus[1]` for its first delta file,
+ * `queries`, `encoder (query)`, …): what a run must never write over, and what identifies its inputs.
+ */
+export function configInputs(config: RunConfig): Record<string, string> {
+  const inputs: Record<string, string | undefined> = {
+    corpus: config.corpus,
+    queries: config.queries,
+    qrels: config.qrels,
+    generated: config.generated,
+    nltkData: config.nltkData,
+    "encoder (query)": config.encoder.query,
+    "encoder (passage)": config.encoder.passage,
+    generator: config.generator,
+  };
+  config.corpusDeltas.forEach((delta, i) => {
+    inputs[`corpus[${i + 1}]`] = deltaFile(delta);
+  });
+  return Object.fromEntries(Object.entries(inputs).filter((e): e is [string, string] => e[1] !== undefined));
+}

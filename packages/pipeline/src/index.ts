@@ -1,7 +1,7 @@
 // The experiment as a library: config → plan of data units → units run by an executor. `settings` (the
 // config's fields) and `stages` (each stage for one-off use) are the building blocks of front ends like the CLI.
 export { type CleanedFile, type CleanReport, cleanOutput } from "./clean.js";
-export { loadConfig, parseConfig, type RunConfig } from "./config.js";
+export { configInputs, loadConfig, parseConfig, type RunConfig } from "./config.js";
 export type { Device } from "./device.js";
 export { openStageEnv, releaseRunSync, type StageEnvOptions } from "./env.js";
 export { explainEmptyInput, explainSystemError, isUserFacing, UsageError, UserError } from "./errors.js";

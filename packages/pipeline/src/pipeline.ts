@@ -1,4 +1,4 @@
-import type { RunConfig } from "./config.js";
+import { configInputs, type RunConfig } from "./config.js";
 import { localExecutor } from "./executor.js";
 import { Hasher } from "./hash.js";
 import { layout } from "./layout.js";
@@ -7,7 +7,6 @@ import type { Logger } from "./progress.js";
 import { claimOutputDir, refuseOverwritingInputs, removeAbandonedStaging } from "./safety.js";
 import type { ShardPart } from "./shard.js";
 import type { StageEnv } from "./stages/common.js";
-import { deltaFile } from "./stages/corpus.js";
 
 export type { System } from "./plan.js";
 
@@ -50,26 +49,8 @@ export async function prepareRun(
   checkPlan(config);
   // before any unit: an output folder inside a model folder (or over an input) is refused now, not after
   // generation has written into the model
-  await refuseOverwritingInputs(`${config.file}: output`, runInputs(config), [config.output]);
+  await refuseOverwritingInputs(`${config.file}: output`, configInputs(config), [config.output]);
   await claimOutputDir(config.output, `${config.file}: output`);
   await removeAbandonedStaging(config.output, paths.manifest);
   return env;
-}
-
-/** Every input file and model folder a config names, by role. */
-function runInputs(config: RunConfig): Record<string, string> {
-  const inputs: Record<string, string | undefined> = {
-    corpus: config.corpus,
-    queries: config.queries,
-    qrels: config.qrels,
-    generated: config.generated,
-    nltkData: config.nltkData,
-    "encoder (query)": config.encoder.query,
-    "encoder (passage)": config.encoder.passage,
-    generator: config.generator,
-  };
-  config.corpusDeltas.forEach((delta, i) => {
-    inputs[`corpus[${i + 1}]`] = deltaFile(delta);
-  });
-  return Object.fromEntries(Object.entries(inputs).filter((e): e is [string, string] => e[1] !== undefined));
 }

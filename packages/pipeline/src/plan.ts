@@ -1,12 +1,11 @@
 import { idsPath } from "@xqg/core";
 import { parseMeasure } from "@xqg/metrics";
 import { GENERATION_DEFAULTS } from "@xqg/querygen";
-import type { RunConfig } from "./config.js";
+import { deltaFile, type RunConfig } from "./config.js";
 import { UserError } from "./errors.js";
 import { layout, systemName } from "./layout.js";
 import { type InputSettings, readOptions, splitInputs } from "./settings/inputs.js";
 import { rowsSuffix, type ShardPart, shardSuffix } from "./shard.js";
-import { deltaFile } from "./stages/corpus.js";
 import { sumLanguagesOf } from "./stages/encode.js";
 import { checkMeasures } from "./stages/evaluate.js";
 import { selectedLanguages } from "./stages/fuse.js";

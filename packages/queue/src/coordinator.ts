@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import {
+  configInputs,
   type Estimate,
   formatDuration,
   type Logger,
@@ -87,34 +88,15 @@ export async function runCoordinator(config: RunConfig, options: CoordinatorOpti
 }
 
 /**
- * The digests of the files the config names (corpus and its delta files, queries, qrels, generated queries, model
- * folders), by role: a run whose files changed at the same paths (an incremental corpus update) is another run on
- * the queue. Hashed through
- * the output's hash cache, saved for the workers, which hash the same files.
+ * The digests of the files and model folders the config names (`configInputs`), by role: a run whose files changed
+ * at the same paths (an incremental corpus update, a checkpoint saved over the old one) is another run on the
+ * queue. A model given as a Hugging Face id (no such path here) is pinned by the workers' hub caches instead.
+ * Hashed through the output's hash cache, saved for the workers, which hash the same files.
  */
 async function inputDigests(config: RunConfig, hasher: StageEnv["hasher"]): Promise<Record<string, string>> {
-  // models changed in place (a fine-tuned checkpoint saved over the old one) make another run too
-  const models: Record<string, string | undefined> = {
-    encoder: config.encoder.query,
-    passageEncoder: config.encoder.passage === config.encoder.query ? undefined : config.encoder.passage,
-    generator: config.generated ? undefined : config.generator,
-  };
-  const files: Record<string, string | undefined> = {
-    corpus: config.corpus,
-    queries: config.queries,
-    qrels: config.qrels,
-    generated: config.generated,
-    ...models,
-  };
-  for (const [index, delta] of config.corpusDeltas.entries())
-    files[`corpus[${index + 1}]`] =
-      typeof delta === "string" ? delta : "deletes" in delta ? delta.deletes : delta.path;
   const digests: Record<string, string> = {};
-  for (const [role, path] of Object.entries(files)) {
-    // a model named by its Hugging Face id (no such path here) is pinned by the workers' hub caches instead
-    if (path !== undefined && (role in models ? existsSync(path) : true))
-      digests[role] = await hasher.hash(path);
-  }
+  for (const [role, path] of Object.entries(configInputs(config)))
+    if (existsSync(path)) digests[role] = await hasher.hash(path);
   await hasher.save();
   return digests;
 }

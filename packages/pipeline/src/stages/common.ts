@@ -42,7 +42,7 @@ export async function* counted<T>(
   }
 }
 
-type PassageOptions = { format?: PassageFormat; duplicates?: DuplicatePolicy };
+export type PassageOptions = { format?: PassageFormat; duplicates?: DuplicatePolicy };
 
 /** The cache key of what a read of the corpus counts: a format or duplicate policy may read the bytes differently. */
 function passageKey(options: PassageOptions): string {

@@ -9,6 +9,7 @@ import {
   readPassagesWithDeltas,
   writePassages,
 } from "@xqg/corpus";
+import { deltaFile } from "../config.js";
 import { UserError } from "../errors.js";
 import { runStage } from "../manifest.js";
 import { type InputSettings, inputParams, readOptions } from "../settings/inputs.js";
@@ -25,11 +26,6 @@ export interface CorpusIo {
   /** The docids of the base corpus that the effective corpus lacks (deleted, and not given again), one a line. */
   readonly deleted: string;
   readonly manifest: string;
-}
-
-/** The file a delta names. */
-export function deltaFile(delta: PassageDelta): string {
-  return typeof delta === "string" ? delta : "deletes" in delta ? delta.deletes : delta.path;
 }
 
 /** The delta files by input role (`delta1`, `deletes2`, … by their place in the config's list). */

@@ -29,12 +29,11 @@ import {
   localModel,
   passageCount,
   type StageEnv,
-  shardPassages,
   withInputHints,
 } from "./common.js";
 import { label, shardSize } from "./generate.js";
 import {
-  corpusInput,
+  corpusReuse,
   finishReuse,
   freshOnly,
   planReuse,
@@ -113,25 +112,14 @@ export async function encodePassagesStage(
   const models = await localEncoders(io.encoder, env);
   const read = readOptions(settings);
   const unit = unitName(io.manifest);
-  // the shard's passages (the whole corpus unsharded), diffed against those of its previous output
-  const reuseOf = async (previous: PreviousRun | undefined) => {
-    const mine = await shardPassages(env, io.corpus, read.corpus, part);
-    const outputs = [io.out, idsPath(io.out)];
-    const reuse = io.fingerprint
-      ? await planReuse(
-          env,
-          previous,
-          {
-            unit,
-            outputs,
-            fingerprint: io.fingerprint,
-            input: await corpusInput(env, io.corpus, read.corpus, part),
-          },
-          mine.read,
-        )
-      : undefined;
-    return { mine, reuse };
-  };
+  const reuseOf = (previous: PreviousRun | undefined) =>
+    corpusReuse(
+      env,
+      previous,
+      { unit, corpus: io.corpus, outputs: [io.out, idsPath(io.out)], fingerprint: io.fingerprint },
+      read.corpus,
+      part,
+    );
   return withInputHints({ corpus: io.corpus }, () =>
     runStage(
       env,

@@ -18,8 +18,8 @@ import {
 } from "../settings/inputs.js";
 import type { GenerateSettings } from "../settings/stages.js";
 import type { ShardPart } from "../shard.js";
-import { counted, localModel, type StageEnv, shardPassages, withInputHints } from "./common.js";
-import { corpusInput, freshOnly, planReuse, type Reuse, reuseLine, unitName } from "./incremental.js";
+import { counted, localModel, type StageEnv, withInputHints } from "./common.js";
+import { corpusReuse, freshOnly, type Reuse, reuseLine, unitName } from "./incremental.js";
 
 export interface GenerateIo {
   readonly corpus: string;
@@ -54,26 +54,14 @@ export async function generateStage(
   }
   const model = await localModel(io.generator, "seq2seq", env);
   const unit = unitName(io.manifest);
-  // the shard's passages (the whole corpus unsharded), and what of the previous output they reuse: a sharded unit
-  // diffs its new range against the passages its previous output holds, so passages that crossed a shard
-  // boundary count as added or removed
-  const reuseOf = async (previous: PreviousRun | undefined) => {
-    const mine = await shardPassages(env, io.corpus, read.corpus, part);
-    const reuse = io.fingerprint
-      ? await planReuse(
-          env,
-          previous,
-          {
-            unit,
-            outputs: [io.out],
-            fingerprint: io.fingerprint,
-            input: await corpusInput(env, io.corpus, read.corpus, part),
-          },
-          mine.read,
-        )
-      : undefined;
-    return { mine, reuse };
-  };
+  const reuseOf = (previous: PreviousRun | undefined) =>
+    corpusReuse(
+      env,
+      previous,
+      { unit, corpus: io.corpus, outputs: [io.out], fingerprint: io.fingerprint },
+      read.corpus,
+      part,
+    );
   return withInputHints({ corpus: io.corpus }, () =>
     runStage(
       env,

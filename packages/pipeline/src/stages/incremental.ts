@@ -8,7 +8,7 @@ import {
 } from "@xqg/corpus";
 import type { PreviousRun } from "../manifest.js";
 import type { ShardPart } from "../shard.js";
-import type { StageEnv } from "./common.js";
+import { type PassageOptions, type StageEnv, shardPassages } from "./common.js";
 
 /**
  * Incremental corpus updates (issue 23): a unit whose only change is its corpus (or generated-queries file)
@@ -74,14 +74,31 @@ export async function planReuse(
   return { diff, fingerprint: diff.fingerprint!, ids };
 }
 
-/** A corpus as a unit reads it (its digest, read options and shard), for `planReuse`'s `io.input`. */
-export async function corpusInput(
+/**
+ * The passages a corpus-reading unit (generate, encode-passages) reads, its shard's range (the whole corpus
+ * unsharded), and what of its previous output they reuse (none without a fingerprint path): a sharded unit diffs
+ * its new range against the passages its previous output holds, so passages that crossed a shard boundary count
+ * as added or removed. The diff is shared with the part's other unit over the same corpus (`planReuse`'s `input`).
+ */
+export async function corpusReuse(
   env: StageEnv,
-  corpus: string,
-  read: object,
+  previous: PreviousRun | undefined,
+  io: {
+    readonly unit: string;
+    readonly corpus: string;
+    readonly outputs: readonly string[];
+    readonly fingerprint: string | undefined;
+  },
+  read: PassageOptions,
   part: ShardPart,
-): Promise<string> {
-  return JSON.stringify([await env.hasher.hash(corpus), read, part]);
+) {
+  const mine = await shardPassages(env, io.corpus, read, part);
+  const { fingerprint } = io;
+  const input = JSON.stringify([await env.hasher.hash(io.corpus), read, part]);
+  const reuse = fingerprint
+    ? await planReuse(env, previous, { unit: io.unit, outputs: io.outputs, fingerprint, input }, mine.read)
+    : undefined;
+  return { mine, reuse };
 }
 
 interface Diffed {
